@@ -1,0 +1,49 @@
+/**
+ * Remote assets open in the NWB viewer through URIs of the `dandi-asset` scheme, so VS Code picks
+ * the custom editor by file name while the bytes are streamed from the archive:
+ *
+ *   dandi-asset://<api host>/<dandiset id>/<version>/<asset path>?asset=<asset id>&api=<API URL>&size=<bytes>
+ *
+ * The path ends with the asset's real file name (for `*.nwb` editor selection and tab titles).
+ * This module is shared by the tree (which builds the URI) and the editor (which resolves it).
+ */
+export interface RemoteAssetRef {
+  /** API base URL, e.g. `https://api.dandiarchive.org/api`. */
+  apiUrl: string;
+  assetId: string;
+  /** Asset path within the Dandiset, e.g. `sub-01/sub-01_ses-1.nwb`. */
+  path: string;
+  dandisetId: string;
+  /** `draft` or a published version; the asset id alone identifies the blob. */
+  version: string;
+  /** Size in bytes when known (shown before the first request). */
+  size?: number;
+}
+
+export const ASSET_URI_SCHEME = 'dandi-asset';
+
+export function formatAssetUri(ref: RemoteAssetRef): string {
+  const host = new URL(ref.apiUrl).host;
+  const path = ref.path
+    .split('/')
+    .map(seg => encodeURIComponent(seg))
+    .join('/');
+  const query = new URLSearchParams({ asset: ref.assetId, api: ref.apiUrl });
+  if (ref.size !== undefined) query.set('size', String(ref.size));
+  return `${ASSET_URI_SCHEME}://${host}/${ref.dandisetId}/${encodeURIComponent(ref.version)}/${path}?${query}`;
+}
+
+/** Parses what {@link formatAssetUri} wrote; throws a clear error for anything else. */
+export function parseAssetUri(uri: string): RemoteAssetRef {
+  const url = new URL(uri);
+  if (url.protocol !== `${ASSET_URI_SCHEME}:`) throw new Error(`not a ${ASSET_URI_SCHEME} URI: ${uri}`);
+  const assetId = url.searchParams.get('asset');
+  const apiUrl = url.searchParams.get('api');
+  const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (!assetId || !apiUrl || segments.length < 3) throw new Error(`incomplete ${ASSET_URI_SCHEME} URI: ${uri}`);
+  const [dandisetId, version, ...rest] = segments;
+  const sizeText = url.searchParams.get('size');
+  const ref: RemoteAssetRef = { apiUrl, assetId, dandisetId, version, path: rest.join('/') };
+  if (sizeText !== null && /^\d+$/.test(sizeText)) ref.size = Number(sizeText);
+  return ref;
+}

@@ -1,0 +1,236 @@
+/**
+ * The HDF5 engine's public contract (no `vscode` import). The engine (src/hdf5/engine.ts) runs
+ * h5wasm in a worker thread over a block cache fed by byte sources; the rest of the extension
+ * (src/nwb, src/editor, the inspector, the benchmarks) only sees these types.
+ */
+
+export type EntryKind = 'group' | 'dataset' | 'datatype' | 'softLink' | 'externalLink' | 'brokenLink';
+
+/** One child of a group, with what the NWB and raw HDF5 views show without another request. */
+export interface H5Entry {
+  name: string;
+  /** Absolute path, e.g. `/acquisition/ts`. */
+  path: string;
+  kind: EntryKind;
+  /** Soft link target path, or `file.h5://path` for external links. */
+  target?: string;
+  /** `neurodata_type` attribute (groups and datasets), when present. */
+  neurodataType?: string;
+  /** `namespace` attribute, when present. */
+  namespace?: string;
+  /** Datasets: shape ([] for scalars). */
+  shape?: number[];
+  /** Datasets: short dtype text, e.g. `<f4`, `int16`, `vlen str`, `compound`. */
+  dtype?: string;
+  /** Groups: number of children. */
+  childCount?: number;
+}
+
+export type DtypeClass =
+  | 'integer'
+  | 'float'
+  | 'string'
+  | 'compound'
+  | 'enum'
+  | 'array'
+  | 'reference'
+  | 'bitfield'
+  | 'opaque'
+  | 'boolean'
+  | 'unknown';
+
+export interface Dtype {
+  class: DtypeClass;
+  /** Bytes per element. */
+  size: number;
+  signed?: boolean;
+  littleEndian?: boolean;
+  /** Strings: variable length. */
+  vlen?: boolean;
+  /** Strings: `ascii` or `utf-8`. */
+  charset?: string;
+  /** Compounds: member names and types in order. */
+  members?: { name: string; dtype: Dtype }[];
+  /** Arrays: element type and shape. Enums: base integer type. */
+  base?: Dtype;
+  arrayShape?: number[];
+  /** Enums: name to value. */
+  enumMapping?: Record<string, number>;
+  /** References: object or region. */
+  refType?: 'object' | 'region';
+  /** Human text, e.g. `float32`, `int64`, `utf-8 string (vlen)`, `compound {x: float64, ...}`. */
+  display: string;
+}
+
+/**
+ * Attribute and non-numeric dataset values as JSON-safe data. Object and region references are
+ * `{ ref: '/path' }` (the path they point to; region references add `region`); 64-bit integers
+ * beyond 2^53 are strings.
+ */
+export type H5Value =
+  | string
+  | number
+  | boolean
+  | null
+  | H5Value[]
+  | { ref: string; region?: string }
+  | { [key: string]: H5Value };
+
+export interface H5Attribute {
+  name: string;
+  dtype: Dtype;
+  /** null for scalars. */
+  shape: number[] | null;
+  value: H5Value;
+}
+
+export interface H5Filter {
+  /** HDF5 filter id (1 gzip, 2 shuffle, 3 fletcher32, 4 szip, 5 nbit, 6 scaleoffset, 32001 blosc, ...). */
+  id: number;
+  name: string;
+  /** Whether the engine can decode it (built in or a loaded plugin). */
+  supported: boolean;
+}
+
+export interface DatasetInfo {
+  path: string;
+  shape: number[];
+  maxshape: (number | null)[] | null;
+  dtype: Dtype;
+  /** null when contiguous or compact. */
+  chunks: number[] | null;
+  filters: H5Filter[];
+  /** Bytes allocated in the file (compressed), when known. */
+  storageSize?: number;
+  /** Number of elements. */
+  size: number;
+}
+
+/** A hyperslab: `count` elements per dimension starting at `start`, every `stride`-th. */
+export interface Selection {
+  start?: number[];
+  count?: number[];
+  stride?: number[];
+}
+
+export type NumericArray =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+export interface ReadResult {
+  /** Shape of the selection that was read. */
+  shape: number[];
+  dtype: Dtype;
+  /** Numeric data as a typed array (row-major), other data as values. */
+  data: NumericArray | H5Value[];
+}
+
+/** Network and cache counters of one open file. */
+export interface SourceStats {
+  /** Requests sent to the byte source (HTTP range requests or file reads). */
+  requests: number;
+  /** Bytes fetched from the source. */
+  bytesFetched: number;
+  /** Reads answered from the block cache. */
+  cacheHits: number;
+  /** Reads that needed the source. */
+  cacheMisses: number;
+  /** Bytes held in the block cache now. */
+  cacheBytes: number;
+  /** Metadata answers served from the persistent metadata cache. */
+  metadataCacheHits: number;
+}
+
+export interface FileInfo {
+  /** File size in bytes. */
+  size: number;
+  /** What the persistent cache keys on: blob id / dandi-etag, or path+size+mtime. */
+  identity: string;
+  /** Where it is read from, for people: a path or a URL without query. */
+  label: string;
+}
+
+export interface Hdf5File {
+  readonly info: FileInfo;
+  /** Children of a group, in HDF5 order. */
+  list(path: string): Promise<H5Entry[]>;
+  /** One object's entry (kind, type, shape). */
+  entry(path: string): Promise<H5Entry>;
+  attributes(path: string): Promise<H5Attribute[]>;
+  datasetInfo(path: string): Promise<DatasetInfo>;
+  /**
+   * Reads a selection. Fails with {@link Hdf5Error} `unsupported-filter` ("unsupported compression:
+   * <name>") instead of returning undecoded bytes, and `too-large` past `maxElements`.
+   */
+  read(path: string, selection?: Selection, options?: { signal?: AbortSignal; maxElements?: number }): Promise<ReadResult>;
+  stats(): SourceStats;
+  close(): Promise<void>;
+}
+
+/** Where the bytes come from. */
+export type SourceSpec =
+  | { kind: 'local'; path: string }
+  | {
+      kind: 'http';
+      /** A URL that answers ranged GETs (or a DANDI download URL that redirects to one). */
+      url: string;
+      /** Stable identity for the metadata cache (e.g. the dandi-etag); derived from the response when absent. */
+      identity?: string;
+      /** Sent only to `url`'s origin, never to the host it redirects to. */
+      headers?: Record<string, string>;
+    }
+  | {
+      kind: 'dandi';
+      /** API base URL, e.g. `https://api.dandiarchive.org/api`. */
+      apiUrl: string;
+      assetId: string;
+      /** `Authorization: token <apiKey>` goes to the API origin only. */
+      apiKey?: string;
+      /** Blob identity when known (dandi-etag or blob id), so a second open needs no request. */
+      identity?: string;
+      size?: number;
+    };
+
+export interface OpenOptions {
+  /** Block cache bound in bytes (default 256 MiB). */
+  cacheBytes?: number;
+  /** Folder of the persistent metadata cache; none when absent. */
+  metadataCacheDir?: string;
+  /** Bound of the persistent metadata cache in bytes (default 200 MiB). */
+  metadataCacheBytes?: number;
+  /** Deadline for each engine call, in milliseconds (default 60 s). */
+  deadlineMs?: number;
+  /** Path of the built worker script (default: hdf5Worker.js beside the running bundle). */
+  workerPath?: string;
+  signal?: AbortSignal;
+}
+
+export type Hdf5ErrorCode =
+  | 'not-found'
+  | 'not-hdf5'
+  | 'corrupt'
+  | 'unsupported-filter'
+  | 'too-large'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'worker-crashed'
+  | 'closed';
+
+export class Hdf5Error extends Error {
+  constructor(
+    readonly code: Hdf5ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Hdf5Error';
+  }
+}

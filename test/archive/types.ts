@@ -1,0 +1,98 @@
+/**
+ * The contract of the stand-in DANDI archive (API + S3-like blob host on loopback) used by the
+ * tests, the benchmarks and `npm start -- --demo`. Implemented in test/archive/server.ts.
+ */
+
+/** Which origin a fault applies to. */
+export type FaultScope = 'api' | 'blob' | 'both';
+
+/** Faults the tests and benchmarks switch on; counters count down as requests consume them. */
+export interface FaultConfig {
+  /** Added before every response, in milliseconds. */
+  latencyMs?: number;
+  /** Cap on body bytes per second for each blob connection. */
+  bandwidthBytesPerSec?: number;
+  /** The next `count` requests in `scope` answer 429 with `Retry-After: retryAfterSeconds`. */
+  rateLimit?: { count: number; retryAfterSeconds: number; scope?: FaultScope };
+  /** The next `count` requests in `scope` answer 503 with the platform's HTML error page. */
+  html503?: { count: number; scope?: FaultScope };
+  /** The next `count` blob GETs send `afterBytes` bytes of the body and then reset the socket. */
+  resetMidBody?: { count: number; afterBytes: number };
+  /** The next `count` ranged blob GETs ignore `Range` and answer 200 with the whole body. */
+  ignoreRange?: { count: number };
+  /** The next `count` blob GETs have one byte flipped at body offset `offset` (default: middle). */
+  corruptByte?: { count: number; offset?: number };
+  /** After page 1 of a draft asset or paths listing is served, the draft gains a new asset at the front. */
+  draftChangesBetweenPages?: boolean;
+  /** The blob host hangs (sends nothing) for the next `count` requests until the client gives up. */
+  hang?: { count: number; scope?: FaultScope };
+}
+
+export interface RequestLogEntry {
+  origin: 'api' | 'blob';
+  method: string;
+  /** Path and query as received. */
+  url: string;
+  /** Lower-cased request headers. */
+  headers: Record<string, string | undefined>;
+  status: number;
+  /** Body bytes sent. */
+  bytes: number;
+}
+
+export interface ArchiveOptions {
+  /** API port (0 or absent: any free port). */
+  port?: number;
+  /** Blob host port (0 or absent: any free port). */
+  blobPort?: number;
+  /** Every .nwb/.h5/.hdf5 file under these folders becomes an asset of the corpus Dandiset. */
+  corpusDirs?: string[];
+  /** Initial latency fault, in milliseconds. */
+  latencyMs?: number;
+  /** ../shared/fixtures (found beside the checkout when absent). */
+  fixturesDir?: string;
+  /** Folder of the project's generated NWB files (test/fixtures/nwbgen) to serve in the demo Dandiset. */
+  generatedNwbDir?: string;
+  /** Extra local files to serve as assets of the large-file Dandiset (e.g. the generated 1 GiB file). */
+  largeFiles?: string[];
+  /** Seconds a presigned blob URL stays valid (default 21600, as production). */
+  presignExpirySeconds?: number;
+  /** Log every request to stdout (the CLI's --verbose). */
+  verbose?: boolean;
+}
+
+/** Well-known Dandiset ids of the generated seed data. */
+export interface SeedIds {
+  /** 10,000+ generated assets in nested subject/session folders, one folder with >1,000 children. */
+  scale: string;
+  /** The project's generated NWB fixtures (draft and one published version). */
+  nwbDemo: string;
+  /** Files passed with --corpus (and ../shared/fixtures/nwb by default in tests). */
+  corpus: string;
+  /** Embargoed; readable only with the owner's API key. */
+  embargoed: string;
+  /** Large generated files (the 1 GiB ElectricalSeries, when generated). */
+  large: string;
+  /** A Dandiset with Zarr assets. */
+  zarr: string;
+}
+
+export interface StandInArchive {
+  /** API base without trailing slash, e.g. `http://127.0.0.1:41234/api`. */
+  apiUrl: string;
+  /** The web UI origin the archive reports in /info/ services.webui (serves /dandiset/... redirects). */
+  webUrl: string;
+  /** Origin of the S3-like blob host, e.g. `http://127.0.0.1:41235`. */
+  blobOrigin: string;
+  ids: SeedIds;
+  /** Valid API keys: `owner` owns the embargoed Dandiset; `other` is a valid user who does not. */
+  apiKeys: { owner: string; other: string };
+  faults: {
+    set(config: FaultConfig): void;
+    reset(): void;
+  };
+  /** Every request received, in order (tests assert e.g. that no Authorization reached the blob host). */
+  readonly log: RequestLogEntry[];
+  clearLog(): void;
+  close(): Promise<void>;
+}
