@@ -51,7 +51,7 @@ export interface ArchiveOptions {
   latencyMs?: number;
   /** ../shared/fixtures (found beside the checkout when absent). */
   fixturesDir?: string;
-  /** Folder of the project's generated NWB files (test/fixtures/nwbgen) to serve in the demo Dandiset. */
+  /** Folder of the project's generated NWB files to serve in the demo Dandiset (default: .cache/nwb when it exists). */
   generatedNwbDir?: string;
   /** Extra local files to serve as assets of the large-file Dandiset (e.g. the generated 1 GiB file). */
   largeFiles?: string[];
@@ -85,6 +85,10 @@ export interface StandInArchive {
   /** Origin of the S3-like blob host, e.g. `http://127.0.0.1:41235`. */
   blobOrigin: string;
   ids: SeedIds;
+  /** `${webUrl}/__control`: POST faults (JSON FaultConfig), POST reset, POST clear-log, POST clock {advanceSeconds}, GET log. */
+  controlUrl: string;
+  /** Dandiset whose asset paths are hostile (`../escape.nwb`, `/abs.nwb`, a control character, ...). */
+  hostileId: string;
   /** Valid API keys: `owner` owns the embargoed Dandiset; `other` is a valid user who does not. */
   apiKeys: { owner: string; other: string };
   faults: {
@@ -94,5 +98,9 @@ export interface StandInArchive {
   /** Every request received, in order (tests assert e.g. that no Authorization reached the blob host). */
   readonly log: RequestLogEntry[];
   clearLog(): void;
+  /** Moves the archive's clock forward (presigned URLs expire without waiting). */
+  advanceClock(seconds: number): void;
+  /** Resolves when background loading (the 57k-asset listing of 000026) is done. */
+  whenLoaded(): Promise<void>;
   close(): Promise<void>;
 }
