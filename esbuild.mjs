@@ -5,7 +5,7 @@
 //   node esbuild.mjs --watch         rebuild on change
 //   node esbuild.mjs --only=a,b      only these groups: extension, webview, tests, tools, bench
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
@@ -99,6 +99,17 @@ const configs = Object.entries(groups)
       : list,
   )
   .filter(c => (Array.isArray(c.entryPoints) ? c.entryPoints.length > 0 : true));
+
+// HDF5 filter plugins (h5wasm-plugins side modules) beside the worker, which loads them from there.
+// zfp is left out: it aborts the wasm module at load (../shared/fixtures/nwb/MANIFEST.md).
+const PLUGINS = ['libH5Zblosc.so', 'libH5Zblosc2.so', 'libH5Zbshuf.so', 'libH5Zbz2.so', 'libH5Zlz4.so', 'libH5Zlzf.so', 'libH5Zzstd.so'];
+function copyPlugins() {
+  const from = 'node_modules/h5wasm-plugins/plugins';
+  if (!existsSync(from)) throw new Error('h5wasm-plugins is not installed: run npm install');
+  mkdirSync('dist/h5plugins', { recursive: true });
+  for (const name of PLUGINS) copyFileSync(join(from, name), join('dist/h5plugins', name));
+}
+if (!only || only.has('extension')) copyPlugins();
 
 if (watch) {
   for (const config of configs) {

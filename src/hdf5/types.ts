@@ -147,6 +147,10 @@ export interface SourceStats {
   cacheBytes: number;
   /** Metadata answers served from the persistent metadata cache. */
   metadataCacheHits: number;
+  /** Most bytes the block cache has held at once (stays within OpenOptions.cacheBytes). */
+  peakCacheBytes?: number;
+  /** Times the worker was restarted after a crash or a missed deadline. */
+  workerRestarts?: number;
 }
 
 export interface FileInfo {
@@ -172,6 +176,8 @@ export interface Hdf5File {
    */
   read(path: string, selection?: Selection, options?: { signal?: AbortSignal; maxElements?: number }): Promise<ReadResult>;
   stats(): SourceStats;
+  /** Saves what metadata calls have read so far to the persistent cache (close() does it too). */
+  saveMetadata?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -211,6 +217,15 @@ export interface OpenOptions {
   /** Path of the built worker script (default: hdf5Worker.js beside the running bundle). */
   workerPath?: string;
   signal?: AbortSignal;
+  /** Default `maxElements` of read() (default 50,000,000). */
+  maxElements?: number;
+  /**
+   * Block sizing: 'adaptive' (default) or 'fixed-100k', the benchmarks' baseline: fixed 100 KiB
+   * blocks, one request per missing block, no prefetch, no coalescing, no persistent cache.
+   */
+  blockPolicy?: 'adaptive' | 'fixed-100k';
+  /** Folder with h5wasm-plugins filter side modules (libH5Z*.so) to load; none when absent. */
+  pluginDir?: string;
 }
 
 export type Hdf5ErrorCode =

@@ -1,0 +1,214 @@
+// HDF5 engine benchmark: requests, bytes and wall time over the stand-in archive with 50 ms of
+// latency, against a baseline measured in the same run (fixed 100 KiB blocks, one request per
+// missing block, no prefetch, no coalescing, no persistent cache). One JSON object per line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startArchive } from '../test/archive/server';
+import type { StandInArchive } from '../test/archive/types';
+import { ensureLargeEphys } from '../test/fixtures/nwbgen';
+import { openHdf5 } from '../src/hdf5/engine';
+import type { Hdf5File, OpenOptions, SourceSpec } from '../src/hdf5/types';
+
+const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'nwb');
+const WORKER = resolve(process.cwd(), 'dist', 'hdf5Worker.js');
+const FILES = ['nwblinkml__aibs.nwb', 'neuroconv__nwb_test.nwb', 'ipfx__2018_03_20_0005.nwb', 'mies__AB_SweepsFromMultipleDevices-V2.nwb'];
+const LATENCY_MS = 50;
+type Policy = 'adaptive' | 'fixed-100k';
+
+const progress = (text: string) => process.stderr.write(`[hdf5.bench] ${text}\n`);
+const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(result));
+
+interface Measure {
+  requests: number;
+  bytes: number;
+  /** Open (worker start, h5wasm start-up, first reads) plus the work. */
+  wallMs: number;
+  /** The work alone, after openHdf5 resolved. */
+  workMs?: number;
+}
+
+async function walkAll(file: Hdf5File, path = '/'): Promise<void> {
+  await file.attributes(path);
+  for (const entry of await file.list(path)) {
+    if (entry.kind === 'group') await walkAll(file, entry.path);
+    else if (entry.kind === 'dataset') {
+      await file.attributes(entry.path);
+      await file.datasetInfo(entry.path);
+    }
+  }
+}
+
+/** Opens, runs `work`, closes; counts everything the source saw (redirects included). */
+async function measure(spec: SourceSpec, policy: Policy, work: (file: Hdf5File) => Promise<void>, extra: OpenOptions = {}): Promise<Measure> {
+  const started = performance.now();
+  const file = await openHdf5(spec, { workerPath: WORKER, blockPolicy: policy, ...extra });
+  try {
+    const opened = performance.now();
+    await work(file);
+    const stats = file.stats();
+    const now = performance.now();
+    return { requests: stats.requests, bytes: stats.bytesFetched, wallMs: Math.round(now - started), workMs: Math.round(now - opened) };
+  } finally {
+    await file.close();
+  }
+}
+
+async function assetsOf(archive: StandInArchive, dandiset: string): Promise<Map<string, { id: string; size: number }>> {
+  const response = await fetch(`${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000`);
+  const body = (await response.json()) as { results: { asset_id: string; path: string; size: number }[] };
+  return new Map(body.results.map(a => [a.path.split('/').pop() as string, { id: a.asset_id, size: a.size }]));
+}
+
+function compare(bench: string, file: string, ours: Measure, base: Measure, target: string, met: boolean, extra: Record<string, unknown> = {}): void {
+  emit({
+    bench,
+    file,
+    requests: ours.requests,
+    bytes: ours.bytes,
+    wallMs: ours.wallMs,
+    baselineRequests: base.requests,
+    baselineBytes: base.bytes,
+    baselineWallMs: base.wallMs,
+    workMs: ours.workMs,
+    baselineWorkMs: base.workMs,
+    latencyMs: LATENCY_MS,
+    target,
+    met,
+    ...extra,
+  });
+}
+
+async function main(): Promise<void> {
+  progress('making sure the 1 GiB file exists (generated once, slow: several minutes)');
+  const large = await ensureLargeEphys();
+  progress(`large file ${large.path} (${large.size} bytes)`);
+  const archive = await startArchive({ corpusDirs: [FIXTURES], largeFiles: [large.path] });
+  const cacheRoot = mkdtempSync(join(tmpdir(), 'hdf5-bench-'));
+  try {
+    const corpus = await assetsOf(archive, archive.ids.corpus);
+    const largeAssets = await assetsOf(archive, archive.ids.large);
+    const targets = [...FILES.map(name => ({ name, asset: corpus.get(name) })), { name: 'ecephys-1gib.nwb', asset: largeAssets.get('ecephys-1gib.nwb') }];
+    archive.faults.set({ latencyMs: LATENCY_MS });
+    for (const { name, asset } of process.env.HDF5_BENCH_ONLY_LARGE ? [] : targets) {
+      if (!asset) throw new Error(`${name} is not served by the stand-in archive`);
+      // As the extension opens an asset from the tree: id, size and identity are known.
+      const spec: SourceSpec = { kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `bench:${asset.id}` };
+      progress(`${name}: list root`);
+      const listRoot = async (f: Hdf5File) => void (await f.list('/'));
+      const [a, aBase] = [await measure(spec, 'adaptive', listRoot), await measure(spec, 'fixed-100k', listRoot)];
+      compare('hdf5.listRoot', name, a, aBase, 'report only', true);
+
+      progress(`${name}: metadata walk`);
+      const [b, bBase] = [await measure(spec, 'adaptive', walkAll), await measure(spec, 'fixed-100k', walkAll)];
+      const bMet = b.requests * 3 <= bBase.requests && b.wallMs * 3 <= bBase.wallMs;
+      compare('hdf5.metadataWalk', name, b, bBase, '>= 3x fewer requests and >= 3x less wall time than baseline', bMet, {
+        requestRatio: +(bBase.requests / Math.max(1, b.requests)).toFixed(2),
+        wallRatio: +(bBase.wallMs / Math.max(1, b.wallMs)).toFixed(2),
+      });
+
+      progress(`${name}: second open with the persistent metadata cache`);
+      const cacheDir = join(cacheRoot, name);
+      await measure(spec, 'adaptive', walkAll, { metadataCacheDir: cacheDir });
+      const d = await measure(spec, 'adaptive', walkAll, { metadataCacheDir: cacheDir });
+      const dBase = await measure(spec, 'fixed-100k', walkAll, { metadataCacheDir: cacheDir });
+      compare('hdf5.secondOpen', name, d, dBase, 'zero requests when opened again (same metadata calls)', d.requests === 0);
+    }
+
+    const largeAsset = largeAssets.get('ecephys-1gib.nwb');
+    if (!largeAsset) throw new Error('large asset missing');
+    const spec: SourceSpec = { kind: 'dandi', apiUrl: archive.apiUrl, assetId: largeAsset.id, size: largeAsset.size, identity: `bench:${largeAsset.id}` };
+    await benchWindow(spec, large);
+    archive.faults.set({ latencyMs: 0 });
+    await benchEndToEnd(spec, large);
+  } finally {
+    rmSync(cacheRoot, { recursive: true, force: true });
+    await archive.close();
+  }
+}
+
+type LargeInfo = Awaited<ReturnType<typeof ensureLargeEphys>>;
+
+/** (c) 10 s of one channel: bytes against the chunks holding the window plus their metadata. */
+async function benchWindow(spec: SourceSpec, large: LargeInfo): Promise<void> {
+  progress('1 GiB file: 10 s window of one channel');
+  const samples = 10 * large.rate;
+  const startSample = 3 * large.rate + 1234;
+  const channel = 17;
+  const selection = { start: [startSample, channel], count: [samples, 1] };
+  const dataPath = `${large.seriesPath}/data`;
+  const window = (policy: Policy) => {
+    let before: Measure = { requests: 0, bytes: 0, wallMs: 0 };
+    let started = 0;
+    return measure(spec, policy, async file => {
+      await file.datasetInfo(dataPath);
+      const s = file.stats();
+      before = { requests: s.requests, bytes: s.bytesFetched, wallMs: 0 };
+      started = performance.now();
+      await file.read(dataPath, selection);
+    }).then(total => ({ requests: total.requests - before.requests, bytes: total.bytes - before.bytes, wallMs: Math.round(performance.now() - started) }));
+  };
+  const ours = await window('adaptive');
+  const base = await window('fixed-100k');
+  const [chunkRows] = large.chunks;
+  const chunksTouched = Math.floor((startSample + samples - 1) / chunkRows) - Math.floor(startSample / chunkRows) + 1;
+  const totalChunks = Math.ceil(large.shape[0] / chunkRows) * Math.ceil(large.shape[1] / large.chunks[1]);
+  // The file is almost all chunk data: its size over the chunk count bounds the mean compressed chunk.
+  const meanChunkBytes = large.size / totalChunks;
+  const metadataAllowance = 256 * 1024;
+  const bound = Math.ceil(chunksTouched * meanChunkBytes + metadataAllowance);
+  compare('hdf5.window10s', 'ecephys-1gib.nwb', ours, base, 'bytes <= chunks holding the window + metadata to find them', ours.bytes <= bound, {
+    boundBytes: bound,
+    chunksTouched,
+    meanCompressedChunkBytes: Math.round(meanChunkBytes),
+    metadataAllowanceBytes: metadataAllowance,
+    chunkShape: large.chunks,
+    dtype: large.dtype,
+  });
+}
+
+/** Reads the whole series in blocks with a 64 MiB cache: peak cache bytes and RSS. */
+async function benchEndToEnd(spec: SourceSpec, large: LargeInfo): Promise<void> {
+  progress('1 GiB file: end-to-end read with a 64 MiB cache bound (no injected latency)');
+  const bound = 64 * 1024 * 1024;
+  const block = large.chunks[0] * 8;
+  let peakRss = 0;
+  let checksum = 0;
+  const result = await measure(
+    spec,
+    'adaptive',
+    async file => {
+      for (let start = 0; start < large.shape[0]; start += block) {
+        const count = Math.min(block, large.shape[0] - start);
+        const read = await file.read(`${large.seriesPath}/data`, { start: [start, 0], count: [count, large.shape[1]] });
+        const data = read.data as Int16Array;
+        checksum = (checksum + data[0] + data[data.length - 1]) | 0;
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        if (start % (block * 16) === 0) progress(`  ${Math.round((100 * start) / large.shape[0])}%`);
+      }
+      const stats = file.stats();
+      emit({
+        bench: 'hdf5.endToEndMemory',
+        file: 'ecephys-1gib.nwb',
+        cacheBoundBytes: bound,
+        peakCacheBytes: stats.peakCacheBytes,
+        peakRssBytes: peakRss,
+        requests: stats.requests,
+        bytes: stats.bytesFetched,
+        checksum,
+        target: 'peak block cache bytes <= configured bound',
+        met: (stats.peakCacheBytes ?? Infinity) <= bound,
+      });
+    },
+    { cacheBytes: bound, deadlineMs: 120_000 },
+  );
+  progress(`  end to end: ${result.requests} requests, ${result.bytes} bytes, ${result.wallMs} ms`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,241 @@
+/**
+ * openHdf5: opens an HDF5/NWB file from a local path, a URL or a DANDI asset, lazily. One worker
+ * per open file (the crash boundary) runs h5wasm over a block cache; the persistent metadata cache
+ * seeds that block cache so a second open of the same blob repeats its metadata calls for free.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SMALL_FILE } from './blockCache';
+import { PLUGIN_FILES } from './filters';
+import { MetadataCache } from './metadataCache';
+import type { BlockPolicy, CallOp, CallValue, PageRun, WorkerInit } from './protocol';
+import { createDandiSource } from './sources/dandi';
+import { HttpSource } from './sources/http';
+import { LocalSource } from './sources/local';
+import type { ByteSource } from './sources/source';
+import {
+  Hdf5Error,
+  type DatasetInfo,
+  type FileInfo,
+  type H5Attribute,
+  type H5Entry,
+  type Hdf5File,
+  type OpenOptions,
+  type ReadResult,
+  type Selection,
+  type SourceSpec,
+  type SourceStats,
+} from './types';
+import { defaultWorkerPath, WorkerHost } from './workerHost';
+
+const MiB = 1024 * 1024;
+const DEFAULTS = { cacheBytes: 256 * MiB, metadataCacheBytes: 200 * MiB, deadlineMs: 60_000, maxElements: 50_000_000 };
+/** The size probe brings the file's first bytes along (superblock, root group, often more). */
+const PROBE_BYTES = 512 * 1024;
+
+export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Promise<Hdf5File> {
+  const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
+  const source = createSource(spec, policy === 'adaptive' ? PROBE_BYTES : 1);
+  const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
+  const deadline = Date.now() + deadlineMs;
+  const cacheBytes = options.cacheBytes ?? DEFAULTS.cacheBytes;
+  const metaCache =
+    options.metadataCacheDir && policy === 'adaptive' && (options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes) > 0
+      ? new MetadataCache(options.metadataCacheDir, options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes)
+      : null;
+  let file: EngineFile | null = null;
+  try {
+    const pluginDir = options.pluginDir ?? defaultPluginDir(options.workerPath);
+    const plugins = pluginDir ? await loadPlugins(pluginDir) : [];
+    const init: Omit<WorkerInit, 'control' | 'stats'> = { label: source.label, cacheBytes, policy, fetchWaitMs: Math.floor(deadlineMs * 0.95), plugins };
+    // The worker boots h5wasm (hundreds of ms) while the source learns size and identity.
+    file = new EngineFile(source, init, options, metaCache);
+    file.spawn();
+    const known: { size?: number; identity?: string } = spec.kind === 'local' ? {} : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
+    let cached = known.identity && metaCache ? await metaCache.load(known.identity) : null;
+    if (cached && known.size === undefined) known.size = cached.size;
+    const opened = await source.open(known, { signal: options.signal, deadline });
+    if (!cached && metaCache) cached = await metaCache.load(opened.identity);
+    if (cached && cached.size !== opened.size) cached = null;
+    const seed: PageRun[] = [...(cached?.runs ?? [])];
+    if (opened.head && policy === 'adaptive') seed.push(opened.head);
+    else if (policy === 'adaptive' && spec.kind !== 'local' && !cached && opened.size > 0) {
+      // HDF5 starts at the superblock: fetch the start (a small file whole) while the worker boots.
+      const whole = opened.size <= Math.min(SMALL_FILE, cacheBytes / 4);
+      seed.push({ offset: 0, bytes: await source.read(0, whole ? opened.size : Math.min(opened.size, PROBE_BYTES), { signal: options.signal, deadline }) });
+    }
+    file.opened({ size: opened.size, identity: opened.identity, label: source.label }, seed, cached !== null);
+    await file.start(Math.max(1, deadline - Date.now()));
+    return file;
+  } catch (error) {
+    if (file) await file.close();
+    else await source.close();
+    throw error instanceof Hdf5Error ? error : new Hdf5Error('network', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function createSource(spec: SourceSpec, probeBytes: number): ByteSource {
+  switch (spec.kind) {
+    case 'local':
+      return new LocalSource(spec.path);
+    case 'http':
+      return new HttpSource({ url: spec.url, headers: spec.headers, probeBytes });
+    case 'dandi':
+      return createDandiSource(spec, probeBytes);
+  }
+}
+
+/** dist/h5plugins beside the worker bundle (esbuild.mjs copies the h5wasm-plugins side modules there). */
+function defaultPluginDir(workerPath: string | undefined): string | undefined {
+  const dir = join(dirname(workerPath ?? defaultWorkerPath()), 'h5plugins');
+  return existsSync(dir) ? dir : undefined;
+}
+
+const pluginsByDir = new Map<string, Promise<WorkerInit['plugins']>>();
+
+/** Plugin bytes are read once per folder: every open sends them to its new worker. */
+function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
+  let loading = pluginsByDir.get(dir);
+  if (!loading) {
+    const wanted = new Set(Object.values(PLUGIN_FILES));
+    loading = readdir(dir).then(all =>
+      Promise.all(all.filter(n => wanted.has(n)).map(async name => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) }))),
+    );
+    loading.catch(() => pluginsByDir.delete(dir));
+    pluginsByDir.set(dir, loading);
+  }
+  return loading;
+}
+
+class EngineFile implements Hdf5File {
+  info: FileInfo = { size: 0, identity: '', label: '' };
+  private host: WorkerHost | null = null;
+  private hostOpen: Promise<unknown> | null = null;
+  private seed: PageRun[] = [];
+  private seededFromCache = false;
+  /** Whether some worker has opened the file (so there is metadata worth saving). */
+  private everOpened = false;
+  private restarts = 0;
+  private closed = false;
+  private metadataCacheHits = 0;
+  private lastStats = { hits: 0, misses: 0, cacheBytes: 0, peakCacheBytes: 0 };
+
+  constructor(
+    private readonly source: ByteSource,
+    private readonly init: Omit<WorkerInit, 'control' | 'stats'>,
+    private readonly options: OpenOptions,
+    private readonly metaCache: MetadataCache | null,
+  ) {}
+
+  /** Starts a worker (it opens the file at its first call). */
+  spawn(): void {
+    this.host = new WorkerHost(this.options.workerPath ?? defaultWorkerPath(), this.init, this.source);
+    this.hostOpen = null;
+  }
+
+  opened(info: FileInfo, seed: PageRun[], seededFromCache: boolean): void {
+    this.info = info;
+    this.seed = seed;
+    this.seededFromCache = seededFromCache;
+  }
+
+  async start(deadlineMs: number): Promise<void> {
+    await this.call({ op: 'list', path: '/' }, deadlineMs);
+  }
+
+  async list(path: string): Promise<H5Entry[]> {
+    return (await this.metadataCall({ op: 'list', path: normalize(path) })) as H5Entry[];
+  }
+
+  async entry(path: string): Promise<H5Entry> {
+    return (await this.metadataCall({ op: 'entry', path: normalize(path) })) as H5Entry;
+  }
+
+  async attributes(path: string): Promise<H5Attribute[]> {
+    return (await this.metadataCall({ op: 'attributes', path: normalize(path) })) as H5Attribute[];
+  }
+
+  async datasetInfo(path: string): Promise<DatasetInfo> {
+    return (await this.metadataCall({ op: 'datasetInfo', path: normalize(path) })) as DatasetInfo;
+  }
+
+  async read(path: string, selection: Selection = {}, options: { signal?: AbortSignal; maxElements?: number } = {}): Promise<ReadResult> {
+    const maxElements = options.maxElements ?? this.options.maxElements ?? DEFAULTS.maxElements;
+    return (await this.call({ op: 'read', path: normalize(path), selection, maxElements }, undefined, options.signal)) as ReadResult;
+  }
+
+  stats(): SourceStats {
+    if (this.host) {
+      this.lastStats = {
+        hits: this.host.stat('hits'),
+        misses: this.host.stat('misses'),
+        cacheBytes: this.host.stat('cacheBytes'),
+        peakCacheBytes: Math.max(this.lastStats.peakCacheBytes, this.host.stat('peakCacheBytes')),
+      };
+    }
+    return {
+      requests: this.source.requests,
+      bytesFetched: this.source.bytesFetched,
+      cacheHits: this.lastStats.hits,
+      cacheMisses: this.lastStats.misses,
+      cacheBytes: this.lastStats.cacheBytes,
+      metadataCacheHits: this.metadataCacheHits,
+      peakCacheBytes: this.lastStats.peakCacheBytes,
+      workerRestarts: this.restarts,
+    };
+  }
+
+  async saveMetadata(): Promise<void> {
+    if (!this.metaCache || !this.everOpened || !this.host || this.host.dead) return;
+    const runs = (await this.call({ op: 'exportMetadata' })) as PageRun[];
+    if (runs.length > 0) await this.metaCache.save(this.info.identity, this.info.size, runs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.saveMetadata();
+    } catch {
+      // The cache is an accelerator; failing to save it must not fail close().
+    }
+    this.closed = true;
+    const host = this.host;
+    this.host = null;
+    await host?.terminate();
+    await this.source.close();
+  }
+
+  private async metadataCall(call: CallOp): Promise<CallValue> {
+    const before = this.source.requests;
+    const value = await this.call(call);
+    if (this.seededFromCache && this.source.requests === before) this.metadataCacheHits++;
+    return value;
+  }
+
+  /** Sends a call to the worker, starting a fresh one after a crash (the file is reopened). */
+  private async call(call: CallOp, deadlineMs?: number, signal?: AbortSignal): Promise<CallValue> {
+    if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
+    const options = { deadlineMs: deadlineMs ?? this.options.deadlineMs ?? DEFAULTS.deadlineMs, signal };
+    if (!this.host || this.host.dead) {
+      if (this.host) {
+        this.stats();
+        this.restarts++;
+      }
+      this.spawn();
+    }
+    const host = this.host as WorkerHost;
+    this.hostOpen ??= host.call({ op: 'open', size: this.info.size, seed: this.seed }, options);
+    await this.hostOpen;
+    this.everOpened = true;
+    return host.call(call, options);
+  }
+}
+
+/** Absolute HDF5 path without a trailing slash; rejects what HDF5 would misread. */
+function normalize(path: string): string {
+  if (typeof path !== 'string' || path.includes('\0')) throw new Hdf5Error('not-found', `invalid path: ${JSON.stringify(path)}`);
+  const parts = path.split('/').filter(p => p.length > 0 && p !== '.');
+  if (parts.includes('..')) throw new Hdf5Error('not-found', `invalid path: ${path}`);
+  return '/' + parts.join('/');
+}

@@ -1,0 +1,236 @@
+/**
+ * The engine calls, answered inside the worker with h5wasm's low-level functions on an open file.
+ * Runs synchronously; byte reads block in the file node while the host fetches.
+ */
+import type { Metadata, Module as ModuleValue } from 'h5wasm';
+import type { BlockCache, DataHint } from './blockCache';
+import { describeFilters } from './filters';
+import { Hdf5Error, type DatasetInfo, type H5Attribute, type H5Entry, type H5Value, type ReadResult, type Selection } from './types';
+import { isNumeric, nest, shortDtype, toDtype, toTypedArray, toValues, type ValueContext } from './values';
+
+/** h5wasm's low-level module (its typings export only the value). */
+export type H5Module = typeof ModuleValue;
+
+/** Wasm heap ceiling for one read (the module has 2 GiB in all). */
+const MAX_READ_BYTES = 1024 * 1024 * 1024;
+
+export class FileOps {
+  private readonly ctx: ValueContext;
+  private readonly filterCache = new Map<string, DatasetInfo['filters']>();
+
+  constructor(
+    private readonly m: H5Module,
+    private readonly fileId: bigint,
+    private readonly cache: BlockCache,
+    private readonly plugins: ReadonlySet<number>,
+  ) {
+    this.ctx = {
+      heap: () => m.HEAPU8,
+      resolveRef: (bytes, isObject) => {
+        if (bytes.every(b => b === 0)) return null;
+        try {
+          return m.get_referenced_name(fileId, bytes, isObject);
+        } catch {
+          return null;
+        }
+      },
+    };
+  }
+
+  list(path: string): H5Entry[] {
+    this.cache.beginOp('metadata');
+    const type = this.m.get_type(this.fileId, path);
+    if (type !== this.m.H5G_GROUP) throw new Hdf5Error('not-found', type < 0 ? `no such group: ${path}` : `not a group: ${path}`);
+    return this.m.get_names(this.fileId, path, false).map(name => this.describe(joinPath(path, name), name));
+  }
+
+  entry(path: string): H5Entry {
+    this.cache.beginOp('metadata');
+    const name = path === '/' ? '/' : path.slice(path.lastIndexOf('/') + 1);
+    return this.describe(path, name);
+  }
+
+  attributes(path: string): H5Attribute[] {
+    this.cache.beginOp('metadata');
+    this.requireObject(path);
+    return this.m.get_attribute_names(this.fileId, path).map(name => this.attribute(path, name));
+  }
+
+  datasetInfo(path: string): DatasetInfo {
+    this.cache.beginOp('metadata');
+    const meta = this.datasetMeta(path);
+    const shape = meta.shape ?? [];
+    return {
+      path,
+      shape,
+      maxshape: meta.maxshape ? meta.maxshape.map(n => (n >= Number.MAX_SAFE_INTEGER ? null : n)) : null,
+      dtype: toDtype(meta),
+      chunks: meta.chunks ?? null,
+      filters: this.filters(path),
+      size: meta.shape ? shape.reduce((a, b) => a * b, 1) : 0,
+    };
+  }
+
+  read(path: string, selection: Selection, maxElements: number): ReadResult {
+    this.cache.beginOp('metadata');
+    const meta = this.datasetMeta(path);
+    const unsupported = this.filters(path).find(f => !f.supported);
+    if (unsupported) throw new Hdf5Error('unsupported-filter', `unsupported compression: ${unsupported.name}`);
+    const dtype = toDtype(meta);
+    if (!meta.shape) return { shape: [], dtype, data: [] };
+    const shape = meta.shape;
+    const start = selection.start ?? shape.map(() => 0);
+    const stride = selection.stride ?? shape.map(() => 1);
+    const count = selection.count ?? shape.map((n, i) => Math.max(0, Math.ceil((n - start[i]) / stride[i])));
+    checkSelection(path, shape, start, count, stride);
+    const elements = count.reduce((a, b) => a * b, 1);
+    if (elements > maxElements) {
+      throw new Hdf5Error('too-large', `selection of ${elements} elements exceeds the limit of ${maxElements}`);
+    }
+    const nbytes = elements * meta.size;
+    if (nbytes > MAX_READ_BYTES) throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
+    this.cache.beginOp('data', dataHint(meta, start, count, stride));
+    const ptr = this.malloc(nbytes);
+    try {
+      const scalar = shape.length === 0;
+      const big = (a: number[]) => a.map(BigInt);
+      this.m.get_dataset_data(this.fileId, path, scalar ? null : big(count), scalar ? null : big(start), scalar ? null : big(stride), BigInt(ptr));
+      const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
+      const data = isNumeric(meta) ? toTypedArray(bytes, meta) : toValues(bytes, meta, this.ctx);
+      if (hasVlen(meta)) this.m.reclaim_vlen_memory_count(this.fileId, path, '', BigInt(ptr), scalar ? [] : big(count));
+      return { shape: scalar ? [] : count, dtype, data };
+    } finally {
+      this.m._free(ptr);
+    }
+  }
+
+  private describe(path: string, name: string): H5Entry {
+    const m = this.m;
+    const type = m.get_type(this.fileId, path);
+    if (type < 0) throw new Hdf5Error('not-found', `no such object: ${path}`);
+    if (type === m.H5G_UDLINK) {
+      const ext = m.get_external_link(this.fileId, path);
+      return { name, path, kind: 'externalLink', target: `${ext.filename}://${ext.obj_path}` };
+    }
+    if (type === m.H5G_LINK) return { name, path, kind: 'brokenLink', target: m.get_symbolic_link(this.fileId, path) ?? undefined };
+    const soft = path === '/' ? null : m.get_symbolic_link(this.fileId, path);
+    const entry: H5Entry = { name, path, kind: 'group' };
+    if (soft) {
+      entry.kind = 'softLink';
+      entry.target = soft;
+    } else if (type === m.H5G_DATASET) entry.kind = 'dataset';
+    else if (type === m.H5G_TYPE) entry.kind = 'datatype';
+    if (type === m.H5G_DATASET) {
+      const meta = m.get_dataset_metadata(this.fileId, path);
+      entry.shape = meta.shape ?? [];
+      entry.dtype = shortDtype(toDtype(meta));
+    } else if (type === m.H5G_GROUP) {
+      entry.childCount = m.get_names(this.fileId, path, false).length;
+    }
+    if (type === m.H5G_DATASET || type === m.H5G_GROUP) {
+      const names = m.get_attribute_names(this.fileId, path);
+      const text = (attr: string) => {
+        if (!names.includes(attr)) return undefined;
+        const v = this.attribute(path, attr).value;
+        const first = Array.isArray(v) ? v[0] : v;
+        return typeof first === 'string' ? first : undefined;
+      };
+      const neurodataType = text('neurodata_type');
+      const namespace = text('namespace');
+      if (neurodataType !== undefined) entry.neurodataType = neurodataType;
+      if (namespace !== undefined) entry.namespace = namespace;
+    }
+    return entry;
+  }
+
+  private attribute(path: string, name: string): H5Attribute {
+    const meta = this.m.get_attribute_metadata(this.fileId, path, name);
+    const dtype = toDtype(meta);
+    if (!meta.shape) return { name, dtype, shape: [], value: null };
+    const nbytes = meta.size * meta.total_size;
+    const ptr = this.malloc(nbytes);
+    try {
+      this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
+      const values = toValues(this.m.HEAPU8.slice(ptr, ptr + nbytes), meta, this.ctx);
+      if (hasVlen(meta)) this.m.reclaim_vlen_memory(this.fileId, path, name, BigInt(ptr));
+      const scalar = meta.shape.length === 0;
+      return { name, dtype, shape: scalar ? null : meta.shape, value: scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value) };
+    } finally {
+      this.m._free(ptr);
+    }
+  }
+
+  private datasetMeta(path: string): Metadata {
+    const type = this.m.get_type(this.fileId, path);
+    if (type !== this.m.H5G_DATASET) throw new Hdf5Error('not-found', type < 0 ? `no such dataset: ${path}` : `not a dataset: ${path}`);
+    return this.m.get_dataset_metadata(this.fileId, path);
+  }
+
+  private filters(path: string): DatasetInfo['filters'] {
+    let filters = this.filterCache.get(path);
+    if (!filters) {
+      filters = describeFilters(this.m.get_dataset_filters(this.fileId, path), this.plugins);
+      this.filterCache.set(path, filters);
+    }
+    return filters;
+  }
+
+  private requireObject(path: string): void {
+    const type = this.m.get_type(this.fileId, path);
+    if (type !== this.m.H5G_GROUP && type !== this.m.H5G_DATASET && type !== this.m.H5G_TYPE) {
+      throw new Hdf5Error('not-found', `no such object: ${path}`);
+    }
+  }
+
+  private malloc(nbytes: number): number {
+    const ptr = this.m._malloc(Math.max(1, nbytes));
+    if (ptr === 0) throw new Hdf5Error('too-large', `cannot allocate ${nbytes} bytes in the HDF5 worker`);
+    return ptr;
+  }
+}
+
+export function joinPath(parent: string, name: string): string {
+  return parent.endsWith('/') ? parent + name : `${parent}/${name}`;
+}
+
+function hasVlen(meta: Metadata): boolean {
+  if (meta.vlen || meta.type === 9) return true;
+  if (meta.compound_type) return meta.compound_type.members.some(hasVlen);
+  if (meta.array_type) return hasVlen(meta.array_type);
+  return false;
+}
+
+function checkSelection(path: string, shape: number[], start: number[], count: number[], stride: number[]): void {
+  const ok =
+    start.length === shape.length &&
+    count.length === shape.length &&
+    stride.length === shape.length &&
+    shape.every((n, i) => {
+      const [s, c, st] = [start[i], count[i], stride[i]];
+      return Number.isInteger(s) && Number.isInteger(c) && Number.isInteger(st) && s >= 0 && c >= 0 && st >= 1 && (c === 0 || s + (c - 1) * st < n);
+    });
+  if (!ok) throw new Hdf5Error('not-found', `selection outside ${path} (shape [${shape.join(', ')}])`);
+}
+
+/** What the read will need from the file, so prefetch stops at the end of the selection. */
+function dataHint(meta: Metadata, start: number[], count: number[], stride: number[]): DataHint {
+  const shape = meta.shape ?? [];
+  if (count.some(c => c === 0)) return { expectedBytes: 0, chunkCount: 0 };
+  if (meta.chunks && meta.chunks.length === shape.length) {
+    const chunks = meta.chunks;
+    let chunkCount = 1;
+    shape.forEach((_, i) => {
+      const last = start[i] + (count[i] - 1) * stride[i];
+      chunkCount *= Math.floor(last / chunks[i]) - Math.floor(start[i] / chunks[i]) + 1;
+    });
+    const chunkBytes = chunks.reduce((a, b) => a * b, 1) * meta.size;
+    return { expectedBytes: chunkCount * chunkBytes, chunkCount };
+  }
+  let first = 0;
+  let last = 0;
+  shape.forEach((n, i) => {
+    first = first * n + start[i];
+    last = last * n + start[i] + (count[i] - 1) * stride[i];
+  });
+  return { expectedBytes: (last - first + 1) * meta.size, chunkCount: 0 };
+}

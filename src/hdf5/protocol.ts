@@ -1,0 +1,59 @@
+/**
+ * Messages between the host thread (workerHost.ts) and the HDF5 worker (worker.ts). The worker
+ * answers engine calls one at a time; while it answers it may block on a byte fetch, which it asks
+ * the host for with a `fetch` message and waits for on `control` (Atomics) and the fetch port.
+ */
+import type { DatasetInfo, H5Attribute, H5Entry, Hdf5ErrorCode, ReadResult, Selection } from './types';
+
+/** How the worker's block cache chooses request sizes. */
+export type BlockPolicy = 'adaptive' | 'fixed-100k';
+
+/** A run of cached file bytes (persisted by the metadata cache, or seeded by the size probe). */
+export interface PageRun {
+  offset: number;
+  bytes: Uint8Array;
+}
+
+export interface WorkerInit {
+  label: string;
+  cacheBytes: number;
+  policy: BlockPolicy;
+  /** Int32Array over it: [0] fetch state (0 waiting, 1 ready). */
+  control: SharedArrayBuffer;
+  /** Float64Array over it: cacheHits, cacheMisses, cacheBytes, peakCacheBytes, metadataPages. */
+  stats: SharedArrayBuffer;
+  /** Milliseconds the worker waits for one fetch before failing the read. */
+  fetchWaitMs: number;
+  /** Plugin side modules to install: file name and bytes. */
+  plugins: { name: string; bytes: Uint8Array }[];
+}
+
+export type CallOp =
+  /** Opens the file; `seed` holds bytes known before the first read (probe, persistent cache). */
+  | { op: 'open'; size: number; seed: PageRun[] }
+  | { op: 'list'; path: string }
+  | { op: 'entry'; path: string }
+  | { op: 'attributes'; path: string }
+  | { op: 'datasetInfo'; path: string }
+  | { op: 'read'; path: string; selection: Selection; maxElements: number }
+  | { op: 'exportMetadata' };
+
+export type CallValue = H5Entry[] | H5Entry | H5Attribute[] | DatasetInfo | ReadResult | PageRun[] | OpenValue;
+
+export interface OpenValue {
+  pluginsLoaded: number[];
+}
+
+export type HostToWorker = { type: 'call'; id: number; call: CallOp };
+
+export type WorkerToHost =
+  | { type: 'ready' }
+  | { type: 'reply'; id: number; ok: true; value: CallValue }
+  | { type: 'reply'; id: number; ok: false; code: Hdf5ErrorCode; message: string; fatal: boolean }
+  | { type: 'fetch'; seq: number; start: number; end: number };
+
+/** Answer to a fetch, posted on the fetch port before `control[0]` is set. */
+export type FetchReply = { seq: number } & ({ ok: true; bytes: Uint8Array } | { ok: false; code: Hdf5ErrorCode; message: string });
+
+export const STAT = { hits: 0, misses: 1, cacheBytes: 2, peakCacheBytes: 3, pinnedBytes: 4 } as const;
+export const STAT_SLOTS = 8;

@@ -1,0 +1,29 @@
+/**
+ * DANDI asset source: `GET {apiUrl}/assets/{id}/download/` answers 302 to a presigned blob URL.
+ * The HTTP source follows it by hand, so the API token goes to the API origin only, and
+ * re-resolves it after a 403 (presigned URLs expire). With a known identity and size (from the
+ * asset listing) opening sends no request at all.
+ */
+import { HttpSource } from './http';
+
+export interface DandiSourceSpec {
+  apiUrl: string;
+  assetId: string;
+  apiKey?: string;
+  identity?: string;
+  size?: number;
+}
+
+export function dandiDownloadUrl(apiUrl: string, assetId: string): string {
+  if (!/^[A-Za-z0-9-]+$/.test(assetId)) throw new Error(`invalid asset id: ${JSON.stringify(assetId)}`);
+  return `${apiUrl.replace(/\/+$/, '')}/assets/${assetId}/download/`;
+}
+
+export function createDandiSource(spec: DandiSourceSpec, probeBytes: number): HttpSource {
+  return new HttpSource({
+    url: dandiDownloadUrl(spec.apiUrl, spec.assetId),
+    headers: spec.apiKey ? { authorization: `token ${spec.apiKey}` } : undefined,
+    probeBytes,
+  });
+}
+

@@ -1,0 +1,28 @@
+/** A byte source behind the block cache: a local file or an HTTP(S) object read with ranges. */
+import type { PageRun } from '../protocol';
+
+export interface SourceOpenResult {
+  size: number;
+  /** Stable identity of the bytes, the persistent metadata cache's key. */
+  identity: string;
+  /** Bytes the size probe brought along (the start of the file), seeded into the cache. */
+  head?: PageRun;
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal;
+  /** Absolute time (Date.now() scale) after which the read fails with `timeout`. */
+  deadline?: number;
+}
+
+export interface ByteSource {
+  /** For people: a path, or a URL without its query. */
+  readonly label: string;
+  /** Learns size and identity (may send one request); `known` skips the request when complete. */
+  open(known: { size?: number; identity?: string }, options?: ReadOptions): Promise<SourceOpenResult>;
+  /** Exactly the bytes [start, end). */
+  read(start: number, end: number, options?: ReadOptions): Promise<Uint8Array>;
+  readonly requests: number;
+  readonly bytesFetched: number;
+  close(): Promise<void>;
+}

@@ -1,0 +1,261 @@
+/**
+ * h5wasm metadata to our Dtype, and raw bytes read by HDF5 to typed arrays or JSON-safe values.
+ * Conversion runs while vlen pointers still point into the wasm heap (before reclaim), and
+ * references are resolved to the paths they point to.
+ */
+import type { Metadata } from 'h5wasm';
+import type { Dtype, H5Value, NumericArray } from './types';
+
+/** H5T class numbers (H5T_class_t). */
+const INTEGER = 0;
+const FLOAT = 1;
+const TIME = 2;
+const STRING = 3;
+const BITFIELD = 4;
+const OPAQUE = 5;
+const COMPOUND = 6;
+const REFERENCE = 7;
+const ENUM = 8;
+const VLEN = 9;
+const ARRAY = 10;
+
+/** What conversion needs from the worker: the heap (vlen strings) and reference resolution. */
+export interface ValueContext {
+  heap(): Uint8Array;
+  /** Path of the object a reference points to; null for a null or dangling reference. */
+  resolveRef(bytes: Uint8Array, isObject: boolean): string | null;
+}
+
+function isBoolEnum(meta: Metadata): boolean {
+  const members = meta.enum_type?.members;
+  if (!members) return false;
+  const names = Object.keys(members).sort();
+  return names.length === 2 && names[0] === 'FALSE' && names[1] === 'TRUE';
+}
+
+export function toDtype(meta: Metadata): Dtype {
+  const endian = meta.littleEndian ? {} : { littleEndian: false };
+  switch (meta.type) {
+    case INTEGER:
+    case BITFIELD: {
+      const display = `${meta.signed ? 'int' : 'uint'}${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}`;
+      return { class: meta.type === INTEGER ? 'integer' : 'bitfield', size: meta.size, signed: meta.signed, littleEndian: meta.littleEndian, display };
+    }
+    case FLOAT:
+      return { class: 'float', size: meta.size, littleEndian: meta.littleEndian, display: `float${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}` };
+    case STRING: {
+      const charset = meta.cset === 1 ? 'utf-8' : 'ascii';
+      return { class: 'string', size: meta.size, vlen: meta.vlen, charset, display: meta.vlen ? `${charset} string (vlen)` : `${charset} string (${meta.size} bytes)` };
+    }
+    case COMPOUND: {
+      const members = (meta.compound_type?.members ?? []).map(m => ({ name: m.name, dtype: toDtype(m) }));
+      return { class: 'compound', size: meta.size, members, display: `compound {${members.map(m => `${m.name}: ${m.dtype.display}`).join(', ')}}` };
+    }
+    case REFERENCE: {
+      const refType = meta.ref_type === 'region' ? 'region' : 'object';
+      return { class: 'reference', size: meta.size, refType, display: `${refType} reference` };
+    }
+    case ENUM: {
+      const enumMapping = { ...(meta.enum_type?.members ?? {}) };
+      if (isBoolEnum(meta)) return { class: 'boolean', size: meta.size, enumMapping, display: 'bool' };
+      const base = toDtype({ ...meta, type: meta.enum_type?.type ?? INTEGER });
+      return { class: 'enum', size: meta.size, base, enumMapping, display: `enum ${base.display} {${Object.keys(enumMapping).join(', ')}}` };
+    }
+    case VLEN: {
+      const base = meta.vlen_type ? toDtype(meta.vlen_type) : undefined;
+      return { class: 'array', size: meta.size, vlen: true, base, display: `vlen ${base?.display ?? 'unknown'}` };
+    }
+    case ARRAY: {
+      const base = meta.array_type ? toDtype(meta.array_type) : undefined;
+      const arrayShape = meta.array_type?.shape ?? [];
+      return { class: 'array', size: meta.size, base, arrayShape, display: `${base?.display ?? 'unknown'}[${arrayShape.join(', ')}]` };
+    }
+    case OPAQUE:
+      return { class: 'opaque', size: meta.size, display: `opaque (${meta.size} bytes)` };
+    case TIME:
+    default:
+      return { class: 'unknown', size: meta.size, ...endian, display: `unknown (class ${meta.type}, ${meta.size} bytes)` };
+  }
+}
+
+/** Short dtype text for listings, e.g. `int16`, `float32`, `vlen str`, `compound`. */
+export function shortDtype(dtype: Dtype): string {
+  switch (dtype.class) {
+    case 'string':
+      return dtype.vlen ? 'vlen str' : `str${dtype.size}`;
+    case 'compound':
+      return 'compound';
+    case 'reference':
+      return `${dtype.refType ?? 'object'} ref`;
+    case 'enum':
+      return 'enum';
+    default:
+      return dtype.display.replace(' (big-endian)', '>');
+  }
+}
+
+/** Whether values of this type come back as a typed array. */
+export function isNumeric(meta: Metadata): boolean {
+  if (meta.type === INTEGER || meta.type === BITFIELD) return [1, 2, 4, 8].includes(meta.size);
+  if (meta.type === FLOAT) return [2, 4, 8].includes(meta.size);
+  if (meta.type === ENUM) return [1, 2, 4, 8].includes(meta.size);
+  return false;
+}
+
+/** Typed array over `count` little-endian elements (float16 widened to float32). */
+export function toTypedArray(bytes: Uint8Array, meta: Metadata): NumericArray {
+  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  const n = bytes.byteLength / meta.size;
+  if (meta.type === FLOAT) {
+    if (meta.size === 8) return new Float64Array(buffer, 0, n);
+    if (meta.size === 4) return new Float32Array(buffer, 0, n);
+    const halves = new Uint16Array(buffer, 0, n);
+    return Float32Array.from(halves, halfToFloat);
+  }
+  const signed = meta.type === ENUM ? signedEnum(meta) : meta.signed;
+  switch (meta.size) {
+    case 1:
+      return signed ? new Int8Array(buffer, 0, n) : new Uint8Array(buffer, 0, n);
+    case 2:
+      return signed ? new Int16Array(buffer, 0, n) : new Uint16Array(buffer, 0, n);
+    case 4:
+      return signed ? new Int32Array(buffer, 0, n) : new Uint32Array(buffer, 0, n);
+    default:
+      return signed ? new BigInt64Array(buffer, 0, n) : new BigUint64Array(buffer, 0, n);
+  }
+}
+
+function signedEnum(meta: Metadata): boolean {
+  return Object.values(meta.enum_type?.members ?? {}).some(v => v < 0);
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exponent = (h >> 10) & 0x1f;
+  const fraction = h & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+function numberValue(value: number | bigint): number | string {
+  if (typeof value === 'number') return value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+}
+
+/** Converts `bytes` (count elements of `meta`, as HDF5 wrote them to memory) to values. */
+export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): H5Value[] {
+  const size = meta.size;
+  const count = size > 0 ? Math.floor(bytes.byteLength / size) : 0;
+  const out: H5Value[] = [];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (meta.type) {
+    case STRING: {
+      if (meta.vlen) {
+        const heap = ctx.heap();
+        for (let i = 0; i < count; i++) out.push(cString(heap, view.getUint32(i * size, true), meta.cset === 1));
+      } else {
+        const decoder = new TextDecoder(meta.cset === 1 ? 'utf-8' : 'latin1');
+        for (let i = 0; i < count; i++) {
+          let field = bytes.subarray(i * size, (i + 1) * size);
+          const nul = field.indexOf(0);
+          if (nul >= 0) field = field.subarray(0, nul);
+          out.push(meta.strpad === 2 ? decoder.decode(field).trimEnd() : decoder.decode(field));
+        }
+      }
+      return out;
+    }
+    case COMPOUND: {
+      const members = meta.compound_type?.members ?? [];
+      for (let i = 0; i < count; i++) {
+        const row: { [key: string]: H5Value } = {};
+        for (const member of members) {
+          const start = i * size + member.offset;
+          const value = toValues(bytes.slice(start, start + member.size), { ...member, shape: [], total_size: 1 }, ctx);
+          row[member.name] = value.length === 1 ? value[0] : value;
+        }
+        out.push(row);
+      }
+      return out;
+    }
+    case REFERENCE: {
+      const isObject = meta.ref_type !== 'region';
+      for (let i = 0; i < count; i++) {
+        const path = ctx.resolveRef(bytes.slice(i * size, (i + 1) * size), isObject);
+        out.push(path === null ? null : isObject ? { ref: path } : { ref: path, region: 'selection' });
+      }
+      return out;
+    }
+    case ENUM: {
+      const base = toTypedArray(bytes.slice(), meta);
+      const names = new Map(Object.entries(meta.enum_type?.members ?? {}).map(([name, v]) => [v, name]));
+      const bool = isBoolEnum(meta);
+      for (const raw of base) {
+        const v = Number(raw);
+        out.push(bool ? v !== 0 : (names.get(v) ?? v));
+      }
+      return out;
+    }
+    case VLEN: {
+      const heap = ctx.heap();
+      const inner = meta.vlen_type;
+      for (let i = 0; i < count; i++) {
+        const length = view.getUint32(i * size, true);
+        const ptr = view.getUint32(i * size + 4, true);
+        if (!inner) {
+          out.push(null);
+          continue;
+        }
+        const data = heap.slice(ptr, ptr + length * inner.size);
+        out.push(toValues(data, { ...inner, shape: [length], total_size: length }, ctx));
+      }
+      return out;
+    }
+    case ARRAY: {
+      const inner = meta.array_type;
+      const shape = inner?.shape ?? [];
+      for (let i = 0; i < count; i++) {
+        if (!inner) {
+          out.push(null);
+          continue;
+        }
+        const flat = toValues(bytes.slice(i * size, (i + 1) * size), { ...inner, shape, total_size: shape.reduce((a, b) => a * b, 1) }, ctx);
+        out.push(nest(flat, shape));
+      }
+      return out;
+    }
+    case OPAQUE:
+    case TIME:
+      for (let i = 0; i < count; i++) out.push(hex(bytes.subarray(i * size, (i + 1) * size)));
+      return out;
+    default: {
+      if (!isNumeric(meta)) {
+        for (let i = 0; i < count; i++) out.push(hex(bytes.subarray(i * size, (i + 1) * size)));
+        return out;
+      }
+      for (const v of toTypedArray(bytes.slice(), meta)) out.push(numberValue(v));
+      return out;
+    }
+  }
+}
+
+function cString(heap: Uint8Array, ptr: number, utf8: boolean): string | null {
+  if (ptr === 0) return null;
+  let end = ptr;
+  while (end < heap.length && heap[end] !== 0) end++;
+  return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(heap.subarray(ptr, end));
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Nests a row-major flat list into the given shape. */
+export function nest(flat: H5Value[], shape: number[]): H5Value {
+  if (shape.length <= 1) return flat;
+  const [outer, ...rest] = shape;
+  const step = rest.reduce((a, b) => a * b, 1);
+  const out: H5Value[] = [];
+  for (let i = 0; i < outer; i++) out.push(nest(flat.slice(i * step, (i + 1) * step), rest));
+  return out;
+}

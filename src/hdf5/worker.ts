@@ -1,0 +1,167 @@
+/**
+ * The HDF5 worker (bundled to dist/hdf5Worker.js): h5wasm's ESM build on MEMFS with one lazy file
+ * node over the block cache. It answers one call at a time; a byte miss is posted to the host and
+ * the worker blocks with Atomics.wait until the host has fetched it. A wasm trap or abort is
+ * reported as fatal: the host then terminates this worker and starts a fresh one.
+ */
+import h5wasm from 'h5wasm';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { BlockCache } from './blockCache';
+import { LazyFileNode, type EmscriptenFs } from './fileNode';
+import { PLUGIN_FILES } from './filters';
+import { FileOps, type H5Module } from './ops';
+import { STAT, type CallOp, type CallValue, type FetchReply, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
+import { Hdf5Error, type Hdf5ErrorCode } from './types';
+
+const PLUGIN_DIR = '/plugins';
+const FILE_PATH = '/data/file.h5';
+
+const init = (workerData as { init: WorkerInit; fetchPort: MessagePort }).init;
+const fetchPort = (workerData as { fetchPort: MessagePort }).fetchPort;
+const port = parentPort;
+if (!port) throw new Error('hdf5Worker must run in a worker thread');
+const control = new Int32Array(init.control);
+const stats = new Float64Array(init.stats);
+let fetchSeq = 0;
+
+function post(message: WorkerToHost): void {
+  port?.postMessage(message);
+}
+
+class FetchError extends Error {
+  constructor(
+    readonly code: Hdf5ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Blocks until the host has fetched [start, end); see protocol.ts for the handshake. */
+function fetchSync(start: number, end: number): Uint8Array {
+  const seq = ++fetchSeq;
+  const deadline = Date.now() + init.fetchWaitMs;
+  Atomics.store(control, 0, 0);
+  post({ type: 'fetch', seq, start, end });
+  for (;;) {
+    for (let m = receiveMessageOnPort(fetchPort); m; m = receiveMessageOnPort(fetchPort)) {
+      const reply = m.message as FetchReply;
+      if (reply.seq !== seq) continue; // a late answer to a fetch that already timed out
+      if (!reply.ok) throw new FetchError(reply.code, reply.message);
+      return reply.bytes;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new FetchError('timeout', `no answer for bytes ${start}-${end - 1} within ${init.fetchWaitMs} ms`);
+    Atomics.wait(control, 0, 0, left);
+    Atomics.store(control, 0, 0);
+  }
+}
+
+function publishStats(cache: BlockCache): void {
+  const c = cache.stats();
+  stats[STAT.hits] = c.hits;
+  stats[STAT.misses] = c.misses;
+  stats[STAT.cacheBytes] = c.bytes;
+  stats[STAT.peakCacheBytes] = c.peakBytes;
+  stats[STAT.pinnedBytes] = c.pinnedBytes;
+}
+
+function installPlugins(m: H5Module): number[] {
+  if (init.plugins.length === 0) return [];
+  const fs = m.FS as unknown as { mkdirTree(path: string): void; writeFile(path: string, data: Uint8Array): void };
+  fs.mkdirTree(PLUGIN_DIR);
+  for (const plugin of init.plugins) fs.writeFile(`${PLUGIN_DIR}/${plugin.name}`, plugin.bytes);
+  m.insert_plugin_search_path(PLUGIN_DIR, 0);
+  const names = new Set(init.plugins.map(p => p.name));
+  return Object.entries(PLUGIN_FILES)
+    .filter(([, file]) => names.has(file))
+    .map(([id]) => Number(id));
+}
+
+async function main(): Promise<void> {
+  const m = (await h5wasm.ready) as H5Module;
+  m.activate_throwing_error_handler();
+  const pluginIds = installPlugins(m);
+  const fs = m.FS as unknown as EmscriptenFs & { mkdirTree(path: string): void };
+  fs.mkdirTree('/data');
+  // The file is opened once its size is known (the host learns it while this worker starts).
+  let io: { cache: BlockCache; node: LazyFileNode } | null = null;
+  let ops: FileOps | null = null;
+
+  const answer = (call: CallOp): CallValue => {
+    if (call.op === 'open') {
+      if (io) throw new Hdf5Error('corrupt', 'the file is already open');
+      const cache = new BlockCache(call.size, fetchSync, { cacheBytes: init.cacheBytes, policy: init.policy });
+      cache.seed(call.seed);
+      io = { cache, node: new LazyFileNode(fs, FILE_PATH, cache) };
+      cache.beginOp('metadata');
+      const h5 = new h5wasm.File(FILE_PATH, 'r');
+      ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds));
+      return { pluginsLoaded: pluginIds };
+    }
+    if (!io || !ops) throw new Hdf5Error('closed', 'the file is not open');
+    if (call.op === 'exportMetadata') return io.cache.pinnedRuns();
+    switch (call.op) {
+      case 'list':
+        return ops.list(call.path);
+      case 'entry':
+        return ops.entry(call.path);
+      case 'attributes':
+        return ops.attributes(call.path);
+      case 'datasetInfo':
+        return ops.datasetInfo(call.path);
+      case 'read':
+        return ops.read(call.path, call.selection, call.maxElements);
+    }
+  };
+
+  port?.on('message', (message: HostToWorker) => {
+    if (io) io.node.lastFailure = null;
+    try {
+      const value = answer(message.call);
+      if (io) publishStats(io.cache);
+      const transfer = transferables(value);
+      port?.postMessage({ type: 'reply', id: message.id, ok: true, value } satisfies WorkerToHost, transfer);
+    } catch (error) {
+      if (io) publishStats(io.cache);
+      post({ type: 'reply', id: message.id, ok: false, ...classify(error, message.call, io?.node.lastFailure ?? null) });
+    }
+  });
+  post({ type: 'ready' });
+}
+
+function transferables(value: CallValue): ArrayBuffer[] {
+  if ('data' in value && ArrayBuffer.isView(value.data)) return [value.data.buffer as ArrayBuffer];
+  return [];
+}
+
+/** Maps a failure to an engine error; wasm traps and aborts are fatal (the module is unusable). */
+function classify(error: unknown, call: CallOp, failure: LazyFileNode['lastFailure']): { code: Hdf5ErrorCode; message: string; fatal: boolean } {
+  if (error instanceof Hdf5Error) return { code: error.code, message: error.message, fatal: false };
+  if (error instanceof Error && (error.name === 'RuntimeError' || /^Aborted\(/.test(error.message))) {
+    return { code: 'worker-crashed', message: `the HDF5 library failed: ${error.message}`, fatal: true };
+  }
+  if (failure) return { code: failure.code, message: failure.message, fatal: false };
+  const text = error instanceof Error ? error.message : String(error);
+  const filter = /required filter '([^']+)' is not registered/.exec(text);
+  if (filter) return { code: 'unsupported-filter', message: `unsupported compression: ${filter[1]}`, fatal: false };
+  if (/truncated file/i.test(text)) return { code: 'corrupt', message: `the file is truncated (${firstLine(text)})`, fatal: false };
+  if (call.op === 'open' && /signature/i.test(text)) {
+    return { code: 'not-hdf5', message: `not an HDF5 file (${firstLine(text)})`, fatal: false };
+  }
+  // Only errors raised by HDF5's own error handling leave the module consistent; any other JS
+  // error unwound through wasm frames (e.g. a plugin failing to link) may not: restart the worker.
+  if (!/^HDF5-DIAG|^error - /.test(text)) return { code: 'worker-crashed', message: `the HDF5 library failed: ${text.slice(0, 300)}`, fatal: true };
+  return { code: 'corrupt', message: `the file is damaged or unreadable: ${firstLine(text)}`, fatal: false };
+}
+
+/** The most specific frame of an HDF5 error stack (the deepest one outside plugin search). */
+function firstLine(text: string): string {
+  const frames = [...text.matchAll(/#\d+: (\S+) line \d+ in [\w_]+\(\): (.*)/g)].filter(m => !/H5PL\w*\.c$/.test(m[1]));
+  const line = frames.length > 0 ? frames[frames.length - 1][2] : (text.split('\n').find(l => l.trim().length > 0) ?? text);
+  return line.trim().slice(0, 300);
+}
+
+main().catch((error: unknown) => {
+  post({ type: 'reply', id: 0, ok: false, code: 'worker-crashed', message: `HDF5 worker failed to start: ${String(error)}`, fatal: true });
+});

@@ -1,0 +1,117 @@
+// The worker's block cache on an in-memory file: LRU bound, coalescing, adaptive request sizes,
+// prefetch bounded by the selection, pinning for the persistent metadata cache.
+import * as assert from 'node:assert/strict';
+import { BlockCache } from '../../../src/hdf5/blockCache';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** Bytes of a virtual file, computed on demand (no need to hold 256 MiB). */
+function fileBytes(start: number, end: number): Uint8Array {
+  const bytes = new Uint8Array(end - start);
+  for (let i = start; i < end; i++) bytes[i - start] = (i * 7 + (i >> 9)) & 0xff;
+  return bytes;
+}
+
+function setup(size: number, options: { cacheBytes?: number; policy?: 'adaptive' | 'fixed-100k'; pageSize?: number } = {}) {
+  const requests: [number, number][] = [];
+  const cache = new BlockCache(size, (start, end) => {
+    requests.push([start, end]);
+    return fileBytes(start, end);
+  }, { cacheBytes: options.cacheBytes ?? 64 * MiB, policy: options.policy ?? 'adaptive', pageSize: options.pageSize });
+  const read = (position: number, length: number) => {
+    const out = new Uint8Array(length);
+    const n = cache.read(position, out);
+    assert.deepEqual(out.subarray(0, n), fileBytes(position, position + n), `bytes at ${position}`);
+    return n;
+  };
+  return { cache, requests, read };
+}
+
+describe('hdf5 block cache', () => {
+  it('returns the right bytes and answers repeats from memory', () => {
+    const { cache, requests, read } = setup(64 * MiB);
+    read(5000, 100);
+    read(5000, 100);
+    read(5050, 10);
+    assert.equal(requests.length, 1);
+    assert.equal(cache.stats().hits, 2);
+    assert.equal(read(64 * MiB - 10, 100), 10, 'reads stop at the end of the file');
+  });
+
+  it('stays within its byte bound, evicting least recently used pages', () => {
+    const bound = 1 * MiB;
+    const { cache, read } = setup(64 * MiB, { cacheBytes: bound, pageSize: 16 * KiB });
+    cache.beginOp('data', { expectedBytes: 64 * MiB, chunkCount: 0 });
+    for (let pos = 0; pos < 16 * MiB; pos += 100 * KiB) read(pos, 100 * KiB);
+    const stats = cache.stats();
+    assert.ok(stats.bytes <= bound, `${stats.bytes} <= ${bound}`);
+    assert.ok(stats.peakBytes <= bound, `peak ${stats.peakBytes} <= ${bound}`);
+  });
+
+  it('coalesces the missing pages of one read into one request', () => {
+    const { cache, requests, read } = setup(64 * MiB, { pageSize: 16 * KiB });
+    cache.beginOp('data', { expectedBytes: 0, chunkCount: 0 });
+    read(0, 16 * KiB);
+    read(64 * KiB, 16 * KiB);
+    requests.length = 0;
+    // Pages 0 and 4 are cached; 1-3 and 5-7 are missing: one request from page 1 to page 7.
+    read(0, 128 * KiB);
+    assert.deepEqual(requests, [[16 * KiB, 128 * KiB]]);
+  });
+
+  it('grows metadata requests while misses continue, and fetches small files whole', () => {
+    const big = setup(256 * MiB);
+    big.cache.beginOp('metadata');
+    const sizes: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      big.read(i * 10 * MiB + 3000, 200);
+      const [start, end] = big.requests[big.requests.length - 1];
+      sizes.push(end - start);
+    }
+    assert.ok(sizes[5] > sizes[0] * 8, `requests grow: ${sizes.join(', ')}`);
+    assert.ok(sizes.every(s => s <= 2 * MiB));
+
+    const small = setup(3 * MiB);
+    small.cache.beginOp('metadata');
+    small.read(2 * MiB, 100);
+    assert.deepEqual(small.requests, [[0, 3 * MiB]]);
+  });
+
+  it('prefetches a sequential data read only up to what the selection needs', () => {
+    const { cache, requests, read } = setup(256 * MiB, { pageSize: 16 * KiB });
+    const chunk = 256 * KiB;
+    cache.beginOp('data', { expectedBytes: 10 * chunk, chunkCount: 10 });
+    for (let i = 0; i < 10; i++) read(MiB + i * chunk, chunk);
+    const fetched = requests.reduce((n, [s, e]) => n + e - s, 0);
+    assert.equal(fetched, 10 * chunk, 'no byte beyond the ten chunks');
+    assert.ok(requests.length <= 3, `${requests.length} requests for 10 sequential chunks`);
+  });
+
+  it('fixed-100k baseline: one request per missing 100 KiB block, no prefetch', () => {
+    const { cache, requests, read } = setup(64 * MiB, { policy: 'fixed-100k' });
+    cache.beginOp('data', { expectedBytes: 64 * MiB, chunkCount: 0 });
+    read(0, 350 * KiB);
+    assert.equal(requests.length, 4);
+    assert.ok(requests.every(([s, e]) => e - s === 100 * KiB && s % (100 * KiB) === 0));
+  });
+
+  it('pins what metadata calls touch and seeds it back into a new cache', () => {
+    const first = setup(64 * MiB);
+    first.cache.beginOp('metadata');
+    first.read(1000, 500);
+    first.read(40 * MiB, 500);
+    first.cache.beginOp('data', { expectedBytes: 0, chunkCount: 0 });
+    first.read(50 * MiB, 500);
+    const runs = first.cache.pinnedRuns();
+    const pinned = runs.reduce((n, r) => n + r.bytes.length, 0);
+    assert.ok(pinned > 0 && pinned <= 64 * KiB, `only touched pages are pinned (${pinned} bytes)`);
+
+    const second = setup(64 * MiB);
+    second.cache.seed(runs);
+    second.cache.beginOp('metadata');
+    second.read(1000, 500);
+    second.read(40 * MiB, 500);
+    assert.equal(second.requests.length, 0);
+  });
+});

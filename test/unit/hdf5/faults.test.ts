@@ -1,0 +1,133 @@
+// The HTTP source against the stand-in archive's fault injection: throttling, HTML error pages,
+// dropped connections, ignored ranges, expired presigned URLs, hangs, and where the token goes.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startArchive } from '../../archive/server';
+import type { FaultConfig, StandInArchive } from '../../archive/types';
+import { Hdf5Error, type NumericArray } from '../../../src/hdf5/types';
+import { corpusAssets, digest, FIXTURES, open, walk } from './helpers';
+
+const FILE = 'nwblinkml__aibs_ecephys.nwb';
+const DATASET = '/processing/current_source_density/ecephys_csd/current_source_density/data';
+
+describe('hdf5 engine over HTTP with faults', function () {
+  this.timeout(60_000);
+  let archive: StandInArchive;
+  let asset: { id: string; size: number };
+  let expected: string;
+
+  before(async () => {
+    archive = await startArchive({ corpusDirs: [FIXTURES] });
+    const found = (await corpusAssets(archive)).get(FILE);
+    assert.ok(found);
+    asset = found;
+    const local = await open({ kind: 'local', path: join(FIXTURES, FILE) });
+    expected = JSON.stringify([await walk(local), digest((await local.read(DATASET)).data as NumericArray)]);
+    await local.close();
+  });
+  after(async () => archive?.close());
+  beforeEach(() => {
+    archive.faults.reset();
+    archive.clearLog();
+  });
+
+  /** Opens the asset with the fault switched on and checks that what comes back is right. */
+  async function readsCorrectlyWith(faults: FaultConfig): Promise<void> {
+    archive.faults.set(faults);
+    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id });
+    try {
+      assert.equal(JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]), expected);
+    } finally {
+      await file.close();
+    }
+  }
+
+  const blobStatuses = () => archive.log.filter(e => e.origin === 'blob').map(e => e.status);
+
+  it('waits out 429 answers with Retry-After and then reads', async () => {
+    await readsCorrectlyWith({ rateLimit: { count: 2, retryAfterSeconds: 1, scope: 'blob' } });
+    assert.deepEqual(blobStatuses().slice(0, 3), [429, 429, 206]);
+  });
+
+  it('retries after 503 HTML error pages', async () => {
+    await readsCorrectlyWith({ html503: { count: 2, scope: 'both' } });
+    assert.ok(archive.log.filter(e => e.status === 503).length === 2);
+  });
+
+  it('retries a connection reset in the middle of a body', async () => {
+    await readsCorrectlyWith({ resetMidBody: { count: 2, afterBytes: 1000 } });
+  });
+
+  it('never takes a whole body (200) as the answer to a range request', async () => {
+    await readsCorrectlyWith({ ignoreRange: { count: 1 } });
+    assert.equal(blobStatuses()[0], 200);
+    archive.faults.set({ ignoreRange: { count: 1000 } });
+    await assert.rejects(
+      open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id }),
+      (e: unknown) => e instanceof Hdf5Error && e.code === 'network' && /ignored the Range header/.test(e.message),
+    );
+  });
+
+  it('re-resolves an expired presigned URL in the middle of reading', async () => {
+    const big = (await corpusAssets(archive)).get('neuroconv__nwb_test.nwb');
+    assert.ok(big);
+    // Known size: no probe, so the first read is the one that meets the expired URL.
+    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: big.id, size: big.size, identity: 'x' }, { cacheBytes: 1024 * 1024 });
+    try {
+      await file.list('/');
+      await fetch(`${archive.webUrl}/__control/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 7 * 3600 }) });
+      archive.clearLog();
+      const series = (await walk(file)).infos;
+      assert.ok(Object.keys(series).length > 0);
+      for (const [path, info] of Object.entries(series)) if (info.size < 1e6) await file.read(path);
+      const statuses = archive.log.map(e => `${e.origin}:${e.status}`);
+      const expired = statuses.indexOf('blob:403');
+      assert.ok(expired >= 0, `the old URL was refused: ${statuses.join(' ')}`);
+      assert.equal(statuses[expired + 1], 'api:302', 'then the download URL was resolved again');
+      assert.equal(statuses[expired + 2], 'blob:206', 'and the read went on');
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('sends the API token to the API only, never to the blob host', async () => {
+    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, apiKey: archive.apiKeys.owner });
+    try {
+      await walk(file);
+    } finally {
+      await file.close();
+    }
+    const api = archive.log.filter(e => e.origin === 'api');
+    const blob = archive.log.filter(e => e.origin === 'blob');
+    assert.ok(api.length > 0 && blob.length > 0);
+    assert.ok(api.every(e => e.headers.authorization === `token ${archive.apiKeys.owner}`));
+    assert.ok(blob.every(e => e.headers.authorization === undefined), 'no Authorization at the blob host');
+  });
+
+  it('fails a hung connection within the deadline, and the next open works', async () => {
+    archive.faults.set({ hang: { count: 1000, scope: 'blob' } });
+    await assert.rejects(
+      open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id }, { deadlineMs: 1500 }),
+      (e: unknown) => e instanceof Hdf5Error && e.code === 'timeout',
+    );
+    archive.faults.reset();
+    await readsCorrectlyWith({});
+  });
+
+  it('reports a missing asset and a non-HDF5 body clearly', async () => {
+    await assert.rejects(
+      open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: '00000000-0000-0000-0000-000000000000' }),
+      (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'hdf5-nothdf5-'));
+    try {
+      const path = join(dir, 'page.nwb');
+      writeFileSync(path, '<!DOCTYPE html><html><body>503 Service Unavailable</body></html>\n'.repeat(50));
+      await assert.rejects(open({ kind: 'local', path }), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-hdf5');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
