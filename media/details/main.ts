@@ -1,0 +1,97 @@
+import type { DandisetDetails, DetailsHostMessage, DetailsPageMessage } from '../../src/commands/browse/detailsProtocol';
+import './details.css';
+
+/** The Dandiset details page. Every archive string goes in through textContent, never innerHTML. */
+const vscode = acquireVsCodeApi();
+const post = (message: DetailsPageMessage) => vscode.postMessage(message);
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function section(title: string, ...children: Node[]): HTMLElement {
+  const s = el('section');
+  s.append(el('h2', title), ...children);
+  return s;
+}
+
+function chips(values: string[]): HTMLElement {
+  const list = el('ul', undefined, 'chips');
+  if (!values.length) list.append(el('li', '—', 'muted'));
+  for (const v of values) list.append(el('li', v));
+  return list;
+}
+
+function button(label: string, message: DetailsPageMessage): HTMLButtonElement {
+  const b = el('button', label);
+  b.type = 'button';
+  b.addEventListener('click', () => post(message));
+  return b;
+}
+
+function render(d: DandisetDetails): void {
+  const root = document.getElementById('root');
+  if (!root) return;
+  root.replaceChildren();
+  const header = el('header');
+  header.append(el('div', `DANDI:${d.identifier} · ${d.version}${d.embargoed ? ' · embargoed' : ''}`, 'muted'), el('h1', d.name || '(untitled)'));
+  const actions = el('div', undefined, 'actions');
+  actions.append(button('Copy reference', { type: 'copy', what: 'reference' }));
+  if (d.doi) actions.append(button('Copy DOI', { type: 'copy', what: 'doi' }));
+  if (d.webUrl) actions.append(button('Open on the web', { type: 'openWeb' }));
+  header.append(actions);
+  root.append(header);
+
+  const description = el('p', d.description || 'No description.', 'description');
+  root.append(section('Description', description));
+
+  const facts = el('dl', undefined, 'facts');
+  const fact = (k: string, v: string) => facts.append(el('dt', k), el('dd', v));
+  fact('Files', d.files !== null ? d.files.toLocaleString('en-US') : '—');
+  fact('Size', d.bytes !== null ? formatBytes(d.bytes) : '—');
+  fact('Subjects', d.subjects !== null ? d.subjects.toLocaleString('en-US') : '—');
+  fact('License', d.license.join(', ') || '—');
+  fact('DOI', d.doi || '—');
+  root.append(section('Assets summary', facts));
+  root.append(section('Species', chips(d.species)), section('Approaches', chips(d.approaches)), section('Techniques', chips(d.techniques)), section('Keywords', chips(d.keywords)));
+
+  const people = el('ul', undefined, 'people');
+  if (!d.contributors.length) people.append(el('li', '—', 'muted'));
+  for (const c of d.contributors) {
+    const li = el('li');
+    li.append(el('span', c.name || '(unnamed)', 'name'));
+    if (c.roles.length) li.append(el('span', ` — ${c.roles.join(', ')}`, 'muted'));
+    if (c.affiliation) li.append(el('div', c.affiliation, 'muted'));
+    people.append(li);
+  }
+  root.append(section('Contributors', people));
+
+  const citation = el('blockquote', d.citation || 'No citation.', 'citation');
+  const copyCitation = button('Copy citation', { type: 'copy', what: 'citation' });
+  copyCitation.disabled = !d.citation;
+  root.append(section('Citation', citation, copyCitation));
+}
+
+window.addEventListener('message', (event: MessageEvent<DetailsHostMessage>) => {
+  const message = event.data;
+  if (message?.type === 'init') render(message.details);
+  else if (message?.type === 'error') {
+    const root = document.getElementById('root');
+    root?.replaceChildren(el('p', message.message, 'error'));
+  }
+});
+post({ type: 'ready' });

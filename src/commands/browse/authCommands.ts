@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { Commands, Settings } from '../../constants';
+import { DandiApiError } from '../../dandi/errors';
+import { KNOWN_INSTANCES, instanceLabel } from '../../dandi/instances';
+import type { BrowseContext } from '../../tree/browseContext';
+
+/** Sign In / Sign Out (API key in SecretStorage per instance) and Select Archive Instance. */
+export function registerAuthCommands(browse: BrowseContext): void {
+  const { context, session } = browse;
+  context.subscriptions.push(
+    // `key` lets tests (and links) sign in without the input box.
+    vscode.commands.registerCommand(Commands.signIn, async (key?: string) => {
+      const webUrl = await session.webUrl();
+      const apiKey =
+        typeof key === 'string'
+          ? key
+          : await vscode.window.showInputBox({
+              title: `Sign in to ${session.label}`,
+              prompt: `Paste your API key${webUrl ? ` (from your account menu on ${webUrl})` : ''}. It is kept in VS Code's secret storage and sent only to ${new URL(session.instance.apiUrl).host}.`,
+              password: true,
+              ignoreFocusOut: true,
+              validateInput: v => (/^[0-9a-zA-Z]{20,80}$/.test(v.trim()) ? undefined : 'An API key is 40 letters and digits.'),
+            });
+      if (!apiKey) return undefined;
+      try {
+        const user = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the API key with ${session.label}...` }, () => session.signIn(apiKey));
+        void vscode.window.showInformationMessage(`Signed in to ${session.label} as ${user.name || user.username}.`);
+        return user.username;
+      } catch (e) {
+        const message = e instanceof DandiApiError && e.kind === 'unauthorized' ? `${session.label} did not accept that API key.` : e instanceof Error ? e.message : String(e);
+        void vscode.window.showErrorMessage(`Sign in failed: ${message}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(Commands.signOut, async () => {
+      await session.signOut();
+      void vscode.window.showInformationMessage(`Signed out of ${session.label}; the API key was removed.`);
+    }),
+    vscode.commands.registerCommand(Commands.selectInstance, async (name?: string, apiUrl?: string) => {
+      let chosen = typeof name === 'string' ? name : undefined;
+      let customUrl = typeof apiUrl === 'string' ? apiUrl : undefined;
+      if (!chosen) {
+        const items = [
+          ...KNOWN_INSTANCES.filter(i => ['dandi', 'dandi-sandbox', 'ember-dandi', 'linc'].includes(i.name)).map(i => ({ label: instanceLabel(i), description: i.apiUrl, name: i.name })),
+          { label: 'Custom API URL...', description: vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.apiUrl) || undefined, name: 'custom' },
+        ];
+        const picked = await vscode.window.showQuickPick(items, { title: 'Archive instance', placeHolder: `Now: ${session.label}` });
+        if (!picked) return;
+        chosen = picked.name;
+      }
+      const config = vscode.workspace.getConfiguration(Settings.section);
+      if (chosen === 'custom' && customUrl === undefined) {
+        customUrl = await vscode.window.showInputBox({
+          title: 'Custom DANDI API URL',
+          value: config.get<string>(Settings.apiUrl) || 'https://',
+          prompt: 'The API base, e.g. https://api.example.org/api',
+          validateInput: v => (/^https?:\/\/[^/]+/.test(v.trim()) ? undefined : 'An http(s) URL'),
+        });
+        if (!customUrl) return;
+      }
+      if (customUrl !== undefined) await config.update(Settings.apiUrl, customUrl.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
+      await config.update(Settings.instance, chosen, vscode.ConfigurationTarget.Global);
+    }),
+  );
+}

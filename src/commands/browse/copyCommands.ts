@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../constants';
+import type { BrowseContext } from '../../tree/browseContext';
+import { dandiUrl, downloadCommand } from '../../tree/links';
+import { shownVersion, type TreeElement } from '../../tree/model';
+
+type Located = Extract<TreeElement, { kind: 'dandiset' | 'version' | 'folder' | 'asset' }>;
+
+/** Copy DANDI URL / S3 URL / asset id / path / `dandi download` / citation / DOI. Each returns what it copied. */
+export function registerCopyCommands(browse: BrowseContext): void {
+  const { context, session } = browse;
+  const copy = async (text: string | undefined, what: string): Promise<string | undefined> => {
+    if (!text) {
+      void vscode.window.showWarningMessage(`No ${what} for this item.`);
+      return undefined;
+    }
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied ${what}`, 3000);
+    return text;
+  };
+  const located = (e: unknown): e is Located => typeof e === 'object' && e !== null && 'dandisetId' in e;
+  const versionOf = (e: Located) => (e.kind === 'dandiset' ? (shownVersion(e.record)?.version ?? 'draft') : e.version);
+  const reg = (id: string, fn: (element: Located) => Promise<string | undefined>) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, (element?: unknown) => (located(element) ? fn(element) : undefined)));
+
+  reg(Commands.copyDandiUrl, async e => {
+    await session.webUrl();
+    return copy(dandiUrl(e, session.instance), 'DANDI URL');
+  });
+  reg(Commands.copyS3Url, async e => copy(e.kind === 'asset' ? e.s3Url.replace(/\/$/, '') : undefined, 'S3 URL'));
+  reg(Commands.copyAssetId, async e => copy(e.kind === 'asset' ? e.assetId : undefined, 'asset id'));
+  reg(Commands.copyPath, async e => copy(e.kind === 'asset' || e.kind === 'folder' ? e.path : undefined, 'path'));
+  reg(Commands.copyDownloadCommand, async e => {
+    await session.webUrl();
+    return copy(downloadCommand(e, session.instance), '`dandi download` command');
+  });
+  reg(Commands.copyCitation, async e => {
+    try {
+      const metadata = await session.client().getVersionMetadata(e.dandisetId, versionOf(e));
+      return copy(typeof metadata.citation === 'string' ? metadata.citation : undefined, 'citation');
+    } catch (error) {
+      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  });
+  reg(Commands.copyDoi, async e => {
+    if (e.kind === 'version' && e.doi) return copy(e.doi, 'DOI');
+    try {
+      const metadata = await session.client().getVersionMetadata(e.dandisetId, versionOf(e));
+      return copy(typeof metadata.doi === 'string' ? metadata.doi : undefined, 'DOI');
+    } catch (error) {
+      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+      return undefined;
+    }
+  });
+}

@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import { Commands } from '../../constants';
+import type { DandisetMetadata } from '../../dandi/types';
+import type { BrowseContext } from '../../tree/browseContext';
+import { webPageUrl } from '../../tree/links';
+import { shownVersion, type TreeElement } from '../../tree/model';
+import { pageHtml, webviewOptions } from '../../util/webviewHtml';
+import type { DandisetDetails, DetailsHostMessage, DetailsPageMessage } from './detailsProtocol';
+
+const VIEW_TYPE = 'dandi.details';
+
+/** Show Dandiset Details: a webview page with the landing-page facts, strict CSP and a fresh nonce. */
+export function registerDetailsCommand(browse: BrowseContext): void {
+  const { context } = browse;
+  const panels = new Map<string, vscode.WebviewPanel>();
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.showDetails, async (element?: TreeElement) => {
+      if (element?.kind !== 'dandiset' && element?.kind !== 'version') return undefined;
+      const version = element.kind === 'version' ? element.version : (shownVersion(element.record)?.version ?? 'draft');
+      const key = `${element.dandisetId}@${version}`;
+      const existing = panels.get(key);
+      if (existing) {
+        existing.reveal();
+        return existing;
+      }
+      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `DANDI:${element.dandisetId}`, vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+      panels.set(key, panel);
+      panel.webview.html = pageHtml(panel.webview, context.extensionUri, {
+        bundle: 'details',
+        title: 'Dandiset details',
+        placeholderHtml: '<main id="root"><p class="muted">Loading…</p></main>',
+      });
+      const post = (message: DetailsHostMessage) => void panel.webview.postMessage(message);
+      let details: DandisetDetails | undefined;
+      const load = (async () => {
+        try {
+          const metadata = await browse.session.client().getVersionMetadata(element.dandisetId, version);
+          const web = await browse.session.webUrl();
+          const embargoed = element.kind === 'version' ? element.embargoed : element.record.embargo_status !== 'OPEN';
+          details = toDetails(element.dandisetId, version, metadata, web ? webPageUrl({ ...element, kind: 'version', version } as Extract<TreeElement, { kind: 'version' }>, web) : null, embargoed);
+          return details;
+        } catch (e) {
+          return e instanceof Error ? e.message : String(e);
+        }
+      })();
+      panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+        const message = raw as DetailsPageMessage;
+        if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
+        if (message.type === 'ready') {
+          const result = await load;
+          post(typeof result === 'string' ? { type: 'error', message: result } : { type: 'init', details: result });
+        } else if (message.type === 'copy' && details) {
+          const text = message.what === 'citation' ? details.citation : message.what === 'doi' ? details.doi : `DANDI:${details.identifier}/${details.version}`;
+          if (text) {
+            await vscode.env.clipboard.writeText(text);
+            vscode.window.setStatusBarMessage(`Copied ${message.what}`, 3000);
+          }
+        } else if (message.type === 'openWeb' && details?.webUrl) {
+          await vscode.env.openExternal(vscode.Uri.parse(details.webUrl, true));
+        }
+      });
+      panel.onDidDispose(() => panels.delete(key));
+      return panel;
+    }),
+  );
+}
+
+function names(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.map(t => (typeof t === 'string' ? t : typeof t === 'object' && t && typeof (t as { name?: unknown }).name === 'string' ? (t as { name: string }).name : '')).filter(Boolean);
+}
+
+export function toDetails(identifier: string, version: string, m: DandisetMetadata, webUrl: string | null, embargoed: boolean): DandisetDetails {
+  const summary = m.assetsSummary ?? {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    identifier,
+    version,
+    name: text(m.name),
+    description: text(m.description),
+    contributors: (Array.isArray(m.contributor) ? m.contributor : []).map(c => ({
+      name: text(c.name),
+      roles: Array.isArray(c.roleName) ? c.roleName.map(r => String(r).replace(/^dcite:/, '')) : [],
+      affiliation: names(c.affiliation).join('; '),
+    })),
+    license: (Array.isArray(m.license) ? m.license : []).map(l => String(l).replace(/^spdx:/, '')),
+    citation: text(m.citation),
+    doi: text(m.doi),
+    keywords: Array.isArray(m.keywords) ? m.keywords.map(String) : [],
+    species: names(summary.species),
+    approaches: names(summary.approach),
+    techniques: names(summary.measurementTechnique),
+    files: typeof summary.numberOfFiles === 'number' ? summary.numberOfFiles : null,
+    subjects: typeof summary.numberOfSubjects === 'number' ? summary.numberOfSubjects : null,
+    bytes: typeof summary.numberOfBytes === 'number' ? summary.numberOfBytes : null,
+    webUrl,
+    embargoed,
+  };
+}
+

@@ -1,0 +1,111 @@
+import type { DandiInstance, ServerInfo } from './types';
+
+/** dandi-cli's known instances (dandi/consts.py), with the short-reference prefixes they answer to. */
+export const KNOWN_INSTANCES: readonly DandiInstance[] = [
+  { name: 'dandi', prefix: 'DANDI', apiUrl: 'https://api.dandiarchive.org/api', webUrl: 'https://dandiarchive.org', doiPrefix: '10.48324' },
+  { name: 'dandi-sandbox', prefix: 'DANDI-SANDBOX', apiUrl: 'https://api.sandbox.dandiarchive.org/api', webUrl: 'https://sandbox.dandiarchive.org' },
+  { name: 'ember-dandi', prefix: 'EMBER-DANDI', apiUrl: 'https://api-dandi.emberarchive.org/api', webUrl: 'https://dandi.emberarchive.org' },
+  { name: 'ember-dandi-sandbox', prefix: 'EMBER-DANDI-SANDBOX', apiUrl: 'https://api-dandi.sandbox.emberarchive.org/api', webUrl: 'https://dandi.sandbox.emberarchive.org' },
+  { name: 'linc', prefix: 'LINC', apiUrl: 'https://api.lincbrain.org/api', webUrl: 'https://lincbrain.org' },
+  { name: 'linc-staging', prefix: 'LINC-STAGING', apiUrl: 'https://staging-api.lincbrain.org/api', webUrl: 'https://staging.lincbrain.org' },
+  { name: 'dandi-api-local-docker-tests', prefix: 'DANDI-API-LOCAL-DOCKER-TESTS', apiUrl: 'http://localhost:8000/api', webUrl: 'http://localhost:8085' },
+];
+
+/** Hosts that redirect to a known instance's web UI (dandi-api.md 0.1 and section 4 rows 2 and 5). */
+const WEB_ALIASES: Record<string, string> = {
+  'gui.dandiarchive.org': 'dandi',
+  'www.dandiarchive.org': 'dandi',
+  'gui-staging.dandiarchive.org': 'dandi-sandbox',
+  'api-staging.dandiarchive.org': 'dandi-sandbox',
+  'gui-beta-dandiarchive-org.netlify.app': 'dandi',
+};
+
+export function instanceByName(name: string): DandiInstance | undefined {
+  return KNOWN_INSTANCES.find(i => i.name === name);
+}
+
+export function instanceByPrefix(prefix: string): DandiInstance | undefined {
+  return KNOWN_INSTANCES.find(i => i.prefix === prefix);
+}
+
+/** Removes trailing slashes so URLs compare and join predictably. */
+export function trimSlashes(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * The known (or extra, e.g. the active custom) instance whose web UI or API origin serves `url`.
+ * The API must match on its path too (`/api`), the web UI on the origin alone.
+ */
+export function instanceForUrl(url: URL, extra: readonly DandiInstance[] = []): DandiInstance | undefined {
+  const all = [...extra, ...KNOWN_INSTANCES];
+  for (const instance of all) {
+    const api = new URL(instance.apiUrl);
+    if (api.origin === url.origin) return instance;
+  }
+  for (const instance of all) {
+    if (instance.webUrl && new URL(instance.webUrl).origin === url.origin) return instance;
+  }
+  const alias = WEB_ALIASES[url.hostname];
+  if (alias) return instanceByName(alias);
+  // Netlify previews of the web UI: deploy-preview-<n>--gui-dandiarchive-org.netlify.app → sandbox.
+  if (/--gui-dandiarchive-org\.netlify\.app$/.test(url.hostname)) return instanceByName('dandi-sandbox');
+  if (/dandiarchive-org\.netlify\.app$/.test(url.hostname)) return instanceByName('dandi');
+  return undefined;
+}
+
+/**
+ * An instance described by a server's `/info/` (or the web UI's `/server-info`). Known API URLs map
+ * back to their known instance; others are named after the API host, as dandi-cli does.
+ */
+export function instanceFromServerInfo(info: ServerInfo, fallbackApiUrl?: string): DandiInstance | undefined {
+  const apiUrl = info.services?.api?.url ?? fallbackApiUrl;
+  if (!apiUrl) return undefined;
+  const api = trimSlashes(apiUrl);
+  const known = KNOWN_INSTANCES.find(i => i.apiUrl === api);
+  if (known) return known;
+  const webUrl = info.services?.webui?.url ? trimSlashes(info.services.webui.url) : null;
+  const instance: DandiInstance = { name: new URL(api).host, apiUrl: api, webUrl };
+  if (info.instance_config?.doi_prefix) instance.doiPrefix = info.instance_config.doi_prefix;
+  if (info.instance_config?.instance_name) instance.doiName = info.instance_config.instance_name.toLowerCase();
+  return instance;
+}
+
+/** The setting `dandi.instance` + `dandi.apiUrl` as an instance (custom: named after its host). */
+export function instanceFromSettings(name: string, customApiUrl: string): DandiInstance {
+  if (name === 'custom' || (!instanceByName(name) && customApiUrl)) {
+    const api = trimSlashes(customApiUrl.trim());
+    if (!api) return KNOWN_INSTANCES[0];
+    const known = KNOWN_INSTANCES.find(i => i.apiUrl === api);
+    if (known) return known;
+    let host: string;
+    try {
+      host = new URL(api).host;
+    } catch {
+      return KNOWN_INSTANCES[0]; // a malformed custom URL; the tree says so once it fails
+    }
+    // The web UI comes from /info/ services.webui later (BrowseSession.webUrl).
+    return { name: host, apiUrl: api, webUrl: null };
+  }
+  return instanceByName(name) ?? KNOWN_INSTANCES[0];
+}
+
+/** Human label of an instance: "DANDI", "DANDI sandbox", or the host of a custom one. */
+export function instanceLabel(instance: DandiInstance): string {
+  switch (instance.name) {
+    case 'dandi':
+      return 'DANDI';
+    case 'dandi-sandbox':
+      return 'DANDI sandbox';
+    case 'ember-dandi':
+      return 'EMBER-DANDI';
+    case 'ember-dandi-sandbox':
+      return 'EMBER-DANDI sandbox';
+    case 'linc':
+      return 'LINC';
+    case 'linc-staging':
+      return 'LINC staging';
+    default:
+      return instance.name;
+  }
+}
