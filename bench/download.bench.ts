@@ -1,0 +1,199 @@
+/**
+ * Download engine vs curl and vs one-file-at-a-time, on loopback against the stand-in archive
+ * (run in its own process so it does not share our event loop). One JSON object per result.
+ *
+ *   node dist/bench/download.bench.js        (needs dist/tools/archive.js: `node esbuild.mjs --only=tools,bench`)
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import { existsSync, mkdirSync, openSync, closeSync, writeSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { request } from 'undici';
+import { DandiClient } from '../src/dandi/client';
+import { runDownload } from '../src/download/engine';
+import { buildPlan } from '../src/download/planner';
+import type { DownloadOptions, PlannedFile } from '../src/download/types';
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+const LARGE_NAME = 'download-bench-1GiB.bin';
+
+interface ArchiveInfo {
+  apiUrl: string;
+  webUrl: string;
+  controlUrl: string;
+  ids: { large: string; scale: string };
+}
+
+function emit(result: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+const note = (message: string): void => void process.stderr.write(`[download.bench] ${message}\n`);
+const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+
+/** A 1 GiB file of random bytes in .cache/bench (made once). */
+function ensureLargeFile(): string {
+  const dir = resolve('.cache', 'bench');
+  const file = join(dir, LARGE_NAME);
+  if (existsSync(file) && statSync(file).size === GiB) return file;
+  note(`writing ${file}`);
+  mkdirSync(dir, { recursive: true });
+  const fd = openSync(file, 'w');
+  const chunk = Buffer.allocUnsafe(16 * MiB);
+  for (let written = 0; written < GiB; written += chunk.length) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+  return file;
+}
+
+async function startArchive(largeFile: string): Promise<{ info: ArchiveInfo; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['dist/tools/archive.js', '--json', '--large', largeFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.trim().startsWith('{')) return { info: JSON.parse(line) as ArchiveInfo, child };
+  }
+  throw new Error('the archive exited before printing its JSON line');
+}
+
+async function control(info: ArchiveInfo, path: 'faults' | 'reset', body?: object): Promise<void> {
+  const res = await request(`${info.controlUrl}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : '', headers: { 'content-type': 'application/json' } });
+  await res.body.dump();
+  if (res.statusCode >= 300) throw new Error(`control ${path} answered ${res.statusCode}`);
+}
+
+async function presigned(downloadUrl: string): Promise<string> {
+  const res = await request(downloadUrl, { method: 'GET' });
+  await res.body.dump();
+  const location = res.headers.location;
+  if (res.statusCode !== 302 || typeof location !== 'string') throw new Error(`expected a 302, got ${res.statusCode}`);
+  return new URL(location, downloadUrl).toString();
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await work();
+  return { ms: performance.now() - t0, value };
+}
+
+function curl(url: string, out: string, range?: string): number {
+  const args = ['-s', '-f', '-o', out, ...(range ? ['-r', range] : []), url];
+  const t0 = performance.now();
+  const r = spawnSync('curl', args, { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`curl exited with ${r.status}`);
+  return performance.now() - t0;
+}
+
+async function engine(file: PlannedFile, extra: Partial<DownloadOptions> = {}): Promise<{ ms: number; bytesFetched: number }> {
+  const destination = await mkdtemp(join(tmpdir(), 'dl-bench-'));
+  try {
+    const { ms, value } = await timed(() => runDownload([file], { destination, ...extra }));
+    if (value.failed.length) throw new Error(`engine failed: ${value.failed[0].reason}`);
+    return { ms, bytesFetched: value.bytesFetched };
+  } finally {
+    await rm(destination, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  if (!existsSync('dist/tools/archive.js')) throw new Error('build the tools first: node esbuild.mjs --only=tools,bench');
+  const largeFile = ensureLargeFile();
+  const { info, child } = await startArchive(largeFile);
+  const scratch = await mkdtemp(join(tmpdir(), 'dl-bench-curl-'));
+  try {
+    const client = new DandiClient({ instance: { name: 'bench', apiUrl: info.apiUrl, webUrl: info.webUrl } });
+    const largePlan = await buildPlan(client, { kind: 'glob', dandisetId: info.ids.large, version: 'draft', path: LARGE_NAME });
+    const large = largePlan.files.find(f => f.path === LARGE_NAME);
+    if (!large) throw new Error('the archive does not serve the 1 GiB file');
+    const blobUrl = await presigned(large.downloadUrl);
+    const curlOut = join(scratch, 'curl.bin');
+
+    // 1. Full speed on loopback: interleaved, best of three each (the machine is shared).
+    await engine(large); // warm-up (page cache, connections)
+    let curlMs = Infinity;
+    let engineMs = Infinity;
+    for (let round = 0; round < 3; round++) {
+      curlMs = Math.min(curlMs, curl(blobUrl, curlOut));
+      await rm(curlOut, { force: true });
+      engineMs = Math.min(engineMs, (await engine(large)).ms);
+    }
+    const ratio = curlMs / engineMs;
+    emit({
+      bench: 'download.loopback1GiB', bytes: large.size, parallelParts: 4, wallMs: round(engineMs, 0), baselineWallMs: round(curlMs, 0),
+      mbPerSec: round(large.size / MiB / (engineMs / 1000), 1), baselineMbPerSec: round(large.size / MiB / (curlMs / 1000), 1),
+      baseline: 'curl -o of the presigned blob URL', throughputRatio: round(ratio), cores: availableParallelism(), loadAverage1m: round(loadavg()[0], 1), target: 'throughput >= 0.9 x curl (engine also verifies the dandi-etag)', met: ratio >= 0.9,
+    });
+
+    // 2. Per-connection bandwidth cap: curl's rate over the first 256 MiB vs the engine's parallel parts.
+    const cap = 20_000_000;
+    await control(info, 'faults', { bandwidthBytesPerSec: cap });
+    const curlCapMs = curl(blobUrl, curlOut, `0-${256 * MiB - 1}`);
+    await rm(curlOut, { force: true });
+    const curlRate = (256 * MiB) / (curlCapMs / 1000);
+    for (const parts of [4, 8]) {
+      const run = await engine(large, { parallelParts: parts });
+      const rate = large.size / (run.ms / 1000);
+      emit({
+        bench: 'download.bandwidthCapped1GiB', capBytesPerSecPerConnection: cap, parallelParts: parts, bytes: large.size,
+        wallMs: round(run.ms, 0), mbPerSec: round(rate / MiB, 1), baselineMbPerSec: round(curlRate / MiB, 1),
+        baseline: 'curl, one connection (rate over 256 MiB)', speedup: round(rate / curlRate), target: '>= 4 x curl', met: rate / curlRate >= 4,
+      });
+    }
+    await control(info, 'reset');
+
+    // 3. 500 small assets: 6 files at once vs one after another (same engine, same verification).
+    const scale = await buildPlan(client, { kind: 'dandiset', dandisetId: info.ids.scale, version: 'draft' });
+    const small = scale.files.filter(f => f.path.startsWith('sub-001/') || f.path.startsWith('sub-002/')).slice(0, 500);
+    const folder = async (opts: Partial<DownloadOptions>): Promise<number> => {
+      const destination = await mkdtemp(join(tmpdir(), 'dl-bench-folder-'));
+      try {
+        const { ms, value } = await timed(() => runDownload(small, { destination, ...opts }));
+        if (value.failed.length || value.downloaded.length !== small.length) throw new Error('folder download incomplete');
+        return ms;
+      } finally {
+        await rm(destination, { recursive: true, force: true });
+      }
+    };
+    const sequentialMs = await folder({ parallelFiles: 1, parallelParts: 1 });
+    const parallelMs = await folder({});
+    emit({
+      bench: 'download.folder500', files: small.length, bytes: small.reduce((n, f) => n + f.size, 0), parallelFiles: 6,
+      wallMs: round(parallelMs, 0), baselineWallMs: round(sequentialMs, 0), baseline: 'one file after another',
+      filesPerSec: round(small.length / (parallelMs / 1000), 1), baselineFilesPerSec: round(small.length / (sequentialMs / 1000), 1),
+      speedup: round(sequentialMs / parallelMs), target: 'faster than one after another', met: parallelMs < sequentialMs,
+    });
+
+    // 4. Abort at ~50%, resume: bytes fetched twice.
+    const destination = await mkdtemp(join(tmpdir(), 'dl-bench-resume-'));
+    try {
+      const controller = new AbortController();
+      const first = await runDownload([large], {
+        destination,
+        signal: controller.signal,
+        onProgress: p => {
+          if (p.bytesDone >= large.size / 2) controller.abort();
+        },
+      });
+      if (!first.cancelled) throw new Error('the first run was not cancelled');
+      const second = await runDownload([large], { destination });
+      if (second.failed.length || second.downloaded.length !== 1) throw new Error('the resumed run failed');
+      const refetched = first.bytesFetched + second.bytesFetched - large.size;
+      emit({
+        bench: 'download.resumeAfterAbort', bytes: large.size, fetchedBeforeAbort: first.bytesFetched, fetchedOnResume: second.bytesFetched,
+        refetchedBytes: refetched, baselineRefetchedBytes: 64 * MiB, baseline: 'one dandi-etag part (64 MiB)',
+        target: 'at most one part fetched twice', met: refetched <= 64 * MiB,
+      });
+    } finally {
+      await rm(destination, { recursive: true, force: true });
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    child.kill('SIGTERM');
+  }
+}
+
+main().catch(err => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,205 @@
+import { createReadStream } from 'node:fs';
+import { lstat, rename, utimes, writeFile } from 'node:fs/promises';
+import { ETAG_PATTERN, etagFromPartDigests, partLayout, partRange } from '../dandi/etag';
+import { fetchRange, isAbort, type FetchContext, type ObjectSource } from './fetchRange';
+import { loadState, prepareTempDir, removeTemp, StateWriter, tempPaths, type DownloadState } from './tempState';
+import type { HashPool } from './hashPool';
+import { BufferedRangeWriter } from './writer';
+import { DownloadError, type PlannedFile, type PositionalWriter } from './types';
+
+export interface FileContext extends FetchContext {
+  parallelParts: number;
+  hashPool: HashPool;
+  openWriter(path: string): Promise<PositionalWriter>;
+  /** Bytes of the plan that became (or stopped being) done: received, resumed or thrown away. */
+  progress(delta: number): void;
+}
+
+const WRITE_BUFFER = 4 * 1024 * 1024;
+
+/** Maps disk and write errors to messages a person can act on. */
+export function fileSystemError(err: unknown, target: string): DownloadError | undefined {
+  const code = (err as { code?: string } | undefined)?.code;
+  if (code === 'ENOSPC') return new DownloadError(`The disk is full while writing ${target}; nothing was left at the target.`);
+  if (code === 'EDQUOT') return new DownloadError(`The disk quota is exceeded while writing ${target}.`);
+  if (code === 'EACCES' || code === 'EPERM') return new DownloadError(`No permission to write ${target}.`);
+  if (code === 'EROFS') return new DownloadError(`${target} is on a read-only file system.`);
+  if (code === 'ENAMETOOLONG') return new DownloadError(`The path ${target} is too long for this file system.`);
+  return undefined;
+}
+
+/**
+ * Downloads one blob into `target`: dandi-etag parts fetched in parallel as byte ranges, each MD5'd
+ * as it arrives, the etag checked from the part digests (no second read of the file), the file
+ * renamed into place and its mtime set. Interrupted runs leave resumable temp data.
+ */
+export async function downloadBlob(ctx: FileContext, file: PlannedFile, target: string): Promise<void> {
+  const etag = file.etag ?? '';
+  if (etag && !ETAG_PATTERN.test(etag)) throw new DownloadError(`the archive gave an invalid dandi-etag "${etag}"`);
+  const existing = await lstat(target).catch(() => undefined);
+  if (existing?.isDirectory()) throw new DownloadError(`a folder is in the way at ${target}`);
+  let resumed = await attempt(ctx, file, target, etag, true);
+  if (resumed === 'mismatch-after-resume') {
+    // Data left by an earlier run may be stale or damaged: one clean try before giving up.
+    ctx.log('warn', `${file.path}: checksum mismatch on resumed data; downloading again from scratch`);
+    resumed = await attempt(ctx, file, target, etag, false);
+  }
+  if (resumed !== 'ok') throw new DownloadError('checksum mismatch after a fresh download');
+}
+
+type AttemptResult = 'ok' | 'mismatch-after-resume';
+
+/** The saved state, when its data file still holds every byte it claims (else start over). */
+async function resumableState(
+  target: string,
+  expected: { size: number; etag: string; partSize: number },
+): Promise<DownloadState | undefined> {
+  const state = await loadState(target, expected);
+  if (!state) return undefined;
+  let extent = 0;
+  try {
+    for (const index of Object.keys(state.completed)) extent = Math.max(extent, partRange(expected.size, Number(index)).end);
+    for (const [index, bytes] of Object.entries(state.partial)) {
+      extent = Math.max(extent, partRange(expected.size, Number(index)).start + bytes);
+    }
+  } catch {
+    return undefined; // a part index that does not exist: not our state
+  }
+  const data = await lstat(tempPaths(target).data).catch(() => undefined);
+  return data?.isFile() && data.size >= extent ? state : undefined;
+}
+
+async function attempt(
+  ctx: FileContext,
+  file: PlannedFile,
+  target: string,
+  etag: string,
+  allowResume: boolean,
+): Promise<AttemptResult> {
+  const size = file.size;
+  const layout = partLayout(size);
+  const saved = allowResume ? await resumableState(target, { size, etag, partSize: layout.partSize }) : undefined;
+  const state: DownloadState = saved ?? { version: 1, size, etag, partSize: layout.partSize, completed: {}, partial: {} };
+  const paths = tempPaths(target);
+  let writer: PositionalWriter | undefined;
+  const stateWriter = new StateWriter(target);
+  const digests: Buffer[] = new Array<Buffer>(layout.count);
+  let resumedBytes = 0;
+  let progressed = 0;
+  const progress = (delta: number): void => {
+    progressed += delta;
+    ctx.progress(delta);
+  };
+  try {
+    await prepareTempDir(target, saved !== undefined);
+    writer = await ctx.openWriter(paths.data);
+    await stateWriter.save(state);
+    for (const [index, md5] of Object.entries(state.completed)) {
+      digests[Number(index)] = Buffer.from(md5, 'hex');
+      const r = partRange(size, Number(index));
+      resumedBytes += r.end - r.start;
+    }
+    progress(resumedBytes);
+    const pending = [...Array(layout.count).keys()].filter(i => digests[i] === undefined);
+    const activeWriter = writer;
+    const workers = Array.from({ length: Math.min(ctx.parallelParts, pending.length) }, async () => {
+      for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+        const digest = await downloadPart(ctx, file, next, state, activeWriter, paths.data, progress);
+        digests[next] = digest;
+        state.completed[next] = digest.toString('hex');
+        delete state.partial[next];
+        await stateWriter.save(state);
+      }
+    });
+    const settled = await Promise.allSettled(workers);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    await stateWriter.save(state);
+    if (failure) throw failure.reason;
+    const actual = layout.count === 0 ? etagFromPartDigests([]) : etagFromPartDigests(digests);
+    await writer.close();
+    writer = undefined;
+    if (etag && actual !== etag) {
+      await removeTemp(target);
+      progress(-progressed);
+      if (saved) return 'mismatch-after-resume';
+      throw new DownloadError(`checksum mismatch: the downloaded data has dandi-etag ${actual}, the archive says ${etag}`);
+    }
+    if (!etag) ctx.log('warn', `${file.path}: the archive gave no dandi-etag; the file is not verified`);
+    if (size === 0) await writeFile(paths.data, new Uint8Array(0));
+    await rename(paths.data, target);
+    await removeTemp(target);
+    if (file.blobDateModified) {
+      const mtime = new Date(file.blobDateModified);
+      if (!Number.isNaN(mtime.getTime())) await utimes(target, new Date(), mtime);
+    }
+    return 'ok';
+  } catch (err) {
+    await writer?.close().catch(() => undefined);
+    if (isAbort(err, ctx.signal)) throw err;
+    const fsError = fileSystemError(err, target);
+    if (fsError) {
+      // A full disk: free what we wrote rather than keep a partial file around.
+      await removeTemp(target).catch(() => undefined);
+      progress(-progressed);
+      throw fsError;
+    }
+    throw err;
+  }
+}
+
+/** One part: resume from bytes already on disk, fetch the rest, return its MD5. */
+async function downloadPart(
+  ctx: FileContext,
+  file: PlannedFile,
+  index: number,
+  state: DownloadState,
+  writer: PositionalWriter,
+  dataPath: string,
+  progress: (delta: number) => void,
+): Promise<Buffer> {
+  const { start, end } = partRange(file.size, index);
+  const onDisk = Math.min(state.partial[index] ?? 0, end - start);
+  const hasher = ctx.hashPool.hasher(end - start);
+  if (onDisk > 0) {
+    for await (const chunk of createReadStream(dataPath, { start, end: start + onDisk - 1, highWaterMark: 1024 * 1024 })) {
+      hasher.update(chunk as Buffer);
+    }
+  }
+  progress(onDisk);
+  const buffered = new BufferedRangeWriter(writer, start, start + onDisk, Math.min(WRITE_BUFFER, end - start), data =>
+    hasher.update(data),
+  );
+  let received = onDisk;
+  const source: ObjectSource = {
+    key: file.assetId,
+    resolveUrl: file.downloadUrl,
+    apiOrigin: new URL(file.downloadUrl).origin,
+    size: file.size,
+  };
+  let finished = false;
+  try {
+    await fetchRange(ctx, source, start + onDisk, end, {
+      data: async (chunk, position) => {
+        received += chunk.length;
+        progress(chunk.length);
+        await buffered.write(chunk, position);
+      },
+      restart: async () => {
+        progress(-received);
+        received = 0;
+        await buffered.reset(start);
+        hasher.reset();
+      },
+    });
+    await buffered.drain();
+    finished = true;
+    return await hasher.digest();
+  } finally {
+    if (!finished) {
+      hasher.dispose();
+      // Whatever reached the disk can be resumed from by a later run.
+      await buffered.drain().catch(() => undefined);
+    }
+    if (buffered.flushed > 0 && buffered.flushed < end - start) state.partial[index] = buffered.flushed;
+  }
+}

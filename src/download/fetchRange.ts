@@ -1,0 +1,138 @@
+import { classifyNetworkError, discard, ExpiredUrlError, TransientError, redactUrl, type Transport } from './transport';
+import { DownloadError } from './types';
+
+/** Receives a range's bytes in order. */
+export interface RangeSink {
+  data(chunk: Buffer, position: number): Promise<void> | void;
+  /** The server ignored Range: drop what was received for this range and start again at its start. */
+  restart(): Promise<void> | void;
+}
+
+/** Where an object's bytes come from: an API URL answering 302 to a presigned URL. */
+export interface ObjectSource {
+  /** Cache key of the presigned URL (asset id, or Zarr id + entry key). */
+  key: string;
+  resolveUrl: string;
+  apiOrigin: string;
+  size: number;
+}
+
+export interface FetchContext {
+  transport: Transport;
+  signal?: AbortSignal;
+  maxAttempts: number;
+  maxBackoffMs: number;
+  /** Every body byte received, including bytes later thrown away. */
+  onBytes(count: number): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+const MAX_URL_REFRESHES = 4;
+
+export function abortError(): Error {
+  const err = new Error('The download was cancelled.');
+  err.name = 'AbortError';
+  return err;
+}
+
+export function isAbort(err: unknown, signal?: AbortSignal): boolean {
+  return Boolean(signal?.aborted) || (err instanceof Error && err.name === 'AbortError');
+}
+
+/** Waits `ms`, or rejects as soon as the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Exponential back-off with jitter: 0.5 s, 1 s, 2 s ... capped; Retry-After wins when given. */
+export function backoffMs(attempt: number, maxMs: number, retryAfterMs?: number): number {
+  if (retryAfterMs !== undefined) return retryAfterMs;
+  const base = Math.min(maxMs, 500 * 2 ** Math.max(0, attempt - 1));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/**
+ * Fetches bytes [start, end) of an object into `sink`, surviving dropped connections (resumes
+ * from the last byte received), 429/5xx (back-off, Retry-After), expired presigned URLs
+ * (re-resolved) and servers that ignore Range (restart from `start`, never appending a whole body).
+ */
+export async function fetchRange(
+  ctx: FetchContext,
+  source: ObjectSource,
+  start: number,
+  end: number,
+  sink: RangeSink,
+): Promise<void> {
+  let position = start;
+  let attempts = 0;
+  let refreshes = 0;
+  while (position < end) {
+    if (ctx.signal?.aborted) throw abortError();
+    let url = '';
+    const before = position;
+    // Errors of the sink (the disk) are never retried; everything else on the wire may be.
+    let sinkFailure: unknown;
+    try {
+      url = await ctx.transport.blobUrl(source.key, source.resolveUrl);
+      const res = await ctx.transport.getBlob(url, position, end, source.size, source.apiOrigin);
+      if (res.kind === 'whole' && position !== 0) {
+        discard(res.body);
+        if (position !== start) await sink.restart();
+        position = start;
+        // A whole body from byte 0 is only usable when the range starts at 0; otherwise ask again.
+        throw new TransientError(`the blob host ignored Range (200 instead of 206) at byte ${before}`);
+      }
+      for await (const raw of res.body) {
+        const chunk = raw as Buffer;
+        ctx.onBytes(chunk.length);
+        const usable = Math.min(chunk.length, end - position);
+        if (usable > 0) {
+          try {
+            await sink.data(usable === chunk.length ? chunk : chunk.subarray(0, usable), position);
+          } catch (err) {
+            sinkFailure = err;
+            discard(res.body);
+            throw err;
+          }
+          position += usable;
+        }
+        if (position >= end) {
+          // A 200 body goes past the range; stop reading it.
+          if (res.kind === 'whole') discard(res.body);
+          break;
+        }
+      }
+      if (position < end) throw new TransientError(`the connection closed after ${position - before} bytes`);
+    } catch (caught) {
+      if (caught === sinkFailure) throw caught;
+      if (isAbort(caught, ctx.signal)) throw abortError();
+      const err = classifyNetworkError(caught, url || source.resolveUrl);
+      if (err instanceof ExpiredUrlError) {
+        if (++refreshes > MAX_URL_REFRESHES) throw new DownloadError('the blob host keeps refusing fresh presigned URLs (403)');
+        ctx.log('info', `presigned URL for ${source.key} refused; asking the archive for a new one`);
+        await ctx.transport.invalidate(source.key, err.url);
+        continue;
+      }
+      if (!(err instanceof TransientError)) throw err;
+      // Attempts that moved forward are free (dandi-cli's "aggressive retry").
+      attempts = position > before ? 1 : attempts + 1;
+      if (attempts >= ctx.maxAttempts) {
+        throw new DownloadError(`gave up after ${attempts} attempts: ${err.message}`, false);
+      }
+      const wait = backoffMs(attempts, ctx.maxBackoffMs, err.retryAfterMs);
+      ctx.log('warn', `${err.message} (${redactUrl(url || source.resolveUrl)}); retry ${attempts} in ${Math.round(wait)} ms`);
+      await sleep(wait, ctx.signal);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { lstat, mkdir, realpath } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { DownloadError } from './types';
+
+/**
+ * Asset paths come from archive metadata and are untrusted: anything that could escape the
+ * destination or cannot be written on every OS is refused (we validate for Windows everywhere so a
+ * download behaves the same on every machine).
+ */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+const WINDOWS_FORBIDDEN = /[<>:"|?*\\]/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MAX_PATH_LENGTH = 512;
+
+/** Why a relative `/`-separated path is unsafe to write, or undefined when it is fine. */
+export function unsafePathReason(path: string): string | undefined {
+  if (path.length === 0) return 'the path is empty';
+  if (path.length > MAX_PATH_LENGTH) return `the path is longer than ${MAX_PATH_LENGTH} characters`;
+  if (path.startsWith('/') || isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return 'the path is absolute';
+  if (CONTROL.test(path)) return 'the path contains control characters';
+  for (const segment of path.split('/')) {
+    if (segment === '') return 'the path has an empty segment (// or a trailing /)';
+    if (segment === '..' || segment === '.') return `the path contains a "${segment}" segment`;
+    if (WINDOWS_FORBIDDEN.test(segment)) return `"${segment}" contains a character not allowed in file names (<>:"|?*\\)`;
+    if (WINDOWS_RESERVED.test(segment)) return `"${segment}" is a reserved device name on Windows`;
+    if (/[. ]$/.test(segment)) return `"${segment}" ends with a dot or a space`;
+  }
+  return undefined;
+}
+
+export function assertSafeRelativePath(path: string, what = 'asset path'): void {
+  const reason = unsafePathReason(path);
+  if (reason) throw new DownloadError(`Refused ${what} ${JSON.stringify(path)}: ${reason}.`);
+}
+
+/** `child` is `root` or inside it (both absolute, already resolved). */
+export function isInside(root: string, child: string): boolean {
+  const rel = relative(root, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+}
+
+/**
+ * Absolute target for a validated relative path. Creates the parent folders and checks, after
+ * resolving symbolic links, that the parent is still inside the destination.
+ */
+export async function prepareTarget(destination: string, localPath: string): Promise<string> {
+  assertSafeRelativePath(localPath, 'target path');
+  const root = resolve(destination);
+  const target = resolve(root, ...localPath.split('/'));
+  if (!isInside(root, target) || target === root) {
+    throw new DownloadError(`Refused target ${JSON.stringify(localPath)}: it resolves outside the destination.`);
+  }
+  const parent = dirname(target);
+  await mkdir(parent, { recursive: true });
+  const [realRoot, realParent] = await Promise.all([realpath(root), realpath(parent)]);
+  if (!isInside(realRoot, realParent)) {
+    throw new DownloadError(
+      `Refused target ${JSON.stringify(localPath)}: a folder on its way is a link that leads outside the destination.`,
+    );
+  }
+  return target;
+}
+
+/** A path that must be a real folder (not a symbolic link) if it exists; created otherwise. */
+export async function ensureRealDirectory(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new DownloadError(`Cannot use ${path}: it exists and is not a folder.`);
+  }
+  if (!info) await mkdir(path);
+}
+
+export function joinTarget(root: string, relativePath: string): string {
+  return join(root, ...relativePath.split('/'));
+}

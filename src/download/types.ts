@@ -1,0 +1,107 @@
+/**
+ * The download engine's contract. A plan lists files (blobs or Zarr folders) with everything
+ * needed to fetch and verify them; the engine never talks to the listing API itself except for a
+ * Zarr's entry listing.
+ */
+
+/** One asset to download. */
+export interface PlannedFile {
+  assetId: string;
+  /** Asset path in the Dandiset, e.g. `sub-01/sub-01_ses-1.nwb` (only for messages and checks). */
+  path: string;
+  /** Target relative to the destination, `/`-separated (from the layout rules in layout.ts). */
+  localPath: string;
+  /** Size in bytes (for a Zarr, the total of its entries; may be 0 before ingestion). */
+  size: number;
+  /** Expected dandi-etag (blobs); absent for Zarr assets. */
+  etag?: string;
+  /** ISO timestamp for the local mtime (dandi-cli: `blobDateModified`, else the asset's `modified`). */
+  blobDateModified?: string;
+  /** The API's download URL, `{api}/assets/{id}/download/`, answering 302 to a presigned URL. */
+  downloadUrl: string;
+  /** Set for Zarr assets: entries are listed with `{api}/zarr/{zarrId}/files/`. */
+  zarr?: { zarrId: string; apiUrl: string; checksum?: string };
+}
+
+/** What to do when the target already exists. `ask` is resolved by the caller before starting. */
+export type ExistingFilePolicy = 'skip' | 'overwrite';
+
+export interface Timeouts {
+  /** Time allowed for a response's headers, in milliseconds. */
+  headersMs: number;
+  /** Longest silence allowed between two chunks of a body, in milliseconds. */
+  idleMs: number;
+}
+
+export interface DownloadOptions {
+  /** Absolute destination folder; every target must stay inside it. */
+  destination: string;
+  /** Files downloaded at once (default 6). */
+  parallelFiles?: number;
+  /** Byte ranges of one large file downloaded at once (default 4). */
+  parallelParts?: number;
+  /** Default `skip`: skip files identical to the asset (same size and dandi-etag). */
+  existing?: ExistingFilePolicy;
+  /** Sent as `Authorization: token <key>` to the API origin only, never to the blob host. */
+  apiKey?: string;
+  signal?: AbortSignal;
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Log lines for the output channel (never contains keys or URL signatures). */
+  onLog?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  timeouts?: Partial<Timeouts>;
+  /** Attempts per request before a file fails (default 10); attempts that made progress are free. */
+  maxAttempts?: number;
+  /** Upper bound of one back-off wait, in milliseconds (default 30 s); Retry-After is capped at 5 min. */
+  maxBackoffMs?: number;
+  /** Test hook: replaces the positional writer (e.g. to inject ENOSPC). */
+  openWriter?: (path: string) => Promise<PositionalWriter>;
+}
+
+/** Positional writes into the temporary data file. */
+export interface PositionalWriter {
+  write(data: Uint8Array, position: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DownloadProgress {
+  filesDone: number;
+  filesTotal: number;
+  /** Bytes of the plan that are on disk and verified or received (skipped files count as done). */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  /** Seconds left at the current rate, undefined while unknown. */
+  etaSeconds?: number;
+  /** The file that last made progress. */
+  currentPath?: string;
+}
+
+export interface FailedFile {
+  path: string;
+  reason: string;
+}
+
+export interface DownloadSummary {
+  /** Asset paths downloaded and verified. */
+  downloaded: string[];
+  /** Asset paths skipped because an identical file was already there. */
+  skipped: string[];
+  failed: FailedFile[];
+  /** True when the signal aborted the run; unfinished files keep their resumable temp data. */
+  cancelled: boolean;
+  /** Body bytes received from the network during this run. */
+  bytesFetched: number;
+}
+
+/** An error meant for the user, with no stack trace needed. */
+export class DownloadError extends Error {
+  constructor(
+    message: string,
+    /** `permanent` errors are not retried (bad path, checksum mismatch, disk full, 404...). */
+    readonly permanent = true,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}

@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { fetchRange, isAbort } from './fetchRange';
+import { fileSystemError, type FileContext } from './blobDownload';
+import { ensureRealDirectory, prepareTarget, unsafePathReason } from './paths';
+import { BufferedRangeWriter } from './writer';
+import { DownloadError, type PlannedFile } from './types';
+
+/** One object of a Zarr, from `GET /zarr/{id}/files/`. */
+export interface ZarrEntry {
+  key: string;
+  md5: string;
+  size: number;
+}
+
+function parseListing(body: unknown): { entries: ZarrEntry[]; next: string | null } {
+  if (!body || typeof body !== 'object' || !Array.isArray((body as { results?: unknown }).results)) {
+    throw new DownloadError('the archive sent a Zarr listing without results');
+  }
+  const { results, next } = body as { results: unknown[]; next?: unknown };
+  const entries = results.map(r => {
+    const item = r as { Key?: unknown; ETag?: unknown; Size?: unknown };
+    if (typeof item.Key !== 'string' || typeof item.ETag !== 'string' || typeof item.Size !== 'number') {
+      throw new DownloadError('the archive sent a malformed Zarr listing entry');
+    }
+    return { key: item.Key, md5: item.ETag.replace(/"/g, '').toLowerCase(), size: item.Size };
+  });
+  return { entries, next: typeof next === 'string' ? next : null };
+}
+
+/** Every entry of a Zarr, following the cursor pagination (`next`). */
+export async function listZarrEntries(ctx: FileContext, apiUrl: string, zarrId: string): Promise<ZarrEntry[]> {
+  const apiOrigin = new URL(apiUrl).origin;
+  let url: string | null = `${apiUrl.replace(/\/+$/, '')}/zarr/${encodeURIComponent(zarrId)}/files/`;
+  const all: ZarrEntry[] = [];
+  for (let pages = 0; url; pages++) {
+    if (pages > 100_000) throw new DownloadError('the Zarr listing does not end');
+    const page = parseListing(await ctx.transport.getJson(url, apiOrigin));
+    all.push(...page.entries);
+    url = page.next;
+  }
+  return all;
+}
+
+/** Python's json.dumps escapes non-ASCII; the checksum is defined over that text. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `dandi:dandi-zarr-checksum` of a listing (dandi-api.md 3.3). */
+export function zarrChecksum(entries: readonly ZarrEntry[]): string {
+  interface Dir {
+    dirs: Map<string, Dir>;
+    files: { digest: string; name: string; size: number }[];
+  }
+  const root: Dir = { dirs: new Map(), files: [] };
+  for (const e of entries) {
+    const parts = e.key.split('/');
+    let dir = root;
+    for (const name of parts.slice(0, -1)) {
+      let child = dir.dirs.get(name);
+      if (!child) dir.dirs.set(name, (child = { dirs: new Map(), files: [] }));
+      dir = child;
+    }
+    dir.files.push({ digest: e.md5, name: parts[parts.length - 1], size: e.size });
+  }
+  const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const digestOf = (dir: Dir): { digest: string; count: number; size: number } => {
+    const directories = [...dir.dirs].map(([name, child]) => {
+      const d = digestOf(child);
+      return { digest: d.digest, name, size: d.size, count: d.count };
+    });
+    directories.sort(byName);
+    const files = [...dir.files].sort(byName);
+    const text = asciiJson({
+      directories: directories.map(d => ({ digest: d.digest, name: d.name, size: d.size })),
+      files: files.map(f => ({ digest: f.digest, name: f.name, size: f.size })),
+    });
+    const count = files.length + directories.reduce((n, d) => n + d.count, 0);
+    const size = files.reduce((n, f) => n + f.size, 0) + directories.reduce((n, d) => n + d.size, 0);
+    const md5 = createHash('md5').update(text).digest('hex');
+    return { digest: `${md5}-${count}--${size}`, count, size };
+  };
+  return digestOf(root).digest;
+}
+
+async function md5OfFile(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Downloads a Zarr asset into the folder `target` entry by entry (bounded parallelism), checking
+ * each entry's MD5 and, when the plan has it, the whole tree's Zarr checksum. Entries already on
+ * disk with the right MD5 are kept. Local files that are not in the Zarr are left alone.
+ */
+export async function downloadZarr(
+  ctx: FileContext,
+  file: PlannedFile,
+  target: string,
+  onTotal: (bytes: number) => void,
+): Promise<{ failed: { key: string; reason: string }[] }> {
+  const zarr = file.zarr;
+  if (!zarr) throw new Error('not a Zarr asset');
+  await ensureRealDirectory(target);
+  const entries = await listZarrEntries(ctx, zarr.apiUrl, zarr.zarrId);
+  onTotal(entries.reduce((n, e) => n + e.size, 0));
+  if (zarr.checksum) {
+    const listed = zarrChecksum(entries);
+    if (listed !== zarr.checksum) {
+      ctx.log('warn', `${file.path}: the Zarr listing's checksum ${listed} differs from the asset's ${zarr.checksum}`);
+    }
+  }
+  const apiOrigin = new URL(zarr.apiUrl).origin;
+  const failed: { key: string; reason: string }[] = [];
+  const queue = [...entries];
+  const worker = async (): Promise<void> => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      try {
+        await downloadEntry(ctx, zarr, apiOrigin, target, entry);
+      } catch (err) {
+        if (isAbort(err, ctx.signal)) throw err;
+        const fsError = fileSystemError(err, target);
+        if (fsError) throw fsError;
+        failed.push({ key: entry.key, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, ctx.parallelParts * 2) }, worker));
+  return { failed };
+}
+
+async function downloadEntry(
+  ctx: FileContext,
+  zarr: NonNullable<PlannedFile['zarr']>,
+  apiOrigin: string,
+  root: string,
+  entry: ZarrEntry,
+): Promise<void> {
+  const reason = unsafePathReason(entry.key);
+  if (reason) throw new DownloadError(`refused Zarr entry ${JSON.stringify(entry.key)}: ${reason}`);
+  const entryTarget = await prepareTarget(root, entry.key);
+  const existing = await stat(entryTarget).catch(() => undefined);
+  if (existing?.isFile() && existing.size === entry.size && (await md5OfFile(entryTarget)) === entry.md5) {
+    ctx.progress(entry.size);
+    return;
+  }
+  const temp = `${entryTarget}.dandidownload`;
+  await rm(temp, { force: true, recursive: true });
+  const writer = await ctx.openWriter(temp);
+  let hash = createHash('md5');
+  let received = 0;
+  try {
+    const buffered = new BufferedRangeWriter(writer, 0, 0, Math.max(1, Math.min(4 * 1024 * 1024, entry.size)), data =>
+      hash.update(data),
+    );
+    const resolveUrl =
+      `${zarr.apiUrl.replace(/\/+$/, '')}/zarr/${encodeURIComponent(zarr.zarrId)}/files/` +
+      `?prefix=${encodeURIComponent(entry.key)}&download=true`;
+    await fetchRange(ctx, { key: `${zarr.zarrId}/${entry.key}`, resolveUrl, apiOrigin, size: entry.size }, 0, entry.size, {
+      data: async (chunk, position) => {
+        received += chunk.length;
+        ctx.progress(chunk.length);
+        await buffered.write(chunk, position);
+      },
+      restart: async () => {
+        ctx.progress(-received);
+        received = 0;
+        await buffered.reset(0);
+        hash = createHash('md5');
+      },
+    });
+    await buffered.drain();
+    await writer.close();
+    const actual = hash.digest('hex');
+    if (actual !== entry.md5) throw new DownloadError(`checksum mismatch: MD5 ${actual}, the archive says ${entry.md5}`);
+    await rename(temp, entryTarget);
+  } catch (err) {
+    await writer.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    ctx.progress(-received);
+    throw err;
+  }
+}

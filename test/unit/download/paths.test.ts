@@ -1,0 +1,60 @@
+import * as assert from 'node:assert/strict';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { prepareTarget, unsafePathReason } from '../../../src/download/paths';
+import { TempDirs } from './support';
+
+describe('download paths', () => {
+  const temps = new TempDirs();
+  afterEach(() => temps.cleanup());
+
+  it('accepts ordinary asset paths, including spaces and punctuation the archive allows', () => {
+    for (const ok of ['sub-01/sub-01_ses-1.nwb', 'a b/c#d&e+f~g=h,i(j).nwb', 'README', 'x.ome.zarr/0/0/0', 'données/fichier.nwb']) {
+      assert.equal(unsafePathReason(ok), undefined, ok);
+    }
+  });
+
+  it('refuses paths that escape, are absolute, empty, or invalid on Windows, with a reason each', () => {
+    const cases: [string, RegExp][] = [
+      ['../escape.nwb', /"\.\." segment/],
+      ['sub-01/../../x.nwb', /"\.\." segment/],
+      ['./x.nwb', /"\." segment/],
+      ['/abs.nwb', /absolute/],
+      ['C:/x.nwb', /absolute/],
+      ['a//b.nwb', /empty segment/],
+      ['a/', /empty segment/],
+      ['', /empty/],
+      ['sub-02/bad\u0007name.nwb', /control characters/],
+      ['new\nline', /control characters/],
+      ['con.txt', /reserved device name/],
+      ['sub/NUL', /reserved device name/],
+      ['lpt9.tar.gz', /reserved device name/],
+      ['COM1', /reserved device name/],
+      ['name.', /ends with a dot or a space/],
+      ['name ', /ends with a dot or a space/],
+      ['a<b', /not allowed/],
+      ['ab:c', /not allowed/],
+      ['a"b', /not allowed/],
+      ['a|b', /not allowed/],
+      ['a?b', /not allowed/],
+      ['a*b', /not allowed/],
+      ['a\\b', /not allowed/],
+      ['x'.repeat(600), /longer than/],
+    ];
+    for (const [path, reason] of cases) assert.match(unsafePathReason(path) ?? 'accepted', reason, JSON.stringify(path));
+  });
+
+  it('refuses a target whose parent folder is a link leading outside the destination', async () => {
+    const root = await temps.make();
+    const destination = join(root, 'dest');
+    const outside = join(root, 'outside');
+    await mkdir(destination);
+    await mkdir(outside);
+    await symlink(outside, join(destination, 'link'));
+    await assert.rejects(prepareTarget(destination, 'link/file.nwb'), /link that leads outside/);
+    await assert.rejects(prepareTarget(destination, 'link/deeper/file.nwb'), /link that leads outside/);
+    assert.deepEqual(await readdir(outside), ['deeper']);
+    const ok = await prepareTarget(destination, 'sub/file.nwb');
+    assert.equal(ok, join(destination, 'sub', 'file.nwb'));
+  });
+});
