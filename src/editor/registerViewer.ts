@@ -1,6 +1,57 @@
-// PLACEHOLDER until the NWB viewer work lands.
+/**
+ * The NWB viewer feature: the custom editor under both view types, the read-only `dandi-asset`
+ * file system, and the viewer commands. Returns the live objects the VS Code tests inspect.
+ */
+import * as vscode from 'vscode';
+import { ASSET_SCHEME, Commands, ViewTypes } from '../constants';
+import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
+import { AssetFileSystemProvider } from './assetFileSystem';
+import { NwbEditorProvider } from './nwbEditorProvider';
 
-export function registerViewer(_services: ExtensionServices): object {
-  return {};
+export interface ViewerFeature {
+  /** Counts of open documents and panels, the panels themselves (with recorded messages in tests). */
+  provider: NwbEditorProvider;
+}
+
+export function registerViewer(services: ExtensionServices): ViewerFeature {
+  const context = services.context;
+  // Tests read what each webview was sent; normal sessions keep nothing.
+  const record = context.extensionMode === vscode.ExtensionMode.Test || process.env.DANDI_VIEWER_RECORD === '1';
+  const provider = new NwbEditorProvider(services, record);
+  provider.register([ViewTypes.nwbViewer, ViewTypes.hdf5Viewer]);
+  context.subscriptions.push(provider);
+
+  const assetFs = new AssetFileSystemProvider();
+  context.subscriptions.push(assetFs);
+  try {
+    context.subscriptions.push(vscode.workspace.registerFileSystemProvider(ASSET_SCHEME, assetFs, { isReadonly: true, isCaseSensitive: true }));
+  } catch (e) {
+    // Only one provider per scheme; if another part registered it first, use that one.
+    services.log.warn(`NWB viewer: ${ASSET_SCHEME} file system already registered (${e instanceof Error ? e.message : String(e)})`);
+  }
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.openInNwbViewer, async (arg?: unknown) => {
+      const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+      if (!uri) {
+        void vscode.window.showInformationMessage('Select an .nwb, .h5 or .hdf5 file to open it in the NWB viewer.');
+        return;
+      }
+      const viewType = /\.(h5|hdf5)$/i.test(uri.path) ? ViewTypes.hdf5Viewer : ViewTypes.nwbViewer;
+      await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+    }),
+    vscode.commands.registerCommand(Commands.viewerCopyPythonSnippet, async (): Promise<string | undefined> => {
+      const panel = provider.activePanel ?? (provider.panelCount === 1 ? provider.panels[0] : undefined);
+      if (!panel) {
+        void vscode.window.showInformationMessage('Open an NWB file in the viewer first.');
+        return undefined;
+      }
+      const code = pythonSnippet(panel.document.source, panel.selection?.path ?? '/');
+      await vscode.env.clipboard.writeText(code);
+      void vscode.window.setStatusBarMessage('Python snippet copied', 3000);
+      return code;
+    }),
+  );
+  return { provider };
 }

@@ -1,0 +1,98 @@
+/**
+ * Draws an ImageFrame on a canvas that is crisp on high-DPI screens: the frame is rendered at its
+ * own resolution into an offscreen canvas, then scaled to the device-pixel size with smoothing
+ * off. Grayscale data go through a colormap and a contrast window; RGB/RGBA are shown as is.
+ * An optional RGBA overlay (ROI masks) of the same size is drawn on top.
+ */
+import type { ImageFrame } from '../../src/shared/protocol';
+import { applyColormap, rgbToRgba, type ColormapName } from './colormaps';
+import { hidpiCanvas, h } from './dom';
+import type { Range } from './contrast';
+
+export class ImageCanvas {
+  readonly element: HTMLElement;
+  readonly canvas: HTMLCanvasElement;
+  private _frame: ImageFrame | null = null;
+  private _pixels: Float32Array | null = null;
+  private _overlay: Uint8ClampedArray | null = null;
+  private _colormap: ColormapName = 'viridis';
+  private _window: Range = { min: 0, max: 1 };
+  private _scaleX = 1;
+  private _scaleY = 1;
+  private readonly _resize: ResizeObserver;
+
+  constructor(label: string, private readonly _maxCssHeight = 560) {
+    this.canvas = h('canvas', { class: 'image-canvas', role: 'img', 'aria-label': label });
+    this.element = h('div', { class: 'image-box' }, this.canvas);
+    this._resize = new ResizeObserver(() => this.draw());
+    this._resize.observe(this.element);
+  }
+
+  setFrame(frame: ImageFrame): void {
+    this._frame = frame;
+    this._pixels = new Float32Array(frame.data);
+  }
+
+  get frame(): ImageFrame | null {
+    return this._frame;
+  }
+
+  setColormap(name: ColormapName): void {
+    this._colormap = name;
+  }
+
+  setWindow(w: Range): void {
+    this._window = w;
+  }
+
+  setOverlay(rgba: Uint8ClampedArray | null): void {
+    this._overlay = rgba;
+  }
+
+  /** Image pixel (column, row) under a mouse event, or null outside the image. */
+  pixelAt(e: MouseEvent): { x: number; y: number } | null {
+    if (!this._frame) return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const x = Math.floor((e.clientX - rect.left) / this._scaleX);
+    const y = Math.floor((e.clientY - rect.top) / this._scaleY);
+    return x >= 0 && y >= 0 && x < this._frame.width && y < this._frame.height ? { x, y } : null;
+  }
+
+  draw(): void {
+    const frame = this._frame;
+    const pixels = this._pixels;
+    if (!frame || !pixels) return;
+    const availableWidth = Math.max(64, this.element.clientWidth || 600);
+    const maxHeight = Math.min(this._maxCssHeight, Math.max(160, window.innerHeight * 0.5));
+    const scale = Math.min(availableWidth / frame.width, maxHeight / frame.height);
+    const rounded = scale > 1 ? Math.floor(scale * 100) / 100 : scale;
+    // Very tall or wide arrays (e.g. samples × channels) are stretched to a readable size.
+    const cssW = Math.max(Math.min(availableWidth, 240), Math.round(frame.width * rounded));
+    const cssH = Math.max(Math.min(maxHeight, 160), Math.round(frame.height * rounded));
+    this._scaleX = cssW / frame.width;
+    this._scaleY = cssH / frame.height;
+    const ctx = hidpiCanvas(this.canvas, cssW, cssH);
+    const rgba =
+      frame.channels === 1
+        ? applyColormap(pixels, this._window.min, this._window.max, this._colormap)
+        : rgbToRgba(pixels, frame.channels, this._window.min, this._window.max);
+    const source = document.createElement('canvas');
+    source.width = frame.width;
+    source.height = frame.height;
+    const sctx = source.getContext('2d');
+    if (!sctx) return;
+    sctx.putImageData(new ImageData(new Uint8ClampedArray(rgba), frame.width, frame.height), 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, cssW, cssH);
+    ctx.drawImage(source, 0, 0, cssW, cssH);
+    if (this._overlay && this._overlay.length === frame.width * frame.height * 4) {
+      sctx.clearRect(0, 0, frame.width, frame.height);
+      sctx.putImageData(new ImageData(new Uint8ClampedArray(this._overlay), frame.width, frame.height), 0, 0);
+      ctx.drawImage(source, 0, 0, cssW, cssH);
+    }
+  }
+
+  destroy(): void {
+    this._resize.disconnect();
+  }
+}

@@ -1,0 +1,82 @@
+/** Intracellular electrophysiology: a navigable sweep list; each sweep plots its response and stimulus. */
+import type { Sweep } from '../../../src/shared/protocol';
+import { errorText, isCancelled } from '../api';
+import { h, message } from '../dom';
+import { axisLabel } from '../format';
+import { LinePlot, seriesColor } from '../plot';
+import { columnsForWidth } from '../timeWindow';
+import { drawableChannels } from '../seriesData';
+import type { ViewContext } from './context';
+
+export async function renderIcephys(ctx: ViewContext): Promise<void> {
+  const { sweeps, source } = await ctx.request('icephys/sweeps', { path: ctx.path });
+  if (sweeps.length === 0) {
+    ctx.root.appendChild(message('empty', 'No sweeps found.'));
+    return;
+  }
+  let current = Math.min(ctx.setting('sweep', 0), sweeps.length - 1);
+  const list = h('div', { class: 'sweep-list', role: 'listbox', 'aria-label': 'Sweeps', tabindex: 0 });
+  const items = sweeps.map((s, i) => {
+    const item = h('div', { class: 'roi-item', role: 'option', id: `sweep-${i}`, 'aria-selected': 'false', text: sweepLabel(s) });
+    item.addEventListener('click', () => choose(i));
+    return item;
+  });
+  list.append(...items);
+  list.addEventListener('keydown', e => {
+    const next = e.key === 'ArrowDown' ? current + 1 : e.key === 'ArrowUp' ? current - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? sweeps.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    choose(Math.max(0, Math.min(sweeps.length - 1, next)));
+  });
+  const plots = h('div', { class: 'sweep-plots' });
+  ctx.root.append(
+    h('h2', { text: `${sweeps.length} sweeps` }),
+    h('p', { class: 'muted', text: `paired from ${source.replace('_', ' ')}` }),
+    h('div', { class: 'sweep-layout' }, list, plots),
+  );
+  const live: LinePlot[] = [];
+  ctx.signal.addEventListener('abort', () => live.forEach(p => p.destroy()));
+  ctx.exports = { png: () => live[0]?.canvas ?? null };
+  let controller: AbortController | null = null;
+
+  const plotSeries = async (path: string, title: string, colorIndex: number, signal: AbortSignal): Promise<void> => {
+    const info = await ctx.api.request('series/info', { path }, { signal });
+    const full = { start: info.tStart, end: info.tEnd > info.tStart ? info.tEnd : info.tStart + 1 };
+    const box = h('div', { class: 'plot-box' }, h('h3', { text: `${title}: ${path}` }));
+    plots.appendChild(box);
+    const plot = new LinePlot({ parent: box, label: `${title} ${path}`, xLabel: 'time', yLabel: axisLabel(title, info.unit), timeAxis: true, full, window: full, height: 220 });
+    live.push(plot);
+    const reply = await ctx.api.request('series/window', { path, t0: full.start, t1: full.end, channels: [0], pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1) }, { signal });
+    plot.setData(drawableChannels(reply), [{ label: title, color: seriesColor(colorIndex) }]);
+    plot.setWindow(full);
+  };
+  const show = async (i: number): Promise<void> => {
+    controller?.abort();
+    const c = new AbortController();
+    controller = c;
+    const signal = AbortSignal.any([ctx.signal, c.signal]);
+    live.splice(0).forEach(p => p.destroy());
+    plots.replaceChildren();
+    const s = sweeps[i];
+    if (s.response) await plotSeries(s.response.path, 'response', 0, signal);
+    if (s.stimulus) await plotSeries(s.stimulus.path, 'stimulus', 1, signal);
+    if (!s.response && !s.stimulus) plots.appendChild(message('empty', 'This sweep has no series.'));
+  };
+  const choose = (i: number): void => {
+    current = i;
+    ctx.setSetting('sweep', i);
+    items.forEach((item, k) => item.setAttribute('aria-selected', String(k === i)));
+    list.setAttribute('aria-activedescendant', `sweep-${i}`);
+    items[i].scrollIntoView({ block: 'nearest' });
+    void ctx.track(show(i)).catch(e => !isCancelled(e) && plots.replaceChildren(message('error', errorText(e))));
+  };
+  items.forEach((item, k) => item.setAttribute('aria-selected', String(k === current)));
+  list.setAttribute('aria-activedescendant', `sweep-${current}`);
+  await show(current);
+}
+
+function sweepLabel(s: Sweep): string {
+  const n = s.sweepNumber !== undefined ? `sweep ${s.sweepNumber}` : `#${s.index}`;
+  const name = s.response?.path.split('/').pop() ?? s.stimulus?.path.split('/').pop() ?? '';
+  return [n, name, s.label].filter(Boolean).join(' · ');
+}

@@ -1,0 +1,160 @@
+/**
+ * Images and image series: a heatmap (viridis/gray/magma, contrast sliders) or RGB(A) picture,
+ * with a frame slider for ImageSeries/TwoPhotonSeries/OnePhotonSeries and a plane slider for
+ * volumes. Series stored in external files list those files instead.
+ */
+import type { ImageFrame } from '../../../src/shared/protocol';
+import { errorText, isCancelled } from '../api';
+import { COLORMAPS, type ColormapName } from '../colormaps';
+import { slidersFromWindow, windowFromSliders, type Range } from '../contrast';
+import { h, message, select, slider } from '../dom';
+import { formatNumber, formatSeconds } from '../format';
+import { ImageCanvas } from '../imageCanvas';
+import type { ViewContext } from './context';
+import { debouncedRedraw } from './debounce';
+
+/** Shared image controls: colormap + contrast sliders bound to an ImageCanvas. */
+export function imageControls(ctx: ViewContext, image: ImageCanvas, redraw: () => void): { element: HTMLElement; reset(frame: ImageFrame): void } {
+  let colormap = ctx.setting('colormap', 'viridis') as ColormapName;
+  if (!COLORMAPS.includes(colormap)) colormap = 'viridis';
+  image.setColormap(colormap);
+  let range: Range = { min: 0, max: 1 };
+  let lowPos = 0;
+  let highPos = 1000;
+  const low = slider('Contrast minimum', 0, 1000, 0, v => {
+    lowPos = v;
+    apply();
+  });
+  const high = slider('Contrast maximum', 0, 1000, 1000, v => {
+    highPos = v;
+    apply();
+  });
+  const apply = (): void => {
+    const w = windowFromSliders(range, lowPos, highPos);
+    low.output.textContent = formatNumber(w.min);
+    high.output.textContent = formatNumber(w.max);
+    image.setWindow(w);
+    redraw();
+  };
+  const cmap = select('Colormap', COLORMAPS.map(c => ({ value: c, text: c })), colormap, v => {
+    colormap = v as ColormapName;
+    ctx.setSetting('colormap', v);
+    image.setColormap(colormap);
+    redraw();
+  });
+  const element = h('div', { class: 'controls', role: 'group', 'aria-label': 'Image display' }, cmap, low.root, high.root);
+  return {
+    element,
+    reset(frame: ImageFrame) {
+      range = frame.max > frame.min ? { min: frame.min, max: frame.max } : { min: frame.min, max: frame.min + 1 };
+      const initial = frame.p99 > frame.p1 ? { min: frame.p1, max: frame.p99 } : range;
+      [lowPos, highPos] = slidersFromWindow(range, initial);
+      low.input.value = String(lowPos);
+      high.input.value = String(highPos);
+      cmap.hidden = frame.channels !== 1;
+      apply();
+    },
+  };
+}
+
+export async function renderImage(ctx: ViewContext): Promise<void> {
+  const image = new ImageCanvas(`Image ${ctx.path}`);
+  const controls = imageControls(ctx, image, () => image.draw());
+  const caption = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const frameControls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Frame' });
+  ctx.root.append(h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }), controls.element, frameControls, image.element, caption);
+  ctx.exports = { png: () => image.canvas };
+  ctx.signal.addEventListener('abort', () => image.destroy());
+
+  let index = ctx.setting('frame', 0);
+  let plane = ctx.setting('plane', 0);
+  let first = true;
+  let controller: AbortController | null = null;
+  const load = async (): Promise<void> => {
+    controller?.abort();
+    const c = new AbortController();
+    controller = c;
+    const frame = await ctx.api.request('image/frame', { path: ctx.path, index, plane }, { signal: AbortSignal.any([ctx.signal, c.signal]) });
+    if (c.signal.aborted) return;
+    image.setFrame(frame);
+    if (first) controls.reset(frame);
+    else image.draw();
+    if (first) buildFrameControls(frame);
+    first = false;
+    caption.textContent = [
+      `${frame.width} × ${frame.height}${frame.channels > 1 ? ` × ${frame.channels}` : ''}`,
+      frame.frameCount > 1 ? `frame ${frame.index + 1} of ${frame.frameCount}` : '',
+      frame.planeCount > 1 ? `plane ${frame.plane + 1} of ${frame.planeCount}` : '',
+      frame.time !== undefined ? `t = ${formatSeconds(frame.time)}` : '',
+      `range ${formatNumber(frame.min)} – ${formatNumber(frame.max)}${frame.unit ? ` ${frame.unit}` : ''}`,
+    ].filter(Boolean).join(' · ');
+  };
+  const later = debouncedRedraw<void>(ctx, 50, () => load(), e => {
+    if (!isCancelled(e)) caption.replaceChildren(message('error', errorText(e)));
+  });
+  const buildFrameControls = (frame: ImageFrame): void => {
+    if (frame.frameCount > 1) {
+      const s = slider('Frame', 0, frame.frameCount - 1, frame.index, v => {
+        index = v;
+        ctx.setSetting('frame', v);
+        later();
+      });
+      frameControls.appendChild(s.root);
+    }
+    if (frame.planeCount > 1) {
+      const s = slider('Plane', 0, frame.planeCount - 1, frame.plane, v => {
+        plane = v;
+        ctx.setSetting('plane', v);
+        later();
+      });
+      frameControls.appendChild(s.root);
+    }
+  };
+  try {
+    await load();
+  } catch (e) {
+    if (isCancelled(e)) throw e;
+    // Series whose frames live in external files (external_file) have nothing to show here.
+    const files = await externalFiles(ctx);
+    if (!files) throw e;
+    image.element.remove();
+    controls.element.remove();
+    ctx.root.appendChild(h('p', { text: 'The frames of this series are stored in external files:' }));
+    const list = h('ul', { class: 'file-list' });
+    for (const f of files) list.appendChild(h('li', { text: f }));
+    ctx.root.appendChild(list);
+  }
+}
+
+/** The series' external_file entries, or null when it has none. */
+export async function externalFiles(ctx: ViewContext): Promise<string[] | null> {
+  try {
+    const slice = await ctx.request('dataset/slice', { path: `${ctx.path}/external_file` });
+    if (slice.kind !== 'values') return null;
+    return slice.values.map(v => (typeof v === 'string' ? v : JSON.stringify(v)));
+  } catch {
+    return null;
+  }
+}
+
+/** Images group: one image at a time, chosen from its members. */
+export async function renderImages(ctx: ViewContext): Promise<void> {
+  const { entries } = await ctx.request('h5/children', { path: ctx.path, limit: 500 });
+  const datasets = entries.filter(e => e.kind === 'dataset' && e.name !== 'order_of_images');
+  if (datasets.length === 0) {
+    ctx.root.appendChild(message('empty', 'This Images group holds no image.'));
+    return;
+  }
+  const list = h('ul', { class: 'gallery', 'aria-label': 'Images' });
+  for (const d of datasets) {
+    const b = h('button', { type: 'button', class: 'btn link', text: `${d.name}${d.neurodataType ? ` (${d.neurodataType})` : ''}` });
+    b.addEventListener('click', () => ctx.navigate(d.path));
+    list.appendChild(h('li', {}, b));
+  }
+  ctx.root.append(h('h2', { text: `${datasets.length} images` }), list);
+  const body = h('div');
+  ctx.root.appendChild(body);
+  const inner: ViewContext = { ...ctx, path: datasets[0].path, root: body };
+  await renderImage(inner);
+  ctx.exports = inner.exports;
+}

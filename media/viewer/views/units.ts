@@ -1,0 +1,145 @@
+/**
+ * Units: a spike raster (unit paging, zoomable time window), the waveform_mean of a selected unit
+ * on a selected channel (± waveform_sd), and the table itself.
+ */
+import type { UnitsRaster } from '../../../src/shared/protocol';
+import { errorText, isCancelled } from '../api';
+import { CanvasChart } from '../canvasPlot';
+import { categoricalColor } from '../colormaps';
+import { button, h, message, select } from '../dom';
+import { LinePlot, seriesColor } from '../plot';
+import { pageRange, type Window } from '../timeWindow';
+import { renderTable } from './table';
+import type { ViewContext } from './context';
+import { debouncedRedraw } from './debounce';
+
+const UNIT_PAGE = 25;
+
+export async function renderUnits(ctx: ViewContext): Promise<void> {
+  const mode = ctx.setting('unitsMode', 'raster');
+  const tabs = h('div', { class: 'subtabs', role: 'tablist', 'aria-label': 'Units views' });
+  const body = h('div', { class: 'subview' });
+  ctx.root.append(tabs, body);
+  const modes: [string, string][] = [['raster', 'Raster'], ['waveform', 'Waveform'], ['table', 'Table']];
+  const show = async (m: string): Promise<void> => {
+    ctx.setSetting('unitsMode', m);
+    for (const b of Array.from(tabs.children)) b.setAttribute('aria-selected', String((b as HTMLElement).dataset.mode === m));
+    body.replaceChildren();
+    body.dataset.subview = m;
+    if (m === 'waveform') await renderWaveform(ctx, body);
+    else if (m === 'table') await renderTable(ctx, body);
+    else await renderRaster(ctx, body);
+  };
+  for (const [m, label] of modes) {
+    const b = h('button', { type: 'button', role: 'tab', class: 'btn tab', 'data-mode': m, 'aria-selected': String(m === mode), text: label });
+    b.addEventListener('click', () => void ctx.track(show(m)).catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e)))));
+    tabs.appendChild(b);
+  }
+  await show(mode);
+}
+
+async function renderRaster(ctx: ViewContext, parent: HTMLElement): Promise<void> {
+  let first = ctx.setting('unitStart', 0);
+  let raster: UnitsRaster = await ctx.request('units/raster', { path: ctx.path, unitStart: first, unitCount: UNIT_PAGE });
+  const full: Window = raster.tMax > raster.tMin ? { start: raster.tMin, end: raster.tMax } : { start: raster.tMin, end: raster.tMin + 1 };
+  let visible = ctx.zoom() ?? full;
+  const info = h('p', { class: 'muted', 'aria-live': 'polite' });
+  const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Units' });
+  const chart = new CanvasChart({ label: `Spike raster of ${ctx.path}`, height: Math.max(240, UNIT_PAGE * 16 + 50), xLabel: 'time', timeAxis: true, marginLeft: 90, full, onWindow: w => fetchLater(w) });
+  parent.append(controls, chart.element, info);
+  ctx.exports = { png: () => chart.canvas, csv: () => ({ what: 'table', path: ctx.path, start: 0, count: raster.unitCount, save: true }) };
+  ctx.signal.addEventListener('abort', () => chart.destroy());
+
+  const draw = (): void => {
+    const offsets = new Uint32Array(raster.offsets);
+    const times = new Float64Array(raster.times);
+    const n = raster.units.length;
+    chart.draw(visible, { start: -0.5, end: Math.max(1, n) - 0.5 }, f => {
+      for (let u = 0; u < n; u++) {
+        f.ctx.strokeStyle = categoricalColor(raster.units[u].row);
+        f.ctx.lineWidth = 1;
+        f.ctx.beginPath();
+        const yc = f.y(n - 1 - u);
+        const half = Math.max(2, (f.height / Math.max(1, n)) * 0.4);
+        for (let i = offsets[u]; i < offsets[u + 1]; i++) {
+          const px = Math.round(f.x(times[i])) + 0.5;
+          f.ctx.moveTo(px, yc - half);
+          f.ctx.lineTo(px, yc + half);
+        }
+        f.ctx.stroke();
+      }
+    }, raster.units.map((u, i) => ({ value: n - 1 - i, text: u.label || `unit ${u.id}` })));
+    const spikes = offsets[n] ?? 0;
+    info.textContent = `units ${first + 1}–${first + n} of ${raster.unitCount} · ${spikes} spikes in the window`;
+  };
+  const load = async (w: Window): Promise<void> => {
+    raster = await ctx.request('units/raster', { path: ctx.path, unitStart: first, unitCount: UNIT_PAGE, t0: w.start, t1: w.end });
+    visible = w;
+    draw();
+  };
+  const redraw = debouncedRedraw<Window>(ctx, 80, w => load(w), e => {
+    if (!isCancelled(e)) info.replaceChildren(message('error', errorText(e)));
+  });
+  const fetchLater = (w: Window): void => {
+    visible = w;
+    ctx.setZoom(w);
+    redraw(w);
+  };
+  const page = (dir: number): void => {
+    first = pageRange(first + dir * UNIT_PAGE, UNIT_PAGE, raster.unitCount).first;
+    ctx.setSetting('unitStart', first);
+    void ctx.track(load(visible)).catch(e => !isCancelled(e) && info.replaceChildren(message('error', errorText(e))));
+  };
+  controls.append(button('Previous units', () => page(-1), { text: '◀ units' }), button('Next units', () => page(1), { text: 'units ▶' }));
+  if (visible.start !== full.start || visible.end !== full.end) await load(visible);
+  else draw();
+}
+
+async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<void> {
+  let unit = ctx.setting('waveUnit', 0);
+  let channel = ctx.setting('waveChannel', 0);
+  const page = await ctx.request('units/raster', { path: ctx.path, unitStart: 0, unitCount: 500, t0: 0, t1: 0 });
+  const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Waveform' });
+  const plotBox = h('div', { class: 'plot-box' });
+  const caption = h('p', { class: 'muted', 'aria-live': 'polite' });
+  parent.append(controls, plotBox, caption);
+  let plot: LinePlot | null = null;
+  ctx.signal.addEventListener('abort', () => plot?.destroy());
+  ctx.exports = { png: () => plot?.canvas ?? null };
+  let channelSelect: HTMLElement | null = null;
+  const draw = async (): Promise<void> => {
+    const wf = await ctx.request('units/waveform', { path: ctx.path, unit, channel });
+    channel = wf.channel;
+    const mean = new Float32Array(wf.mean);
+    const sd = wf.sd ? new Float32Array(wf.sd) : null;
+    const toMs = wf.rate ? 1000 / wf.rate : 1;
+    const x = Array.from({ length: wf.sampleCount }, (_, i) => i * toMs);
+    const full = { start: 0, end: Math.max(x[x.length - 1] ?? 1, toMs) };
+    plot?.destroy();
+    plotBox.replaceChildren();
+    plot = new LinePlot({ parent: plotBox, label: `waveform_mean of unit ${unit} on channel ${channel}`, xLabel: wf.rate ? 'time (ms)' : 'sample', yLabel: wf.valueUnit ?? 'amplitude', timeAxis: false, full, window: full, height: 320 });
+    const meanArr = Array.from(mean);
+    plot.setData(
+      [{ x, mid: meanArr, ...(sd ? { band: { min: meanArr.map((m, i) => m - sd[i]), max: meanArr.map((m, i) => m + sd[i]) } } : {}) }],
+      [{ label: `unit ${unit} mean${sd ? ' ± sd' : ''}`, color: seriesColor(0) }],
+    );
+    plot.setWindow(full);
+    caption.textContent = `unit row ${unit} · channel ${channel} of ${wf.channelCount} · ${wf.sampleCount} samples${wf.rate ? ` at ${wf.rate} Hz` : ''}`;
+    if (!channelSelect && wf.channelCount > 1) {
+      channelSelect = select('Channel', Array.from({ length: wf.channelCount }, (_, i) => ({ value: String(i), text: String(i) })), String(channel), v => {
+        channel = Number(v);
+        ctx.setSetting('waveChannel', channel);
+        void ctx.track(draw()).catch(e => !isCancelled(e) && caption.replaceChildren(message('error', errorText(e))));
+      });
+      controls.appendChild(channelSelect);
+    }
+  };
+  controls.appendChild(
+    select('Unit', page.units.map(u => ({ value: String(u.row), text: u.label || `unit ${u.id}` })), String(unit), v => {
+      unit = Number(v);
+      ctx.setSetting('waveUnit', unit);
+      void ctx.track(draw()).catch(e => !isCancelled(e) && caption.replaceChildren(message('error', errorText(e))));
+    }),
+  );
+  await draw();
+}

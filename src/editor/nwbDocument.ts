@@ -1,0 +1,123 @@
+/**
+ * One open NWB/HDF5 file, shared by every viewer panel of it. Owns the {@link Hdf5File} (closed in
+ * dispose). Opening never throws: a file that fails to open becomes a document with `error`, and
+ * its panels show that error in place.
+ */
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { ASSET_SCHEME, Settings } from '../constants';
+import { parseAssetUri } from '../dandi/assetUri';
+import { openHdf5 } from '../hdf5/engine';
+import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
+import { NwbFile } from '../nwb/nwbFile';
+import type { SourceDescription, ViewerFileInfo } from '../shared/protocol';
+import type { ExtensionServices } from '../services';
+
+const MiB = 1024 * 1024;
+
+export class NwbDocument implements vscode.CustomDocument {
+  private _disposed = false;
+  private readonly _onDidDispose = new vscode.EventEmitter<void>();
+  /** Fires once, when the document is disposed. */
+  readonly onDidDispose = this._onDidDispose.event;
+
+  private constructor(
+    readonly uri: vscode.Uri,
+    readonly source: SourceDescription,
+    readonly nwb: NwbFile | null,
+    readonly error: string | null,
+    private readonly _h5: Hdf5File | null,
+  ) {}
+
+  /** Opens `uri` (a local file or a `dandi-asset:` URI); failures become a document with `error`. */
+  static async open(uri: vscode.Uri, services: ExtensionServices, signal?: AbortSignal): Promise<NwbDocument> {
+    let source: SourceDescription;
+    try {
+      source = describeSource(uri);
+    } catch (e) {
+      return new NwbDocument(uri, { kind: 'local', path: uri.toString() }, null, errorText(e), null);
+    }
+    try {
+      const spec = await sourceSpec(source, uri, services);
+      const h5 = await openHdf5(spec, { ...openOptions(services), signal });
+      const config = vscode.workspace.getConfiguration(Settings.section);
+      const maxElements = config.get<number>(Settings.maxSliceElements, 4_000_000);
+      return new NwbDocument(uri, source, new NwbFile(h5, { maxElements }), null, h5);
+    } catch (e) {
+      services.log.warn(`NWB viewer: could not open ${uri.toString(true)}: ${errorText(e)}`);
+      return new NwbDocument(uri, source, null, errorText(e), null);
+    }
+  }
+
+  get fileName(): string {
+    return basename(this.source.path);
+  }
+
+  /** The header's file info (version read lazily, stats live). */
+  async fileInfo(): Promise<ViewerFileInfo> {
+    const source = this.source;
+    return {
+      name: this.fileName,
+      size: this._h5?.info.size ?? 0,
+      nwbVersion: this.nwb ? await this.nwb.version() : null,
+      sourceLabel: source.kind === 'local' ? source.path : `DANDI ${source.dandisetId}/${source.version} ${source.path}`,
+      source,
+      bytesFetched: this.stats().bytesFetched,
+    };
+  }
+
+  stats(): SourceStats {
+    return this._h5?.stats() ?? { requests: 0, bytesFetched: 0, cacheHits: 0, cacheMisses: 0, cacheBytes: 0, metadataCacheHits: 0 };
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    void this._h5?.close().catch(() => undefined);
+    this._onDidDispose.fire();
+    this._onDidDispose.dispose();
+  }
+}
+
+export function describeSource(uri: vscode.Uri): SourceDescription {
+  if (uri.scheme === ASSET_SCHEME) {
+    const ref = parseAssetUri(uri.toString(true));
+    return { kind: 'dandi', apiUrl: ref.apiUrl, assetId: ref.assetId, dandisetId: ref.dandisetId, version: ref.version, path: ref.path };
+  }
+  if (uri.scheme === 'file') return { kind: 'local', path: uri.fsPath };
+  // Other schemes (vscode-remote is handled by running next to the files) would need whole-file reads.
+  throw new Error(`the NWB viewer cannot read ${uri.scheme}: files; open a local file or a DANDI asset`);
+}
+
+async function sourceSpec(source: SourceDescription, uri: vscode.Uri, services: ExtensionServices): Promise<SourceSpec> {
+  if (source.kind === 'local') return { kind: 'local', path: source.path };
+  const ref = parseAssetUri(uri.toString(true));
+  // The API key goes only to the instance it belongs to.
+  const activeApi = services.client().apiUrl.replace(/\/+$/, '');
+  const apiKey = activeApi === source.apiUrl.replace(/\/+$/, '') ? await services.apiKey() : undefined;
+  const spec: SourceSpec = { kind: 'dandi', apiUrl: source.apiUrl, assetId: source.assetId };
+  if (apiKey) spec.apiKey = apiKey;
+  if (ref.size !== undefined) spec.size = ref.size;
+  return spec;
+}
+
+function openOptions(services: ExtensionServices): OpenOptions {
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  const cacheMB = config.get<number>(Settings.cacheSizeMB, 256);
+  const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
+  const options: OpenOptions = { cacheBytes: cacheMB * MiB, workerPath: vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'hdf5Worker.js').fsPath };
+  if (metadataMB > 0) {
+    options.metadataCacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'hdf5-metadata').fsPath;
+    options.metadataCacheBytes = metadataMB * MiB;
+  }
+  return options;
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}

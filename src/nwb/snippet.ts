@@ -1,0 +1,106 @@
+/**
+ * Python that opens exactly the selected object: for a DANDI asset the streaming recipe of the
+ * DANDI quick-start (DandiAPIClient → S3 URL → remfile → h5py → pynwb), for a local file pynwb.
+ * The object is reached through pynwb's attributes where there is one (nwbfile.acquisition["x"],
+ * nwbfile.units, ...), with the h5py path alongside.
+ */
+import type { SourceDescription } from '../shared/protocol';
+
+const DEFAULT_API = 'https://api.dandiarchive.org/api';
+
+/** pynwb attributes of series and tables that are reached with `.name` rather than `["name"]`. */
+const FIELDS = new Set([
+  'data', 'timestamps', 'starting_time', 'control', 'control_description', 'sync', 'electrodes', 'rois', 'external_file',
+  'starting_frame', 'format', 'dimension', 'imaging_plane', 'device', 'reference_images', 'confidence', 'nodes', 'edges',
+  'skeleton', 'waveform_mean', 'waveform_sd', 'spike_times', 'obs_intervals', 'id', 'image_mask', 'pixel_mask', 'voxel_mask',
+]);
+
+/** A Python string literal (JSON escaping is valid Python for these characters). */
+function py(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** pynwb expression for an HDF5 path, or null when pynwb has no attribute for it. */
+export function pynwbAccessor(path: string): string | null {
+  const parts = path.split('/').filter(Boolean);
+  if (parts.length === 0) return 'nwbfile';
+  const item = (name: string) => `[${py(name)}]`;
+  const [head, ...rest] = parts;
+  let base: string | null = null;
+  let remaining: string[] = [];
+  const take = (expr: string, consumed: number) => {
+    base = expr;
+    remaining = parts.slice(consumed);
+  };
+  if (head === 'acquisition' && rest.length) take(`nwbfile.acquisition${item(rest[0])}`, 2);
+  else if (head === 'analysis' && rest.length) take(`nwbfile.analysis${item(rest[0])}`, 2);
+  else if (head === 'scratch' && rest.length) take(`nwbfile.scratch${item(rest[0])}`, 2);
+  else if (head === 'processing' && rest.length) {
+    take(`nwbfile.processing${item(rest[0])}`, 2);
+    if (rest.length > 1) take(`${base}${item(rest[1])}`, 3);
+  } else if (head === 'stimulus' && rest[0] === 'presentation' && rest.length > 1) take(`nwbfile.stimulus${item(rest[1])}`, 3);
+  else if (head === 'stimulus' && rest[0] === 'templates' && rest.length > 1) take(`nwbfile.stimulus_template${item(rest[1])}`, 3);
+  else if (head === 'units') take('nwbfile.units', 1);
+  else if (head === 'intervals' && rest[0] === 'trials') take('nwbfile.trials', 2);
+  else if (head === 'intervals' && rest[0] === 'epochs') take('nwbfile.epochs', 2);
+  else if (head === 'intervals' && rest.length) take(`nwbfile.intervals${item(rest[0])}`, 2);
+  else if (head === 'general') {
+    const [g, name] = rest;
+    if (g === 'subject') take('nwbfile.subject', 2);
+    else if (g === 'devices' && name) take(`nwbfile.devices${item(name)}`, 3);
+    else if (g === 'extracellular_ephys' && name === 'electrodes') take('nwbfile.electrodes', 3);
+    else if (g === 'extracellular_ephys' && name) take(`nwbfile.electrode_groups${item(name)}`, 3);
+    else if (g === 'optophysiology' && name) take(`nwbfile.imaging_planes${item(name)}`, 3);
+    else if (g === 'intracellular_ephys' && name === 'sweep_table') take('nwbfile.sweep_table', 3);
+    else if (g === 'intracellular_ephys' && name === 'intracellular_recordings') take('nwbfile.intracellular_recordings', 3);
+    else if (g === 'intracellular_ephys' && name) take(`nwbfile.icephys_electrodes${item(name)}`, 3);
+  }
+  if (base === null) return null;
+  // Known fields are attributes (series.data); anything else is a container item or table column.
+  let expr: string = base;
+  for (const name of remaining) expr += FIELDS.has(name) ? `.${name}` : item(name);
+  return expr;
+}
+
+export function pythonSnippet(source: SourceDescription, path: string): string {
+  const accessor = pynwbAccessor(path);
+  const objectLines = accessor
+    ? [`obj = ${accessor}`, `# the same object through h5py: h5_file[${py(path)}]`, 'print(obj)']
+    : [`obj = h5_file[${py(path)}]  # no pynwb attribute for this path`, 'print(obj)'];
+  if (source.kind === 'local') {
+    return [
+      'from pynwb import NWBHDF5IO',
+      '',
+      `io = NWBHDF5IO(${py(source.path)}, mode="r", load_namespaces=True)`,
+      'nwbfile = io.read()',
+      'h5_file = io._file',
+      '',
+      ...objectLines,
+      '',
+    ].join('\n');
+  }
+  const client = source.apiUrl.replace(/\/+$/, '') === DEFAULT_API ? 'DandiAPIClient()' : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
+  return [
+    'import h5py',
+    'import remfile',
+    'from dandi.dandiapi import DandiAPIClient',
+    'from pynwb import NWBHDF5IO',
+    '',
+    `dandiset_id = ${py(source.dandisetId)}`,
+    `version = ${py(source.version)}`,
+    `asset_path = ${py(source.path)}`,
+    '',
+    '# embargoed Dandisets: DandiAPIClient(token="<your API key>") and get_content_url(follow_redirects=1)',
+    `with ${client} as client:`,
+    '    asset = client.get_dandiset(dandiset_id, version).get_asset_by_path(asset_path)',
+    '    s3_url = asset.get_content_url(follow_redirects=1, strip_query=True)',
+    '',
+    'file = remfile.File(s3_url)',
+    'h5_file = h5py.File(file, "r")',
+    'io = NWBHDF5IO(file=h5_file, load_namespaces=True)',
+    'nwbfile = io.read()',
+    '',
+    ...objectLines,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,190 @@
+/**
+ * The single typed contract between the NWB viewer's extension host side (src/editor) and its
+ * webview (media/viewer). No `vscode` and no DOM imports: both sides compile it.
+ *
+ * Shape (house-style.md, "Message-protocol pattern"):
+ * - {@link HostMethods}: webview → host requests, a map from method name to `{params, result}`.
+ *   The webview calls them with `messenger.request('series/window', {...})` and gets a typed promise.
+ *   Every request settles: a handler error comes back as a rejected promise with the host's message.
+ * - {@link HostEvent}: host → webview notifications; {@link WebviewEvent}: webview → host notifications.
+ * - {@link Envelope}: what actually crosses `postMessage`.
+ *
+ * Start-up: the webview attaches its `message` listener, then calls `init` (the ready handshake);
+ * the host answers with everything the first paint needs and only then starts pushing events
+ * (anything pushed earlier is queued).
+ *
+ * Binary data: every typed array crosses as an `ArrayBuffer` holding exactly the array's bytes
+ * (see src/shared/binary.ts). Field docs name the element type, e.g. "Float64 ArrayBuffer".
+ *
+ * Cancellation: when the webview navigates away it sends `{kind:'cancel', id}` for each request
+ * still running; the host aborts that handler's AbortSignal and replies with an error
+ * `code: 'cancelled'` (the webview ignores it).
+ *
+ * Render completion (for the VS Code and end-to-end tests): once a view has drawn the data it asked
+ * for, the webview sets `data-state="ready"` (or `"error"`) together with `data-view=<ViewKind>`
+ * and `data-path=<path>` on the element `#view`, and sends the {@link WebviewEvent} `rendered`.
+ * While a view loads it sets `data-state="loading"`. Tests wait on these instead of sleeping.
+ */
+import type { DatasetInfo, H5Attribute, H5Entry, SourceStats } from '../hdf5/types';
+import type {
+  CsvExportParams,
+  DatasetSlice,
+  IcephysSweeps,
+  ImageFrame,
+  InitResult,
+  Inspection,
+  IntervalsTimeline,
+  NwbOverview,
+  RoiSet,
+  SeriesInfo,
+  SeriesWindow,
+  SeriesWindowParams,
+  SliceParams,
+  TableInfo,
+  TableRows,
+  TrajectorySet,
+  UnitsRaster,
+  UnitWaveform,
+  ViewKind,
+  ViewResolution,
+} from './protocolTypes';
+
+/** Bumped on any incompatible change; the webview sends it in `init` and the host refuses a mismatch. */
+export const PROTOCOL_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Envelope
+
+/** Every message is tagged so stray messages (e.g. from VS Code or extensions) are dropped. */
+export const ENVELOPE_TAG = 'dandi-nwb';
+
+export type Envelope =
+  /** A request; `id` is unique per sender. */
+  | { tag: typeof ENVELOPE_TAG; kind: 'req'; id: number; method: string; params: unknown }
+  /** A successful reply to request `id`. */
+  | { tag: typeof ENVELOPE_TAG; kind: 'ok'; id: number; result: unknown }
+  /** A failed reply to request `id`; `code` is `cancelled`, `timeout`, `unknown-method`, an Hdf5ErrorCode, ... */
+  | { tag: typeof ENVELOPE_TAG; kind: 'err'; id: number; message: string; code?: string }
+  /** Asks the receiver to abort the work for request `id` it received earlier. */
+  | { tag: typeof ENVELOPE_TAG; kind: 'cancel'; id: number }
+  /** A notification. */
+  | { tag: typeof ENVELOPE_TAG; kind: 'event'; event: { type: string } };
+
+// ---------------------------------------------------------------------------------------------
+// Value types (in protocolTypes.ts to keep this file about the messages)
+
+export type * from './protocolTypes';
+
+// ---------------------------------------------------------------------------------------------
+// Requests: webview → host
+
+/** Every request the webview may send, with its parameters and result. */
+export interface HostMethods {
+  /** The ready handshake: the webview calls it once its listener is attached. */
+  init: { params: { protocol: number }; result: InitResult };
+  /** The NWBFile fields and sections, pynwb-style. */
+  'nwb/overview': { params: Record<string, never>; result: NwbOverview };
+  /** Children of a group (raw view, lazy per expansion); `offset`/`limit` page very large groups. */
+  'h5/children': {
+    params: { path: string; offset?: number; limit?: number };
+    result: { entries: H5Entry[]; total: number };
+  };
+  'h5/attributes': { params: { path: string }; result: H5Attribute[] };
+  'h5/datasetInfo': { params: { path: string }; result: DatasetInfo };
+  /** Attributes, storage details and schema docs of one object. */
+  inspect: { params: { path: string }; result: Inspection };
+  /** Which view to show for a path. */
+  'view/resolve': { params: { path: string }; result: ViewResolution };
+  'series/info': { params: { path: string }; result: SeriesInfo };
+  /** Decimated (min/max per pixel column) or raw samples of a time window. */
+  'series/window': { params: SeriesWindowParams; result: SeriesWindow };
+  /** A frame of an image, image series (`index`) or volume (`plane`). */
+  'image/frame': { params: { path: string; index?: number; plane?: number }; result: ImageFrame };
+  /** ROI masks of a PlaneSegmentation, at most `limit` ROIs (default 2000). */
+  rois: { params: { path: string; limit?: number }; result: RoiSet };
+  'table/info': { params: { path: string }; result: TableInfo };
+  /** Rows [start, start+count) of a DynamicTable (count capped at 500). */
+  'table/rows': { params: { path: string; start: number; count: number; columns?: string[] }; result: TableRows };
+  /** Spike times of units [unitStart, unitStart+unitCount) in [t0, t1] (all time when omitted). */
+  'units/raster': {
+    params: { path: string; unitStart: number; unitCount: number; t0?: number; t1?: number };
+    result: UnitsRaster;
+  };
+  'units/waveform': { params: { path: string; unit: number; channel?: number }; result: UnitWaveform };
+  /** A TimeIntervals table as a timeline (at most `maxRows`, default 10000). */
+  intervals: { params: { path: string; maxRows?: number }; result: IntervalsTimeline };
+  /** Sweeps of the file (path `/`) or of one icephys table / series group. */
+  'icephys/sweeps': { params: { path: string }; result: IcephysSweeps };
+  /** SpatialSeries / Position / PoseEstimation(Series) trajectories, at most `maxPoints` per series. */
+  'spatial/trajectory': {
+    params: { path: string; t0?: number; t1?: number; maxPoints?: number };
+    result: TrajectorySet;
+  };
+  /** A hyperslab of any dataset (capped by the `dandi.viewer.maxSliceElements` setting). */
+  'dataset/slice': { params: SliceParams; result: DatasetSlice };
+  /** Python that opens exactly this object (DANDI streaming or local pynwb). */
+  'snippet/python': { params: { path: string }; result: { code: string } };
+  /** The shown data as CSV; with `save` the host asks where to save it and returns the path (undefined if cancelled). */
+  'export/csv': { params: CsvExportParams; result: { csv?: string; savedTo?: string; rows: number } };
+  /** The webview's canvas as PNG bytes; the host asks where to save. */
+  'export/png': { params: { suggestedName: string; png: ArrayBuffer }; result: { savedTo?: string } };
+  // requested by webview: the header's "Copy Python snippet" puts text on the clipboard through
+  // vscode.env.clipboard (navigator.clipboard is not reliable inside webview iframes).
+  'clipboard/write': { params: { text: string }; result: { ok: boolean } };
+  // requested by webview: the header's "Download" button runs dandi.viewer.downloadFile for this document.
+  'file/download': { params: Record<string, never>; result: { started: boolean } };
+}
+
+/** Requests the host may send to the webview (none yet; kept for symmetry of the Messenger). */
+export type WebviewMethods = Record<never, { params: unknown; result: unknown }>;
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/** Host → webview notifications. */
+export type HostEvent =
+  /** Bytes fetched / requests so far; pushed while loading and after each request that read data. */
+  | { type: 'stats'; stats: SourceStats }
+  /** Select and show this path (e.g. from a command). */
+  | { type: 'reveal'; path: string };
+
+/** Webview → host notifications. */
+export type WebviewEvent =
+  /** The user selected an object (the host uses it for `dandi.viewer.copyPythonSnippet`). */
+  | { type: 'selection'; path: string; view: ViewKind }
+  /** A view finished drawing (the same moment `#view` gets `data-state`). */
+  | { type: 'rendered'; path: string; view: ViewKind; state: 'ready' | 'error'; detail?: string };
+
+/** Method names, for validating incoming requests at the boundary. */
+export const HOST_METHOD_NAMES: readonly (keyof HostMethods)[] = [
+  'init',
+  'nwb/overview',
+  'h5/children',
+  'h5/attributes',
+  'h5/datasetInfo',
+  'inspect',
+  'view/resolve',
+  'series/info',
+  'series/window',
+  'image/frame',
+  'rois',
+  'table/info',
+  'table/rows',
+  'units/raster',
+  'units/waveform',
+  'intervals',
+  'icephys/sweeps',
+  'spatial/trajectory',
+  'dataset/slice',
+  'snippet/python',
+  'export/csv',
+  'export/png',
+  'clipboard/write', // requested by webview
+  'file/download', // requested by webview
+];
+
+/**
+ * {@link HostMethods} as a mapped type: an interface has no implicit index signature, so the
+ * Messenger's `MethodMap` constraint needs this form on both sides.
+ */
+export type HostMethodMap = { [M in keyof HostMethods]: HostMethods[M] };

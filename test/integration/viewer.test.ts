@@ -1,0 +1,279 @@
+/**
+ * The NWB viewer in a real VS Code: files opened locally (generated and real fixtures) and
+ * streamed from the stand-in archive through `dandi-asset:` URIs; what each panel's webview was
+ * sent is checked against the generated files' formulas (time axis, values, mask coordinates);
+ * a file that cannot be opened answers with a clear error; closing every editor releases all
+ * documents and panels.
+ */
+import * as assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { Commands, EXTENSION_ID, ViewTypes } from '../../src/constants';
+import { formatAssetUri } from '../../src/dandi/assetUri';
+import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
+import type { ViewerFeature } from '../../src/editor/registerViewer';
+import type { ViewerPanel } from '../../src/editor/viewerPanel';
+import { ENVELOPE_TAG, PROTOCOL_VERSION, type SeriesWindow, type WebviewEvent } from '../../src/shared/protocol';
+import { GENERATED_MANIFEST, IMAGE_MASK_ROIS, imageMaskWeight, type TimeSeriesExpectation } from '../fixtures/nwbgen/index';
+
+interface ArchiveInfo {
+  apiUrl: string;
+  ids: { corpus: string; nwbDemo: string };
+}
+interface AssetItem {
+  asset_id: string;
+  path: string;
+  size: number;
+}
+
+async function assetsOf(archive: ArchiveInfo, dandisetId: string): Promise<AssetItem[]> {
+  const out: AssetItem[] = [];
+  let url: string | null = `${archive.apiUrl}/dandisets/${dandisetId}/versions/draft/assets/?page_size=1000`;
+  while (url) {
+    const page = (await (await fetch(url)).json()) as { next: string | null; results: AssetItem[] };
+    out.push(...page.results);
+    url = page.next;
+  }
+  return out;
+}
+
+/** Resolves when `condition` holds, re-checking on each provider change (no polling, no sleeps). */
+function when(provider: NwbEditorProvider, condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  if (condition()) return Promise.resolve();
+  return new Promise((resolveWait, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`timed out waiting for ${what} (documents ${provider.documentCount}, panels ${provider.panelCount})`));
+    }, timeoutMs);
+    const sub = provider.onDidChange(() => {
+      if (!condition()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolveWait();
+    });
+  });
+}
+
+async function openPanel(provider: NwbEditorProvider, uri: vscode.Uri, viewType: string = ViewTypes.nwbViewer): Promise<ViewerPanel> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
+  const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
+  await when(provider, () => find() !== undefined, `a panel for ${uri.toString(true)}`);
+  return find() as ViewerPanel;
+}
+
+function series(path: string): TimeSeriesExpectation {
+  const all = [...GENERATED_MANIFEST.ecephys.series, ...GENERATED_MANIFEST.ophys.series, ...GENERATED_MANIFEST.behavior.series];
+  const found = all.find(s => s.path === path);
+  assert.ok(found, `manifest has ${path}`);
+  return found;
+}
+
+/** The reply to request `id` among the messages the panel sent to its webview. */
+function sentReply(panel: ViewerPanel, result: unknown): boolean {
+  return panel.sent.some(m => m.kind === 'ok' && m.result === result);
+}
+
+/** Checks a raw window of the acquisition ElectricalSeries against its formula. */
+function checkEphysWindow(w: SeriesWindow, channels: number[]): void {
+  const s = series('/acquisition/ElectricalSeries');
+  assert.equal(w.mode, 'raw');
+  if (w.mode !== 'raw') return;
+  const time = new Float64Array(w.time);
+  const values = new Float32Array(w.values);
+  assert.ok(w.count > 0);
+  for (let i = 0; i < w.count; i++) {
+    const sample: number = w.sampleStart + i;
+    assert.equal(time[i], sample / 1000, `time of sample ${sample}`);
+    channels.forEach((c, k) => assert.equal(values[k * w.count + i], Math.fround(s.data.valueAt([sample, c]) * s.conversion), `sample ${sample} channel ${c}`));
+  }
+}
+
+/** Resolves with the first `rendered` event from the real webview that matches (already received ones count). */
+function rendered(panel: ViewerPanel, match: (e: Extract<WebviewEvent, { type: 'rendered' }>) => boolean, timeoutMs = 60_000) {
+  type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
+  const seen = panel.received.find((e): e is Rendered => e.type === 'rendered' && match(e));
+  if (seen) return Promise.resolve(seen);
+  return new Promise<Rendered>((resolveWait, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the webview did not render (received: ${JSON.stringify(panel.received)})`));
+    }, timeoutMs);
+    const sub = panel.onDidReceiveEvent(e => {
+      if (e.type !== 'rendered' || !match(e)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolveWait(e);
+    });
+  });
+}
+
+describe('NWB viewer (VS Code)', function () {
+  this.timeout(180_000);
+  let provider: NwbEditorProvider;
+  let repo: string;
+  const archiveJson = process.env.DANDI_TEST_ARCHIVE;
+  const archive: ArchiveInfo | undefined = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
+    assert.ok(extension, 'extension installed');
+    provider = (await extension.activate()).viewer.provider;
+    repo = extension.extensionPath;
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await when(provider, () => provider.documentCount === 0 && provider.panelCount === 0, 'every document and panel to be released');
+  });
+
+  it('opens a local generated file and sends the right time axis and values', async () => {
+    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ecephys.nwb'));
+    const panel = await openPanel(provider, uri);
+    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    assert.equal(init.file.name, 'ecephys.nwb');
+    assert.equal(init.file.nwbVersion, '2.7.0');
+    assert.equal(init.mode, 'nwb');
+    const info = await panel.requestAsWebview('series/info', { path: '/acquisition/ElectricalSeries' });
+    assert.deepEqual(info.timing, { kind: 'rate', startingTime: 0, rate: 1000 });
+    const w = await panel.requestAsWebview('series/window', { path: '/acquisition/ElectricalSeries', t0: 2, t1: 2.2, channels: [1, 9], pixels: 600 });
+    checkEphysWindow(w, [1, 9]);
+    assert.ok(sentReply(panel, w), 'the reply was sent to the webview');
+    const overview = await panel.requestAsWebview('nwb/overview', {});
+    assert.equal(overview.fields.find(f => f.name === 'identifier')?.value, GENERATED_MANIFEST.ecephys.identifier);
+  });
+
+  it('sends mask coordinates of a PlaneSegmentation and the summary image', async () => {
+    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ophys.nwb'));
+    const panel = await openPanel(provider, uri);
+    const rois = await panel.requestAsWebview('rois', { path: '/processing/ophys/ImageSegmentation/PlaneSegmentation' });
+    const offsets = new Uint32Array(rois.offsets);
+    const x = new Uint32Array(rois.x);
+    const y = new Uint32Array(rois.y);
+    for (let r = 0; r < IMAGE_MASK_ROIS.length; r++) {
+      for (let k = offsets[r]; k < offsets[r + 1]; k++) assert.ok(imageMaskWeight(r, x[k], y[k]) > 0, `ROI ${r} pixel ${x[k]},${y[k]}`);
+      const area = [...Array(64 * 64).keys()].filter(i => imageMaskWeight(r, Math.floor(i / 64), i % 64) > 0).length;
+      assert.equal(offsets[r + 1] - offsets[r], area);
+    }
+    assert.equal(rois.summaryImage?.width, 64);
+  });
+
+  it('opens a real fixture file as HDF5 and inspects it', async () => {
+    const uri = vscode.Uri.file(resolve(repo, '..', 'shared', 'fixtures', 'nwb', 'h5wasm__compressed.h5'));
+    const panel = await openPanel(provider, uri, ViewTypes.hdf5Viewer);
+    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    assert.equal(init.mode, 'hdf5');
+    const children = await panel.requestAsWebview('h5/children', { path: '/' });
+    assert.ok(children.total > 0);
+    const dataset = children.entries.find(e => e.kind === 'dataset');
+    assert.ok(dataset);
+    const inspection = await panel.requestAsWebview('inspect', { path: dataset.path });
+    assert.ok(inspection.dataset);
+  });
+
+  it('answers init with a clear error for a file that is not HDF5, without crashing', async () => {
+    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'not-hdf5.nwb'));
+    const panel = await openPanel(provider, uri);
+    await assert.rejects(panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION }), /HDF5|hdf5|signature|not/);
+    await assert.rejects(panel.requestAsWebview('nwb/overview', {}), /unknown method/);
+  });
+
+  it('copies the Python snippet of the selected object', async () => {
+    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'behavior.nwb'));
+    const panel = await openPanel(provider, uri);
+    panel.injectFromWebview({ tag: ENVELOPE_TAG, kind: 'event', event: { type: 'selection', path: '/processing/behavior/Position/position', view: 'spatial' } });
+    const code = await vscode.commands.executeCommand<string>(Commands.viewerCopyPythonSnippet);
+    assert.match(code, /nwbfile\.processing\["behavior"\]\["Position"\]\["position"\]/);
+    assert.equal(await vscode.env.clipboard.readText(), code);
+  });
+
+  it('streams a generated file from the archive through a dandi-asset URI', async function () {
+    if (!archive) this.skip();
+    const assets = await assetsOf(archive, archive.ids.nwbDemo);
+    const asset = assets.find(a => a.path.endsWith('ecephys.nwb') && !a.path.includes('truncated'));
+    assert.ok(asset, 'the demo Dandiset has ecephys.nwb');
+    const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: archive.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: archive.ids.nwbDemo, version: 'draft', size: asset.size }));
+    const panel = await openPanel(provider, uri);
+    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    assert.equal(init.file.source.kind, 'dandi');
+    assert.equal(init.file.size, asset.size);
+    const w = await panel.requestAsWebview('series/window', { path: '/acquisition/ElectricalSeries', t0: 30, t1: 30.1, channels: [0, 31], pixels: 400 });
+    checkEphysWindow(w, [0, 31]);
+    assert.ok(panel.document.stats().bytesFetched > 0);
+    const snippet = await panel.requestAsWebview('snippet/python', { path: '/acquisition/ElectricalSeries' });
+    assert.match(snippet.code, /remfile\.File\(s3_url\)/);
+  });
+
+  it('streams a real fixture from the corpus Dandiset and reads its pose trajectories', async function () {
+    if (!archive) this.skip();
+    const assets = await assetsOf(archive, archive.ids.corpus);
+    const asset = assets.find(a => a.path.endsWith('ndxpose__test_pose.nwb'));
+    assert.ok(asset, 'the corpus Dandiset serves ndxpose__test_pose.nwb');
+    const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: archive.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: archive.ids.corpus, version: 'draft', size: asset.size }));
+    const panel = await openPanel(provider, uri);
+    const view = await panel.requestAsWebview('view/resolve', { path: '/processing/behavior/PoseEstimation/body' });
+    assert.deepEqual(view.inheritance.slice(0, 3), ['PoseEstimationSeries', 'SpatialSeries', 'TimeSeries']);
+    const pose = await panel.requestAsWebview('spatial/trajectory', { path: '/processing/behavior/PoseEstimation' });
+    assert.equal(pose.kind, 'pose');
+    assert.equal(pose.series.length, 3);
+  });
+
+  it('records what the real webview asked for and was sent (ready handshake)', async () => {
+    const uri = vscode.Uri.file(join(repo, '.cache', 'nwb', 'icephys.nwb'));
+    const panel = await openPanel(provider, uri);
+    // The webview bundle calls `init` itself once its listener is attached.
+    const initReply = () => panel.sent.some(m => m.kind === 'ok' && typeof m.result === 'object' && m.result !== null && 'protocol' in m.result);
+    await new Promise<void>((resolveWait, reject) => {
+      if (initReply()) return resolveWait();
+      const timer = setTimeout(() => reject(new Error('the webview never completed the ready handshake')), 60_000);
+      const sub = panel.onDidSend(() => {
+        if (!initReply()) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolveWait();
+      });
+    });
+  });
+
+  it('the real webview draws a revealed series from the window the host sent it', async () => {
+    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ecephys.nwb'));
+    const panel = await openPanel(provider, uri);
+    const path = '/acquisition/ElectricalSeries';
+    await rendered(panel, e => e.view === 'overview');
+    panel.notify({ type: 'reveal', path });
+    const done = await rendered(panel, e => e.path === path);
+    assert.equal(done.state, 'ready', done.detail);
+    assert.equal(done.view, 'timeseries');
+    const windows = panel.requests.filter(r => r.method === 'series/window');
+    assert.ok(windows.length > 0, 'the webview asked for a window');
+    for (const request of windows) {
+      const reply = panel.sent.find(m => m.kind === 'ok' && m.id === request.id);
+      assert.ok(reply && reply.kind === 'ok', `reply to request ${request.id}`);
+      const w = reply.result as SeriesWindow;
+      const params = request.params as { channels: number[] };
+      if (w.mode === 'raw') checkEphysWindow(w, params.channels.length ? params.channels : [0]);
+      else {
+        const time = new Float64Array(w.time);
+        assert.equal(time[0], w.sampleStart / 1000, 'column times on the series time axis');
+        const s = series(path);
+        const min = new Float32Array(w.min);
+        const max = new Float32Array(w.max);
+        // Every reported extreme is a real sample value of its channel.
+        w.channels.forEach((c, k) => {
+          const values = new Set<number>();
+          for (let i = w.sampleStart; i < w.sampleStart + w.sampleCount; i++) values.add(Math.fround(s.data.valueAt([i, c]) * s.conversion));
+          for (let col = 0; col < w.columns; col++) {
+            assert.ok(values.has(min[k * w.columns + col]) && values.has(max[k * w.columns + col]), `column ${col} channel ${c}`);
+          }
+        });
+      }
+    }
+  });
+
+  it('releases every document and panel when all editors close', async () => {
+    for (const name of ['ecephys.nwb', 'ophys.nwb']) await openPanel(provider, vscode.Uri.file(resolve(repo, '.cache', 'nwb', name)));
+    assert.equal(provider.panelCount, 2);
+    assert.equal(provider.documentCount, 2);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await when(provider, () => provider.documentCount === 0 && provider.panelCount === 0, 'documents and panels to reach 0');
+  });
+});

@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { axisLabel, ellipsize, formatBytes, formatNumber, formatSeconds, formatShape, niceTicks } from '../../../media/viewer/format';
+
+describe('viewer formatting', () => {
+  it('formats seconds with a unit suited to the visible span', () => {
+    assert.equal(formatSeconds(1.5), '1.5 s');
+    assert.equal(formatSeconds(0.0125, 0.05), '12.5 ms');
+    assert.equal(formatSeconds(0.000002, 0.00001), '2 µs');
+    assert.equal(formatSeconds(3725, 10000), '1:02:05');
+    assert.equal(formatSeconds(0), '0 s');
+    assert.equal(formatSeconds(NaN), 'NaN');
+  });
+
+  it('nice ticks step by 1, 2 or 5 times a power of ten', () => {
+    assert.deepEqual(niceTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
+    assert.deepEqual(niceTicks(0.1, 0.35, 5), [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
+    assert.deepEqual(niceTicks(3, 3), [3]);
+  });
+
+  it('formats numbers, bytes and shapes', () => {
+    assert.equal(formatNumber(0.000012), '1.2e-5');
+    assert.equal(formatNumber(3.14159), '3.142');
+    assert.equal(formatNumber(42), '42');
+    assert.equal(formatBytes(512), '512 B');
+    assert.equal(formatBytes(1536), '1.50 KiB');
+    assert.equal(formatBytes(5 * 1024 ** 3), '5.00 GiB');
+    assert.equal(formatShape([1000, 5]), '(1000, 5)');
+    assert.equal(formatShape([7]), '(7,)');
+    assert.equal(formatShape(null), 'scalar');
+  });
+
+  it('puts units in axis labels only when known', () => {
+    assert.equal(axisLabel('data', 'volts'), 'data (volts)');
+    assert.equal(axisLabel('data', 'unknown'), 'data');
+    assert.equal(axisLabel('data', ''), 'data');
+  });
+
+  it('ellipsizes on characters, not UTF-16 units', () => {
+    assert.equal(ellipsize('abcdef', 4), 'abc…');
+    assert.equal(ellipsize('😀😀😀', 2), '😀…');
+    assert.equal(ellipsize('a\n b', 10), 'a b');
+  });
+});
