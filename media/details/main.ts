@@ -1,5 +1,6 @@
 import type { DandisetDetails, DetailsHostMessage, DetailsPageMessage } from '../../src/commands/browse/detailsProtocol';
 import './details.css';
+import { formatBytes } from '../../src/shared/format';
 
 /** The Dandiset details page. Every archive string goes in through textContent, never innerHTML. */
 const vscode = acquireVsCodeApi();
@@ -10,17 +11,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, classN
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
   return node;
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 function section(title: string, ...children: Node[]): HTMLElement {

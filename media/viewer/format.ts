@@ -49,18 +49,7 @@ export function niceTicks(min: number, max: number, target = 6): number[] {
   return ticks;
 }
 
-/** Bytes in B/KiB/MiB/GiB/TiB. */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '?';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
-}
+export { formatBytes } from '../../src/shared/format';
 
 /** A shape as `(1000, 5)`, scalars as `()`. */
 export function formatShape(shape: readonly number[] | null | undefined): string {

@@ -6,36 +6,19 @@ import { runDownload } from '../../../src/download/engine';
 import { buildPlan } from '../../../src/download/planner';
 import { tempPaths } from '../../../src/download/tempState';
 import type { DownloadOptions, PlannedFile } from '../../../src/download/types';
-import { startArchive } from '../../archive/server';
-import type { StandInArchive } from '../../archive/types';
-import { clientFor, etagOfFile, exists, plan, planAsset, TempDirs } from './support';
+import { clientFor, etagOfFile, exists, plan, planAsset, useArchive } from './support';
 
 const MULTIPART = 'generated/multipart-150MiB.bin';
 
 describe('download engine against the stand-in archive', function () {
   this.timeout(120_000);
-  let archive: StandInArchive;
-  const temps = new TempDirs();
   const logs: string[] = [];
-  const options = (destination: string, extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
-    destination,
-    maxBackoffMs: 200,
-    onLog: (level, message) => logs.push(`${level}: ${message}`),
-    ...extra,
-  });
-
-  before(async () => {
-    archive = await startArchive();
-  });
-  after(async () => {
-    await archive?.close();
-  });
-  beforeEach(() => {
-    archive.faults.reset();
-    archive.clearLog();
+  const env = useArchive(() => {
     logs.length = 0;
   });
-  afterEach(() => temps.cleanup());
+  const { temps } = env;
+  const options = (destination: string, extra: Partial<DownloadOptions> = {}): DownloadOptions =>
+    env.options(destination, { onLog: (level, message) => logs.push(`${level}: ${message}`), ...extra });
 
   async function assertVerified(destination: string, file: PlannedFile): Promise<void> {
     const target = join(destination, ...file.localPath.split('/'));
@@ -46,9 +29,9 @@ describe('download engine against the stand-in archive', function () {
 
   it('downloads a whole Dandiset with dandiset.yaml, verified, mtimes from blobDateModified', async () => {
     const destination = await temps.make();
-    const built = await buildPlan(clientFor(archive), { kind: 'dandiset', dandisetId: archive.ids.zarr, version: 'draft' });
+    const built = await buildPlan(clientFor(env.archive()), { kind: 'dandiset', dandisetId: env.archive().ids.zarr, version: 'draft' });
     const blobs = built.files.filter(f => !f.zarr);
-    assert.ok(blobs.length > 0 && blobs.every(f => f.etag && f.localPath.startsWith(`${archive.ids.zarr}/`)));
+    assert.ok(blobs.length > 0 && blobs.every(f => f.etag && f.localPath.startsWith(`${env.archive().ids.zarr}/`)));
     const summary = await runDownload(blobs, options(destination));
     assert.deepEqual(summary.failed, []);
     assert.deepEqual(summary.downloaded.sort(), blobs.map(f => f.path).sort());
@@ -62,25 +45,25 @@ describe('download engine against the stand-in archive', function () {
 
   it('downloads a large file as parallel dandi-etag parts and verifies it', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.large, MULTIPART);
+    const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
     assert.match(file.etag ?? '', /-3$/);
     const summary = await runDownload([file], options(destination, { parallelParts: 3 }));
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
-    const ranges = archive.log.filter(e => e.origin === 'blob').map(e => e.headers.range);
+    const ranges = env.archive().log.filter(e => e.origin === 'blob').map(e => e.headers.range);
     assert.equal(ranges.length, 3, 'one request per part');
     assert.ok(ranges.every(r => r !== undefined));
   });
 
   it('resumes a part after the connection is reset mid-body', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.large, MULTIPART);
-    archive.faults.set({ resetMidBody: { count: 2, afterBytes: 5_000_000 } });
+    const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
+    env.archive().faults.set({ resetMidBody: { count: 2, afterBytes: 5_000_000 } });
     const summary = await runDownload([file], options(destination));
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
     // The retries asked for the rest of the parts, not for the parts again.
-    const resumedRanges = archive.log
+    const resumedRanges = env.archive().log
       .filter(e => e.origin === 'blob' && e.headers.range)
       .map(e => /bytes=(\d+)-/.exec(e.headers.range ?? '')?.[1])
       .filter(start => start !== undefined && Number(start) % (64 * 1024 * 1024) !== 0);
@@ -90,12 +73,12 @@ describe('download engine against the stand-in archive', function () {
 
   it('starts over when the blob host answers 200 to a resumed range, never appending the body', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
-    archive.faults.set({ resetMidBody: { count: 1, afterBytes: 300 }, ignoreRange: { count: 1 } });
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
+    env.archive().faults.set({ resetMidBody: { count: 1, afterBytes: 300 }, ignoreRange: { count: 1 } });
     const summary = await runDownload([file], options(destination));
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
-    const blob = archive.log.filter(e => e.origin === 'blob');
+    const blob = env.archive().log.filter(e => e.origin === 'blob');
     assert.deepEqual(
       blob.map(e => [e.status, e.headers.range ?? null]),
       [
@@ -109,8 +92,8 @@ describe('download engine against the stand-in archive', function () {
 
   it('reports a corrupted byte as a checksum mismatch and leaves nothing at the target', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
-    archive.faults.set({ corruptByte: { count: 1 } });
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
+    env.archive().faults.set({ corruptByte: { count: 1 } });
     const summary = await runDownload([file], options(destination));
     assert.equal(summary.failed.length, 1);
     assert.match(summary.failed[0].reason, /checksum mismatch: the downloaded data has dandi-etag [0-9a-f]{32}-1, the archive says/);
@@ -119,19 +102,19 @@ describe('download engine against the stand-in archive', function () {
 
   it('waits out a 429 storm as Retry-After says and completes', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
-    archive.faults.set({ rateLimit: { count: 4, retryAfterSeconds: 1, scope: 'both' } });
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
+    env.archive().faults.set({ rateLimit: { count: 4, retryAfterSeconds: 1, scope: 'both' } });
     const summary = await runDownload([file], options(destination));
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
-    assert.equal(archive.log.filter(e => e.status === 429).length, 4);
+    assert.equal(env.archive().log.filter(e => e.status === 429).length, 4);
     const waits = logs.filter(l => /answered 429.*retry \d+ in 1000 ms/.test(l));
     assert.equal(waits.length, 4, logs.join('\n'));
   });
 
   it('asks the archive for a new presigned URL after the old one expired (403)', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.large, MULTIPART);
+    const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
     let advanced = false;
     // One part at a time; once the first part is in, the archive's clock passes the URL's expiry.
     const summary = await runDownload([file], options(destination, {
@@ -139,29 +122,29 @@ describe('download engine against the stand-in archive', function () {
       onProgress: p => {
         if (!advanced && p.bytesDone >= 64 * 1024 * 1024) {
           advanced = true;
-          archive.advanceClock(7 * 3600);
+          env.archive().advanceClock(7 * 3600);
         }
       },
     }));
     assert.ok(advanced);
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
-    assert.ok(archive.log.some(e => e.origin === 'blob' && e.status === 403), 'a presigned URL was refused');
-    const resolutions = archive.log.filter(e => e.origin === 'api' && /\/download\/?$/.test(e.url.split('?')[0]));
+    assert.ok(env.archive().log.some(e => e.origin === 'blob' && e.status === 403), 'a presigned URL was refused');
+    const resolutions = env.archive().log.filter(e => e.origin === 'api' && /\/download\/?$/.test(e.url.split('?')[0]));
     assert.equal(resolutions.length, 2, 'resolved once, then once more after the 403');
     assert.ok(logs.some(l => /presigned URL .* refused; asking the archive for a new one/.test(l)));
   });
 
   it('sends the API key to the API only, never to the blob host', async () => {
     const destination = await temps.make();
-    const key = archive.apiKeys.owner;
-    const files = await plan(archive, { kind: 'dandiset', dandisetId: archive.ids.embargoed, version: 'draft' }, key);
+    const key = env.archive().apiKeys.owner;
+    const files = await plan(env.archive(), { kind: 'dandiset', dandisetId: env.archive().ids.embargoed, version: 'draft' }, key);
     assert.ok(files.length > 0);
     const summary = await runDownload(files, options(destination, { apiKey: key }));
     assert.deepEqual(summary.failed, []);
     for (const f of files) await assertVerified(destination, f);
-    const api = archive.log.filter(e => e.origin === 'api');
-    const blob = archive.log.filter(e => e.origin === 'blob');
+    const api = env.archive().log.filter(e => e.origin === 'api');
+    const blob = env.archive().log.filter(e => e.origin === 'blob');
     assert.ok(api.length > 0 && blob.length > 0);
     assert.ok(api.every(e => e.headers.authorization === `token ${key}`));
     assert.ok(blob.every(e => e.headers.authorization === undefined));
@@ -170,7 +153,7 @@ describe('download engine against the stand-in archive', function () {
   it('refuses hostile asset paths, one clear message each, and writes nothing outside', async () => {
     const root = await temps.make();
     const destination = join(root, 'dest');
-    const files = await plan(archive, { kind: 'dandiset', dandisetId: archive.hostileId, version: 'draft' });
+    const files = await plan(env.archive(), { kind: 'dandiset', dandisetId: env.archive().hostileId, version: 'draft' });
     const summary = await runDownload(files, options(destination));
     const refused = new Map(summary.failed.map(f => [f.path, f.reason]));
     assert.match(refused.get('../escape.nwb') ?? '', /refused: .*"\.\." segment/);
@@ -180,12 +163,12 @@ describe('download engine against the stand-in archive', function () {
     assert.match(refused.get('sub-02/bad\u0007name.nwb') ?? '', /refused: .*control characters/);
     assert.deepEqual(summary.downloaded, ['sub-01/ok.nwb']);
     assert.deepEqual(await readdir(root), ['dest']);
-    assert.deepEqual((await readdir(join(destination, archive.hostileId))).sort(), ['sub-01']);
+    assert.deepEqual((await readdir(join(destination, env.archive().hostileId))).sort(), ['sub-01']);
   });
 
   it('writes the bytes the archive serves (independent check of one file)', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
     await runDownload([file], options(destination));
     assert.equal(dandiEtag(await readFile(join(destination, 'README.md'))), file.etag);
   });

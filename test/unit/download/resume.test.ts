@@ -7,40 +7,21 @@ import { partRange } from '../../../src/dandi/etag';
 import { runDownload } from '../../../src/download/engine';
 import { tempPaths } from '../../../src/download/tempState';
 import { INDEX_RELATIVE_PATH } from '../../../src/download/verifiedIndex';
-import type { DownloadOptions, PositionalWriter } from '../../../src/download/types';
-import { startArchive } from '../../archive/server';
-import type { StandInArchive } from '../../archive/types';
-import { etagOfFile, exists, plan, planAsset, TempDirs } from './support';
+import type { PositionalWriter } from '../../../src/download/types';
+import { etagOfFile, exists, plan, planAsset, useArchive } from './support';
 
 const MULTIPART = 'generated/multipart-150MiB.bin';
 
 describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
   this.timeout(120_000);
-  let archive: StandInArchive;
-  const temps = new TempDirs();
-  const options = (destination: string, extra: Partial<DownloadOptions> = {}): DownloadOptions => ({
-    destination,
-    maxBackoffMs: 200,
-    ...extra,
-  });
-
-  before(async () => {
-    archive = await startArchive();
-  });
-  after(async () => {
-    await archive?.close();
-  });
-  beforeEach(() => {
-    archive.faults.reset();
-    archive.clearLog();
-  });
-  afterEach(() => temps.cleanup());
+  const env = useArchive();
+  const { temps, options } = env;
 
   it('cancels halfway keeping resumable temp data; the next run fetches only what is missing', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.large, MULTIPART);
+    const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
     const target = join(destination, file.localPath);
-    archive.faults.set({ bandwidthBytesPerSec: 60 * 1024 * 1024 });
+    env.archive().faults.set({ bandwidthBytesPerSec: 60 * 1024 * 1024 });
     const controller = new AbortController();
     let doneAtAbort = 0;
     const first = await runDownload([file], {
@@ -63,20 +44,20 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     const kept = Object.values(state.partial).reduce((n, b) => n + b, 0) + completed;
     assert.ok(kept >= doneAtAbort * 0.9, `kept ${kept} of ${doneAtAbort} received bytes`);
 
-    archive.faults.reset();
-    archive.clearLog();
+    env.archive().faults.reset();
+    env.archive().clearLog();
     const second = await runDownload([file], options(destination));
     assert.deepEqual(second.failed, []);
     assert.equal(await etagOfFile(target), file.etag);
     const missing = file.size - kept;
     assert.equal(second.bytesFetched, missing, 'fetched exactly the missing bytes');
-    const served = archive.log.filter(e => e.origin === 'blob').reduce((n, e) => n + e.bytes, 0);
+    const served = env.archive().log.filter(e => e.origin === 'blob').reduce((n, e) => n + e.bytes, 0);
     assert.equal(served, missing);
   });
 
   it('starts over when the temp data does not match its state (damaged, missing, or another blob)', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
     const target = join(destination, 'README.md');
     const temp = tempPaths(target);
     const garbage = Buffer.alloc(file.size, 0x41);
@@ -101,7 +82,7 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
 
   it('skips an identical file from the record without reading it; hashes once when there is no record', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
     const target = join(destination, 'README.md');
     assert.deepEqual((await runDownload([file], options(destination))).downloaded, ['README.md']);
     const { mtime } = await stat(target);
@@ -112,10 +93,10 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     altered[0] ^= 0xff;
     await writeFile(target, altered);
     await utimes(target, new Date(), mtime);
-    archive.clearLog();
+    env.archive().clearLog();
     const skipped = await runDownload([file], options(destination));
     assert.deepEqual(skipped.skipped, ['README.md']);
-    assert.equal(archive.log.length, 0, 'no request at all');
+    assert.equal(env.archive().log.length, 0, 'no request at all');
     assert.deepEqual(await readFile(target), altered, 'file untouched (not read, not replaced)');
 
     // Without the record the file is hashed: the altered one is replaced, then recorded.
@@ -124,16 +105,16 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     assert.deepEqual(redone.downloaded, ['README.md']);
     assert.deepEqual(await readFile(target), original);
     await rm(join(destination, INDEX_RELATIVE_PATH));
-    archive.clearLog();
+    env.archive().clearLog();
     const hashed = await runDownload([file], options(destination));
     assert.deepEqual(hashed.skipped, ['README.md']);
-    assert.equal(archive.log.length, 0);
+    assert.equal(env.archive().log.length, 0);
     assert.ok(await exists(join(destination, INDEX_RELATIVE_PATH)), 'recorded after hashing');
   });
 
   it('overwrites identical files when asked to', async () => {
     const destination = await temps.make();
-    const file = await planAsset(archive, archive.ids.zarr, 'README.md');
+    const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
     await runDownload([file], options(destination));
     const again = await runDownload([file], options(destination, { existing: 'overwrite' }));
     assert.deepEqual(again.downloaded, ['README.md']);
@@ -152,7 +133,7 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     }
     this.test!.title += mounted ? ' (real 1 MiB tmpfs)' : ' (injected ENOSPC)';
     try {
-      const file = await planAsset(archive, archive.ids.large, MULTIPART);
+      const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
       const injected = async (path: string): Promise<PositionalWriter> => {
         const { openPositionalWriter } = await import('../../../src/download/writer');
         const real = await openPositionalWriter(path);
@@ -176,7 +157,7 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
 
   it('downloads a Zarr asset entry by entry, each MD5 checked, into <name>.zarr/', async () => {
     const destination = await temps.make();
-    const files = await plan(archive, { kind: 'glob', dandisetId: archive.ids.zarr, version: 'draft', path: '*.zarr' });
+    const files = await plan(env.archive(), { kind: 'glob', dandisetId: env.archive().ids.zarr, version: 'draft', path: '*.zarr' });
     const zarr = files.find(f => f.zarr);
     assert.ok(zarr?.zarr, 'the Zarr Dandiset lists a Zarr asset');
     const summary = await runDownload(files, options(destination));

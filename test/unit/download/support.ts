@@ -6,7 +6,9 @@ import { DandiClient } from '../../../src/dandi/client';
 import { DandiEtagHasher } from '../../../src/dandi/etag';
 import { buildPlan, type DownloadTarget } from '../../../src/download/planner';
 import type { PlannedFile } from '../../../src/download/types';
+import { startArchive } from '../../archive/server';
 import type { StandInArchive } from '../../archive/types';
+import type { DownloadOptions } from '../../../src/download/types';
 
 /** Helpers shared by the download tests (not a test file itself). */
 
@@ -39,6 +41,39 @@ export async function etagOfFile(path: string): Promise<string> {
 
 export async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+/**
+ * The mocha hooks every download suite needs: one stand-in archive for the suite, faults and
+ * the request log reset before each test, temporary destinations removed after it.
+ */
+export function useArchive(onReset?: () => void): {
+  archive: () => StandInArchive;
+  temps: TempDirs;
+  options: (destination: string, extra?: Partial<DownloadOptions>) => DownloadOptions;
+} {
+  let archive: StandInArchive | undefined;
+  const temps = new TempDirs();
+  before(async () => {
+    archive = await startArchive();
+  });
+  after(async () => {
+    await archive?.close();
+  });
+  beforeEach(() => {
+    archive?.faults.reset();
+    archive?.clearLog();
+    onReset?.();
+  });
+  afterEach(() => temps.cleanup());
+  return {
+    archive: () => {
+      if (!archive) throw new Error('the archive starts in before()');
+      return archive;
+    },
+    temps,
+    options: (destination, extra = {}) => ({ destination, maxBackoffMs: 200, ...extra }),
+  };
 }
 
 export class TempDirs {

@@ -22,8 +22,8 @@ describe('viewer formatting', () => {
     assert.equal(formatNumber(3.14159), '3.142');
     assert.equal(formatNumber(42), '42');
     assert.equal(formatBytes(512), '512 B');
-    assert.equal(formatBytes(1536), '1.50 KiB');
-    assert.equal(formatBytes(5 * 1024 ** 3), '5.00 GiB');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(5 * 1024 ** 3), '5.4 GB');
     assert.equal(formatShape([1000, 5]), '(1000, 5)');
     assert.equal(formatShape([7]), '(7,)');
     assert.equal(formatShape(null), 'scalar');
