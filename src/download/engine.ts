@@ -11,7 +11,8 @@ import { openPositionalWriter } from './writer';
 import { downloadZarr } from './zarr';
 import { DownloadError, type DownloadOptions, type DownloadSummary, type PlannedFile } from './types';
 
-const DEFAULTS = {
+/** Defaults of the options (exported for the benchmarks, which report what users get). */
+export const DEFAULTS = {
   parallelFiles: 6,
   parallelParts: 8,
   maxAttempts: 10,
