@@ -1,14 +1,16 @@
 // `npm test`: everything a change must pass, in order, stopping at the first failure:
-// build, type check, lint, fixture generation (when missing), the plain-Node unit tests, then the
+// build, type check, lint, fixture generation (when missing), the plain-Node unit tests, the
 // VS Code suite and the end-to-end scenarios in a real VS Code (test/vscode/run.mjs, which also
-// installs code-server and Chromium when they are missing). The last line is always
-// `N passed, N failed`, counting unit tests, VS Code suite tests and e2e scenarios; a step that
+// installs code-server and Chromium when they are missing), then the .vsix built and installed.
+// The last line is always `N passed, N failed`, counting unit tests, VS Code suite tests, e2e
+// scenarios and the package check; a step that
 // fails without tests of its own (build, check, lint, fixtures) counts as one failure.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureGeneratedFixtures } from '../test/vscode/archive.mjs';
+import { checkPackage } from '../test/vscode/packageCheck.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(repoRoot, 'test-results');
@@ -116,7 +118,18 @@ async function main() {
     } else totals.failed++; // the runner failed before it could count (install, archive, ...)
     return code === 0;
   });
-  return finish(vscodeOk ? undefined : 'VS Code suite + e2e');
+  if (!vscodeOk) return finish('VS Code suite + e2e');
+
+  // One test: the .vsix builds and installs into a real VS Code with everything that runs.
+  const packageOk = await step('package (.vsix)', async () => {
+    const problem = await checkPackage();
+    if (problem) console.error(problem);
+    else console.log('  ok   npm run package builds a .vsix that installs with the bundles, the worker and the plugins');
+    return problem === undefined;
+  });
+  if (packageOk) totals.passed++;
+  else totals.failed++;
+  return finish(packageOk ? undefined : 'package (.vsix)');
 }
 
 if (!existsSync(join(repoRoot, 'node_modules'))) {
