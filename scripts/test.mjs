@@ -3,8 +3,8 @@
 // VS Code suite and the end-to-end scenarios in a real VS Code (test/vscode/run.mjs, which also
 // installs code-server and Chromium when they are missing), then the .vsix built and installed.
 // The last line is always `N passed, N failed`, counting unit tests, VS Code suite tests, e2e
-// scenarios and the package check; a step that
-// fails without tests of its own (build, check, lint, fixtures) counts as one failure.
+// scenarios and the package check; a step that fails without tests of its own (build, check,
+// lint, fixtures) counts as one failure.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
