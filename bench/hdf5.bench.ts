@@ -3,10 +3,11 @@
 // missing block, no prefetch, no coalescing, no persistent cache). One JSON object per line.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { startArchive } from '../test/archive/server';
 import type { StandInArchive } from '../test/archive/types';
-import { ensureLargeEphys } from '../test/fixtures/nwbgen';
+import { ensureLargeEphys, repoRoot } from '../test/fixtures/nwbgen';
+import { ensureScatteredMetadata } from '../test/fixtures/nwbgen/scattered';
 import { openHdf5 } from '../src/hdf5/engine';
 import type { Hdf5File, OpenOptions, SourceSpec } from '../src/hdf5/types';
 
@@ -83,12 +84,20 @@ async function main(): Promise<void> {
   progress('making sure the 1 GiB file exists (generated once, slow: several minutes)');
   const large = await ensureLargeEphys();
   progress(`large file ${large.path} (${large.size} bytes)`);
-  const archive = await startArchive({ corpusDirs: [FIXTURES], largeFiles: [large.path] });
+  progress('making sure the scattered-metadata file exists (generated once)');
+  const scattered = await ensureScatteredMetadata(join(repoRoot(), '.cache', 'bench', 'scattered-metadata.nwb'));
+  progress(`scattered-metadata file ${scattered.path} (${scattered.size} bytes, ${scattered.objects} typed objects)`);
+  const archive = await startArchive({ corpusDirs: [FIXTURES], largeFiles: [large.path, scattered.path] });
   const cacheRoot = mkdtempSync(join(tmpdir(), 'hdf5-bench-'));
   try {
     const corpus = await assetsOf(archive, archive.ids.corpus);
     const largeAssets = await assetsOf(archive, archive.ids.large);
-    const targets = [...FILES.map(name => ({ name, asset: corpus.get(name) })), { name: 'ecephys-1gib.nwb', asset: largeAssets.get('ecephys-1gib.nwb') }];
+    const scatteredName = basename(scattered.path);
+    const targets = [
+      ...FILES.map(name => ({ name, asset: corpus.get(name) })),
+      { name: scatteredName, asset: largeAssets.get(scatteredName) },
+      { name: 'ecephys-1gib.nwb', asset: largeAssets.get('ecephys-1gib.nwb') },
+    ];
     archive.faults.set({ latencyMs: LATENCY_MS });
     for (const { name, asset } of process.env.HDF5_BENCH_ONLY_LARGE ? [] : targets) {
       if (!asset) throw new Error(`${name} is not served by the stand-in archive`);
