@@ -10,10 +10,31 @@ import { check, generatedNwb, openLocalNwb, openPath } from '../viewerSteps';
 const SERIES = '/acquisition/accelerometer';
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Accepts the save dialog at `target` and waits until the file is written. */
-async function saveAs(ctx: E2EContext, target: string): Promise<Buffer> {
+/**
+ * Accepts VS Code's save dialog as offered (the suggested name in the workspace folder; typing
+ * into the web workbench's dialog races its own completion) and waits until the file is written.
+ */
+async function acceptSaveDialog(ctx: E2EContext, expectedName: string): Promise<Buffer> {
+  const input = ctx.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
+    throw new Error('no save dialog appeared');
+  });
+  // The dialog fills its input in steps (the folder first, then the suggested name).
+  const target = path.join(ctx.workspaceDir, expectedName);
+  await ctx.page
+    .waitForFunction(
+      ({ selector, want }) => {
+        const box = (globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector(selector);
+        return (box?.value ?? '').replace(/\/+$/, '') === want;
+      },
+      { selector: '.quick-input-widget .quick-input-box input', want: target },
+      { timeout: 30_000 },
+    )
+    .catch(async () => {
+      throw new Error(`the save dialog offered ${await input.inputValue()}, not ${target}`);
+    });
   fs.rmSync(target, { force: true });
-  await ctx.answerQuickInput(target);
+  await ctx.page.keyboard.press('Enter');
   const deadline = Date.now() + 30_000;
   while (!fs.existsSync(target) || fs.statSync(target).size === 0) {
     if (Date.now() > deadline) throw new Error(`nothing was saved at ${target}`);
@@ -29,7 +50,7 @@ const scenario: Scenario = {
     await openPath(frame, SERIES, 'timeseries');
 
     await frame.getByRole('button', { name: 'Export CSV' }).click();
-    const csv = (await saveAs(ctx, path.join(ctx.workspaceDir, 'accelerometer-window.csv'))).toString('utf8');
+    const csv = (await acceptSaveDialog(ctx, 'accelerometer.csv')).toString('utf8');
     const lines = csv.trim().split('\n');
     check(/^time/i.test(lines[0]), `the CSV header does not start with time: ${lines[0]}`);
     check(lines.length > 10, `the CSV holds ${lines.length - 1} rows`);
@@ -38,7 +59,7 @@ const scenario: Scenario = {
     await frame.locator('.header-status', { hasText: /Saved \d+ rows/ }).waitFor({ state: 'visible', timeout: 30_000 });
 
     await frame.getByRole('button', { name: 'Export PNG' }).click();
-    const png = await saveAs(ctx, path.join(ctx.workspaceDir, 'accelerometer.png'));
+    const png = await acceptSaveDialog(ctx, 'accelerometer.png');
     check(png.subarray(0, 8).equals(PNG_SIGNATURE), 'the exported file is not a PNG');
     const width = png.readUInt32BE(16);
     const height = png.readUInt32BE(20);
