@@ -71,21 +71,31 @@ export function instanceFromServerInfo(info: ServerInfo, fallbackApiUrl?: string
   return instance;
 }
 
+/**
+ * Why the custom API URL cannot be used (the settings then fall back to DANDI), or undefined when
+ * it can or is not in use. The extension says so instead of silently browsing another archive.
+ */
+export function customApiUrlProblem(name: string, customApiUrl: string): string | undefined {
+  if (name !== 'custom' && (instanceByName(name) || !customApiUrl)) return undefined;
+  const api = trimSlashes(customApiUrl.trim());
+  if (!api) return 'dandi.instance is "custom" but dandi.apiUrl is empty';
+  try {
+    const { protocol } = new URL(api);
+    return protocol === 'http:' || protocol === 'https:' ? undefined : `dandi.apiUrl "${api}" is not an http(s) URL`;
+  } catch {
+    return `dandi.apiUrl "${api}" is not a valid URL`;
+  }
+}
+
 /** The setting `dandi.instance` + `dandi.apiUrl` as an instance (custom: named after its host). */
 export function instanceFromSettings(name: string, customApiUrl: string): DandiInstance {
+  if (customApiUrlProblem(name, customApiUrl)) return KNOWN_INSTANCES[0];
   if (name === 'custom' || (!instanceByName(name) && customApiUrl)) {
     const api = trimSlashes(customApiUrl.trim());
-    if (!api) return KNOWN_INSTANCES[0];
     const known = KNOWN_INSTANCES.find(i => i.apiUrl === api);
     if (known) return known;
-    let host: string;
-    try {
-      host = new URL(api).host;
-    } catch {
-      return KNOWN_INSTANCES[0]; // a malformed custom URL; the tree says so once it fails
-    }
     // The web UI comes from /info/ services.webui later (BrowseSession.webUrl).
-    return { name: host, apiUrl: api, webUrl: null };
+    return { name: new URL(api).host, apiUrl: api, webUrl: null };
   }
   return instanceByName(name) ?? KNOWN_INSTANCES[0];
 }

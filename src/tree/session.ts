@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ContextKeys, Settings } from '../constants';
 import { DandiClient } from '../dandi/client';
 import { DandiApiError } from '../dandi/errors';
-import { instanceFromSettings, instanceFromServerInfo, instanceLabel } from '../dandi/instances';
+import { customApiUrlProblem, instanceFromSettings, instanceFromServerInfo, instanceLabel } from '../dandi/instances';
 import { ResponseCache } from '../dandi/responseCache';
 import type { DandiInstance, UserRecord } from '../dandi/types';
 import { Disposable } from '../util/disposable';
@@ -135,8 +135,17 @@ export class BrowseSession extends Disposable {
 
   private instanceFromConfig(): DandiInstance {
     const config = vscode.workspace.getConfiguration(Settings.section);
-    const instance = instanceFromSettings(config.get<string>(Settings.instance, 'dandi'), config.get<string>(Settings.apiUrl, ''));
-    return { ...instance };
+    const name = config.get<string>(Settings.instance, 'dandi');
+    const apiUrl = config.get<string>(Settings.apiUrl, '');
+    const problem = customApiUrlProblem(name, apiUrl);
+    if (problem) {
+      // Not from getChildren and not modal: the tree keeps working on DANDI meanwhile.
+      this.log.warn(`${problem}; browsing DANDI instead.`);
+      void vscode.window.showWarningMessage(`${problem}; browsing DANDI instead.`, 'Change API URL').then(choice => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.${Settings.apiUrl}`);
+      });
+    }
+    return { ...instanceFromSettings(name, apiUrl) };
   }
 
   private makeClient(apiKey: string | undefined): DandiClient {
