@@ -7,6 +7,7 @@ import type { DownloadSummary } from '../download/types';
 import type { ExtensionServices } from '../services';
 import { commandOptions, downloadTargets, type DownloadDeps } from './download/downloadFlow';
 import { targetFromAssetUri, targetsFromTreeArgs, viewerAssetUri } from './download/targets';
+import { plainText } from '../util/plainText';
 
 /**
  * Download commands: from the tree (`dandi.download`, multi-select aware), from any DANDI
@@ -31,7 +32,7 @@ export function registerDownloads(services: ExtensionServices): void {
       const message = err instanceof Error ? err.message : String(err);
       log.error(`download: ${message}`);
       // Not awaited: the command settles now, whatever the user does with the message.
-      void vscode.window.showErrorMessage(`DANDI: ${message}`, 'Show Details').then(choice => {
+      void vscode.window.showErrorMessage(plainText(`DANDI: ${message}`), 'Show Details').then(choice => {
         if (choice) log.show(true);
       });
       return undefined;
@@ -69,7 +70,7 @@ export function registerDownloads(services: ExtensionServices): void {
         const uri = viewerAssetUri(arg);
         if (!uri) throw new Error('No NWB viewer is open.');
         if (uri.scheme === 'file') {
-          void vscode.window.showInformationMessage(`DANDI: ${uri.fsPath} is already a local file.`);
+          void vscode.window.showInformationMessage(plainText(`DANDI: ${uri.fsPath} is already a local file.`));
           return undefined;
         }
         const { target, apiUrl } = targetFromAssetUri(uri);

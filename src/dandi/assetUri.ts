@@ -30,7 +30,7 @@ export function formatAssetUri(ref: RemoteAssetRef): string {
     .join('/');
   const query = new URLSearchParams({ asset: ref.assetId, api: ref.apiUrl });
   if (ref.size !== undefined) query.set('size', String(ref.size));
-  return `${ASSET_URI_SCHEME}://${host}/${ref.dandisetId}/${encodeURIComponent(ref.version)}/${path}?${query}`;
+  return `${ASSET_URI_SCHEME}://${host}/${encodeURIComponent(ref.dandisetId)}/${encodeURIComponent(ref.version)}/${path}?${query}`;
 }
 
 /** Parses what {@link formatAssetUri} wrote; throws a clear error for anything else. */

@@ -58,13 +58,24 @@ export function instanceForUrl(url: URL, extra: readonly DandiInstance[] = []): 
  * An instance described by a server's `/info/` (or the web UI's `/server-info`). Known API URLs map
  * back to their known instance; others are named after the API host, as dandi-cli does.
  */
+/** A web UI address from /info/, only when it is a plain http(s) URL: it is opened and written into dandiset.yaml. */
+function webAddress(url: string | undefined): string | null {
+  if (!url || /[\u0000-\u001f\u007f\s]/.test(url)) return null;
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'http:' || protocol === 'https:' ? trimSlashes(url) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function instanceFromServerInfo(info: ServerInfo, fallbackApiUrl?: string): DandiInstance | undefined {
   const apiUrl = info.services?.api?.url ?? fallbackApiUrl;
   if (!apiUrl) return undefined;
   const api = trimSlashes(apiUrl);
   const known = KNOWN_INSTANCES.find(i => i.apiUrl === api);
   if (known) return known;
-  const webUrl = info.services?.webui?.url ? trimSlashes(info.services.webui.url) : null;
+  const webUrl = webAddress(info.services?.webui?.url);
   const instance: DandiInstance = { name: new URL(api).host, apiUrl: api, webUrl };
   if (info.instance_config?.doi_prefix) instance.doiPrefix = info.instance_config.doi_prefix;
   if (info.instance_config?.instance_name) instance.doiName = info.instance_config.instance_name.toLowerCase();

@@ -60,7 +60,7 @@ export class HashPool {
   private next = 0;
   private seq = 0;
   private ids = 0;
-  private readonly waiting = new Map<number, { resolve: (d: Buffer) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { worker: Worker; resolve: (d: Buffer) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1))) {}
 
@@ -81,8 +81,10 @@ export class HashPool {
       reset: () => worker.postMessage({ op: 'reset', id }),
       digest: () =>
         new Promise<Buffer>((resolve, reject) => {
+          // A worker that died took the part's hash with it: fail now rather than wait forever.
+          if (!this.workers.includes(worker)) return reject(new Error('the hash worker stopped'));
           const seq = ++this.seq;
-          this.waiting.set(seq, { resolve, reject });
+          this.waiting.set(seq, { worker, resolve, reject });
           worker.postMessage({ op: 'digest', id, seq });
         }),
       dispose: () => worker.postMessage({ op: 'drop', id }),
@@ -97,11 +99,24 @@ export class HashPool {
         this.waiting.delete(reply.seq);
         pending?.resolve(Buffer.from(reply.digest));
       });
-      worker.on('error', err => this.failAll(err));
+      const retire = (err: Error): void => {
+        this.workers = this.workers.filter(w => w !== worker);
+        this.failWaitersOf(worker, err);
+      };
+      worker.on('error', retire);
+      worker.on('exit', code => retire(new Error(`the hash worker exited (code ${code})`)));
       this.workers.push(worker);
       return worker;
     }
     return this.workers[this.next++ % this.workers.length];
+  }
+
+  private failWaitersOf(worker: Worker, err: Error): void {
+    for (const [seq, pending] of this.waiting) {
+      if (pending.worker !== worker) continue;
+      this.waiting.delete(seq);
+      pending.reject(err);
+    }
   }
 
   private failAll(err: Error): void {

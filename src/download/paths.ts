@@ -1,6 +1,7 @@
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DownloadError } from './types';
+import { INDEX_RELATIVE_PATH } from './verifiedIndex';
 
 /**
  * Asset paths come from archive metadata and are untrusted: anything that could escape the
@@ -11,6 +12,8 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)
 const WINDOWS_FORBIDDEN = /[<>:"|?*\\]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MAX_PATH_LENGTH = 512;
+/** Suffix of the temporary folder beside a target (`<target>.dandidownload/`), as dandi-cli names it. */
+export const TEMP_SUFFIX = '.dandidownload';
 
 /** Why a relative `/`-separated path is unsafe to write, or undefined when it is fine. */
 export function unsafePathReason(path: string): string | undefined {
@@ -18,8 +21,12 @@ export function unsafePathReason(path: string): string | undefined {
   if (path.length > MAX_PATH_LENGTH) return `the path is longer than ${MAX_PATH_LENGTH} characters`;
   if (path.startsWith('/') || isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return 'the path is absolute';
   if (CONTROL.test(path)) return 'the path contains control characters';
-  for (const segment of path.split('/')) {
+  const segments = path.split('/');
+  // The downloader's own files beside the targets: an asset there would overwrite them.
+  if (segments[0] === INDEX_RELATIVE_PATH.split('/')[0]) return `"${segments[0]}" is where downloads keep their records`;
+  for (const segment of segments) {
     if (segment === '') return 'the path has an empty segment (// or a trailing /)';
+    if (segment.endsWith(TEMP_SUFFIX)) return `"${segment}" ends like the downloader's temporary folders (${TEMP_SUFFIX})`;
     if (segment === '..' || segment === '.') return `the path contains a "${segment}" segment`;
     if (WINDOWS_FORBIDDEN.test(segment)) return `"${segment}" contains a character not allowed in file names (<>:"|?*\\)`;
     if (WINDOWS_RESERVED.test(segment)) return `"${segment}" is a reserved device name on Windows`;
@@ -36,7 +43,7 @@ export function assertSafeRelativePath(path: string, what = 'asset path'): void 
 /** `child` is `root` or inside it (both absolute, already resolved). */
 export function isInside(root: string, child: string): boolean {
   const rel = relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
 /**

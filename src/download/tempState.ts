@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureRealDirectory } from './paths';
+import { ensureRealDirectory, TEMP_SUFFIX } from './paths';
 
 /**
  * Resumable downloads keep their bytes beside the target in `<target>.dandidownload/`:
@@ -19,7 +19,7 @@ export interface DownloadState {
   partial: Record<string, number>;
 }
 
-export const TEMP_SUFFIX = '.dandidownload';
+export { TEMP_SUFFIX };
 
 export function tempPaths(target: string): { dir: string; data: string; state: string } {
   const dir = `${target}${TEMP_SUFFIX}`;

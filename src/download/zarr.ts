@@ -128,7 +128,17 @@ export async function downloadZarr(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, ctx.parallelParts * 2) }, worker));
+  // Every worker stops before the file is reported (a failed one empties the queue for the others).
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.max(1, ctx.parallelParts * 2) }, () =>
+      worker().catch(err => {
+        queue.length = 0;
+        throw err;
+      }),
+    ),
+  );
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
   return { failed };
 }
 

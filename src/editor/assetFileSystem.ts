@@ -5,7 +5,7 @@
  * files and refuses big ones with a clear message instead of downloading gigabytes.
  */
 import * as vscode from 'vscode';
-import { parseAssetUri } from '../dandi/assetUri';
+import { assetRefOfUri } from '../util/assetUriOf';
 
 /** Largest asset `readFile` downloads whole. */
 const MAX_READ_BYTES = 16 * 1024 * 1024;
@@ -63,7 +63,7 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
 
   private _ref(uri: vscode.Uri) {
     try {
-      return parseAssetUri(uri.toString(true));
+      return assetRefOfUri(uri);
     } catch (e) {
       throw vscode.FileSystemError.FileNotFound(`${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { ASSET_SCHEME, Settings } from '../constants';
-import { parseAssetUri } from '../dandi/assetUri';
+import { assetRefOfUri } from '../util/assetUriOf';
 import { openHdf5 } from '../hdf5/engine';
 import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
 import { NwbFile } from '../nwb/nwbFile';
@@ -85,7 +85,7 @@ export class NwbDocument implements vscode.CustomDocument {
 
 export function describeSource(uri: vscode.Uri): SourceDescription {
   if (uri.scheme === ASSET_SCHEME) {
-    const ref = parseAssetUri(uri.toString(true));
+    const ref = assetRefOfUri(uri);
     return { kind: 'dandi', apiUrl: ref.apiUrl, assetId: ref.assetId, dandisetId: ref.dandisetId, version: ref.version, path: ref.path };
   }
   if (uri.scheme === 'file') return { kind: 'local', path: uri.fsPath };
@@ -95,7 +95,7 @@ export function describeSource(uri: vscode.Uri): SourceDescription {
 
 async function sourceSpec(source: SourceDescription, uri: vscode.Uri, services: ExtensionServices): Promise<SourceSpec> {
   if (source.kind === 'local') return { kind: 'local', path: source.path };
-  const ref = parseAssetUri(uri.toString(true));
+  const ref = assetRefOfUri(uri);
   // The API key goes only to the instance it belongs to.
   const activeApi = services.client().apiUrl.replace(/\/+$/, '');
   const apiKey = activeApi === source.apiUrl.replace(/\/+$/, '') ? await services.apiKey() : undefined;

@@ -225,7 +225,15 @@ class EngineFile implements Hdf5File {
       this.spawn();
     }
     const host = this.host as WorkerHost;
-    this.hostOpen ??= host.call({ op: 'open', size: this.info.size, seed: this.seed }, options);
+    if (!this.hostOpen) {
+      // Not the caller's signal: a cancelled view must not leave the file unopened for everyone.
+      // A failed open is forgotten, so the next call tries again.
+      const opening = host.call({ op: 'open', size: this.info.size, seed: this.seed }, { deadlineMs: options.deadlineMs });
+      this.hostOpen = opening;
+      opening.catch(() => {
+        if (this.hostOpen === opening) this.hostOpen = null;
+      });
+    }
     await this.hostOpen;
     this.everOpened = true;
     return host.call(call, options);

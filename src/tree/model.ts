@@ -163,5 +163,7 @@ export function shownVersion(record: DandisetRecord): VersionSummary | null {
 export { formatBytes } from '../shared/format';
 
 export function formatCount(n: number, singular: string, plural = `${singular}s`): string {
+  // Counts come from the server; a missing one must not break the tree row.
+  if (!Number.isFinite(n)) return `? ${plural}`;
   return `${n.toLocaleString('en-US')} ${n === 1 ? singular : plural}`;
 }

@@ -45,6 +45,12 @@ export function registerBrowse(context: vscode.ExtensionContext, log: vscode.Log
   const mine = makeView(Views.myDandisets, () => ({ user: 'me', embargoed: true, ordering: query.ordering }), () => 'You own no Dandisets on this instance.');
   const starred = makeView(Views.starred, () => ({ starred: true, embargoed: true, ordering: query.ordering }), () => 'You have not starred any Dandiset.');
   const views = [explorer, mine, starred];
+  // Pages already loaded used the old size; start the lists again rather than skip or repeat items.
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(e => {
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.pageSize}`)) for (const v of views) v.provider.refresh();
+    }),
+  );
 
   const updateDescription = () => {
     explorer.view.description = `${session.label} · ${describeQuery(query)}`;

@@ -36,6 +36,9 @@ export class BrowseSession extends Disposable {
       vscode.workspace.onDidChangeConfiguration(e => {
         if (e.affectsConfiguration(`${Settings.section}.${Settings.instance}`) || e.affectsConfiguration(`${Settings.section}.${Settings.apiUrl}`)) {
           this._instance = this.instanceFromConfig();
+          // The old instance's key must never reach the new one, not even while the new key loads.
+          this._apiKey = undefined;
+          this._user = undefined;
           this._client = undefined;
           this.ready = this.loadKey().then(() => this._onDidChangeClient.fire());
         }
@@ -43,7 +46,11 @@ export class BrowseSession extends Disposable {
     );
     this._register(
       context.secrets.onDidChange(e => {
-        if (e.key === this.secretKey()) void this.loadKey().then(() => this._onDidChangeClient.fire());
+        if (e.key === this.secretKey()) {
+          void this.loadKey()
+            .then(() => this._onDidChangeClient.fire())
+            .catch(err => this.log.warn(`Could not reload the API key: ${err instanceof Error ? err.message : String(err)}`));
+        }
       }),
     );
   }
@@ -111,12 +118,15 @@ export class BrowseSession extends Disposable {
   }
 
   private async loadKey(): Promise<void> {
+    const secret = this.secretKey();
     let key: string | undefined;
     try {
-      key = await this.context.secrets.get(this.secretKey());
+      key = await this.context.secrets.get(secret);
     } catch (e) {
       this.log.warn(`Could not read the stored API key: ${e instanceof Error ? e.message : String(e)}`);
     }
+    // The instance changed while this key was read: it belongs to the previous one.
+    if (secret !== this.secretKey()) return;
     if (key !== this._apiKey) {
       this._apiKey = key;
       this._client = undefined;

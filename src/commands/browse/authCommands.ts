@@ -3,6 +3,7 @@ import { Commands, Settings } from '../../constants';
 import { DandiApiError } from '../../dandi/errors';
 import { KNOWN_INSTANCES, instanceLabel } from '../../dandi/instances';
 import type { BrowseContext } from '../../tree/browseContext';
+import { plainText } from '../../util/plainText';
 
 /** Sign In / Sign Out (API key in SecretStorage per instance) and Select Archive Instance. */
 export function registerAuthCommands(browse: BrowseContext): void {
@@ -24,11 +25,11 @@ export function registerAuthCommands(browse: BrowseContext): void {
       if (!apiKey) return undefined;
       try {
         const user = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the API key with ${session.label}...` }, () => session.signIn(apiKey));
-        void vscode.window.showInformationMessage(`Signed in to ${session.label} as ${user.name || user.username}.`);
+        void vscode.window.showInformationMessage(plainText(`Signed in to ${session.label} as ${user.name || user.username}.`));
         return user.username;
       } catch (e) {
         const message = e instanceof DandiApiError && e.kind === 'unauthorized' ? `${session.label} did not accept that API key.` : e instanceof Error ? e.message : String(e);
-        void vscode.window.showErrorMessage(`Sign in failed: ${message}`);
+        void vscode.window.showErrorMessage(plainText(`Sign in failed: ${message}`));
         return undefined;
       }
     }),

@@ -3,6 +3,7 @@ import { Commands } from '../../constants';
 import type { BrowseContext } from '../../tree/browseContext';
 import { dandiUrl, downloadCommand } from '../../tree/links';
 import { shownVersion, type TreeElement } from '../../tree/model';
+import { plainText } from '../../util/plainText';
 
 type Located = Extract<TreeElement, { kind: 'dandiset' | 'version' | 'folder' | 'asset' }>;
 
@@ -39,7 +40,7 @@ export function registerCopyCommands(browse: BrowseContext): void {
       const metadata = await session.client().getVersionMetadata(e.dandisetId, versionOf(e));
       return copy(typeof metadata.citation === 'string' ? metadata.citation : undefined, 'citation');
     } catch (error) {
-      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+      void vscode.window.showWarningMessage(plainText(error instanceof Error ? error.message : String(error)));
       return undefined;
     }
   });
@@ -49,7 +50,7 @@ export function registerCopyCommands(browse: BrowseContext): void {
       const metadata = await session.client().getVersionMetadata(e.dandisetId, versionOf(e));
       return copy(typeof metadata.doi === 'string' ? metadata.doi : undefined, 'DOI');
     } catch (error) {
-      void vscode.window.showWarningMessage(error instanceof Error ? error.message : String(error));
+      void vscode.window.showWarningMessage(plainText(error instanceof Error ? error.message : String(error)));
       return undefined;
     }
   });

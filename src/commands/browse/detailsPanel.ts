@@ -43,7 +43,7 @@ export function registerDetailsCommand(browse: BrowseContext): void {
           return e instanceof Error ? e.message : String(e);
         }
       })();
-      panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const onMessage = async (raw: unknown): Promise<void> => {
         const message = raw as DetailsPageMessage;
         if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
         if (message.type === 'ready') {
@@ -58,8 +58,14 @@ export function registerDetailsCommand(browse: BrowseContext): void {
         } else if (message.type === 'openWeb' && details?.webUrl) {
           await vscode.env.openExternal(vscode.Uri.parse(details.webUrl, true));
         }
+      };
+      const listener = panel.webview.onDidReceiveMessage((raw: unknown) =>
+        onMessage(raw).catch(e => browse.log.warn(`Dandiset details: ${e instanceof Error ? e.message : String(e)}`)),
+      );
+      panel.onDidDispose(() => {
+        listener.dispose();
+        panels.delete(key);
       });
-      panel.onDidDispose(() => panels.delete(key));
       return panel;
     }),
   );

@@ -6,6 +6,7 @@ import type { BrowseContext } from '../../tree/browseContext';
 import { webPageUrl } from '../../tree/links';
 import type { AssetElement, TreeElement } from '../../tree/model';
 import { textDocumentUri, MAX_TEXT_BYTES } from './metadataCommands';
+import { plainText } from '../../util/plainText';
 
 /** DANDI: Open..., Open (an asset), Open on the web UI, Open With (external services). */
 export function registerOpenCommands(browse: BrowseContext): void {
@@ -53,7 +54,7 @@ export function registerOpenCommands(browse: BrowseContext): void {
         embargoed: element.embargoed,
       });
       if (!services.length) {
-        void vscode.window.showInformationMessage(`No external viewer is known for ${element.path.split('/').pop()} (the same list as dandiarchive.org).`);
+        void vscode.window.showInformationMessage(plainText(`No external viewer is known for ${element.path.split('/').pop()} (the same list as dandiarchive.org).`));
         return;
       }
       const picked =
@@ -84,7 +85,7 @@ async function openAsset(browse: BrowseContext, element: AssetElement): Promise<
   }
   const why = element.assetKind === 'zarr' ? 'is a Zarr folder' : element.assetKind === 'text' ? 'is too large to show here' : 'cannot be shown in the editor';
   const options = ['Download', 'Open With...', 'Open on Web'];
-  const picked = await vscode.window.showInformationMessage(`${element.path.split('/').pop()} ${why}.`, ...options);
+  const picked = await vscode.window.showInformationMessage(plainText(`${element.path.split('/').pop()} ${why}.`), ...options);
   if (picked === 'Download') await vscode.commands.executeCommand(Commands.download, element);
   else if (picked === 'Open With...') await vscode.commands.executeCommand(Commands.openWith, element);
   else if (picked === 'Open on Web') await vscode.commands.executeCommand(Commands.openOnWeb, element);

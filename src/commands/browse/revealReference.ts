@@ -6,6 +6,7 @@ import { parseReference, type DandiReference } from '../../dandi/references';
 import type { BrowseContext, RevealOptions } from '../../tree/browseContext';
 import type { RevealTarget } from '../../tree/browseModel';
 import type { TreeElement } from '../../tree/model';
+import { plainText } from '../../util/plainText';
 
 /**
  * Parses a reference, resolves it on the active instance and reveals it in the explorer, loading
@@ -39,7 +40,7 @@ export async function revealReference(browse: BrowseContext, input: string | Dan
   } catch (e) {
     const message = e instanceof DandiApiError || e instanceof DandiReferenceError ? e.message : `Could not open the reference: ${e instanceof Error ? e.message : String(e)}`;
     browse.log.warn(`Open reference failed: ${message}`);
-    void vscode.window.showWarningMessage(message);
+    void vscode.window.showWarningMessage(plainText(message));
     return undefined;
   }
 }
@@ -58,7 +59,7 @@ async function chooseInstance(browse: BrowseContext, reference: DandiReference, 
     const switchLabel = `Switch to ${instanceLabel(reference.instance)}`;
     const lookLabel = `Look in ${browse.session.label}`;
     const picked = await vscode.window.showInformationMessage(
-      `This reference is on ${instanceLabel(reference.instance)}, but the tree shows ${browse.session.label}.`,
+      plainText(`This reference is on ${instanceLabel(reference.instance)}, but the tree shows ${browse.session.label}.`),
       switchLabel,
       lookLabel,
     );

@@ -7,6 +7,7 @@ import { buildPlan, writeDandisetYaml, type DownloadPlan, type DownloadTarget } 
 import { runDownload } from '../../download/engine';
 import type { DownloadProgress, DownloadSummary, ExistingFilePolicy, PlannedFile } from '../../download/types';
 import { formatBytes } from '../../tree/model';
+import { plainText } from '../../util/plainText';
 
 /** Optional second argument of the download commands, for programmatic use (tasks, tests). */
 export interface DownloadCommandOptions {
@@ -76,7 +77,7 @@ async function resolvePolicy(destination: string, files: readonly PlannedFile[])
     { label: 'Overwrite', description: `download all ${files.length} files again`, policy: 'overwrite' },
   ];
   const picked = await vscode.window.showQuickPick(items, {
-    title: `${existing} of ${files.length} files already exist in ${destination}`,
+    title: plainText(`${existing} of ${files.length} files already exist in ${destination}`),
     placeHolder: 'What should happen to files that already exist?',
     ignoreFocusOut: true,
   });
@@ -113,7 +114,13 @@ async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], e
       const plans: DownloadPlan[] = [];
       for (const target of targets) {
         if (controller.signal.aborted) return undefined;
-        plans.push(await buildPlan(deps.client, target, controller.signal));
+        try {
+          plans.push(await buildPlan(deps.client, target, controller.signal));
+        } catch (e) {
+          // Cancelling the listing is not an error to report.
+          if (controller.signal.aborted) return undefined;
+          throw e;
+        }
       }
       return controller.signal.aborted ? undefined : plans;
     },
@@ -154,7 +161,7 @@ export async function downloadTargets(
   }
   deps.log.info(`Downloading ${title}: ${files.length} files, ${formatBytes(files.reduce((n, f) => n + f.size, 0))} into ${destination} (existing files: ${policy})`);
   const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `DANDI: downloading ${title}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: plainText(`DANDI: downloading ${title}`), cancellable: true },
     async (progress, token) => {
       const controller = linkedAbort(token, options.signal);
       let lastPercent = 0;
@@ -196,6 +203,6 @@ async function showSummary(deps: DownloadDeps, summary: DownloadSummary, title: 
     message = `DANDI: ${title}: ${counts.join(', ')}.`;
   }
   const show = summary.failed.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const choice = await show(message, details);
+  const choice = await show(plainText(message), details);
   if (choice === details) deps.log.show(true);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseAssetUri } from '../../dandi/assetUri';
+import { assetRefOfUri } from '../../util/assetUriOf';
 import type { DownloadTarget } from '../../download/planner';
 import { shownVersion, type TreeElement } from '../../tree/model';
 
@@ -55,12 +55,7 @@ export function viewerAssetUri(arg: unknown): vscode.Uri | undefined {
 }
 
 export function targetFromAssetUri(uri: vscode.Uri): { target: DownloadTarget; apiUrl: string } {
-  // Uri.toString() percent-encodes the query's `=` and `&`; rebuild the text parseAssetUri reads.
-  const path = uri.path
-    .split('/')
-    .map(segment => encodeURIComponent(segment))
-    .join('/');
-  const ref = parseAssetUri(`${uri.scheme}://${uri.authority}${path}?${uri.query}`);
+  const ref = assetRefOfUri(uri);
   return {
     target: { kind: 'asset', assetId: ref.assetId, dandisetId: ref.dandisetId, version: ref.version },
     apiUrl: ref.apiUrl,

@@ -9,7 +9,7 @@ describe('download paths', () => {
   afterEach(() => temps.cleanup());
 
   it('accepts ordinary asset paths, including spaces and punctuation the archive allows', () => {
-    for (const ok of ['sub-01/sub-01_ses-1.nwb', 'a b/c#d&e+f~g=h,i(j).nwb', 'README', 'x.ome.zarr/0/0/0', 'données/fichier.nwb']) {
+    for (const ok of ['sub-01/sub-01_ses-1.nwb', 'a b/c#d&e+f~g=h,i(j).nwb', 'README', 'x.ome.zarr/0/0/0', 'données/fichier.nwb', '..notes.txt', 'sub/.dandi/x']) {
       assert.equal(unsafePathReason(ok), undefined, ok);
     }
   });
@@ -40,6 +40,10 @@ describe('download paths', () => {
       ['a*b', /not allowed/],
       ['a\\b', /not allowed/],
       ['x'.repeat(600), /longer than/],
+      // The downloader's own files: a temp folder beside a target, the record of verified files.
+      ['x.nwb.dandidownload/data', /temporary folders/],
+      ['sub/y.dandidownload', /temporary folders/],
+      ['.dandi/vscode-downloads.json', /keep their records/],
     ];
     for (const [path, reason] of cases) assert.match(unsafePathReason(path) ?? 'accepted', reason, JSON.stringify(path));
   });
