@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { assetRefOfUri } from '../util/assetUriOf';
 
 /** Largest asset `readFile` downloads whole. */
+/** A stalled archive must not hold an editor open forever. */
+const READ_TIMEOUT_MS = 60_000;
 const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 export class AssetFileSystemProvider implements vscode.FileSystemProvider {
@@ -28,9 +30,23 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
       );
     }
     // No API key here: the token must never follow the redirect to the blob host.
-    const response = await fetch(`${ref.apiUrl.replace(/\/+$/, '')}/assets/${encodeURIComponent(ref.assetId)}/download/`, { redirect: 'follow' });
-    if (!response.ok) throw vscode.FileSystemError.Unavailable(`${ref.path}: the archive answered ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    const response = await fetch(`${ref.apiUrl.replace(/\/+$/, '')}/assets/${encodeURIComponent(ref.assetId)}/download/`, {
+      redirect: 'follow',
+      signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+    });
+    if (!response.ok || !response.body) throw vscode.FileSystemError.Unavailable(`${ref.path}: the archive answered ${response.status}`);
+    // The size in the Uri is only what the tree said: stop at the cap whatever the server sends.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of response.body) {
+      total += chunk.byteLength;
+      if (total > MAX_READ_BYTES) break; // leaving the loop cancels the stream
+      chunks.push(chunk);
+    }
+    if (total > MAX_READ_BYTES) {
+      throw vscode.FileSystemError.NoPermissions(`${ref.path} is larger than ${MAX_READ_BYTES / 1024 / 1024} MiB: download it to open it with another editor.`);
+    }
+    return Buffer.concat(chunks);
   }
 
   readDirectory(): [string, vscode.FileType][] {

@@ -74,10 +74,13 @@ export class NwbDocument implements vscode.CustomDocument {
     return this._disposed;
   }
 
+  /** Settles once the file is closed and its metadata saved for the next open (after dispose). */
+  closed: Promise<void> = Promise.resolve();
+
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    void this._h5?.close().catch(() => undefined);
+    this.closed = this._h5 ? this._h5.close().catch(() => undefined) : Promise.resolve();
     this._onDidDispose.fire();
     this._onDidDispose.dispose();
   }
@@ -101,7 +104,12 @@ async function sourceSpec(source: SourceDescription, uri: vscode.Uri, services: 
   const apiKey = activeApi === source.apiUrl.replace(/\/+$/, '') ? await services.apiKey() : undefined;
   const spec: SourceSpec = { kind: 'dandi', apiUrl: source.apiUrl, assetId: source.assetId };
   if (apiKey) spec.apiKey = apiKey;
-  if (ref.size !== undefined) spec.size = ref.size;
+  if (ref.size !== undefined) {
+    spec.size = ref.size;
+    // DANDI assets are immutable (new content gets a new asset id): with the size known, a file
+    // opened before reopens from the persistent metadata cache without a single request.
+    spec.identity = `asset:${source.apiUrl.replace(/\/+$/, '')}/${source.assetId}`;
+  }
   return spec;
 }
 

@@ -18,6 +18,7 @@ import { GENERATED_MANIFEST, IMAGE_MASK_ROIS, imageMaskWeight, type TimeSeriesEx
 
 interface ArchiveInfo {
   apiUrl: string;
+  controlUrl: string;
   ids: { corpus: string; nwbDemo: string };
 }
 interface AssetItem {
@@ -201,6 +202,31 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(panel.document.stats().bytesFetched > 0);
     const snippet = await panel.requestAsWebview('snippet/python', { path: '/acquisition/ElectricalSeries' });
     assert.match(snippet.code, /remfile\.File\(s3_url\)/);
+  });
+
+  it('reopens a streamed asset from the persistent metadata cache without a single request', async function () {
+    if (!archive) this.skip();
+    const info = archive;
+    const asset = (await assetsOf(info, info.ids.nwbDemo)).find(a => a.path.endsWith('icephys.nwb'));
+    assert.ok(asset, 'the demo Dandiset has icephys.nwb');
+    const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: info.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: info.ids.nwbDemo, version: 'draft', size: asset.size }));
+    const overview = async () => {
+      const panel = await openPanel(provider, uri);
+      const result = await panel.requestAsWebview('nwb/overview', {});
+      const document = panel.document;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await when(provider, () => provider.documentCount === 0, 'the document to be released');
+      await document.closed;
+      return result;
+    };
+    const first = await overview();
+    await fetch(`${info.controlUrl}/clear-log`, { method: 'POST' });
+    const second = await overview();
+    const log = (await (await fetch(`${info.controlUrl}/log`)).json()) as { origin: string; url: string }[];
+    // The tree may talk to the API meanwhile; what matters is the asset and the blob host.
+    const forFile = log.filter(e => e.origin === 'blob' || e.url.includes(asset.asset_id));
+    assert.deepEqual(forFile.map(e => e.url), [], 'no request for the file reached the archive on the second open');
+    assert.deepEqual(second, first, 'the same overview, from the cache');
   });
 
   it('streams a real fixture from the corpus Dandiset and reads its pose trajectories', async function () {

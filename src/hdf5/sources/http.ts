@@ -55,7 +55,9 @@ export class HttpSource implements ByteSource {
     }
     const probe = await this.withRetries(() => this.rangedGet(0, this.options.probeBytes, options), options);
     this.size = probe.total;
-    const identity = known.identity ?? (probe.etag ? `etag:${probe.etag}:${probe.total}` : `url:${this.label}:${probe.total}`);
+    // The origin is part of it: another server must not be able to claim a known blob's cache entry.
+    const origin = new URL(this.options.url).origin;
+    const identity = known.identity ?? (probe.etag ? `etag:${origin}:${probe.etag}:${probe.total}` : `url:${this.label}:${probe.total}`);
     return { size: probe.total, identity, head: { offset: 0, bytes: probe.bytes } };
   }
 
