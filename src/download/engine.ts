@@ -100,7 +100,7 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     }
     const policy = options.existing ?? 'skip';
     const existing = await lstat(target).catch(() => undefined);
-    if (existing && policy === 'skip' && file.etag && (await index.isIdentical(file.localPath, target, file.size, file.etag))) {
+    if (existing && policy === 'skip' && file.etag && (await index.isIdentical(file.localPath, target, file.size, file.etag, options.signal))) {
       tracker.addBytes(file.size, file.path);
       summary.skipped.push(file.path);
       return;

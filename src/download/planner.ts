@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { DandiClient, ResolvedReference } from '../dandi/client';
 import type { AssetRecord } from '../dandi/types';
 import { localTarget, renderDandisetYaml, type LayoutScope } from './layout';
@@ -115,6 +115,9 @@ export async function writeDandisetYaml(destination: string, yaml: { localPath: 
   const current = await readFile(target, 'utf8').catch(() => undefined);
   if (current === yaml.content) return 'unchanged';
   await mkdir(destination, { recursive: true });
-  await writeFile(target, yaml.content);
+  // Written beside it and renamed over it: a link planted at the target is replaced, not followed.
+  const temp = `${target}.${process.pid}.tmp`;
+  await writeFile(temp, yaml.content);
+  await rename(temp, target);
   return 'written';
 }

@@ -52,14 +52,15 @@ export class VerifiedIndex {
    * True when the file at `absolutePath` has this size and dandi-etag: from the record when its
    * size and mtime are unchanged, otherwise by hashing it (and then recording the result).
    */
-  async isIdentical(localPath: string, absolutePath: string, size: number, etag: string): Promise<boolean> {
+  async isIdentical(localPath: string, absolutePath: string, size: number, etag: string, signal?: AbortSignal): Promise<boolean> {
     const info = await stat(absolutePath).catch(() => undefined);
     if (!info?.isFile() || info.size !== size) return false;
     const known = this.entries.get(localPath);
     if (known && known.size === info.size && known.mtimeMs === info.mtimeMs) return known.etag === etag;
     this.hashedFiles++;
     const hasher = new DandiEtagHasher(size);
-    for await (const chunk of createReadStream(absolutePath, { highWaterMark: 1024 * 1024 })) {
+    // Hashing a large file takes a while: Cancel must stop it (the stream ends with an AbortError).
+    for await (const chunk of createReadStream(absolutePath, { highWaterMark: 1024 * 1024, signal })) {
       hasher.update(chunk as Buffer);
     }
     const actual = hasher.digest();

@@ -8,6 +8,9 @@ import type { RevealTarget } from '../../tree/browseModel';
 import type { TreeElement } from '../../tree/model';
 import { plainText } from '../../util/plainText';
 
+/** How long a switch of instance may take to show in the session (a settings write and a key read). */
+const SWITCH_WAIT_MS = 10_000;
+
 /**
  * Parses a reference, resolves it on the active instance and reveals it in the explorer, loading
  * each level on the way (Dandiset ▸ version ▸ folders ▸ asset). Tells the user what it could not
@@ -67,13 +70,23 @@ async function chooseInstance(browse: BrowseContext, reference: DandiReference, 
   }
   if (choice === 'active') return { ...reference, instance: active };
   if (choice !== 'switch') return undefined;
+  const wanted = (known ?? reference.instance).apiUrl.replace(/\/+$/, '');
+  const switched = () => browse.session.instance.apiUrl.replace(/\/+$/, '') === wanted;
+  let sub: vscode.Disposable | undefined;
   const changed = new Promise<void>(resolve => {
-    const sub = browse.session.onDidChangeClient(() => {
-      sub.dispose();
-      resolve();
-    });
+    sub = browse.session.onDidChangeClient(() => resolve());
   });
-  await vscode.commands.executeCommand(Commands.selectInstance, known ? known.name : 'custom', known ? undefined : reference.instance.apiUrl);
-  await changed;
+  try {
+    await vscode.commands.executeCommand(Commands.selectInstance, known ? known.name : 'custom', known ? undefined : reference.instance.apiUrl);
+    // The settings may already have held this value (no change event): wait a bounded time only.
+    if (!switched()) await Promise.race([changed, new Promise<void>(resolve => setTimeout(resolve, SWITCH_WAIT_MS))]);
+  } finally {
+    sub?.dispose();
+  }
+  if (!switched()) {
+    void vscode.window.showWarningMessage(plainText(`Could not switch to ${instanceLabel(reference.instance)}: check the dandi.instance and dandi.apiUrl settings.`));
+    return undefined;
+  }
+  await browse.session.ready;
   return { ...reference, instance: browse.session.instance };
 }

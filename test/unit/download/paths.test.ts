@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdir, readdir, symlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { prepareTarget, unsafePathReason } from '../../../src/download/paths';
+import { writeDandisetYaml } from '../../../src/download/planner';
 import { TempDirs } from './support';
 
 describe('download paths', () => {
@@ -60,5 +61,18 @@ describe('download paths', () => {
     assert.deepEqual(await readdir(outside), ['deeper']);
     const ok = await prepareTarget(destination, 'sub/file.nwb');
     assert.equal(ok, join(destination, 'sub', 'file.nwb'));
+  });
+
+  it('writes dandiset.yaml over a link planted at its place instead of through it', async () => {
+    const root = await temps.make();
+    const destination = join(root, 'dest');
+    const victim = join(root, 'victim.txt');
+    await mkdir(join(destination, '000001'), { recursive: true });
+    await writeFile(victim, 'keep me');
+    await symlink(victim, join(destination, '000001', 'dandiset.yaml'));
+    assert.equal(await writeDandisetYaml(destination, { localPath: '000001/dandiset.yaml', content: 'name: x\n' }), 'written');
+    assert.equal(await readFile(victim, 'utf8'), 'keep me');
+    assert.equal(await readFile(join(destination, '000001', 'dandiset.yaml'), 'utf8'), 'name: x\n');
+    assert.equal((await lstat(join(destination, '000001', 'dandiset.yaml'))).isSymbolicLink(), false);
   });
 });
