@@ -10,8 +10,12 @@ export interface ExtensionServices {
   readonly log: vscode.LogOutputChannel;
   /** The client of the active instance; a new one after the instance, API URL or sign-in changes. */
   client(): DandiClient;
-  /** The API key of the active instance, when signed in (from SecretStorage). */
-  apiKey(): Promise<string | undefined>;
+  /**
+   * The API key of the active instance, when signed in (from SecretStorage). With `apiUrl`, only
+   * when that is the active instance's API, checked once the key is read: a key never goes to
+   * another archive, not even while the instance changes.
+   */
+  apiKey(apiUrl?: string): Promise<string | undefined>;
   /** Fires when the active instance, its API URL or the sign-in state changes. */
   readonly onDidChangeClient: vscode.Event<void>;
 }

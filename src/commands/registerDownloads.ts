@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { DandiClient } from '../dandi/client';
+import { trimSlashes } from '../dandi/instances';
 import { parseReference } from '../dandi/references';
 import { targetFromResolved, type DownloadTarget } from '../download/planner';
 import type { DownloadSummary } from '../download/types';
@@ -20,7 +21,7 @@ export function registerDownloads(services: ExtensionServices): void {
   /** The active client, or a key-less client when the target lives on another archive. */
   const depsFor = async (apiUrl?: string): Promise<DownloadDeps> => {
     const active = services.client();
-    if (!apiUrl || apiUrl.replace(/\/+$/, '') === active.apiUrl) return { client: active, apiKey: await services.apiKey(), log };
+    if (!apiUrl || trimSlashes(apiUrl) === active.apiUrl) return { client: active, apiKey: await services.apiKey(active.apiUrl), log };
     const other = new DandiClient({ instance: { name: new URL(apiUrl).host, apiUrl, webUrl: null } });
     return { client: other, apiKey: undefined, log };
   };

@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { ASSET_SCHEME, Settings } from '../constants';
+import { trimSlashes } from '../dandi/instances';
 import { assetRefOfUri } from '../util/assetUriOf';
 import { openHdf5 } from '../hdf5/engine';
 import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
@@ -99,16 +100,14 @@ export function describeSource(uri: vscode.Uri): SourceDescription {
 async function sourceSpec(source: SourceDescription, uri: vscode.Uri, services: ExtensionServices): Promise<SourceSpec> {
   if (source.kind === 'local') return { kind: 'local', path: source.path };
   const ref = assetRefOfUri(uri);
-  // The API key goes only to the instance it belongs to.
-  const activeApi = services.client().apiUrl.replace(/\/+$/, '');
-  const apiKey = activeApi === source.apiUrl.replace(/\/+$/, '') ? await services.apiKey() : undefined;
+  const apiKey = await services.apiKey(source.apiUrl);
   const spec: SourceSpec = { kind: 'dandi', apiUrl: source.apiUrl, assetId: source.assetId };
   if (apiKey) spec.apiKey = apiKey;
   if (ref.size !== undefined) {
     spec.size = ref.size;
     // DANDI assets are immutable (new content gets a new asset id): with the size known, a file
     // opened before reopens from the persistent metadata cache without a single request.
-    spec.identity = `asset:${source.apiUrl.replace(/\/+$/, '')}/${source.assetId}`;
+    spec.identity = `asset:${trimSlashes(source.apiUrl)}/${source.assetId}`;
   }
   return spec;
 }

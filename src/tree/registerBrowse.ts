@@ -103,7 +103,7 @@ export function registerBrowse(context: vscode.ExtensionContext, log: vscode.Log
     context,
     log,
     client,
-    apiKey: () => session.apiKey(),
+    apiKey: apiUrl => session.apiKey(apiUrl),
     onDidChangeClient: session.onDidChangeClient,
     browse,
   };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ContextKeys, Settings } from '../constants';
 import { DandiClient } from '../dandi/client';
 import { DandiApiError } from '../dandi/errors';
-import { customApiUrlProblem, instanceFromSettings, instanceFromServerInfo, instanceLabel } from '../dandi/instances';
+import { customApiUrlProblem, instanceFromSettings, instanceFromServerInfo, instanceLabel, trimSlashes } from '../dandi/instances';
 import { ResponseCache } from '../dandi/responseCache';
 import type { DandiInstance, UserRecord } from '../dandi/types';
 import { Disposable } from '../util/disposable';
@@ -72,8 +72,9 @@ export class BrowseSession extends Disposable {
     return this._client;
   }
 
-  async apiKey(): Promise<string | undefined> {
+  async apiKey(apiUrl?: string): Promise<string | undefined> {
     await this.ready;
+    if (apiUrl !== undefined && trimSlashes(apiUrl) !== trimSlashes(this._instance.apiUrl)) return undefined;
     return this._apiKey;
   }
 

@@ -93,22 +93,17 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
     if (!isCancelled(e)) caption.replaceChildren(message('error', errorText(e)));
   });
   const buildFrameControls = (frame: ImageFrame): void => {
-    if (frame.frameCount > 1) {
-      const s = slider('Frame', 0, frame.frameCount - 1, frame.index, v => {
-        index = v;
-        ctx.setSetting('frame', v);
+    const add = (label: string, setting: 'frame' | 'plane', count: number, value: number, set: (v: number) => void): void => {
+      if (count <= 1) return;
+      const s = slider(label, 0, count - 1, value, v => {
+        set(v);
+        ctx.setSetting(setting, v);
         later();
       });
       frameControls.appendChild(s.root);
-    }
-    if (frame.planeCount > 1) {
-      const s = slider('Plane', 0, frame.planeCount - 1, frame.plane, v => {
-        plane = v;
-        ctx.setSetting('plane', v);
-        later();
-      });
-      frameControls.appendChild(s.root);
-    }
+    };
+    add('Frame', 'frame', frame.frameCount, frame.index, v => (index = v));
+    add('Plane', 'plane', frame.planeCount, frame.plane, v => (plane = v));
   };
   try {
     await load();

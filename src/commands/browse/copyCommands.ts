@@ -35,23 +35,17 @@ export function registerCopyCommands(browse: BrowseContext): void {
     await session.webUrl();
     return copy(downloadCommand(e, session.instance), '`dandi download` command');
   });
-  reg(Commands.copyCitation, async e => {
+  /** Copies a text field of the element's version metadata (fetched; published versions are cached). */
+  const copyMetadataField = async (e: Located, field: 'citation' | 'doi', what: string): Promise<string | undefined> => {
     try {
       const metadata = await session.client().getVersionMetadata(e.dandisetId, versionOf(e));
-      return copy(typeof metadata.citation === 'string' ? metadata.citation : undefined, 'citation');
+      const value = metadata[field];
+      return copy(typeof value === 'string' ? value : undefined, what);
     } catch (error) {
       void vscode.window.showWarningMessage(plainText(error instanceof Error ? error.message : String(error)));
       return undefined;
     }
-  });
-  reg(Commands.copyDoi, async e => {
-    if (e.kind === 'version' && e.doi) return copy(e.doi, 'DOI');
-    try {
-      const metadata = await session.client().getVersionMetadata(e.dandisetId, versionOf(e));
-      return copy(typeof metadata.doi === 'string' ? metadata.doi : undefined, 'DOI');
-    } catch (error) {
-      void vscode.window.showWarningMessage(plainText(error instanceof Error ? error.message : String(error)));
-      return undefined;
-    }
-  });
+  };
+  reg(Commands.copyCitation, e => copyMetadataField(e, 'citation', 'citation'));
+  reg(Commands.copyDoi, async e => (e.kind === 'version' && e.doi ? copy(e.doi, 'DOI') : copyMetadataField(e, 'doi', 'DOI')));
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
 import { DandiApiError, DandiReferenceError } from '../../dandi/errors';
-import { KNOWN_INSTANCES, instanceLabel } from '../../dandi/instances';
+import { KNOWN_INSTANCES, instanceLabel, trimSlashes } from '../../dandi/instances';
 import { parseReference, type DandiReference } from '../../dandi/references';
 import type { BrowseContext, RevealOptions } from '../../tree/browseContext';
 import type { RevealTarget } from '../../tree/browseModel';
@@ -70,8 +70,8 @@ async function chooseInstance(browse: BrowseContext, reference: DandiReference, 
   }
   if (choice === 'active') return { ...reference, instance: active };
   if (choice !== 'switch') return undefined;
-  const wanted = (known ?? reference.instance).apiUrl.replace(/\/+$/, '');
-  const switched = () => browse.session.instance.apiUrl.replace(/\/+$/, '') === wanted;
+  const wanted = trimSlashes((known ?? reference.instance).apiUrl);
+  const switched = () => trimSlashes(browse.session.instance.apiUrl) === wanted;
   let sub: vscode.Disposable | undefined;
   const changed = new Promise<void>(resolve => {
     sub = browse.session.onDidChangeClient(() => resolve());
