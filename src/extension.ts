@@ -3,6 +3,7 @@ import { getLog } from './log';
 import { registerBrowse } from './tree/registerBrowse';
 import { registerDownloads } from './commands/registerDownloads';
 import { registerViewer } from './editor/registerViewer';
+import { stopSpareWorkers } from './hdf5/workerPool';
 
 /** Composition root: builds the shared services, then each feature registers its own parts. */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -15,8 +16,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return { services, viewer };
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+export function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions; the spare HDF5 worker is global.
+  return stopSpareWorkers();
 }
 
 /** Returned from activate() so the VS Code test suite can reach the live objects. */

@@ -2,7 +2,7 @@
  * Remote assets open in the NWB viewer through URIs of the `dandi-asset` scheme, so VS Code picks
  * the custom editor by file name while the bytes are streamed from the archive:
  *
- *   dandi-asset://<api host>/<dandiset id>/<version>/<asset path>?asset=<asset id>&api=<API URL>&size=<bytes>
+ *   dandi-asset://<api host>/<dandiset id>/<version>/<asset path>?asset=<asset id>&api=<API URL>&size=<bytes>&blob=<S3 URL>
  *
  * The path ends with the asset's real file name (for `*.nwb` editor selection and tab titles).
  * This module is shared by the tree (which builds the URI) and the editor (which resolves it).
@@ -18,6 +18,11 @@ export interface RemoteAssetRef {
   version: string;
   /** Size in bytes when known (shown before the first request). */
   size?: number;
+  /**
+   * The blob's unsigned S3 URL (`asset.url` of the paths listing) for open assets: read directly,
+   * it saves the API's redirect round trip; a refusal falls back to the API (dandi-api.md 2.2).
+   */
+  blobUrl?: string;
 }
 
 export const ASSET_URI_SCHEME = 'dandi-asset';
@@ -30,6 +35,7 @@ export function formatAssetUri(ref: RemoteAssetRef): string {
     .join('/');
   const query = new URLSearchParams({ asset: ref.assetId, api: ref.apiUrl });
   if (ref.size !== undefined) query.set('size', String(ref.size));
+  if (ref.blobUrl !== undefined && isHttpUrl(ref.blobUrl)) query.set('blob', ref.blobUrl);
   return `${ASSET_URI_SCHEME}://${host}/${encodeURIComponent(ref.dandisetId)}/${encodeURIComponent(ref.version)}/${path}?${query}`;
 }
 
@@ -45,5 +51,15 @@ export function parseAssetUri(uri: string): RemoteAssetRef {
   const sizeText = url.searchParams.get('size');
   const ref: RemoteAssetRef = { apiUrl, assetId, dandisetId, version, path: rest.join('/') };
   if (sizeText !== null && /^\d+$/.test(sizeText)) ref.size = Number(sizeText);
+  const blobUrl = url.searchParams.get('blob');
+  if (blobUrl !== null && isHttpUrl(blobUrl)) ref.blobUrl = blobUrl;
   return ref;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

@@ -103,6 +103,7 @@ async function sourceSpec(source: SourceDescription, uri: vscode.Uri, services: 
   const apiKey = await services.apiKey(source.apiUrl);
   const spec: SourceSpec = { kind: 'dandi', apiUrl: source.apiUrl, assetId: source.assetId };
   if (apiKey) spec.apiKey = apiKey;
+  if (ref.blobUrl) spec.blobUrl = ref.blobUrl;
   if (ref.size !== undefined) {
     spec.size = ref.size;
     // DANDI assets are immutable (new content gets a new asset id): with the size known, a file

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { SMALL_FILE } from './blockCache';
 import { PLUGIN_FILES } from './filters';
 import { MetadataCache } from './metadataCache';
-import type { BlockPolicy, CallOp, CallValue, PageRun, WorkerInit } from './protocol';
+import type { BlockPolicy, CallOp, CallValue, FileSettings, PageRun, WorkerInit } from './protocol';
 import { createDandiSource } from './sources/dandi';
 import { HttpSource } from './sources/http';
 import { LocalSource } from './sources/local';
@@ -21,16 +21,20 @@ import {
   type H5Attribute,
   type H5Entry,
   type Hdf5File,
+  type MetadataSnapshot,
   type OpenOptions,
   type ReadResult,
   type Selection,
   type SourceSpec,
   type SourceStats,
+  type WalkOptions,
 } from './types';
-import { defaultWorkerPath, WorkerHost } from './workerHost';
+import { defaultWorkerPath, type WorkerHost } from './workerHost';
+import { prepareSpareWorker, takeWorker } from './workerPool';
 
 const MiB = 1024 * 1024;
-const DEFAULTS = { cacheBytes: 256 * MiB, metadataCacheBytes: 200 * MiB, deadlineMs: 60_000, maxElements: 50_000_000 };
+const DEFAULTS = { cacheBytes: 256 * MiB, metadataCacheBytes: 200 * MiB, deadlineMs: 60_000, maxElements: 50_000_000, maxWalkEntries: 100_000 };
+const WALK_DEADLINE_FACTOR = 10;
 /** The size probe brings the file's first bytes along (superblock, root group, often more). */
 const PROBE_BYTES = 512 * 1024;
 
@@ -46,11 +50,13 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
       : null;
   let file: EngineFile | null = null;
   try {
-    const pluginDir = options.pluginDir ?? defaultPluginDir(options.workerPath);
+    const workerPath = options.workerPath ?? defaultWorkerPath();
+    const pluginDir = options.pluginDir ?? defaultPluginDir(workerPath);
     const plugins = pluginDir ? await loadPlugins(pluginDir) : [];
-    const init: Omit<WorkerInit, 'control' | 'stats'> = { label: source.label, cacheBytes, policy, fetchWaitMs: Math.floor(deadlineMs * 0.95), plugins };
-    // The worker boots h5wasm (hundreds of ms) while the source learns size and identity.
-    file = new EngineFile(source, init, options, metaCache);
+    const workers: WorkerSpec = { path: workerPath, pluginDir, plugins };
+    const settings: FileSettings = { cacheBytes, policy, fetchWaitMs: Math.floor(deadlineMs * 0.95) };
+    // The worker boots h5wasm (hundreds of ms, unless a spare is waiting) while the source learns size and identity.
+    file = new EngineFile(source, workers, settings, options, metaCache);
     file.spawn();
     const known: { size?: number; identity?: string } = spec.kind === 'local' ? {} : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
     let cached = known.identity && metaCache ? await metaCache.load(known.identity) : null;
@@ -108,6 +114,12 @@ function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
   return loading;
 }
 
+interface WorkerSpec {
+  path: string;
+  pluginDir: string | undefined;
+  plugins: WorkerInit['plugins'];
+}
+
 class EngineFile implements Hdf5File {
   info: FileInfo = { size: 0, identity: '', label: '' };
   private host: WorkerHost | null = null;
@@ -123,14 +135,16 @@ class EngineFile implements Hdf5File {
 
   constructor(
     private readonly source: ByteSource,
-    private readonly init: Omit<WorkerInit, 'control' | 'stats'>,
+    private readonly workers: WorkerSpec,
+    private readonly settings: FileSettings,
     private readonly options: OpenOptions,
     private readonly metaCache: MetadataCache | null,
   ) {}
 
   /** Starts a worker (it opens the file at its first call). */
   spawn(): void {
-    this.host = new WorkerHost(this.options.workerPath ?? defaultWorkerPath(), this.init, this.source);
+    this.host = takeWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
+    this.host.source = this.source;
     this.hostOpen = null;
   }
 
@@ -158,6 +172,12 @@ class EngineFile implements Hdf5File {
 
   async datasetInfo(path: string): Promise<DatasetInfo> {
     return (await this.metadataCall({ op: 'datasetInfo', path: normalize(path) })) as DatasetInfo;
+  }
+
+  async walk(path = '/', options: WalkOptions = {}): Promise<MetadataSnapshot> {
+    const call: CallOp = { op: 'walk', path: normalize(path), attributes: options.attributes ?? true, maxEntries: options.maxEntries ?? DEFAULTS.maxWalkEntries };
+    // One call does the work of thousands: it gets their time (hung fetches still fail on their own deadline).
+    return (await this.metadataCall(call, WALK_DEADLINE_FACTOR * (this.options.deadlineMs ?? DEFAULTS.deadlineMs))) as MetadataSnapshot;
   }
 
   async read(path: string, selection: Selection = {}, options: { signal?: AbortSignal; maxElements?: number } = {}): Promise<ReadResult> {
@@ -204,11 +224,14 @@ class EngineFile implements Hdf5File {
     this.host = null;
     await host?.terminate();
     await this.source.close();
+    // Started now, not while this file was busy: the next open (often this file again, or the
+    // next asset of the same session) then finds h5wasm running.
+    if (this.everOpened) prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
   }
 
-  private async metadataCall(call: CallOp): Promise<CallValue> {
+  private async metadataCall(call: CallOp, deadlineMs?: number): Promise<CallValue> {
     const before = this.source.requests;
-    const value = await this.call(call);
+    const value = await this.call(call, deadlineMs);
     if (this.seededFromCache && this.source.requests === before) this.metadataCacheHits++;
     return value;
   }
@@ -228,7 +251,7 @@ class EngineFile implements Hdf5File {
     if (!this.hostOpen) {
       // Not the caller's signal: a cancelled view must not leave the file unopened for everyone.
       // A failed open is forgotten, so the next call tries again.
-      const opening = host.call({ op: 'open', size: this.info.size, seed: this.seed }, { deadlineMs: options.deadlineMs });
+      const opening = host.call({ op: 'open', size: this.info.size, seed: this.seed, settings: this.settings }, { deadlineMs: options.deadlineMs });
       this.hostOpen = opening;
       opening.catch(() => {
         if (this.hostOpen === opening) this.hostOpen = null;

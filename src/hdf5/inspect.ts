@@ -69,22 +69,23 @@ async function smallValue(file: Hdf5File, path: string): Promise<H5Value | undef
   }
 }
 
+/** Every object in one engine call (no attributes: the report does not show them). */
 async function walk(file: Hdf5File, path: string, nodes: InspectNode[]): Promise<void> {
-  for (const entry of await file.list(path)) {
+  const snapshot = await file.walk(path, { attributes: false });
+  for (const entry of snapshot.entries) {
     const node: InspectNode = { path: entry.path, kind: entry.kind };
     if (entry.neurodataType) node.neurodataType = entry.neurodataType;
     if (entry.namespace) node.namespace = entry.namespace;
     if (entry.target) node.target = entry.target;
     if (entry.kind === 'group') node.children = entry.childCount;
-    if (entry.kind === 'dataset') {
-      const info: DatasetInfo = await file.datasetInfo(entry.path);
+    const info: DatasetInfo | undefined = snapshot.datasets[entry.path];
+    if (entry.kind === 'dataset' && info) {
       node.shape = info.shape;
       node.dtype = info.dtype.display;
       node.chunks = info.chunks;
       node.filters = info.filters.map(f => (f.supported ? f.name : `${f.name} (unsupported)`));
     }
     nodes.push(node);
-    if (entry.kind === 'group') await walk(file, entry.path, nodes);
   }
 }
 

@@ -5,7 +5,7 @@
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
 import { describeFilters } from './filters';
-import { Hdf5Error, type DatasetInfo, type H5Attribute, type H5Entry, type H5Value, type ReadResult, type Selection } from './types';
+import { Hdf5Error, type DatasetInfo, type H5Attribute, type H5Entry, type H5Value, type MetadataSnapshot, type ReadResult, type Selection } from './types';
 import { isNumeric, nest, shortDtype, toDtype, toTypedArray, toValues, type ValueContext } from './values';
 
 /** h5wasm's low-level module (its typings export only the value). */
@@ -13,10 +13,20 @@ export type H5Module = typeof ModuleValue;
 
 /** Wasm heap ceiling for one read (the module has 2 GiB in all). */
 const MAX_READ_BYTES = 1024 * 1024 * 1024;
+/** Answers kept per file before the memo starts over (a walk of 100k objects stays in bounds). */
+const MEMO_LIMIT = 200_000;
+/** Attribute values larger than this are read again rather than kept. */
+const MEMO_ATTRIBUTE_BYTES = 64 * 1024;
 
 export class FileOps {
   private readonly ctx: ValueContext;
-  private readonly filterCache = new Map<string, DatasetInfo['filters']>();
+  /**
+   * HDF5 answers by call and path. The file is read-only, so an answer stays true; a viewer asks
+   * for the same entries, attributes and metadata many times (listing a group describes every
+   * child, then each child's attributes and info are asked for), and each call into the library
+   * walks the path again. Failures are never kept (a failed fetch may succeed next time).
+   */
+  private readonly memo = new Map<string, unknown>();
 
   constructor(
     private readonly m: H5Module,
@@ -28,20 +38,27 @@ export class FileOps {
       heap: () => m.HEAPU8,
       resolveRef: (bytes, isObject) => {
         if (bytes.every(b => b === 0)) return null;
+        // HDF5 finds a referenced object's name by searching the file: once per reference is enough.
+        const key = `${isObject ? 'o' : 'r'}${bytes.join(',')}`;
+        const known = this.memo.get(`ref\0${key}`) as string | null | undefined;
+        if (known !== undefined) return known;
+        let name: string | null;
         try {
-          return m.get_referenced_name(fileId, bytes, isObject);
+          name = m.get_referenced_name(fileId, bytes, isObject);
         } catch {
           return null;
         }
+        this.keep('ref', key, name);
+        return name;
       },
     };
   }
 
   list(path: string): H5Entry[] {
     this.cache.beginOp('metadata');
-    const type = this.m.get_type(this.fileId, path);
+    const type = this.typeOf(path);
     if (type !== this.m.H5G_GROUP) throw new Hdf5Error('not-found', type < 0 ? `no such group: ${path}` : `not a group: ${path}`);
-    return this.m.get_names(this.fileId, path, false).map(name => this.describe(joinPath(path, name), name));
+    return this.namesOf(path).map(name => this.describe(joinPath(path, name), name));
   }
 
   entry(path: string): H5Entry {
@@ -53,11 +70,15 @@ export class FileOps {
   attributes(path: string): H5Attribute[] {
     this.cache.beginOp('metadata');
     this.requireObject(path);
-    return this.m.get_attribute_names(this.fileId, path).map(name => this.attribute(path, name));
+    return this.attributeNamesOf(path).map(name => this.attribute(path, name));
   }
 
   datasetInfo(path: string): DatasetInfo {
     this.cache.beginOp('metadata');
+    return this.remember('info', path, () => this.computeDatasetInfo(path));
+  }
+
+  private computeDatasetInfo(path: string): DatasetInfo {
     const meta = this.datasetMeta(path);
     const shape = meta.shape ?? [];
     return {
@@ -66,15 +87,38 @@ export class FileOps {
       maxshape: meta.maxshape ? meta.maxshape.map(n => (n >= Number.MAX_SAFE_INTEGER ? null : n)) : null,
       dtype: toDtype(meta),
       chunks: meta.chunks ?? null,
-      filters: this.filters(path),
+      filters: meta.chunks ? this.filters(path) : [],
       size: meta.shape ? shape.reduce((a, b) => a * b, 1) : 0,
     };
+  }
+
+  /** Depth first from `root`: entries, dataset infos and (optionally) attributes, in one call. */
+  walk(root: string, withAttributes: boolean, maxEntries: number): MetadataSnapshot {
+    const snapshot: MetadataSnapshot = { entries: [], attributes: {}, datasets: {}, truncated: false };
+    const visit = (path: string): void => {
+      if (withAttributes) snapshot.attributes[path] = this.attributes(path);
+      for (const entry of this.list(path)) {
+        if (snapshot.entries.length >= maxEntries) {
+          snapshot.truncated = true;
+          return;
+        }
+        snapshot.entries.push(entry);
+        if (entry.kind === 'group') visit(entry.path);
+        else if (entry.kind === 'dataset') {
+          if (withAttributes) snapshot.attributes[entry.path] = this.attributes(entry.path);
+          snapshot.datasets[entry.path] = this.datasetInfo(entry.path);
+        }
+        if (snapshot.truncated) return;
+      }
+    };
+    visit(root);
+    return snapshot;
   }
 
   read(path: string, selection: Selection, maxElements: number): ReadResult {
     this.cache.beginOp('metadata');
     const meta = this.datasetMeta(path);
-    const unsupported = this.filters(path).find(f => !f.supported);
+    const unsupported = meta.chunks ? this.filters(path).find(f => !f.supported) : undefined;
     if (unsupported) throw new Hdf5Error('unsupported-filter', `unsupported compression: ${unsupported.name}`);
     const dtype = toDtype(meta);
     if (!meta.shape) return { shape: [], dtype, data: [] };
@@ -105,15 +149,19 @@ export class FileOps {
   }
 
   private describe(path: string, name: string): H5Entry {
+    return this.remember('entry', path, () => this.computeEntry(path, name));
+  }
+
+  private computeEntry(path: string, name: string): H5Entry {
     const m = this.m;
-    const type = m.get_type(this.fileId, path);
+    const type = this.typeOf(path);
     if (type < 0) throw new Hdf5Error('not-found', `no such object: ${path}`);
     if (type === m.H5G_UDLINK) {
       const ext = m.get_external_link(this.fileId, path);
       return { name, path, kind: 'externalLink', target: `${ext.filename}://${ext.obj_path}` };
     }
     if (type === m.H5G_LINK) return { name, path, kind: 'brokenLink', target: m.get_symbolic_link(this.fileId, path) ?? undefined };
-    const soft = path === '/' ? null : m.get_symbolic_link(this.fileId, path);
+    const soft = path === '/' ? null : this.remember('soft', path, () => m.get_symbolic_link(this.fileId, path));
     const entry: H5Entry = { name, path, kind: 'group' };
     if (soft) {
       entry.kind = 'softLink';
@@ -121,14 +169,14 @@ export class FileOps {
     } else if (type === m.H5G_DATASET) entry.kind = 'dataset';
     else if (type === m.H5G_TYPE) entry.kind = 'datatype';
     if (type === m.H5G_DATASET) {
-      const meta = m.get_dataset_metadata(this.fileId, path);
+      const meta = this.metadataOf(path);
       entry.shape = meta.shape ?? [];
       entry.dtype = shortDtype(toDtype(meta));
     } else if (type === m.H5G_GROUP) {
-      entry.childCount = m.get_names(this.fileId, path, false).length;
+      entry.childCount = this.namesOf(path).length;
     }
     if (type === m.H5G_DATASET || type === m.H5G_GROUP) {
-      const names = m.get_attribute_names(this.fileId, path);
+      const names = this.attributeNamesOf(path);
       const text = (attr: string) => {
         if (!names.includes(attr)) return undefined;
         const v = this.attribute(path, attr).value;
@@ -144,9 +192,18 @@ export class FileOps {
   }
 
   private attribute(path: string, name: string): H5Attribute {
+    const key = `${path}\0${name}`;
+    const known = this.memo.get(`attr\0${key}`) as H5Attribute | undefined;
+    if (known) return known;
+    const { value, nbytes } = this.readAttribute(path, name);
+    if (nbytes <= MEMO_ATTRIBUTE_BYTES) this.keep('attr', key, value);
+    return value;
+  }
+
+  private readAttribute(path: string, name: string): { value: H5Attribute; nbytes: number } {
     const meta = this.m.get_attribute_metadata(this.fileId, path, name);
     const dtype = toDtype(meta);
-    if (!meta.shape) return { name, dtype, shape: [], value: null };
+    if (!meta.shape) return { value: { name, dtype, shape: [], value: null }, nbytes: 0 };
     const nbytes = meta.size * meta.total_size;
     const ptr = this.malloc(nbytes);
     try {
@@ -154,29 +211,59 @@ export class FileOps {
       const values = toValues(this.m.HEAPU8.slice(ptr, ptr + nbytes), meta, this.ctx);
       if (hasVlen(meta)) this.m.reclaim_vlen_memory(this.fileId, path, name, BigInt(ptr));
       const scalar = meta.shape.length === 0;
-      return { name, dtype, shape: scalar ? null : meta.shape, value: scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value) };
+      const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
+      return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
     } finally {
       this.m._free(ptr);
     }
   }
 
   private datasetMeta(path: string): Metadata {
-    const type = this.m.get_type(this.fileId, path);
+    const type = this.typeOf(path);
     if (type !== this.m.H5G_DATASET) throw new Hdf5Error('not-found', type < 0 ? `no such dataset: ${path}` : `not a dataset: ${path}`);
-    return this.m.get_dataset_metadata(this.fileId, path);
+    return this.metadataOf(path);
   }
 
   private filters(path: string): DatasetInfo['filters'] {
-    let filters = this.filterCache.get(path);
-    if (!filters) {
-      filters = describeFilters(this.m.get_dataset_filters(this.fileId, path), this.plugins);
-      this.filterCache.set(path, filters);
-    }
-    return filters;
+    return this.remember('filters', path, () => describeFilters(this.m.get_dataset_filters(this.fileId, path), this.plugins));
+  }
+
+  private typeOf(path: string): number {
+    const known = this.memo.get(`type\0${path}`) as number | undefined;
+    if (known !== undefined) return known;
+    const type = this.m.get_type(this.fileId, path);
+    // "No such object" is not kept: it may come from bytes that failed to arrive.
+    if (type >= 0) this.keep('type', path, type);
+    return type;
+  }
+
+  private namesOf(path: string): string[] {
+    return this.remember('names', path, () => this.m.get_names(this.fileId, path, false));
+  }
+
+  private attributeNamesOf(path: string): string[] {
+    return this.remember('attrNames', path, () => this.m.get_attribute_names(this.fileId, path));
+  }
+
+  private metadataOf(path: string): Metadata {
+    return this.remember('meta', path, () => this.m.get_dataset_metadata(this.fileId, path));
+  }
+
+  private remember<T>(kind: string, key: string, compute: () => T): T {
+    const memoKey = `${kind}\0${key}`;
+    if (this.memo.has(memoKey)) return this.memo.get(memoKey) as T;
+    const value = compute();
+    this.keep(kind, key, value);
+    return value;
+  }
+
+  private keep(kind: string, key: string, value: unknown): void {
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(`${kind}\0${key}`, value);
   }
 
   private requireObject(path: string): void {
-    const type = this.m.get_type(this.fileId, path);
+    const type = this.typeOf(path);
     if (type !== this.m.H5G_GROUP && type !== this.m.H5G_DATASET && type !== this.m.H5G_TYPE) {
       throw new Hdf5Error('not-found', `no such object: ${path}`);
     }

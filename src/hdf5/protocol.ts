@@ -3,7 +3,8 @@
  * answers engine calls one at a time; while it answers it may block on a byte fetch, which it asks
  * the host for with a `fetch` message and waits for on `control` (Atomics) and the fetch port.
  */
-import type { DatasetInfo, H5Attribute, H5Entry, Hdf5ErrorCode, ReadResult, Selection } from './types';
+import type { WasmModule } from './wasmShare';
+import type { DatasetInfo, H5Attribute, H5Entry, Hdf5ErrorCode, MetadataSnapshot, ReadResult, Selection } from './types';
 
 /** How the worker's block cache chooses request sizes. */
 export type BlockPolicy = 'adaptive' | 'fixed-100k';
@@ -14,31 +15,36 @@ export interface PageRun {
   bytes: Uint8Array;
 }
 
+/** What a worker needs to start; nothing about a file (a spare worker boots before one is chosen). */
 export interface WorkerInit {
-  label: string;
-  cacheBytes: number;
-  policy: BlockPolicy;
   /** Int32Array over it: [0] fetch state (0 waiting, 1 ready). */
   control: SharedArrayBuffer;
   /** Float64Array over it: cacheHits, cacheMisses, cacheBytes, peakCacheBytes, metadataPages. */
   stats: SharedArrayBuffer;
-  /** Milliseconds the worker waits for one fetch before failing the read. */
-  fetchWaitMs: number;
   /** Plugin side modules to install: file name and bytes. */
   plugins: { name: string; bytes: Uint8Array }[];
 }
 
+/** How one open file is read; sent with its `open` call. */
+export interface FileSettings {
+  cacheBytes: number;
+  policy: BlockPolicy;
+  /** Milliseconds the worker waits for one fetch before failing the read. */
+  fetchWaitMs: number;
+}
+
 export type CallOp =
   /** Opens the file; `seed` holds bytes known before the first read (probe, persistent cache). */
-  | { op: 'open'; size: number; seed: PageRun[] }
+  | { op: 'open'; size: number; seed: PageRun[]; settings: FileSettings }
   | { op: 'list'; path: string }
   | { op: 'entry'; path: string }
   | { op: 'attributes'; path: string }
   | { op: 'datasetInfo'; path: string }
   | { op: 'read'; path: string; selection: Selection; maxElements: number }
+  | { op: 'walk'; path: string; attributes: boolean; maxEntries: number }
   | { op: 'exportMetadata' };
 
-export type CallValue = H5Entry[] | H5Entry | H5Attribute[] | DatasetInfo | ReadResult | PageRun[] | OpenValue;
+export type CallValue = H5Entry[] | H5Entry | H5Attribute[] | DatasetInfo | ReadResult | PageRun[] | OpenValue | MetadataSnapshot;
 
 export interface OpenValue {
   pluginsLoaded: number[];
@@ -47,7 +53,8 @@ export interface OpenValue {
 export type HostToWorker = { type: 'call'; id: number; call: CallOp };
 
 export type WorkerToHost =
-  | { type: 'ready' }
+  /** Started; carries h5wasm's compiled module when this worker compiled it (see wasmShare.ts). */
+  | { type: 'ready'; wasmModule?: WasmModule }
   | { type: 'reply'; id: number; ok: true; value: CallValue }
   | { type: 'reply'; id: number; ok: false; code: Hdf5ErrorCode; message: string; fatal: boolean }
   | { type: 'fetch'; seq: number; start: number; end: number };

@@ -175,10 +175,30 @@ export interface Hdf5File {
    * <name>") instead of returning undecoded bytes, and `too-large` past `maxElements`.
    */
   read(path: string, selection?: Selection, options?: { signal?: AbortSignal; maxElements?: number }): Promise<ReadResult>;
+  /**
+   * Every entry under `path` (depth first, links not followed) with dataset infos and, unless
+   * `attributes` is false, every object's attributes: one call instead of one per object.
+   */
+  walk(path?: string, options?: WalkOptions): Promise<MetadataSnapshot>;
   stats(): SourceStats;
   /** Saves what metadata calls have read so far to the persistent cache (close() does it too). */
   saveMetadata?(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface WalkOptions {
+  /** Read every object's attributes too (default true). */
+  attributes?: boolean;
+  /** Stop after this many entries (default 100,000); the snapshot then says `truncated`. */
+  maxEntries?: number;
+}
+
+export interface MetadataSnapshot {
+  entries: H5Entry[];
+  /** By object path (the walked group, its groups and datasets), when asked for. */
+  attributes: Record<string, H5Attribute[]>;
+  datasets: Record<string, DatasetInfo>;
+  truncated: boolean;
 }
 
 /** Where the bytes come from. */
@@ -200,6 +220,8 @@ export type SourceSpec =
       assetId: string;
       /** `Authorization: token <apiKey>` goes to the API origin only. */
       apiKey?: string;
+      /** The blob's unsigned URL (open assets): read first, falling back to the API's redirect. */
+      blobUrl?: string;
       /** Blob identity when known (dandi-etag or blob id), so a second open needs no request. */
       identity?: string;
       size?: number;

@@ -4,6 +4,7 @@
  * the worker blocks with Atomics.wait until the host has fetched it. A wasm trap or abort is
  * reported as fatal: the host then terminates this worker and starts a fresh one.
  */
+import { compiledWasmModule } from './wasmShare';
 import h5wasm from 'h5wasm';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BlockCache } from './blockCache';
@@ -23,6 +24,8 @@ if (!port) throw new Error('hdf5Worker must run in a worker thread');
 const control = new Int32Array(init.control);
 const stats = new Float64Array(init.stats);
 let fetchSeq = 0;
+/** Set by the open call; until then no fetch can happen. */
+let fetchWaitMs = 60_000;
 
 function post(message: WorkerToHost): void {
   port?.postMessage(message);
@@ -40,7 +43,7 @@ class FetchError extends Error {
 /** Blocks until the host has fetched [start, end); see protocol.ts for the handshake. */
 function fetchSync(start: number, end: number): Uint8Array {
   const seq = ++fetchSeq;
-  const deadline = Date.now() + init.fetchWaitMs;
+  const deadline = Date.now() + fetchWaitMs;
   Atomics.store(control, 0, 0);
   post({ type: 'fetch', seq, start, end });
   for (;;) {
@@ -51,7 +54,7 @@ function fetchSync(start: number, end: number): Uint8Array {
       return reply.bytes;
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw new FetchError('timeout', `no answer for bytes ${start}-${end - 1} within ${init.fetchWaitMs} ms`);
+    if (left <= 0) throw new FetchError('timeout', `no answer for bytes ${start}-${end - 1} within ${fetchWaitMs} ms`);
     Atomics.wait(control, 0, 0, left);
     Atomics.store(control, 0, 0);
   }
@@ -91,7 +94,8 @@ async function main(): Promise<void> {
   const answer = (call: CallOp): CallValue => {
     if (call.op === 'open') {
       if (io) throw new Hdf5Error('corrupt', 'the file is already open');
-      const cache = new BlockCache(call.size, fetchSync, { cacheBytes: init.cacheBytes, policy: init.policy });
+      fetchWaitMs = call.settings.fetchWaitMs;
+      const cache = new BlockCache(call.size, fetchSync, { cacheBytes: call.settings.cacheBytes, policy: call.settings.policy });
       cache.seed(call.seed);
       io = { cache, node: new LazyFileNode(fs, FILE_PATH, cache) };
       cache.beginOp('metadata');
@@ -112,6 +116,8 @@ async function main(): Promise<void> {
         return ops.datasetInfo(call.path);
       case 'read':
         return ops.read(call.path, call.selection, call.maxElements);
+      case 'walk':
+        return ops.walk(call.path, call.attributes, call.maxEntries);
     }
   };
 
@@ -127,7 +133,8 @@ async function main(): Promise<void> {
       post({ type: 'reply', id: message.id, ok: false, ...classify(error, message.call, io?.node.lastFailure ?? null) });
     }
   });
-  post({ type: 'ready' });
+  const wasmModule = compiledWasmModule();
+  post(wasmModule ? { type: 'ready', wasmModule } : { type: 'ready' });
 }
 
 function transferables(value: CallValue): ArrayBuffer[] {

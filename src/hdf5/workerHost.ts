@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { STAT, STAT_SLOTS, type CallOp, type CallValue, type FetchReply, type WorkerInit, type WorkerToHost } from './protocol';
 import type { ByteSource } from './sources/source';
+import type { WasmModule } from './wasmShare';
 import { Hdf5Error } from './types';
 
 export interface CallOptions {
@@ -35,6 +36,9 @@ export function defaultWorkerPath(): string {
   return join(__dirname, 'hdf5Worker.js');
 }
 
+/** h5wasm compiled by the first worker of this process, given to every later one. */
+let sharedWasmModule: WasmModule | undefined;
+
 export class WorkerHost {
   private readonly worker: Worker;
   private readonly port: MessagePort;
@@ -46,18 +50,16 @@ export class WorkerHost {
   private queue: Promise<unknown> = Promise.resolve();
   private stderrTail = '';
   private readyReject: (error: Error) => void = () => undefined;
+  /** Serves the worker's byte fetches; set when the worker is given a file. */
+  source: ByteSource | null = null;
   dead: Hdf5Error | null = null;
 
-  constructor(
-    workerPath: string,
-    init: Omit<WorkerInit, 'control' | 'stats'>,
-    private readonly source: ByteSource,
-  ) {
+  constructor(workerPath: string, plugins: WorkerInit['plugins']) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const full: WorkerInit = { ...init, control: this.control, stats: this.statsBuffer };
+    const full: WorkerInit = { plugins, control: this.control, stats: this.statsBuffer };
     this.worker = new Worker(workerPath, {
-      workerData: { init: full, fetchPort: channel.port2 },
+      workerData: { init: full, fetchPort: channel.port2, wasmModule: sharedWasmModule },
       transferList: [channel.port2],
       stdout: true,
       stderr: true,
@@ -74,7 +76,10 @@ export class WorkerHost {
     });
     this.ready.catch(() => undefined);
     this.worker.on('message', (message: WorkerToHost) => {
-      if (message.type === 'ready') readyResolve();
+      if (message.type === 'ready') {
+        sharedWasmModule ??= message.wasmModule;
+        readyResolve();
+      }
       else if (message.type === 'fetch') void this.serveFetch(message.seq, message.start, message.end);
       else this.settle(message);
     });
@@ -82,6 +87,13 @@ export class WorkerHost {
     this.worker.on('exit', code => this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker stopped (exit code ${code})${this.tail()}`)));
     // A worker that fails during start-up reports on id 0.
     this.pending.set(0, { resolve: () => undefined, reject: error => this.fail(error as Hdf5Error), fetches: new AbortController(), deadline: Infinity });
+    // Only calls keep the process alive (a spare worker, or a tool that forgets close(), must not).
+    this.worker.unref();
+  }
+
+  /** Resolves once h5wasm has started in the worker (rejects if it failed to). */
+  whenReady(): Promise<void> {
+    return this.ready;
   }
 
   stat(slot: keyof typeof STAT): number {
@@ -146,6 +158,7 @@ export class WorkerHost {
     const current = [...this.pending.entries()].find(([id]) => id !== 0)?.[1];
     let reply: FetchReply;
     try {
+      if (!this.source) throw new Hdf5Error('closed', 'the worker has no file');
       const bytes = await this.source.read(start, end, { signal: current?.fetches.signal, deadline: current?.deadline });
       reply = { seq, ok: true, bytes };
     } catch (error) {

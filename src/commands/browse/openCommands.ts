@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../../constants';
-import { formatAssetUri } from '../../dandi/assetUri';
+import { formatAssetUri, type RemoteAssetRef } from '../../dandi/assetUri';
 import { servicesFor } from '../../dandi/externalServices';
 import type { BrowseContext } from '../../tree/browseContext';
 import { webPageUrl } from '../../tree/links';
@@ -72,7 +72,9 @@ export function registerOpenCommands(browse: BrowseContext): void {
 
 /** NWB: the viewer, streamed. Small text files: a read-only document. Anything else: choices. */
 async function openAsset(browse: BrowseContext, element: AssetElement): Promise<void> {
-  const ref = { apiUrl: browse.session.instance.apiUrl, assetId: element.assetId, path: element.path, dandisetId: element.dandisetId, version: element.version, size: element.size };
+  const ref: RemoteAssetRef = { apiUrl: browse.session.instance.apiUrl, assetId: element.assetId, path: element.path, dandisetId: element.dandisetId, version: element.version, size: element.size };
+  // Open blobs are public on S3: reading them there directly skips the API's redirect.
+  if (!element.embargoed && element.s3Url) ref.blobUrl = element.s3Url;
   if (element.assetKind === 'nwb' || /\.(h5|hdf5)$/i.test(element.path)) {
     const viewType = element.assetKind === 'nwb' ? ViewTypes.nwbViewer : ViewTypes.hdf5Viewer;
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(formatAssetUri(ref)), viewType);

@@ -13,6 +13,11 @@ export interface HttpSourceOptions {
   url: string;
   /** Sent only to `url`'s origin. */
   headers?: Record<string, string>;
+  /**
+   * Where `url` is known to lead (an open blob's unsigned URL): read first, saving the redirect;
+   * a 403 or 404 from it falls back to `url` for good.
+   */
+  directUrl?: string;
   /** Bytes the size probe asks for (the file's start comes along for free). */
   probeBytes: number;
   /** Deadline of one request when the caller gives none. */
@@ -41,11 +46,17 @@ export class HttpSource implements ByteSource {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
   /** Where the last redirect pointed (presigned blob URL); re-resolved after a 403. */
   private resolved: string | null = null;
+  /** `resolved` is still the caller's direct URL (not an answer of `url`). */
+  private direct = false;
   private size = -1;
 
   constructor(private readonly options: HttpSourceOptions) {
     const u = new URL(options.url);
     this.label = `${u.origin}${u.pathname}`;
+    if (options.directUrl) {
+      this.resolved = new URL(options.directUrl).href;
+      this.direct = true;
+    }
   }
 
   async open(known: { size?: number; identity?: string }, options: ReadOptions = {}): Promise<SourceOpenResult> {
@@ -107,11 +118,18 @@ export class HttpSource implements ByteSource {
         if (typeof location !== 'string') throw new Hdf5Error('network', `redirect without Location from ${this.label}`);
         url = new URL(location, url).href;
         this.resolved = url;
+        this.direct = false;
         continue;
       }
       if (status === 206) return this.readBody(response, start, end, options);
       await response.body.dump().catch(() => undefined);
       if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');
+      if ((status === 403 || status === 404) && this.direct && url === this.resolved) {
+        // Not public after all (embargoed, moved): the API knows where the bytes are.
+        this.resolved = null;
+        this.direct = false;
+        throw new RetryableError(`the blob URL answered ${status}`, 0);
+      }
       if (status === 403 && this.resolved && url === this.resolved) {
         // Presigned URLs expire: ask the original URL for a fresh one.
         this.resolved = null;

@@ -21,7 +21,7 @@ describe('hdf5 engine on the real fixture corpus', function () {
   after(async () => archive?.close());
 
   for (const name of fixtureFiles()) {
-    it(`${name}: same hierarchy and data locally and over HTTP`, async () => {
+    it(`${name}: same hierarchy and data locally and over HTTP, call by call and in one walk`, async () => {
       const asset = assets.get(name);
       assert.ok(asset, `${name} is not in the corpus Dandiset`);
       const local = await open({ kind: 'local', path: join(FIXTURES, name) });
@@ -30,6 +30,9 @@ describe('hdf5 engine on the real fixture corpus', function () {
         const localTree = await walk(local);
         const remoteTree = await walk(remote);
         assert.deepEqual(remoteTree, localTree);
+        const bulk = await remote.walk();
+        assert.deepEqual({ entries: bulk.entries, attributes: bulk.attributes, infos: bulk.datasets }, localTree);
+        assert.equal(bulk.truncated, false);
         assert.equal(remote.info.size, local.info.size);
         for (const [path, info] of Object.entries(localTree.infos)) {
           if (PLUGIN_FILES.has(name) && info.filters.some(f => !f.supported)) continue;
@@ -45,6 +48,26 @@ describe('hdf5 engine on the real fixture corpus', function () {
       }
     });
   }
+
+  it('walks a subtree without attributes, and stops at maxEntries saying so', async () => {
+    const file = await open({ kind: 'local', path: join(FIXTURES, 'nwblinkml__aibs.nwb') });
+    try {
+      const full = await walk(file);
+      const bare = await file.walk('/', { attributes: false });
+      assert.deepEqual(bare.entries, full.entries);
+      assert.deepEqual(bare.attributes, {});
+      assert.deepEqual(bare.datasets, full.infos);
+      const sub = await file.walk('/general');
+      assert.deepEqual(sub.entries, full.entries.filter(e => e.path.startsWith('/general/')));
+      assert.deepEqual(Object.keys(sub.attributes)[0], '/general');
+      const cut = await file.walk('/', { maxEntries: 10 });
+      assert.equal(cut.truncated, true);
+      assert.deepEqual(cut.entries, full.entries.slice(0, 10));
+      await assert.rejects(file.walk('/no/such/group'), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found');
+    } finally {
+      await file.close();
+    }
+  });
 
   it('refuses to return undecoded bytes for filters it lacks', async () => {
     // No plugin folder: blosc is missing too. With the shipped plugins, zfp still is (never loaded).

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive } from '../../archive/server';
 import type { FaultConfig, StandInArchive } from '../../archive/types';
+import { createDandiSource } from '../../../src/hdf5/sources/dandi';
 import { Hdf5Error, type NumericArray } from '../../../src/hdf5/types';
 import { corpusAssets, digest, FIXTURES, open, walk } from './helpers';
 
@@ -15,7 +16,7 @@ const DATASET = '/processing/current_source_density/ecephys_csd/current_source_d
 describe('hdf5 engine over HTTP with faults', function () {
   this.timeout(60_000);
   let archive: StandInArchive;
-  let asset: { id: string; size: number };
+  let asset: { id: string; size: number; blobUrl: string };
   let expected: string;
 
   before(async () => {
@@ -104,6 +105,41 @@ describe('hdf5 engine over HTTP with faults', function () {
     assert.ok(api.length > 0 && blob.length > 0);
     assert.ok(api.every(e => e.headers.authorization === `token ${archive.apiKeys.owner}`));
     assert.ok(blob.every(e => e.headers.authorization === undefined), 'no Authorization at the blob host');
+  });
+
+  it('reads an open blob straight from its unsigned URL: no API request, one round trip per read', async () => {
+    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, blobUrl: asset.blobUrl, apiKey: archive.apiKeys.owner });
+    try {
+      assert.equal(JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]), expected);
+      assert.equal(file.stats().requests, archive.log.length);
+    } finally {
+      await file.close();
+    }
+    assert.deepEqual([...new Set(archive.log.map(e => e.origin))], ['blob']);
+    assert.ok(archive.log.every(e => e.status === 206 && e.headers.authorization === undefined));
+  });
+
+  it('falls back to the API when the blob URL refuses (an embargoed blob is not public)', async () => {
+    const list = await fetch(`${archive.apiUrl}/dandisets/${archive.ids.embargoed}/versions/draft/assets/?metadata=true`, {
+      headers: { authorization: `token ${archive.apiKeys.owner}` },
+    });
+    const embargoed = ((await list.json()) as { results: { asset_id: string; path: string; metadata: { contentUrl: string[] } }[] }).results.find(a =>
+      a.path.endsWith('.nwb'),
+    );
+    assert.ok(embargoed);
+    archive.clearLog();
+    // The embargoed blobs are not HDF5: the source alone shows the route the bytes take.
+    const source = createDandiSource({ apiUrl: archive.apiUrl, assetId: embargoed.asset_id, blobUrl: embargoed.metadata.contentUrl[1], apiKey: archive.apiKeys.owner }, 1);
+    try {
+      const first = await source.read(0, 1000);
+      const again = await source.read(1000, 2000);
+      assert.equal(first.length + again.length, 2000);
+    } finally {
+      await source.close();
+    }
+    const statuses = archive.log.map(e => `${e.origin}:${e.status}`);
+    assert.deepEqual(statuses, ['blob:403', 'api:302', 'blob:206', 'blob:206']);
+    assert.ok(archive.log.filter(e => e.origin === 'blob').every(e => e.headers.authorization === undefined));
   });
 
   it('fails a hung connection within the deadline, and the next open works', async () => {

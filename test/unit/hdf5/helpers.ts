@@ -59,12 +59,15 @@ export function isNumericInfo(info: DatasetInfo): boolean {
 }
 
 /** Asset id and size of each corpus file in the stand-in archive, by file name. */
-export async function corpusAssets(archive: StandInArchive): Promise<Map<string, { id: string; size: number }>> {
-  const url = `${archive.apiUrl}/dandisets/${archive.ids.corpus}/versions/draft/assets/?page_size=1000`;
+/** The corpus Dandiset's assets by file name: id, size and the unsigned blob URL (contentUrl[1]). */
+export async function corpusAssets(archive: StandInArchive): Promise<Map<string, { id: string; size: number; blobUrl: string }>> {
+  const url = `${archive.apiUrl}/dandisets/${archive.ids.corpus}/versions/draft/assets/?page_size=1000&metadata=true`;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`asset list: HTTP ${response.status}`);
-  const body = (await response.json()) as { results: { asset_id: string; path: string; size: number }[] };
-  const out = new Map<string, { id: string; size: number }>();
-  for (const asset of body.results) out.set(asset.path.split('/').pop() as string, { id: asset.asset_id, size: asset.size });
+  const body = (await response.json()) as { results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[] };
+  const out = new Map<string, { id: string; size: number; blobUrl: string }>();
+  for (const asset of body.results) {
+    out.set(asset.path.split('/').pop() as string, { id: asset.asset_id, size: asset.size, blobUrl: asset.metadata.contentUrl[1] });
+  }
   return out;
 }

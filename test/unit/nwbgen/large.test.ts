@@ -59,6 +59,12 @@ describe('nwbgen: large ElectricalSeries generator (small size)', function () {
       assert.deepEqual(numbers(electrodes), info.electrodes.rows);
       assert.equal(refAttrTarget(file, electrodes, 'table'), info.electrodes.table);
       assert.equal(numbers(dataset(file, `${info.electrodes.table}/id`)).length, info.shape[1]);
+      // The processing tail: one module of typed TimeSeries, written after the series.
+      assert.deepEqual(info.processing, { modules: 1, seriesPerModule: 20, samples: 20_000 });
+      assert.equal(attr(group(file, '/processing/module_0'), 'neurodata_type'), 'ProcessingModule');
+      const last = `/processing/module_0/series_${info.processing.seriesPerModule - 1}`;
+      assert.equal(attr(group(file, last), 'neurodata_type'), 'TimeSeries');
+      assert.deepEqual(dataset(file, `${last}/data`).shape, [info.processing.samples]);
     } finally {
       file.close();
     }

@@ -24,4 +24,13 @@ describe('untrusted archive text', () => {
     const ref = { apiUrl: 'https://api.dandiarchive.org/api', assetId: 'a1', dandisetId: '000001?asset=evil#x', version: 'draft', path: 'sub 1/50%?#.nwb', size: 7 };
     assert.deepEqual(parseAssetUri(formatAssetUri(ref)), ref);
   });
+
+  it('carries an http(s) blob URL in asset URIs and drops any other scheme', () => {
+    const ref = { apiUrl: 'https://api.dandiarchive.org/api', assetId: 'a1', dandisetId: '000001', version: 'draft', path: 'a.nwb' };
+    const blobUrl = 'https://dandiarchive.s3.amazonaws.com/blobs/1a5/4a4/1a54a43e-f675-4603-9935-63ffbe0cb085';
+    assert.deepEqual(parseAssetUri(formatAssetUri({ ...ref, blobUrl })), { ...ref, blobUrl });
+    assert.deepEqual(parseAssetUri(formatAssetUri({ ...ref, blobUrl: 'file:///etc/passwd' })), ref);
+    const planted = formatAssetUri(ref) + '&blob=' + encodeURIComponent('javascript:alert(1)');
+    assert.deepEqual(parseAssetUri(planted), ref);
+  });
 });

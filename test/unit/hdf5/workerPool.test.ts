@@ -1,0 +1,55 @@
+// Spare HDF5 workers: closing a file leaves one started worker behind for the next open, which takes it
+// instead of booting h5wasm again; a dead spare is never handed out.
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { hasSpareWorker, prepareSpareWorker, stopSpareWorkers, takeWorker } from '../../../src/hdf5/workerPool';
+import { FIXTURES, open, WORKER } from './helpers';
+
+describe('hdf5 spare workers', function () {
+  this.timeout(30_000);
+  afterEach(() => stopSpareWorkers());
+
+  it('hands out the started spare once, then a fresh worker', async () => {
+    const spare = prepareSpareWorker(WORKER, undefined, []);
+    assert.equal(prepareSpareWorker(WORKER, undefined, []), spare, 'one spare per bundle, not two');
+    await spare.whenReady();
+    const first = takeWorker(WORKER, undefined, []);
+    assert.equal(first, spare);
+    assert.equal(hasSpareWorker(WORKER, undefined), false);
+    const second = takeWorker(WORKER, undefined, []);
+    assert.notEqual(second, first);
+    await Promise.all([first.terminate(), second.terminate()]);
+  });
+
+  it('keeps spares of different plugin folders apart and never hands out a dead one', async () => {
+    const spare = prepareSpareWorker(WORKER, '/plugins-a', []);
+    const other = takeWorker(WORKER, '/plugins-b', []);
+    assert.notEqual(other, spare);
+    assert.equal(takeWorker(WORKER, '/plugins-a', []), spare);
+    const dying = prepareSpareWorker(WORKER, '/plugins-a', []);
+    await dying.terminate();
+    assert.ok(dying.dead);
+    const fresh = takeWorker(WORKER, '/plugins-a', []);
+    assert.notEqual(fresh, dying);
+    assert.equal(fresh.dead, null);
+    await Promise.all([spare.terminate(), other.terminate(), fresh.terminate()]);
+  });
+
+  it('a closed file leaves a spare behind, and the next open answers from it', async () => {
+    const path = join(FIXTURES, 'pynwb__1.0.2_nwbfile.nwb');
+    const pluginDir = join(WORKER, '..', 'h5plugins');
+    assert.equal(hasSpareWorker(WORKER, pluginDir), false);
+    const first = await open({ kind: 'local', path });
+    assert.equal(hasSpareWorker(WORKER, pluginDir), false, 'no spare competes with an open file');
+    await first.close();
+    assert.ok(hasSpareWorker(WORKER, pluginDir), 'closing left a spare');
+    const second = await open({ kind: 'local', path });
+    try {
+      assert.equal(hasSpareWorker(WORKER, pluginDir), false, 'the second open took it');
+      assert.ok((await second.list('/')).some(e => e.name === 'acquisition'));
+    } finally {
+      await second.close();
+    }
+    assert.ok(hasSpareWorker(WORKER, pluginDir));
+  });
+});
