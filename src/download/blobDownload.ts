@@ -3,7 +3,7 @@ import { lstat, rename, utimes, writeFile } from 'node:fs/promises';
 import { ETAG_PATTERN, etagFromPartDigests, partLayout, partRange } from '../dandi/etag';
 import { fetchRange, isAbort, type FetchContext, type ObjectSource } from './fetchRange';
 import { loadState, prepareTempDir, removeTemp, StateWriter, tempPaths, type DownloadState } from './tempState';
-import type { HashPool } from './hashPool';
+import { HashPool } from './hashPool';
 import { BufferedRangeWriter } from './writer';
 import { DownloadError, type PlannedFile, type PositionalWriter } from './types';
 
@@ -166,8 +166,13 @@ async function downloadPart(
     }
   }
   progress(onDisk);
-  const buffered = new BufferedRangeWriter(writer, start, start + onDisk, Math.min(WRITE_BUFFER, end - start), data =>
-    hasher.update(data),
+  const buffered = new BufferedRangeWriter(
+    writer,
+    start,
+    start + onDisk,
+    Math.min(WRITE_BUFFER, end - start),
+    data => hasher.update(data),
+    HashPool.onWorker(end - start),
   );
   let received = onDisk;
   const source: ObjectSource = {

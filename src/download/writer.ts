@@ -18,7 +18,9 @@ export async function openPositionalWriter(path: string): Promise<PositionalWrit
 
 /**
  * Gathers a range's network chunks into large positional writes (fewer system calls), with one
- * write in flight while the next buffer fills. `flushed` counts bytes known to be on disk.
+ * write in flight while the next buffer fills. `flushed` counts bytes known to be on disk. With
+ * `shared`, the buffers are shared memory that a hash worker reads in place; a buffer is refilled
+ * only after both the disk and the hasher are done with it.
  */
 export class BufferedRangeWriter {
   private buffers: [Buffer, Buffer];
@@ -35,9 +37,11 @@ export class BufferedRangeWriter {
     startAt: number,
     bufferSize: number,
     /** Sees every byte once, in order, as it is handed to the disk (the part's MD5). */
-    private readonly onWrite: (data: Uint8Array) => void = () => undefined,
+    private readonly onWrite: (data: Uint8Array) => void | Promise<void> = () => undefined,
+    shared = false,
   ) {
-    this.buffers = [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)];
+    const allocate = () => (shared ? Buffer.from(new SharedArrayBuffer(bufferSize)) : Buffer.allocUnsafe(bufferSize));
+    this.buffers = [allocate(), allocate()];
     this.bufferStart = startAt;
     this.inFlightEnd = startAt;
     this.flushed = startAt - rangeStart;
@@ -49,8 +53,7 @@ export class BufferedRangeWriter {
     if (this.fill + chunk.length > buffer.length) await this.flush();
     if (chunk.length >= buffer.length) {
       await this.inFlight;
-      this.onWrite(chunk);
-      await this.writer.write(chunk, position);
+      await Promise.all([this.onWrite(chunk), this.writer.write(chunk, position)]);
       this.bufferStart = position + chunk.length;
       this.inFlightEnd = this.bufferStart;
       this.flushed = this.bufferStart - this.rangeStart;
@@ -69,8 +72,9 @@ export class BufferedRangeWriter {
     const start = this.bufferStart;
     const length = this.fill;
     this.inFlightEnd = start + length;
-    this.onWrite(full.subarray(0, length));
-    this.inFlight = this.writer.write(full.subarray(0, length), start);
+    const hashed = this.onWrite(full.subarray(0, length));
+    const written = this.writer.write(full.subarray(0, length), start);
+    this.inFlight = Promise.all([hashed, written]).then(() => undefined);
     // Awaited at the next flush; marked handled now so a disk error is not reported as unhandled.
     this.inFlight.catch(() => undefined);
     this.buffers = [spare, full];

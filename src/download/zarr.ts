@@ -163,9 +163,9 @@ async function downloadEntry(
   let hash = createHash('md5');
   let received = 0;
   try {
-    const buffered = new BufferedRangeWriter(writer, 0, 0, Math.max(1, Math.min(4 * 1024 * 1024, entry.size)), data =>
-      hash.update(data),
-    );
+    const buffered = new BufferedRangeWriter(writer, 0, 0, Math.max(1, Math.min(4 * 1024 * 1024, entry.size)), data => {
+      hash.update(data);
+    });
     const resolveUrl =
       `${zarr.apiUrl.replace(/\/+$/, '')}/zarr/${encodeURIComponent(zarr.zarrId)}/files/` +
       `?prefix=${encodeURIComponent(entry.key)}&download=true`;

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HashPool } from '../../../src/download/hashPool';
 import { ProgressTracker } from '../../../src/download/progress';
 import { parseRetryAfter, redactUrl } from '../../../src/download/transport';
+import { BufferedRangeWriter } from '../../../src/download/writer';
 import { zarrChecksum } from '../../../src/download/zarr';
 
 describe('download pieces', () => {
@@ -25,6 +26,34 @@ describe('download pieces', () => {
       const digests = await Promise.all(hashers.map(h => h.digest()));
       const md5 = (...parts: Buffer[]) => parts.reduce((h, p) => h.update(p), createHash('md5')).digest('hex');
       assert.deepEqual(digests.map(d => d.toString('hex')), [md5(data[0]), md5(data[0]), md5(data[0], data[1])]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hashes shared write buffers in place, and refills a buffer only after disk and hasher let go', async () => {
+    const pool = new HashPool(1);
+    const written: Buffer[] = [];
+    const writes: Promise<void>[] = [];
+    const disk = {
+      // A slow disk: each write lands later, copying what the buffer holds at that moment.
+      write: (data: Uint8Array) => {
+        const landed = new Promise<void>(resolve => setTimeout(() => (written.push(Buffer.from(data)), resolve()), 20));
+        writes.push(landed);
+        return landed;
+      },
+      close: async () => undefined,
+    };
+    try {
+      const hasher = pool.hasher(64 << 20);
+      const writer = new BufferedRangeWriter(disk, 0, 0, 1 << 20, data => hasher.update(data), true);
+      const data = randomBytes(5 << 20);
+      for (let at = 0; at < data.length; at += 300_000) await writer.write(data.subarray(at, at + 300_000), at);
+      await writer.drain();
+      await Promise.all(writes);
+      assert.equal(Buffer.concat(written).toString('hex'), data.toString('hex'), 'the disk got every byte once, in order');
+      assert.equal((await hasher.digest()).toString('hex'), createHash('md5').update(data).digest('hex'));
+      assert.equal(writer.flushed, data.length);
     } finally {
       await pool.close();
     }
