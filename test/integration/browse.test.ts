@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants';
 import type { ExtensionApi } from '../../src/extension';
+import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 import type { BrowseContext, BrowseView } from '../../src/tree/browseContext';
 import type { TreeElement } from '../../src/tree/model';
 
@@ -139,6 +140,36 @@ describe('browse the archive (VS Code)', function () {
     const element = await vscode.commands.executeCommand<TreeElement | undefined>(Commands.open, url);
     assert.ok(element?.kind === 'asset' && element.path.endsWith('run-049.nwb'));
     assert.equal(explorer.view.selection[0]?.id, element.id);
+  });
+
+  it('opens an NWB asset from the tree and streams its open blob straight from the blob host', async () => {
+    const api = (await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)?.activate()) as ExtensionApi;
+    const provider = api.viewer.provider;
+    const element = await browse.revealReference(`dandi://${browse.session.instance.name}/${archive.ids.nwbDemo}@draft/behavior.nwb`);
+    assert.ok(element?.kind === 'asset' && element.assetKind === 'nwb', 'the demo Dandiset has the behavior file');
+    await fetch(`${archive.controlUrl}/clear-log`, { method: 'POST' });
+    await vscode.commands.executeCommand(Commands.openAsset, element);
+    const panelFor = () => provider.panels.find(p => p.document.uri.query.includes(`asset=${element.assetId}`));
+    await new Promise<void>((resolveWait, reject) => {
+      const timer = setTimeout(() => reject(new Error('no viewer panel for the asset')), 60_000);
+      const check = () => {
+        if (!panelFor()) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolveWait();
+      };
+      const sub = provider.onDidChange(check);
+      check();
+    });
+    const panel = panelFor();
+    assert.ok(panel);
+    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    assert.equal(init.file.size, element.size);
+    const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as { origin: string; url: string; status: number }[];
+    const blobReads = log.filter(e => e.origin === 'blob');
+    assert.ok(blobReads.length > 0 && blobReads.every(e => e.status === 206 && !e.url.includes('X-Amz-Signature')), 'unsigned ranged reads');
+    assert.deepEqual(log.filter(e => e.url.includes(`${element.assetId}/download`)), [], 'no redirect through the API');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('says what it could not find', async () => {
