@@ -4,15 +4,15 @@
  *
  *   node dist/bench/download.bench.js        (needs dist/tools/archive.js: `node esbuild.mjs --only=tools,bench`)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { DandiClient } from '../src/dandi/client';
+import { controlArchive, startArchiveProcess } from './archiveProcess';
 import { DandiEtagHasher } from '../src/dandi/etag';
 import { DEFAULTS, runDownload } from '../src/download/engine';
 import { buildPlan } from '../src/download/planner';
@@ -22,12 +22,6 @@ const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const LARGE_NAME = 'download-bench-1GiB.bin';
 
-interface ArchiveInfo {
-  apiUrl: string;
-  webUrl: string;
-  controlUrl: string;
-  ids: { large: string; scale: string };
-}
 
 function emit(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -49,20 +43,7 @@ function ensureLargeFile(): string {
   return file;
 }
 
-async function startArchive(largeFile: string): Promise<{ info: ArchiveInfo; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['dist/tools/archive.js', '--json', '--large', largeFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
-  for await (const line of lines) {
-    if (line.trim().startsWith('{')) return { info: JSON.parse(line) as ArchiveInfo, child };
-  }
-  throw new Error('the archive exited before printing its JSON line');
-}
 
-async function control(info: ArchiveInfo, path: 'faults' | 'reset', body?: object): Promise<void> {
-  const res = await request(`${info.controlUrl}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : '', headers: { 'content-type': 'application/json' } });
-  await res.body.dump();
-  if (res.statusCode >= 300) throw new Error(`control ${path} answered ${res.statusCode}`);
-}
 
 async function presigned(downloadUrl: string): Promise<string> {
   const res = await request(downloadUrl, { method: 'GET' });
@@ -136,9 +117,9 @@ async function engine(file: PlannedFile, extra: Partial<DownloadOptions> = {}): 
 }
 
 async function main(): Promise<void> {
-  if (!existsSync('dist/tools/archive.js')) throw new Error('build the tools first: node esbuild.mjs --only=tools,bench');
   const largeFile = ensureLargeFile();
-  const { info, child } = await startArchive(largeFile);
+  const info = await startArchiveProcess(['--large', largeFile]);
+  const child = info.child;
   const scratch = await mkdtemp(join(tmpdir(), 'dl-bench-curl-'));
   try {
     const client = new DandiClient({ instance: { name: 'bench', apiUrl: info.apiUrl, webUrl: info.webUrl } });
@@ -192,7 +173,7 @@ async function main(): Promise<void> {
 
     // 2. Per-connection bandwidth cap: curl's rate over the first 256 MiB vs the engine's parallel parts.
     const cap = 20_000_000;
-    await control(info, 'faults', { bandwidthBytesPerSec: cap });
+    await controlArchive(info, 'faults', { bandwidthBytesPerSec: cap });
     const curlCapMs = curl(blobUrl, curlOut, `0-${256 * MiB - 1}`);
     await rm(curlOut, { force: true });
     const curlRate = (256 * MiB) / (curlCapMs / 1000);
@@ -205,7 +186,7 @@ async function main(): Promise<void> {
         baseline: 'curl, one connection (rate over 256 MiB)', speedup: round(rate / curlRate), target: '>= 4 x curl', met: rate / curlRate >= 4,
       });
     }
-    await control(info, 'reset');
+    await controlArchive(info, 'reset');
 
     // 3. 500 small assets: 6 files at once vs one after another (same engine, same verification).
     const scale = await buildPlan(client, { kind: 'dandiset', dandisetId: info.ids.scale, version: 'draft' });

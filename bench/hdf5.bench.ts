@@ -4,8 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { startArchive } from '../test/archive/server';
-import type { StandInArchive } from '../test/archive/types';
+import { controlArchive, startArchiveProcess, type ArchiveProcess } from './archiveProcess';
 import { ensureLargeEphys, repoRoot } from '../test/fixtures/nwbgen';
 import { ensureScatteredMetadata } from '../test/fixtures/nwbgen/scattered';
 import { openHdf5 } from '../src/hdf5/engine';
@@ -73,14 +72,14 @@ interface AssetRow {
   blobUrl: string;
 }
 
-async function assetsOf(archive: StandInArchive, dandiset: string): Promise<Map<string, AssetRow>> {
+async function assetsOf(archive: ArchiveProcess, dandiset: string): Promise<Map<string, AssetRow>> {
   const response = await fetch(`${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`);
   const body = (await response.json()) as { results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[] };
   return new Map(body.results.map(a => [a.path.split('/').pop() as string, { id: a.asset_id, size: a.size, blobUrl: a.metadata.contentUrl[1] }]));
 }
 
 /** As the extension opens an open asset from the tree: id, size, identity and blob URL are known. */
-function specOf(archive: StandInArchive, asset: AssetRow): SourceSpec {
+function specOf(archive: ArchiveProcess, asset: AssetRow): SourceSpec {
   return { kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `bench:${asset.id}`, blobUrl: asset.blobUrl };
 }
 
@@ -110,7 +109,8 @@ async function main(): Promise<void> {
   progress('making sure the scattered-metadata file exists (generated once)');
   const scattered = await ensureScatteredMetadata(join(repoRoot(), '.cache', 'bench', 'scattered-metadata.nwb'));
   progress(`scattered-metadata file ${scattered.path} (${scattered.size} bytes, ${scattered.objects} typed objects)`);
-  const archive = await startArchive({ corpusDirs: [FIXTURES], largeFiles: [large.path, scattered.path] });
+  // In its own process, as a real server is: its sending does not take the engine's thread.
+  const archive = await startArchiveProcess(['--corpus', FIXTURES, '--large', large.path, '--large', scattered.path]);
   const cacheRoot = mkdtempSync(join(tmpdir(), 'hdf5-bench-'));
   try {
     const corpus = await assetsOf(archive, archive.ids.corpus);
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
     const warmUp = await openHdf5({ kind: 'local', path: scattered.path }, { workerPath: WORKER });
     await warmUp.walk('/');
     await warmUp.close();
-    archive.faults.set({ latencyMs: LATENCY_MS });
+    await controlArchive(archive, 'faults', { latencyMs: LATENCY_MS });
     for (const { name, asset } of process.env.HDF5_BENCH_ONLY_LARGE ? [] : targets) {
       if (!asset) throw new Error(`${name} is not served by the stand-in archive`);
       const spec = specOf(archive, asset);
@@ -163,11 +163,11 @@ async function main(): Promise<void> {
     if (!largeAsset) throw new Error('large asset missing');
     const spec = specOf(archive, largeAsset);
     await benchWindow(spec, large);
-    archive.faults.set({ latencyMs: 0 });
+    await controlArchive(archive, 'faults', { latencyMs: 0 });
     await benchEndToEnd(spec, large);
   } finally {
     rmSync(cacheRoot, { recursive: true, force: true });
-    await archive.close();
+    archive.child.kill('SIGTERM');
   }
 }
 

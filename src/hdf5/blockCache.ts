@@ -95,7 +95,8 @@ export class BlockCache {
         const start = page * P;
         const end = Math.min(start + P, this.size);
         if (start >= this.size || end > run.offset + run.bytes.length) break;
-        this.store(page, run.bytes.slice(start - run.offset, end - run.offset), true);
+        // Views, not copies: seeds are never written to, and the host shares them (see engine.ts).
+        this.store(page, run.bytes.subarray(start - run.offset, end - run.offset), true);
       }
     }
   }

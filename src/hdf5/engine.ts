@@ -150,7 +150,8 @@ class EngineFile implements Hdf5File {
 
   opened(info: FileInfo, seed: PageRun[], seededFromCache: boolean): void {
     this.info = info;
-    this.seed = seed;
+    // In shared memory, the seed reaches each worker (a restarted one too) without being cloned.
+    this.seed = seed.map(run => ({ offset: run.offset, bytes: toShared(run.bytes) }));
     this.seededFromCache = seededFromCache;
   }
 
@@ -261,6 +262,13 @@ class EngineFile implements Hdf5File {
     this.everOpened = true;
     return host.call(call, options);
   }
+}
+
+function toShared(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  shared.set(bytes);
+  return shared;
 }
 
 /** Absolute HDF5 path without a trailing slash; rejects what HDF5 would misread. */

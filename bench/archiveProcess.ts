@@ -1,0 +1,34 @@
+/**
+ * The stand-in archive in a child process, for benchmarks: a real server does not share the
+ * client's event loop (in process, every byte it sends is paid for by the thread under test).
+ * Needs dist/tools/archive.js (`node esbuild.mjs --only=tools,bench`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { request } from 'undici';
+
+export interface ArchiveProcess {
+  apiUrl: string;
+  webUrl: string;
+  controlUrl: string;
+  ids: { large: string; scale: string; corpus: string };
+  child: ChildProcess;
+}
+
+export async function startArchiveProcess(args: string[]): Promise<ArchiveProcess> {
+  if (!existsSync('dist/tools/archive.js')) throw new Error('build the tools first: node esbuild.mjs --only=tools,bench');
+  const child = spawn(process.execPath, ['dist/tools/archive.js', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  for await (const line of lines) {
+    if (line.trim().startsWith('{')) return { ...(JSON.parse(line) as Omit<ArchiveProcess, 'child'>), child };
+  }
+  throw new Error('the archive exited before printing its JSON line');
+}
+
+/** POSTs to the archive's control endpoint: `faults` (a fault configuration) or `reset`. */
+export async function controlArchive(archive: Pick<ArchiveProcess, 'controlUrl'>, path: 'faults' | 'reset', body?: object): Promise<void> {
+  const res = await request(`${archive.controlUrl}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : '', headers: { 'content-type': 'application/json' } });
+  await res.body.dump();
+  if (res.statusCode >= 300) throw new Error(`control ${path} answered ${res.statusCode}`);
+}
