@@ -27,6 +27,8 @@ export class FileOps {
    * walks the path again. Failures are never kept (a failed fetch may succeed next time).
    */
   private readonly memo = new Map<string, unknown>();
+  /** References that could not be resolved (maybe bytes that failed to arrive): values holding one are not kept. */
+  private refFailures = 0;
 
   constructor(
     private readonly m: H5Module,
@@ -46,6 +48,7 @@ export class FileOps {
         try {
           name = m.get_referenced_name(fileId, bytes, isObject);
         } catch {
+          this.refFailures++;
           return null;
         }
         this.keep('ref', key, name);
@@ -195,8 +198,9 @@ export class FileOps {
     const key = `${path}\0${name}`;
     const known = this.memo.get(`attr\0${key}`) as H5Attribute | undefined;
     if (known) return known;
+    const failuresBefore = this.refFailures;
     const { value, nbytes } = this.readAttribute(path, name);
-    if (nbytes <= MEMO_ATTRIBUTE_BYTES) this.keep('attr', key, value);
+    if (nbytes <= MEMO_ATTRIBUTE_BYTES && this.refFailures === failuresBefore) this.keep('attr', key, value);
     return value;
   }
 
