@@ -1,5 +1,5 @@
-import { lstat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { downloadBlob, fileSystemError, type FileContext } from './blobDownload';
 import { abortError, isAbort } from './fetchRange';
 import { HashPool } from './hashPool';
@@ -25,15 +25,50 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Targets that would collide: the same path, or (on Windows and macOS) the same but for case. */
-function findCollisions(plan: readonly PlannedFile[]): Map<PlannedFile, string> {
-  const caseInsensitive = process.platform === 'win32' || process.platform === 'darwin';
+/** How the destination's file system compares names: does it fold case, and Unicode forms? */
+export async function nameFolding(destination: string): Promise<{ foldsCase: boolean; foldsUnicode: boolean }> {
+  let probe: string;
+  try {
+    await mkdir(destination, { recursive: true });
+    probe = await mkdtemp(join(destination, '.dandi-probe-'));
+  } catch {
+    // Not writable (the downloads will say so): guess from the platform.
+    const folds = process.platform === 'win32' || process.platform === 'darwin';
+    return { foldsCase: folds, foldsUnicode: process.platform === 'darwin' };
+  }
+  try {
+    // "É" in NFC; its lower-case and NFD spellings name the same file only where the FS folds them.
+    const name = 'Probe-\u00c9';
+    await writeFile(join(probe, name), '');
+    const exists = (other: string) => lstat(join(probe, other)).then(() => true, () => false);
+    return { foldsCase: await exists(name.toLowerCase()), foldsUnicode: await exists(name.normalize('NFD')) };
+  } finally {
+    await rm(probe, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Targets that would collide on this destination: the same path as another file or as a path the
+ * caller writes itself, compared as the file system compares names (case, Unicode forms).
+ */
+function findCollisions(
+  plan: readonly PlannedFile[],
+  reserved: readonly string[],
+  folding: { foldsCase: boolean; foldsUnicode: boolean },
+): Map<PlannedFile, string> {
+  const keyOf = (path: string) => {
+    const form = folding.foldsUnicode ? path.normalize('NFC') : path;
+    return folding.foldsCase ? form.toLowerCase() : form;
+  };
+  const reservedKeys = new Map(reserved.map(path => [keyOf(path), path]));
   const seen = new Map<string, PlannedFile>();
   const out = new Map<PlannedFile, string>();
   for (const file of plan) {
-    const key = caseInsensitive ? file.localPath.toLowerCase() : file.localPath;
+    const key = keyOf(file.localPath);
     const first = seen.get(key);
-    if (first) out.set(file, `its target ${file.localPath} collides with that of ${first.path}`);
+    const ours = reservedKeys.get(key);
+    if (ours !== undefined) out.set(file, `its target ${file.localPath} is ${ours}, which this download writes itself`);
+    else if (first) out.set(file, `its target ${file.localPath} collides with that of ${first.path}`);
     else seen.set(key, file);
   }
   return out;
@@ -65,7 +100,7 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     options.onProgress,
   );
   const index = await VerifiedIndex.open(destination);
-  const collisions = findCollisions(plan);
+  const collisions = findCollisions(plan, options.reservedPaths ?? [], await nameFolding(destination));
   const hashPool = new HashPool();
   const baseContext = {
     transport,

@@ -47,8 +47,9 @@ export function isInside(root: string, child: string): boolean {
 }
 
 /**
- * Absolute target for a validated relative path. Creates the parent folders and checks, after
- * resolving symbolic links, that the parent is still inside the destination.
+ * Absolute target for a validated relative path. Creates the parent folders one at a time, and
+ * before going through an existing link checks that it leads inside the destination: nothing is
+ * created (not even an empty folder) through a link that leads out.
  */
 export async function prepareTarget(destination: string, localPath: string): Promise<string> {
   assertSafeRelativePath(localPath, 'target path');
@@ -57,14 +58,27 @@ export async function prepareTarget(destination: string, localPath: string): Pro
   if (!isInside(root, target) || target === root) {
     throw new DownloadError(`Refused target ${JSON.stringify(localPath)}: it resolves outside the destination.`);
   }
-  const parent = dirname(target);
-  await mkdir(parent, { recursive: true });
-  const [realRoot, realParent] = await Promise.all([realpath(root), realpath(parent)]);
-  if (!isInside(realRoot, realParent)) {
-    throw new DownloadError(
-      `Refused target ${JSON.stringify(localPath)}: a folder on its way is a link that leads outside the destination.`,
-    );
+  await mkdir(root, { recursive: true });
+  const realRoot = await realpath(root);
+  const leadsOut = () =>
+    new DownloadError(`Refused target ${JSON.stringify(localPath)}: a folder on its way is a link that leads outside the destination.`);
+  let folder = root;
+  for (const part of relative(root, dirname(target)).split(sep).filter(Boolean)) {
+    folder = join(folder, part);
+    const info = await lstat(folder).catch(() => undefined);
+    if (!info) {
+      await mkdir(folder).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    } else if (info.isSymbolicLink()) {
+      const real = await realpath(folder).catch(() => undefined);
+      if (!real || !isInside(realRoot, real)) throw leadsOut();
+    } else if (!info.isDirectory()) {
+      throw new DownloadError(`Cannot write ${JSON.stringify(localPath)}: ${folder} is a file, not a folder.`);
+    }
   }
+  // Once more for the whole chain (a folder swapped for a link meanwhile).
+  if (!isInside(realRoot, await realpath(dirname(target)))) throw leadsOut();
   return target;
 }
 

@@ -53,6 +53,8 @@ export interface DownloadOptions {
   maxAttempts?: number;
   /** Upper bound of one back-off wait, in milliseconds (default 30 s); Retry-After is capped at 5 min. */
   maxBackoffMs?: number;
+  /** Paths (relative to the destination) the caller writes itself, e.g. `<id>/dandiset.yaml`. */
+  reservedPaths?: readonly string[];
   /** Test hook: replaces the positional writer (e.g. to inject ENOSPC). */
   openWriter?: (path: string) => Promise<PositionalWriter>;
 }

@@ -168,6 +168,7 @@ export async function downloadTargets(
       return runDownload(files, {
         destination,
         existing: policy,
+        reservedPaths: plans.flatMap(plan => (plan.dandisetYaml ? [plan.dandisetYaml.localPath] : [])),
         apiKey: deps.apiKey,
         signal: controller.signal,
         parallelFiles: config().get<number>(Settings.parallelFiles),

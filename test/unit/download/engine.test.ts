@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dandiEtag } from '../../../src/dandi/etag';
-import { runDownload } from '../../../src/download/engine';
+import { nameFolding, runDownload } from '../../../src/download/engine';
 import { buildPlan } from '../../../src/download/planner';
 import { tempPaths } from '../../../src/download/tempState';
 import type { DownloadOptions, PlannedFile } from '../../../src/download/types';
@@ -164,6 +164,26 @@ describe('download engine against the stand-in archive', function () {
     assert.deepEqual(summary.downloaded, ['sub-01/ok.nwb']);
     assert.deepEqual(await readdir(root), ['dest']);
     assert.deepEqual((await readdir(join(destination, env.archive().hostileId))).sort(), ['sub-01']);
+  });
+
+  it('refuses targets that collide, with each other or with a path the download writes itself', async () => {
+    const destination = await temps.make();
+    const [first, second] = await plan(env.archive(), { kind: 'folder', dandisetId: env.archive().ids.scale, version: 'draft', path: 'sub-001/ses-001' });
+    assert.ok(first && second, 'two files');
+    const twin = { ...second, localPath: first.localPath };
+    const yaml = { ...second, path: 'dandiset.yaml', localPath: `${env.archive().ids.scale}/dandiset.yaml` };
+    const summary = await runDownload([first, twin, yaml], options(destination, { reservedPaths: [yaml.localPath] }));
+    assert.deepEqual(summary.downloaded, [first.path]);
+    const reasons = summary.failed.map(f => f.reason);
+    assert.match(reasons[0] ?? '', new RegExp(`refused: its target .* collides with that of ${first.path}`));
+    assert.match(reasons[1] ?? '', /refused: its target .*dandiset\.yaml is .*dandiset\.yaml, which this download writes itself/);
+    assert.equal(await exists(join(destination, ...yaml.localPath.split('/'))), false);
+    assert.deepEqual((await readdir(destination)).filter(n => n.startsWith('.dandi-probe')), [], 'the name probe cleans up');
+  });
+
+  it('compares names as the destination file system does (this one: case and Unicode forms kept apart)', async () => {
+    const folding = await nameFolding(await temps.make());
+    assert.deepEqual(folding, { foldsCase: false, foldsUnicode: false });
   });
 
   it('writes the bytes the archive serves (independent check of one file)', async () => {

@@ -58,9 +58,15 @@ describe('download paths', () => {
     await symlink(outside, join(destination, 'link'));
     await assert.rejects(prepareTarget(destination, 'link/file.nwb'), /link that leads outside/);
     await assert.rejects(prepareTarget(destination, 'link/deeper/file.nwb'), /link that leads outside/);
-    assert.deepEqual(await readdir(outside), ['deeper']);
+    assert.deepEqual(await readdir(outside), [], 'not even an empty folder appeared through the link');
     const ok = await prepareTarget(destination, 'sub/file.nwb');
     assert.equal(ok, join(destination, 'sub', 'file.nwb'));
+    // A link that stays inside the destination may be gone through.
+    await symlink(join(destination, 'sub'), join(destination, 'alias'));
+    assert.equal(await prepareTarget(destination, 'alias/deeper/file.nwb'), join(destination, 'alias', 'deeper', 'file.nwb'));
+    assert.deepEqual(await readdir(join(destination, 'sub')), ['deeper']);
+    await writeFile(join(destination, 'plain'), 'x');
+    await assert.rejects(prepareTarget(destination, 'plain/file.nwb'), /is a file, not a folder/);
   });
 
   it('writes dandiset.yaml over a link planted at its place instead of through it', async () => {
