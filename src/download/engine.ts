@@ -1,9 +1,9 @@
-import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { downloadBlob, fileSystemError, type FileContext } from './blobDownload';
 import { abortError, isAbort } from './fetchRange';
 import { HashPool } from './hashPool';
-import { prepareTarget, unsafePathReason } from './paths';
+import { nameFolding, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
 import { ProgressTracker } from './progress';
 import { Transport, redactUrl } from './transport';
 import { VerifiedIndex } from './verifiedIndex';
@@ -25,28 +25,6 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** How the destination's file system compares names: does it fold case, and Unicode forms? */
-export async function nameFolding(destination: string): Promise<{ foldsCase: boolean; foldsUnicode: boolean }> {
-  let probe: string;
-  try {
-    await mkdir(destination, { recursive: true });
-    probe = await mkdtemp(join(destination, '.dandi-probe-'));
-  } catch {
-    // Not writable (the downloads will say so): guess from the platform.
-    const folds = process.platform === 'win32' || process.platform === 'darwin';
-    return { foldsCase: folds, foldsUnicode: process.platform === 'darwin' };
-  }
-  try {
-    // "É" in NFC; its lower-case and NFD spellings name the same file only where the FS folds them.
-    const name = 'Probe-\u00c9';
-    await writeFile(join(probe, name), '');
-    const exists = (other: string) => lstat(join(probe, other)).then(() => true, () => false);
-    return { foldsCase: await exists(name.toLowerCase()), foldsUnicode: await exists(name.normalize('NFD')) };
-  } finally {
-    await rm(probe, { recursive: true, force: true });
-  }
-}
-
 /**
  * Targets that would collide on this destination: the same path as another file or as a path the
  * caller writes itself, compared as the file system compares names (case, Unicode forms).
@@ -54,12 +32,9 @@ export async function nameFolding(destination: string): Promise<{ foldsCase: boo
 function findCollisions(
   plan: readonly PlannedFile[],
   reserved: readonly string[],
-  folding: { foldsCase: boolean; foldsUnicode: boolean },
+  folding: NameFolding,
 ): Map<PlannedFile, string> {
-  const keyOf = (path: string) => {
-    const form = folding.foldsUnicode ? path.normalize('NFC') : path;
-    return folding.foldsCase ? form.toLowerCase() : form;
-  };
+  const keyOf = (path: string) => nameKey(path, folding);
   const reservedKeys = new Map(reserved.map(path => [keyOf(path), path]));
   const seen = new Map<string, PlannedFile>();
   const out = new Map<PlannedFile, string>();

@@ -1,4 +1,4 @@
-import { lstat, mkdir, realpath } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DownloadError } from './types';
 import { INDEX_RELATIVE_PATH } from './verifiedIndex';
@@ -93,4 +93,38 @@ export async function ensureRealDirectory(path: string): Promise<void> {
 
 export function joinTarget(root: string, relativePath: string): string {
   return join(root, ...relativePath.split('/'));
+}
+
+/** How a file system compares names: whether it folds case, and Unicode normalization forms. */
+export interface NameFolding {
+  foldsCase: boolean;
+  foldsUnicode: boolean;
+}
+
+/** Probes `folder` (created if missing) once with a throwaway file. */
+export async function nameFolding(folder: string): Promise<NameFolding> {
+  let probe: string;
+  try {
+    await mkdir(folder, { recursive: true });
+    probe = await mkdtemp(join(folder, '.dandi-probe-'));
+  } catch {
+    // Not writable (the downloads will say so): guess from the platform.
+    const folds = process.platform === 'win32' || process.platform === 'darwin';
+    return { foldsCase: folds, foldsUnicode: process.platform === 'darwin' };
+  }
+  try {
+    // "É" in NFC; its lower-case and NFD spellings name the same file only where the FS folds them.
+    const name = 'Probe-\u00c9';
+    await writeFile(join(probe, name), '');
+    const exists = (other: string) => lstat(join(probe, other)).then(() => true, () => false);
+    return { foldsCase: await exists(name.toLowerCase()), foldsUnicode: await exists(name.normalize('NFD')) };
+  } finally {
+    await rm(probe, { recursive: true, force: true });
+  }
+}
+
+/** The name as the file system sees it: equal keys are one file there. */
+export function nameKey(path: string, folding: NameFolding): string {
+  const form = folding.foldsUnicode ? path.normalize('NFC') : path;
+  return folding.foldsCase ? form.toLowerCase() : form;
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fetchRange, isAbort } from './fetchRange';
 import { fileSystemError, type FileContext } from './blobDownload';
-import { ensureRealDirectory, prepareTarget, unsafePathReason } from './paths';
+import { ensureRealDirectory, nameFolding, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
 import { DownloadError, type PlannedFile } from './types';
 
@@ -94,7 +95,9 @@ async function md5OfFile(path: string): Promise<string> {
 /**
  * Downloads a Zarr asset into the folder `target` entry by entry (bounded parallelism), checking
  * each entry's MD5 and, when the plan has it, the whole tree's Zarr checksum. Entries already on
- * disk with the right MD5 are kept. Local files that are not in the Zarr are left alone.
+ * disk with the right MD5 are kept. Keys that name one file on this file system (case, Unicode
+ * forms) are refused. When every entry arrived, local files the Zarr does not have are deleted,
+ * as dandi-cli does, so the folder is the asset.
  */
 export async function downloadZarr(
   ctx: FileContext,
@@ -115,7 +118,15 @@ export async function downloadZarr(
   }
   const apiOrigin = new URL(zarr.apiUrl).origin;
   const failed: { key: string; reason: string }[] = [];
-  const queue = [...entries];
+  const folding = await nameFolding(target);
+  const seen = new Map<string, string>();
+  const queue = entries.filter(entry => {
+    const key = nameKey(entry.key, folding);
+    const first = seen.get(key);
+    if (first === undefined) return seen.set(key, entry.key);
+    failed.push({ key: entry.key, reason: `refused: it names the same file here as ${first}` });
+    return false;
+  });
   const worker = async (): Promise<void> => {
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
       try {
@@ -139,7 +150,38 @@ export async function downloadZarr(
   );
   const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (rejected) throw rejected.reason;
+  if (failed.length === 0) {
+    const removed = await removeStrays(target, new Set(entries.map(e => nameKey(e.key, folding))), folding);
+    if (removed.length > 0) ctx.log('info', `${file.path}: removed ${removed.length} local files the Zarr does not have (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''})`);
+  }
   return { failed };
+}
+
+/**
+ * Deletes what lies under `root` but is not a key of the Zarr (then folders left empty). Links
+ * are removed as links, never followed. Returns the removed files' keys.
+ */
+async function removeStrays(root: string, keys: ReadonlySet<string>, folding: NameFolding): Promise<string[]> {
+  const removed: string[] = [];
+  const visit = async (dir: string, prefix: string): Promise<boolean> => {
+    let empty = true;
+    for (const item of await readdir(dir, { withFileTypes: true })) {
+      const key = prefix + item.name;
+      const path = join(dir, item.name);
+      if (item.isDirectory()) {
+        if (await visit(path, `${key}/`)) await rmdir(path).catch(() => (empty = false));
+        else empty = false;
+      } else if (keys.has(nameKey(key, folding))) {
+        empty = false;
+      } else {
+        await rm(path, { force: true });
+        removed.push(key);
+      }
+    }
+    return empty;
+  };
+  await visit(root, '');
+  return removed;
 }
 
 async function downloadEntry(

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { partRange } from '../../../src/dandi/etag';
 import { runDownload } from '../../../src/download/engine';
 import { tempPaths } from '../../../src/download/tempState';
@@ -179,5 +179,19 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     for (const name of await readdir(root, { recursive: true })) {
       assert.ok(!name.endsWith('.dandidownload'), `no temp left: ${name}`);
     }
+
+    // Files the Zarr does not have are deleted on the next download (dandi-cli), links as links.
+    const outside = await temps.make();
+    await writeFile(join(outside, 'keep.txt'), 'not ours');
+    await mkdir(join(root, 'stray', 'deeper'), { recursive: true });
+    await writeFile(join(root, 'stray', 'deeper', 'old.bin'), 'x');
+    await writeFile(join(root, 'left-over.json'), '{}');
+    await symlink(outside, join(root, 'link-out'));
+    const again = await runDownload(files, options(destination));
+    assert.deepEqual(again.failed, []);
+    const listed = new Set(entries.map(e => e.Key));
+    const files2 = (await readdir(root, { recursive: true, withFileTypes: true })).filter(d => !d.isDirectory());
+    assert.deepEqual(files2.map(d => relative(root, join(d.parentPath, d.name)).split(sep).join('/')).sort(), [...listed].sort());
+    assert.deepEqual(await readdir(outside), ['keep.txt'], 'the link was removed, not followed');
   });
 });
