@@ -3,6 +3,7 @@ import { Commands } from '../../constants';
 import type { RemoteAssetRef } from '../../dandi/assetUri';
 import type { BrowseContext } from '../../tree/browseContext';
 import { shownVersion, type TreeElement } from '../../tree/model';
+import { abortOnCancel } from '../../util/abortOnCancel';
 
 /** Read-only JSON of version or asset metadata (`dandi-metadata:`), and small text assets (`dandi-text:`). */
 export const METADATA_SCHEME = 'dandi-metadata';
@@ -28,14 +29,15 @@ export function registerMetadataCommands(browse: BrowseContext): void {
     async provideTextDocumentContent(uri, token) {
       const [dandisetId, version] = segments(uri);
       const assetId = new URLSearchParams(uri.query).get('asset');
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+      const controller = abortOnCancel(token);
       try {
         const client = session.client();
         const metadata = assetId ? await client.getAssetMetadata(dandisetId, version, assetId, controller.signal) : await client.getVersionMetadata(dandisetId, version, controller.signal);
         return JSON.stringify(metadata, null, 2) + '\n';
       } catch (e) {
         return JSON.stringify({ error: e instanceof Error ? e.message : String(e) }, null, 2) + '\n';
+      } finally {
+        controller.dispose();
       }
     },
   };
@@ -43,14 +45,15 @@ export function registerMetadataCommands(browse: BrowseContext): void {
   const textProvider: vscode.TextDocumentContentProvider = {
     async provideTextDocumentContent(uri, token) {
       const assetId = new URLSearchParams(uri.query).get('asset') ?? '';
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
+      const controller = abortOnCancel(token);
       try {
         const { bytes, truncated } = await session.client().readAssetBytes(assetId, MAX_TEXT_BYTES, controller.signal);
         const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
         return truncated ? `${text}\n\n[… shown up to ${MAX_TEXT_BYTES} bytes; download the file for the rest]\n` : text;
       } catch (e) {
         return `Could not read this file: ${e instanceof Error ? e.message : String(e)}\n`;
+      } finally {
+        controller.dispose();
       }
     },
   };

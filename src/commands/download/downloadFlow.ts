@@ -7,6 +7,7 @@ import { buildPlan, writeDandisetYaml, type DownloadPlan, type DownloadTarget } 
 import { runDownload } from '../../download/engine';
 import type { DownloadProgress, DownloadSummary, ExistingFilePolicy, PlannedFile } from '../../download/types';
 import { formatBytes } from '../../tree/model';
+import { abortOnCancel } from '../../util/abortOnCancel';
 import { plainText } from '../../util/plainText';
 
 /** Optional second argument of the download commands, for programmatic use (tasks, tests). */
@@ -97,32 +98,28 @@ export function progressMessage(p: DownloadProgress): string {
   return parts.join(' · ');
 }
 
-function linkedAbort(token: vscode.CancellationToken, external?: AbortSignal): AbortController {
-  const controller = new AbortController();
-  token.onCancellationRequested(() => controller.abort());
-  if (external?.aborted) controller.abort();
-  external?.addEventListener('abort', () => controller.abort(), { once: true });
-  return controller;
-}
-
 /** Lists every target into one plan (duplicates of the same asset at the same place dropped). */
 async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], external?: AbortSignal): Promise<DownloadPlan[] | undefined> {
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'DANDI: listing assets…', cancellable: true },
     async (_progress, token) => {
-      const controller = linkedAbort(token, external);
-      const plans: DownloadPlan[] = [];
-      for (const target of targets) {
-        if (controller.signal.aborted) return undefined;
-        try {
-          plans.push(await buildPlan(deps.client, target, controller.signal));
-        } catch (e) {
-          // Cancelling the listing is not an error to report.
+      const controller = abortOnCancel(token, external);
+      try {
+        const plans: DownloadPlan[] = [];
+        for (const target of targets) {
           if (controller.signal.aborted) return undefined;
-          throw e;
+          try {
+            plans.push(await buildPlan(deps.client, target, controller.signal));
+          } catch (e) {
+            // Cancelling the listing is not an error to report.
+            if (controller.signal.aborted) return undefined;
+            throw e;
+          }
         }
+        return controller.signal.aborted ? undefined : plans;
+      } finally {
+        controller.dispose();
       }
-      return controller.signal.aborted ? undefined : plans;
     },
   );
 }
@@ -163,7 +160,7 @@ export async function downloadTargets(
   const summary = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: plainText(`DANDI: downloading ${title}`), cancellable: true },
     async (progress, token) => {
-      const controller = linkedAbort(token, options.signal);
+      const controller = abortOnCancel(token, options.signal);
       let lastPercent = 0;
       return runDownload(files, {
         destination,
@@ -181,7 +178,7 @@ export async function downloadTargets(
           progress.report({ message: progressMessage(p), increment });
           options.onProgress?.(p);
         },
-      });
+      }).finally(() => controller.dispose());
     },
   );
   void showSummary(deps, summary, title, destination);
