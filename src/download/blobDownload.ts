@@ -178,6 +178,7 @@ async function downloadPart(
   const source: ObjectSource = {
     key: file.assetId,
     resolveUrl: file.downloadUrl,
+    directUrl: file.blobUrl,
     apiOrigin: new URL(file.downloadUrl).origin,
     size: file.size,
   };

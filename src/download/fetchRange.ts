@@ -13,6 +13,8 @@ export interface ObjectSource {
   /** Cache key of the presigned URL (asset id, or Zarr id + entry key). */
   key: string;
   resolveUrl: string;
+  /** Where the bytes are publicly (an open blob's unsigned URL): tried before `resolveUrl`. */
+  directUrl?: string;
   apiOrigin: string;
   size: number;
 }
@@ -84,7 +86,7 @@ export async function fetchRange(
     // Errors of the sink (the disk) are never retried; everything else on the wire may be.
     let sinkFailure: unknown;
     try {
-      url = await ctx.transport.blobUrl(source.key, source.resolveUrl);
+      url = await ctx.transport.blobUrl(source.key, source.resolveUrl, source.directUrl);
       const res = await ctx.transport.getBlob(url, position, end, source.size, source.apiOrigin);
       if (res.kind === 'whole' && position !== 0) {
         discard(res.body);
@@ -120,7 +122,7 @@ export async function fetchRange(
       const err = classifyNetworkError(caught, url || source.resolveUrl);
       if (err instanceof ExpiredUrlError) {
         if (++refreshes > MAX_URL_REFRESHES) throw new DownloadError('the blob host keeps refusing fresh presigned URLs (403)');
-        ctx.log('info', `presigned URL for ${source.key} refused; asking the archive for a new one`);
+        ctx.log('info', `the blob host refused the URL of ${source.key} (expired, or not public); asking the archive for a new one`);
         await ctx.transport.invalidate(source.key, err.url);
         continue;
       }

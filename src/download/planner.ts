@@ -58,10 +58,29 @@ function plannedFrom(client: PlanningClient, asset: AssetRecord, localPath: stri
     blobDateModified: asset.metadata?.blobDateModified ?? asset.modified,
     downloadUrl: client.assetDownloadUrl(asset.asset_id),
   };
+  const blobUrl = openBlobUrl(asset.metadata, file.downloadUrl);
+  if (blobUrl && !asset.zarr) file.blobUrl = blobUrl;
   if (asset.zarr) {
     file.zarr = { zarrId: asset.zarr, apiUrl: client.apiUrl, checksum: digest['dandi:dandi-zarr-checksum'] };
   }
   return file;
+}
+
+/** The unsigned S3 entry of `contentUrl` for an open asset (never the API's own URL). */
+function openBlobUrl(metadata: AssetRecord['metadata'], downloadUrl: string): string | undefined {
+  if (!metadata) return undefined;
+  const access: unknown[] = Array.isArray(metadata.access) ? metadata.access : [];
+  const embargoed = access.some(a => /embargo/i.test(String((a as { status?: unknown } | null)?.status ?? '')));
+  if (embargoed) return undefined;
+  const apiOrigin = new URL(downloadUrl).origin;
+  return (metadata.contentUrl ?? []).find(url => {
+    try {
+      const u = new URL(url);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin !== apiOrigin;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Lists what a target covers (with metadata, one request per 1000 assets) and lays it out. */

@@ -83,6 +83,8 @@ async function errorText(body: Dispatcher.ResponseData['body']): Promise<string>
 export class Transport {
   private readonly agent: Agent;
   private readonly presigned = new Map<string, Promise<string>>();
+  /** Keys whose direct URL was handed out once: after a refusal the API is asked instead. */
+  private readonly directTried = new Set<string>();
 
   constructor(
     private readonly options: { apiKey?: string; timeouts: Timeouts; connections: number; signal?: AbortSignal },
@@ -105,11 +107,16 @@ export class Transport {
     return this.agent.destroy().catch(() => undefined);
   }
 
-  /** The presigned URL behind an API download URL (cached under `key`, usually the asset id). */
-  blobUrl(key: string, apiDownloadUrl: string): Promise<string> {
+  /**
+   * The URL to read an object from (cached under `key`, usually the asset id): `directUrl` the
+   * first time when given, else the presigned URL behind the API download URL.
+   */
+  blobUrl(key: string, apiDownloadUrl: string, directUrl?: string): Promise<string> {
     let pending = this.presigned.get(key);
     if (!pending) {
-      pending = this.resolveRedirect(apiDownloadUrl);
+      const direct = directUrl !== undefined && !this.directTried.has(key);
+      if (direct) this.directTried.add(key);
+      pending = direct ? Promise.resolve(directUrl) : this.resolveRedirect(apiDownloadUrl);
       this.presigned.set(key, pending);
       pending.catch(() => this.presigned.delete(key));
     }

@@ -19,6 +19,11 @@ export interface PlannedFile {
   blobDateModified?: string;
   /** The API's download URL, `{api}/assets/{id}/download/`, answering 302 to a presigned URL. */
   downloadUrl: string;
+  /**
+   * The blob's unsigned S3 URL (`contentUrl`) when the asset is open: fetched directly, it saves
+   * the API round trip per file; a 403 there falls back to `downloadUrl`.
+   */
+  blobUrl?: string;
   /** Set for Zarr assets: entries are listed with `{api}/zarr/{zarrId}/files/`. */
   zarr?: { zarrId: string; apiUrl: string; checksum?: string };
 }

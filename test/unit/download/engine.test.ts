@@ -113,9 +113,41 @@ describe('download engine against the stand-in archive', function () {
     assert.equal(waits.length, 4, logs.join('\n'));
   });
 
+  it('reads open blobs straight from their unsigned URL: no API round trip per file', async () => {
+    const destination = await temps.make();
+    const files = await plan(env.archive(), { kind: 'folder', dandisetId: env.archive().ids.scale, version: 'draft', path: 'sub-001/ses-001' });
+    assert.ok(files.every(f => f.blobUrl && !f.blobUrl.includes('X-Amz-')), 'the plan carries unsigned blob URLs');
+    env.archive().clearLog();
+    const summary = await runDownload(files, options(destination));
+    assert.equal(summary.downloaded.length, files.length);
+    assert.deepEqual(env.archive().log.filter(e => /\/download\/?$/.test(e.url.split('?')[0])), [], 'no redirect asked for');
+    const blobs = env.archive().log.filter(e => e.origin === 'blob');
+    assert.equal(blobs.length, files.length);
+    assert.ok(blobs.every(e => e.headers.authorization === undefined && !e.url.includes('X-Amz-')));
+    for (const file of files) await assertVerified(destination, file);
+  });
+
+  it('falls back to the API when a blob URL is refused, and plans none for embargoed assets', async () => {
+    const owner = env.archive().apiKeys.owner;
+    const [embargoed] = await plan(env.archive(), { kind: 'dandiset', dandisetId: env.archive().ids.embargoed, version: 'draft' }, owner);
+    assert.ok(embargoed && embargoed.blobUrl === undefined, 'embargoed assets are fetched through the API');
+    // As if the listing had claimed it was open: its unsigned URL answers 403, then the API is asked.
+    const metadata = (await (await fetch(`${env.archive().apiUrl}/assets/${embargoed.assetId}/`, { headers: { authorization: `token ${owner}` } })).json()) as { contentUrl: string[] };
+    const unsigned = metadata.contentUrl[1];
+    assert.ok(unsigned?.startsWith(env.archive().blobOrigin));
+    const destination = await temps.make();
+    env.archive().clearLog();
+    const summary = await runDownload([{ ...embargoed, blobUrl: unsigned }], options(destination, { apiKey: owner }));
+    assert.deepEqual(summary.failed, []);
+    const statuses = env.archive().log.map(e => `${e.origin}:${e.status}`);
+    assert.deepEqual(statuses.slice(0, 3), ['blob:403', 'api:302', 'blob:200'], statuses.join(' '));
+    await assertVerified(destination, embargoed);
+  });
+
   it('asks the archive for a new presigned URL after the old one expired (403)', async () => {
     const destination = await temps.make();
-    const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
+    // Without an open blob URL (as for an embargoed asset), reads go through presigned URLs.
+    const file = { ...(await planAsset(env.archive(), env.archive().ids.large, MULTIPART)), blobUrl: undefined };
     let advanced = false;
     // One part at a time; once the first part is in, the archive's clock passes the URL's expiry.
     const summary = await runDownload([file], options(destination, {
@@ -133,7 +165,7 @@ describe('download engine against the stand-in archive', function () {
     assert.ok(env.archive().log.some(e => e.origin === 'blob' && e.status === 403), 'a presigned URL was refused');
     const resolutions = env.archive().log.filter(e => e.origin === 'api' && /\/download\/?$/.test(e.url.split('?')[0]));
     assert.equal(resolutions.length, 2, 'resolved once, then once more after the 403');
-    assert.ok(logs.some(l => /presigned URL .* refused; asking the archive for a new one/.test(l)));
+    assert.ok(logs.some(l => /refused the URL of .* asking the archive for a new one/.test(l)));
   });
 
   it('sends the API key to the API only, never to the blob host', async () => {
