@@ -23,6 +23,8 @@ export interface InspectReport {
   size: number;
   summary: Record<string, H5Value>;
   nodes: InspectNode[];
+  /** Set when the file has more objects than the walk returns (see Hdf5File.walk's maxEntries). */
+  truncated?: boolean;
 }
 
 /** Root attributes and datasets an NWB file describes itself with (NWB 1.x and 2.x). */
@@ -53,8 +55,8 @@ export async function inspectFile(file: Hdf5File): Promise<InspectReport> {
     if (value !== undefined && !(name === 'nwb_version' && summary.nwb_version !== undefined)) summary[name] = value;
   }
   const nodes: InspectNode[] = [];
-  await walk(file, '/', nodes);
-  return { file: file.info.label, size: file.info.size, summary, nodes };
+  const truncated = await walk(file, '/', nodes);
+  return { file: file.info.label, size: file.info.size, summary, nodes, ...(truncated ? { truncated } : {}) };
 }
 
 async function smallValue(file: Hdf5File, path: string): Promise<H5Value | undefined> {
@@ -69,8 +71,8 @@ async function smallValue(file: Hdf5File, path: string): Promise<H5Value | undef
   }
 }
 
-/** Every object in one engine call (no attributes: the report does not show them). */
-async function walk(file: Hdf5File, path: string, nodes: InspectNode[]): Promise<void> {
+/** Every object in one engine call (no attributes: the report does not show them); true if cut short. */
+async function walk(file: Hdf5File, path: string, nodes: InspectNode[]): Promise<boolean> {
   const snapshot = await file.walk(path, { attributes: false });
   for (const entry of snapshot.entries) {
     const node: InspectNode = { path: entry.path, kind: entry.kind };
@@ -87,6 +89,7 @@ async function walk(file: Hdf5File, path: string, nodes: InspectNode[]): Promise
     }
     nodes.push(node);
   }
+  return snapshot.truncated;
 }
 
 /** The report as indented text, one object per line. */
@@ -107,5 +110,6 @@ export function formatReport(report: InspectReport): string {
     }
     lines.push(parts.join('  '));
   }
+  if (report.truncated) lines.push(`… (stopped after ${report.nodes.length} objects)`);
   return lines.join('\n');
 }
