@@ -6,16 +6,10 @@
  * is read directly (one round trip per read instead of two on the first); a 403 or 404 there
  * falls back to the API.
  */
+import type { SourceSpec } from '../types';
 import { HttpSource } from './http';
 
-export interface DandiSourceSpec {
-  apiUrl: string;
-  assetId: string;
-  apiKey?: string;
-  blobUrl?: string;
-  identity?: string;
-  size?: number;
-}
+export type DandiSourceSpec = Omit<Extract<SourceSpec, { kind: 'dandi' }>, 'kind'>;
 
 export function dandiDownloadUrl(apiUrl: string, assetId: string): string {
   if (!/^[A-Za-z0-9-]+$/.test(assetId)) throw new Error(`invalid asset id: ${JSON.stringify(assetId)}`);

@@ -124,16 +124,13 @@ export class HttpSource implements ByteSource {
       if (status === 206) return this.readBody(response, start, end, options);
       await response.body.dump().catch(() => undefined);
       if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');
-      if ((status === 403 || status === 404) && this.direct && url === this.resolved) {
-        // Not public after all (embargoed, moved): the API knows where the bytes are.
+      if (url === this.resolved && (status === 403 || (status === 404 && this.direct))) {
+        // A presigned URL expired, or a direct URL is not public after all (embargoed, moved):
+        // the original URL knows where the bytes are now.
+        const why = this.direct ? `the blob URL answered ${status}` : 'the download URL expired (403)';
         this.resolved = null;
         this.direct = false;
-        throw new RetryableError(`the blob URL answered ${status}`, 0);
-      }
-      if (status === 403 && this.resolved && url === this.resolved) {
-        // Presigned URLs expire: ask the original URL for a fresh one.
-        this.resolved = null;
-        throw new RetryableError('the download URL expired (403)', 0);
+        throw new RetryableError(why, 0);
       }
       if (status === 429 || status >= 500) throw new RetryableError(`HTTP ${status}`, retryAfter(response.headers['retry-after']));
       if (status === 404) throw new Hdf5Error('not-found', `not found (404): ${this.label}`);
