@@ -41,18 +41,15 @@ export class FileOps {
       resolveRef: (bytes, isObject) => {
         if (bytes.every(b => b === 0)) return null;
         // HDF5 finds a referenced object's name by searching the file: once per reference is enough.
-        const key = `${isObject ? 'o' : 'r'}${bytes.join(',')}`;
-        const known = this.memo.get(`ref\0${key}`) as string | null | undefined;
-        if (known !== undefined) return known;
-        let name: string | null;
-        try {
-          name = m.get_referenced_name(fileId, bytes, isObject);
-        } catch {
-          this.refFailures++;
-          return null;
-        }
-        this.keep('ref', key, name);
-        return name;
+        const resolve = (): string | null | undefined => {
+          try {
+            return m.get_referenced_name(fileId, bytes, isObject);
+          } catch {
+            this.refFailures++;
+            return undefined;
+          }
+        };
+        return this.remember('ref', `${isObject ? 'o' : 'r'}${bytes.join(',')}`, resolve, name => name !== undefined) ?? null;
       },
     };
   }
@@ -195,13 +192,11 @@ export class FileOps {
   }
 
   private attribute(path: string, name: string): H5Attribute {
-    const key = `${path}\0${name}`;
-    const known = this.memo.get(`attr\0${key}`) as H5Attribute | undefined;
-    if (known) return known;
-    const failuresBefore = this.refFailures;
-    const { value, nbytes } = this.readAttribute(path, name);
-    if (nbytes <= MEMO_ATTRIBUTE_BYTES && this.refFailures === failuresBefore) this.keep('attr', key, value);
-    return value;
+    const read = () => {
+      const failuresBefore = this.refFailures;
+      return { ...this.readAttribute(path, name), complete: this.refFailures === failuresBefore };
+    };
+    return this.remember('attr', `${path}\0${name}`, read, r => r.complete && r.nbytes <= MEMO_ATTRIBUTE_BYTES).value;
   }
 
   private readAttribute(path: string, name: string): { value: H5Attribute; nbytes: number } {
@@ -233,12 +228,8 @@ export class FileOps {
   }
 
   private typeOf(path: string): number {
-    const known = this.memo.get(`type\0${path}`) as number | undefined;
-    if (known !== undefined) return known;
-    const type = this.m.get_type(this.fileId, path);
     // "No such object" is not kept: it may come from bytes that failed to arrive.
-    if (type >= 0) this.keep('type', path, type);
-    return type;
+    return this.remember('type', path, () => this.m.get_type(this.fileId, path), type => type >= 0);
   }
 
   private namesOf(path: string): string[] {
@@ -253,17 +244,16 @@ export class FileOps {
     return this.remember('meta', path, () => this.m.get_dataset_metadata(this.fileId, path));
   }
 
-  private remember<T>(kind: string, key: string, compute: () => T): T {
+  /** The kept answer, else `compute()`'s, kept when `worthKeeping` says so. */
+  private remember<T>(kind: string, key: string, compute: () => T, worthKeeping: (value: T) => boolean = () => true): T {
     const memoKey = `${kind}\0${key}`;
     if (this.memo.has(memoKey)) return this.memo.get(memoKey) as T;
     const value = compute();
-    this.keep(kind, key, value);
+    if (worthKeeping(value)) {
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(memoKey, value);
+    }
     return value;
-  }
-
-  private keep(kind: string, key: string, value: unknown): void {
-    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-    this.memo.set(`${kind}\0${key}`, value);
   }
 
   private requireObject(path: string): void {
