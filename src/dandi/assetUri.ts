@@ -7,6 +7,8 @@
  * The path ends with the asset's real file name (for `*.nwb` editor selection and tab titles).
  * This module is shared by the tree (which builds the URI) and the editor (which resolves it).
  */
+import { isHttpUrl } from './instances';
+
 export interface RemoteAssetRef {
   /** API base URL, e.g. `https://api.dandiarchive.org/api`. */
   apiUrl: string;
@@ -54,12 +56,4 @@ export function parseAssetUri(uri: string): RemoteAssetRef {
   const blobUrl = url.searchParams.get('blob');
   if (blobUrl !== null && isHttpUrl(blobUrl)) ref.blobUrl = blobUrl;
   return ref;
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
-  } catch {
-    return false;
-  }
 }

@@ -33,6 +33,16 @@ export function trimSlashes(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/** A URL the extension may fetch or open: parses, and is plain http(s). */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The known (or extra, e.g. the active custom) instance whose web UI or API origin serves `url`.
  * The API must match on its path too (`/api`), the web UI on the origin alone.
@@ -61,12 +71,7 @@ export function instanceForUrl(url: URL, extra: readonly DandiInstance[] = []): 
 /** A web UI address from /info/, only when it is a plain http(s) URL: it is opened and written into dandiset.yaml. */
 function webAddress(url: string | undefined): string | null {
   if (!url || /[\u0000-\u001f\u007f\s]/.test(url)) return null;
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:' ? trimSlashes(url) : null;
-  } catch {
-    return null;
-  }
+  return isHttpUrl(url) ? trimSlashes(url) : null;
 }
 
 export function instanceFromServerInfo(info: ServerInfo, fallbackApiUrl?: string): DandiInstance | undefined {

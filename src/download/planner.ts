@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import type { DandiClient, ResolvedReference } from '../dandi/client';
+import { isHttpUrl } from '../dandi/instances';
 import type { AssetRecord } from '../dandi/types';
 import { localTarget, renderDandisetYaml, type LayoutScope } from './layout';
 import { prepareTarget } from './paths';
@@ -73,14 +74,7 @@ function openBlobUrl(metadata: AssetRecord['metadata'], downloadUrl: string): st
   const embargoed = access.some(a => /embargo/i.test(String((a as { status?: unknown } | null)?.status ?? '')));
   if (embargoed) return undefined;
   const apiOrigin = new URL(downloadUrl).origin;
-  return (metadata.contentUrl ?? []).find(url => {
-    try {
-      const u = new URL(url);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin !== apiOrigin;
-    } catch {
-      return false;
-    }
-  });
+  return (metadata.contentUrl ?? []).find(url => isHttpUrl(url) && new URL(url).origin !== apiOrigin);
 }
 
 /** Lists what a target covers (with metadata, one request per 1000 assets) and lays it out. */
