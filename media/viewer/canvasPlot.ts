@@ -5,7 +5,7 @@
  */
 import { hidpiCanvas, h, themeColor } from './dom';
 import { formatNumber, formatSeconds, niceTicks } from './format';
-import { clampWindow, panWindow, zoomWindow, type Window } from './timeWindow';
+import { clampWindow, panWindow, windowForKey, zoomWindow, type Window } from './timeWindow';
 
 export interface Frame {
   ctx: CanvasRenderingContext2D;
@@ -149,19 +149,10 @@ export class CanvasChart {
       dragX = null;
     });
     this.canvas.addEventListener('keydown', e => {
-      const map: Record<string, () => Window> = {
-        '+': () => zoomWindow(this._x, full, 0.5),
-        '=': () => zoomWindow(this._x, full, 0.5),
-        '-': () => zoomWindow(this._x, full, 2),
-        ArrowLeft: () => panWindow(this._x, full, -0.25),
-        ArrowRight: () => panWindow(this._x, full, 0.25),
-        '0': () => full,
-        Home: () => full,
-      };
-      const next = map[e.key];
+      const next = windowForKey(e.key, this._x, full);
       if (!next) return;
       e.preventDefault();
-      change(next());
+      change(next);
     });
   }
 }

@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import { withAlpha } from './colormaps';
 import { button, h, themeColor } from './dom';
 import { formatNumber, formatSeconds } from './format';
-import { clampWindow, panWindow, zoomWindow, type DrawableChannel, type Window } from './timeWindow';
+import { clampWindow, panWindow, windowForKey, zoomWindow, type DrawableChannel, type Window } from './timeWindow';
 
 export interface PlotSeries {
   label: string;
@@ -214,19 +214,10 @@ export class LinePlot {
     area.addEventListener('pointerup', end);
     area.addEventListener('pointercancel', end);
     area.addEventListener('keydown', e => {
-      const keys: Record<string, () => Window> = {
-        '+': () => zoomWindow(this._window, full, 0.5),
-        '=': () => zoomWindow(this._window, full, 0.5),
-        '-': () => zoomWindow(this._window, full, 2),
-        ArrowLeft: () => panWindow(this._window, full, -0.25),
-        ArrowRight: () => panWindow(this._window, full, 0.25),
-        '0': () => full,
-        Home: () => full,
-      };
-      const next = keys[e.key];
+      const next = windowForKey(e.key, this._window, full);
       if (!next) return;
       e.preventDefault();
-      this._change(next());
+      this._change(next);
     });
   }
 }

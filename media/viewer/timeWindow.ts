@@ -39,6 +39,29 @@ export function panWindow(w: Window, full: Window, fraction: number): Window {
   return clampWindow({ start: w.start + shift, end: w.end + shift }, full);
 }
 
+/**
+ * The window a plot key leads to (`+`/`=` zoom in, `-` out, arrows pan a quarter, `0`/Home show
+ * everything), or undefined for other keys.
+ */
+export function windowForKey(key: string, w: Window, full: Window): Window | undefined {
+  switch (key) {
+    case '+':
+    case '=':
+      return zoomWindow(w, full, 0.5);
+    case '-':
+      return zoomWindow(w, full, 2);
+    case 'ArrowLeft':
+      return panWindow(w, full, -0.25);
+    case 'ArrowRight':
+      return panWindow(w, full, 0.25);
+    case '0':
+    case 'Home':
+      return full;
+    default:
+      return undefined;
+  }
+}
+
 /** Whether two windows are equal up to a tiny relative tolerance (avoids redundant requests). */
 export function sameWindow(a: Window, b: Window): boolean {
   const tol = Math.max(Math.abs(a.end - a.start), Math.abs(b.end - b.start)) * 1e-9;

@@ -7,6 +7,7 @@ import {
   panWindow,
   sameWindow,
   stackOffsets,
+  windowForKey,
   zoomWindow,
 } from '../../../media/viewer/timeWindow';
 
@@ -23,6 +24,19 @@ describe('viewer time window', () => {
   it('zooming out never leaves the full extent', () => {
     const w = zoomWindow({ start: 90, end: 100 }, full, 100);
     assert.deepEqual(w, full);
+  });
+
+  it('maps the plot keys to windows, and other keys to none', () => {
+    const w = { start: 40, end: 60 };
+    assert.deepEqual(windowForKey('+', w, full), { start: 45, end: 55 });
+    assert.deepEqual(windowForKey('=', w, full), { start: 45, end: 55 });
+    assert.deepEqual(windowForKey('-', w, full), { start: 30, end: 70 });
+    assert.deepEqual(windowForKey('ArrowLeft', w, full), { start: 35, end: 55 });
+    assert.deepEqual(windowForKey('ArrowRight', w, full), { start: 45, end: 65 });
+    assert.deepEqual(windowForKey('0', w, full), full);
+    assert.deepEqual(windowForKey('Home', w, full), full);
+    assert.equal(windowForKey('a', w, full), undefined);
+    assert.equal(windowForKey('ArrowUp', w, full), undefined);
   });
 
   it('pans by a fraction of the width and stops at the ends', () => {
