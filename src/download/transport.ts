@@ -82,7 +82,8 @@ async function errorText(body: Dispatcher.ResponseData['body']): Promise<string>
  */
 export class Transport {
   private readonly agent: Agent;
-  private readonly presigned = new Map<string, Promise<string>>();
+  /** Object URLs by key: presigned answers of the API, or a direct URL on its first use. */
+  private readonly objectUrls = new Map<string, Promise<string>>();
   /** Keys whose direct URL was handed out once: after a refusal the API is asked instead. */
   private readonly directTried = new Set<string>();
 
@@ -112,21 +113,21 @@ export class Transport {
    * first time when given, else the presigned URL behind the API download URL.
    */
   blobUrl(key: string, apiDownloadUrl: string, directUrl?: string): Promise<string> {
-    let pending = this.presigned.get(key);
+    let pending = this.objectUrls.get(key);
     if (!pending) {
       const direct = directUrl !== undefined && !this.directTried.has(key);
       if (direct) this.directTried.add(key);
       pending = direct ? Promise.resolve(directUrl) : this.resolveRedirect(apiDownloadUrl);
-      this.presigned.set(key, pending);
-      pending.catch(() => this.presigned.delete(key));
+      this.objectUrls.set(key, pending);
+      pending.catch(() => this.objectUrls.delete(key));
     }
     return pending;
   }
 
   /** Forgets a presigned URL the blob host refused, unless a newer one replaced it already. */
   async invalidate(key: string, url: string): Promise<void> {
-    const pending = this.presigned.get(key);
-    if (pending && (await pending.catch(() => undefined)) === url) this.presigned.delete(key);
+    const pending = this.objectUrls.get(key);
+    if (pending && (await pending.catch(() => undefined)) === url) this.objectUrls.delete(key);
   }
 
   private authFor(url: string, apiOrigin: string): Record<string, string> {
