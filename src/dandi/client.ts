@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { DandiApiError } from './errors';
 import { ApiTransport, type RetryPolicy, type RequestSubject } from './http';
-import { instanceLabel } from './instances';
+import { instanceLabel, trimSlashes } from './instances';
 import { asPaginated, walkPages } from './paging';
 import type { DandiReference } from './references';
 import { ResponseCache } from './responseCache';
@@ -78,7 +78,7 @@ export class DandiClient {
 
   constructor(options: DandiClientOptions) {
     this.instance = options.instance;
-    this.apiUrl = options.instance.apiUrl.replace(/\/+$/, '');
+    this.apiUrl = trimSlashes(options.instance.apiUrl);
     this.signedIn = Boolean(options.apiKey);
     this.label = instanceLabel(options.instance);
     this.log = options.log;

@@ -1,5 +1,6 @@
 import { Agent, type Dispatcher, errors as undiciErrors, request } from 'undici';
 import { DandiApiError } from './errors';
+import { trimSlashes } from './instances';
 
 /**
  * JSON over HTTP for the DANDI API: keep-alive, deadlines, retries with back-off on transient
@@ -63,7 +64,7 @@ export class ApiTransport {
   requestCount = 0;
 
   constructor(private readonly options: TransportOptions) {
-    this.apiUrl = options.apiUrl.replace(/\/+$/, '');
+    this.apiUrl = trimSlashes(options.apiUrl);
     const parsed = new URL(this.apiUrl);
     this.apiOrigin = parsed.origin;
     this.apiPath = parsed.pathname.replace(/\/+$/, '') + '/';

@@ -7,6 +7,7 @@ import { fileSystemError, type FileContext } from './blobDownload';
 import { ensureRealDirectory, nameFolding, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
 import { DownloadError, type PlannedFile } from './types';
+import { trimSlashes } from '../dandi/instances';
 
 /** One object of a Zarr, from `GET /zarr/{id}/files/`. */
 export interface ZarrEntry {
@@ -33,7 +34,7 @@ function parseListing(body: unknown): { entries: ZarrEntry[]; next: string | nul
 /** Every entry of a Zarr, following the cursor pagination (`next`). */
 export async function listZarrEntries(ctx: FileContext, apiUrl: string, zarrId: string): Promise<ZarrEntry[]> {
   const apiOrigin = new URL(apiUrl).origin;
-  let url: string | null = `${apiUrl.replace(/\/+$/, '')}/zarr/${encodeURIComponent(zarrId)}/files/`;
+  let url: string | null = `${trimSlashes(apiUrl)}/zarr/${encodeURIComponent(zarrId)}/files/`;
   const all: ZarrEntry[] = [];
   for (let pages = 0; url; pages++) {
     if (pages > 100_000) throw new DownloadError('the Zarr listing does not end');
@@ -209,7 +210,7 @@ async function downloadEntry(
       hash.update(data);
     });
     const resolveUrl =
-      `${zarr.apiUrl.replace(/\/+$/, '')}/zarr/${encodeURIComponent(zarr.zarrId)}/files/` +
+      `${trimSlashes(zarr.apiUrl)}/zarr/${encodeURIComponent(zarr.zarrId)}/files/` +
       `?prefix=${encodeURIComponent(entry.key)}&download=true`;
     await fetchRange(ctx, { key: `${zarr.zarrId}/${entry.key}`, resolveUrl, apiOrigin, size: entry.size }, 0, entry.size, {
       data: async (chunk, position) => {

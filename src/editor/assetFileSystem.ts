@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { assetRefOfUri } from '../util/assetUriOf';
+import { trimSlashes } from '../dandi/instances';
 
 /** Largest asset `readFile` downloads whole. */
 /** A stalled archive must not hold an editor open forever. */
@@ -30,7 +31,7 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
       );
     }
     // No API key here: the token must never follow the redirect to the blob host.
-    const response = await fetch(`${ref.apiUrl.replace(/\/+$/, '')}/assets/${encodeURIComponent(ref.assetId)}/download/`, {
+    const response = await fetch(`${trimSlashes(ref.apiUrl)}/assets/${encodeURIComponent(ref.assetId)}/download/`, {
       redirect: 'follow',
       signal: AbortSignal.timeout(READ_TIMEOUT_MS),
     });

@@ -5,6 +5,7 @@
  * nwbfile.units, ...), with the h5py path alongside.
  */
 import type { SourceDescription } from '../shared/protocol';
+import { trimSlashes } from '../dandi/instances';
 
 const DEFAULT_API = 'https://api.dandiarchive.org/api';
 
@@ -79,7 +80,7 @@ export function pythonSnippet(source: SourceDescription, path: string): string {
       '',
     ].join('\n');
   }
-  const client = source.apiUrl.replace(/\/+$/, '') === DEFAULT_API ? 'DandiAPIClient()' : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
+  const client = trimSlashes(source.apiUrl) === DEFAULT_API ? 'DandiAPIClient()' : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
   return [
     'import h5py',
     'import remfile',

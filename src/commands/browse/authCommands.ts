@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands, Settings } from '../../constants';
 import { DandiApiError } from '../../dandi/errors';
-import { KNOWN_INSTANCES, instanceLabel } from '../../dandi/instances';
+import { instanceLabel, KNOWN_INSTANCES, trimSlashes } from '../../dandi/instances';
 import type { BrowseContext } from '../../tree/browseContext';
 import { plainText } from '../../util/plainText';
 
@@ -59,7 +59,7 @@ export function registerAuthCommands(browse: BrowseContext): void {
         });
         if (!customUrl) return;
       }
-      if (customUrl !== undefined) await config.update(Settings.apiUrl, customUrl.trim().replace(/\/+$/, ''), vscode.ConfigurationTarget.Global);
+      if (customUrl !== undefined) await config.update(Settings.apiUrl, trimSlashes(customUrl.trim()), vscode.ConfigurationTarget.Global);
       await config.update(Settings.instance, chosen, vscode.ConfigurationTarget.Global);
     }),
   );

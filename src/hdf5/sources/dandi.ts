@@ -6,6 +6,7 @@
  * is read directly (one round trip per read instead of two on the first); a 403 or 404 there
  * falls back to the API.
  */
+import { trimSlashes } from '../../dandi/instances';
 import type { SourceSpec } from '../types';
 import { HttpSource } from './http';
 
@@ -13,7 +14,7 @@ export type DandiSourceSpec = Omit<Extract<SourceSpec, { kind: 'dandi' }>, 'kind
 
 export function dandiDownloadUrl(apiUrl: string, assetId: string): string {
   if (!/^[A-Za-z0-9-]+$/.test(assetId)) throw new Error(`invalid asset id: ${JSON.stringify(assetId)}`);
-  return `${apiUrl.replace(/\/+$/, '')}/assets/${assetId}/download/`;
+  return `${trimSlashes(apiUrl)}/assets/${assetId}/download/`;
 }
 
 export function createDandiSource(spec: DandiSourceSpec, probeBytes: number): HttpSource {
