@@ -4,6 +4,7 @@ import { ETAG_PATTERN, etagFromPartDigests, partLayout, partRange } from '../dan
 import { fetchRange, isAbort, type FetchContext, type ObjectSource } from './fetchRange';
 import { loadState, prepareTempDir, removeTemp, StateWriter, tempPaths, type DownloadState } from './tempState';
 import { HashPool } from './hashPool';
+import type { NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
 import { DownloadError, type PlannedFile, type PositionalWriter } from './types';
 
@@ -11,6 +12,8 @@ export interface FileContext extends FetchContext {
   parallelParts: number;
   hashPool: HashPool;
   openWriter(path: string): Promise<PositionalWriter>;
+  /** How the destination's file system compares names (probed once per download). */
+  folding: NameFolding;
   /** Bytes of the plan that became (or stopped being) done: received, resumed or thrown away. */
   progress(delta: number): void;
 }

@@ -75,7 +75,8 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     options.onProgress,
   );
   const index = await VerifiedIndex.open(destination);
-  const collisions = findCollisions(plan, options.reservedPaths ?? [], await nameFolding(destination));
+  const folding = await nameFolding(destination);
+  const collisions = findCollisions(plan, options.reservedPaths ?? [], folding);
   const hashPool = new HashPool();
   const baseContext = {
     transport,
@@ -85,6 +86,7 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,
     openWriter: options.openWriter ?? openPositionalWriter,
+    folding,
     onBytes: (n: number) => (summary.bytesFetched += n),
   };
 

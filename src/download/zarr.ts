@@ -4,7 +4,7 @@ import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchRange, isAbort } from './fetchRange';
 import { fileSystemError, type FileContext } from './blobDownload';
-import { ensureRealDirectory, nameFolding, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
+import { ensureRealDirectory, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
 import { DownloadError, type PlannedFile } from './types';
 import { trimSlashes } from '../dandi/instances';
@@ -96,9 +96,9 @@ async function md5OfFile(path: string): Promise<string> {
 /**
  * Downloads a Zarr asset into the folder `target` entry by entry (bounded parallelism), checking
  * each entry's MD5 and, when the plan has it, the whole tree's Zarr checksum. Entries already on
- * disk with the right MD5 are kept. Keys that name one file on this file system (case, Unicode
- * forms) are refused. When every entry arrived, local files the Zarr does not have are deleted,
- * as dandi-cli does, so the folder is the asset.
+ * disk with the right MD5 are kept. Keys that name one file where the destination folds case or
+ * Unicode forms (probed once per download) are refused. When every entry arrived, local files the
+ * Zarr does not have are deleted, as dandi-cli does, so the folder is the asset.
  */
 export async function downloadZarr(
   ctx: FileContext,
@@ -119,7 +119,7 @@ export async function downloadZarr(
   }
   const apiOrigin = new URL(zarr.apiUrl).origin;
   const failed: { key: string; reason: string }[] = [];
-  const folding = await nameFolding(target);
+  const folding = ctx.folding;
   const seen = new Map<string, string>();
   const queue = entries.filter(entry => {
     const key = nameKey(entry.key, folding);
