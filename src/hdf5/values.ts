@@ -143,6 +143,11 @@ function numberValue(value: number | bigint): number | string {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
 }
 
+/** Variable-length strings: in memory, one pointer to a NUL-terminated string per element. */
+export function isVlenString(meta: Metadata): boolean {
+  return meta.type === STRING && meta.vlen === true;
+}
+
 /** Converts `bytes` (count elements of `meta`, as HDF5 wrote them to memory) to values. */
 export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): H5Value[] {
   const size = meta.size;
