@@ -6,7 +6,7 @@
  * sequentially prefetch up to what the current selection still needs. Pages touched while
  * answering metadata calls are pinned so the persistent metadata cache can save them.
  */
-import type { BlockPolicy, PageRun } from './protocol';
+import { STREAM, STREAM_STATE, type BlockPolicy, type PageRun, type StreamRun } from './protocol';
 
 /** Synchronous byte fetch of [start, end); throws on failure. */
 export type FetchFn = (start: number, end: number) => Uint8Array;
@@ -61,6 +61,8 @@ export class BlockCache {
   private largestRead = 0;
   private chunkReads = 0;
   private chunkBytes = 0;
+  private stream: StreamRun | null = null;
+  private streamWaitMs = 0;
 
   constructor(
     readonly size: number,
@@ -101,6 +103,15 @@ export class BlockCache {
     }
   }
 
+  /**
+   * A request's bytes still arriving (see StreamRun): a read of its pages waits for them to land
+   * (at most `waitMs`); what never lands (a failed request) is fetched as any miss.
+   */
+  seedStream(run: StreamRun, waitMs: number): void {
+    this.stream = run;
+    this.streamWaitMs = waitMs;
+  }
+
   /** The pinned pages as runs of adjacent pages (what the metadata cache persists). */
   pinnedRuns(): PageRun[] {
     const pages = [...this.pinned.keys()].sort((a, b) => a - b);
@@ -130,7 +141,7 @@ export class BlockCache {
     const first = Math.floor(position / P);
     const last = Math.floor((position + length - 1) / P);
     const missing: number[] = [];
-    for (let page = first; page <= last; page++) if (!this.has(page)) missing.push(page);
+    for (let page = first; page <= last; page++) if (!this.has(page) && !this.fromStream(page, true)) missing.push(page);
     this.servedThisOp += length;
     this.largestRead = Math.max(this.largestRead, length);
     // HDF5 reads each chunk with one read; the small reads in between are chunk index nodes.
@@ -189,8 +200,8 @@ export class BlockCache {
     let to = Math.max(lastMissing, Math.min(lastPage, Math.floor((end - 1) / P)));
     // Cached pages at the edges need no fetch; cached pages in the middle ride along (a few
     // re-fetched bytes cost less than another round trip).
-    while (from < firstMissing && this.has(from)) from++;
-    while (to > lastMissing && this.has(to)) to--;
+    while (from < firstMissing && (this.has(from) || this.fromStream(from, false))) from++;
+    while (to > lastMissing && (this.has(to) || this.fromStream(to, false))) to--;
     const maxPages = Math.max(lastMissing - firstMissing + 1, Math.floor(REQUEST_MAX / P));
     return [from, Math.min(to, from + maxPages - 1)];
   }
@@ -217,6 +228,31 @@ export class BlockCache {
       const part = bytes.slice(page * P - start, Math.min((page + 1) * P, end) - start);
       into.set(page, part);
       if (cacheable) this.store(page, part, false);
+    }
+  }
+
+  /** Stores `page` from the stream if it has landed (waiting for it when `wait`); false if not. */
+  private fromStream(page: number, wait: boolean): boolean {
+    const stream = this.stream;
+    if (!stream) return false;
+    const start = page * this.pageSize;
+    const end = Math.min(start + this.pageSize, this.size);
+    if (start < stream.offset || end > stream.offset + stream.bytes.length) return false;
+    if (!this.landed(stream.progress, end - stream.offset, wait)) return false;
+    this.store(page, stream.bytes.subarray(start - stream.offset, end - stream.offset), this.mode === 'metadata');
+    return true;
+  }
+
+  /** Whether the stream has written its first `bytes` bytes, blocking on it while it still arrives. */
+  private landed(progress: Int32Array, bytes: number, wait: boolean): boolean {
+    const deadline = Date.now() + this.streamWaitMs;
+    for (;;) {
+      const filled = Atomics.load(progress, STREAM.filled);
+      if (filled >= bytes) return true;
+      if (!wait || Atomics.load(progress, STREAM.state) !== STREAM_STATE.arriving) return false;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      Atomics.wait(progress, STREAM.filled, filled, left);
     }
   }
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { SMALL_FILE } from './blockCache';
 import { PLUGIN_FILES } from './filters';
 import { MetadataCache } from './metadataCache';
-import type { BlockPolicy, CallOp, CallValue, FileSettings, PageRun, WorkerInit } from './protocol';
+import { STREAM, STREAM_STATE, type BlockPolicy, type CallOp, type CallValue, type FileSettings, type PageRun, type StreamRun, type WorkerInit } from './protocol';
 import { createDandiSource } from './sources/dandi';
 import { HttpSource } from './sources/http';
 import { LocalSource } from './sources/local';
@@ -65,13 +65,17 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
     if (!cached && metaCache) cached = await metaCache.load(opened.identity);
     if (cached && cached.size !== opened.size) cached = null;
     const seed: PageRun[] = [...(cached?.runs ?? [])];
+    let stream: StreamRun | undefined;
     if (opened.head && policy === 'adaptive') seed.push(opened.head);
     else if (policy === 'adaptive' && spec.kind !== 'local' && !cached && opened.size > 0) {
-      // HDF5 starts at the superblock: fetch the start (a small file whole) while the worker boots.
+      // HDF5 starts at the superblock: fetch the start (a small file whole). The worker opens the
+      // file on the first bytes while the rest arrives.
       const whole = opened.size <= Math.min(SMALL_FILE, cacheBytes / 4);
-      seed.push({ offset: 0, bytes: await source.read(0, whole ? opened.size : Math.min(opened.size, PROBE_BYTES), { signal: options.signal, deadline }) });
+      const length = whole ? opened.size : Math.min(opened.size, PROBE_BYTES);
+      if (source.readInto) stream = file.startStream(length, deadline);
+      else seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
     }
-    file.opened({ size: opened.size, identity: opened.identity, label: source.label }, seed, cached !== null);
+    file.opened({ size: opened.size, identity: opened.identity, label: source.label }, seed, stream, cached !== null);
     await file.start(Math.max(1, deadline - Date.now()));
     return file;
   } catch (error) {
@@ -125,6 +129,9 @@ class EngineFile implements Hdf5File {
   private host: WorkerHost | null = null;
   private hostOpen: Promise<unknown> | null = null;
   private seed: PageRun[] = [];
+  private stream: StreamRun | undefined;
+  /** Stops the stream at close (the source's close would wait for it). */
+  private readonly streamAbort = new AbortController();
   private seededFromCache = false;
   /** Whether some worker has opened the file (so there is metadata worth saving). */
   private everOpened = false;
@@ -148,8 +155,30 @@ class EngineFile implements Hdf5File {
     this.hostOpen = null;
   }
 
-  opened(info: FileInfo, seed: PageRun[], seededFromCache: boolean): void {
+  /**
+   * Starts reading the file's first `length` bytes into shared memory; the worker reads them as
+   * they land. The stream belongs to the file, not to the open call's signal: a cancelled open
+   * closes the file, and that stops it.
+   */
+  startStream(length: number, deadline: number): StreamRun {
+    const run: StreamRun = { offset: 0, bytes: new Uint8Array(new SharedArrayBuffer(length)), progress: new Int32Array(new SharedArrayBuffer(8)) };
+    const publish = (slot: number, value: number) => {
+      Atomics.store(run.progress, slot, value);
+      Atomics.notify(run.progress, STREAM.filled);
+    };
+    const readInto = this.source.readInto?.bind(this.source);
+    if (!readInto) throw new Error('the source cannot stream');
+    readInto(0, length, run.bytes, filled => publish(STREAM.filled, filled), { signal: this.streamAbort.signal, deadline }).then(
+      () => publish(STREAM.state, STREAM_STATE.done),
+      // The worker then fetches what is missing as any miss, and reports that error if it recurs.
+      () => publish(STREAM.state, STREAM_STATE.failed),
+    );
+    return run;
+  }
+
+  opened(info: FileInfo, seed: PageRun[], stream: StreamRun | undefined, seededFromCache: boolean): void {
     this.info = info;
+    this.stream = stream;
     // In shared memory, the seed reaches each worker (a restarted one too) without being cloned.
     this.seed = seed.map(run => ({ offset: run.offset, bytes: toShared(run.bytes) }));
     this.seededFromCache = seededFromCache;
@@ -223,6 +252,7 @@ class EngineFile implements Hdf5File {
     this.closed = true;
     const host = this.host;
     this.host = null;
+    this.streamAbort.abort();
     await host?.terminate();
     await this.source.close();
     // Started now, not while this file was busy: the next open (often this file again, or the
@@ -252,7 +282,7 @@ class EngineFile implements Hdf5File {
     if (!this.hostOpen) {
       // Not the caller's signal: a cancelled view must not leave the file unopened for everyone.
       // A failed open is forgotten, so the next call tries again.
-      const opening = host.call({ op: 'open', size: this.info.size, seed: this.seed, settings: this.settings }, { deadlineMs: options.deadlineMs });
+      const opening = host.call({ op: 'open', size: this.info.size, seed: this.seed, stream: this.stream, settings: this.settings }, { deadlineMs: options.deadlineMs });
       this.hostOpen = opening;
       opening.catch(() => {
         if (this.hostOpen === opening) this.hostOpen = null;

@@ -15,6 +15,20 @@ export interface PageRun {
   bytes: Uint8Array;
 }
 
+/**
+ * Bytes still arriving when the worker opens the file: the host writes the body of one request
+ * into `bytes` (shared memory) and publishes its progress, so HDF5 starts on the first bytes.
+ */
+export interface StreamRun {
+  offset: number;
+  bytes: Uint8Array;
+  /** Int32Array over shared memory: [STREAM.filled] bytes written, [STREAM.state] a StreamState. */
+  progress: Int32Array;
+}
+
+export const STREAM = { filled: 0, state: 1 } as const;
+export const STREAM_STATE = { arriving: 0, done: 1, failed: 2 } as const;
+
 /** What a worker needs to start; nothing about a file (a spare worker boots before one is chosen). */
 export interface WorkerInit {
   /** Int32Array over it: [0] fetch state (0 waiting, 1 ready). */
@@ -35,16 +49,22 @@ export interface FileSettings {
 
 export type CallOp =
   /** Opens the file; `seed` holds bytes known before the first read (probe, persistent cache). */
-  | { op: 'open'; size: number; seed: PageRun[]; settings: FileSettings }
+  | { op: 'open'; size: number; seed: PageRun[]; stream?: StreamRun; settings: FileSettings }
   | { op: 'list'; path: string }
   | { op: 'entry'; path: string }
   | { op: 'attributes'; path: string }
   | { op: 'datasetInfo'; path: string }
   | { op: 'read'; path: string; selection: Selection; maxElements: number }
   | { op: 'walk'; path: string; attributes: boolean; maxEntries: number }
-  | { op: 'exportMetadata' };
+  | { op: 'exportMetadata' }
+  /** A spare worker, before it has a file: runs the engine's code paths on a scratch file (warmUp.ts). */
+  | { op: 'warmUp' };
 
-export type CallValue = H5Entry[] | H5Entry | H5Attribute[] | DatasetInfo | ReadResult | PageRun[] | OpenValue | MetadataSnapshot;
+export type CallValue = H5Entry[] | H5Entry | H5Attribute[] | DatasetInfo | ReadResult | PageRun[] | OpenValue | MetadataSnapshot | WarmUpValue;
+
+export interface WarmUpValue {
+  warmUpMs: number;
+}
 
 export interface OpenValue {
   pluginsLoaded: number[];

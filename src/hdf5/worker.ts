@@ -10,6 +10,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import { BlockCache } from './blockCache';
 import { LazyFileNode, type EmscriptenFs } from './fileNode';
 import { PLUGIN_FILES } from './filters';
+import { warmUpWorker } from './warmUp';
 import { FileOps, type H5Module } from './ops';
 import { STAT, type CallOp, type CallValue, type FetchReply, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
 import { Hdf5Error, type Hdf5ErrorCode } from './types';
@@ -97,11 +98,19 @@ async function main(): Promise<void> {
       fetchWaitMs = call.settings.fetchWaitMs;
       const cache = new BlockCache(call.size, fetchSync, { cacheBytes: call.settings.cacheBytes, policy: call.settings.policy });
       cache.seed(call.seed);
+      if (call.stream) cache.seedStream(call.stream, call.settings.fetchWaitMs);
       io = { cache, node: new LazyFileNode(fs, FILE_PATH, cache) };
       cache.beginOp('metadata');
       const h5 = new h5wasm.File(FILE_PATH, 'r');
       ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds));
       return { pluginsLoaded: pluginIds };
+    }
+    if (call.op === 'warmUp') {
+      // Only before a file is open: the scratch walk must not share the worker with a user's file.
+      if (io) return { warmUpMs: 0 };
+      const started = performance.now();
+      warmUpWorker(m);
+      return { warmUpMs: performance.now() - started };
     }
     if (!io || !ops) throw new Hdf5Error('closed', 'the file is not open');
     if (call.op === 'exportMetadata') return io.cache.pinnedRuns();

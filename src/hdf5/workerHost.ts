@@ -15,6 +15,8 @@ import { Hdf5Error } from './types';
 export interface CallOptions {
   signal?: AbortSignal;
   deadlineMs: number;
+  /** Work nobody waits for (a spare's warm-up): it does not keep the process alive. */
+  background?: boolean;
 }
 
 interface Pending {
@@ -149,7 +151,7 @@ export class WorkerHost {
         fetches,
         deadline,
       });
-      this.worker.ref();
+      if (!options.background) this.worker.ref();
       this.worker.postMessage({ type: 'call', id, call });
     });
   }

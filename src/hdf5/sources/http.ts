@@ -30,6 +30,13 @@ const MAX_REDIRECTS = 5;
 const BACKOFF_MS = 200;
 const BACKOFF_MAX_MS = 8000;
 
+/** Where a streamed body goes: `target` from index `at` on, reporting each arrival. */
+interface BodySink {
+  target: Uint8Array;
+  at: number;
+  progress(filled: number): void;
+}
+
 class RetryableError extends Error {
   constructor(
     message: string,
@@ -80,6 +87,17 @@ export class HttpSource implements ByteSource {
     return answer.bytes;
   }
 
+  async readInto(start: number, end: number, target: Uint8Array, progress: (filled: number) => void, options: ReadOptions = {}): Promise<void> {
+    if (target.length < end - start) throw new Hdf5Error('network', `a buffer of ${target.length} bytes cannot hold ${end - start}`);
+    let filled = 0;
+    const report = (n: number) => {
+      filled = n;
+      progress(n);
+    };
+    // A retry after a dropped connection asks only for what has not arrived yet.
+    await this.withRetries(() => this.rangedGet(start + filled, end, options, { target, at: filled, progress: report }), options);
+  }
+
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
@@ -104,7 +122,7 @@ export class HttpSource implements ByteSource {
   }
 
   /** One ranged GET (following redirects by hand); resolves with the verified body. */
-  private async rangedGet(start: number, end: number, options: ReadOptions): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
+  private async rangedGet(start: number, end: number, options: ReadOptions, sink?: BodySink): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
     let url = this.resolved ?? this.options.url;
     const origin = new URL(this.options.url).origin;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -121,7 +139,7 @@ export class HttpSource implements ByteSource {
         this.direct = false;
         continue;
       }
-      if (status === 206) return this.readBody(response, start, end, options);
+      if (status === 206) return this.readBody(response, start, end, options, sink);
       await response.body.dump().catch(() => undefined);
       if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');
       if (url === this.resolved && (status === 403 || (status === 404 && this.direct))) {
@@ -152,7 +170,7 @@ export class HttpSource implements ByteSource {
     }
   }
 
-  private async readBody(response: Dispatcher.ResponseData, start: number, end: number, options: ReadOptions) {
+  private async readBody(response: Dispatcher.ResponseData, start: number, end: number, options: ReadOptions, sink?: BodySink) {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(response.headers['content-range'] ?? ''));
     const total = range && range[3] !== '*' ? Number(range[3]) : this.size;
     const expectedEnd = total >= 0 ? Math.min(end, total) : end;
@@ -162,14 +180,34 @@ export class HttpSource implements ByteSource {
     }
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await response.body.arrayBuffer());
+      bytes = sink ? await this.streamBody(response, sink, expectedEnd - start) : new Uint8Array(await response.body.arrayBuffer());
     } catch (error) {
-      throw this.transportError(error, options);
+      throw error instanceof RetryableError ? error : this.transportError(error, options);
     }
     if (bytes.length !== expectedEnd - start) throw new RetryableError(`connection dropped after ${bytes.length} of ${expectedEnd - start} bytes`);
-    this.bytesFetched += bytes.length;
+    if (!sink) this.bytesFetched += bytes.length;
     const etag = response.headers.etag;
     return { bytes, total, etag: typeof etag === 'string' ? etag.replace(/"/g, '') : undefined };
+  }
+
+  /** Copies the body into the sink chunk by chunk; returns the part of the target it filled. */
+  private async streamBody(response: Dispatcher.ResponseData, sink: BodySink, expected: number): Promise<Uint8Array> {
+    const from = sink.at;
+    let at = from;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        if (at - from + chunk.length > expected) throw new Hdf5Error('network', `the server sent more than the ${expected} bytes asked for`);
+        sink.target.set(chunk, at);
+        at += chunk.length;
+        this.bytesFetched += chunk.length;
+        sink.progress(at);
+      }
+    } catch (error) {
+      if (error instanceof Hdf5Error) throw error;
+      // What arrived stays (the retry resumes after it); the drop itself is retryable.
+      throw new RetryableError(`connection dropped after ${at - from} of ${expected} bytes (${error instanceof Error ? error.message : String(error)})`);
+    }
+    return sink.target.subarray(from, at);
   }
 
   private transportError(error: unknown, options: ReadOptions): Error {

@@ -22,6 +22,11 @@ export interface ByteSource {
   open(known: { size?: number; identity?: string }, options?: ReadOptions): Promise<SourceOpenResult>;
   /** Exactly the bytes [start, end). */
   read(start: number, end: number, options?: ReadOptions): Promise<Uint8Array>;
+  /**
+   * Writes [start, end) into `target` as it arrives, calling `progress` with the bytes written so
+   * far (remote sources; a reader can start on the first bytes while the rest is on its way).
+   */
+  readInto?(start: number, end: number, target: Uint8Array, progress: (filled: number) => void, options?: ReadOptions): Promise<void>;
   readonly requests: number;
   readonly bytesFetched: number;
   close(): Promise<void>;

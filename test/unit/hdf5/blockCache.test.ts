@@ -1,7 +1,10 @@
 // The worker's block cache on an in-memory file: LRU bound, coalescing, adaptive request sizes,
-// prefetch bounded by the selection, pinning for the persistent metadata cache.
+// prefetch bounded by the selection, pinning for the persistent metadata cache, and pages taken
+// from a request whose body is still arriving.
 import * as assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
 import { BlockCache } from '../../../src/hdf5/blockCache';
+import { STREAM, STREAM_STATE } from '../../../src/hdf5/protocol';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -113,5 +116,72 @@ describe('hdf5 block cache', () => {
     second.read(1000, 500);
     second.read(40 * MiB, 500);
     assert.equal(second.requests.length, 0);
+  });
+});
+
+describe('hdf5 block cache over a stream still arriving', () => {
+  const STREAM_BYTES = 1 * MiB;
+
+  function streamRun(filled: number, state: number) {
+    const bytes = new Uint8Array(new SharedArrayBuffer(STREAM_BYTES));
+    bytes.set(fileBytes(0, filled));
+    const progress = new Int32Array(new SharedArrayBuffer(8));
+    progress[STREAM.filled] = filled;
+    progress[STREAM.state] = state;
+    return { offset: 0, bytes, progress };
+  }
+
+  it('waits for the pages it needs to land, with no request of its own', async () => {
+    const { cache, requests, read } = setup(64 * MiB);
+    const run = streamRun(0, STREAM_STATE.arriving);
+    cache.seedStream(run, 10_000);
+    // Another thread writes the stream 64 KiB at a time, as the host does while a body arrives.
+    const writer = new Worker(
+      `const { workerData: { bytes, progress, size } } = require('node:worker_threads');
+       const step = 64 * 1024;
+       let at = 0;
+       const next = () => {
+         const end = Math.min(size, at + step);
+         for (let i = at; i < end; i++) bytes[i] = (i * 7 + (i >> 9)) & 0xff;
+         at = end;
+         Atomics.store(progress, 0, at);
+         if (at === size) Atomics.store(progress, 1, 1);
+         Atomics.notify(progress, 0);
+         if (at < size) setTimeout(next, 2);
+       };
+       setTimeout(next, 20);`,
+      { eval: true, workerData: { bytes: run.bytes, progress: run.progress, size: STREAM_BYTES } },
+    );
+    try {
+      cache.beginOp('metadata');
+      // Blocks until the writer has got this far (about 30 steps in).
+      read(STREAM_BYTES - 40 * KiB, 512);
+      read(48, 512);
+      assert.deepEqual(requests, [], 'nothing fetched: the pages came from the stream');
+      read(STREAM_BYTES + 100, 64);
+      assert.equal(requests.length, 1, 'beyond the stream, a miss is fetched');
+      assert.ok(requests[0][0] >= STREAM_BYTES, `the request starts after the streamed bytes (${requests[0][0]})`);
+      assert.ok(cache.pinnedRuns().some(r => r.offset === 0), 'streamed metadata pages are pinned for the metadata cache');
+    } finally {
+      await writer.terminate();
+    }
+  });
+
+  it('uses what landed before a stream failed and fetches the rest as misses', () => {
+    const { cache, requests, read } = setup(64 * MiB);
+    cache.seedStream(streamRun(256 * KiB, STREAM_STATE.failed), 10_000);
+    cache.beginOp('data', { expectedBytes: 0, chunkCount: 0 });
+    read(100 * KiB, 1000);
+    assert.deepEqual(requests, []);
+    read(600 * KiB, 1000);
+    assert.equal(requests.length, 1);
+    assert.ok(requests[0][0] >= 256 * KiB, 'landed pages are not fetched again');
+  });
+
+  it('gives up waiting after its limit and fetches instead', () => {
+    const { cache, requests, read } = setup(64 * MiB);
+    cache.seedStream(streamRun(0, STREAM_STATE.arriving), 30);
+    read(5000, 100);
+    assert.equal(requests.length, 1);
   });
 });

@@ -61,6 +61,23 @@ describe('hdf5 engine over HTTP with faults', function () {
     await readsCorrectlyWith({ resetMidBody: { count: 2, afterBytes: 1000 } });
   });
 
+  it('streams a known-size asset in one request, and resumes it where a dropped connection left off', async () => {
+    archive.faults.set({ resetMidBody: { count: 1, afterBytes: 100_000 } });
+    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `stream:${asset.id}`, blobUrl: asset.blobUrl });
+    try {
+      assert.equal(JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]), expected);
+      assert.equal(file.stats().bytesFetched, asset.size, 'no byte fetched twice');
+    } finally {
+      await file.close();
+    }
+    const ranges = archive.log.filter(e => e.origin === 'blob').map(e => e.headers.range);
+    assert.equal(ranges.length, 2);
+    assert.equal(ranges[0], `bytes=0-${asset.size - 1}`, 'the whole (small) file in one request');
+    const resumedAt = Number(/^bytes=(\d+)-(\d+)$/.exec(String(ranges[1]))?.[1]);
+    assert.ok(resumedAt > 0 && resumedAt <= 100_000, `the retry asks only for the rest (from ${resumedAt})`);
+    assert.equal(ranges[1], `bytes=${resumedAt}-${asset.size - 1}`);
+  });
+
   it('never takes a whole body (200) as the answer to a range request', async () => {
     await readsCorrectlyWith({ ignoreRange: { count: 1 } });
     assert.equal(blobStatuses()[0], 200);

@@ -1,0 +1,97 @@
+/**
+ * Warms a spare worker's code paths while it waits for a file. A worker's JavaScript (h5wasm's
+ * bindings, our value conversion, the block cache) starts out interpreted in each new thread; the
+ * compiled wasm is shared, the JIT's work is not. About half of a small file's metadata walk is
+ * that JavaScript, so a spare walks a small NWB-shaped scratch file a few times first (written
+ * here in memory, never to disk), and the user's first walk runs on optimized code. Each walk is
+ * one call (~25 ms), so a spare taken for a file is not kept busy by the rest.
+ */
+import h5wasm from 'h5wasm';
+import { BlockCache } from './blockCache';
+import { LazyFileNode, type EmscriptenFs } from './fileNode';
+import { FileOps, type H5Module } from './ops';
+
+const SCRATCH_DIR = '/warm';
+const WRITTEN = `${SCRATCH_DIR}/written.h5`;
+const READ = `${SCRATCH_DIR}/read.h5`;
+/** The scratch file, written by this worker's first warm-up. */
+let scratch: Uint8Array | null = null;
+
+type Fs = EmscriptenFs & { mkdirTree(path: string): void; readFile(path: string): Uint8Array };
+
+/** Walks the scratch file once (writing it first if needed), with a fresh memo. */
+export function warmUpWorker(m: H5Module): void {
+  const fs = m.FS as unknown as Fs;
+  if (!scratch) {
+    fs.mkdirTree(SCRATCH_DIR);
+    scratch = writeScratchFile(fs);
+  }
+  const bytes = scratch;
+  const cache = new BlockCache(bytes.length, () => {
+    throw new Error('the scratch file is in memory');
+  }, { cacheBytes: 4 * bytes.length + 1024 * 1024, policy: 'adaptive' });
+  cache.seed([{ offset: 0, bytes }]);
+  new LazyFileNode(fs, READ, cache);
+  try {
+    const file = new h5wasm.File(READ, 'r');
+    try {
+      const ops = new FileOps(m, file.file_id, cache, new Set());
+      ops.walk('/', true, 10_000);
+      ops.read('/acquisition/series/data', { start: [0, 0], count: [64, 4] }, 1_000_000);
+      ops.read('/general/names', {}, 1_000);
+    } finally {
+      file.close();
+    }
+  } finally {
+    fs.unlink(READ);
+  }
+}
+
+function writeScratchFile(fs: Fs): Uint8Array {
+  const file = new h5wasm.File(WRITTEN, 'w');
+  try {
+    const typed = (path: string, type: string) => {
+      const node = path === '/' ? file : file.get(path);
+      if (!node || !('create_attribute' in node)) throw new Error(`missing ${path}`);
+      node.create_attribute('namespace', 'core');
+      node.create_attribute('neurodata_type', type);
+      node.create_attribute('object_id', `00000000-0000-4000-8000-${path.length.toString().padStart(12, '0')}`);
+      return node;
+    };
+    typed('/', 'NWBFile').create_attribute('nwb_version', '2.7.0');
+    file.create_group('acquisition');
+    file.create_group('general');
+    file.create_group('processing');
+    file.create_dataset({ name: 'session_description', data: 'scratch', shape: [], dtype: 'S' });
+    file.create_dataset({ name: 'general/names', data: ['a', 'bc', 'def'], shape: [3], dtype: 'S' });
+    for (let i = 0; i < 6; i++) {
+      const module = `processing/module${i}`;
+      file.create_group(module);
+      typed(module, 'ProcessingModule').create_attribute('description', 'scratch module');
+      for (let j = 0; j < 3; j++) {
+        const series = `${module}/series${j}`;
+        file.create_group(series);
+        typed(series, 'TimeSeries').create_attribute('comments', 'no comments');
+        const data = file.create_dataset({ name: `${series}/data`, data: new Float32Array(256), shape: [256], dtype: '<f', chunks: [64], compression: 'gzip', compression_opts: 4 });
+        data.create_attribute('conversion', new Float32Array([1]), [], '<f');
+        data.create_attribute('unit', 'volts');
+        file.create_dataset({ name: `${series}/timestamps`, data: new Float64Array(256), shape: [256], dtype: '<d' });
+      }
+    }
+    file.create_group('acquisition/series');
+    typed('acquisition/series', 'ElectricalSeries');
+    file.create_dataset({ name: 'acquisition/series/data', data: new Int16Array(512 * 4), shape: [512, 4], dtype: '<h', chunks: [128, 4], compression: 'gzip' });
+    const electrodes = file.get('acquisition/series/data');
+    const target = file.get('processing/module0');
+    if (electrodes && 'create_attribute' in electrodes && target && 'create_reference' in target) {
+      electrodes.create_attribute('source', target.create_reference());
+    }
+    file.create_soft_link('/processing/module0/series0/timestamps', 'acquisition/series/timestamps');
+    file.flush();
+  } finally {
+    file.close();
+  }
+  const bytes = fs.readFile(WRITTEN);
+  fs.unlink(WRITTEN);
+  return bytes;
+}
