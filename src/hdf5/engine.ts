@@ -77,6 +77,8 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
     }
     file.opened({ size: opened.size, identity: opened.identity, label: source.label }, seed, stream, cached !== null);
     await file.start(Math.max(1, deadline - Date.now()));
+    // The start-up does not watch the caller's signal (the stream belongs to the file): check it here.
+    if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the open was cancelled');
     return file;
   } catch (error) {
     if (file) await file.close();

@@ -78,6 +78,13 @@ describe('hdf5 engine over HTTP with faults', function () {
     assert.equal(ranges[1], `bytes=${resumedAt}-${asset.size - 1}`);
   });
 
+  it('a cancelled open fails as cancelled, though the stream it started belongs to the file', async () => {
+    const cancel = new AbortController();
+    cancel.abort();
+    const spec = { kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `cancel:${asset.id}`, blobUrl: asset.blobUrl } as const;
+    await assert.rejects(open(spec, { signal: cancel.signal }), (e: unknown) => e instanceof Hdf5Error && e.code === 'aborted');
+  });
+
   it('never takes a whole body (200) as the answer to a range request', async () => {
     await readsCorrectlyWith({ ignoreRange: { count: 1 } });
     assert.equal(blobStatuses()[0], 200);
