@@ -72,8 +72,8 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
       // file on the first bytes while the rest arrives.
       const whole = opened.size <= Math.min(SMALL_FILE, cacheBytes / 4);
       const length = whole ? opened.size : Math.min(opened.size, PROBE_BYTES);
-      if (source.readInto) stream = file.startStream(length, deadline);
-      else seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
+      stream = file.startStream(length, deadline);
+      if (!stream) seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
     }
     file.opened({ size: opened.size, identity: opened.identity, label: source.label }, seed, stream, cached !== null);
     await file.start(Math.max(1, deadline - Date.now()));
@@ -160,16 +160,16 @@ class EngineFile implements Hdf5File {
   /**
    * Starts reading the file's first `length` bytes into shared memory; the worker reads them as
    * they land. The stream belongs to the file, not to the open call's signal: a cancelled open
-   * closes the file, and that stops it.
+   * closes the file, and that stops it. Undefined when the source cannot stream.
    */
-  startStream(length: number, deadline: number): StreamRun {
+  startStream(length: number, deadline: number): StreamRun | undefined {
+    const readInto = this.source.readInto?.bind(this.source);
+    if (!readInto) return undefined;
     const run: StreamRun = { offset: 0, bytes: new Uint8Array(new SharedArrayBuffer(length)), progress: new Int32Array(new SharedArrayBuffer(8)) };
     const publish = (slot: number, value: number) => {
       Atomics.store(run.progress, slot, value);
       Atomics.notify(run.progress, STREAM.filled);
     };
-    const readInto = this.source.readInto?.bind(this.source);
-    if (!readInto) throw new Error('the source cannot stream');
     readInto(0, length, run.bytes, filled => publish(STREAM.filled, filled), { signal: this.streamAbort.signal, deadline }).then(
       () => publish(STREAM.state, STREAM_STATE.done),
       // The worker then fetches what is missing as any miss, and reports that error if it recurs.
