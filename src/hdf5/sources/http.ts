@@ -182,7 +182,8 @@ export class HttpSource implements ByteSource {
     try {
       bytes = sink ? await this.streamBody(response, sink, expectedEnd - start) : new Uint8Array(await response.body.arrayBuffer());
     } catch (error) {
-      throw error instanceof RetryableError ? error : this.transportError(error, options);
+      // streamBody's own verdicts stand (a drop is retryable, an oversized body is not).
+      throw error instanceof RetryableError || error instanceof Hdf5Error ? error : this.transportError(error, options);
     }
     if (bytes.length !== expectedEnd - start) throw new RetryableError(`connection dropped after ${bytes.length} of ${expectedEnd - start} bytes`);
     if (!sink) this.bytesFetched += bytes.length;
