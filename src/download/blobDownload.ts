@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { lstat, rename, utimes, writeFile } from 'node:fs/promises';
+import { lstat, open, rename, utimes, writeFile } from 'node:fs/promises';
 import { ETAG_PATTERN, etagFromPartDigests, partLayout, partRange } from '../dandi/etag';
 import { fetchRange, isAbort, type FetchContext, type ObjectSource } from './fetchRange';
 import { loadState, prepareTempDir, removeTemp, StateWriter, tempPaths, type DownloadState } from './tempState';
-import { HashPool } from './hashPool';
+import { HashPool, type PartHasher } from './hashPool';
 import type { NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
 import { DownloadError, type PlannedFile, type PositionalWriter } from './types';
@@ -11,7 +10,9 @@ import { DownloadError, type PlannedFile, type PositionalWriter } from './types'
 export interface FileContext extends FetchContext {
   parallelParts: number;
   hashPool: HashPool;
-  openWriter(path: string): Promise<PositionalWriter>;
+  openWriter(path: string, options?: { direct?: boolean }): Promise<PositionalWriter>;
+  /** Whether large files are written with direct I/O (see writer.ts). */
+  directIo: boolean;
   /** How the destination's file system compares names (probed once per download). */
   folding: NameFolding;
   /** Bytes of the plan that became (or stopped being) done: received, resumed or thrown away. */
@@ -95,7 +96,7 @@ async function attempt(
   };
   try {
     await prepareTempDir(target, saved !== undefined);
-    writer = await ctx.openWriter(paths.data);
+    writer = await ctx.openWriter(paths.data, { direct: ctx.directIo && HashPool.onWorker(layout.partSize) });
     await stateWriter.save(state);
     for (const [index, md5] of Object.entries(state.completed)) {
       digests[Number(index)] = Buffer.from(md5, 'hex');
@@ -150,6 +151,21 @@ async function attempt(
   }
 }
 
+/** Hashes the `length` bytes of `path` at `position` through `buffer` (a part resumed from disk). */
+async function hashFromDisk(path: string, position: number, length: number, buffer: Buffer, hasher: PartHasher): Promise<void> {
+  const file = await open(path, 'r');
+  try {
+    for (let done = 0; done < length; ) {
+      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, length - done), position + done);
+      if (bytesRead === 0) throw new DownloadError(`the temporary data of this download ended early (${path})`, false);
+      await hasher.update(buffer.subarray(0, bytesRead));
+      done += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
 /** One part: resume from bytes already on disk, fetch the rest, return its MD5. */
 async function downloadPart(
   ctx: FileContext,
@@ -162,21 +178,9 @@ async function downloadPart(
 ): Promise<Buffer> {
   const { start, end } = partRange(file.size, index);
   const onDisk = Math.min(state.partial[index] ?? 0, end - start);
-  const hasher = ctx.hashPool.hasher(end - start);
-  if (onDisk > 0) {
-    for await (const chunk of createReadStream(dataPath, { start, end: start + onDisk - 1, highWaterMark: 1024 * 1024 })) {
-      hasher.update(chunk as Buffer);
-    }
-  }
-  progress(onDisk);
-  const buffered = new BufferedRangeWriter(
-    writer,
-    start,
-    start + onDisk,
-    Math.min(WRITE_BUFFER, end - start),
-    data => hasher.update(data),
-    HashPool.onWorker(end - start),
-  );
+  const hashing = ctx.hashPool.forPart(end - start, Math.min(WRITE_BUFFER, end - start));
+  const { hasher } = hashing;
+  const buffered = new BufferedRangeWriter(writer, start, start + onDisk, hashing.buffers, data => hasher.update(data));
   let received = onDisk;
   const source: ObjectSource = {
     key: file.assetId,
@@ -187,6 +191,8 @@ async function downloadPart(
   };
   let finished = false;
   try {
+    if (onDisk > 0) await hashFromDisk(dataPath, start, onDisk, hashing.buffers[0], hasher);
+    progress(onDisk);
     await fetchRange(ctx, source, start + onDisk, end, {
       data: async (chunk, position) => {
         received += chunk.length;
@@ -205,10 +211,12 @@ async function downloadPart(
     return await hasher.digest();
   } finally {
     if (!finished) {
-      hasher.dispose();
       // Whatever reached the disk can be resumed from by a later run.
       await buffered.drain().catch(() => undefined);
+      await buffered.settle();
+      hasher.dispose();
     }
+    hashing.release();
     if (buffered.flushed > 0 && buffered.flushed < end - start) state.partial[index] = buffered.flushed;
   }
 }

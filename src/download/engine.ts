@@ -86,6 +86,7 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,
     openWriter: options.openWriter ?? openPositionalWriter,
+    directIo: options.directIo ?? true,
     folding,
     onBytes: (n: number) => (summary.bytesFetched += n),
   };

@@ -60,8 +60,10 @@ export interface DownloadOptions {
   maxBackoffMs?: number;
   /** Paths (relative to the destination) the caller writes itself, e.g. `<id>/dandiset.yaml`. */
   reservedPaths?: readonly string[];
+  /** Large files bypass the page cache where the file system allows it (default true; writer.ts). */
+  directIo?: boolean;
   /** Test hook: replaces the positional writer (e.g. to inject ENOSPC). */
-  openWriter?: (path: string) => Promise<PositionalWriter>;
+  openWriter?: (path: string, options?: { direct?: boolean }) => Promise<PositionalWriter>;
 }
 
 /** Positional writes into the temporary data file. */

@@ -206,7 +206,9 @@ async function downloadEntry(
   let hash = createHash('md5');
   let received = 0;
   try {
-    const buffered = new BufferedRangeWriter(writer, 0, 0, Math.max(1, Math.min(4 * 1024 * 1024, entry.size)), data => {
+    const bufferSize = Math.max(1, Math.min(4 * 1024 * 1024, entry.size));
+    const buffers: [Buffer, Buffer] = [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)];
+    const buffered = new BufferedRangeWriter(writer, 0, 0, buffers, data => {
       hash.update(data);
     });
     const resolveUrl =

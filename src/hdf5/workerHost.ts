@@ -4,13 +4,12 @@
  * worker is the crash boundary: a fatal reply, an exit or a missed deadline terminates it and fails
  * the call with an Hdf5Error; the owner starts a new worker for the next call.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { STAT, STAT_SLOTS, type CallOp, type CallValue, type FetchReply, type WorkerInit, type WorkerToHost } from './protocol';
 import type { ByteSource } from './sources/source';
 import type { WasmModule } from './wasmShare';
 import { Hdf5Error } from './types';
+import { findBundledFile } from '../util/bundledFile';
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -29,13 +28,7 @@ interface Pending {
 
 /** hdf5Worker.js beside the running bundle, or up to three folders above it (tools, tests). */
 export function defaultWorkerPath(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 4; i++) {
-    const candidate = join(dir, 'hdf5Worker.js');
-    if (existsSync(candidate)) return candidate;
-    dir = dirname(dir);
-  }
-  return join(__dirname, 'hdf5Worker.js');
+  return findBundledFile('hdf5Worker.js');
 }
 
 /** h5wasm compiled by the first worker of this process, given to every later one. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerEntry, ensureCodeServer, repoRoot } from './install.mjs';
 
-const REQUIRED = ['package.json', 'dist/extension.js', 'dist/hdf5Worker.js', 'dist/h5plugins/libH5Zblosc.so', 'dist/webview/viewer.js', 'dist/webview/details.js'];
+const REQUIRED = ['package.json', 'dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js', 'dist/h5plugins/libH5Zblosc.so', 'dist/webview/viewer.js', 'dist/webview/details.js'];
 
 function run(cmd, args) {
   const result = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

@@ -22,6 +22,7 @@ function findRepoRoot(): string {
 const ALLOWED: RegExp[] = [
   /^dist\/extension\.js$/,
   /^dist\/hdf5Worker\.js$/,
+  /^dist\/downloadHashWorker\.js$/,
   /^dist\/h5plugins\/libH5Z\w+\.so$/,
   /^dist\/webview\/[^/].*$/,
   /^media\/icons\/[^/].*$/,
@@ -48,7 +49,7 @@ describe('.vsix contents (vsce ls)', function () {
   before(function () {
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
     assert.ok(fs.existsSync(vsce), `${vsce} is missing (npm ci)`);
-    const built = ['dist/extension.js', 'dist/hdf5Worker.js'].filter(f => !fs.existsSync(path.join(root, f)));
+    const built = ['dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js'].filter(f => !fs.existsSync(path.join(root, f)));
     assert.deepEqual(built, [], `build first (node esbuild.mjs): missing ${built.join(', ')}`);
     const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
     assert.equal(result.status, 0, `vsce ls failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
@@ -68,10 +69,10 @@ describe('.vsix contents (vsce ls)', function () {
     assert.deepEqual(offences, []);
   });
 
-  it('ships the entry point, the HDF5 worker and every file package.json refers to', () => {
+  it('ships the entry point, the HDF5 and hash workers and every file package.json refers to', () => {
     const manifest: unknown = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     assert.ok(typeof manifest === 'object' && manifest !== null);
-    const referenced = new Set<string>(['package.json', 'README.md', 'dist/extension.js', 'dist/hdf5Worker.js']);
+    const referenced = new Set<string>(['package.json', 'README.md', 'dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js']);
     // Every relative file path in the manifest (main, icons of containers and views, ...).
     const visit = (value: unknown): void => {
       if (typeof value === 'string' && /^(\.\/)?(dist|media)\/[\w./-]+\.\w+$/.test(value)) referenced.add(value.replace(/^\.\//, ''));
