@@ -194,6 +194,7 @@ async function downloadPart(
     if (onDisk > 0) await hashFromDisk(dataPath, start, onDisk, hashing.buffers[0], hasher);
     progress(onDisk);
     await fetchRange(ctx, source, start + onDisk, end, {
+      space: () => buffered.space(),
       data: async (chunk, position) => {
         received += chunk.length;
         progress(chunk.length);

@@ -1,9 +1,11 @@
-import { classifyNetworkError, discard, ExpiredUrlError, TransientError, redactUrl, type Transport } from './transport';
+import { classifyNetworkError, ExpiredUrlError, TransientError, redactUrl, type Transport } from './transport';
 import { DownloadError } from './types';
 
 /** Receives a range's bytes in order. */
 export interface RangeSink {
   data(chunk: Buffer, position: number): Promise<void> | void;
+  /** Memory the next bytes may be received into; `data` then gets a view of it (no copy). */
+  space?(): Buffer;
   /** The server ignored Range: drop what was received for this range and start again at its start. */
   restart(): Promise<void> | void;
 }
@@ -89,14 +91,13 @@ export async function fetchRange(
       url = await ctx.transport.blobUrl(source.key, source.resolveUrl, source.directUrl);
       const res = await ctx.transport.getBlob(url, position, end, source.size, source.apiOrigin);
       if (res.kind === 'whole' && position !== 0) {
-        discard(res.body);
+        res.body.discard();
         if (position !== start) await sink.restart();
         position = start;
         // A whole body from byte 0 is only usable when the range starts at 0; otherwise ask again.
         throw new TransientError(`the blob host ignored Range (200 instead of 206) at byte ${before}`);
       }
-      for await (const raw of res.body) {
-        const chunk = raw as Buffer;
+      for (let chunk = await res.body.read(sink.space?.()); chunk; chunk = await res.body.read(sink.space?.())) {
         ctx.onBytes(chunk.length);
         const usable = Math.min(chunk.length, end - position);
         if (usable > 0) {
@@ -104,14 +105,14 @@ export async function fetchRange(
             await sink.data(usable === chunk.length ? chunk : chunk.subarray(0, usable), position);
           } catch (err) {
             sinkFailure = err;
-            discard(res.body);
+            res.body.discard();
             throw err;
           }
           position += usable;
         }
         if (position >= end) {
           // A 200 body goes past the range; stop reading it.
-          if (res.kind === 'whole') discard(res.body);
+          res.body.discard();
           break;
         }
       }

@@ -1,4 +1,5 @@
 import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
+import { ChunkedBodyError, RawHttpClient, type BodyReader } from './rawHttp';
 import { DownloadError, type Timeouts } from './types';
 
 /** A failure worth retrying: 429, 5xx, dropped or stalled connections. */
@@ -23,9 +24,16 @@ export class ExpiredUrlError extends Error {
 
 export type BlobResponse =
   /** 206 whose Content-Range matched the request. */
-  | { kind: 'partial'; body: Dispatcher.ResponseData['body'] }
+  | { kind: 'partial'; body: BodyReader }
   /** 200 with the whole object (a request without Range, or a server that ignored it). */
-  | { kind: 'whole'; body: Dispatcher.ResponseData['body'] };
+  | { kind: 'whole'; body: BodyReader };
+
+/** A response of either client: status, headers (first values), body. */
+interface AnyResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: BodyReader;
+}
 
 const MAX_RETRY_AFTER_MS = 5 * 60_000;
 const HIGH_WATER_MARK = 1024 * 1024;
@@ -51,15 +59,28 @@ export function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-function header(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
+/** undici's body behind the BodyReader interface (chunks are undici's own buffers). */
+function undiciBody(body: Dispatcher.ResponseData['body']): BodyReader {
+  const chunks = body[Symbol.asyncIterator]();
+  return {
+    read: async () => {
+      const next = await chunks.next();
+      return next.done ? undefined : (next.value as Buffer);
+    },
+    text: async limit => (await body.text()).slice(0, limit),
+    discard: () => discard(body),
+  };
+}
+
+function header(headers: AnyResponse['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
 /** Short text of an error body (JSON `detail` or a bare string), for messages; never throws. */
-async function errorText(body: Dispatcher.ResponseData['body']): Promise<string> {
+async function errorText(body: BodyReader): Promise<string> {
   try {
-    const text = (await body.text()).slice(0, 2000);
+    const text = await body.text(2000);
     try {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed === 'string') return parsed;
@@ -82,6 +103,10 @@ async function errorText(body: Dispatcher.ResponseData['body']): Promise<string>
  */
 export class Transport {
   private readonly agent: Agent;
+  /** Blob bodies: read into the download's buffers (rawHttp.ts); undici for the API's answers. */
+  private readonly raw: RawHttpClient;
+  /** Origins that answered a blob GET with a chunked body, which only undici reads. */
+  private readonly chunkedOrigins = new Set<string>();
   /** Object URLs by key: presigned answers of the API, or a direct URL on its first use. */
   private readonly objectUrls = new Map<string, Promise<string>>();
   /** Keys whose direct URL was handed out once: after a refusal the API is asked instead. */
@@ -90,6 +115,7 @@ export class Transport {
   constructor(
     private readonly options: { apiKey?: string; timeouts: Timeouts; connections: number; signal?: AbortSignal },
   ) {
+    this.raw = new RawHttpClient({ headersTimeoutMs: options.timeouts.headersMs, idleTimeoutMs: options.timeouts.idleMs });
     this.agent = new Agent({
       connections: options.connections,
       keepAliveTimeout: 30_000,
@@ -100,11 +126,13 @@ export class Transport {
   }
 
   close(): Promise<void> {
+    this.raw.close();
     return this.agent.close();
   }
 
   /** Drops every connection at once (after a cancellation). */
   destroy(): Promise<void> {
+    this.raw.destroy();
     return this.agent.destroy().catch(() => undefined);
   }
 
@@ -160,7 +188,7 @@ export class Transport {
         discard(res.body);
         return url;
       }
-      throw await this.statusError(res, 'the archive');
+      throw await this.statusError(asAny(res), 'the archive');
     }
     throw new DownloadError('too many redirects from the download URL');
   }
@@ -173,16 +201,16 @@ export class Transport {
     const ranged = !(start === 0 && end === size);
     const headers: Record<string, string> = { ...this.authFor(url, apiOrigin) };
     if (ranged) headers.range = `bytes=${start}-${end - 1}`;
-    const res = await this.send(url, headers);
+    const res = await this.sendBlob(url, headers);
     if (res.statusCode === 206) {
       const contentRange = header(res.headers, 'content-range');
       const m = contentRange && /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
       if (!m || Number(m[1]) !== start || Number(m[2]) !== end - 1) {
-        discard(res.body);
+        res.body.discard();
         throw new TransientError(`the blob host answered ${contentRange ?? 'no Content-Range'} to bytes=${start}-${end - 1}`);
       }
       if (m[3] !== '*' && Number(m[3]) !== size) {
-        discard(res.body);
+        res.body.discard();
         throw new DownloadError(`the blob is ${m[3]} bytes but the asset's metadata says ${size}`);
       }
       return { kind: 'partial', body: res.body };
@@ -190,22 +218,36 @@ export class Transport {
     if (res.statusCode === 200) {
       const length = header(res.headers, 'content-length');
       if (length !== undefined && Number(length) !== size) {
-        discard(res.body);
+        res.body.discard();
         throw new DownloadError(`the blob is ${length} bytes but the asset's metadata says ${size}`);
       }
       return { kind: 'whole', body: res.body };
     }
     if (res.statusCode === 403 && new URL(url).origin !== apiOrigin) {
-      res.body.resume();
+      res.body.discard();
       throw new ExpiredUrlError(url);
     }
     throw await this.statusError(res, 'the blob host');
   }
 
+  /** A blob GET through the raw client, or undici for an origin that sends chunked bodies. */
+  private async sendBlob(url: string, headers: Record<string, string>): Promise<AnyResponse> {
+    const origin = new URL(url).origin;
+    if (!this.chunkedOrigins.has(origin)) {
+      try {
+        return await this.raw.get(url, headers, this.options.signal);
+      } catch (err) {
+        if (!(err instanceof ChunkedBodyError)) throw classifyNetworkError(err, url);
+        this.chunkedOrigins.add(origin);
+      }
+    }
+    return asAny(await this.send(url, headers));
+  }
+
   /** GET a JSON document from the API (Zarr listings), with the key when it is the API origin. */
   async getJson(url: string, apiOrigin: string): Promise<unknown> {
     const res = await this.send(url, { accept: 'application/json', ...this.authFor(url, apiOrigin) });
-    if (res.statusCode !== 200) throw await this.statusError(res, 'the archive');
+    if (res.statusCode !== 200) throw await this.statusError(asAny(res), 'the archive');
     const text = await res.body.text();
     try {
       return JSON.parse(text) as unknown;
@@ -228,7 +270,7 @@ export class Transport {
     }
   }
 
-  private async statusError(res: Dispatcher.ResponseData, who: string): Promise<Error> {
+  private async statusError(res: AnyResponse, who: string): Promise<Error> {
     const status = res.statusCode;
     const detail = await errorText(res.body);
     const suffix = detail ? `: ${detail}` : '';
@@ -241,6 +283,8 @@ export class Transport {
     return new DownloadError(`${who} answered ${status}${suffix}`);
   }
 }
+
+const asAny = (res: Dispatcher.ResponseData): AnyResponse => ({ statusCode: res.statusCode, headers: res.headers, body: undiciBody(res.body) });
 
 /** Network-level failures are transient, except an abort, which passes through unchanged. */
 export function classifyNetworkError(err: unknown, url: string): Error {

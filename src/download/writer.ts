@@ -98,15 +98,27 @@ export class BufferedRangeWriter {
     return size - ((position - this.rangeStart) % size);
   }
 
+  /** Where the next bytes can be received in place: then pass that very view to write(). */
+  space(): Buffer {
+    return this.buffers[0].subarray(this.fill, this.capacity);
+  }
+
   async write(chunk: Buffer, position: number): Promise<void> {
     if (position !== this.bufferStart + this.fill) throw new Error(`non-contiguous write at ${position}`);
-    for (let taken = 0; taken < chunk.length; ) {
-      if (this.fill === this.capacity) await this.flush();
-      const count = Math.min(chunk.length - taken, this.capacity - this.fill);
-      chunk.copy(this.buffers[0], this.fill, taken, taken + count);
-      this.fill += count;
-      taken += count;
+    const current = this.buffers[0];
+    if (chunk.buffer === current.buffer && chunk.byteOffset === current.byteOffset + this.fill && chunk.length <= this.capacity - this.fill) {
+      this.fill += chunk.length; // received in place (space())
+    } else {
+      for (let taken = 0; taken < chunk.length; ) {
+        if (this.fill === this.capacity) await this.flush();
+        const count = Math.min(chunk.length - taken, this.capacity - this.fill);
+        chunk.copy(this.buffers[0], this.fill, taken, taken + count);
+        this.fill += count;
+        taken += count;
+      }
     }
+    // A full buffer goes now, so that space() always has room.
+    if (this.fill === this.capacity) await this.flush();
   }
 
   /** Starts writing the current buffer (waiting for the previous write first) and swaps buffers. */
