@@ -3,6 +3,8 @@ import { Worker } from 'node:worker_threads';
 import { findBundledFile } from '../util/bundledFile';
 import { SCRATCH_OFFSET, SharedArena, SLOT_BYTES } from './arena';
 import type { HashWorkerReply, HashWorkerRequest } from './hashWorker';
+import { md5KernelModule } from './md5/kernels';
+import { wasm } from './md5/wasmBinary';
 
 /** MD5 of one dandi-etag part, fed in order. */
 export interface PartHasher {
@@ -118,6 +120,8 @@ export class HashPool {
     if (this.worker && this.arena) return this.arena;
     try {
       const arena = new SharedArena(this.options.arenaBytes);
+      // A CPU without the SIMD WebAssembly needs (x64 before SSE4.1): hash inline instead.
+      if (!wasm.validate(md5KernelModule(arena.maxPages))) throw new Error('this machine cannot run the SIMD MD5 kernels');
       const worker = new Worker(this.options.workerPath ?? findBundledFile('downloadHashWorker.js'));
       worker.on('message', (reply: HashWorkerReply) => {
         const waiter = this.waiting.get(reply.seq);

@@ -132,6 +132,7 @@ export interface WasmMemory {
 interface WasmApi {
   Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
+  validate(bytes: Uint8Array): boolean;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
