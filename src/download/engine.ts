@@ -74,6 +74,9 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     plan.reduce((n, f) => n + f.size, 0),
     options.onProgress,
   );
+  // Counts from the start: a progress notification never shows a bare title while the first
+  // connections open.
+  tracker.report(true);
   const index = await VerifiedIndex.open(destination);
   const folding = await nameFolding(destination);
   const collisions = findCollisions(plan, options.reservedPaths ?? [], folding);

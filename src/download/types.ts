@@ -43,7 +43,7 @@ export interface DownloadOptions {
   destination: string;
   /** Files downloaded at once (default 6). */
   parallelFiles?: number;
-  /** Byte ranges of one large file downloaded at once (default 4). */
+  /** Byte ranges of one large file downloaded at once (default 8). */
   parallelParts?: number;
   /** Default `skip`: skip files identical to the asset (same size and dandi-etag). */
   existing?: ExistingFilePolicy;

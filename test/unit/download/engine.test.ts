@@ -48,9 +48,16 @@ describe('download engine against the stand-in archive', function () {
     const destination = await temps.make();
     const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
     assert.match(file.etag ?? '', /-3$/);
-    const summary = await runDownload([file], options(destination, { parallelParts: 3 }));
+    const reports: Array<{ filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; requestsSoFar: number }> = [];
+    const planned = env.archive().log.length;
+    const summary = await runDownload([file], options(destination, {
+      parallelParts: 3,
+      onProgress: p => reports.push({ ...p, requestsSoFar: env.archive().log.length }),
+    }));
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
+    assert.deepEqual(reports[0], { ...reports[0], filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: file.size, requestsSoFar: planned }, 'counts are reported before the first request');
+    assert.equal(reports.at(-1)?.bytesDone, file.size);
     const ranges = env.archive().log.filter(e => e.origin === 'blob').map(e => e.headers.range);
     assert.equal(ranges.length, 3, 'one request per part');
     assert.ok(ranges.every(r => r !== undefined));
@@ -150,6 +157,9 @@ describe('download engine against the stand-in archive', function () {
     const file = { ...(await planAsset(env.archive(), env.archive().ids.large, MULTIPART)), blobUrl: undefined };
     let advanced = false;
     // One part at a time; once the first part is in, the archive's clock passes the URL's expiry.
+    // Progress is reported every 200 ms, so the parts are slowed down enough for a later request
+    // to come after that report (at full speed the whole file can arrive within one interval).
+    env.archive().faults.set({ bandwidthBytesPerSec: 100 * 1024 * 1024 });
     const summary = await runDownload([file], options(destination, {
       parallelParts: 1,
       onProgress: p => {
