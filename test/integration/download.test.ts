@@ -93,6 +93,24 @@ describe('downloads (VS Code)', function () {
     await rm(destination, { recursive: true, force: true });
   });
 
+  it('stops a slow listing when cancelled, downloading and writing nothing', async () => {
+    const id = archive.ids.zarr;
+    const destination = join(workspace ?? '', 'dl-listing');
+    // Each API answer takes 700 ms: the listing outlasts the notification's delay (500 ms).
+    await faults(archive, { latencyMs: 700 });
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 1_000);
+    const summary = await vscode.commands.executeCommand<DownloadSummary | undefined>(
+      Commands.downloadReference,
+      `${archive.webUrl}/dandiset/${id}/draft`,
+      { destination, existing: 'overwrite', signal: controller.signal },
+    );
+    clearTimeout(timer);
+    assert.ok(controller.signal.aborted, 'the listing was still running after 1 s');
+    assert.equal(summary, undefined, 'a cancelled listing downloads nothing');
+    assert.equal(existsSync(join(destination, id)), false, 'not even dandiset.yaml');
+  });
+
   it('cancels a download halfway, keeps resumable data, and resumes it', async () => {
     const large = (await assetsOf(archive, archive.ids.large)).find(a => a.path.endsWith('multipart-150MiB.bin'));
     assert.ok(large, 'the large Dandiset has its multi-part file');

@@ -98,30 +98,52 @@ export function progressMessage(p: DownloadProgress): string {
   return parts.join(' · ');
 }
 
+/**
+ * A listing quicker than this shows no notification: it would only flash, and then linger while
+ * it fades, over the download's own progress (one asset, a small folder).
+ */
+const LISTING_NOTICE_AFTER_MS = 500;
+
 /** Lists every target into one plan (duplicates of the same asset at the same place dropped). */
 async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], external?: AbortSignal): Promise<DownloadPlan[] | undefined> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'DANDI: listing assets…', cancellable: true },
-    async (_progress, token) => {
-      const controller = abortOnCancel(token, external);
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (external?.aborted) abort();
+  external?.addEventListener('abort', abort, { once: true });
+  const listing = (async (): Promise<DownloadPlan[] | undefined> => {
+    const plans: DownloadPlan[] = [];
+    for (const target of targets) {
+      if (controller.signal.aborted) return undefined;
       try {
-        const plans: DownloadPlan[] = [];
-        for (const target of targets) {
-          if (controller.signal.aborted) return undefined;
-          try {
-            plans.push(await buildPlan(deps.client, target, controller.signal));
-          } catch (e) {
-            // Cancelling the listing is not an error to report.
-            if (controller.signal.aborted) return undefined;
-            throw e;
-          }
-        }
-        return controller.signal.aborted ? undefined : plans;
-      } finally {
-        controller.dispose();
+        plans.push(await buildPlan(deps.client, target, controller.signal));
+      } catch (e) {
+        // Cancelling the listing is not an error to report.
+        if (controller.signal.aborted) return undefined;
+        throw e;
       }
-    },
-  );
+    }
+    return controller.signal.aborted ? undefined : plans;
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const slow = await Promise.race([
+      listing.then(() => false, () => false),
+      new Promise<boolean>(resolve => (timer = setTimeout(() => resolve(true), LISTING_NOTICE_AFTER_MS))),
+    ]);
+    if (slow) {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'DANDI: listing assets…', cancellable: true },
+        async (_progress, token) => {
+          const subscription = token.onCancellationRequested(abort);
+          await listing.catch(() => undefined).finally(() => subscription.dispose());
+        },
+      );
+    }
+    return await listing;
+  } finally {
+    clearTimeout(timer);
+    external?.removeEventListener('abort', abort);
+  }
 }
 
 /**

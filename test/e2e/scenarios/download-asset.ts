@@ -57,6 +57,9 @@ const scenario: Scenario = {
       await ctx.waitForNotification(/DANDI: downloading[\s\S]*\d+\/\d+ files/, 5_000).catch((err: Error) => {
         throw new Error(`the progress notification shows no file counts (${err.message})`);
       });
+      // Listing one asset is quick: no "listing assets" notification flashes over the progress.
+      const listingShown = await ctx.page.locator('.notification-list-item-message', { hasText: /listing assets/ }).count();
+      if (listingShown > 0) throw new Error('a "listing assets" notification is shown for a one-asset download');
       // Wait for the rate and time left to show up before taking the picture.
       await ctx.page.locator('.notification-list-item-message', { hasText: /left/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
       await ctx.screenshot('download-asset');
