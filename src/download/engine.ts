@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { downloadBlob, fileSystemError, type FileContext } from './blobDownload';
-import { abortError, isAbort } from './fetchRange';
+import { isAbort } from './fetchRange';
 import { HashPool } from './hashPool';
 import { nameFolding, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
 import { ProgressTracker } from './progress';
@@ -9,7 +9,7 @@ import { Transport, redactUrl } from './transport';
 import { VerifiedIndex } from './verifiedIndex';
 import { openPositionalWriter } from './writer';
 import { downloadZarr } from './zarr';
-import { DownloadError, type DownloadOptions, type DownloadSummary, type PlannedFile } from './types';
+import { abortError, DownloadError, type DownloadOptions, type DownloadSummary, type PlannedFile } from './types';
 
 /** Defaults of the options (exported for the benchmarks, which report what users get). */
 export const DEFAULTS = {

@@ -1,5 +1,5 @@
 import { classifyNetworkError, ExpiredUrlError, TransientError, redactUrl, type Transport } from './transport';
-import { DownloadError } from './types';
+import { abortError, DownloadError } from './types';
 
 /** Receives a range's bytes in order. */
 export interface RangeSink {
@@ -33,11 +33,6 @@ export interface FetchContext {
 
 const MAX_URL_REFRESHES = 4;
 
-export function abortError(): Error {
-  const err = new Error('The download was cancelled.');
-  err.name = 'AbortError';
-  return err;
-}
 
 export function isAbort(err: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (err instanceof Error && err.name === 'AbortError');

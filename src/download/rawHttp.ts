@@ -1,6 +1,6 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { DownloadError } from './types';
+import { abortError, DownloadError } from './types';
 
 /**
  * HTTP/1.1 GETs for blob bodies, read into the caller's memory. undici hands out a new Buffer per
@@ -364,10 +364,4 @@ export class RawHttpClient {
     for (const connection of this.open) connection.destroy();
     this.open.clear();
   }
-}
-
-function abortError(): Error {
-  const err = new Error('The download was cancelled.');
-  err.name = 'AbortError';
-  return err;
 }

@@ -114,3 +114,10 @@ export class DownloadError extends Error {
     this.name = 'DownloadError';
   }
 }
+
+/** The error a cancelled download ends with (recognised by its name, like DOM aborts). */
+export function abortError(): Error {
+  const err = new Error('The download was cancelled.');
+  err.name = 'AbortError';
+  return err;
+}
