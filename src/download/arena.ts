@@ -1,4 +1,4 @@
-import { wasm, type WasmMemory } from './md5/wasmBinary';
+import { wasm, type WasmMemory } from '../util/webAssembly';
 
 /**
  * Write buffers in one shared WebAssembly memory: the hash worker's MD5 kernels read them where

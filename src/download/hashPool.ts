@@ -4,7 +4,7 @@ import { findBundledFile } from '../util/bundledFile';
 import { SCRATCH_OFFSET, SharedArena, SLOT_BYTES } from './arena';
 import type { HashWorkerReply, HashWorkerRequest } from './hashWorker';
 import { md5KernelModule } from './md5/kernels';
-import { wasm } from './md5/wasmBinary';
+import { wasm } from '../util/webAssembly';
 
 /** MD5 of one dandi-etag part, fed in order. */
 export interface PartHasher {

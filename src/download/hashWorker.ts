@@ -9,7 +9,7 @@
 import { parentPort } from 'node:worker_threads';
 import { instantiateKernels } from './md5/kernels';
 import { Md5Lanes } from './md5/lanes';
-import type { WasmMemory } from './md5/wasmBinary';
+import type { WasmMemory } from '../util/webAssembly';
 
 export type HashWorkerRequest =
   | { op: 'init'; memory: WasmMemory; maxPages: number; scratch: number }

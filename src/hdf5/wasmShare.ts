@@ -7,16 +7,10 @@
  * file was read stay optimized for the next.
  */
 import { workerData } from 'node:worker_threads';
+import { wasm, type WasmModule } from '../util/webAssembly';
 
-/** A compiled module (opaque here: the host only stores it and passes it on). */
-export type WasmModule = object;
+export type { WasmModule };
 
-// The host tsconfig has no DOM library, so the few WebAssembly members used are typed here.
-interface WasmApi {
-  Module: abstract new (...args: never[]) => WasmModule;
-  instantiate(source: unknown, imports?: object): Promise<unknown>;
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 const given = (workerData as { wasmModule?: unknown } | null)?.wasmModule;
 const shared = given instanceof wasm.Module ? given : undefined;

@@ -1,4 +1,5 @@
-import { CodeBuilder, I32, moduleBytes, OP, SIMD, uleb, V128, wasm, type FunctionSpec, type WasmMemory } from './wasmBinary';
+import { wasm, type WasmMemory } from '../../util/webAssembly';
+import { CodeBuilder, I32, moduleBytes, OP, SIMD, uleb, V128, type FunctionSpec } from './wasmBinary';
 
 /**
  * MD5 compression kernels in WebAssembly, several independent messages at once: lane i of a

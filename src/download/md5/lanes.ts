@@ -1,5 +1,5 @@
 import { INITIAL_STATE, STATE_BYTES, type Md5Kernels } from './kernels';
-import type { WasmMemory } from './wasmBinary';
+import type { WasmMemory } from '../../util/webAssembly';
 
 /**
  * MD5 of many independent byte streams, hashed 8 at a time by the multi-lane kernels. Bytes stay

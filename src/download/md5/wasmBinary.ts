@@ -124,15 +124,3 @@ export function moduleBytes(functions: FunctionSpec[], maxPages: number): Uint8A
   ]);
 }
 
-// The host tsconfig has no DOM library, so the few WebAssembly members used are typed here.
-export interface WasmMemory {
-  readonly buffer: ArrayBufferLike;
-  grow(pages: number): number;
-}
-interface WasmApi {
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  validate(bytes: Uint8Array): boolean;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
