@@ -1,20 +1,37 @@
 import type * as vscode from 'vscode';
 
+/** An abortable signal, and how to stop following what it was linked to. */
+export interface AbortLink {
+  signal: AbortSignal;
+  abort(): void;
+  dispose(): void;
+}
+
+/**
+ * An AbortSignal that aborts when `abort()` is called or another signal aborts. dispose() unhooks
+ * it from that signal, so a long-lived signal does not collect one listener per operation.
+ */
+export function linkedAbort(external?: AbortSignal): AbortLink {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (external?.aborted) abort();
+  external?.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, abort, dispose: () => external?.removeEventListener('abort', abort) };
+}
+
 /**
  * An AbortSignal that aborts when a VS Code cancellation token fires (or another signal aborts).
- * dispose() unhooks both listeners, so a long-lived signal does not collect one per operation.
+ * dispose() unhooks both listeners.
  */
-export function abortOnCancel(token: vscode.CancellationToken, external?: AbortSignal): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  const subscription = token.onCancellationRequested(abort);
-  if (token.isCancellationRequested || external?.aborted) abort();
-  external?.addEventListener('abort', abort, { once: true });
+export function abortOnCancel(token: vscode.CancellationToken, external?: AbortSignal): AbortLink {
+  const link = linkedAbort(external);
+  const subscription = token.onCancellationRequested(link.abort);
+  if (token.isCancellationRequested) link.abort();
   return {
-    signal: controller.signal,
+    ...link,
     dispose: () => {
       subscription.dispose();
-      external?.removeEventListener('abort', abort);
+      link.dispose();
     },
   };
 }

@@ -7,7 +7,7 @@ import { buildPlan, writeDandisetYaml, type DownloadPlan, type DownloadTarget } 
 import { runDownload } from '../../download/engine';
 import type { DownloadProgress, DownloadSummary, ExistingFilePolicy, PlannedFile } from '../../download/types';
 import { formatBytes } from '../../tree/model';
-import { abortOnCancel } from '../../util/abortOnCancel';
+import { abortOnCancel, linkedAbort } from '../../util/abortOnCancel';
 import { plainText } from '../../util/plainText';
 
 /** Optional second argument of the download commands, for programmatic use (tasks, tests). */
@@ -106,10 +106,7 @@ const LISTING_NOTICE_AFTER_MS = 500;
 
 /** Lists every target into one plan (duplicates of the same asset at the same place dropped). */
 async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], external?: AbortSignal): Promise<DownloadPlan[] | undefined> {
-  const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  if (external?.aborted) abort();
-  external?.addEventListener('abort', abort, { once: true });
+  const controller = linkedAbort(external);
   const listing = (async (): Promise<DownloadPlan[] | undefined> => {
     const plans: DownloadPlan[] = [];
     for (const target of targets) {
@@ -134,7 +131,7 @@ async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], e
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'DANDI: listing assets…', cancellable: true },
         async (_progress, token) => {
-          const subscription = token.onCancellationRequested(abort);
+          const subscription = token.onCancellationRequested(controller.abort);
           await listing.catch(() => undefined).finally(() => subscription.dispose());
         },
       );
@@ -142,7 +139,7 @@ async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], e
     return await listing;
   } finally {
     clearTimeout(timer);
-    external?.removeEventListener('abort', abort);
+    controller.dispose();
   }
 }
 

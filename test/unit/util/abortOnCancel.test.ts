@@ -2,7 +2,7 @@
 // unhooks both on dispose. The token here is a minimal stand-in with the same contract.
 import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
-import { abortOnCancel } from '../../../src/util/abortOnCancel';
+import { abortOnCancel, linkedAbort } from '../../../src/util/abortOnCancel';
 
 function tokenSource(): { token: vscode.CancellationToken; cancel(): void; listeners(): number } {
   const listeners = new Set<() => void>();
@@ -53,5 +53,19 @@ describe('abortOnCancel', () => {
     assert.equal(source.listeners(), 0);
     external.abort();
     assert.ok(links.every(link => !link.signal.aborted), 'disposed links no longer follow the signal');
+  });
+
+  it('linkedAbort aborts on demand or with its signal, and stops following it on dispose', () => {
+    const onDemand = linkedAbort();
+    onDemand.abort();
+    assert.equal(onDemand.signal.aborted, true);
+    const external = new AbortController();
+    const followed = linkedAbort(external.signal);
+    const dropped = linkedAbort(external.signal);
+    dropped.dispose();
+    external.abort();
+    assert.equal(followed.signal.aborted, true);
+    assert.equal(dropped.signal.aborted, false);
+    assert.equal(linkedAbort(AbortSignal.abort()).signal.aborted, true);
   });
 });
