@@ -100,10 +100,8 @@ export class Md5Lanes {
     this.compress([stream], [this.pad], blocks);
     this.streams.delete(id);
     const out = new Uint8Array(16);
-    new DataView(out.buffer).setUint32(0, stream.state[0] as number, true);
-    new DataView(out.buffer).setUint32(4, stream.state[1] as number, true);
-    new DataView(out.buffer).setUint32(8, stream.state[2] as number, true);
-    new DataView(out.buffer).setUint32(12, stream.state[3] as number, true);
+    const digest = new DataView(out.buffer);
+    stream.state.forEach((word, r) => digest.setUint32(r * 4, word, true));
     return out;
   }
 
