@@ -14,8 +14,22 @@ export default tseslint.config(
     },
   },
   {
-    // Modules that run in plain Node or the webview must not import the VS Code API.
-    files: ['src/dandi/**', 'src/hdf5/**', 'src/nwb/**', 'src/download/**', 'src/shared/**', 'media/**'],
+    // Core modules run in plain Node (and the webview in a browser): no VS Code API, not even its
+    // types. The layer order itself is checked by dependency-cruiser (.dependency-cruiser.cjs).
+    files: [
+      'src/util/**',
+      'src/constants.ts',
+      'src/net/**',
+      'src/dandi/**',
+      'src/session/**',
+      'src/hdf5/**',
+      'src/zarr/**',
+      'src/video/**',
+      'src/shared/**',
+      'src/nwb/**',
+      'src/download/**',
+      'media/**',
+    ],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'This layer runs without VS Code.' }] }],
     },

@@ -1,19 +1,36 @@
 import * as vscode from 'vscode';
-import { getLog } from './log';
-import { registerBrowse } from './tree/registerBrowse';
+import { registerBrowse } from './commands/registerBrowse';
 import { registerDownloads } from './commands/registerDownloads';
+import { registerSessionCommands } from './commands/session/sessionCommands';
+import { createVscodeSession } from './commands/session/vscodeSession';
 import { registerViewer } from './editor/registerViewer';
 import { stopSpareWorkers } from './hdf5/workerPool';
+import { getLog } from './log';
+import type { ExtensionServices } from './services';
 
-/** Composition root: builds the shared services, then each feature registers its own parts. */
+/**
+ * Composition root: builds the session and the shared services, then each feature registers its
+ * own parts in one style, `registerX(services)`. Imports run one way (UI and commands → features
+ * → core); `npm run lint` enforces it (.dependency-cruiser.cjs).
+ */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = getLog();
   context.subscriptions.push(log);
-  const services = registerBrowse(context, log);
+  const session = createVscodeSession(context, log);
+  const services: ExtensionServices = {
+    context,
+    log,
+    session,
+    client: () => session.client(),
+    apiKey: apiUrl => session.apiKey(apiUrl),
+    onDidChangeClient: session.onDidChangeClient,
+  };
+  registerSessionCommands(services);
+  const browse = registerBrowse(services);
   registerDownloads(services);
   const viewer = registerViewer(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
-  return { services, viewer };
+  return { services, browse, viewer };
 }
 
 export function deactivate(): Promise<void> {
@@ -23,6 +40,7 @@ export function deactivate(): Promise<void> {
 
 /** Returned from activate() so the VS Code test suite can reach the live objects. */
 export interface ExtensionApi {
-  services: ReturnType<typeof registerBrowse>;
+  services: ExtensionServices;
+  browse: ReturnType<typeof registerBrowse>;
   viewer: ReturnType<typeof registerViewer>;
 }

@@ -1,13 +1,17 @@
 import type * as vscode from 'vscode';
 import type { DandiClient } from './dandi/client';
+import type { DandiSession } from './session/session';
 
 /**
- * What the feature modules share, built once in activate(). Browse owns the client and the
- * sign-in state; downloads and the viewer only consume them.
+ * What every feature is given, built once in activate(): the extension context, the log and the
+ * session. Browse, downloads and the viewer all register through `registerX(services)`; none of
+ * them owns the session, and none imports another feature's wiring.
  */
 export interface ExtensionServices {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
+  /** The active instance, its sign-in state and client (src/session). */
+  readonly session: DandiSession;
   /** The client of the active instance; a new one after the instance, API URL or sign-in changes. */
   client(): DandiClient;
   /**

@@ -1,10 +1,17 @@
-import type { DandisetDetails, DetailsHostMessage, DetailsPageMessage } from '../../src/commands/browse/detailsProtocol';
 import './details.css';
+import type { DandisetDetails, DetailsHostEvent, DetailsHostMethods, DetailsPageEvent, DetailsPageMethods } from '../../src/shared/detailsProtocol';
 import { formatBytes } from '../../src/shared/format';
+import { Messenger } from '../../src/shared/messenger';
 
 /** The Dandiset details page. Every archive string goes in through textContent, never innerHTML. */
 const vscode = acquireVsCodeApi();
-const post = (message: DetailsPageMessage) => vscode.postMessage(message);
+// The viewer's RPC: anything that is not a valid envelope is dropped before it reaches the page.
+const messenger = new Messenger<DetailsPageMethods, DetailsHostMethods, DetailsPageEvent, DetailsHostEvent>({
+  post: message => vscode.postMessage(message),
+  onDiagnostic: text => console.debug(`[dandiset details] ${text}`),
+});
+window.addEventListener('message', (event: MessageEvent<unknown>) => messenger.handle(event.data));
+const post = (event: DetailsPageEvent) => messenger.notify(event);
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -26,7 +33,7 @@ function chips(values: string[]): HTMLElement {
   return list;
 }
 
-function button(label: string, message: DetailsPageMessage): HTMLButtonElement {
+function button(label: string, message: DetailsPageEvent): HTMLButtonElement {
   const b = el('button', label);
   b.type = 'button';
   b.addEventListener('click', () => post(message));
@@ -76,12 +83,9 @@ function render(d: DandisetDetails): void {
   root.append(section('Citation', citation, copyCitation));
 }
 
-window.addEventListener('message', (event: MessageEvent<DetailsHostMessage>) => {
-  const message = event.data;
-  if (message?.type === 'init') render(message.details);
-  else if (message?.type === 'error') {
-    const root = document.getElementById('root');
-    root?.replaceChildren(el('p', message.message, 'error'));
-  }
-});
-post({ type: 'ready' });
+function showError(message: string): void {
+  document.getElementById('root')?.replaceChildren(el('p', message, 'error'));
+}
+
+// The first request is the ready handshake: the host answers once the metadata is in.
+messenger.request('details', null).then(render, (e: unknown) => showError(e instanceof Error ? e.message : String(e)));

@@ -3,7 +3,7 @@
  * each object with its neurodata_type badge and summary) and the raw HDF5 view (every group,
  * dataset and link, loaded lazily and paged for very large groups).
  */
-import type { H5Entry } from '../../src/hdf5/types';
+import type { H5Entry } from '../../src/shared/protocolTypes';
 import type { NwbOverview } from '../../src/shared/protocol';
 import type { ViewerApi } from './api';
 import { formatShape } from './format';

@@ -1,5 +1,5 @@
 /** H5Value (attribute and non-numeric dataset values) as text for cells and the inspector (pure). */
-import type { H5Value } from '../../src/hdf5/types';
+import type { H5Value } from '../../src/shared/protocolTypes';
 
 export function isRef(v: H5Value): v is { ref: string; region?: string } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { ref?: unknown }).ref === 'string';

@@ -110,7 +110,7 @@ export function instanceFromSettings(name: string, customApiUrl: string): DandiI
     const api = trimSlashes(customApiUrl.trim());
     const known = KNOWN_INSTANCES.find(i => i.apiUrl === api);
     if (known) return known;
-    // The web UI comes from /info/ services.webui later (BrowseSession.webUrl).
+    // The web UI comes from /info/ services.webui later (DandiSession.webUrl, src/session).
     return { name: new URL(api).host, apiUrl: api, webUrl: null };
   }
   return instanceByName(name) ?? KNOWN_INSTANCES[0];

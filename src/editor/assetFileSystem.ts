@@ -5,7 +5,7 @@
  * files and refuses big ones with a clear message instead of downloading gigabytes.
  */
 import * as vscode from 'vscode';
-import { assetRefOfUri } from '../util/assetUriOf';
+import { assetRefOfUri } from './assetUriOf';
 import { trimSlashes } from '../dandi/instances';
 
 /** Largest asset `readFile` downloads whole. */

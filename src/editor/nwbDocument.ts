@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { ASSET_SCHEME, Settings } from '../constants';
 import { trimSlashes } from '../dandi/instances';
-import { assetRefOfUri } from '../util/assetUriOf';
+import { assetRefOfUri } from './assetUriOf';
 import { openHdf5 } from '../hdf5/engine';
 import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
 import { NwbFile } from '../nwb/nwbFile';

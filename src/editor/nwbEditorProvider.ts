@@ -8,7 +8,7 @@ import { Disposable } from '../util/disposable';
 import type { ExtensionServices } from '../services';
 import { NwbDocument } from './nwbDocument';
 import { ViewerPanel } from './viewerPanel';
-import { pageHtml, webviewOptions } from '../util/webviewHtml';
+import { pageHtml, webviewOptions } from './webviewHtml';
 
 export class NwbEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider<NwbDocument> {
   private readonly _documents = new Set<NwbDocument>();

@@ -4,6 +4,9 @@
  */
 import type { DatasetInfo, Dtype, H5Attribute, H5Entry, H5Value } from '../hdf5/types';
 
+/** HDF5 shapes the webview handles itself; re-exported so media/ imports only from src/shared. */
+export type { H5Entry, H5Value };
+
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
 export type ViewKind =
   | 'overview' // the NWBFile root: pynwb-style fields and sections

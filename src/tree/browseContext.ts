@@ -1,8 +1,8 @@
 import type * as vscode from 'vscode';
 import type { DandiReference } from '../dandi/references';
+import type { DandiSession } from '../session/session';
 import type { TreeElement } from './model';
 import type { ListQuery } from './query';
-import type { BrowseSession } from './session';
 import type { DandiTreeProvider } from './treeProvider';
 
 /** One tree view with its provider. */
@@ -26,7 +26,7 @@ export interface RevealOptions {
 export interface BrowseContext {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
-  readonly session: BrowseSession;
+  readonly session: DandiSession;
   readonly explorer: BrowseView;
   readonly mine: BrowseView;
   readonly starred: BrowseView;

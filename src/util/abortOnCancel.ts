@@ -1,4 +1,8 @@
-import type * as vscode from 'vscode';
+/** The part of a VS Code CancellationToken this needs; plain Node code can pass its own. */
+export interface CancellationTokenLike {
+  readonly isCancellationRequested: boolean;
+  onCancellationRequested(listener: () => unknown): { dispose(): unknown };
+}
 
 /** An abortable signal, and how to stop following what it was linked to. */
 export interface AbortLink {
@@ -23,7 +27,7 @@ export function linkedAbort(external?: AbortSignal): AbortLink {
  * An AbortSignal that aborts when a VS Code cancellation token fires (or another signal aborts).
  * dispose() unhooks both listeners.
  */
-export function abortOnCancel(token: vscode.CancellationToken, external?: AbortSignal): AbortLink {
+export function abortOnCancel(token: CancellationTokenLike, external?: AbortSignal): AbortLink {
   const link = linkedAbort(external);
   const subscription = token.onCancellationRequested(link.abort);
   if (token.isCancellationRequested) link.abort();

@@ -37,7 +37,7 @@ describe('browse the archive (VS Code)', function () {
     if (!archiveJson) this.skip();
     archive = JSON.parse(archiveJson) as ArchiveInfo;
     const api = (await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)?.activate()) as ExtensionApi;
-    browse = api.services.browse;
+    browse = api.browse;
     explorer = browse.explorer;
     await browse.session.ready;
     if (browse.session.client().signedIn) await vscode.commands.executeCommand(Commands.signOut);

@@ -3,7 +3,7 @@
  * Ragged columns show their items, DynamicTableRegion cells link to the rows of the target table,
  * and object references show their paths as links.
  */
-import type { H5Value } from '../../../src/hdf5/types';
+import type { H5Value } from '../../../src/shared/protocolTypes';
 import type { TableInfo, TableRows } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
 import { h, message } from '../dom';

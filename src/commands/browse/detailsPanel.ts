@@ -4,8 +4,9 @@ import type { DandisetMetadata } from '../../dandi/types';
 import type { BrowseContext } from '../../tree/browseContext';
 import { webPageUrl } from '../../tree/links';
 import { shownVersion, type TreeElement } from '../../tree/model';
-import { pageHtml, webviewOptions } from '../../util/webviewHtml';
-import type { DandisetDetails, DetailsHostMessage, DetailsPageMessage } from './detailsProtocol';
+import { isCopyTarget, type DandisetDetails, type DetailsHostEvent, type DetailsHostMethods, type DetailsPageEvent, type DetailsPageMethods } from '../../shared/detailsProtocol';
+import { Messenger } from '../../shared/messenger';
+import { pageHtml, webviewOptions } from '../../editor/webviewHtml';
 
 const VIEW_TYPE = 'dandi.details';
 
@@ -30,40 +31,41 @@ export function registerDetailsCommand(browse: BrowseContext): void {
         title: 'Dandiset details',
         placeholderHtml: '<main id="root"><p class="muted">Loading…</p></main>',
       });
-      const post = (message: DetailsHostMessage) => void panel.webview.postMessage(message);
+      // Every message goes through the viewer's RPC: envelopes are checked on arrival, a failed
+      // load is an error reply, and the page's `details` request is the ready handshake.
+      const messenger = new Messenger<DetailsHostMethods, DetailsPageMethods, DetailsHostEvent, DetailsPageEvent>({
+        post: message => void panel.webview.postMessage(message),
+        onDiagnostic: text => browse.log.warn(`Dandiset details: ${text}`),
+      });
       let details: DandisetDetails | undefined;
-      const load = (async () => {
-        try {
-          const metadata = await browse.session.client().getVersionMetadata(element.dandisetId, version);
-          const web = await browse.session.webUrl();
-          const embargoed = element.kind === 'version' ? element.embargoed : element.record.embargo_status !== 'OPEN';
-          details = toDetails(element.dandisetId, version, metadata, web ? webPageUrl({ ...element, kind: 'version', version } as Extract<TreeElement, { kind: 'version' }>, web) : null, embargoed);
-          return details;
-        } catch (e) {
-          return e instanceof Error ? e.message : String(e);
-        }
-      })();
-      const onMessage = async (raw: unknown): Promise<void> => {
-        const message = raw as DetailsPageMessage;
-        if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
-        if (message.type === 'ready') {
-          const result = await load;
-          post(typeof result === 'string' ? { type: 'error', message: result } : { type: 'init', details: result });
-        } else if (message.type === 'copy' && details) {
-          const text = message.what === 'citation' ? details.citation : message.what === 'doi' ? details.doi : `DANDI:${details.identifier}/${details.version}`;
-          if (text) {
-            await vscode.env.clipboard.writeText(text);
-            vscode.window.setStatusBarMessage(`Copied ${message.what}`, 3000);
-          }
-        } else if (message.type === 'openWeb' && details?.webUrl) {
-          await vscode.env.openExternal(vscode.Uri.parse(details.webUrl, true));
-        }
+      const load = async (): Promise<DandisetDetails> => {
+        const metadata = await browse.session.client().getVersionMetadata(element.dandisetId, version);
+        const web = await browse.session.webUrl();
+        const embargoed = element.kind === 'version' ? element.embargoed : element.record.embargo_status !== 'OPEN';
+        details = toDetails(element.dandisetId, version, metadata, web ? webPageUrl({ ...element, kind: 'version', version } as Extract<TreeElement, { kind: 'version' }>, web) : null, embargoed);
+        return details;
       };
-      const listener = panel.webview.onDidReceiveMessage((raw: unknown) =>
-        onMessage(raw).catch(e => browse.log.warn(`Dandiset details: ${e instanceof Error ? e.message : String(e)}`)),
-      );
+      const loading = load();
+      // Settled here too, so a failure nobody asked for yet is not an unhandled rejection.
+      loading.catch(() => undefined);
+      const warn = (e: unknown) => browse.log.warn(`Dandiset details: ${e instanceof Error ? e.message : String(e)}`);
+      const subscriptions = [
+        messenger.onRequest('details', () => loading),
+        messenger.onEvent('copy', event => {
+          if (!details || !isCopyTarget(event.what)) return;
+          const text = event.what === 'citation' ? details.citation : event.what === 'doi' ? details.doi : `DANDI:${details.identifier}/${details.version}`;
+          if (text) {
+            vscode.env.clipboard.writeText(text).then(() => vscode.window.setStatusBarMessage(`Copied ${event.what}`, 3000), warn);
+          }
+        }),
+        messenger.onEvent('openWeb', () => {
+          if (details?.webUrl) vscode.env.openExternal(vscode.Uri.parse(details.webUrl, true)).then(undefined, warn);
+        }),
+        panel.webview.onDidReceiveMessage((raw: unknown) => messenger.handle(raw)),
+      ];
       panel.onDidDispose(() => {
-        listener.dispose();
+        for (const subscription of subscriptions) subscription.dispose();
+        messenger.dispose();
         panels.delete(key);
       });
       return panel;

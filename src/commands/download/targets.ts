@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { assetRefOfUri } from '../../util/assetUriOf';
+import { assetRefOfUri } from '../../editor/assetUriOf';
 import type { DownloadTarget } from '../../download/planner';
 import { shownVersion, type TreeElement } from '../../tree/model';
 

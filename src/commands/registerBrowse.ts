@@ -1,30 +1,25 @@
 import * as vscode from 'vscode';
-import { registerAuthCommands } from '../commands/browse/authCommands';
-import { registerCopyCommands } from '../commands/browse/copyCommands';
-import { registerDetailsCommand } from '../commands/browse/detailsPanel';
-import { registerListCommands } from '../commands/browse/listCommands';
-import { registerMetadataCommands } from '../commands/browse/metadataCommands';
-import { registerOpenCommands } from '../commands/browse/openCommands';
-import { revealReference } from '../commands/browse/revealReference';
 import { ContextKeys, Settings, Views } from '../constants';
 import type { ExtensionServices } from '../services';
-import type { BrowseContext, BrowseView } from './browseContext';
-import type { TreeElement } from './model';
-import { DEFAULT_QUERY, describeQuery, listOptions, normaliseQuery, type ListQuery } from './query';
-import { BrowseSession } from './session';
-import { DandiTreeProvider } from './treeProvider';
+import type { BrowseContext, BrowseView } from '../tree/browseContext';
+import type { TreeElement } from '../tree/model';
+import { DEFAULT_QUERY, describeQuery, listOptions, normaliseQuery, type ListQuery } from '../tree/query';
+import { DandiTreeProvider } from '../tree/treeProvider';
+import { registerCopyCommands } from './browse/copyCommands';
+import { registerDetailsCommand } from './browse/detailsPanel';
+import { registerListCommands } from './browse/listCommands';
+import { registerMetadataCommands } from './browse/metadataCommands';
+import { registerOpenCommands } from './browse/openCommands';
+import { revealReference } from './browse/revealReference';
 
 const QUERY_STATE_KEY = 'dandi.listQuery';
 
-/** The extension services plus what the VS Code test suite reaches into. */
-export interface BrowseServices extends ExtensionServices {
-  readonly browse: BrowseContext;
-}
-
-/** Builds the session, the three tree views and the browse commands; returns the shared services. */
-export function registerBrowse(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): BrowseServices {
-  const session = new BrowseSession(context, log);
-  context.subscriptions.push(session);
+/**
+ * The browse feature: the three tree views over the session's client and the browse commands.
+ * Returns what the browse commands share (the VS Code test suite reaches into it too).
+ */
+export function registerBrowse(services: ExtensionServices): BrowseContext {
+  const { context, log, session } = services;
   let query: ListQuery = normaliseQuery(context.globalState.get(QUERY_STATE_KEY) ?? DEFAULT_QUERY);
   const pageSize = () => Math.min(1000, Math.max(10, vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.pageSize, 50)));
   const client = () => session.client();
@@ -93,18 +88,9 @@ export function registerBrowse(context: vscode.ExtensionContext, log: vscode.Log
     }),
   );
   registerListCommands(browse);
-  registerAuthCommands(browse);
   registerOpenCommands(browse);
   registerCopyCommands(browse);
   registerMetadataCommands(browse);
   registerDetailsCommand(browse);
-
-  return {
-    context,
-    log,
-    client,
-    apiKey: apiUrl => session.apiKey(apiUrl),
-    onDidChangeClient: session.onDidChangeClient,
-    browse,
-  };
+  return browse;
 }

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { Commands, Settings } from '../../constants';
 import { DandiApiError } from '../../dandi/errors';
 import { instanceLabel, KNOWN_INSTANCES, trimSlashes } from '../../dandi/instances';
-import type { BrowseContext } from '../../tree/browseContext';
+import { API_KEY_PATTERN } from '../../session/session';
+import type { ExtensionServices } from '../../services';
 import { plainText } from '../../util/plainText';
 
 /** Sign In / Sign Out (API key in SecretStorage per instance) and Select Archive Instance. */
-export function registerAuthCommands(browse: BrowseContext): void {
-  const { context, session } = browse;
+export function registerSessionCommands(services: ExtensionServices): void {
+  const { context, session } = services;
   context.subscriptions.push(
     // `key` lets tests (and links) sign in without the input box.
     vscode.commands.registerCommand(Commands.signIn, async (key?: string) => {
@@ -20,7 +21,7 @@ export function registerAuthCommands(browse: BrowseContext): void {
               prompt: `Paste your API key${webUrl ? ` (from your account menu on ${webUrl})` : ''}. It is kept in VS Code's secret storage and sent only to ${new URL(session.instance.apiUrl).host}.`,
               password: true,
               ignoreFocusOut: true,
-              validateInput: v => (/^[0-9a-zA-Z]{20,80}$/.test(v.trim()) ? undefined : 'An API key is 40 letters and digits.'),
+              validateInput: v => (API_KEY_PATTERN.test(v.trim()) ? undefined : 'An API key is 40 letters and digits.'),
             });
       if (!apiKey) return undefined;
       try {
