@@ -32,16 +32,16 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
 
   let image: ImageCanvas | null = null;
   let plot: LinePlot | null = null;
-  ctx.signal.addEventListener('abort', () => {
-    image?.destroy();
-    plot?.destroy();
+  ctx.onDispose(() => {
+    image?.dispose();
+    plot?.dispose();
   });
   const draw = async (): Promise<void> => {
     // Lines: ~20k points; heatmaps: at most 2048 rows/columns (more than a screen shows).
     const plan = planSlice(shape, axes, index, ctx.maxSliceElements, axes.length === 1 || lineMode ? 20_000 : 2048);
     const slice = await ctx.request('dataset/slice', { path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride });
     body.replaceChildren();
-    plot?.destroy();
+    plot?.dispose();
     plot = null;
     if (slice.kind !== 'numeric') return void body.appendChild(valuesTable(slice));
     const data = new Float64Array(slice.data);
@@ -65,7 +65,7 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
       const width = plan.count[axes[1]];
       const [p1, p99] = percentiles(data, [1, 99]);
       const frame: ImageFrame = { path: ctx.path, width, height, channels: 1, data: Float32Array.from(data).buffer, min: slice.min, max: slice.max, p1, p99, frameCount: 1, index: 0, planeCount: 1, plane: 0 };
-      image?.destroy();
+      image?.dispose();
       image = new ImageCanvas(`Heatmap of ${ctx.path}`);
       const img = image;
       const ic = imageControls(ctx, img, () => img.draw());

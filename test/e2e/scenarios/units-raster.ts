@@ -14,7 +14,7 @@ const scenario: Scenario = {
     const info = frame.locator('.subview p.muted').last();
     const before = await info.innerText();
     check(/units 1–\d+ of \d+ · \d+ spikes/.test(before), `the raster does not report its units and spikes: ${before}`);
-    await frame.locator('canvas.chart-canvas').focus();
+    await frame.locator('.plot-area').focus();
     await waitForRedraw(frame, () => ctx.page.keyboard.press('+'), { path });
     await frame.locator('.subview p.muted', { hasText: /spikes in the window/ }).last().waitFor();
     const after = await info.innerText();
