@@ -20,7 +20,7 @@ export async function renderIntervals(ctx: ViewContext): Promise<void> {
     h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
     h('p', { class: 'muted', text: `${tl.rowCount} intervals${tl.labelColumn ? ` coloured by ${tl.labelColumn}` : ''}${tl.truncated ? ` (first ${start.length} shown)` : ''}` }),
   );
-  const chart = ctx.own(new LanePlot({ parent: ctx.root, label: `Timeline of ${ctx.path}`, xLabel: 'time', yLabel: tl.labelColumn ?? '', timeAxis: true, full, window: ctx.zoom() ?? full, height: Math.min(420, 70 + lanes.length * 22), onWindow: w => ctx.setZoom(w) }));
+  const chart = ctx.own(new LanePlot({ parent: ctx.root, label: `Timeline of ${ctx.path}`, xLabel: 'time', yLabel: tl.labelColumn ?? '', timeAxis: true, full, window: ctx.zoom() ?? full, height: Math.min(480, 110 + lanes.length * 26), onWindow: w => ctx.setZoom(w) }));
   const members: number[][] = lanes.map(() => []);
   laneOf.forEach((lane, i) => members[lane].push(i));
   chart.setLanes(lanes.map((label, lane): Lane => ({
