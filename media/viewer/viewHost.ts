@@ -93,7 +93,6 @@ export class ViewHost {
     const host = this;
     const signal = scope.signal;
     return {
-      api: o.api,
       path,
       resolution,
       root,

@@ -1,6 +1,6 @@
 /** What every view gets from the view host, and the signature of a view. */
 import type { CsvExportParams, ViewKind, ViewResolution } from '../../../src/shared/protocol';
-import type { Method, Params, Result, ViewerApi } from '../api';
+import type { Method, Params, Result } from '../api';
 import type { Disposable, ListenerOptions, ListenerTarget } from '../scope';
 import type { Window } from '../timeWindow';
 
@@ -16,8 +16,11 @@ export interface ExportSources {
   csv?: () => CsvExportParams | null;
 }
 
+/**
+ * A view's handle on the host and on its own lifetime. Host requests go through `request` only
+ * (no raw messenger), so every request a view makes is cancelled with the scope that made it.
+ */
 export interface ViewContext {
-  readonly api: ViewerApi;
   readonly path: string;
   readonly resolution: ViewResolution;
   /** The view's container; it is emptied before the view starts. */
