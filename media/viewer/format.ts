@@ -35,20 +35,6 @@ export function formatNumber(v: number): string {
   return String(Number(v.toPrecision(4)));
 }
 
-/** Ticks at 1/2/5 × 10^k steps covering [min, max] with about `target` ticks. */
-export function niceTicks(min: number, max: number, target = 6): number[] {
-  if (!(max > min) || !Number.isFinite(min) || !Number.isFinite(max)) return Number.isFinite(min) ? [min] : [];
-  const raw = (max - min) / Math.max(1, target);
-  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-  const norm = raw / mag;
-  const step = (norm < 1.5 ? 1 : norm < 3.5 ? 2 : norm < 7.5 ? 5 : 10) * mag;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) {
-    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : Number(t.toPrecision(12)));
-  }
-  return ticks;
-}
-
 export { formatBytes } from '../../src/shared/format';
 
 /** A shape as `(1000, 5)`, scalars as `()`. */

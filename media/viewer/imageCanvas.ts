@@ -8,8 +8,10 @@ import type { ImageFrame } from '../../src/shared/protocol';
 import { applyColormap, rgbToRgba, type ColormapName } from './colormaps';
 import { hidpiCanvas, h } from './dom';
 import type { Range } from './contrast';
+import { observeSize } from './live';
+import type { Disposable } from './scope';
 
-export class ImageCanvas {
+export class ImageCanvas implements Disposable {
   readonly element: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   private _frame: ImageFrame | null = null;
@@ -19,13 +21,12 @@ export class ImageCanvas {
   private _window: Range = { min: 0, max: 1 };
   private _scaleX = 1;
   private _scaleY = 1;
-  private readonly _resize: ResizeObserver;
+  private readonly _resize: Disposable;
 
   constructor(label: string, private readonly _maxCssHeight = 560) {
     this.canvas = h('canvas', { class: 'image-canvas', role: 'img', 'aria-label': label });
     this.element = h('div', { class: 'image-box' }, this.canvas);
-    this._resize = new ResizeObserver(() => this.draw());
-    this._resize.observe(this.element);
+    this._resize = observeSize(this.element, () => this.draw());
   }
 
   setFrame(frame: ImageFrame): void {
@@ -92,7 +93,7 @@ export class ImageCanvas {
     }
   }
 
-  destroy(): void {
-    this._resize.disconnect();
+  dispose(): void {
+    this._resize.dispose();
   }
 }

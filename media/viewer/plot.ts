@@ -1,12 +1,16 @@
 /**
- * A line plot on uPlot with our own zoom/pan (wheel around the mouse, drag to pan, keyboard
- * +/-/arrows/0, buttons), min/max bands for decimated data, theme colours, and an optional
- * categorical y axis (stacked traces labelled by channel).
+ * The one chart engine, on uPlot. `Chart` holds what every chart shares: the zoom/pan of the x
+ * window (wheel around the mouse, drag to pan, keyboard +/-/arrows/0, buttons), theme-coloured
+ * axes with time or number ticks or row labels, resizing, a hover readout and the canvas for PNG
+ * export. `LinePlot` draws lines with min/max bands (uPlot's aligned mode); rasters, interval lanes
+ * and XY trajectories are in charts.ts (uPlot's faceted mode 2 with our own path builders).
  */
 import uPlot from 'uplot';
 import { withAlpha } from './colormaps';
 import { button, h, themeColor } from './dom';
 import { formatNumber, formatSeconds } from './format';
+import { countLive, observeSize } from './live';
+import type { Disposable } from './scope';
 import { clampWindow, panWindow, windowForKey, zoomWindow, type DrawableChannel, type Window } from './timeWindow';
 
 export interface PlotSeries {
@@ -14,7 +18,13 @@ export interface PlotSeries {
   color: string;
 }
 
-export interface LinePlotOptions {
+/** Row labels in place of numeric y ticks (stacked channels, raster units, interval lanes). */
+export interface YTicks {
+  values: number[];
+  labels: string[];
+}
+
+export interface ChartOptions {
   parent: HTMLElement;
   /** Accessible name of the plot. */
   label: string;
@@ -25,25 +35,41 @@ export interface LinePlotOptions {
   full: Window;
   window: Window;
   height?: number;
-  /** Called (debounced by the caller) when the user changes the window. */
+  /** Makes the x window interactive; called (debounced by the caller) when the user changes it. */
   onWindow?(w: Window): void;
-  /** y ticks placed at these values with these labels (stacked channels). */
-  yTicks?: { values: number[]; labels: string[] };
-  /** Points instead of lines (rasters, scatter). */
-  points?: boolean;
+  /** Width of the y axis in CSS pixels (room for row labels). */
+  yAxisSize?: number;
 }
 
-export class LinePlot {
-  readonly element: HTMLElement;
-  private _plot: uPlot | null = null;
-  private _window: Window;
-  private readonly _area: HTMLElement;
-  private _resize: ResizeObserver;
+/** What a chart kind adds to the shared uPlot options. */
+export interface MountOptions {
+  mode?: uPlot.Mode;
+  series: uPlot.Series[];
+  data: uPlot.AlignedData;
+  bands?: uPlot.Band[];
+  legend?: boolean;
+  /** A fixed y range (rows, lanes, XY); auto-ranged from the data when absent. */
+  yRange?: Window;
+  yTicks?: YTicks;
+  /** Draws on top of the series (current keypoints, skeleton), in canvas pixels. */
+  draw?(u: uPlot): void;
+}
 
-  constructor(private readonly _o: LinePlotOptions) {
+export abstract class Chart implements Disposable {
+  readonly element: HTMLElement;
+  protected _plot: uPlot | null = null;
+  protected _window: Window;
+  protected readonly _area: HTMLElement;
+  private readonly _windowText: HTMLElement;
+  private readonly _readout: HTMLElement;
+  private readonly _resize: Disposable;
+  private readonly _uncount = countLive('charts');
+
+  constructor(protected readonly _o: ChartOptions) {
     this._window = _o.window;
-    this._area = h('div', { class: 'plot-area', tabindex: 0, role: 'img', 'aria-label': `${_o.label}. Use plus and minus to zoom, arrow keys to pan, 0 to reset.` });
     const interactive = Boolean(_o.onWindow);
+    const keys = interactive ? ' Use plus and minus to zoom, arrow keys to pan, 0 to reset.' : '';
+    this._area = h('div', { class: 'plot-area', tabindex: 0, role: 'img', 'aria-label': `${_o.label}.${keys}` });
     const bar = h('div', { class: 'plot-toolbar', role: 'toolbar', 'aria-label': 'Zoom' });
     if (interactive) {
       bar.append(
@@ -55,18 +81,15 @@ export class LinePlot {
       );
     }
     this._windowText = h('span', { class: 'muted window-text' });
-    bar.appendChild(this._windowText);
+    this._readout = h('span', { class: 'muted plot-readout', 'aria-live': 'off' });
+    bar.append(this._windowText, this._readout);
     this.element = h('div', { class: 'plot' }, bar, this._area);
     _o.parent.appendChild(this.element);
     if (interactive) this._bindInteraction();
-    this._resize = new ResizeObserver(() => {
-      if (this._plot) this._plot.setSize(this._size());
-    });
-    this._resize.observe(this._area);
+    this._bindHover();
+    this._resize = observeSize(this._area, () => this._plot?.setSize(this._size()));
     this._updateWindowText();
   }
-
-  private readonly _windowText: HTMLElement;
 
   get window(): Window {
     return this._window;
@@ -82,85 +105,72 @@ export class LinePlot {
     return this._plot?.ctx.canvas ?? null;
   }
 
-  /** Draws channels (all sharing `x`); bands are drawn where present. */
-  setData(channels: readonly DrawableChannel[], series: readonly PlotSeries[], yTicks?: LinePlotOptions['yTicks'], height?: number): void {
-    this._o.yTicks = yTicks;
-    if (height) this._o.height = height;
-    const x = channels[0]?.x ?? [];
-    const data: (number | null)[][] = [x];
-    const uSeries: uPlot.Series[] = [{}];
-    const bands: uPlot.Band[] = [];
-    channels.forEach((ch, i) => {
-      const s = series[i] ?? { label: `ch ${i}`, color: themeColor('--vscode-charts-blue', '#3794ff') };
-      if (ch.band) {
-        const hi = data.length;
-        data.push(ch.band.max, ch.band.min);
-        uSeries.push({ label: `${s.label} max`, stroke: s.color, width: 0.5, points: { show: false } }, { label: `${s.label} min`, stroke: s.color, width: 0.5, points: { show: false } });
-        bands.push({ series: [hi, hi + 1], fill: withAlpha(s.color, 0.45) });
-      }
-      data.push(ch.mid);
-      uSeries.push({
-        label: s.label,
-        stroke: s.color,
-        width: ch.band ? 0.75 : 1.25,
-        spanGaps: false,
-        ...(this._o.points ? { paths: () => null, points: { show: true, size: 4, fill: s.color, stroke: s.color } } : { points: { show: false } }),
-      });
-    });
-    this._plot?.destroy();
-    this._plot = new uPlot(this._options(uSeries, bands), data as uPlot.AlignedData, this._area);
-  }
-
   setWindow(w: Window): void {
     this._window = clampWindow(w, this._o.full);
     this._plot?.setScale('x', { min: this._window.start, max: this._window.end });
     this._updateWindowText();
   }
 
-  destroy(): void {
-    this._resize.disconnect();
+  dispose(): void {
+    this._resize.dispose();
     this._plot?.destroy();
     this._plot = null;
+    this._uncount();
   }
 
-  private _size(): { width: number; height: number } {
-    return { width: this.width, height: this._o.height ?? 360 };
+  /** Hover text for the data coordinates under the mouse (none by default: the legend says it). */
+  protected _hoverText(_x: number, _y: number): string | null {
+    return null;
   }
 
-  private _options(series: uPlot.Series[], bands: uPlot.Band[]): uPlot.Options {
+  /** (Re)creates the uPlot instance with the shared axes, scales, cursor and size. */
+  protected _mount(m: MountOptions): void {
+    const faceted = m.mode === 2;
+    const yRange = m.yRange;
+    const options: uPlot.Options = {
+      ...this._size(),
+      mode: m.mode ?? 1,
+      series: m.series,
+      bands: m.bands ?? [],
+      legend: { show: m.legend ?? false },
+      // Faceted series have their own x arrays: uPlot's nearest-index cursor does not apply.
+      cursor: { drag: { x: false, y: false }, points: { show: false }, ...(faceted ? { dataIdx: () => null } : {}) },
+      scales: {
+        x: { time: false, auto: false, range: () => [this._window.start, this._window.end] },
+        y: yRange ? { auto: false, range: () => [yRange.start, yRange.end] } : {},
+      },
+      axes: this._axes(m.yTicks),
+      ...(m.draw ? { hooks: { draw: [m.draw] } } : {}),
+    };
+    this._plot?.destroy();
+    this._plot = new uPlot(options, m.data, this._area);
+  }
+
+  private _axes(yTicks: YTicks | undefined): uPlot.Axis[] {
+    const o = this._o;
     const fg = themeColor('--vscode-editor-foreground', '#ccc');
     const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (label: string): uPlot.Axis => ({ label, stroke: fg, grid: { stroke: withAlpha(grid, 0.35), width: 1 }, ticks: { stroke: grid, width: 1 }, font, labelFont: font });
-    const o = this._o;
     const yAxis = axis(o.yLabel);
-    if (o.yTicks) {
-      const ticks = o.yTicks;
-      yAxis.splits = () => ticks.values;
-      yAxis.values = () => ticks.labels;
-      yAxis.size = 90;
+    if (yTicks) {
+      yAxis.splits = () => yTicks.values;
+      yAxis.values = () => yTicks.labels;
+      yAxis.size = o.yAxisSize ?? 90;
     } else {
       yAxis.values = (_u, splits) => splits.map(v => formatNumber(v));
-      yAxis.size = 60;
+      yAxis.size = o.yAxisSize ?? 60;
     }
     const xAxis = axis(o.xLabel);
     xAxis.values = (u, splits) => {
       const span = (u.scales.x.max ?? 1) - (u.scales.x.min ?? 0);
       return splits.map(v => (o.timeAxis ? formatSeconds(v, span) : formatNumber(v)));
     };
-    return {
-      ...this._size(),
-      series,
-      bands,
-      // Band edges would crowd the legend; the caption and axis labels name the data instead.
-      legend: { show: bands.length === 0 && series.length <= 24 },
-      cursor: { drag: { x: false, y: false }, points: { show: false } },
-      scales: {
-        x: { time: false, auto: false, range: () => [this._window.start, this._window.end] },
-        y: o.yTicks ? { auto: false, range: () => [Math.min(...(o.yTicks?.values ?? [0])) - spacingOf(o.yTicks?.values), Math.max(...(o.yTicks?.values ?? [1])) + spacingOf(o.yTicks?.values)] } : {},
-      },
-      axes: [xAxis, yAxis],
-    };
+    return [xAxis, yAxis];
+  }
+
+  private _size(): { width: number; height: number } {
+    return { width: this.width, height: this._o.height ?? 360 };
   }
 
   private _change(w: Window): void {
@@ -176,6 +186,17 @@ export class LinePlot {
       : `${formatNumber(w.start)} – ${formatNumber(w.end)}`;
   }
 
+  private _bindHover(): void {
+    this._area.addEventListener('pointermove', e => {
+      const u = this._plot;
+      if (!u) return;
+      const r = u.over.getBoundingClientRect();
+      const inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+      this._readout.textContent = inside ? (this._hoverText(u.posToVal(e.clientX - r.left, 'x'), u.posToVal(e.clientY - r.top, 'y')) ?? '') : '';
+    });
+    this._area.addEventListener('pointerleave', () => (this._readout.textContent = ''));
+  }
+
   private _bindInteraction(): void {
     const area = this._area;
     const full = this._o.full;
@@ -183,8 +204,7 @@ export class LinePlot {
       'wheel',
       e => {
         e.preventDefault();
-        const rect = area.getBoundingClientRect();
-        const over = this._plot?.over.getBoundingClientRect() ?? rect;
+        const over = this._plot?.over.getBoundingClientRect() ?? area.getBoundingClientRect();
         const anchor = Math.max(0, Math.min(1, (e.clientX - over.left) / Math.max(1, over.width)));
         if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this._change(panWindow(this._window, full, e.deltaX / Math.max(1, over.width)));
         else this._change(zoomWindow(this._window, full, e.deltaY > 0 ? 1.25 : 0.8, anchor));
@@ -218,6 +238,49 @@ export class LinePlot {
       if (!next) return;
       e.preventDefault();
       this._change(next);
+    });
+  }
+}
+
+export interface LinePlotOptions extends ChartOptions {
+  /** y ticks placed at these values with these labels (stacked channels). */
+  yTicks?: YTicks;
+}
+
+/** Lines over a shared x (uPlot's aligned mode), with min/max bands for decimated data. */
+export class LinePlot extends Chart {
+  constructor(private readonly _line: LinePlotOptions) {
+    super(_line);
+  }
+
+  /** Draws channels (all sharing `x`); bands are drawn where present. */
+  setData(channels: readonly DrawableChannel[], series: readonly PlotSeries[], yTicks?: YTicks, height?: number): void {
+    this._line.yTicks = yTicks;
+    if (height) this._o.height = height;
+    const x = channels[0]?.x ?? [];
+    const data: (number | null)[][] = [x];
+    const uSeries: uPlot.Series[] = [{}];
+    const bands: uPlot.Band[] = [];
+    channels.forEach((ch, i) => {
+      const s = series[i] ?? { label: `ch ${i}`, color: themeColor('--vscode-charts-blue', '#3794ff') };
+      if (ch.band) {
+        const hi = data.length;
+        data.push(ch.band.max, ch.band.min);
+        uSeries.push({ label: `${s.label} max`, stroke: s.color, width: 0.5, points: { show: false } }, { label: `${s.label} min`, stroke: s.color, width: 0.5, points: { show: false } });
+        bands.push({ series: [hi, hi + 1], fill: withAlpha(s.color, 0.45) });
+      }
+      data.push(ch.mid);
+      uSeries.push({ label: s.label, stroke: s.color, width: ch.band ? 0.75 : 1.25, spanGaps: false, points: { show: false } });
+    });
+    const ticks = yTicks;
+    const pad = spacingOf(ticks?.values);
+    this._mount({
+      series: uSeries,
+      data: data as uPlot.AlignedData,
+      bands,
+      // Band edges would crowd the legend; the caption and axis labels name the data instead.
+      legend: bands.length === 0 && uSeries.length <= 24,
+      ...(ticks ? { yTicks: ticks, yRange: { start: Math.min(...ticks.values) - pad, end: Math.max(...ticks.values) + pad } } : {}),
     });
   }
 }

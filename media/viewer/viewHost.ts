@@ -1,12 +1,15 @@
 /**
- * The right pane: resolves the selection's view with the host, runs it with a fresh AbortSignal
- * (cancelling the previous view's requests), and publishes the render state for tests:
+ * The right pane: resolves the selection's view with the host and runs it in a fresh Scope; showing
+ * another object disposes the previous scope (its requests are cancelled, its charts, observers,
+ * listeners and timers released). Publishes the render state for tests:
  * `document.body.dataset.viewState` and `#view[data-state][data-view][data-path]`.
  */
 import type { ViewKind, ViewResolution } from '../../src/shared/protocol';
 import { errorText, isCancelled, type ViewerApi } from './api';
 import { button, clear, h, message } from './dom';
-import type { ExportSources, SettingValue, ViewContext, ViewRenderer, Widen } from './views/context';
+import { observeSize } from './live';
+import { Scope } from './scope';
+import type { ChildViewContext, ExportSources, SettingValue, ViewRenderer, Widen } from './views/context';
 import type { Window } from './timeWindow';
 
 export interface ViewHostOptions {
@@ -30,7 +33,7 @@ export interface ViewHostOptions {
 export type ViewState = 'loading' | 'ready' | 'error';
 
 export class ViewHost {
-  private _controller: AbortController | null = null;
+  private _scope: Scope | null = null;
   private _pending = 0;
   private _generation = 0;
   exports: ExportSources = {};
@@ -40,9 +43,9 @@ export class ViewHost {
 
   /** Shows `path`; `preferred` picks one of the resolution's alternatives. */
   async show(path: string, preferred?: ViewKind | null): Promise<void> {
-    this._controller?.abort();
-    const controller = new AbortController();
-    this._controller = controller;
+    this._scope?.dispose();
+    const scope = new Scope(e => console.error('[nwb viewer] disposing a view failed', e));
+    this._scope = scope;
     const generation = ++this._generation;
     this._pending = 0;
     this.exports = {};
@@ -54,7 +57,7 @@ export class ViewHost {
     root.appendChild(message('loading', `Loading ${path}…`));
     let resolution: ViewResolution;
     try {
-      resolution = await api.request('view/resolve', { path }, { signal: controller.signal });
+      resolution = await api.request('view/resolve', { path }, { signal: scope.signal });
     } catch (e) {
       if (!isCancelled(e) && generation === this._generation) this._fail(path, 'dataset', e);
       return;
@@ -71,7 +74,7 @@ export class ViewHost {
     root.appendChild(body);
     const renderer = this._o.renderers[view] ?? this._o.renderers.dataset;
     if (!renderer) return this._fail(path, view, new Error(`no view for ${view}`));
-    const ctx = this._context(path, view, resolution, body, controller.signal, generation);
+    const ctx = this._context(path, view, resolution, body, scope, generation);
     try {
       await ctx.track(renderer(ctx));
     } catch (e) {
@@ -79,26 +82,32 @@ export class ViewHost {
     }
   }
 
-  /** Cancels whatever is loading (e.g. the webview is being hidden). */
+  /** Disposes the current view: its requests are cancelled and everything it owns released. */
   cancel(): void {
-    this._controller?.abort();
+    this._scope?.dispose();
   }
 
-  private _context(path: string, view: ViewKind, resolution: ViewResolution, root: HTMLElement, signal: AbortSignal, generation: number): ViewContext {
+  private _context(path: string, view: ViewKind, resolution: ViewResolution, root: HTMLElement, scope: Scope, generation: number): ChildViewContext {
     const o = this._o;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const host = this;
+    const signal = scope.signal;
     return {
-      api: o.api,
       path,
       resolution,
       root,
       signal,
       kind: view,
       maxSliceElements: o.maxSliceElements,
-      request: (method, params) => o.api.request(method, params, { signal }),
+      request: (method, params, options) => o.api.request(method, params, { signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal }),
+      own: resource => scope.own(resource),
+      onDispose: fn => scope.onDispose(fn),
+      listen: (target, type, listener, options) => scope.listen(target, type, listener, options),
+      observeResize: (element, onResize) => void scope.own(observeSize(element, onResize)),
+      child: (childRoot = root) => host._context(path, view, resolution, childRoot, scope.child(), generation),
+      dispose: () => scope.dispose(),
       track: async <T>(work: Promise<T>): Promise<T> => {
-        if (generation !== host._generation) return work;
+        if (generation !== host._generation || scope.disposed) return work;
         host._pending++;
         host._setState('loading');
         let failure: string | null = null;

@@ -149,3 +149,10 @@ export function listFilesRecursively(dir: string): string[] {
   if (fs.existsSync(dir)) walk(dir);
   return out.sort();
 }
+
+/** The charts and ResizeObservers the viewer's views hold now (`<body data-live-charts data-live-observers>`). */
+export async function liveCounts(frame: FrameLocator): Promise<{ charts: number; observers: number }> {
+  const body = frame.locator('body');
+  const read = async (name: string): Promise<number> => Number((await body.getAttribute(name)) ?? '0');
+  return { charts: await read('data-live-charts'), observers: await read('data-live-observers') };
+}

@@ -1,6 +1,7 @@
 /** What every view gets from the view host, and the signature of a view. */
 import type { CsvExportParams, ViewKind, ViewResolution } from '../../../src/shared/protocol';
-import type { Method, Params, Result, ViewerApi } from '../api';
+import type { Method, Params, Result } from '../api';
+import type { Disposable, ListenerOptions, ListenerTarget } from '../scope';
 import type { Window } from '../timeWindow';
 
 export type SettingValue = string | number | boolean;
@@ -15,17 +16,33 @@ export interface ExportSources {
   csv?: () => CsvExportParams | null;
 }
 
+/**
+ * A view's handle on the host and on its own lifetime. Host requests go through `request` only
+ * (no raw messenger), so every request a view makes is cancelled with the scope that made it.
+ */
 export interface ViewContext {
-  readonly api: ViewerApi;
   readonly path: string;
   readonly resolution: ViewResolution;
   /** The view's container; it is emptied before the view starts. */
   readonly root: HTMLElement;
-  /** Aborted when the user navigates away; requests made with `request` are then cancelled. */
+  /** Aborted when this scope is disposed (the user navigates away, a sub-view is switched). */
   readonly signal: AbortSignal;
   readonly maxSliceElements: number;
-  /** A request tied to this view's signal. */
-  request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>>;
+  /** A host request cancelled when this scope is disposed (or when `options.signal` aborts). */
+  request<M extends Method>(method: M, params: Params<M>, options?: { signal?: AbortSignal }): Promise<Result<M>>;
+  /** Takes ownership of a chart, observer or any disposable: it is disposed with this scope. */
+  own<T extends Disposable>(resource: T): T;
+  /** Runs `fn` when this scope is disposed. */
+  onDispose(fn: () => void): void;
+  /** An event listener (on window, document or an element) removed with this scope. */
+  listen<E>(target: ListenerTarget<E>, type: string, listener: (event: E) => void, options?: ListenerOptions): void;
+  /** A ResizeObserver on `element`, disconnected with this scope. */
+  observeResize(element: Element, onResize: () => void): void;
+  /**
+   * A child scope drawing into `root` (default: this root) that is disposed with this one, or
+   * earlier by its own `dispose` (switching a sub-view disposes the old child at once).
+   */
+  child(root?: HTMLElement): ChildViewContext;
   /** Runs work that redraws the view: the view state is `loading` until it settles. */
   track<T>(work: Promise<T>): Promise<T>;
   /** Persisted per-path settings (colormap, frame, channel page, ...). */
@@ -40,6 +57,9 @@ export interface ViewContext {
   /** Sets the kind reported in data-view (views like `units` show sub-views). */
   readonly kind: ViewKind;
 }
+
+/** A view context whose scope the caller disposes (a sub-view). */
+export interface ChildViewContext extends ViewContext, Disposable {}
 
 /** A view draws into ctx.root; the returned promise settles when its first paint is done. */
 export type ViewRenderer = (ctx: ViewContext) => Promise<void>;

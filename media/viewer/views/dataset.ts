@@ -12,7 +12,7 @@ import { percentiles } from '../contrast';
 import { planSlice } from '../slicer';
 import { valueText } from '../values';
 import { imageControls } from './image';
-import type { ViewContext } from './context';
+import type { ChildViewContext, ViewContext } from './context';
 
 export async function renderDataset(ctx: ViewContext): Promise<void> {
   const info = await ctx.request('h5/datasetInfo', { path: ctx.path });
@@ -30,45 +30,39 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
   const lineMode = ctx.setting('asLine', shape.length === 2 && Math.min(shape[0], shape[1]) <= 8);
   if (shape.length >= 2 && lineMode) axes = [0, 1];
 
-  let image: ImageCanvas | null = null;
-  let plot: LinePlot | null = null;
-  ctx.signal.addEventListener('abort', () => {
-    image?.destroy();
-    plot?.destroy();
-  });
+  // Each slice is drawn in a child scope: a newer slider position disposes the older chart and cancels its request.
+  let slice: ChildViewContext | null = null;
   const draw = async (): Promise<void> => {
+    slice?.dispose();
+    const scope = ctx.child(body);
+    slice = scope;
     // Lines: ~20k points; heatmaps: at most 2048 rows/columns (more than a screen shows).
     const plan = planSlice(shape, axes, index, ctx.maxSliceElements, axes.length === 1 || lineMode ? 20_000 : 2048);
-    const slice = await ctx.request('dataset/slice', { path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride });
+    const reply = await scope.request('dataset/slice', { path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride });
     body.replaceChildren();
-    plot?.destroy();
-    plot = null;
-    if (slice.kind !== 'numeric') return void body.appendChild(valuesTable(slice));
-    const data = new Float64Array(slice.data);
+    if (reply.kind !== 'numeric') return void body.appendChild(valuesTable(reply));
+    const data = new Float64Array(reply.data);
     const note = plan.stride.some(s => s > 1) ? h('p', { class: 'muted', text: `every ${plan.stride.join(' × ')} element shown (zoom into a range with Python for every value)` }) : null;
     if (axes.length === 1 || lineMode) {
       const n = plan.count[axes[0]];
       const channels = axes.length === 2 ? plan.count[axes[1]] : 1;
       const x = Array.from({ length: n }, (_, i) => plan.start[axes[0]] + i * plan.stride[axes[0]]);
       const full = { start: x[0] ?? 0, end: x.length > 1 ? x[x.length - 1] : (x[0] ?? 0) + 1 };
-      plot = new LinePlot({ parent: body, label: `Line plot of ${ctx.path}`, xLabel: `index (axis ${axes[0]})`, yLabel: 'value', timeAxis: false, full, window: full });
+      const plot = scope.own(new LinePlot({ parent: body, label: `Line plot of ${ctx.path}`, xLabel: `index (axis ${axes[0]})`, yLabel: 'value', timeAxis: false, full, window: full }));
       const series = Array.from({ length: channels }, (_, c) => {
         const mid = Array.from({ length: n }, (_, i) => data[i * channels + c]);
         return { x, mid };
       });
       plot.setData(series, series.map((_, c) => ({ label: channels > 1 ? `column ${c}` : 'value', color: seriesColor(c) })));
       plot.setWindow(full);
-      const p = plot;
-      ctx.exports = { png: () => p.canvas, csv: () => ({ what: 'dataset', path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride, save: true }) };
+      ctx.exports = { png: () => plot.canvas, csv: () => ({ what: 'dataset', path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride, save: true }) };
     } else {
       const height = plan.count[axes[0]];
       const width = plan.count[axes[1]];
       const [p1, p99] = percentiles(data, [1, 99]);
-      const frame: ImageFrame = { path: ctx.path, width, height, channels: 1, data: Float32Array.from(data).buffer, min: slice.min, max: slice.max, p1, p99, frameCount: 1, index: 0, planeCount: 1, plane: 0 };
-      image?.destroy();
-      image = new ImageCanvas(`Heatmap of ${ctx.path}`);
-      const img = image;
-      const ic = imageControls(ctx, img, () => img.draw());
+      const frame: ImageFrame = { path: ctx.path, width, height, channels: 1, data: Float32Array.from(data).buffer, min: reply.min, max: reply.max, p1, p99, frameCount: 1, index: 0, planeCount: 1, plane: 0 };
+      const img = scope.own(new ImageCanvas(`Heatmap of ${ctx.path}`));
+      const ic = imageControls(scope, img, () => img.draw());
       img.setFrame(frame);
       body.append(ic.element, img.element);
       ic.reset(frame);

@@ -14,7 +14,7 @@ export function debouncedRedraw<T>(ctx: ViewContext, ms: number, run: (arg: T) =
   let timer = 0;
   let latest: T;
   let waiting: Waiting | null = null;
-  ctx.signal.addEventListener('abort', () => {
+  ctx.onDispose(() => {
     window.clearTimeout(timer);
     waiting?.resolve();
   });

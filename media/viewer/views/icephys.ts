@@ -6,7 +6,7 @@ import { axisLabel } from '../format';
 import { LinePlot, seriesColor } from '../plot';
 import { columnsForWidth } from '../timeWindow';
 import { drawableChannels } from '../seriesData';
-import type { ViewContext } from './context';
+import type { ChildViewContext, ViewContext } from './context';
 
 export async function renderIcephys(ctx: ViewContext): Promise<void> {
   const { sweeps, source } = await ctx.request('icephys/sweeps', { path: ctx.path });
@@ -34,32 +34,31 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
     h('p', { class: 'muted', text: `paired from ${source.replace('_', ' ')}` }),
     h('div', { class: 'sweep-layout' }, list, plots),
   );
-  const live: LinePlot[] = [];
-  ctx.signal.addEventListener('abort', () => live.forEach(p => p.destroy()));
-  ctx.exports = { png: () => live[0]?.canvas ?? null };
-  let controller: AbortController | null = null;
+  // The shown sweep's plots live in a child scope: choosing another sweep disposes them and their requests.
+  let sweep: ChildViewContext | null = null;
+  let first: LinePlot | null = null;
+  ctx.exports = { png: () => first?.canvas ?? null };
 
-  const plotSeries = async (path: string, title: string, colorIndex: number, signal: AbortSignal): Promise<void> => {
-    const info = await ctx.api.request('series/info', { path }, { signal });
+  const plotSeries = async (scope: ChildViewContext, path: string, title: string, colorIndex: number): Promise<void> => {
+    const info = await scope.request('series/info', { path });
     const full = { start: info.tStart, end: info.tEnd > info.tStart ? info.tEnd : info.tStart + 1 };
     const box = h('div', { class: 'plot-box' }, h('h3', { text: `${title}: ${path}` }));
     plots.appendChild(box);
-    const plot = new LinePlot({ parent: box, label: `${title} ${path}`, xLabel: 'time', yLabel: axisLabel(title, info.unit), timeAxis: true, full, window: full, height: 220 });
-    live.push(plot);
-    const reply = await ctx.api.request('series/window', { path, t0: full.start, t1: full.end, channels: [0], pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1) }, { signal });
+    const plot = scope.own(new LinePlot({ parent: box, label: `${title} ${path}`, xLabel: 'time', yLabel: axisLabel(title, info.unit), timeAxis: true, full, window: full, height: 220 }));
+    first ??= plot;
+    const reply = await scope.request('series/window', { path, t0: full.start, t1: full.end, channels: [0], pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1) });
     plot.setData(drawableChannels(reply), [{ label: title, color: seriesColor(colorIndex) }]);
     plot.setWindow(full);
   };
   const show = async (i: number): Promise<void> => {
-    controller?.abort();
-    const c = new AbortController();
-    controller = c;
-    const signal = AbortSignal.any([ctx.signal, c.signal]);
-    live.splice(0).forEach(p => p.destroy());
+    sweep?.dispose();
+    first = null;
     plots.replaceChildren();
+    const scope = ctx.child(plots);
+    sweep = scope;
     const s = sweeps[i];
-    if (s.response) await plotSeries(s.response.path, 'response', 0, signal);
-    if (s.stimulus) await plotSeries(s.stimulus.path, 'stimulus', 1, signal);
+    if (s.response) await plotSeries(scope, s.response.path, 'response', 0);
+    if (s.stimulus) await plotSeries(scope, s.stimulus.path, 'stimulus', 1);
     if (!s.response && !s.stimulus) plots.appendChild(message('empty', 'This sweep has no series.'));
   };
   const choose = (i: number): void => {

@@ -64,7 +64,7 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
   const frameControls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Frame' });
   ctx.root.append(h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }), controls.element, frameControls, image.element, caption);
   ctx.exports = { png: () => image.canvas };
-  ctx.signal.addEventListener('abort', () => image.destroy());
+  ctx.own(image);
 
   let index = ctx.setting('frame', 0);
   let plane = ctx.setting('plane', 0);
@@ -74,7 +74,7 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
     controller?.abort();
     const c = new AbortController();
     controller = c;
-    const frame = await ctx.api.request('image/frame', { path: ctx.path, index, plane }, { signal: AbortSignal.any([ctx.signal, c.signal]) });
+    const frame = await ctx.request('image/frame', { path: ctx.path, index, plane }, { signal: c.signal });
     if (c.signal.aborted) return;
     image.setFrame(frame);
     if (first) controls.reset(frame);

@@ -12,7 +12,7 @@ import { categoricalRgb, labelImage, labelOutlines, masksFromRoiSet, overlayPixe
 import { columnsForWidth } from '../timeWindow';
 import { drawableChannels } from '../seriesData';
 import { imageControls } from './image';
-import type { ViewContext } from './context';
+import type { ChildViewContext, ViewContext } from './context';
 
 function blankFrame(set: RoiSet): ImageFrame {
   return {
@@ -107,14 +107,14 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     traceBox,
   );
   ctx.exports = { png: () => image.canvas, csv: () => ({ what: 'table', path: ctx.path, start: 0, count: set.roiCount, save: true }) };
-  ctx.signal.addEventListener('abort', () => image.destroy());
+  ctx.own(image);
   redraw();
 
-  let plot: LinePlot | null = null;
-  let traceController: AbortController | null = null;
+  // The trace of the selected ROI lives in a child scope: choosing another ROI disposes its plot and requests.
+  let trace: ChildViewContext | null = null;
   const showTrace = async (): Promise<void> => {
-    plot?.destroy();
-    plot = null;
+    trace?.dispose();
+    trace = null;
     traceBox.replaceChildren();
     if (selected === null) {
       traceBox.appendChild(h('p', { class: 'muted', text: 'Click an ROI in the image or the list to plot its response.' }));
@@ -124,18 +124,15 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
       traceBox.appendChild(h('p', { class: 'muted', text: 'No RoiResponseSeries refers to this segmentation.' }));
       return;
     }
-    traceController?.abort();
-    const c = new AbortController();
-    traceController = c;
-    const signal = AbortSignal.any([ctx.signal, c.signal]);
-    const info = await ctx.api.request('series/info', { path: responsePath }, { signal });
+    const scope = ctx.child(traceBox);
+    trace = scope;
+    const info = await scope.request('series/info', { path: responsePath });
     const full = { start: info.tStart, end: info.tEnd > info.tStart ? info.tEnd : info.tStart + 1 };
     const channel = Math.min(selected, info.channelCount - 1);
     traceBox.appendChild(h('h3', { text: `ROI ${set.ids[selected]} in ${responsePath}` }));
-    const p = new LinePlot({ parent: traceBox, label: `Response of ROI ${set.ids[selected]}`, xLabel: 'time', yLabel: info.unit, timeAxis: true, full, window: full, height: 220 });
-    plot = p;
-    const reply = await ctx.api.request('series/window', { path: responsePath, t0: full.start, t1: full.end, channels: [channel], pixels: columnsForWidth(p.width, window.devicePixelRatio || 1) }, { signal });
-    if (c.signal.aborted) return;
+    const p = scope.own(new LinePlot({ parent: traceBox, label: `Response of ROI ${set.ids[selected]}`, xLabel: 'time', yLabel: info.unit, timeAxis: true, full, window: full, height: 220 }));
+    const reply = await scope.request('series/window', { path: responsePath, t0: full.start, t1: full.end, channels: [channel], pixels: columnsForWidth(p.width, window.devicePixelRatio || 1) });
+    if (scope.signal.aborted) return;
     p.setData(drawableChannels(reply), [{ label: `ROI ${set.ids[selected]}`, color: seriesColor(0) }]);
     p.setWindow(full);
   };

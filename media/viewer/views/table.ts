@@ -87,7 +87,8 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
     }
   };
   grid.addEventListener('scroll', schedule);
-  new ResizeObserver(schedule).observe(grid);
+  ctx.observeResize(grid, schedule);
+  ctx.onDispose(() => cancelAnimationFrame(frame));
   await loadPage(0);
   render();
 }

@@ -59,7 +59,7 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   const status = h('div', { class: 'inline-status', role: 'status' });
   ctx.root.append(header, controls, chunkWarning ?? '', plotBox, status);
 
-  const plot = new LinePlot({
+  const plot = ctx.own(new LinePlot({
     parent: plotBox,
     label: `Plot of ${ctx.path}`,
     xLabel: 'time',
@@ -68,7 +68,7 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     full,
     window: visible,
     onWindow: w => scheduleFetch(w),
-  });
+  }));
   ctx.exports = {
     png: () => plot.canvas,
     csv: () => ({ what: 'series', path: ctx.path, t0: visible.start, t1: visible.end, channels: channelsShown(), save: true }),
@@ -114,10 +114,10 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     const controller = new AbortController();
     fetchController = controller;
     const channels = channelsShown();
-    const reply = await ctx.api.request(
+    const reply = await ctx.request(
       'series/window',
       { path: ctx.path, t0: w.start, t1: w.end, channels, pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1) },
-      { signal: AbortSignal.any([ctx.signal, controller.signal]) },
+      { signal: controller.signal },
     );
     if (controller.signal.aborted) return;
     let drawable = drawableChannels(reply);
@@ -157,7 +157,6 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     await ctx.track(fetchWindow(visible)).catch(showError);
   };
   renderControls();
-  ctx.signal.addEventListener('abort', () => plot.destroy());
   await fetchWindow(visible);
 }
 

@@ -4,13 +4,13 @@
  */
 import type { UnitsRaster } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
-import { CanvasChart } from '../canvasPlot';
+import { RasterPlot } from '../charts';
 import { categoricalColor } from '../colormaps';
 import { button, h, message, select } from '../dom';
 import { LinePlot, seriesColor } from '../plot';
 import { pageRange, type Window } from '../timeWindow';
 import { renderTable } from './table';
-import type { ViewContext } from './context';
+import type { ChildViewContext, ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
 
 const UNIT_PAGE = 25;
@@ -21,14 +21,19 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
   const body = h('div', { class: 'subview' });
   ctx.root.append(tabs, body);
   const modes: [string, string][] = [['raster', 'Raster'], ['waveform', 'Waveform'], ['table', 'Table']];
+  // Each sub-view runs in its own child scope: switching disposes the old one's chart, observers and requests at once.
+  let subview: ChildViewContext | null = null;
   const show = async (m: string): Promise<void> => {
     ctx.setSetting('unitsMode', m);
     for (const b of Array.from(tabs.children)) b.setAttribute('aria-selected', String((b as HTMLElement).dataset.mode === m));
+    subview?.dispose();
     body.replaceChildren();
     body.dataset.subview = m;
-    if (m === 'waveform') await renderWaveform(ctx, body);
-    else if (m === 'table') await renderTable(ctx, body);
-    else await renderRaster(ctx, body);
+    const sub = ctx.child(body);
+    subview = sub;
+    if (m === 'waveform') await renderWaveform(sub, body);
+    else if (m === 'table') await renderTable(sub, body);
+    else await renderRaster(sub, body);
   };
   for (const [m, label] of modes) {
     const b = h('button', { type: 'button', role: 'tab', class: 'btn tab', 'data-mode': m, 'aria-selected': String(m === mode), text: label });
@@ -45,30 +50,17 @@ async function renderRaster(ctx: ViewContext, parent: HTMLElement): Promise<void
   let visible = ctx.zoom() ?? full;
   const info = h('p', { class: 'muted', 'aria-live': 'polite' });
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Units' });
-  const chart = new CanvasChart({ label: `Spike raster of ${ctx.path}`, height: Math.max(240, UNIT_PAGE * 16 + 50), xLabel: 'time', timeAxis: true, marginLeft: 90, full, onWindow: w => fetchLater(w) });
-  parent.append(controls, chart.element, info);
+  const chart = ctx.own(new RasterPlot({ parent, label: `Spike raster of ${ctx.path}`, xLabel: 'time', yLabel: 'unit', timeAxis: true, full, window: visible, height: Math.max(240, UNIT_PAGE * 16 + 50), onWindow: w => fetchLater(w) }));
+  parent.insertBefore(controls, chart.element);
+  parent.appendChild(info);
   ctx.exports = { png: () => chart.canvas, csv: () => ({ what: 'table', path: ctx.path, start: 0, count: raster.unitCount, save: true }) };
-  ctx.signal.addEventListener('abort', () => chart.destroy());
 
   const draw = (): void => {
     const offsets = new Uint32Array(raster.offsets);
     const times = new Float64Array(raster.times);
     const n = raster.units.length;
-    chart.draw(visible, { start: -0.5, end: Math.max(1, n) - 0.5 }, f => {
-      for (let u = 0; u < n; u++) {
-        f.ctx.strokeStyle = categoricalColor(raster.units[u].row);
-        f.ctx.lineWidth = 1;
-        f.ctx.beginPath();
-        const yc = f.y(n - 1 - u);
-        const half = Math.max(2, (f.height / Math.max(1, n)) * 0.4);
-        for (let i = offsets[u]; i < offsets[u + 1]; i++) {
-          const px = Math.round(f.x(times[i])) + 0.5;
-          f.ctx.moveTo(px, yc - half);
-          f.ctx.lineTo(px, yc + half);
-        }
-        f.ctx.stroke();
-      }
-    }, raster.units.map((u, i) => ({ value: n - 1 - i, text: u.label || `unit ${u.id}` })));
+    chart.setRows(raster.units.map((u, i) => ({ label: u.label || `unit ${u.id}`, color: categoricalColor(u.row), times: times.subarray(offsets[i], offsets[i + 1]) })));
+    chart.setWindow(visible);
     const spikes = offsets[n] ?? 0;
     info.textContent = `units ${first + 1}–${first + n} of ${raster.unitCount} · ${spikes} spikes in the window`;
   };
@@ -104,7 +96,7 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
   const caption = h('p', { class: 'muted', 'aria-live': 'polite' });
   parent.append(controls, plotBox, caption);
   let plot: LinePlot | null = null;
-  ctx.signal.addEventListener('abort', () => plot?.destroy());
+  ctx.onDispose(() => plot?.dispose());
   ctx.exports = { png: () => plot?.canvas ?? null };
   let channelSelect: HTMLElement | null = null;
   const draw = async (): Promise<void> => {
@@ -115,7 +107,7 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
     const toMs = wf.rate ? 1000 / wf.rate : 1;
     const x = Array.from({ length: wf.sampleCount }, (_, i) => i * toMs);
     const full = { start: 0, end: Math.max(x[x.length - 1] ?? 1, toMs) };
-    plot?.destroy();
+    plot?.dispose();
     plotBox.replaceChildren();
     plot = new LinePlot({ parent: plotBox, label: `waveform_mean of unit ${unit} on channel ${channel}`, xLabel: wf.rate ? 'time (ms)' : 'sample', yLabel: wf.valueUnit ?? 'amplitude', timeAxis: false, full, window: full, height: 320 });
     const meanArr = Array.from(mean);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { axisLabel, ellipsize, formatBytes, formatNumber, formatSeconds, formatShape, niceTicks } from '../../../media/viewer/format';
+import { axisLabel, ellipsize, formatBytes, formatNumber, formatSeconds, formatShape } from '../../../media/viewer/format';
 
 describe('viewer formatting', () => {
   it('formats seconds with a unit suited to the visible span', () => {
@@ -9,12 +9,6 @@ describe('viewer formatting', () => {
     assert.equal(formatSeconds(3725, 10000), '1:02:05');
     assert.equal(formatSeconds(0), '0 s');
     assert.equal(formatSeconds(NaN), 'NaN');
-  });
-
-  it('nice ticks step by 1, 2 or 5 times a power of ten', () => {
-    assert.deepEqual(niceTicks(0, 10, 5), [0, 2, 4, 6, 8, 10]);
-    assert.deepEqual(niceTicks(0.1, 0.35, 5), [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
-    assert.deepEqual(niceTicks(3, 3), [3]);
   });
 
   it('formats numbers, bytes and shapes', () => {
