@@ -10,15 +10,13 @@ import { AssetFileSystemProvider } from './assetFileSystem';
 import { NwbEditorProvider } from './nwbEditorProvider';
 
 export interface ViewerFeature {
-  /** Counts of open documents and panels, the panels themselves (with recorded messages in tests). */
+  /** Counts of open documents and panels, and the panels themselves (the VS Code tests inspect them). */
   provider: NwbEditorProvider;
 }
 
 export function registerViewer(services: ExtensionServices): ViewerFeature {
   const context = services.context;
-  // Tests read what each webview was sent; normal sessions keep nothing.
-  const record = context.extensionMode === vscode.ExtensionMode.Test || process.env.DANDI_VIEWER_RECORD === '1';
-  const provider = new NwbEditorProvider(services, record);
+  const provider = new NwbEditorProvider(services);
   provider.register([ViewTypes.nwbViewer, ViewTypes.hdf5Viewer]);
   context.subscriptions.push(provider);
 
