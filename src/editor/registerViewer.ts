@@ -3,7 +3,8 @@
  * file system, and the viewer commands. Returns the live objects the VS Code tests inspect.
  */
 import * as vscode from 'vscode';
-import { ASSET_SCHEME, Commands, ViewTypes } from '../constants';
+import { Commands, ViewTypes } from '../constants';
+import { ASSET_URI_SCHEME } from '../dandi/assetUri';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
 import { AssetFileSystemProvider } from './assetFileSystem';
@@ -23,10 +24,10 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
   const assetFs = new AssetFileSystemProvider();
   context.subscriptions.push(assetFs);
   try {
-    context.subscriptions.push(vscode.workspace.registerFileSystemProvider(ASSET_SCHEME, assetFs, { isReadonly: true, isCaseSensitive: true }));
+    context.subscriptions.push(vscode.workspace.registerFileSystemProvider(ASSET_URI_SCHEME, assetFs, { isReadonly: true, isCaseSensitive: true }));
   } catch (e) {
     // Only one provider per scheme; if another part registered it first, use that one.
-    services.log.warn(`NWB viewer: ${ASSET_SCHEME} file system already registered (${e instanceof Error ? e.message : String(e)})`);
+    services.log.warn(`NWB viewer: ${ASSET_URI_SCHEME} file system already registered (${e instanceof Error ? e.message : String(e)})`);
   }
 
   context.subscriptions.push(

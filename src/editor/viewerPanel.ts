@@ -141,12 +141,12 @@ export class ViewerPanel {
     }
     const doc = this.document;
     if (doc.error !== null || !doc.nwb) throw new Error(doc.error ?? 'the file could not be opened');
-    const config = vscode.workspace.getConfiguration('dandi');
     const result: InitResult = {
       protocol: PROTOCOL_VERSION,
       file: await doc.fileInfo(),
       mode: this._viewType === ViewTypes.hdf5Viewer ? 'hdf5' : 'nwb',
-      settings: { maxSliceElements: config.get<number>('viewer.maxSliceElements', 4_000_000) },
+      // The limit the document's reader was opened with: the webview plans slices by the same one.
+      settings: { maxSliceElements: doc.nwb.limits.maxElements },
     };
     return result;
   }

@@ -35,7 +35,8 @@ export class PanelRecorder implements WebviewChannel {
   constructor(private readonly _webview: WebviewChannel) {
     this._fromWebview = _webview.onDidReceiveMessage(message => {
       const envelope = parseEnvelope(message);
-      if (envelope?.kind === 'req') this.requests.push({ id: envelope.id, method: envelope.method, params: envelope.params });
+      if (envelope?.kind === 'req')
+        this.requests.push({ id: envelope.id, method: envelope.method, params: envelope.params });
       this.inject(message);
     });
   }
@@ -63,12 +64,16 @@ export class PanelRecorder implements WebviewChannel {
   }
 
   /** Sends a request to the panel as the webview would, and returns the panel's reply. */
-  request<M extends keyof HostMethods & string>(method: M, params: HostMethods[M]['params']): Promise<HostMethods[M]['result']> {
+  request<M extends keyof HostMethods & string>(
+    method: M,
+    params: HostMethods[M]['params'],
+  ): Promise<HostMethods[M]['result']> {
     const id = this._nextId++;
     return new Promise((resolve, reject) => {
       this._replies.set(id, envelope => {
         if (envelope.kind === 'ok') resolve(envelope.result as HostMethods[M]['result']);
-        else reject(new Error(envelope.kind === 'err' ? envelope.message : `unexpected ${envelope.kind} reply`));
+        else
+          reject(new Error(envelope.kind === 'err' ? envelope.message : `unexpected ${envelope.kind} reply`));
       });
       this.inject({ tag: ENVELOPE_TAG, kind: 'req', id, method, params });
     });
@@ -76,7 +81,8 @@ export class PanelRecorder implements WebviewChannel {
 
   /** The panel is gone: its pending replies will never come. */
   close(): void {
-    for (const settle of this._replies.values()) settle({ tag: ENVELOPE_TAG, kind: 'err', id: 0, message: 'panel disposed' });
+    for (const settle of this._replies.values())
+      settle({ tag: ENVELOPE_TAG, kind: 'err', id: 0, message: 'panel disposed' });
     this._replies.clear();
     this._fromWebview.dispose();
     this._toPanel.dispose();
