@@ -4,6 +4,7 @@
  * Tracks what is open so tests can check that closing every editor releases everything.
  */
 import * as vscode from 'vscode';
+import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
 import type { ExtensionServices } from '../services';
 import { NwbDocument } from './nwbDocument';
@@ -63,8 +64,7 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
 
   /** Called by VS Code when the first editor of `uri` opens. */
   async openCustomDocument(uri: vscode.Uri, _context: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<NwbDocument> {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
+    const abort = abortOnCancel(token);
     try {
       const document = await NwbDocument.open(uri, this._services, abort.signal);
       this._documents.add(document);
@@ -75,7 +75,7 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
       this._onDidChange.fire();
       return document;
     } finally {
-      sub.dispose();
+      abort.dispose();
     }
   }
 
