@@ -14,6 +14,7 @@ import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
 import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import { ENVELOPE_TAG, PROTOCOL_VERSION, type SeriesWindow, type WebviewEvent } from '../../src/shared/protocol';
+import { defaultFixturesDir } from '../archive/server';
 import { GENERATED_MANIFEST, IMAGE_MASK_ROIS, imageMaskWeight, type TimeSeriesExpectation } from '../fixtures/nwbgen/index';
 import { recordPanels, recorderOf } from '../suite/panelRecorder';
 
@@ -164,7 +165,7 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('opens a real fixture file as HDF5 and inspects it', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '..', 'shared', 'fixtures', 'nwb', 'h5wasm__compressed.h5'));
+    const uri = vscode.Uri.file(join(defaultFixturesDir(), 'nwb', 'h5wasm__compressed.h5'));
     const panel = await openPanel(provider, uri, ViewTypes.hdf5Viewer);
     const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.mode, 'hdf5');
