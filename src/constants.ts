@@ -65,7 +65,4 @@ export const Settings = {
   maxSliceElements: 'viewer.maxSliceElements',
 } as const;
 
-/** URI scheme of remote assets opened in the NWB viewer without downloading (see src/dandi/assetUri.ts). */
-export const ASSET_SCHEME = 'dandi-asset';
-
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';

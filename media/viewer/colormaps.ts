@@ -57,13 +57,6 @@ function cachedLut(name: ColormapName): Uint8Array {
   return lut;
 }
 
-/** CSS colour of the map at t in [0, 1] (legends, ROI palettes). */
-export function colormapCss(name: ColormapName, t: number): string {
-  const lut = cachedLut(name);
-  const i = Math.max(0, Math.min(255, Math.round(t * 255))) * 3;
-  return `rgb(${lut[i]}, ${lut[i + 1]}, ${lut[i + 2]})`;
-}
-
 /** Anything indexable by number with a length: typed arrays and plain arrays. */
 export interface NumberList {
   readonly length: number;

@@ -109,14 +109,6 @@ export function drawableFromMinMax(
   return decimated ? { x: xs, mid, band: { min: lo, max: hi } } : { x: xs, mid };
 }
 
-/** x values of `count` evenly spaced column centres over a window. */
-export function columnCenters(w: Window, count: number): Float64Array {
-  const out = new Float64Array(count);
-  const step = (w.end - w.start) / count;
-  for (let i = 0; i < count; i++) out[i] = w.start + (i + 0.5) * step;
-  return out;
-}
-
 /**
  * Vertical offsets for stacked traces: channel i is drawn at value + offsets[i], spaced by the
  * largest peak-to-peak range (robust: ignores non-finite ranges) times `gap`.

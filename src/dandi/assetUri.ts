@@ -27,6 +27,7 @@ export interface RemoteAssetRef {
   blobUrl?: string;
 }
 
+/** URI scheme of remote assets opened in the NWB viewer without downloading (package.json's menus name it too). */
 export const ASSET_URI_SCHEME = 'dandi-asset';
 
 export function formatAssetUri(ref: RemoteAssetRef): string {

@@ -24,7 +24,6 @@ import type {
   ZarrFileRecord,
 } from './types';
 
-export { DandiApiError } from './errors';
 export type * from './types';
 
 export interface DandiClientOptions {

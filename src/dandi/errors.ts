@@ -44,7 +44,3 @@ export class DandiReferenceError extends Error {
     super(message);
   }
 }
-
-export function isAbortError(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || (e instanceof DandiApiError && e.kind === 'cancelled'));
-}

@@ -1,5 +1,5 @@
 import { DandiReferenceError } from './errors';
-import { KNOWN_INSTANCES, instanceByName, instanceByPrefix, instanceForUrl, instanceFromServerInfo, trimSlashes } from './instances';
+import { KNOWN_INSTANCES, instanceByName, instanceByPrefix, instanceForUrl, instanceFromServerInfo } from './instances';
 import type { DandiInstance, ServerInfo } from './types';
 
 /**
@@ -268,22 +268,3 @@ export const defaultHttpGet: HttpGet = async (url, init) => {
   return { status: response.statusCode, location, json };
 };
 
-/** The web UI URL of a reference (landing page, or file browser at a folder). */
-export function webUrlOf(ref: DandiReference, versionFallback = 'draft'): string | undefined {
-  const web = ref.instance.webUrl;
-  if (!web || !ref.dandisetId) return undefined;
-  const base = `${trimSlashes(web)}/dandiset/${ref.dandisetId}`;
-  const version = ref.version ?? versionFallback;
-  if (ref.kind === 'folder' && ref.path) return `${base}/${version}/files?location=${encodeURIComponent(ref.path.replace(/\/$/, ''))}`;
-  if (ref.kind === 'asset-path' && ref.path) {
-    const parent = ref.path.includes('/') ? ref.path.slice(0, ref.path.lastIndexOf('/')) : '';
-    return `${base}/${version}/files?location=${encodeURIComponent(parent)}`;
-  }
-  return ref.version ? `${base}/${ref.version}` : base;
-}
-
-/** `DANDI:000027/0.210831.2033` style short reference, when the instance has a prefix. */
-export function shortReference(instance: DandiInstance, dandisetId: string, version?: string | null): string {
-  const prefix = instance.prefix ?? instance.name;
-  return `${prefix}:${dandisetId}${version ? `/${version}` : ''}`;
-}

@@ -91,10 +91,6 @@ export async function ensureRealDirectory(path: string): Promise<void> {
   if (!info) await mkdir(path);
 }
 
-export function joinTarget(root: string, relativePath: string): string {
-  return join(root, ...relativePath.split('/'));
-}
-
 /** How a file system compares names: whether it folds case, and Unicode normalization forms. */
 export interface NameFolding {
   foldsCase: boolean;

@@ -5,12 +5,13 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { ASSET_SCHEME, Settings } from '../constants';
+import { Settings } from '../constants';
+import { ASSET_URI_SCHEME } from '../dandi/assetUri';
 import { trimSlashes } from '../dandi/instances';
 import { assetRefOfUri } from './assetUriOf';
 import { openHdf5 } from '../hdf5/engine';
 import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
-import { NwbFile } from '../nwb/nwbFile';
+import { DEFAULT_LIMITS, NwbFile } from '../nwb/nwbFile';
 import type { SourceDescription, ViewerFileInfo } from '../shared/protocol';
 import type { ExtensionServices } from '../services';
 
@@ -42,7 +43,7 @@ export class NwbDocument implements vscode.CustomDocument {
       const spec = await sourceSpec(source, uri, services);
       const h5 = await openHdf5(spec, { ...openOptions(services), signal });
       const config = vscode.workspace.getConfiguration(Settings.section);
-      const maxElements = config.get<number>(Settings.maxSliceElements, 4_000_000);
+      const maxElements = config.get<number>(Settings.maxSliceElements, DEFAULT_LIMITS.maxElements);
       return new NwbDocument(uri, source, new NwbFile(h5, { maxElements }), null, h5);
     } catch (e) {
       services.log.warn(`NWB viewer: could not open ${uri.toString(true)}: ${errorText(e)}`);
@@ -88,7 +89,7 @@ export class NwbDocument implements vscode.CustomDocument {
 }
 
 export function describeSource(uri: vscode.Uri): SourceDescription {
-  if (uri.scheme === ASSET_SCHEME) {
+  if (uri.scheme === ASSET_URI_SCHEME) {
     const ref = assetRefOfUri(uri);
     return { kind: 'dandi', apiUrl: ref.apiUrl, assetId: ref.assetId, dandisetId: ref.dandisetId, version: ref.version, path: ref.path };
   }

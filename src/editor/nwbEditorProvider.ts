@@ -4,10 +4,11 @@
  * Tracks what is open so tests can check that closing every editor releases everything.
  */
 import * as vscode from 'vscode';
+import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
 import type { ExtensionServices } from '../services';
 import { NwbDocument } from './nwbDocument';
-import { ViewerPanel } from './viewerPanel';
+import { ViewerPanel, type WebviewChannel } from './viewerPanel';
 import { pageHtml, webviewOptions } from './webviewHtml';
 
 export class NwbEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider<NwbDocument> {
@@ -17,14 +18,20 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
   private readonly _onDidChange = new vscode.EventEmitter<void>();
   /** Fires when a document or a panel opens or closes. */
   readonly onDidChange = this._onDidChange.event;
+  private readonly _channelWrappers = new Set<(channel: WebviewChannel) => WebviewChannel>();
 
-  constructor(
-    private readonly _services: ExtensionServices,
-    /** Record every message sent to each webview (the VS Code tests read them). */
-    private readonly _record: boolean,
-  ) {
+  constructor(private readonly _services: ExtensionServices) {
     super();
     this._register(this._onDidChange);
+  }
+
+  /**
+   * Wraps the webview channel of every panel opened from now on, until disposed. This is how the
+   * VS Code tests record and drive a panel's traffic; normal sessions never call it.
+   */
+  wrapChannels(wrap: (channel: WebviewChannel) => WebviewChannel): vscode.Disposable {
+    this._channelWrappers.add(wrap);
+    return new vscode.Disposable(() => this._channelWrappers.delete(wrap));
   }
 
   /** Registers the provider under both view types. */
@@ -57,8 +64,7 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
 
   /** Called by VS Code when the first editor of `uri` opens. */
   async openCustomDocument(uri: vscode.Uri, _context: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<NwbDocument> {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
+    const abort = abortOnCancel(token);
     try {
       const document = await NwbDocument.open(uri, this._services, abort.signal);
       this._documents.add(document);
@@ -69,7 +75,7 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
       this._onDidChange.fire();
       return document;
     } finally {
-      sub.dispose();
+      abort.dispose();
     }
   }
 
@@ -77,7 +83,9 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
   async resolveCustomEditor(document: NwbDocument, webviewPanel: vscode.WebviewPanel, _token: vscode.CancellationToken, viewType?: string): Promise<void> {
     const extensionUri = this._services.context.extensionUri;
     webviewPanel.webview.options = webviewOptions(extensionUri);
-    const panel = new ViewerPanel(document, webviewPanel, viewType ?? '', this._services.log, this._record);
+    let channel: WebviewChannel = webviewPanel.webview;
+    for (const wrap of this._channelWrappers) channel = wrap(channel);
+    const panel = new ViewerPanel(document, webviewPanel, viewType ?? '', this._services.log, channel);
     this._panels.add(panel);
     this._active = panel;
     webviewPanel.onDidChangeViewState(e => {

@@ -3,32 +3,31 @@
  * file system, and the viewer commands. Returns the live objects the VS Code tests inspect.
  */
 import * as vscode from 'vscode';
-import { ASSET_SCHEME, Commands, ViewTypes } from '../constants';
+import { Commands, ViewTypes } from '../constants';
+import { ASSET_URI_SCHEME } from '../dandi/assetUri';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
 import { AssetFileSystemProvider } from './assetFileSystem';
 import { NwbEditorProvider } from './nwbEditorProvider';
 
 export interface ViewerFeature {
-  /** Counts of open documents and panels, the panels themselves (with recorded messages in tests). */
+  /** Counts of open documents and panels, and the panels themselves (the VS Code tests inspect them). */
   provider: NwbEditorProvider;
 }
 
 export function registerViewer(services: ExtensionServices): ViewerFeature {
   const context = services.context;
-  // Tests read what each webview was sent; normal sessions keep nothing.
-  const record = context.extensionMode === vscode.ExtensionMode.Test || process.env.DANDI_VIEWER_RECORD === '1';
-  const provider = new NwbEditorProvider(services, record);
+  const provider = new NwbEditorProvider(services);
   provider.register([ViewTypes.nwbViewer, ViewTypes.hdf5Viewer]);
   context.subscriptions.push(provider);
 
   const assetFs = new AssetFileSystemProvider();
   context.subscriptions.push(assetFs);
   try {
-    context.subscriptions.push(vscode.workspace.registerFileSystemProvider(ASSET_SCHEME, assetFs, { isReadonly: true, isCaseSensitive: true }));
+    context.subscriptions.push(vscode.workspace.registerFileSystemProvider(ASSET_URI_SCHEME, assetFs, { isReadonly: true, isCaseSensitive: true }));
   } catch (e) {
     // Only one provider per scheme; if another part registered it first, use that one.
-    services.log.warn(`NWB viewer: ${ASSET_SCHEME} file system already registered (${e instanceof Error ? e.message : String(e)})`);
+    services.log.warn(`NWB viewer: ${ASSET_URI_SCHEME} file system already registered (${e instanceof Error ? e.message : String(e)})`);
   }
 
   context.subscriptions.push(

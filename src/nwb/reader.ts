@@ -192,11 +192,6 @@ export function joinPath(parent: string, name: string): string {
   return parent === '/' || parent === '' ? `/${name}` : `${parent}/${name}`;
 }
 
-export function baseName(path: string): string {
-  const parts = path.split('/').filter(Boolean);
-  return parts.length ? parts[parts.length - 1] : '/';
-}
-
 export function parentPath(path: string): string {
   const parts = path.split('/').filter(Boolean);
   parts.pop();

@@ -155,34 +155,6 @@ export type WebviewEvent =
   /** A view finished drawing (the same moment `#view` gets `data-state`). */
   | { type: 'rendered'; path: string; view: ViewKind; state: 'ready' | 'error'; detail?: string };
 
-/** Method names, for validating incoming requests at the boundary. */
-export const HOST_METHOD_NAMES: readonly (keyof HostMethods)[] = [
-  'init',
-  'nwb/overview',
-  'h5/children',
-  'h5/attributes',
-  'h5/datasetInfo',
-  'inspect',
-  'view/resolve',
-  'series/info',
-  'series/window',
-  'image/frame',
-  'rois',
-  'table/info',
-  'table/rows',
-  'units/raster',
-  'units/waveform',
-  'intervals',
-  'icephys/sweeps',
-  'spatial/trajectory',
-  'dataset/slice',
-  'snippet/python',
-  'export/csv',
-  'export/png',
-  'clipboard/write', // requested by webview
-  'file/download', // requested by webview
-];
-
 /**
  * {@link HostMethods} as a mapped type: an interface has no implicit index signature, so the
  * Messenger's `MethodMap` constraint needs this form on both sides.

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DandiClient } from '../dandi/client';
+import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
 import { BrowseModel, type BrowseModelOptions } from './browseModel';
 import { shownVersion, type TreeElement } from './model';
@@ -45,15 +46,14 @@ export class DandiTreeProvider extends Disposable implements vscode.TreeDataProv
     item.tooltip = dandisetTooltip(element.record);
     const version = shownVersion(element.record)?.version;
     if (!version) return item;
-    const controller = new AbortController();
-    const subscription = token.onCancellationRequested(() => controller.abort());
+    const abort = abortOnCancel(token);
     try {
-      const metadata = await this.client().getVersionMetadata(element.dandisetId, version, controller.signal);
+      const metadata = await this.client().getVersionMetadata(element.dandisetId, version, abort.signal);
       item.tooltip = dandisetTooltip(element.record, metadata);
     } catch {
       // Keep the tooltip built from the list record.
     } finally {
-      subscription.dispose();
+      abort.dispose();
     }
     return item;
   }

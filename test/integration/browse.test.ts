@@ -10,6 +10,7 @@ import type { ExtensionApi } from '../../src/extension';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 import type { BrowseContext, BrowseView } from '../../src/tree/browseContext';
 import type { TreeElement } from '../../src/tree/model';
+import { recordPanels, recorderOf } from '../suite/panelRecorder';
 
 interface ArchiveInfo {
   apiUrl: string;
@@ -148,6 +149,7 @@ describe('browse the archive (VS Code)', function () {
     const element = await browse.revealReference(`dandi://${browse.session.instance.name}/${archive.ids.nwbDemo}@draft/behavior.nwb`);
     assert.ok(element?.kind === 'asset' && element.assetKind === 'nwb', 'the demo Dandiset has the behavior file');
     await fetch(`${archive.controlUrl}/clear-log`, { method: 'POST' });
+    const recording = recordPanels(provider);
     await vscode.commands.executeCommand(Commands.openAsset, element);
     const panelFor = () => provider.panels.find(p => p.document.uri.query.includes(`asset=${element.assetId}`));
     await new Promise<void>((resolveWait, reject) => {
@@ -163,7 +165,8 @@ describe('browse the archive (VS Code)', function () {
     });
     const panel = panelFor();
     assert.ok(panel);
-    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
+    recording.dispose();
     assert.equal(init.file.size, element.size);
     const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as { origin: string; url: string; status: number }[];
     const blobReads = log.filter(e => e.origin === 'blob');

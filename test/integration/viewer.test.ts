@@ -14,7 +14,9 @@ import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
 import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import { ENVELOPE_TAG, PROTOCOL_VERSION, type SeriesWindow, type WebviewEvent } from '../../src/shared/protocol';
+import { defaultFixturesDir } from '../archive/server';
 import { GENERATED_MANIFEST, IMAGE_MASK_ROIS, imageMaskWeight, type TimeSeriesExpectation } from '../fixtures/nwbgen/index';
+import { recordPanels, recorderOf } from '../suite/panelRecorder';
 
 interface ArchiveInfo {
   apiUrl: string;
@@ -69,9 +71,9 @@ function series(path: string): TimeSeriesExpectation {
   return found;
 }
 
-/** The reply to request `id` among the messages the panel sent to its webview. */
+/** Whether the panel posted a reply carrying `result` (the object the test received). */
 function sentReply(panel: ViewerPanel, result: unknown): boolean {
-  return panel.sent.some(m => m.kind === 'ok' && m.result === result);
+  return recorderOf(panel).sent.some(m => m.kind === 'ok' && m.result === result);
 }
 
 /** Checks a raw window of the acquisition ElectricalSeries against its formula. */
@@ -92,14 +94,14 @@ function checkEphysWindow(w: SeriesWindow, channels: number[]): void {
 /** Resolves with the first `rendered` event from the real webview that matches (already received ones count). */
 function rendered(panel: ViewerPanel, match: (e: Extract<WebviewEvent, { type: 'rendered' }>) => boolean, timeoutMs = 60_000) {
   type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
-  const seen = panel.received.find((e): e is Rendered => e.type === 'rendered' && match(e));
+  const seen = recorderOf(panel).received.find((e): e is Rendered => e.type === 'rendered' && match(e));
   if (seen) return Promise.resolve(seen);
   return new Promise<Rendered>((resolveWait, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`the webview did not render (received: ${JSON.stringify(panel.received)})`));
+      reject(new Error(`the webview did not render (received: ${JSON.stringify(recorderOf(panel).received)})`));
     }, timeoutMs);
-    const sub = panel.onDidReceiveEvent(e => {
+    const sub = recorderOf(panel).onDidReceiveEvent(e => {
       if (e.type !== 'rendered' || !match(e)) return;
       clearTimeout(timer);
       sub.dispose();
@@ -111,6 +113,7 @@ function rendered(panel: ViewerPanel, match: (e: Extract<WebviewEvent, { type: '
 describe('NWB viewer (VS Code)', function () {
   this.timeout(180_000);
   let provider: NwbEditorProvider;
+  let recording: vscode.Disposable | undefined;
   let repo: string;
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
   const archive: ArchiveInfo | undefined = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
@@ -119,8 +122,11 @@ describe('NWB viewer (VS Code)', function () {
     const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
     assert.ok(extension, 'extension installed');
     provider = (await extension.activate()).viewer.provider;
+    recording = recordPanels(provider);
     repo = extension.extensionPath;
   });
+
+  after(() => recording?.dispose());
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -130,23 +136,23 @@ describe('NWB viewer (VS Code)', function () {
   it('opens a local generated file and sends the right time axis and values', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ecephys.nwb'));
     const panel = await openPanel(provider, uri);
-    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.file.name, 'ecephys.nwb');
     assert.equal(init.file.nwbVersion, '2.7.0');
     assert.equal(init.mode, 'nwb');
-    const info = await panel.requestAsWebview('series/info', { path: '/acquisition/ElectricalSeries' });
+    const info = await recorderOf(panel).request('series/info', { path: '/acquisition/ElectricalSeries' });
     assert.deepEqual(info.timing, { kind: 'rate', startingTime: 0, rate: 1000 });
-    const w = await panel.requestAsWebview('series/window', { path: '/acquisition/ElectricalSeries', t0: 2, t1: 2.2, channels: [1, 9], pixels: 600 });
+    const w = await recorderOf(panel).request('series/window', { path: '/acquisition/ElectricalSeries', t0: 2, t1: 2.2, channels: [1, 9], pixels: 600 });
     checkEphysWindow(w, [1, 9]);
     assert.ok(sentReply(panel, w), 'the reply was sent to the webview');
-    const overview = await panel.requestAsWebview('nwb/overview', {});
+    const overview = await recorderOf(panel).request('nwb/overview', {});
     assert.equal(overview.fields.find(f => f.name === 'identifier')?.value, GENERATED_MANIFEST.ecephys.identifier);
   });
 
   it('sends mask coordinates of a PlaneSegmentation and the summary image', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ophys.nwb'));
     const panel = await openPanel(provider, uri);
-    const rois = await panel.requestAsWebview('rois', { path: '/processing/ophys/ImageSegmentation/PlaneSegmentation' });
+    const rois = await recorderOf(panel).request('rois', { path: '/processing/ophys/ImageSegmentation/PlaneSegmentation' });
     const offsets = new Uint32Array(rois.offsets);
     const x = new Uint32Array(rois.x);
     const y = new Uint32Array(rois.y);
@@ -159,29 +165,29 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('opens a real fixture file as HDF5 and inspects it', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '..', 'shared', 'fixtures', 'nwb', 'h5wasm__compressed.h5'));
+    const uri = vscode.Uri.file(join(defaultFixturesDir(), 'nwb', 'h5wasm__compressed.h5'));
     const panel = await openPanel(provider, uri, ViewTypes.hdf5Viewer);
-    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.mode, 'hdf5');
-    const children = await panel.requestAsWebview('h5/children', { path: '/' });
+    const children = await recorderOf(panel).request('h5/children', { path: '/' });
     assert.ok(children.total > 0);
     const dataset = children.entries.find(e => e.kind === 'dataset');
     assert.ok(dataset);
-    const inspection = await panel.requestAsWebview('inspect', { path: dataset.path });
+    const inspection = await recorderOf(panel).request('inspect', { path: dataset.path });
     assert.ok(inspection.dataset);
   });
 
   it('answers init with a clear error for a file that is not HDF5, without crashing', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'not-hdf5.nwb'));
     const panel = await openPanel(provider, uri);
-    await assert.rejects(panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION }), /HDF5|hdf5|signature|not/);
-    await assert.rejects(panel.requestAsWebview('nwb/overview', {}), /unknown method/);
+    await assert.rejects(recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION }), /HDF5|hdf5|signature|not/);
+    await assert.rejects(recorderOf(panel).request('nwb/overview', {}), /unknown method/);
   });
 
   it('copies the Python snippet of the selected object', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'behavior.nwb'));
     const panel = await openPanel(provider, uri);
-    panel.injectFromWebview({ tag: ENVELOPE_TAG, kind: 'event', event: { type: 'selection', path: '/processing/behavior/Position/position', view: 'spatial' } });
+    recorderOf(panel).inject({ tag: ENVELOPE_TAG, kind: 'event', event: { type: 'selection', path: '/processing/behavior/Position/position', view: 'spatial' } });
     const code = await vscode.commands.executeCommand<string>(Commands.viewerCopyPythonSnippet);
     assert.match(code, /nwbfile\.processing\["behavior"\]\["Position"\]\["position"\]/);
     assert.equal(await vscode.env.clipboard.readText(), code);
@@ -194,13 +200,13 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(asset, 'the demo Dandiset has ecephys.nwb');
     const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: archive.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: archive.ids.nwbDemo, version: 'draft', size: asset.size }));
     const panel = await openPanel(provider, uri);
-    const init = await panel.requestAsWebview('init', { protocol: PROTOCOL_VERSION });
+    const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.file.source.kind, 'dandi');
     assert.equal(init.file.size, asset.size);
-    const w = await panel.requestAsWebview('series/window', { path: '/acquisition/ElectricalSeries', t0: 30, t1: 30.1, channels: [0, 31], pixels: 400 });
+    const w = await recorderOf(panel).request('series/window', { path: '/acquisition/ElectricalSeries', t0: 30, t1: 30.1, channels: [0, 31], pixels: 400 });
     checkEphysWindow(w, [0, 31]);
     assert.ok(panel.document.stats().bytesFetched > 0);
-    const snippet = await panel.requestAsWebview('snippet/python', { path: '/acquisition/ElectricalSeries' });
+    const snippet = await recorderOf(panel).request('snippet/python', { path: '/acquisition/ElectricalSeries' });
     assert.match(snippet.code, /remfile\.File\(s3_url\)/);
   });
 
@@ -212,7 +218,7 @@ describe('NWB viewer (VS Code)', function () {
     const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: info.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: info.ids.nwbDemo, version: 'draft', size: asset.size }));
     const overview = async () => {
       const panel = await openPanel(provider, uri);
-      const result = await panel.requestAsWebview('nwb/overview', {});
+      const result = await recorderOf(panel).request('nwb/overview', {});
       const document = panel.document;
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       await when(provider, () => provider.documentCount === 0, 'the document to be released');
@@ -236,9 +242,9 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(asset, 'the corpus Dandiset serves ndxpose__test_pose.nwb');
     const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: archive.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: archive.ids.corpus, version: 'draft', size: asset.size }));
     const panel = await openPanel(provider, uri);
-    const view = await panel.requestAsWebview('view/resolve', { path: '/processing/behavior/PoseEstimation/body' });
+    const view = await recorderOf(panel).request('view/resolve', { path: '/processing/behavior/PoseEstimation/body' });
     assert.deepEqual(view.inheritance.slice(0, 3), ['PoseEstimationSeries', 'SpatialSeries', 'TimeSeries']);
-    const pose = await panel.requestAsWebview('spatial/trajectory', { path: '/processing/behavior/PoseEstimation' });
+    const pose = await recorderOf(panel).request('spatial/trajectory', { path: '/processing/behavior/PoseEstimation' });
     assert.equal(pose.kind, 'pose');
     assert.equal(pose.series.length, 3);
   });
@@ -247,11 +253,11 @@ describe('NWB viewer (VS Code)', function () {
     const uri = vscode.Uri.file(join(repo, '.cache', 'nwb', 'icephys.nwb'));
     const panel = await openPanel(provider, uri);
     // The webview bundle calls `init` itself once its listener is attached.
-    const initReply = () => panel.sent.some(m => m.kind === 'ok' && typeof m.result === 'object' && m.result !== null && 'protocol' in m.result);
+    const initReply = () => recorderOf(panel).sent.some(m => m.kind === 'ok' && typeof m.result === 'object' && m.result !== null && 'protocol' in m.result);
     await new Promise<void>((resolveWait, reject) => {
       if (initReply()) return resolveWait();
       const timer = setTimeout(() => reject(new Error('the webview never completed the ready handshake')), 60_000);
-      const sub = panel.onDidSend(() => {
+      const sub = recorderOf(panel).onDidSend(() => {
         if (!initReply()) return;
         clearTimeout(timer);
         sub.dispose();
@@ -269,10 +275,10 @@ describe('NWB viewer (VS Code)', function () {
     const done = await rendered(panel, e => e.path === path);
     assert.equal(done.state, 'ready', done.detail);
     assert.equal(done.view, 'timeseries');
-    const windows = panel.requests.filter(r => r.method === 'series/window');
+    const windows = recorderOf(panel).requests.filter(r => r.method === 'series/window');
     assert.ok(windows.length > 0, 'the webview asked for a window');
     for (const request of windows) {
-      const reply = panel.sent.find(m => m.kind === 'ok' && m.id === request.id);
+      const reply = recorderOf(panel).sent.find(m => m.kind === 'ok' && m.id === request.id);
       assert.ok(reply && reply.kind === 'ok', `reply to request ${request.id}`);
       const w = reply.result as SeriesWindow;
       const params = request.params as { channels: number[] };

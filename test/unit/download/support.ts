@@ -90,8 +90,3 @@ export class TempDirs {
     this.dirs = [];
   }
 }
-
-/** Blob-host body bytes in the archive's request log. */
-export function blobBytes(archive: StandInArchive): number {
-  return archive.log.filter(e => e.origin === 'blob').reduce((n, e) => n + e.bytes, 0);
-}

@@ -1,7 +1,9 @@
 /**
  * What the .vsix would contain, as `vsce ls` reports it from .vscodeignore: only the built
  * extension, its worker and webviews, the icons and the manifest/readme files. No sources, tests,
- * node_modules or source maps, and nothing package.json refers to is left out.
+ * node_modules or source maps, and nothing package.json refers to is left out. And what the
+ * Marketplace needs: the licence package.json names, a changelog, a PNG icon, the repository, and
+ * an extension kind that runs it beside the workspace's disk.
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +19,20 @@ function findRepoRoot(): string {
     dir = parent;
   }
   return dir;
+}
+
+/** The package.json fields these checks read. */
+interface Manifest {
+  version: string;
+  license?: string;
+  icon?: string;
+  repository?: { url?: string };
+  extensionKind?: string[];
+  scripts: { package: string };
+}
+
+function readManifest(root: string): Manifest {
+  return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 }
 
 const ALLOWED: RegExp[] = [
@@ -82,6 +98,29 @@ describe('.vsix contents (vsce ls)', function () {
     visit(manifest);
     const missing = [...referenced].filter(file => !files.includes(file));
     assert.deepEqual(missing, [], `referenced but not packaged: ${missing.join(', ')}`);
+  });
+
+  it('ships the licence, the changelog and a 128×128 PNG icon for the Marketplace', () => {
+    for (const file of ['LICENSE', 'CHANGELOG.md']) assert.ok(files.includes(file), `${file} is not packaged`);
+    const manifest = readManifest(root);
+    assert.equal(manifest.license, 'Apache-2.0');
+    assert.match(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
+    assert.match(fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## ${manifest.version.replace(/\./g, '\\.')}$`, 'm'));
+    assert.ok(typeof manifest.icon === 'string' && manifest.icon.endsWith('.png') && files.includes(manifest.icon), `icon ${manifest.icon}`);
+    // The IHDR chunk right after the signature holds the width and height.
+    const png = fs.readFileSync(path.join(root, manifest.icon));
+    assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'the icon is a PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+  });
+
+  it('names its repository and packages without skipping the licence or repository checks', () => {
+    const manifest = readManifest(root);
+    assert.match(manifest.repository?.url ?? '', /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+(\.git)?$/);
+    assert.doesNotMatch(manifest.scripts.package, /--skip-license|--allow-missing-repository/);
+  });
+
+  it('runs on the workspace side, where downloads and files are (Remote-SSH, WSL, Codespaces)', () => {
+    assert.deepEqual(readManifest(root).extensionKind, ['workspace']);
   });
 
   it('ships the webview bundles', () => {
