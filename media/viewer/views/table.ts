@@ -4,10 +4,10 @@
  * and object references show their paths as links.
  */
 import type { H5Value } from '../../../src/hdf5/types';
-import type { TableInfo, TableRows } from '../../../src/shared/protocol';
+import type { ColumnInfo, TableInfo, TableRows } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
 import { h, message } from '../dom';
-import { ellipsize } from '../format';
+import { ellipsize, storedNumberText } from '../format';
 import { isNavigationKey, isScaled, maxVirtualTop, missingPages, navigate, rowTop, rowWindow, scrollSpace, scrollTopFor, virtualTopFor } from '../rowWindow';
 import { firstRef, valueText } from '../values';
 import type { ViewContext } from './context';
@@ -26,9 +26,11 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
   const head = h('div', { class: 'grid-row grid-head', role: 'row', 'aria-rowindex': 1 });
   const cols = ['id', ...info.columns.map(c => c.name)];
   const widths = cols.map((c, i) => {
-    const kind = info.columns[i - 1]?.kind;
-    const wide = kind === 'reference' || kind === 'region' || kind === 'ragged' || kind === 'array';
-    return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : 70, c.length * 9 + 24));
+    const col = info.columns[i - 1];
+    const wide = col?.kind === 'reference' || col?.kind === 'region' || col?.kind === 'ragged' || col?.kind === 'array';
+    // Ids as wide as the largest row number; decimals as wide as a float64 time of hours with its fraction.
+    const values = !col ? String(info.rowCount - 1).length * 9 + 24 : col.kind === 'scalar' && /float|f[248]$/.test(col.dtype) ? 120 : 70;
+    return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : values, c.length * 9 + 24));
   });
   const template = widths.map(w => `${w}px`).join(' ');
   cols.forEach((name, i) => {
@@ -93,7 +95,7 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
         info.columns.forEach((col, c) => {
           const at = cells.columns.indexOf(col.name);
           const value: H5Value = at >= 0 ? (cells.values[at] ?? null) : null;
-          row.appendChild(cellFor(ctx, col.kind, col.target, value, c + 2));
+          row.appendChild(cellFor(ctx, col, value, c + 2));
         });
       }
       body.appendChild(row);
@@ -219,14 +221,14 @@ function tableHeader(info: TableInfo): HTMLElement {
     'div',
     { class: 'view-header' },
     h('h2', { text: info.path.split('/').pop() ?? info.path }),
-    h('p', { class: 'muted', text: `${info.neurodataType ?? 'table'} · ${info.rowCount} rows · ${info.columns.length} columns` }),
+    h('p', { class: 'muted', text: `${info.neurodataType ?? 'table'} · ${info.rowCount.toLocaleString('en-US')} rows · ${info.columns.length} columns` }),
     info.description ? h('p', { class: 'description', text: info.description }) : null,
   );
 }
 
-function cellFor(ctx: ViewContext, kind: string, target: string | undefined, value: H5Value, colIndex: number): HTMLElement {
+function cellFor(ctx: ViewContext, { kind, target, dtype }: ColumnInfo, value: H5Value, colIndex: number): HTMLElement {
   const cell = h('div', { class: 'grid-cell', role: 'gridcell', 'aria-colindex': colIndex });
-  const text = valueText(value, 12);
+  const text = typeof value === 'number' ? storedNumberText(value, dtype) : valueText(value, 12);
   cell.title = ellipsize(text, 2000);
   if (kind === 'region' && target) {
     const b = h('button', { type: 'button', class: 'btn link', 'aria-label': `Open ${target} rows ${text}`, text: ellipsize(text, 60) });
