@@ -123,15 +123,16 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
     e.preventDefault();
     moveTo(navigate(space(), top, e.key));
   });
+  goToInput.addEventListener('input', () => goToInput.setCustomValidity(''));
   goTo.addEventListener('submit', e => {
     e.preventDefault();
+    if (goToInput.value.trim() === '') return;
     const index = Number(goToInput.value);
     if (!Number.isInteger(index) || index < 0 || index >= info.rowCount) {
       goToInput.setCustomValidity(`a row from 0 to ${info.rowCount - 1}`);
       goToInput.reportValidity();
       return;
     }
-    goToInput.setCustomValidity('');
     moveTo(rowTop(space(), index));
     grid.focus();
   });
