@@ -94,6 +94,13 @@ const scenario: Scenario = {
     await ctx.page.keyboard.press('Home');
     await waitForRow(frame, 0);
     await checkRow(frame, 0);
+    // The wheel moves by its own distance (240 px = 10 rows), not by 15 times that as the scaled range would.
+    const box = await grid.boundingBox();
+    if (!box) throw new Error('the grid has no box');
+    await ctx.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await ctx.page.mouse.wheel(0, 240);
+    await waitForTopRow(ctx, frame, 10);
+    await checkRow(frame, 10);
     const middle = 2_500_000;
     await frame.getByRole('spinbutton', { name: 'Row to show' }).fill(String(middle));
     await frame.getByRole('button', { name: 'Go', exact: true }).click();
