@@ -49,6 +49,7 @@ async function main(): Promise<void> {
   const generated = await ensureGeneratedNwb(args.out);
   console.log(`small fixtures in ${generated.dir} (${Date.now() - started} ms):`);
   for (const file of Object.values(generated.files)) console.log(`  ${basename(file).padEnd(24)} ${statSync(file).size} bytes`);
+  console.log(`  ${basename(generated.manyRows.path).padEnd(24)} ${generated.manyRows.size} bytes (${generated.manyRows.rows} rows in ${generated.manyRows.table})`);
   if (args.large) {
     started = Date.now();
     const info = await ensureLargeEphys(args.largeOut ?? defaultLargePath(), { bytes: Math.round(args.largeSizeGb * 1024 ** 3) });

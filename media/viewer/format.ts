@@ -54,3 +54,16 @@ export function ellipsize(text: string, max: number): string {
   const chars = Array.from(text.replace(/\s+/g, ' '));
   return chars.length <= max ? chars.join('') : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
 }
+
+/**
+ * A stored number as the shortest text that reads back to it: float64 in full (an event time of
+ * 2499.9995 s must not show as 2500), float32 without the digits float64 would add to it.
+ */
+export function storedNumberText(v: number, dtype: string): string {
+  if (!Number.isFinite(v) || Number.isInteger(v) || !/^float(32|16)|^[<>=|]?f[24]$/.test(dtype)) return String(v);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(v.toPrecision(digits)));
+    if (Math.fround(Number(text)) === v) return text;
+  }
+  return String(Number(v.toPrecision(9)));
+}

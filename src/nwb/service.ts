@@ -1,105 +1,82 @@
 /**
  * The host's answers to the webview's data requests, as plain functions of an {@link NwbFile}
- * (no `vscode`): the editor registers each of these on a panel's messenger. Requests that need
- * VS Code (init, saving files) are handled in src/editor.
+ * (no `vscode`): the editor registers each of these on a panel's messenger. The requests of the
+ * views come from their entries in ./viewRegistry.ts; the ones every view and the hierarchy share
+ * are here. Requests that need VS Code (init, saving files) are handled in src/editor.
  */
 import type { HostMethods, SourceDescription } from '../shared/protocol';
 import type { RequestContext } from '../shared/messenger';
 import { exportCsv } from './csv';
-import { icephysSweeps } from './icephys';
-import { imageFrame } from './images';
-import { datasetSlice, inspectObject } from './inspect';
-import { intervalsTimeline } from './intervals';
+import { inspectObject } from './inspect';
 import type { NwbFile } from './nwbFile';
 import { nwbOverview } from './overview';
-import { roiSet } from './rois';
+import { checkPath } from './params';
 import { pythonSnippet } from './snippet';
-import { trajectories } from './spatial';
-import { tableInfo, tableRows } from './table';
-import { seriesInfo, seriesWindow } from './timeseries';
-import { unitsRaster, unitWaveform } from './units';
+import { VIEWS, type ViewHandler, type ViewMethod } from './viewRegistry';
 import { resolveView } from './views';
 
-export type DataMethod = Exclude<keyof HostMethods, 'init' | 'export/png' | 'clipboard/write' | 'file/download'>;
+/** Requests the editor answers itself: they need VS Code (dialogs, clipboard, commands). */
+type EditorMethod = 'init' | 'export/png' | 'clipboard/write' | 'file/download';
+
+export type DataMethod = Exclude<keyof HostMethods, EditorMethod>;
+/** Requests not tied to one view: a new request is either here or in its view's entry, or this does not compile. */
+type CoreMethod = Exclude<DataMethod, ViewMethod>;
 
 export type DataHandlers = {
-  [M in DataMethod]: (params: HostMethods[M]['params'], ctx: RequestContext) => Promise<HostMethods[M]['result']>;
+  [M in DataMethod]: (
+    params: HostMethods[M]['params'],
+    ctx: RequestContext,
+  ) => Promise<HostMethods[M]['result']>;
 };
 
-/** Checks that a request names a path the way HDF5 does, before any engine call. */
-function checkPath(path: unknown): string {
-  if (typeof path !== 'string' || !path.startsWith('/') || path.length > 4096) throw new Error(`invalid path: ${String(path)}`);
-  return path;
-}
-
-/** A finite number from the webview, or `fallback` when absent; anything else is refused. */
-function num(value: unknown, name: string, fallback?: number): number {
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`invalid ${name}: ${String(value)}`);
-  return value;
-}
-
-function optionalNum(value: unknown, name: string): number | undefined {
-  return value === undefined ? undefined : num(value, name);
-}
-
-function channelList(value: unknown): number[] {
-  if (!Array.isArray(value) || value.length > 4096) throw new Error('invalid channels');
-  return value.map(c => num(c, 'channel'));
-}
-
-export function dataHandlers(nwb: NwbFile, source: SourceDescription): DataHandlers {
-  const handlers: DataHandlers = {
+function coreHandlers(nwb: NwbFile, source: SourceDescription): { [M in CoreMethod]: ViewHandler<M> } {
+  return {
     'nwb/overview': () => nwbOverview(nwb),
-    'h5/children': async ({ path, offset, limit }) => {
+    'h5/children': async (_, { path, offset, limit }) => {
       const all = await nwb.reader.list(checkPath(path));
       const start = Math.max(0, offset ?? 0);
       const end = limit === undefined ? all.length : start + Math.max(0, limit);
       return { entries: all.slice(start, end), total: all.length };
     },
-    'h5/attributes': ({ path }) => nwb.reader.attributeList(checkPath(path)),
-    'h5/datasetInfo': ({ path }) => nwb.reader.datasetInfo(checkPath(path)),
-    inspect: ({ path }) => inspectObject(nwb, checkPath(path)),
-    'view/resolve': ({ path }) => resolveView(nwb, checkPath(path)),
-    'series/info': ({ path }) => seriesInfo(nwb, checkPath(path)),
-    'series/window': async (params, { signal }) => {
-      const checked = {
-        path: checkPath(params.path),
-        t0: num(params.t0, 't0'),
-        t1: num(params.t1, 't1'),
-        channels: channelList(params.channels),
-        pixels: num(params.pixels, 'pixels'),
-      };
-      return seriesWindow(nwb, await seriesInfo(nwb, checked.path), checked, signal);
-    },
-    'image/frame': ({ path, index, plane }, { signal }) =>
-      imageFrame(nwb, checkPath(path), num(index, 'index', 0), num(plane, 'plane', 0), signal),
-    rois: ({ path, limit }, { signal }) => roiSet(nwb, checkPath(path), optionalNum(limit, 'limit'), signal),
-    'table/info': ({ path }) => tableInfo(nwb, checkPath(path)),
-    'table/rows': ({ path, start, count, columns }, { signal }) => {
-      if (columns !== undefined && (!Array.isArray(columns) || !columns.every(c => typeof c === 'string'))) throw new Error('invalid columns');
-      return tableRows(nwb, checkPath(path), num(start, 'start'), num(count, 'count'), columns, signal);
-    },
-    'units/raster': ({ path, unitStart, unitCount, t0, t1 }, { signal }) =>
-      unitsRaster(nwb, checkPath(path), num(unitStart, 'unitStart'), num(unitCount, 'unitCount'), optionalNum(t0, 't0'), optionalNum(t1, 't1'), signal),
-    'units/waveform': ({ path, unit, channel }, { signal }) =>
-      unitWaveform(nwb, checkPath(path), num(unit, 'unit'), num(channel, 'channel', 0), signal),
-    intervals: ({ path, maxRows }, { signal }) => intervalsTimeline(nwb, checkPath(path), optionalNum(maxRows, 'maxRows'), signal),
-    'icephys/sweeps': ({ path }) => icephysSweeps(nwb, checkPath(path)),
-    'spatial/trajectory': ({ path, t0, t1, maxPoints }, { signal }) =>
-      trajectories(nwb, checkPath(path), optionalNum(t0, 't0'), optionalNum(t1, 't1'), optionalNum(maxPoints, 'maxPoints'), signal),
-    'dataset/slice': (params, { signal }) => datasetSlice(nwb, { ...params, path: checkPath(params.path) }, signal),
-    'snippet/python': async ({ path }) => ({ code: pythonSnippet(source, checkPath(path)) }),
+    'h5/attributes': (_, { path }) => nwb.reader.attributeList(checkPath(path)),
+    'h5/datasetInfo': (_, { path }) => nwb.reader.datasetInfo(checkPath(path)),
+    inspect: (_, { path }) => inspectObject(nwb, checkPath(path)),
+    'view/resolve': (_, { path }) => resolveView(nwb, checkPath(path)),
+    'snippet/python': async (_, { path }) => ({ code: pythonSnippet(source, checkPath(path)) }),
     // Saving is the editor's part; here the CSV text only.
-    'export/csv': async (params, { signal }) => {
+    'export/csv': async (_, params, { signal }) => {
       checkPath(params.path);
       return exportCsv(nwb, params, signal);
     },
   };
-  // Every handler returns a promise, even when validation throws synchronously.
-  for (const method of Object.keys(handlers) as DataMethod[]) {
-    const fn = handlers[method] as (params: unknown, ctx: RequestContext) => Promise<unknown>;
-    (handlers as Record<DataMethod, unknown>)[method] = async (params: unknown, ctx: RequestContext) => fn(params, ctx);
+}
+
+/** A handler with its parameter type erased (every handler is one); the messenger checks the method name. */
+type AnyHandler = (nwb: NwbFile, params: never, ctx: RequestContext) => Promise<unknown>;
+
+/** Every view's handlers in one map; a request claimed by two entries is a programming error. */
+export function viewHandlers(): Map<ViewMethod, AnyHandler> {
+  const out = new Map<ViewMethod, AnyHandler>();
+  for (const [kind, entry] of Object.entries(VIEWS)) {
+    for (const [method, handler] of Object.entries(entry.handlers) as [ViewMethod, AnyHandler][]) {
+      if (out.has(method))
+        throw new Error(`the request ${method} has two handlers (the second in the ${kind} view)`);
+      out.set(method, handler);
+    }
   }
-  return handlers;
+  return out;
+}
+
+export function dataHandlers(nwb: NwbFile, source: SourceDescription): DataHandlers {
+  const all = new Map<DataMethod, AnyHandler>(viewHandlers());
+  for (const [method, handler] of Object.entries(coreHandlers(nwb, source)) as [CoreMethod, AnyHandler][])
+    all.set(method, handler);
+  const handlers: Partial<Record<DataMethod, (params: unknown, ctx: RequestContext) => Promise<unknown>>> =
+    {};
+  // Every handler returns a promise, even when validation throws synchronously.
+  for (const [method, handler] of all) {
+    const fn = handler as (nwb: NwbFile, params: unknown, ctx: RequestContext) => Promise<unknown>;
+    handlers[method] = async (params, ctx) => fn(nwb, params, ctx);
+  }
+  return handlers as DataHandlers;
 }

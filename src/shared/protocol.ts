@@ -74,6 +74,7 @@ export type Envelope =
 // Value types (in protocolTypes.ts to keep this file about the messages)
 
 export type * from './protocolTypes';
+export { VIEW_KINDS } from './protocolTypes';
 
 // ---------------------------------------------------------------------------------------------
 // Requests: webview → host

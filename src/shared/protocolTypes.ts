@@ -7,22 +7,30 @@ import type { DatasetInfo, Dtype, H5Attribute, H5Entry, H5Value } from '../hdf5/
 /** HDF5 shapes the webview handles itself; re-exported so media/ imports only from src/shared. */
 export type { H5Entry, H5Value };
 
+/**
+ * Every view the viewer has. Each kind has one entry in the host's registry (src/nwb/viewRegistry.ts:
+ * which objects, which requests) and one in the webview's (media/viewer/views/registry.ts: how it
+ * draws); both are typed against this list, so a kind without its two entries does not compile.
+ */
+export const VIEW_KINDS = [
+  'overview', // the NWBFile root: pynwb-style fields and sections
+  'timeseries', // TimeSeries family: series/info + series/window (ElectricalSeries, RoiResponseSeries, ...)
+  'imageSeries', // ImageSeries / TwoPhotonSeries / OnePhotonSeries with internal 3-D/4-D data: image/frame
+  'image', // Image datasets (GrayscaleImage, RGBImage, RGBAImage): image/frame
+  'images', // Images group: a gallery of image/frame
+  'planeSegmentation', // rois
+  'table', // DynamicTable (generic): table/info + table/rows
+  'units', // Units: units/raster, units/waveform and the table
+  'intervals', // TimeIntervals (trials, epochs, ...): intervals + the table
+  'icephys', // icephys sweeps: icephys/sweeps then series/window per sweep
+  'spatial', // SpatialSeries / Position / PoseEstimationSeries: spatial/trajectory
+  'pose', // ndx-pose PoseEstimation: spatial/trajectory with a skeleton
+  'dataset', // any dataset: dataset/slice (line / heatmap / values)
+  'group', // any group: children + attributes
+] as const;
+
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
-export type ViewKind =
-  | 'overview' // the NWBFile root: pynwb-style fields and sections
-  | 'timeseries' // TimeSeries family: series/info + series/window (ElectricalSeries, RoiResponseSeries, ...)
-  | 'imageSeries' // ImageSeries / TwoPhotonSeries / OnePhotonSeries with internal 3-D/4-D data: image/frame
-  | 'image' // Image datasets (GrayscaleImage, RGBImage, RGBAImage) and plain 2-D/3-D image-like data: image/frame
-  | 'images' // Images group: a gallery of image/frame
-  | 'planeSegmentation' // rois
-  | 'table' // DynamicTable (generic): table/info + table/rows
-  | 'units' // Units: units/raster, units/waveform and the table
-  | 'intervals' // TimeIntervals (trials, epochs, ...): intervals + the table
-  | 'icephys' // icephys sweeps: icephys/sweeps then series/window per sweep
-  | 'spatial' // SpatialSeries / Position / PoseEstimationSeries: spatial/trajectory
-  | 'pose' // ndx-pose PoseEstimation: spatial/trajectory with a skeleton
-  | 'dataset' // any dataset: dataset/slice (line / heatmap / values)
-  | 'group'; // any group: children + attributes
+export type ViewKind = (typeof VIEW_KINDS)[number];
 
 /** Where the file is read from. */
 export type SourceDescription =

@@ -1,4 +1,8 @@
-/** Which renderer draws which ViewKind (the host chooses the kind from neurodata_type + inheritance). */
+/**
+ * The webview's half of every view, one entry each: the function that draws it. The host's half
+ * (which objects, which requests) is src/nwb/viewRegistry.ts; both are typed against VIEW_KINDS
+ * (src/shared/protocolTypes.ts), so a kind without an entry here does not compile.
+ */
 import type { ViewKind } from '../../../src/shared/protocol';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
@@ -13,13 +17,14 @@ import { renderTable } from './table';
 import { renderTimeSeries } from './timeseries';
 import { renderUnits } from './units';
 
-export const RENDERERS: Record<ViewKind, ViewRenderer> = {
+export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   overview: renderOverview,
   timeseries: renderTimeSeries,
   imageSeries: renderImage,
   image: renderImage,
   images: renderImages,
   planeSegmentation: renderRois,
+  // The table view also draws inside units and intervals, on a parent and path of their own.
   table: ctx => renderTable(ctx),
   units: renderUnits,
   intervals: renderIntervals,

@@ -4,16 +4,20 @@
  * and object references show their paths as links.
  */
 import type { H5Value } from '../../../src/shared/protocolTypes';
-import type { TableInfo, TableRows } from '../../../src/shared/protocol';
+import type { ColumnInfo, TableInfo, TableRows } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
 import { h, message } from '../dom';
-import { ellipsize } from '../format';
-import { missingPages, rowWindow } from '../rowWindow';
+import { ellipsize, storedNumberText } from '../format';
+import { isNavigationKey, isScaled, maxVirtualTop, missingPages, navigate, rowTop, rowWindow, scrollSpace, scrollTopFor, virtualTopFor } from '../rowWindow';
 import { firstRef, valueText } from '../values';
 import type { ViewContext } from './context';
 
 const ROW_HEIGHT = 24;
 const PAGE = 200;
+/** Pages of rows kept in memory around the view. */
+const KEPT_PAGES = 40;
+/** How long scrolling must pause before rows are requested (dragging past a million rows asks for none of them). */
+const LOAD_DELAY_MS = 50;
 
 export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.root, tablePath = ctx.path): Promise<void> {
   const info = await ctx.request('table/info', { path: tablePath });
@@ -22,9 +26,11 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
   const head = h('div', { class: 'grid-row grid-head', role: 'row', 'aria-rowindex': 1 });
   const cols = ['id', ...info.columns.map(c => c.name)];
   const widths = cols.map((c, i) => {
-    const kind = info.columns[i - 1]?.kind;
-    const wide = kind === 'reference' || kind === 'region' || kind === 'ragged' || kind === 'array';
-    return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : 70, c.length * 9 + 24));
+    const col = info.columns[i - 1];
+    const wide = col?.kind === 'reference' || col?.kind === 'region' || col?.kind === 'ragged' || col?.kind === 'array';
+    // Ids as wide as the largest row number; decimals as wide as a float64 time of hours with its fraction.
+    const values = !col ? String(info.rowCount - 1).length * 9 + 24 : col.kind === 'scalar' && /float|f[248]$/.test(col.dtype) ? 120 : 70;
+    return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : values, c.length * 9 + 24));
   });
   const template = widths.map(w => `${w}px`).join(' ');
   cols.forEach((name, i) => {
@@ -43,54 +49,173 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
     return;
   }
 
-  const pages = new Map<number, TableRows>();
-  const requested = new Set<number>();
-  const failed = new Map<number, string>();
-  const loadPage = async (p: number): Promise<void> => {
-    requested.add(p);
-    try {
-      pages.set(p, await ctx.request('table/rows', { path: tablePath, start: p * PAGE, count: PAGE }));
-    } catch (e) {
-      if (isCancelled(e)) throw e;
-      failed.set(p, errorText(e));
-    }
-    schedule();
+  const goToInput = h('input', { type: 'number', class: 'grid-goto-row', min: 0, max: info.rowCount - 1, step: 1, placeholder: `0–${info.rowCount - 1}`, 'aria-label': 'Row to show' });
+  const goTo = h('form', { class: 'grid-goto', role: 'search', 'aria-label': 'Go to row' }, h('label', { text: 'Go to row' }), goToInput, h('button', { type: 'submit', class: 'btn', text: 'Go' }));
+  grid.before(goTo);
+  const rows = new RowSource(ctx, tablePath);
+  // The true position in the list (px); the native scrollTop stands for it (see rowWindow.ts).
+  let top = 0;
+  let ownScrollTop: number | null = null;
+  const space = () => scrollSpace(info.rowCount, ROW_HEIGHT, Math.max(ROW_HEIGHT, (grid.clientHeight || 400) - head.offsetHeight));
+  const moveTo = (virtualTop: number): void => {
+    const s = space();
+    top = Math.min(maxVirtualTop(s), Math.max(0, virtualTop));
+    grid.scrollTop = scrollTopFor(s, top);
+    // A scroll event for the position we set keeps `top` exact (the browser rounds scrollTop).
+    ownScrollTop = grid.scrollTop;
+    void schedule();
   };
 
   let frame = 0;
-  const schedule = (): void => {
+  let drawn: (() => void)[] = [];
+  /** Redraws at the next frame; resolves once drawn. */
+  const schedule = (): Promise<void> => {
     if (!frame) frame = requestAnimationFrame(() => ((frame = 0), render()));
+    return new Promise(resolve => drawn.push(resolve));
   };
   const render = (): void => {
-    const w = rowWindow({ scrollTop: grid.scrollTop, viewportHeight: grid.clientHeight || 400, rowHeight: ROW_HEIGHT, rowCount: info.rowCount });
-    body.style.height = `${info.rowCount * ROW_HEIGHT}px`;
+    const done = drawn;
+    drawn = [];
+    const s = space();
+    body.style.height = `${s.height}px`;
+    const w = rowWindow({ scrollTop: top, viewportHeight: s.viewportHeight, rowHeight: ROW_HEIGHT, rowCount: info.rowCount });
+    // Rows sit where the scroller shows them: the native offset plus their distance from `top`.
+    const offset = grid.scrollTop - top;
     body.replaceChildren();
-    for (const p of missingPages(w.first, w.end, PAGE, requested)) void ctx.track(loadPage(p)).catch(() => undefined);
+    rows.want(w.first, w.end, schedule);
     for (let r = w.first; r < w.end; r++) {
-      const p = Math.floor(r / PAGE);
-      const page = pages.get(p);
       const row = h('div', { class: 'grid-row', role: 'row', 'aria-rowindex': r + 2 });
-      row.style.top = `${r * ROW_HEIGHT}px`;
+      row.style.top = `${offset + r * ROW_HEIGHT}px`;
       row.style.gridTemplateColumns = template;
-      if (!page) {
-        row.appendChild(h('div', { class: 'grid-cell muted', role: 'gridcell', text: failed.has(p) ? `error: ${failed.get(p)}` : 'loading…' }));
+      const cells = rows.row(r);
+      if (typeof cells === 'string') {
+        row.appendChild(h('div', { class: 'grid-cell muted', role: 'gridcell', text: cells }));
       } else {
-        const i = r - page.start;
-        row.appendChild(h('div', { class: 'grid-cell num', role: 'gridcell', 'aria-colindex': 1, text: String(page.ids[i] ?? r) }));
+        row.appendChild(h('div', { class: 'grid-cell num', role: 'gridcell', 'aria-colindex': 1, text: String(cells.id) }));
         info.columns.forEach((col, c) => {
-          const at = page.columns.indexOf(col.name);
-          const value: H5Value = at >= 0 ? (page.rows[i]?.[at] ?? null) : null;
-          row.appendChild(cellFor(ctx, col.kind, col.target, value, c + 2));
+          const at = cells.columns.indexOf(col.name);
+          const value: H5Value = at >= 0 ? (cells.values[at] ?? null) : null;
+          row.appendChild(cellFor(ctx, col, value, c + 2));
         });
       }
       body.appendChild(row);
     }
+    for (const resolve of done) resolve();
   };
-  grid.addEventListener('scroll', schedule);
-  ctx.observeResize(grid, schedule);
+  grid.addEventListener('scroll', () => {
+    if (ownScrollTop === null || Math.abs(grid.scrollTop - ownScrollTop) >= 1) top = virtualTopFor(space(), grid.scrollTop);
+    ownScrollTop = null;
+    void schedule();
+  });
+  // Scaled, a wheel notch would skip hundreds of rows: move by its true distance instead.
+  grid.addEventListener(
+    'wheel',
+    e => {
+      if (!isScaled(space()) || e.ctrlKey || Math.abs(e.deltaY) <= Math.abs(e.deltaX)) return;
+      e.preventDefault();
+      const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? ROW_HEIGHT : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? space().viewportHeight : 1;
+      moveTo(top + e.deltaY * unit);
+    },
+    { passive: false },
+  );
+  grid.addEventListener('keydown', e => {
+    if (e.target !== grid || !isNavigationKey(e.key)) return;
+    e.preventDefault();
+    moveTo(navigate(space(), top, e.key));
+  });
+  goToInput.addEventListener('input', () => goToInput.setCustomValidity(''));
+  goTo.addEventListener('submit', e => {
+    e.preventDefault();
+    if (goToInput.value.trim() === '') return;
+    const index = Number(goToInput.value);
+    if (!Number.isInteger(index) || index < 0 || index >= info.rowCount) {
+      goToInput.setCustomValidity(`a row from 0 to ${info.rowCount - 1}`);
+      goToInput.reportValidity();
+      return;
+    }
+    moveTo(rowTop(space(), index));
+    grid.focus();
+  });
+  ctx.observeResize(grid, () => moveTo(top));
   ctx.onDispose(() => cancelAnimationFrame(frame));
-  await loadPage(0);
+  await rows.load(0);
   render();
+}
+
+/** Rows fetched from the host in pages, kept for the pages near the view; loads wait for scrolling to pause. */
+class RowSource {
+  private readonly _pages = new Map<number, TableRows>();
+  private readonly _requested = new Set<number>();
+  private readonly _failed = new Map<number, string>();
+  private _timer = 0;
+  private _waiting: (() => void) | null = null;
+
+  constructor(
+    private readonly _ctx: ViewContext,
+    private readonly _path: string,
+  ) {
+    _ctx.signal.addEventListener('abort', () => {
+      window.clearTimeout(this._timer);
+      this._settle();
+    });
+  }
+
+  load(page: number): Promise<void> {
+    this._requested.add(page);
+    return this._ctx.request('table/rows', { path: this._path, start: page * PAGE, count: PAGE }).then(
+      rows => void this._pages.set(page, rows),
+      e => {
+        if (isCancelled(e)) throw e;
+        this._failed.set(page, errorText(e));
+      },
+    );
+  }
+
+  /**
+   * Asks for the pages of rows [first, end) once scrolling pauses; `redraw` resolves when the rows
+   * are drawn. The view reads `loading` from the first call of a burst until then.
+   */
+  want(first: number, end: number, redraw: () => Promise<void>): void {
+    this._evict(Math.floor(first / PAGE));
+    window.clearTimeout(this._timer);
+    if (missingPages(first, end, PAGE, this._requested).length === 0) return this._settle();
+    if (!this._waiting) {
+      const placeholder = new Promise<void>(resolve => (this._waiting = resolve));
+      void this._ctx.track(placeholder);
+    }
+    this._timer = window.setTimeout(() => {
+      const loads = missingPages(first, end, PAGE, this._requested).map(p => this.load(p));
+      // Tracked before the placeholder settles, so the state never reads `ready` in between.
+      void this._ctx.track(Promise.all(loads).then(redraw)).catch(() => undefined);
+      this._settle();
+    }, LOAD_DELAY_MS);
+  }
+
+  private _settle(): void {
+    this._waiting?.();
+    this._waiting = null;
+  }
+
+  /** Row `r`'s id and cells, or the text to show while it loads or after it failed. */
+  row(r: number): { id: number; columns: string[]; values: H5Value[] } | string {
+    const p = Math.floor(r / PAGE);
+    const page = this._pages.get(p);
+    if (!page) return this._failed.has(p) ? `error: ${this._failed.get(p)}` : 'loading…';
+    const i = r - page.start;
+    return { id: page.ids[i] ?? r, columns: page.columns, values: page.rows[i] ?? [] };
+  }
+
+  /** Forgets pages far from `near` so scrolling through millions of rows keeps memory flat. */
+  private _evict(near: number): void {
+    if (this._pages.size + this._failed.size <= KEPT_PAGES) return;
+    for (const p of [...this._requested]) {
+      if (Math.abs(p - near) > KEPT_PAGES / 2 && (this._pages.has(p) || this._failed.has(p))) {
+        this._pages.delete(p);
+        this._failed.delete(p);
+        this._requested.delete(p);
+      }
+    }
+  }
 }
 
 function tableHeader(info: TableInfo): HTMLElement {
@@ -98,14 +223,14 @@ function tableHeader(info: TableInfo): HTMLElement {
     'div',
     { class: 'view-header' },
     h('h2', { text: info.path.split('/').pop() ?? info.path }),
-    h('p', { class: 'muted', text: `${info.neurodataType ?? 'table'} · ${info.rowCount} rows · ${info.columns.length} columns` }),
+    h('p', { class: 'muted', text: `${info.neurodataType ?? 'table'} · ${info.rowCount.toLocaleString('en-US')} rows · ${info.columns.length} columns` }),
     info.description ? h('p', { class: 'description', text: info.description }) : null,
   );
 }
 
-function cellFor(ctx: ViewContext, kind: string, target: string | undefined, value: H5Value, colIndex: number): HTMLElement {
+function cellFor(ctx: ViewContext, { kind, target, dtype }: ColumnInfo, value: H5Value, colIndex: number): HTMLElement {
   const cell = h('div', { class: 'grid-cell', role: 'gridcell', 'aria-colindex': colIndex });
-  const text = valueText(value, 12);
+  const text = typeof value === 'number' ? storedNumberText(value, dtype) : valueText(value, 12);
   cell.title = ellipsize(text, 2000);
   if (kind === 'region' && target) {
     const b = h('button', { type: 'button', class: 'btn link', 'aria-label': `Open ${target} rows ${text}`, text: ellipsize(text, 60) });

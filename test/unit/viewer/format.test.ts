@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { axisLabel, ellipsize, formatBytes, formatNumber, formatSeconds, formatShape } from '../../../media/viewer/format';
+import { axisLabel, ellipsize, formatBytes, formatNumber, formatSeconds, formatShape, storedNumberText } from '../../../media/viewer/format';
 
 describe('viewer formatting', () => {
   it('formats seconds with a unit suited to the visible span', () => {
@@ -33,5 +33,18 @@ describe('viewer formatting', () => {
     assert.equal(ellipsize('abcdef', 4), 'abc…');
     assert.equal(ellipsize('😀😀😀', 2), '😀…');
     assert.equal(ellipsize('a\n b', 10), 'a b');
+  });
+});
+
+describe('stored numbers in table cells', () => {
+  it('shows float64 in full and float32 as its shortest round trip', () => {
+    assert.equal(storedNumberText(2499.9995, 'float64'), '2499.9995');
+    assert.equal(storedNumberText(0.1, '<f8'), '0.1');
+    assert.equal(storedNumberText(Math.fround(0.1), 'float32'), '0.1');
+    assert.equal(storedNumberText(Math.fround(1234.5678), 'float32'), '1234.5677');
+    assert.equal(storedNumberText(Math.fround(0.3), '<f4'), '0.3');
+    assert.equal(storedNumberText(Math.fround(0.3), 'float64'), String(Math.fround(0.3)));
+    assert.equal(storedNumberText(81, 'int32'), '81');
+    assert.equal(storedNumberText(NaN, 'float32'), 'NaN');
   });
 });
