@@ -48,6 +48,8 @@ function build(settings: NetworkSettings): Dispatcher {
   return new EnvHttpProxyAgent({
     ...POOL,
     ...(proxy ? { httpProxy: proxy, httpsProxy: proxy, noProxy: settings.noProxy.join(',') } : {}),
+    // Plain http is forwarded as an absolute-URI request: proxies often allow CONNECT to 443 only.
+    proxyTunnel: false,
     connect: { ...tls, timeout: CONNECT_TIMEOUT_MS },
     requestTls: tls,
     proxyTls: tls,
