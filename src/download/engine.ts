@@ -79,7 +79,7 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
   const index = await VerifiedIndex.open(destination);
   const folding = await nameFolding(destination);
   const collisions = findCollisions(plan, options.reservedPaths ?? [], folding);
-  const hashPool = new HashPool();
+  const hashPool = new HashPool({ kernel: options.md5Kernel });
   const baseContext = {
     transport,
     hashPool,

@@ -12,8 +12,8 @@ describe('download pieces', () => {
     assert.equal(zarrChecksum([{ key: 'bar', md5: 'a'.repeat(32), size: 1 }]), 'f21b9b4bf53d7ce1167bcfae76371e59-1--1');
   });
 
-  it('hashes large parts on the worker, in their shared write buffers, exactly like OpenSSL, with resets', async () => {
-    const pool = new HashPool();
+  for (const kernel of ['simd', 'openssl'] as const) it(`hashes large parts on the worker (${kernel}), in their shared write buffers, exactly like OpenSSL, with resets`, async () => {
+    const pool = new HashPool({ kernel });
     try {
       const data = [randomBytes(3 << 20), randomBytes((5 << 20) + 37)];
       const parts = [pool.forPart(64 << 20, 4 << 20), pool.forPart(64 << 20, 4 << 20), pool.forPart(64 << 20, 4 << 20)];
