@@ -2,7 +2,7 @@
 // answers 302 to a presigned blob URL that expires; the blob host then answers 403. An open
 // asset's unsigned URL, when known, is tried first (no API round trip) and dropped for good once
 // refused. Renewal is bounded: a host that keeps refusing fresh URLs is an error, not a loop.
-import { isWithin, type ApiCredentials } from './credentials';
+import { isWithin } from './credentials';
 import { hostOf, NetError, redactUrl } from './errors';
 import { discard, httpGet, MAX_REDIRECTS, peekText, REDIRECT_STATUS, type GetOptions, type NetResponse } from './request';
 import { parseRetryAfter } from './retry';

@@ -12,6 +12,8 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 export interface GetOptions {
+  /** GET unless told (HEAD for discovery probes). */
+  method?: 'GET' | 'HEAD';
   /** Plain headers for every hop (accept, range, user-agent); never credentials. */
   headers?: Record<string, string>;
   /** The API key, sent only where credentials.ts allows. */
@@ -67,7 +69,7 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Ne
     let response: Dispatcher.ResponseData;
     try {
       response = await request(current, {
-        method: 'GET',
+        method: options.method ?? 'GET',
         headers,
         signal: options.signal,
         dispatcher: sharedDispatcher(),
