@@ -58,6 +58,8 @@ export class HttpSource implements ByteSource {
   bytesFetched = 0;
   readonly label: string;
   private readonly location: PresignedUrl | undefined;
+  /** Where a plain URL's redirects led last time: read there directly until it refuses. */
+  private followed: string | undefined;
   private size = -1;
 
   constructor(private readonly options: HttpSourceOptions) {
@@ -134,7 +136,7 @@ export class HttpSource implements ByteSource {
   /** One ranged GET; resolves with the verified body. */
   private async rangedGet(start: number, end: number, options: ReadOptions, sink?: BodySink): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
     const signal = this.signalFor(options);
-    let url = this.options.url;
+    let url = this.followed ?? this.options.url;
     try {
       if (this.location) url = await this.location.current(signal);
     } catch (error) {
@@ -154,12 +156,18 @@ export class HttpSource implements ByteSource {
       throw this.failure(error, options);
     }
     const status = response.status;
+    if (!this.location) this.followed = response.url === this.options.url ? undefined : response.url;
     if (status === 206) {
       this.location?.succeeded();
       return this.readBody(response, start, end, options, sink);
     }
     discard(response.body);
     if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');
+    if (url !== this.options.url && !this.location && (status === 403 || status === 404)) {
+      // Where the URL redirected before refuses now (an expired signature): ask the URL again.
+      this.followed = undefined;
+      throw new RetryableError(`the redirect target answered ${status}`, 0);
+    }
     if (this.location?.isResolved(url) && (status === 403 || status === 404)) {
       // A presigned URL expired, or a direct URL is not public after all (embargoed, moved):
       // the download URL knows where the bytes are now.
