@@ -1,22 +1,21 @@
-import { isWithin } from '../net/credentials';
-import { NetError, redactUrl } from '../net/errors';
-import { resolveDownloadUrl, HttpStatusError } from '../net/presigned';
-import { discard, httpGet, readText, type NetResponse } from '../net/request';
-import { DEFAULT_RETRY as NET_RETRY, parseRetryAfter, pause, retryDelay, type RetryPolicy } from '../net/retry';
-import { DandiApiError } from './errors';
-import { trimSlashes } from './instances';
-
 /**
  * JSON over HTTP for the DANDI API: keep-alive, deadlines, retries with back-off on transient
  * failures (connection errors, 429, 5xx, the hosting platform's HTML error pages), Retry-After
  * honoured within a bound, and every other failure turned into a {@link DandiApiError} with a
  * sentence a person understands. The API key is sent only to the API's own origin and path.
  */
+import { isWithin } from '../net/credentials';
+import { NetError, redactUrl } from '../net/errors';
+import { resolveDownloadUrl, HttpStatusError } from '../net/presigned';
+import { discard, httpGet, readText, type NetResponse } from '../net/request';
+import { DEFAULT_RETRY as NET_RETRY, parseRetryAfter, pause, retryDelay, TRANSIENT_STATUS, type RetryPolicy } from '../net/retry';
+import { DandiApiError } from './errors';
+import { trimSlashes } from './instances';
+
 export type { RetryPolicy };
 
 /** The API's policy: the HTTP layer's, with Retry-After waits bounded for interactive requests. */
 export const DEFAULT_RETRY: RetryPolicy = { ...NET_RETRY, maxRetryAfterMs: 30_000 };
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 
 export interface TransportOptions {
   apiUrl: string;
