@@ -3,6 +3,10 @@
  * test/support/tinyproxy.ts), an https server with a certificate Node does not trust.
  */
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { NetError } from '../../../src/net/errors';
 import { httpGet, readText } from '../../../src/net/request';
 import { configureNetwork } from '../../../src/net/settings';
@@ -106,5 +110,22 @@ describe('net: proxy and TLS', function () {
     assert.equal(await readText(await httpGet(`${secure.origin}/trusted`), 100), 'secure /trusted');
     configureNetwork({});
     await assert.rejects(httpGet(`${secure.origin}/again`), (e: unknown) => e instanceof NetError && e.code === 'tls', 'a settings change rebuilds the pools');
+  });
+
+  it('keeps NODE_EXTRA_CA_CERTS trusted when extra CA certificates are configured besides it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'net-ca-'));
+    const saved = process.env.NODE_EXTRA_CA_CERTS;
+    try {
+      writeFileSync(join(dir, 'extra.pem'), `${TEST_CERTIFICATE}\n`);
+      process.env.NODE_EXTRA_CA_CERTS = join(dir, 'extra.pem');
+      // An explicit CA list replaces Node's default store: the layer must carry the file's certificate over.
+      configureNetwork({ extraCaCerts: [rootCertificates[0]] });
+      assert.equal(await readText(await httpGet(`${secure.origin}/env-ca`), 100), 'secure /env-ca');
+    } finally {
+      if (saved === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+      else process.env.NODE_EXTRA_CA_CERTS = saved;
+      configureNetwork({});
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
