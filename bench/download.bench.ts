@@ -19,6 +19,8 @@ import { DEFAULTS, runDownload } from '../src/download/engine';
 import { instantiateKernels } from '../src/download/md5/kernels';
 import { Md5Lanes } from '../src/download/md5/lanes';
 import { buildPlan } from '../src/download/planner';
+import { configureNetwork } from '../src/net/settings';
+import { startTinyproxy } from '../test/support/tinyproxy';
 import type { DownloadOptions, PlannedFile } from '../src/download/types';
 
 const GiB = 1024 ** 3;
@@ -149,8 +151,67 @@ async function engine(file: PlannedFile, extra: Partial<DownloadOptions> = {}): 
   }
 }
 
+/** aria2c with `connections` connections to one URL (a peer that splits like the engine); NaN when absent. */
+function aria2c(url: string, dir: string, connections: number): number {
+  if (spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status !== 0) return NaN;
+  const args = ['-q', '-x', String(connections), '-s', String(connections), '-k', '1M', '--file-allocation=none', '--allow-overwrite=true', '-d', dir, '-o', 'aria2c.bin', url];
+  const t0 = performance.now();
+  const r = spawnSync('aria2c', args, { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`aria2c exited with ${r.status}`);
+  return performance.now() - t0;
+}
+
+/**
+ * Realistic speeds: the blob host capped at 50, 100 and 200 MB/s per connection, the default 8
+ * parts, against curl (one connection) and aria2c (8 connections) measured in the same run; the
+ * engine with each MD5 kernel, and once through a real proxy (tinyproxy). DOWNLOAD_BENCH_PATH
+ * labels the HTTP path of this build (`undici`; `raw` for a build of the old hand-written client).
+ */
+async function realisticSpeeds(info: { controlUrl: string }, large: PlannedFile, blobUrl: string, scratch: string): Promise<void> {
+  const path = process.env.DOWNLOAD_BENCH_PATH ?? 'undici';
+  const parts = DEFAULTS.parallelParts;
+  const kernels = path === 'undici' ? (['simd', 'openssl'] as const) : (['simd'] as const);
+  const mb = (bytes: number, ms: number): number => round(bytes / 1e6 / (ms / 1000), 1);
+  for (const capMBps of [50, 100, 200]) {
+    await controlArchive(info, 'faults', { bandwidthBytesPerSec: capMBps * 1e6 });
+    const curlOut = join(scratch, 'curl.bin');
+    const curlMs = curl(blobUrl, curlOut, `0-${256 * MiB - 1}`);
+    await rm(curlOut, { force: true });
+    const aria2Ms = aria2c(blobUrl, scratch, parts);
+    await rm(join(scratch, 'aria2c.bin'), { force: true });
+    const peers = { curlOneConnectionMBps: mb(256 * MiB, curlMs), aria2cMBps: Number.isNaN(aria2Ms) ? null : mb(large.size, aria2Ms), aria2cConnections: parts };
+    for (const md5Kernel of kernels) {
+      const cpu0 = process.cpuUsage();
+      const run = await engine(large, { md5Kernel } as Partial<DownloadOptions>);
+      const cpu = process.cpuUsage(cpu0);
+      emit({
+        bench: 'download.realistic1GiB', path, md5Kernel, capMBpsPerConnection: capMBps, parallelParts: parts, bytes: large.size,
+        wallMs: round(run.ms, 0), MBps: mb(large.size, run.ms), engineCpuMs: round((cpu.user + cpu.system) / 1000, 0), ...peers,
+        ratioVsAria2c: Number.isNaN(aria2Ms) ? null : round(aria2Ms / run.ms), loadAverage1m: round(loadavg()[0], 1),
+      });
+    }
+  }
+  if (path === 'undici') {
+    const proxy = await startTinyproxy();
+    try {
+      configureNetwork({ proxy: proxy.url });
+      const capMBps = 100;
+      await controlArchive(info, 'faults', { bandwidthBytesPerSec: capMBps * 1e6 });
+      const run = await engine(large);
+      emit({
+        bench: 'download.realistic1GiB', path: 'undici via tinyproxy', md5Kernel: 'simd', capMBpsPerConnection: capMBps, parallelParts: parts,
+        bytes: large.size, wallMs: round(run.ms, 0), MBps: mb(large.size, run.ms), loadAverage1m: round(loadavg()[0], 1),
+      });
+    } finally {
+      configureNetwork({});
+      await proxy.stop();
+    }
+  }
+  await controlArchive(info, 'reset');
+}
+
 async function main(): Promise<void> {
-  md5LanesVsOpenSsl();
+  if (!process.env.DOWNLOAD_BENCH_ONLY_REALISTIC) md5LanesVsOpenSsl();
   const largeFile = ensureLargeFile();
   const info = await startArchiveProcess(['--large', largeFile]);
   const child = info.child;
@@ -162,6 +223,8 @@ async function main(): Promise<void> {
     if (!large) throw new Error('the archive does not serve the 1 GiB file');
     const blobUrl = await presigned(large.downloadUrl);
     const curlOut = join(scratch, 'curl.bin');
+
+    if (process.env.DOWNLOAD_BENCH_ONLY_REALISTIC) return await realisticSpeeds(info, large, blobUrl, scratch);
 
     // 1. Full speed on loopback: interleaved, best of three each (the machine is shared). CPU
     // seconds are counted for each side, the server included: on loopback nothing but CPU limits
@@ -221,6 +284,7 @@ async function main(): Promise<void> {
       });
     }
     await controlArchive(info, 'reset');
+    await realisticSpeeds(info, large, blobUrl, scratch);
 
     // 3. 500 small assets: 6 files at once vs one after another (same engine, same verification).
     const scale = await buildPlan(client, { kind: 'dandiset', dandisetId: info.ids.scale, version: 'draft' });

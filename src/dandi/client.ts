@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { DandiApiError } from './errors';
 import { ApiTransport, type RetryPolicy, type RequestSubject } from './http';
 import { instanceLabel, trimSlashes } from './instances';
@@ -31,7 +30,6 @@ export interface DandiClientOptions {
   /** Sent as `Authorization: token <key>` to the API origin only. */
   apiKey?: string;
   userAgent?: string;
-  dispatcher?: Dispatcher;
   retry?: Partial<RetryPolicy>;
   timeoutMs?: number;
   /** Pages fetched at once after page 1 when the count is known (default 4). */
@@ -86,7 +84,6 @@ export class DandiClient {
       instanceLabel: this.label,
       apiKey: options.apiKey,
       userAgent: options.userAgent ?? 'dandi-vscode/0.1.0',
-      dispatcher: options.dispatcher,
       retry: options.retry,
       timeoutMs: options.timeoutMs,
       log: options.log,

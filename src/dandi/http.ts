@@ -1,25 +1,21 @@
-import { Agent, type Dispatcher, errors as undiciErrors, request } from 'undici';
-import { DandiApiError } from './errors';
-import { trimSlashes } from './instances';
-
 /**
  * JSON over HTTP for the DANDI API: keep-alive, deadlines, retries with back-off on transient
  * failures (connection errors, 429, 5xx, the hosting platform's HTML error pages), Retry-After
  * honoured within a bound, and every other failure turned into a {@link DandiApiError} with a
  * sentence a person understands. The API key is sent only to the API's own origin and path.
  */
-export interface RetryPolicy {
-  /** Total attempts including the first. */
-  attempts: number;
-  /** First back-off delay; doubled per attempt, with jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Longest Retry-After we wait for; longer (or past) values fall back to the back-off. */
-  maxRetryAfterMs: number;
-}
+import { isWithin } from '../net/credentials';
+import { NetError, redactUrl } from '../net/errors';
+import { resolveDownloadUrl, HttpStatusError } from '../net/presigned';
+import { discard, httpGet, readText, type NetResponse } from '../net/request';
+import { DEFAULT_RETRY as NET_RETRY, parseRetryAfter, pause, retryDelay, TRANSIENT_STATUS, type RetryPolicy } from '../net/retry';
+import { DandiApiError } from './errors';
+import { trimSlashes } from './instances';
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 30_000 };
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+export type { RetryPolicy };
+
+/** The API's policy: the HTTP layer's, with Retry-After waits bounded for interactive requests. */
+export const DEFAULT_RETRY: RetryPolicy = { ...NET_RETRY, maxRetryAfterMs: 30_000 };
 
 export interface TransportOptions {
   apiUrl: string;
@@ -27,7 +23,6 @@ export interface TransportOptions {
   instanceLabel: string;
   apiKey?: string;
   userAgent: string;
-  dispatcher?: Dispatcher;
   retry?: Partial<RetryPolicy>;
   /** Deadline for each request's headers and for the pause between body chunks. */
   timeoutMs?: number;
@@ -40,36 +35,18 @@ export interface RequestSubject {
   subject: string;
 }
 
-let sharedAgent: Agent | undefined;
-/** One keep-alive pool for every client in the process (instance switches reuse it). */
-export function sharedDispatcher(): Agent {
-  sharedAgent ??= new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    connect: { timeout: 15_000 },
-    headersTimeout: 60_000,
-    bodyTimeout: 60_000,
-    connections: 16,
-  });
-  return sharedAgent;
-}
+/** Largest JSON answer read (a page of 1000 assets with metadata is a few MB). */
+const MAX_JSON_BYTES = 64 * 1024 * 1024;
 
 export class ApiTransport {
   readonly apiUrl: string;
-  private readonly apiOrigin: string;
-  private readonly apiPath: string;
   private readonly retry: RetryPolicy;
-  private readonly dispatcher: Dispatcher;
   /** Requests sent (including retries); benchmarks and tests read it. */
   requestCount = 0;
 
   constructor(private readonly options: TransportOptions) {
     this.apiUrl = trimSlashes(options.apiUrl);
-    const parsed = new URL(this.apiUrl);
-    this.apiOrigin = parsed.origin;
-    this.apiPath = parsed.pathname.replace(/\/+$/, '') + '/';
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.dispatcher = options.dispatcher ?? sharedDispatcher();
   }
 
   /** Absolute URL of an API path (`dandisets/000003/`) with query parameters. */
@@ -83,8 +60,16 @@ export class ApiTransport {
 
   /** True when `url` is on the API (so it may carry the API key). */
   isApiUrl(url: string): boolean {
-    const parsed = new URL(url);
-    return parsed.origin === this.apiOrigin && (parsed.pathname + '/').startsWith(this.apiPath);
+    return isWithin(url, this.apiUrl);
+  }
+
+  private get credentials() {
+    return { apiUrl: this.apiUrl, apiKey: this.options.apiKey };
+  }
+
+  private get timeouts() {
+    const timeout = this.options.timeoutMs ?? 60_000;
+    return { headersTimeoutMs: timeout, idleTimeoutMs: timeout };
   }
 
   /** GET JSON with retries. 2xx bodies that are not JSON become 'invalid-response'. */
@@ -113,55 +98,65 @@ export class ApiTransport {
   /** The `Location` of an API redirect (the presigned blob URL), with retries; the key goes to the API only. */
   async resolveRedirect(url: string, about: RequestSubject, signal?: AbortSignal): Promise<string> {
     for (let attempt = 1; ; attempt++) {
-      this.requestCount++;
-      const headers: Record<string, string> = { 'user-agent': this.options.userAgent };
-      if (this.options.apiKey && this.isApiUrl(url)) headers.authorization = `token ${this.options.apiKey}`;
-      const response = await request(url, { method: 'GET', headers, signal, dispatcher: this.dispatcher, headersTimeout: this.options.timeoutMs ?? 60_000 });
-      const location = header(response.headers, 'location');
-      const text = await response.body.text();
-      if (response.statusCode >= 300 && response.statusCode < 400 && location) return new URL(location, url).toString();
-      let json: unknown;
+      throwIfAborted(signal);
       try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      const transient = TRANSIENT_STATUS.has(response.statusCode);
-      if (!transient || attempt >= this.retry.attempts) {
-        if (response.statusCode === 400) {
-          throw new DandiApiError('bad-request', detailOf(json) ?? `${about.subject} cannot be downloaded as one file.`, 400, detailOf(json));
+        return await resolveDownloadUrl(url, {
+          credentials: this.credentials,
+          signal,
+          headers: { 'user-agent': this.options.userAgent },
+          onRequest: () => this.requestCount++,
+          ...this.timeouts,
+        });
+      } catch (e) {
+        if (signal?.aborted) throw cancelled();
+        if (!(e instanceof HttpStatusError)) {
+          if (!(e instanceof NetError) || attempt >= this.retry.attempts) throw this.networkError(e);
+          await this.pause(retryDelay(attempt, this.retry), signal);
+          continue;
         }
-        throw this.errorFor(response.statusCode, { isJson: json !== undefined, json }, about, url);
+        if (!TRANSIENT_STATUS.has(e.status) || attempt >= this.retry.attempts) {
+          if (e.status === 400) throw new DandiApiError('bad-request', e.detail || `${about.subject} cannot be downloaded as one file.`, 400, e.detail || undefined);
+          const json = e.detail ? e.detail : undefined;
+          throw this.errorFor(e.status, { isJson: json !== undefined, json }, about, url);
+        }
+        await this.pause(retryDelay(attempt, this.retry, e.retryAfterMs), signal);
       }
-      await sleep(this.retryAfter(header(response.headers, 'retry-after')) ?? this.backoff(attempt), signal);
     }
   }
 
-  /** Up to `maxBytes` of a blob URL (a Range request; no Authorization header, ever). */
+  /** Up to `maxBytes` of a blob URL (a Range request; the key never goes to a blob host). */
   async readBlob(url: string, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-    this.requestCount++;
-    const response = await request(url, {
-      method: 'GET',
-      headers: { 'user-agent': this.options.userAgent, range: `bytes=0-${maxBytes}` },
-      signal,
-      dispatcher: this.dispatcher,
-      headersTimeout: this.options.timeoutMs ?? 60_000,
-      bodyTimeout: this.options.timeoutMs ?? 60_000,
-    });
-    if (response.statusCode !== 200 && response.statusCode !== 206) {
-      await response.body.dump();
-      if (response.statusCode === 416) return { bytes: new Uint8Array(0), truncated: false };
-      throw new DandiApiError(response.statusCode === 403 ? 'forbidden' : 'unavailable', `The file host answered HTTP ${response.statusCode}.`, response.statusCode);
+    let response: NetResponse;
+    try {
+      response = await httpGet(url, {
+        headers: { 'user-agent': this.options.userAgent, range: `bytes=0-${maxBytes}` },
+        credentials: this.credentials,
+        signal,
+        onRequest: () => this.requestCount++,
+        ...this.timeouts,
+      });
+    } catch (e) {
+      throw signal?.aborted ? cancelled() : this.networkError(e);
     }
+    if (response.status !== 200 && response.status !== 206) {
+      discard(response.body);
+      if (response.status === 416) return { bytes: new Uint8Array(0), truncated: false };
+      throw new DandiApiError(response.status === 403 ? 'forbidden' : 'unavailable', `The file host answered HTTP ${response.status}.`, response.status);
+    }
+    // One byte past the cap tells whether there is more; a server ignoring Range is cut off there.
     const chunks: Buffer[] = [];
     let total = 0;
-    for await (const chunk of response.body) {
-      const buffer = chunk as Buffer;
-      chunks.push(buffer);
-      total += buffer.length;
-      if (total > maxBytes) break;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        total += chunk.length;
+        if (total > maxBytes) break;
+      }
+    } catch (e) {
+      throw signal?.aborted ? cancelled() : this.networkError(e);
+    } finally {
+      discard(response.body);
     }
-    if (total > maxBytes) response.body.destroy();
     const all = Buffer.concat(chunks);
     return { bytes: new Uint8Array(all.subarray(0, Math.min(all.length, maxBytes))), truncated: all.length > maxBytes };
   }
@@ -206,12 +201,12 @@ export class ApiTransport {
       try {
         response = await this.once(url, signal);
       } catch (e) {
-        if (signal?.aborted) throw new DandiApiError('cancelled', 'The request was cancelled.');
-        lastError = this.networkError(e, url);
+        if (signal?.aborted) throw cancelled();
+        lastError = this.networkError(e);
         if (attempt === this.retry.attempts) break;
-        const delay = this.backoff(attempt);
+        const delay = retryDelay(attempt, this.retry);
         this.options.log?.(`${lastError.message} Retrying in ${delay} ms (attempt ${attempt + 1}/${this.retry.attempts}).`);
-        await sleep(delay, signal);
+        await this.pause(delay, signal);
         continue;
       }
       // HTML from the hosting platform (Heroku's "Application Error") is transient whatever its status says;
@@ -220,28 +215,24 @@ export class ApiTransport {
       if (!TRANSIENT_STATUS.has(response.status) && !platformPage) return response;
       lastError = this.errorFor(response.status, response, about, url);
       if (attempt === this.retry.attempts) break;
-      const delay = this.retryAfter(response.retryAfter) ?? this.backoff(attempt);
-      this.options.log?.(`${this.options.instanceLabel} answered HTTP ${response.status}${response.isJson ? '' : ' (HTML page)'} for ${this.describePath(url)}; retrying in ${delay} ms.`);
-      await sleep(delay, signal);
+      const delay = retryDelay(attempt, this.retry, parseRetryAfter(response.retryAfter));
+      this.options.log?.(`${this.options.instanceLabel} answered HTTP ${response.status}${response.isJson ? '' : ' (HTML page)'} for ${redactUrl(this.describePath(url))}; retrying in ${delay} ms.`);
+      await this.pause(delay, signal);
     }
     throw lastError ?? new DandiApiError('network', `Could not reach ${this.options.instanceLabel}.`);
   }
 
-  private async once(url: string, signal?: AbortSignal, redirects = 0): Promise<RawResponse> {
-    this.requestCount++;
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.options.userAgent };
-    if (this.options.apiKey && this.isApiUrl(url)) headers.authorization = `token ${this.options.apiKey}`;
-    const timeout = this.options.timeoutMs ?? 60_000;
-    const response = await request(url, { method: 'GET', headers, signal, dispatcher: this.dispatcher, headersTimeout: timeout, bodyTimeout: timeout });
-    const location = header(response.headers, 'location');
-    // The API answers slash-less paths with 301; follow same-origin redirects only (never leak the key).
-    if ([301, 302, 307, 308].includes(response.statusCode) && location && redirects < 3) {
-      await response.body.dump();
-      const next = new URL(location, url).toString();
-      if (new URL(next).origin === this.apiOrigin) return this.once(next, signal, redirects + 1);
-    }
-    const text = await response.body.text();
-    const contentType = header(response.headers, 'content-type') ?? '';
+  /** One GET of JSON (redirects followed: the API adds slashes with 301; the key stays on the API). */
+  private async once(url: string, signal?: AbortSignal): Promise<RawResponse> {
+    const response = await httpGet(url, {
+      headers: { accept: 'application/json', 'user-agent': this.options.userAgent },
+      credentials: this.credentials,
+      signal,
+      onRequest: () => this.requestCount++,
+      ...this.timeouts,
+    });
+    const text = await readText(response, MAX_JSON_BYTES, signal);
+    const contentType = response.headers['content-type'] ?? '';
     let json: unknown;
     let isJson = false;
     if (/json/i.test(contentType) || /^\s*[[{"]/.test(text)) {
@@ -252,29 +243,23 @@ export class ApiTransport {
         isJson = false;
       }
     }
-    return { status: response.statusCode, isJson, json, text, retryAfter: header(response.headers, 'retry-after') };
+    return { status: response.status, isJson, json, text, retryAfter: response.headers['retry-after'] };
   }
 
-  private networkError(e: unknown, url: string): DandiApiError {
-    const host = new URL(url).host;
-    const code = (e as { code?: string }).code;
-    const timedOut = e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.BodyTimeoutError || e instanceof undiciErrors.ConnectTimeoutError;
-    const why = timedOut ? 'the server did not answer in time' : code ? code : e instanceof Error ? e.message : String(e);
+  private networkError(e: unknown): DandiApiError {
+    const net = e instanceof NetError ? e : undefined;
+    const why = net?.code === 'timeout' ? 'the server did not answer in time' : e instanceof Error ? e.message : String(e);
+    if (net?.code === 'tls') return new DandiApiError('network', `Could not reach ${this.options.instanceLabel}: ${net.message}`);
+    const host = net?.host || new URL(this.apiUrl).host;
     return new DandiApiError('network', `Could not reach ${this.options.instanceLabel} at ${host} (${why}).`);
   }
 
-  private backoff(attempt: number): number {
-    const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(exp * (0.75 + Math.random() * 0.5));
-  }
-
-  /** Retry-After in seconds or as an HTTP date; ignored when absent, in the past or beyond the bound. */
-  private retryAfter(value: string | undefined): number | undefined {
-    if (!value) return undefined;
-    const seconds = Number(value);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-    if (!Number.isFinite(ms) || ms < 0) return undefined;
-    return Math.min(ms, this.retry.maxRetryAfterMs);
+  private async pause(ms: number, signal?: AbortSignal): Promise<void> {
+    try {
+      await pause(ms, signal);
+    } catch {
+      throw cancelled();
+    }
   }
 }
 
@@ -284,11 +269,6 @@ interface RawResponse {
   json?: unknown;
   text?: string;
   retryAfter?: string;
-}
-
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The server's message from `{"detail": ...}`, a bare JSON string, or `{field: [messages]}`. */
@@ -305,21 +285,10 @@ export function detailOf(body: unknown): string | undefined {
   return parts.length ? parts.join('; ') : undefined;
 }
 
-function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new DandiApiError('cancelled', 'The request was cancelled.');
+function cancelled(): DandiApiError {
+  return new DandiApiError('cancelled', 'The request was cancelled.');
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DandiApiError('cancelled', 'The request was cancelled.'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DandiApiError('cancelled', 'The request was cancelled.'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw cancelled();
 }

@@ -1,6 +1,10 @@
 import { DandiReferenceError } from './errors';
 import { KNOWN_INSTANCES, instanceByName, instanceByPrefix, instanceForUrl, instanceFromServerInfo } from './instances';
 import type { DandiInstance, ServerInfo } from './types';
+import { discard, httpGet, readText } from '../net/request';
+
+/** An /info/ document is a few KB; a page that is not one is cut off here. */
+const MAX_DISCOVERY_BYTES = 1024 * 1024;
 
 /**
  * Every way a person may point at something in DANDI (dandi-api.md section 4), parsed to one
@@ -248,23 +252,23 @@ function isServerInfo(value: unknown): value is ServerInfo {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Discovery over undici with a short deadline; never sends credentials. */
+/** Discovery through the HTTP layer with a short deadline; never sends credentials. */
 export const defaultHttpGet: HttpGet = async (url, init) => {
-  const { request } = await import('undici');
-  const response = await request(url, {
+  const response = await httpGet(url, {
     method: init.method,
     signal: init.signal,
     headers: { accept: 'application/json' },
-    headersTimeout: 15_000,
-    bodyTimeout: 15_000,
+    redirect: 'manual',
+    headersTimeoutMs: 15_000,
+    idleTimeoutMs: 15_000,
   });
-  const location = typeof response.headers.location === 'string' ? response.headers.location : undefined;
+  const location = response.headers.location;
   let json: unknown;
   try {
-    json = init.method === 'GET' && response.statusCode === 200 ? await response.body.json() : (await response.body.dump(), undefined);
+    json = init.method === 'GET' && response.status === 200 ? JSON.parse(await readText(response, MAX_DISCOVERY_BYTES, init.signal)) : (discard(response.body), undefined);
   } catch {
     json = undefined;
   }
-  return { status: response.statusCode, location, json };
+  return { status: response.status, location, json };
 };
 

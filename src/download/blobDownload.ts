@@ -186,7 +186,7 @@ async function downloadPart(
     key: file.assetId,
     resolveUrl: file.downloadUrl,
     directUrl: file.blobUrl,
-    apiOrigin: new URL(file.downloadUrl).origin,
+    apiUrl: apiRootOf(file.downloadUrl),
     size: file.size,
   };
   let finished = false;
@@ -194,7 +194,6 @@ async function downloadPart(
     if (onDisk > 0) await hashFromDisk(dataPath, start, onDisk, hashing.buffers[0], hasher);
     progress(onDisk);
     await fetchRange(ctx, source, start + onDisk, end, {
-      space: () => buffered.space(),
       data: async (chunk, position) => {
         received += chunk.length;
         progress(chunk.length);
@@ -220,4 +219,11 @@ async function downloadPart(
     hashing.release();
     if (buffered.flushed > 0 && buffered.flushed < end - start) state.partial[index] = buffered.flushed;
   }
+}
+
+/** The API root of a download URL (`{api}/assets/{id}/download/`), whose key may go there. */
+export function apiRootOf(downloadUrl: string): string {
+  const url = new URL(downloadUrl);
+  const at = url.pathname.search(/\/assets\/[^/]+\/download\/?$/);
+  return at < 0 ? `${url.origin}/` : `${url.origin}${url.pathname.slice(0, at)}`;
 }

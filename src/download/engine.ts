@@ -63,7 +63,6 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
   const transport = new Transport({
     apiKey: options.apiKey,
     signal: options.signal,
-    connections: parallelFiles * parallelParts * 2 + 2,
     timeouts: {
       headersMs: options.timeouts?.headersMs ?? DEFAULTS.headersMs,
       idleMs: options.timeouts?.idleMs ?? DEFAULTS.idleMs,
@@ -80,7 +79,7 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
   const index = await VerifiedIndex.open(destination);
   const folding = await nameFolding(destination);
   const collisions = findCollisions(plan, options.reservedPaths ?? [], folding);
-  const hashPool = new HashPool();
+  const hashPool = new HashPool({ kernel: options.md5Kernel });
   const baseContext = {
     transport,
     hashPool,
@@ -154,8 +153,6 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     tracker.report(true);
     await index.save().catch(err => log('warn', `could not save the download record: ${messageOf(err)}`));
     await hashPool.close();
-    if (summary.cancelled) await transport.destroy();
-    else await transport.close().catch(() => undefined);
   }
   return summary;
 }

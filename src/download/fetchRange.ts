@@ -1,11 +1,10 @@
+import { pause, retryDelay } from '../net/retry';
 import { classifyNetworkError, ExpiredUrlError, TransientError, redactUrl, type Transport } from './transport';
 import { abortError, DownloadError } from './types';
 
 /** Receives a range's bytes in order. */
 export interface RangeSink {
   data(chunk: Buffer, position: number): Promise<void> | void;
-  /** Memory the next bytes may be received into; `data` then gets a view of it (no copy). */
-  space?(): Buffer;
   /** The server ignored Range: drop what was received for this range and start again at its start. */
   restart(): Promise<void> | void;
 }
@@ -17,7 +16,8 @@ export interface ObjectSource {
   resolveUrl: string;
   /** Where the bytes are publicly (an open blob's unsigned URL): tried before `resolveUrl`. */
   directUrl?: string;
-  apiOrigin: string;
+  /** The API root (`https://api.dandiarchive.org/api`): its key goes there and nowhere else. */
+  apiUrl: string;
   size: number;
 }
 
@@ -31,34 +31,15 @@ export interface FetchContext {
   log(level: 'info' | 'warn', message: string): void;
 }
 
-const MAX_URL_REFRESHES = 4;
 
 
 export function isAbort(err: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (err instanceof Error && err.name === 'AbortError');
 }
 
-/** Waits `ms`, or rejects as soon as the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Exponential back-off with jitter: 0.5 s, 1 s, 2 s ... capped; Retry-After wins when given. */
-export function backoffMs(attempt: number, maxMs: number, retryAfterMs?: number): number {
-  if (retryAfterMs !== undefined) return retryAfterMs;
-  const base = Math.min(maxMs, 500 * 2 ** Math.max(0, attempt - 1));
-  return base / 2 + Math.random() * (base / 2);
+/** The download's back-off: the HTTP layer's policy with the caller's bound (Retry-After up to 5 min). */
+function waitBefore(attempt: number, maxBackoffMs: number, retryAfterMs?: number): number {
+  return retryDelay(attempt, { baseDelayMs: 500, maxDelayMs: maxBackoffMs, maxRetryAfterMs: 5 * 60_000 }, retryAfterMs);
 }
 
 /**
@@ -75,7 +56,6 @@ export async function fetchRange(
 ): Promise<void> {
   let position = start;
   let attempts = 0;
-  let refreshes = 0;
   while (position < end) {
     if (ctx.signal?.aborted) throw abortError();
     let url = '';
@@ -83,8 +63,8 @@ export async function fetchRange(
     // Errors of the sink (the disk) are never retried; everything else on the wire may be.
     let sinkFailure: unknown;
     try {
-      url = await ctx.transport.blobUrl(source.key, source.resolveUrl, source.directUrl);
-      const res = await ctx.transport.getBlob(url, position, end, source.size, source.apiOrigin);
+      url = await ctx.transport.blobUrl(source.key, source.resolveUrl, source.apiUrl, source.directUrl);
+      const res = await ctx.transport.getBlob(url, position, end, source.size, source.apiUrl);
       if (res.kind === 'whole' && position !== 0) {
         res.body.discard();
         if (position !== start) await sink.restart();
@@ -92,7 +72,8 @@ export async function fetchRange(
         // A whole body from byte 0 is only usable when the range starts at 0; otherwise ask again.
         throw new TransientError(`the blob host ignored Range (200 instead of 206) at byte ${before}`);
       }
-      for (let chunk = await res.body.read(sink.space?.()); chunk; chunk = await res.body.read(sink.space?.())) {
+      ctx.transport.confirmed(source.key);
+      for (let chunk = await res.body.read(); chunk; chunk = await res.body.read()) {
         ctx.onBytes(chunk.length);
         const usable = Math.min(chunk.length, end - position);
         if (usable > 0) {
@@ -117,7 +98,6 @@ export async function fetchRange(
       if (isAbort(caught, ctx.signal)) throw abortError();
       const err = classifyNetworkError(caught, url || source.resolveUrl);
       if (err instanceof ExpiredUrlError) {
-        if (++refreshes > MAX_URL_REFRESHES) throw new DownloadError('the blob host keeps refusing fresh presigned URLs (403)');
         ctx.log('info', `the blob host refused the URL of ${source.key} (expired, or not public); asking the archive for a new one`);
         await ctx.transport.invalidate(source.key, err.url);
         continue;
@@ -128,9 +108,11 @@ export async function fetchRange(
       if (attempts >= ctx.maxAttempts) {
         throw new DownloadError(`gave up after ${attempts} attempts: ${err.message}`, false);
       }
-      const wait = backoffMs(attempts, ctx.maxBackoffMs, err.retryAfterMs);
+      const wait = waitBefore(attempts, ctx.maxBackoffMs, err.retryAfterMs);
       ctx.log('warn', `${err.message} (${redactUrl(url || source.resolveUrl)}); retry ${attempts} in ${Math.round(wait)} ms`);
-      await sleep(wait, ctx.signal);
+      await pause(wait, ctx.signal).catch(() => {
+        throw abortError();
+      });
     }
   }
 }

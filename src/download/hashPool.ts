@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { findBundledFile } from '../util/bundledFile';
 import { SCRATCH_OFFSET, SharedArena, SLOT_BYTES } from './arena';
-import type { HashWorkerReply, HashWorkerRequest } from './hashWorker';
+import type { HashWorkerReply, HashWorkerRequest, Md5Kernel } from './hashWorker';
 import { md5KernelModule } from './md5/kernels';
 import { wasm } from '../util/webAssembly';
 
@@ -58,7 +58,7 @@ export class HashPool {
   private ids = 0;
   private readonly waiting = new Map<number, Waiter>();
 
-  constructor(private readonly options: { workerPath?: string; arenaBytes?: number } = {}) {}
+  constructor(private readonly options: { workerPath?: string; arenaBytes?: number; kernel?: Md5Kernel } = {}) {}
 
   /** Parts at least this large are hashed on the worker; smaller ones are not worth a message. */
   static readonly THRESHOLD = 8 * 1024 * 1024;
@@ -120,8 +120,8 @@ export class HashPool {
     if (this.worker && this.arena) return this.arena;
     try {
       const arena = new SharedArena(this.options.arenaBytes);
-      // A CPU without the SIMD WebAssembly needs (x64 before SSE4.1): hash inline instead.
-      if (!wasm.validate(md5KernelModule(arena.maxPages))) throw new Error('this machine cannot run the SIMD MD5 kernels');
+      // A CPU without the SIMD WebAssembly needs (x64 before SSE4.1) hashes with OpenSSL on the worker.
+      const kernel: Md5Kernel = this.options.kernel === 'openssl' || !wasm.validate(md5KernelModule(arena.maxPages)) ? 'openssl' : 'simd';
       const worker = new Worker(this.options.workerPath ?? findBundledFile('downloadHashWorker.js'));
       worker.on('message', (reply: HashWorkerReply) => {
         const waiter = this.waiting.get(reply.seq);
@@ -131,7 +131,7 @@ export class HashPool {
       });
       worker.on('error', err => this.fail(err));
       worker.on('exit', code => this.fail(new Error(`the hash worker exited (code ${code})`)));
-      worker.postMessage({ op: 'init', memory: arena.memory, maxPages: arena.maxPages, scratch: SCRATCH_OFFSET } satisfies HashWorkerRequest);
+      worker.postMessage({ op: 'init', memory: arena.memory, maxPages: arena.maxPages, scratch: SCRATCH_OFFSET, kernel } satisfies HashWorkerRequest);
       this.worker = worker;
       this.arena = arena;
       return arena;

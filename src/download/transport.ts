@@ -1,6 +1,10 @@
-import { Agent, request, errors as undiciErrors, type Dispatcher } from 'undici';
-import { ChunkedBodyError, RawHttpClient, type BodyReader } from './rawHttp';
+import type { ApiCredentials } from '../net/credentials';
+import { NetError, redactUrl } from '../net/errors';
+import { HttpStatusError, PresignedUrl, statusError } from '../net/presigned';
+import { discard, expectLength, httpGet, readText, type GetOptions, type NetResponse } from '../net/request';
 import { DownloadError, type Timeouts } from './types';
+
+export { redactUrl };
 
 /** A failure worth retrying: 429, 5xx, dropped or stalled connections. */
 export class TransientError extends Error {
@@ -22,274 +26,186 @@ export class ExpiredUrlError extends Error {
   }
 }
 
+/** A blob body, read chunk by chunk. */
+export interface BodyReader {
+  /** The body's next bytes (undici's buffer, valid until the next call); undefined at the end. */
+  read(): Promise<Buffer | undefined>;
+  /** Drops the rest. */
+  discard(): void;
+}
+
 export type BlobResponse =
   /** 206 whose Content-Range matched the request. */
   | { kind: 'partial'; body: BodyReader }
   /** 200 with the whole object (a request without Range, or a server that ignored it). */
   | { kind: 'whole'; body: BodyReader };
 
-/** A response of either client: status, headers (first values), body. */
-interface AnyResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: BodyReader;
-}
-
-const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** Largest Zarr listing page read (a page of 1000 entries is ~200 KB). */
+const MAX_LISTING_BYTES = 32 * 1024 * 1024;
+/** undici buffers this much ahead of the reader: fewer, larger chunks for the part writers. */
 const HIGH_WATER_MARK = 1024 * 1024;
 
-/** Retry-After as milliseconds: delta-seconds or an HTTP date; absurd values are ignored. */
-export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  const ms = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
-  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_RETRY_AFTER_MS) return undefined;
-  return ms;
-}
-
-/** Strips query strings (presigned signatures) from URLs before they reach a log or a message. */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : `${url.slice(0, q)}?…`;
-}
-
-/** Drops a response body without reading it; a destroyed body must not raise an unhandled error. */
-export function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
-/** undici's body behind the BodyReader interface (chunks are undici's own buffers). */
-function undiciBody(body: Dispatcher.ResponseData['body']): BodyReader {
-  const chunks = body[Symbol.asyncIterator]();
+function bodyReader(response: NetResponse): BodyReader {
+  const chunks = (response.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   return {
     read: async () => {
       const next = await chunks.next();
-      return next.done ? undefined : (next.value as Buffer);
+      return next.done ? undefined : next.value;
     },
-    text: async limit => (await body.text()).slice(0, limit),
-    discard: () => discard(body),
+    discard: () => discard(response.body),
   };
 }
 
-function header(headers: AnyResponse['headers'], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** Short text of an error body (JSON `detail` or a bare string), for messages; never throws. */
-async function errorText(body: BodyReader): Promise<string> {
-  try {
-    const text = await body.text(2000);
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'string') return parsed;
-      if (parsed && typeof parsed === 'object' && 'detail' in parsed) return String(parsed.detail);
-    } catch {
-      // Not JSON (an HTML error page): say so rather than dumping markup.
-    }
-    // S3 answers XML: <Error><Code>SlowDown</Code><Message>...</Message></Error>.
-    const s3 = /<Code>([^<]*)<\/Code>(?:\s*<Message>([^<]*)<\/Message>)?/.exec(text);
-    if (s3) return [s3[1], s3[2]].filter(Boolean).join(': ');
-    return /<html|<!doctype/i.test(text) ? 'an HTML error page' : text.replace(/\s+/g, ' ').trim().slice(0, 200);
-  } catch {
-    return '';
-  }
-}
-
 /**
- * HTTP for downloads: one keep-alive connection pool, presigned-URL resolution with a cache per
- * asset, and classification of every status into success, transient or permanent failure.
+ * HTTP for downloads, through the shared HTTP layer (src/net): presigned-URL resolution and
+ * renewal per object key, and classification of every status into success, transient or
+ * permanent failure. The API key goes where src/net/credentials.ts says, nowhere else.
  */
 export class Transport {
-  private readonly agent: Agent;
-  /** Blob bodies: read into the download's buffers (rawHttp.ts); undici for the API's answers. */
-  private readonly raw: RawHttpClient;
-  /** Origins that answered a blob GET with a chunked body, which only undici reads. */
-  private readonly chunkedOrigins = new Set<string>();
-  /** Object URLs by key: presigned answers of the API, or a direct URL on its first use. */
-  private readonly objectUrls = new Map<string, Promise<string>>();
-  /** Keys whose direct URL was handed out once: after a refusal the API is asked instead. */
-  private readonly directTried = new Set<string>();
+  /** Object URLs by key (asset id, or Zarr id + entry key). */
+  private readonly locations = new Map<string, PresignedUrl>();
+  private readonly credentials: ApiCredentials | undefined;
 
   constructor(
-    private readonly options: { apiKey?: string; timeouts: Timeouts; connections: number; signal?: AbortSignal },
+    private readonly options: { apiKey?: string; apiUrl?: string; timeouts: Timeouts; signal?: AbortSignal },
   ) {
-    this.raw = new RawHttpClient({ headersTimeoutMs: options.timeouts.headersMs, idleTimeoutMs: options.timeouts.idleMs });
-    this.agent = new Agent({
-      connections: options.connections,
-      keepAliveTimeout: 30_000,
-      pipelining: 1,
-      headersTimeout: options.timeouts.headersMs,
-      bodyTimeout: options.timeouts.idleMs,
-    });
+    this.credentials = options.apiUrl ? { apiUrl: options.apiUrl, apiKey: options.apiKey } : undefined;
   }
 
-  close(): Promise<void> {
-    this.raw.close();
-    return this.agent.close();
+  private get requestOptions(): GetOptions {
+    return { signal: this.options.signal, headersTimeoutMs: this.options.timeouts.headersMs, idleTimeoutMs: this.options.timeouts.idleMs };
   }
 
-  /** Drops every connection at once (after a cancellation). */
-  destroy(): Promise<void> {
-    this.raw.destroy();
-    return this.agent.destroy().catch(() => undefined);
+  /** The credentials for an API root (the engine learns it from each file's download URL). */
+  private credentialsFor(apiUrl: string): ApiCredentials {
+    return this.credentials ?? { apiUrl, apiKey: this.options.apiKey };
   }
 
   /**
    * The URL to read an object from (cached under `key`, usually the asset id): `directUrl` the
    * first time when given, else the presigned URL behind the API download URL.
    */
-  blobUrl(key: string, apiDownloadUrl: string, directUrl?: string): Promise<string> {
-    let pending = this.objectUrls.get(key);
-    if (!pending) {
-      const direct = directUrl !== undefined && !this.directTried.has(key);
-      if (direct) this.directTried.add(key);
-      pending = direct ? Promise.resolve(directUrl) : this.resolveRedirect(apiDownloadUrl);
-      this.objectUrls.set(key, pending);
-      pending.catch(() => this.objectUrls.delete(key));
+  async blobUrl(key: string, apiDownloadUrl: string, apiUrl: string, directUrl?: string): Promise<string> {
+    let location = this.locations.get(key);
+    if (!location) {
+      location = new PresignedUrl(apiDownloadUrl, { ...this.requestOptions, credentials: this.credentialsFor(apiUrl), headers: { accept: 'application/json' }, directUrl });
+      this.locations.set(key, location);
     }
-    return pending;
+    try {
+      return await location.current();
+    } catch (err) {
+      throw await classify(err, 'the archive', apiDownloadUrl);
+    }
   }
 
-  /** Forgets a presigned URL the blob host refused, unless a newer one replaced it already. */
+  /** Forgets a URL the blob host refused, unless a newer one replaced it already. */
   async invalidate(key: string, url: string): Promise<void> {
-    const pending = this.objectUrls.get(key);
-    if (pending && (await pending.catch(() => undefined)) === url) this.objectUrls.delete(key);
-  }
-
-  private authFor(url: string, apiOrigin: string): Record<string, string> {
-    // The key goes to the API origin only: presigned URLs carry their own signature and S3
-    // refuses (or worse, logs) a foreign Authorization header.
-    return this.options.apiKey && new URL(url).origin === apiOrigin
-      ? { authorization: `token ${this.options.apiKey}` }
-      : {};
-  }
-
-  private async resolveRedirect(apiDownloadUrl: string): Promise<string> {
-    const apiOrigin = new URL(apiDownloadUrl).origin;
-    let url = apiDownloadUrl;
-    for (let hop = 0; hop < 5; hop++) {
-      const res = await this.send(url, { accept: 'application/json', ...this.authFor(url, apiOrigin) });
-      if (res.statusCode >= 300 && res.statusCode < 400) {
-        res.body.resume();
-        const location = header(res.headers, 'location');
-        if (!location) throw new TransientError(`redirect ${res.statusCode} without a Location`);
-        const next = new URL(location, url).toString();
-        // 301/308 on the API itself is Django adding a slash; anything else is the presigned URL.
-        if ((res.statusCode === 301 || res.statusCode === 308) && new URL(next).origin === apiOrigin) {
-          url = next;
-          continue;
-        }
-        return next;
-      }
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        // The API serves the bytes itself (no blob host): read from the API URL.
-        discard(res.body);
-        return url;
-      }
-      throw await this.statusError(asAny(res), 'the archive');
+    try {
+      await this.locations.get(key)?.renew(url);
+    } catch {
+      throw new DownloadError('the blob host keeps refusing fresh presigned URLs (403)');
     }
-    throw new DownloadError('too many redirects from the download URL');
+  }
+
+  /** Bytes came through `key`'s URL: its renewal budget starts again. */
+  confirmed(key: string): void {
+    this.locations.get(key)?.succeeded();
   }
 
   /**
    * GET [start, end) of the object (the whole object when start is 0 and end is its size, without a
-   * Range header). Validates 206 + Content-Range; a 200 to a ranged request comes back as `whole`.
+   * Range header). Validates 206 + Content-Range + Content-Length; a 200 to a ranged request comes
+   * back as `whole`.
    */
-  async getBlob(url: string, start: number, end: number, size: number, apiOrigin: string): Promise<BlobResponse> {
+  async getBlob(url: string, start: number, end: number, size: number, apiUrl: string): Promise<BlobResponse> {
     const ranged = !(start === 0 && end === size);
-    const headers: Record<string, string> = { ...this.authFor(url, apiOrigin) };
-    if (ranged) headers.range = `bytes=${start}-${end - 1}`;
-    const res = await this.sendBlob(url, headers);
-    if (res.statusCode === 206) {
-      const contentRange = header(res.headers, 'content-range');
+    const headers: Record<string, string> = ranged ? { range: `bytes=${start}-${end - 1}` } : {};
+    let res: NetResponse;
+    try {
+      res = await httpGet(url, { ...this.requestOptions, headers, credentials: this.credentialsFor(apiUrl), highWaterMark: HIGH_WATER_MARK });
+    } catch (err) {
+      throw await classify(err, 'the blob host', url);
+    }
+    if (res.status === 206) {
+      const contentRange = res.headers['content-range'];
       const m = contentRange && /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
       if (!m || Number(m[1]) !== start || Number(m[2]) !== end - 1) {
-        res.body.discard();
+        discard(res.body);
         throw new TransientError(`the blob host answered ${contentRange ?? 'no Content-Range'} to bytes=${start}-${end - 1}`);
       }
       if (m[3] !== '*' && Number(m[3]) !== size) {
-        res.body.discard();
+        discard(res.body);
         throw new DownloadError(`the blob is ${m[3]} bytes but the asset's metadata says ${size}`);
       }
-      return { kind: 'partial', body: res.body };
+      try {
+        expectLength(res, end - start);
+      } catch (err) {
+        throw await classify(err, 'the blob host', url);
+      }
+      return { kind: 'partial', body: bodyReader(res) };
     }
-    if (res.statusCode === 200) {
-      const length = header(res.headers, 'content-length');
+    if (res.status === 200) {
+      const length = res.headers['content-length'];
       if (length !== undefined && Number(length) !== size) {
-        res.body.discard();
+        discard(res.body);
         throw new DownloadError(`the blob is ${length} bytes but the asset's metadata says ${size}`);
       }
-      return { kind: 'whole', body: res.body };
+      return { kind: 'whole', body: bodyReader(res) };
     }
-    if (res.statusCode === 403 && new URL(url).origin !== apiOrigin) {
-      res.body.discard();
+    if (res.status === 403 && !isOnApi(url, apiUrl)) {
+      // An expired presigned URL, or a direct URL that is not public after all.
+      discard(res.body);
       throw new ExpiredUrlError(url);
     }
-    throw await this.statusError(res, 'the blob host');
+    throw await classify(await statusError(res), 'the blob host', url);
   }
 
-  /** A blob GET through the raw client, or undici for an origin that sends chunked bodies. */
-  private async sendBlob(url: string, headers: Record<string, string>): Promise<AnyResponse> {
-    const origin = new URL(url).origin;
-    if (!this.chunkedOrigins.has(origin)) {
-      try {
-        return await this.raw.get(url, headers, this.options.signal);
-      } catch (err) {
-        if (!(err instanceof ChunkedBodyError)) throw classifyNetworkError(err, url);
-        this.chunkedOrigins.add(origin);
-      }
+  /** GET a JSON document from the API (Zarr listings), with the key when it is the API's. */
+  async getJson(url: string, apiUrl: string): Promise<unknown> {
+    let text: string;
+    try {
+      const res = await httpGet(url, { ...this.requestOptions, headers: { accept: 'application/json' }, credentials: this.credentialsFor(apiUrl) });
+      if (res.status !== 200) throw await statusError(res);
+      text = await readText(res, MAX_LISTING_BYTES, this.options.signal);
+    } catch (err) {
+      throw await classify(err, 'the archive', url);
     }
-    return asAny(await this.send(url, headers));
-  }
-
-  /** GET a JSON document from the API (Zarr listings), with the key when it is the API origin. */
-  async getJson(url: string, apiOrigin: string): Promise<unknown> {
-    const res = await this.send(url, { accept: 'application/json', ...this.authFor(url, apiOrigin) });
-    if (res.statusCode !== 200) throw await this.statusError(asAny(res), 'the archive');
-    const text = await res.body.text();
     try {
       return JSON.parse(text) as unknown;
     } catch {
       throw new TransientError('the archive answered with something that is not JSON');
     }
   }
+}
 
-  private async send(url: string, headers: Record<string, string>): Promise<Dispatcher.ResponseData> {
-    try {
-      return await request(url, {
-        method: 'GET',
-        headers,
-        dispatcher: this.agent,
-        signal: this.options.signal,
-        highWaterMark: HIGH_WATER_MARK,
-      });
-    } catch (err) {
-      throw classifyNetworkError(err, url);
-    }
-  }
+function isOnApi(url: string, apiUrl: string): boolean {
+  return new URL(url).origin === new URL(apiUrl).origin;
+}
 
-  private async statusError(res: AnyResponse, who: string): Promise<Error> {
-    const status = res.statusCode;
-    const detail = await errorText(res.body);
-    const suffix = detail ? `: ${detail}` : '';
-    if (status === 429 || status >= 500) {
-      return new TransientError(`${who} answered ${status}${suffix}`, parseRetryAfter(res.headers['retry-after']));
-    }
+/** Turns a failure of the HTTP layer into a transient or permanent download error; aborts pass through. */
+export async function classify(err: unknown, who: string, url: string): Promise<Error> {
+  if (err instanceof TransientError || err instanceof DownloadError || err instanceof ExpiredUrlError) return err;
+  if (err instanceof HttpStatusError) {
+    const status = err.status;
+    const suffix = err.detail ? `: ${err.detail}` : '';
+    if (status === 429 || status >= 500) return new TransientError(`${who} answered ${status}${suffix}`, err.retryAfterMs);
     if (status === 401) return new DownloadError(`${who} answered 401 (sign in to download this asset)${suffix}`);
     if (status === 403) return new DownloadError(`${who} answered 403 (no permission)${suffix}`);
     if (status === 404) return new DownloadError(`${who} answered 404 (not found)${suffix}`);
     return new DownloadError(`${who} answered ${status}${suffix}`);
   }
+  return classifyNetworkError(err, url);
 }
 
-const asAny = (res: Dispatcher.ResponseData): AnyResponse => ({ statusCode: res.statusCode, headers: res.headers, body: undiciBody(res.body) });
-
-/** Network-level failures are transient, except an abort, which passes through unchanged. */
+/** Network-level failures are transient, except an abort (passed through) and a refused certificate. */
 export function classifyNetworkError(err: unknown, url: string): Error {
-  if (err instanceof Error && (err.name === 'AbortError' || err instanceof undiciErrors.RequestAbortedError)) return err;
   if (err instanceof TransientError || err instanceof DownloadError || err instanceof ExpiredUrlError) return err;
+  if (err instanceof NetError) {
+    if (err.code === 'aborted') return Object.assign(new Error(err.message), { name: 'AbortError' });
+    if (err.code === 'tls' || err.code === 'redirect' || err.code === 'too-large') return new DownloadError(err.message);
+    return new TransientError(err.message);
+  }
+  if (err instanceof Error && err.name === 'AbortError') return err;
   const message = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
   return new TransientError(`connection to ${new URL(url).host} failed (${message})`);
 }

@@ -62,6 +62,11 @@ export interface DownloadOptions {
   reservedPaths?: readonly string[];
   /** Large files bypass the page cache where the file system allows it (default true; writer.ts). */
   directIo?: boolean;
+  /**
+   * MD5 of large parts on the hash worker: SIMD lanes (default) or node:crypto. The benchmark
+   * compares the two; see README, Benchmarks.
+   */
+  md5Kernel?: 'simd' | 'openssl';
   /** Test hook: replaces the positional writer (e.g. to inject ENOSPC). */
   openWriter?: (path: string, options?: { direct?: boolean }) => Promise<PositionalWriter>;
 }

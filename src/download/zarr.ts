@@ -33,12 +33,11 @@ function parseListing(body: unknown): { entries: ZarrEntry[]; next: string | nul
 
 /** Every entry of a Zarr, following the cursor pagination (`next`). */
 export async function listZarrEntries(ctx: FileContext, apiUrl: string, zarrId: string): Promise<ZarrEntry[]> {
-  const apiOrigin = new URL(apiUrl).origin;
   let url: string | null = `${trimSlashes(apiUrl)}/zarr/${encodeURIComponent(zarrId)}/files/`;
   const all: ZarrEntry[] = [];
   for (let pages = 0; url; pages++) {
     if (pages > 100_000) throw new DownloadError('the Zarr listing does not end');
-    const page = parseListing(await ctx.transport.getJson(url, apiOrigin));
+    const page = parseListing(await ctx.transport.getJson(url, apiUrl));
     all.push(...page.entries);
     url = page.next;
   }
@@ -117,7 +116,6 @@ export async function downloadZarr(
       ctx.log('warn', `${file.path}: the Zarr listing's checksum ${listed} differs from the asset's ${zarr.checksum}`);
     }
   }
-  const apiOrigin = new URL(zarr.apiUrl).origin;
   const failed: { key: string; reason: string }[] = [];
   const folding = ctx.folding;
   const seen = new Map<string, string>();
@@ -131,7 +129,7 @@ export async function downloadZarr(
   const worker = async (): Promise<void> => {
     for (let entry = queue.shift(); entry; entry = queue.shift()) {
       try {
-        await downloadEntry(ctx, zarr, apiOrigin, target, entry);
+        await downloadEntry(ctx, zarr, target, entry);
       } catch (err) {
         if (isAbort(err, ctx.signal)) throw err;
         const fsError = fileSystemError(err, target);
@@ -188,7 +186,6 @@ async function removeStrays(root: string, keys: ReadonlySet<string>, folding: Na
 async function downloadEntry(
   ctx: FileContext,
   zarr: NonNullable<PlannedFile['zarr']>,
-  apiOrigin: string,
   root: string,
   entry: ZarrEntry,
 ): Promise<void> {
@@ -214,7 +211,7 @@ async function downloadEntry(
     const resolveUrl =
       `${trimSlashes(zarr.apiUrl)}/zarr/${encodeURIComponent(zarr.zarrId)}/files/` +
       `?prefix=${encodeURIComponent(entry.key)}&download=true`;
-    await fetchRange(ctx, { key: `${zarr.zarrId}/${entry.key}`, resolveUrl, apiOrigin, size: entry.size }, 0, entry.size, {
+    await fetchRange(ctx, { key: `${zarr.zarrId}/${entry.key}`, resolveUrl, apiUrl: zarr.apiUrl, size: entry.size }, 0, entry.size, {
       data: async (chunk, position) => {
         received += chunk.length;
         ctx.progress(chunk.length);

@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import { assetRefOfUri } from './assetUriOf';
 import { trimSlashes } from '../dandi/instances';
+import { NetError } from '../net/errors';
+import { discard, httpGet, readBody } from '../net/request';
 
 /** Largest asset `readFile` downloads whole. */
 /** A stalled archive must not hold an editor open forever. */
@@ -30,24 +32,25 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
         `${ref.path} is ${size}: DANDI assets are streamed by the NWB viewer, not read whole. Download it to open it with another editor.`,
       );
     }
-    // No API key here: the token must never follow the redirect to the blob host.
-    const response = await fetch(`${trimSlashes(ref.apiUrl)}/assets/${encodeURIComponent(ref.assetId)}/download/`, {
-      redirect: 'follow',
-      signal: AbortSignal.timeout(READ_TIMEOUT_MS),
-    });
-    if (!response.ok || !response.body) throw vscode.FileSystemError.Unavailable(`${ref.path}: the archive answered ${response.status}`);
-    // The size in the Uri is only what the tree said: stop at the cap whatever the server sends.
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-      total += chunk.byteLength;
-      if (total > MAX_READ_BYTES) break; // leaving the loop cancels the stream
-      chunks.push(chunk);
+    // No credentials here: the HTTP layer follows the redirect to the blob host (through the proxy).
+    let bytes: Buffer;
+    try {
+      const response = await httpGet(`${trimSlashes(ref.apiUrl)}/assets/${encodeURIComponent(ref.assetId)}/download/`, {
+        signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+      });
+      if (response.status < 200 || response.status >= 300) {
+        discard(response.body);
+        throw vscode.FileSystemError.Unavailable(`${ref.path}: the archive answered ${response.status}`);
+      }
+      // The size in the Uri is only what the tree said: stop at the cap whatever the server sends.
+      bytes = await readBody(response, MAX_READ_BYTES);
+    } catch (error) {
+      if (error instanceof NetError && error.code === 'too-large') {
+        throw vscode.FileSystemError.NoPermissions(`${ref.path} is larger than ${MAX_READ_BYTES / 1024 / 1024} MiB: download it to open it with another editor.`);
+      }
+      throw error instanceof NetError ? vscode.FileSystemError.Unavailable(`${ref.path}: ${error.message}`) : error;
     }
-    if (total > MAX_READ_BYTES) {
-      throw vscode.FileSystemError.NoPermissions(`${ref.path} is larger than ${MAX_READ_BYTES / 1024 / 1024} MiB: download it to open it with another editor.`);
-    }
-    return Buffer.concat(chunks);
+    return bytes;
   }
 
   readDirectory(): [string, vscode.FileType][] {

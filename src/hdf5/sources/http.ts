@@ -1,11 +1,16 @@
 /**
- * HTTP range source (undici, keep-alive). Redirects are followed by hand so headers (the DANDI API
- * token) only go to the origin they were given for, never to the blob host. Every ranged answer
- * must be a 206 with the Content-Range asked for; a 200 (whole body) is an error, never data.
- * 429, 5xx and dropped connections are retried with back-off (honouring Retry-After); a 403 from
- * the redirect target (an expired presigned URL) re-resolves the redirect once.
+ * HTTP range source, through the shared HTTP layer (src/net). Every ranged answer must be a 206
+ * with the Content-Range and Content-Length asked for; a 200 (whole body) is an error, never data.
+ * A DANDI download URL is resolved to its presigned blob URL once (the API key goes to the API
+ * only) and renewed after the blob host refuses it; a plain URL's redirects are followed with its
+ * headers bound to its own origin. 429, 5xx and dropped connections are retried with the layer's
+ * back-off (honouring Retry-After) within the read's deadline.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import type { ApiCredentials } from '../../net/credentials';
+import { NetError } from '../../net/errors';
+import { HttpStatusError, PresignedUrl } from '../../net/presigned';
+import { discard, expectLength, httpGet, type NetResponse } from '../../net/request';
+import { DEFAULT_RETRY, parseRetryAfter, pause, retryDelay } from '../../net/retry';
 import { Hdf5Error, type Hdf5ErrorCode } from '../types';
 import type { ByteSource, ReadOptions, SourceOpenResult } from './source';
 
@@ -13,6 +18,11 @@ export interface HttpSourceOptions {
   url: string;
   /** Sent only to `url`'s origin. */
   headers?: Record<string, string>;
+  /**
+   * `url` is a DANDI download URL of this API: resolved to the presigned blob URL (with the key
+   * on the API only) and re-resolved when the blob host refuses it.
+   */
+  dandi?: { credentials: ApiCredentials };
   /**
    * Where `url` is known to lead (an open blob's unsigned URL): read first, saving the redirect;
    * a 403 or 404 from it falls back to `url` for good.
@@ -25,10 +35,7 @@ export interface HttpSourceOptions {
   maxAttempts?: number;
 }
 
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 5;
-const BACKOFF_MS = 200;
-const BACKOFF_MAX_MS = 8000;
+const POLICY = { ...DEFAULT_RETRY, baseDelayMs: 200 };
 
 /** Where a streamed body goes: `target` from index `at` on, reporting each arrival. */
 interface BodySink {
@@ -50,19 +57,21 @@ export class HttpSource implements ByteSource {
   requests = 0;
   bytesFetched = 0;
   readonly label: string;
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
-  /** Where the last redirect pointed (presigned blob URL); re-resolved after a 403. */
-  private resolved: string | null = null;
-  /** `resolved` is still the caller's direct URL (not an answer of `url`). */
-  private direct = false;
+  private readonly location: PresignedUrl | undefined;
+  /** Where a plain URL's redirects led last time: read there directly until it refuses. */
+  private followed: string | undefined;
   private size = -1;
 
   constructor(private readonly options: HttpSourceOptions) {
     const u = new URL(options.url);
     this.label = `${u.origin}${u.pathname}`;
-    if (options.directUrl) {
-      this.resolved = new URL(options.directUrl).href;
-      this.direct = true;
+    const direct = options.directUrl ? new URL(options.directUrl).href : undefined;
+    if (options.dandi || direct) {
+      this.location = new PresignedUrl(options.url, {
+        credentials: options.dandi?.credentials,
+        directUrl: direct,
+        onRequest: () => this.requests++,
+      });
     }
   }
 
@@ -98,9 +107,8 @@ export class HttpSource implements ByteSource {
     await this.withRetries(() => this.rangedGet(start + filled, end, options, { target, at: filled, progress: report }), options);
   }
 
-  async close(): Promise<void> {
-    await this.agent.close().catch(() => undefined);
-  }
+  /** The pools are shared by every source (src/net); nothing of this source's own stays open. */
+  async close(): Promise<void> {}
 
   private async withRetries<T>(attempt: () => Promise<T>, options: ReadOptions): Promise<T> {
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -110,94 +118,129 @@ export class HttpSource implements ByteSource {
       } catch (error) {
         if (!(error instanceof RetryableError)) throw error;
         if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the read was cancelled');
-        const wait = error.retryAfterMs ?? Math.min(BACKOFF_MAX_MS, BACKOFF_MS * 2 ** (n - 1));
+        const wait = error.retryAfterMs === 0 ? 0 : retryDelay(n, POLICY, error.retryAfterMs);
         const deadline = options.deadline ?? Infinity;
         if (n >= maxAttempts || Date.now() + wait >= deadline) {
           const code: Hdf5ErrorCode = Date.now() + wait >= deadline && n < maxAttempts ? 'timeout' : 'network';
           throw new Hdf5Error(code, `${error.message} (${this.label}, gave up after ${n} attempt${n > 1 ? 's' : ''})`);
         }
-        await delay(wait, options.signal);
+        try {
+          await pause(wait, options.signal);
+        } catch {
+          throw new Hdf5Error('aborted', 'the read was cancelled');
+        }
       }
     }
   }
 
-  /** One ranged GET (following redirects by hand); resolves with the verified body. */
+  /** One ranged GET; resolves with the verified body. */
   private async rangedGet(start: number, end: number, options: ReadOptions, sink?: BodySink): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
-    let url = this.resolved ?? this.options.url;
-    const origin = new URL(this.options.url).origin;
-    for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-      const headers: Record<string, string> = { range: `bytes=${start}-${end - 1}` };
-      if (new URL(url).origin === origin) Object.assign(headers, this.options.headers);
-      const response = await this.send(url, headers, options);
-      const status = response.statusCode;
-      if (REDIRECTS.has(status)) {
-        const location = response.headers.location;
-        await response.body.dump().catch(() => undefined);
-        if (typeof location !== 'string') throw new Hdf5Error('network', `redirect without Location from ${this.label}`);
-        url = new URL(location, url).href;
-        this.resolved = url;
-        this.direct = false;
-        continue;
-      }
-      if (status === 206) return this.readBody(response, start, end, options, sink);
-      await response.body.dump().catch(() => undefined);
-      if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');
-      if (url === this.resolved && (status === 403 || (status === 404 && this.direct))) {
-        // A presigned URL expired, or a direct URL is not public after all (embargoed, moved):
-        // the original URL knows where the bytes are now.
-        const why = this.direct ? `the blob URL answered ${status}` : 'the download URL expired (403)';
-        this.resolved = null;
-        this.direct = false;
-        throw new RetryableError(why, 0);
-      }
-      if (status === 429 || status >= 500) throw new RetryableError(`HTTP ${status}`, retryAfter(response.headers['retry-after']));
-      if (status === 404) throw new Hdf5Error('not-found', `not found (404): ${this.label}`);
-      if (status === 401 || status === 403) throw new Hdf5Error('network', `access denied (${status}): ${this.label}`);
-      if (status === 416) throw new Hdf5Error('network', `range ${start}-${end - 1} not satisfiable at ${this.label}`);
-      throw new Hdf5Error('network', `unexpected HTTP ${status} from ${this.label}`);
-    }
-    throw new Hdf5Error('network', `too many redirects from ${this.label}`);
-  }
-
-  private async send(url: string, headers: Record<string, string>, options: ReadOptions): Promise<Dispatcher.ResponseData> {
-    const timeout = Math.max(1, Math.min(this.options.requestTimeoutMs ?? 30_000, (options.deadline ?? Infinity) - Date.now()));
-    const signals = [AbortSignal.timeout(timeout), ...(options.signal ? [options.signal] : [])];
-    this.requests++;
+    const signal = this.signalFor(options);
+    let url = this.followed ?? this.options.url;
     try {
-      return await request(url, { method: 'GET', headers, dispatcher: this.agent, signal: AbortSignal.any(signals), headersTimeout: timeout, bodyTimeout: timeout });
+      if (this.location) url = await this.location.current(signal);
     } catch (error) {
-      throw this.transportError(error, options);
+      throw this.failure(error, options);
     }
+    let response: NetResponse;
+    try {
+      response = await httpGet(url, {
+        headers: { range: `bytes=${start}-${end - 1}` },
+        originHeaders: { url: this.options.url, headers: this.options.headers },
+        signal,
+        headersTimeoutMs: this.timeoutFor(options),
+        idleTimeoutMs: this.timeoutFor(options),
+        onRequest: () => this.requests++,
+      });
+    } catch (error) {
+      throw this.failure(error, options);
+    }
+    const status = response.status;
+    if (!this.location) this.followed = response.url === this.options.url ? undefined : response.url;
+    if (status === 206) {
+      this.location?.succeeded();
+      return this.readBody(response, start, end, options, sink);
+    }
+    discard(response.body);
+    if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');
+    if (url !== this.options.url && !this.location && (status === 403 || status === 404)) {
+      // Where the URL redirected before refuses now (an expired signature): ask the URL again.
+      this.followed = undefined;
+      throw new RetryableError(`the redirect target answered ${status}`, 0);
+    }
+    if (this.location?.isResolved(url) && (status === 403 || status === 404)) {
+      // A presigned URL expired, or a direct URL is not public after all (embargoed, moved):
+      // the download URL knows where the bytes are now.
+      try {
+        await this.location.renew(url);
+      } catch (error) {
+        throw this.failure(error, options);
+      }
+      throw new RetryableError(`the blob URL answered ${status}`, 0);
+    }
+    throw this.failure(new HttpStatusError(status, url, '', parseRetryAfter(response.headers['retry-after'])), options, start, end);
   }
 
-  private async readBody(response: Dispatcher.ResponseData, start: number, end: number, options: ReadOptions, sink?: BodySink) {
-    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(String(response.headers['content-range'] ?? ''));
+  private timeoutFor(options: ReadOptions): number {
+    return Math.max(1, Math.min(this.options.requestTimeoutMs ?? 30_000, (options.deadline ?? Infinity) - Date.now()));
+  }
+
+  private signalFor(options: ReadOptions): AbortSignal {
+    const signals = [AbortSignal.timeout(this.timeoutFor(options)), ...(options.signal ? [options.signal] : [])];
+    return AbortSignal.any(signals);
+  }
+
+  /** Classifies a failure: retryable (network, 429, 5xx), or final as an Hdf5Error. */
+  private failure(error: unknown, options: ReadOptions, start = 0, end = 0): Error {
+    if (options.signal?.aborted) return new Hdf5Error('aborted', 'the read was cancelled');
+    if (error instanceof HttpStatusError) {
+      const status = error.status;
+      if (status === 429 || status >= 500) return new RetryableError(`HTTP ${status}`, error.retryAfterMs);
+      if (status === 404) return new Hdf5Error('not-found', `not found (404): ${this.label}`);
+      if (status === 401 || status === 403) return new Hdf5Error('network', `access denied (${status}): ${this.label}`);
+      if (status === 416) return new Hdf5Error('network', `range ${start}-${end - 1} not satisfiable at ${this.label}`);
+      return new Hdf5Error('network', `unexpected HTTP ${status} from ${this.label}`);
+    }
+    if (error instanceof NetError) {
+      if (error.code === 'tls') return new Hdf5Error('network', error.message);
+      if (error.code === 'too-large') return new Hdf5Error('network', error.message);
+      if (error.code === 'redirect') return new Hdf5Error('network', `${error.message} (${this.label})`);
+      return new RetryableError(`connection failed (${error.message})`);
+    }
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new RetryableError(`connection failed (${text})`);
+  }
+
+  private async readBody(response: NetResponse, start: number, end: number, options: ReadOptions, sink?: BodySink) {
+    const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers['content-range'] ?? '');
     const total = range && range[3] !== '*' ? Number(range[3]) : this.size;
     const expectedEnd = total >= 0 ? Math.min(end, total) : end;
     if (!range || Number(range[1]) !== start || Number(range[2]) !== expectedEnd - 1) {
-      await response.body.dump().catch(() => undefined);
+      discard(response.body);
       throw new RetryableError(`Content-Range "${String(response.headers['content-range'])}" does not match bytes ${start}-${expectedEnd - 1}`);
     }
-    let bytes: Uint8Array;
     try {
-      bytes = sink ? await this.streamBody(response, sink, expectedEnd - start) : new Uint8Array(await response.body.arrayBuffer());
+      expectLength(response, expectedEnd - start);
     } catch (error) {
-      // streamBody's own verdicts stand (a drop is retryable, an oversized body is not).
-      throw error instanceof RetryableError || error instanceof Hdf5Error ? error : this.transportError(error, options);
+      throw this.failure(error, options);
     }
+    const buffer = sink ?? { target: new Uint8Array(expectedEnd - start), at: 0, progress: () => undefined };
+    const bytes = await this.streamBody(response, buffer, expectedEnd - start, options);
     if (bytes.length !== expectedEnd - start) throw new RetryableError(`connection dropped after ${bytes.length} of ${expectedEnd - start} bytes`);
-    if (!sink) this.bytesFetched += bytes.length;
     const etag = response.headers.etag;
-    return { bytes, total, etag: typeof etag === 'string' ? etag.replace(/"/g, '') : undefined };
+    return { bytes, total, etag: etag?.replace(/"/g, '') };
   }
 
   /** Copies the body into the sink chunk by chunk; returns the part of the target it filled. */
-  private async streamBody(response: Dispatcher.ResponseData, sink: BodySink, expected: number): Promise<Uint8Array> {
+  private async streamBody(response: NetResponse, sink: BodySink, expected: number, options: ReadOptions): Promise<Uint8Array> {
     const from = sink.at;
     let at = from;
     try {
       for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        if (at - from + chunk.length > expected) throw new Hdf5Error('network', `the server sent more than the ${expected} bytes asked for`);
+        if (at - from + chunk.length > expected) {
+          discard(response.body);
+          throw new Hdf5Error('network', `the server sent more than the ${expected} bytes asked for`);
+        }
         sink.target.set(chunk, at);
         at += chunk.length;
         this.bytesFetched += chunk.length;
@@ -205,34 +248,10 @@ export class HttpSource implements ByteSource {
       }
     } catch (error) {
       if (error instanceof Hdf5Error) throw error;
+      if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the read was cancelled');
       // What arrived stays (the retry resumes after it); the drop itself is retryable.
       throw new RetryableError(`connection dropped after ${at - from} of ${expected} bytes (${error instanceof Error ? error.message : String(error)})`);
     }
     return sink.target.subarray(from, at);
   }
-
-  private transportError(error: unknown, options: ReadOptions): Error {
-    if (options.signal?.aborted) return new Hdf5Error('aborted', 'the read was cancelled');
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return new RetryableError(`connection failed (${text})`);
-  }
-}
-
-function retryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new Hdf5Error('aborted', 'the read was cancelled'));
-    }, { once: true });
-  });
 }
