@@ -52,7 +52,10 @@ const node = {
   external: ['vscode'],
 };
 // Tools, tests and benchmarks drive real browsers and servers; those packages stay in node_modules.
-const nodeDev = { ...node, external: ['vscode', 'mocha', 'playwright-core', 'esbuild', '@vscode/test-electron'] };
+const nodeDev = {
+  ...node,
+  external: ['vscode', 'mocha', 'playwright-core', 'esbuild', '@vscode/test-electron'],
+};
 
 const groups = {
   extension: [
@@ -103,7 +106,15 @@ const configs = Object.entries(groups)
 
 // HDF5 filter plugins (h5wasm-plugins side modules) beside the worker, which loads them from there.
 // zfp is left out: it aborts the wasm module at load (../shared/fixtures/nwb/MANIFEST.md).
-const PLUGINS = ['libH5Zblosc.so', 'libH5Zblosc2.so', 'libH5Zbshuf.so', 'libH5Zbz2.so', 'libH5Zlz4.so', 'libH5Zlzf.so', 'libH5Zzstd.so'];
+const PLUGINS = [
+  'libH5Zblosc.so',
+  'libH5Zblosc2.so',
+  'libH5Zbshuf.so',
+  'libH5Zbz2.so',
+  'libH5Zlz4.so',
+  'libH5Zlzf.so',
+  'libH5Zzstd.so',
+];
 function copyPlugins() {
   const from = 'node_modules/h5wasm-plugins/plugins';
   if (!existsSync(from)) throw new Error('h5wasm-plugins is not installed: run npm install');

@@ -1,7 +1,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'test-results/**', 'dist-vsix/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.vscode-test/**',
+      '.cache/**',
+      'test-results/**',
+      'dist-vsix/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -31,7 +40,10 @@ export default tseslint.config(
       'media/**',
     ],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'This layer runs without VS Code.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'vscode', message: 'This layer runs without VS Code.' }] },
+      ],
     },
   },
 );

@@ -17,8 +17,11 @@ export interface ArchiveProcess {
 }
 
 export async function startArchiveProcess(args: string[]): Promise<ArchiveProcess> {
-  if (!existsSync('dist/tools/archive.js')) throw new Error('build the tools first: node esbuild.mjs --only=tools,bench');
-  const child = spawn(process.execPath, ['dist/tools/archive.js', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  if (!existsSync('dist/tools/archive.js'))
+    throw new Error('build the tools first: node esbuild.mjs --only=tools,bench');
+  const child = spawn(process.execPath, ['dist/tools/archive.js', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   for await (const line of lines) {
     if (line.trim().startsWith('{')) return { ...(JSON.parse(line) as Omit<ArchiveProcess, 'child'>), child };
@@ -27,8 +30,16 @@ export async function startArchiveProcess(args: string[]): Promise<ArchiveProces
 }
 
 /** POSTs to the archive's control endpoint: `faults` (a fault configuration) or `reset`. */
-export async function controlArchive(archive: Pick<ArchiveProcess, 'controlUrl'>, path: 'faults' | 'reset', body?: object): Promise<void> {
-  const res = await request(`${archive.controlUrl}/${path}`, { method: 'POST', body: body ? JSON.stringify(body) : '', headers: { 'content-type': 'application/json' } });
+export async function controlArchive(
+  archive: Pick<ArchiveProcess, 'controlUrl'>,
+  path: 'faults' | 'reset',
+  body?: object,
+): Promise<void> {
+  const res = await request(`${archive.controlUrl}/${path}`, {
+    method: 'POST',
+    body: body ? JSON.stringify(body) : '',
+    headers: { 'content-type': 'application/json' },
+  });
   await res.body.dump();
   if (res.statusCode >= 300) throw new Error(`control ${path} answered ${res.statusCode}`);
 }

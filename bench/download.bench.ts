@@ -6,7 +6,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,7 +35,6 @@ import type { DownloadOptions, PlannedFile } from '../src/download/types';
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const LARGE_NAME = 'download-bench-1GiB.bin';
-
 
 function emit(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -48,13 +56,12 @@ function ensureLargeFile(): string {
   return file;
 }
 
-
-
 async function presigned(downloadUrl: string): Promise<string> {
   const res = await request(downloadUrl, { method: 'GET' });
   await res.body.dump();
   const location = res.headers.location;
-  if (res.statusCode !== 302 || typeof location !== 'string') throw new Error(`expected a 302, got ${res.statusCode}`);
+  if (res.statusCode !== 302 || typeof location !== 'string')
+    throw new Error(`expected a 302, got ${res.statusCode}`);
   return new URL(location, downloadUrl).toString();
 }
 
@@ -114,8 +121,13 @@ function md5LanesVsOpenSsl(): void {
   const opensslMs = performance.now() - t1;
   if (ours.join() !== theirs.join()) throw new Error('the lanes and OpenSSL disagree');
   emit({
-    bench: 'download.md5Lanes', bytes: GiB, streams: slots.length, wallMs: round(lanesMs, 0), baselineWallMs: round(opensslMs, 0),
-    baseline: 'OpenSSL MD5 (node:crypto), same streams, one core', speedup: round(opensslMs / lanesMs),
+    bench: 'download.md5Lanes',
+    bytes: GiB,
+    streams: slots.length,
+    wallMs: round(lanesMs, 0),
+    baselineWallMs: round(opensslMs, 0),
+    baseline: 'OpenSSL MD5 (node:crypto), same streams, one core',
+    speedup: round(opensslMs / lanesMs),
   });
 }
 
@@ -136,11 +148,15 @@ function curl(url: string, out: string, range?: string): number {
 /** dandi-etag of a file on disk, streamed. */
 async function etagOf(path: string): Promise<string> {
   const hasher = new DandiEtagHasher(statSync(path).size);
-  for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB })) hasher.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB }))
+    hasher.update(chunk as Buffer);
   return hasher.digest();
 }
 
-async function engine(file: PlannedFile, extra: Partial<DownloadOptions> = {}): Promise<{ ms: number; bytesFetched: number }> {
+async function engine(
+  file: PlannedFile,
+  extra: Partial<DownloadOptions> = {},
+): Promise<{ ms: number; bytesFetched: number }> {
   const destination = await mkdtemp(join(tmpdir(), 'dl-bench-'));
   try {
     const { ms, value } = await timed(() => runDownload([file], { destination, ...extra }));
@@ -154,7 +170,22 @@ async function engine(file: PlannedFile, extra: Partial<DownloadOptions> = {}): 
 /** aria2c with `connections` connections to one URL (a peer that splits like the engine); NaN when absent. */
 function aria2c(url: string, dir: string, connections: number): number {
   if (spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status !== 0) return NaN;
-  const args = ['-q', '-x', String(connections), '-s', String(connections), '-k', '1M', '--file-allocation=none', '--allow-overwrite=true', '-d', dir, '-o', 'aria2c.bin', url];
+  const args = [
+    '-q',
+    '-x',
+    String(connections),
+    '-s',
+    String(connections),
+    '-k',
+    '1M',
+    '--file-allocation=none',
+    '--allow-overwrite=true',
+    '-d',
+    dir,
+    '-o',
+    'aria2c.bin',
+    url,
+  ];
   const t0 = performance.now();
   const r = spawnSync('aria2c', args, { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`aria2c exited with ${r.status}`);
@@ -167,7 +198,12 @@ function aria2c(url: string, dir: string, connections: number): number {
  * engine with each MD5 kernel, and once through a real proxy (tinyproxy). DOWNLOAD_BENCH_PATH
  * labels the HTTP path of this build (`undici`; `raw` for a build of the old hand-written client).
  */
-async function realisticSpeeds(info: { controlUrl: string }, large: PlannedFile, blobUrl: string, scratch: string): Promise<void> {
+async function realisticSpeeds(
+  info: { controlUrl: string },
+  large: PlannedFile,
+  blobUrl: string,
+  scratch: string,
+): Promise<void> {
   const path = process.env.DOWNLOAD_BENCH_PATH ?? 'undici';
   const parts = DEFAULTS.parallelParts;
   const kernels = path === 'undici' ? (['simd', 'openssl'] as const) : (['simd'] as const);
@@ -179,15 +215,28 @@ async function realisticSpeeds(info: { controlUrl: string }, large: PlannedFile,
     await rm(curlOut, { force: true });
     const aria2Ms = aria2c(blobUrl, scratch, parts);
     await rm(join(scratch, 'aria2c.bin'), { force: true });
-    const peers = { curlOneConnectionMBps: mb(256 * MiB, curlMs), aria2cMBps: Number.isNaN(aria2Ms) ? null : mb(large.size, aria2Ms), aria2cConnections: parts };
+    const peers = {
+      curlOneConnectionMBps: mb(256 * MiB, curlMs),
+      aria2cMBps: Number.isNaN(aria2Ms) ? null : mb(large.size, aria2Ms),
+      aria2cConnections: parts,
+    };
     for (const md5Kernel of kernels) {
       const cpu0 = process.cpuUsage();
       const run = await engine(large, { md5Kernel } as Partial<DownloadOptions>);
       const cpu = process.cpuUsage(cpu0);
       emit({
-        bench: 'download.realistic1GiB', path, md5Kernel, capMBpsPerConnection: capMBps, parallelParts: parts, bytes: large.size,
-        wallMs: round(run.ms, 0), MBps: mb(large.size, run.ms), engineCpuMs: round((cpu.user + cpu.system) / 1000, 0), ...peers,
-        ratioVsAria2c: Number.isNaN(aria2Ms) ? null : round(aria2Ms / run.ms), loadAverage1m: round(loadavg()[0], 1),
+        bench: 'download.realistic1GiB',
+        path,
+        md5Kernel,
+        capMBpsPerConnection: capMBps,
+        parallelParts: parts,
+        bytes: large.size,
+        wallMs: round(run.ms, 0),
+        MBps: mb(large.size, run.ms),
+        engineCpuMs: round((cpu.user + cpu.system) / 1000, 0),
+        ...peers,
+        ratioVsAria2c: Number.isNaN(aria2Ms) ? null : round(aria2Ms / run.ms),
+        loadAverage1m: round(loadavg()[0], 1),
       });
     }
   }
@@ -199,8 +248,15 @@ async function realisticSpeeds(info: { controlUrl: string }, large: PlannedFile,
       await controlArchive(info, 'faults', { bandwidthBytesPerSec: capMBps * 1e6 });
       const run = await engine(large);
       emit({
-        bench: 'download.realistic1GiB', path: 'undici via tinyproxy', md5Kernel: 'simd', capMBpsPerConnection: capMBps, parallelParts: parts,
-        bytes: large.size, wallMs: round(run.ms, 0), MBps: mb(large.size, run.ms), loadAverage1m: round(loadavg()[0], 1),
+        bench: 'download.realistic1GiB',
+        path: 'undici via tinyproxy',
+        md5Kernel: 'simd',
+        capMBpsPerConnection: capMBps,
+        parallelParts: parts,
+        bytes: large.size,
+        wallMs: round(run.ms, 0),
+        MBps: mb(large.size, run.ms),
+        loadAverage1m: round(loadavg()[0], 1),
       });
     } finally {
       configureNetwork({});
@@ -218,13 +274,19 @@ async function main(): Promise<void> {
   const scratch = await mkdtemp(join(tmpdir(), 'dl-bench-curl-'));
   try {
     const client = new DandiClient({ instance: { name: 'bench', apiUrl: info.apiUrl, webUrl: info.webUrl } });
-    const largePlan = await buildPlan(client, { kind: 'glob', dandisetId: info.ids.large, version: 'draft', path: LARGE_NAME });
+    const largePlan = await buildPlan(client, {
+      kind: 'glob',
+      dandisetId: info.ids.large,
+      version: 'draft',
+      path: LARGE_NAME,
+    });
     const large = largePlan.files.find(f => f.path === LARGE_NAME);
     if (!large) throw new Error('the archive does not serve the 1 GiB file');
     const blobUrl = await presigned(large.downloadUrl);
     const curlOut = join(scratch, 'curl.bin');
 
-    if (process.env.DOWNLOAD_BENCH_ONLY_REALISTIC) return await realisticSpeeds(info, large, blobUrl, scratch);
+    if (process.env.DOWNLOAD_BENCH_ONLY_REALISTIC)
+      return await realisticSpeeds(info, large, blobUrl, scratch);
 
     // 1. Full speed on loopback: interleaved, best of three each (the machine is shared). CPU
     // seconds are counted for each side, the server included: on loopback nothing but CPU limits
@@ -249,7 +311,11 @@ async function main(): Promise<void> {
       const engineCpu = { engine: (e1.user + e1.system) / 1000, engineServer: processCpuMs(serverPid) - s1 };
       if (curlMs < best.curl) cpu = { ...cpu, ...curlCpu };
       if (engineMs < best.engine) cpu = { ...cpu, ...engineCpu };
-      best = { curl: Math.min(best.curl, curlMs), verify: Math.min(best.verify, verify.ms), engine: Math.min(best.engine, engineMs) };
+      best = {
+        curl: Math.min(best.curl, curlMs),
+        verify: Math.min(best.verify, verify.ms),
+        engine: Math.min(best.engine, engineMs),
+      };
     }
     const md5Ms = md5CpuMsPerGiB();
     const cores = availableParallelism();
@@ -257,13 +323,30 @@ async function main(): Promise<void> {
     const cpuFloorMs = (cpu.engine + cpu.engineServer) / cores;
     const ratio = best.curl / best.engine;
     emit({
-      bench: 'download.loopback1GiB', bytes: large.size, parallelParts: DEFAULTS.parallelParts, wallMs: round(best.engine, 0), baselineWallMs: round(best.curl, 0),
-      mbPerSec: round(large.size / MiB / (best.engine / 1000), 1), baselineMbPerSec: round(large.size / MiB / (best.curl / 1000), 1),
-      baseline: 'curl -o of the presigned blob URL', throughputRatio: round(ratio),
-      curlThenVerifyWallMs: round(best.curl + best.verify, 0), ratioVsCurlThenVerify: round((best.curl + best.verify) / best.engine),
-      cpuMs: { engine: round(cpu.engine, 0), serverForEngine: round(cpu.engineServer, 0), curl: round(cpu.curl, 0), serverForCurl: round(cpu.curlServer, 0), md5OfOneGiB: round(md5Ms, 0) },
-      engineCpuFloorMs: round(cpuFloorMs, 0), bestRatioThisMachineAllows: round(best.curl / cpuFloorMs),
-      cores, loadAverage1m: round(loadavg()[0], 1), target: 'throughput >= 0.9 x curl (engine also verifies the dandi-etag)', met: ratio >= 0.9,
+      bench: 'download.loopback1GiB',
+      bytes: large.size,
+      parallelParts: DEFAULTS.parallelParts,
+      wallMs: round(best.engine, 0),
+      baselineWallMs: round(best.curl, 0),
+      mbPerSec: round(large.size / MiB / (best.engine / 1000), 1),
+      baselineMbPerSec: round(large.size / MiB / (best.curl / 1000), 1),
+      baseline: 'curl -o of the presigned blob URL',
+      throughputRatio: round(ratio),
+      curlThenVerifyWallMs: round(best.curl + best.verify, 0),
+      ratioVsCurlThenVerify: round((best.curl + best.verify) / best.engine),
+      cpuMs: {
+        engine: round(cpu.engine, 0),
+        serverForEngine: round(cpu.engineServer, 0),
+        curl: round(cpu.curl, 0),
+        serverForCurl: round(cpu.curlServer, 0),
+        md5OfOneGiB: round(md5Ms, 0),
+      },
+      engineCpuFloorMs: round(cpuFloorMs, 0),
+      bestRatioThisMachineAllows: round(best.curl / cpuFloorMs),
+      cores,
+      loadAverage1m: round(loadavg()[0], 1),
+      target: 'throughput >= 0.9 x curl (engine also verifies the dandi-etag)',
+      met: ratio >= 0.9,
     });
 
     if (process.env.DOWNLOAD_BENCH_ONLY_LOOPBACK) return;
@@ -278,9 +361,17 @@ async function main(): Promise<void> {
       const run = await engine(large, { parallelParts: parts });
       const rate = large.size / (run.ms / 1000);
       emit({
-        bench: 'download.bandwidthCapped1GiB', capBytesPerSecPerConnection: cap, parallelParts: parts, bytes: large.size,
-        wallMs: round(run.ms, 0), mbPerSec: round(rate / MiB, 1), baselineMbPerSec: round(curlRate / MiB, 1),
-        baseline: 'curl, one connection (rate over 256 MiB)', speedup: round(rate / curlRate), target: '>= 4 x curl', met: rate / curlRate >= 4,
+        bench: 'download.bandwidthCapped1GiB',
+        capBytesPerSecPerConnection: cap,
+        parallelParts: parts,
+        bytes: large.size,
+        wallMs: round(run.ms, 0),
+        mbPerSec: round(rate / MiB, 1),
+        baselineMbPerSec: round(curlRate / MiB, 1),
+        baseline: 'curl, one connection (rate over 256 MiB)',
+        speedup: round(rate / curlRate),
+        target: '>= 4 x curl',
+        met: rate / curlRate >= 4,
       });
     }
     await controlArchive(info, 'reset');
@@ -288,12 +379,15 @@ async function main(): Promise<void> {
 
     // 3. 500 small assets: 6 files at once vs one after another (same engine, same verification).
     const scale = await buildPlan(client, { kind: 'dandiset', dandisetId: info.ids.scale, version: 'draft' });
-    const small = scale.files.filter(f => f.path.startsWith('sub-001/') || f.path.startsWith('sub-002/')).slice(0, 500);
+    const small = scale.files
+      .filter(f => f.path.startsWith('sub-001/') || f.path.startsWith('sub-002/'))
+      .slice(0, 500);
     const folder = async (opts: Partial<DownloadOptions>): Promise<number> => {
       const destination = await mkdtemp(join(tmpdir(), 'dl-bench-folder-'));
       try {
         const { ms, value } = await timed(() => runDownload(small, { destination, ...opts }));
-        if (value.failed.length || value.downloaded.length !== small.length) throw new Error('folder download incomplete');
+        if (value.failed.length || value.downloaded.length !== small.length)
+          throw new Error('folder download incomplete');
         return ms;
       } finally {
         await rm(destination, { recursive: true, force: true });
@@ -302,10 +396,18 @@ async function main(): Promise<void> {
     const sequentialMs = await folder({ parallelFiles: 1, parallelParts: 1 });
     const parallelMs = await folder({});
     emit({
-      bench: 'download.folder500', files: small.length, bytes: small.reduce((n, f) => n + f.size, 0), parallelFiles: 6,
-      wallMs: round(parallelMs, 0), baselineWallMs: round(sequentialMs, 0), baseline: 'one file after another',
-      filesPerSec: round(small.length / (parallelMs / 1000), 1), baselineFilesPerSec: round(small.length / (sequentialMs / 1000), 1),
-      speedup: round(sequentialMs / parallelMs), target: 'faster than one after another', met: parallelMs < sequentialMs,
+      bench: 'download.folder500',
+      files: small.length,
+      bytes: small.reduce((n, f) => n + f.size, 0),
+      parallelFiles: 6,
+      wallMs: round(parallelMs, 0),
+      baselineWallMs: round(sequentialMs, 0),
+      baseline: 'one file after another',
+      filesPerSec: round(small.length / (parallelMs / 1000), 1),
+      baselineFilesPerSec: round(small.length / (sequentialMs / 1000), 1),
+      speedup: round(sequentialMs / parallelMs),
+      target: 'faster than one after another',
+      met: parallelMs < sequentialMs,
     });
 
     // 4. Abort at ~50%, resume: bytes fetched twice.
@@ -324,9 +426,15 @@ async function main(): Promise<void> {
       if (second.failed.length || second.downloaded.length !== 1) throw new Error('the resumed run failed');
       const refetched = first.bytesFetched + second.bytesFetched - large.size;
       emit({
-        bench: 'download.resumeAfterAbort', bytes: large.size, fetchedBeforeAbort: first.bytesFetched, fetchedOnResume: second.bytesFetched,
-        refetchedBytes: refetched, baselineRefetchedBytes: 64 * MiB, baseline: 'one dandi-etag part (64 MiB)',
-        target: 'at most one part fetched twice', met: refetched <= 64 * MiB,
+        bench: 'download.resumeAfterAbort',
+        bytes: large.size,
+        fetchedBeforeAbort: first.bytesFetched,
+        fetchedOnResume: second.bytesFetched,
+        refetchedBytes: refetched,
+        baselineRefetchedBytes: 64 * MiB,
+        baseline: 'one dandi-etag part (64 MiB)',
+        target: 'at most one part fetched twice',
+        met: refetched <= 64 * MiB,
       });
     } finally {
       await rm(destination, { recursive: true, force: true });

@@ -14,7 +14,12 @@ import type { Hdf5File, OpenOptions, SourceSpec } from '../src/hdf5/types';
 const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'nwb');
 const WORKER = resolve(process.cwd(), 'dist', 'hdf5Worker.js');
 const PLUGINS = resolve(process.cwd(), 'dist', 'h5plugins');
-const FILES = ['nwblinkml__aibs.nwb', 'neuroconv__nwb_test.nwb', 'ipfx__2018_03_20_0005.nwb', 'mies__AB_SweepsFromMultipleDevices-V2.nwb'];
+const FILES = [
+  'nwblinkml__aibs.nwb',
+  'neuroconv__nwb_test.nwb',
+  'ipfx__2018_03_20_0005.nwb',
+  'mies__AB_SweepsFromMultipleDevices-V2.nwb',
+];
 const LATENCY_MS = 50;
 /** The walk is timed this many times per reader, alternating, and the median reported (2 noisy cores). */
 const WALK_RUNS = 5;
@@ -51,7 +56,12 @@ async function walkAll(file: Hdf5File, path = '/'): Promise<void> {
 }
 
 /** Opens, runs `work`, closes; counts everything the source saw (redirects included). */
-async function measure(spec: SourceSpec, policy: Policy, work: (file: Hdf5File) => Promise<void>, extra: OpenOptions = {}): Promise<Measure> {
+async function measure(
+  spec: SourceSpec,
+  policy: Policy,
+  work: (file: Hdf5File) => Promise<void>,
+  extra: OpenOptions = {},
+): Promise<Measure> {
   // The previous close started a spare worker; both readers open through it once it has started
   // and warmed up (as a user's next open finds it, seconds after the last close).
   await spareWorkerStarted(WORKER, PLUGINS);
@@ -62,7 +72,12 @@ async function measure(spec: SourceSpec, policy: Policy, work: (file: Hdf5File) 
     await work(file);
     const stats = file.stats();
     const now = performance.now();
-    return { requests: stats.requests, bytes: stats.bytesFetched, wallMs: Math.round(now - started), workMs: Math.round(now - opened) };
+    return {
+      requests: stats.requests,
+      bytes: stats.bytesFetched,
+      wallMs: Math.round(now - started),
+      workMs: Math.round(now - opened),
+    };
   } finally {
     await file.close();
   }
@@ -82,17 +97,41 @@ interface AssetRow {
 }
 
 async function assetsOf(archive: ArchiveProcess, dandiset: string): Promise<Map<string, AssetRow>> {
-  const response = await fetch(`${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`);
-  const body = (await response.json()) as { results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[] };
-  return new Map(body.results.map(a => [a.path.split('/').pop() as string, { id: a.asset_id, size: a.size, blobUrl: a.metadata.contentUrl[1] }]));
+  const response = await fetch(
+    `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
+  );
+  const body = (await response.json()) as {
+    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
+  };
+  return new Map(
+    body.results.map(a => [
+      a.path.split('/').pop() as string,
+      { id: a.asset_id, size: a.size, blobUrl: a.metadata.contentUrl[1] },
+    ]),
+  );
 }
 
 /** As the extension opens an open asset from the tree: id, size, identity and blob URL are known. */
 function specOf(archive: ArchiveProcess, asset: AssetRow): SourceSpec {
-  return { kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `bench:${asset.id}`, blobUrl: asset.blobUrl };
+  return {
+    kind: 'dandi',
+    apiUrl: archive.apiUrl,
+    assetId: asset.id,
+    size: asset.size,
+    identity: `bench:${asset.id}`,
+    blobUrl: asset.blobUrl,
+  };
 }
 
-function compare(bench: string, file: string, ours: Measure, base: Measure, target: string, met: boolean, extra: Record<string, unknown> = {}): void {
+function compare(
+  bench: string,
+  file: string,
+  ours: Measure,
+  base: Measure,
+  target: string,
+  met: boolean,
+  extra: Record<string, unknown> = {},
+): void {
   emit({
     bench,
     file,
@@ -116,10 +155,21 @@ async function main(): Promise<void> {
   const large = await ensureLargeEphys();
   progress(`large file ${large.path} (${large.size} bytes)`);
   progress('making sure the scattered-metadata file exists (generated once)');
-  const scattered = await ensureScatteredMetadata(join(repoRoot(), '.cache', 'bench', 'scattered-metadata.nwb'));
-  progress(`scattered-metadata file ${scattered.path} (${scattered.size} bytes, ${scattered.objects} typed objects)`);
+  const scattered = await ensureScatteredMetadata(
+    join(repoRoot(), '.cache', 'bench', 'scattered-metadata.nwb'),
+  );
+  progress(
+    `scattered-metadata file ${scattered.path} (${scattered.size} bytes, ${scattered.objects} typed objects)`,
+  );
   // In its own process, as a real server is: its sending does not take the engine's thread.
-  const archive = await startArchiveProcess(['--corpus', FIXTURES, '--large', large.path, '--large', scattered.path]);
+  const archive = await startArchiveProcess([
+    '--corpus',
+    FIXTURES,
+    '--large',
+    large.path,
+    '--large',
+    scattered.path,
+  ]);
   const cacheRoot = mkdtempSync(join(tmpdir(), 'hdf5-bench-'));
   try {
     const corpus = await assetsOf(archive, archive.ids.corpus);
@@ -142,7 +192,10 @@ async function main(): Promise<void> {
       const spec = specOf(archive, asset);
       progress(`${name}: list root`);
       const listRoot = async (f: Hdf5File) => void (await f.list('/'));
-      const [a, aBase] = [await measure(spec, 'adaptive', listRoot), await measure(spec, 'fixed-100k', listRoot)];
+      const [a, aBase] = [
+        await measure(spec, 'adaptive', listRoot),
+        await measure(spec, 'fixed-100k', listRoot),
+      ];
       compare('hdf5.listRoot', name, a, aBase, 'report only', true);
 
       progress(`${name}: metadata walk`);
@@ -153,14 +206,25 @@ async function main(): Promise<void> {
       }
       const [b, bBase] = [median(oursRuns), median(baseRuns)];
       const bMet = b.requests * 3 <= bBase.requests && b.wallMs * 3 <= bBase.wallMs;
-      compare('hdf5.metadataWalk', name, b, bBase, '>= 3x fewer requests and >= 3x less wall time than baseline (medians)', bMet, {
-        requestRatio: +(bBase.requests / Math.max(1, b.requests)).toFixed(2),
-        wallRatio: +(bBase.wallMs / Math.max(1, b.wallMs)).toFixed(2),
-        runs: WALK_RUNS,
-        wallMsRuns: oursRuns.map(r => r.wallMs),
-        baselineWallMsRuns: baseRuns.map(r => r.wallMs),
-      });
-      const [p, pBase] = [await measure(spec, 'adaptive', walkAll), await measure(spec, 'fixed-100k', walkAll)];
+      compare(
+        'hdf5.metadataWalk',
+        name,
+        b,
+        bBase,
+        '>= 3x fewer requests and >= 3x less wall time than baseline (medians)',
+        bMet,
+        {
+          requestRatio: +(bBase.requests / Math.max(1, b.requests)).toFixed(2),
+          wallRatio: +(bBase.wallMs / Math.max(1, b.wallMs)).toFixed(2),
+          runs: WALK_RUNS,
+          wallMsRuns: oursRuns.map(r => r.wallMs),
+          baselineWallMsRuns: baseRuns.map(r => r.wallMs),
+        },
+      );
+      const [p, pBase] = [
+        await measure(spec, 'adaptive', walkAll),
+        await measure(spec, 'fixed-100k', walkAll),
+      ];
       compare('hdf5.metadataWalkPerCall', name, p, pBase, 'report only (one engine call per object)', true, {
         requestRatio: +(pBase.requests / Math.max(1, p.requests)).toFixed(2),
         wallRatio: +(pBase.wallMs / Math.max(1, p.wallMs)).toFixed(2),
@@ -171,7 +235,14 @@ async function main(): Promise<void> {
       await measure(spec, 'adaptive', walkAll, { metadataCacheDir: cacheDir });
       const d = await measure(spec, 'adaptive', walkAll, { metadataCacheDir: cacheDir });
       const dBase = await measure(spec, 'fixed-100k', walkAll, { metadataCacheDir: cacheDir });
-      compare('hdf5.secondOpen', name, d, dBase, 'zero requests when opened again (same metadata calls)', d.requests === 0);
+      compare(
+        'hdf5.secondOpen',
+        name,
+        d,
+        dBase,
+        'zero requests when opened again (same metadata calls)',
+        d.requests === 0,
+      );
     }
 
     // HDF5_BENCH_WALK_ONLY=1 stops here (quick runs while tuning the metadata path).
@@ -207,25 +278,38 @@ async function benchWindow(spec: SourceSpec, large: LargeInfo): Promise<void> {
       before = { requests: s.requests, bytes: s.bytesFetched, wallMs: 0 };
       started = performance.now();
       await file.read(dataPath, selection);
-    }).then(total => ({ requests: total.requests - before.requests, bytes: total.bytes - before.bytes, wallMs: Math.round(performance.now() - started) }));
+    }).then(total => ({
+      requests: total.requests - before.requests,
+      bytes: total.bytes - before.bytes,
+      wallMs: Math.round(performance.now() - started),
+    }));
   };
   const ours = await window('adaptive');
   const base = await window('fixed-100k');
   const [chunkRows] = large.chunks;
-  const chunksTouched = Math.floor((startSample + samples - 1) / chunkRows) - Math.floor(startSample / chunkRows) + 1;
+  const chunksTouched =
+    Math.floor((startSample + samples - 1) / chunkRows) - Math.floor(startSample / chunkRows) + 1;
   const totalChunks = Math.ceil(large.shape[0] / chunkRows) * Math.ceil(large.shape[1] / large.chunks[1]);
   // The file is almost all chunk data: its size over the chunk count bounds the mean compressed chunk.
   const meanChunkBytes = large.size / totalChunks;
   const metadataAllowance = 256 * 1024;
   const bound = Math.ceil(chunksTouched * meanChunkBytes + metadataAllowance);
-  compare('hdf5.window10s', 'ecephys-1gib.nwb', ours, base, 'bytes <= chunks holding the window + metadata to find them', ours.bytes <= bound, {
-    boundBytes: bound,
-    chunksTouched,
-    meanCompressedChunkBytes: Math.round(meanChunkBytes),
-    metadataAllowanceBytes: metadataAllowance,
-    chunkShape: large.chunks,
-    dtype: large.dtype,
-  });
+  compare(
+    'hdf5.window10s',
+    'ecephys-1gib.nwb',
+    ours,
+    base,
+    'bytes <= chunks holding the window + metadata to find them',
+    ours.bytes <= bound,
+    {
+      boundBytes: bound,
+      chunksTouched,
+      meanCompressedChunkBytes: Math.round(meanChunkBytes),
+      metadataAllowanceBytes: metadataAllowance,
+      chunkShape: large.chunks,
+      dtype: large.dtype,
+    },
+  );
 }
 
 /** Reads the whole series in blocks with a 64 MiB cache: peak cache bytes and RSS. */
@@ -241,7 +325,10 @@ async function benchEndToEnd(spec: SourceSpec, large: LargeInfo): Promise<void> 
     async file => {
       for (let start = 0; start < large.shape[0]; start += block) {
         const count = Math.min(block, large.shape[0] - start);
-        const read = await file.read(`${large.seriesPath}/data`, { start: [start, 0], count: [count, large.shape[1]] });
+        const read = await file.read(`${large.seriesPath}/data`, {
+          start: [start, 0],
+          count: [count, large.shape[1]],
+        });
         const data = read.data as Int16Array;
         checksum = (checksum + data[0] + data[data.length - 1]) | 0;
         peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 const filter = process.argv[2];
 const dir = 'dist/bench';
 const benches = existsSync(dir)
-  ? readdirSync(dir).filter(f => f.endsWith('.bench.js') && (!filter || f.includes(filter))).sort()
+  ? readdirSync(dir)
+      .filter(f => f.endsWith('.bench.js') && (!filter || f.includes(filter)))
+      .sort()
   : [];
 if (benches.length === 0) {
   console.error(`no benchmarks found in ${dir}${filter ? ` matching "${filter}"` : ''}`);
@@ -20,7 +22,9 @@ let failed = 0;
 for (const file of benches) {
   console.error(`\n== ${file}`);
   const code = await new Promise(resolve => {
-    const child = spawn(process.execPath, ['--expose-gc', join(dir, file)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', join(dir, file)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let buffered = '';
     child.stdout.on('data', chunk => {
       buffered += chunk;

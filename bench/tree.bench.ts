@@ -14,7 +14,8 @@ import type { StandInArchive } from '../test/archive/types';
 
 const LATENCY_MS = 50;
 const note = (message: string): void => void process.stderr.write(`[tree.bench] ${message}\n`);
-const emit = (result: Record<string, unknown>): void => void process.stdout.write(`${JSON.stringify(result)}\n`);
+const emit = (result: Record<string, unknown>): void =>
+  void process.stdout.write(`${JSON.stringify(result)}\n`);
 
 interface Variant {
   pageSize: number;
@@ -26,18 +27,29 @@ const OURS: Variant = { pageSize: 1000, concurrency: 4, prefetch: true };
 const NAIVE: Variant = { pageSize: 100, concurrency: 1, prefetch: false };
 
 function client(archive: StandInArchive, v: Variant): DandiClient {
-  return new DandiClient({ instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl }, pageSize: v.pageSize, concurrency: v.concurrency });
+  return new DandiClient({
+    instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl },
+    pageSize: v.pageSize,
+    concurrency: v.concurrency,
+  });
 }
 
 /** Requests of one run and the median wall time of three (fresh clients: nothing cached between runs). */
-async function measure(archive: StandInArchive, fn: () => Promise<number>): Promise<{ requests: number; wallMs: number; items: number }> {
+async function measure(
+  archive: StandInArchive,
+  fn: () => Promise<number>,
+): Promise<{ requests: number; wallMs: number; items: number }> {
   const runs: { requests: number; wallMs: number; items: number }[] = [];
   for (let i = 0; i < 3; i++) {
     archive.clearLog();
     const started = performance.now();
     const items = await fn();
     const wallMs = performance.now() - started;
-    runs.push({ requests: archive.log.filter(e => e.origin === 'api').length, wallMs: Math.round(wallMs), items });
+    runs.push({
+      requests: archive.log.filter(e => e.origin === 'api').length,
+      wallMs: Math.round(wallMs),
+      items,
+    });
   }
   const wall = runs.map(r => r.wallMs).sort((a, b) => a - b)[1];
   return { ...runs[0], wallMs: wall };
@@ -53,7 +65,13 @@ async function openFolder(archive: StandInArchive, v: Variant, id: string, prefi
 /** Reveal through the tree model: root page, Dandiset, versions, then each folder level (Load more until found). */
 async function reveal(archive: StandInArchive, v: Variant, id: string, path: string): Promise<number> {
   const c = client(archive, v);
-  const model = new BrowseModel({ source: () => c, query: () => ({ ordering: 'id' }), rootPageSize: () => 50, folderPageSize: v.pageSize, prefetchOnReveal: v.prefetch });
+  const model = new BrowseModel({
+    source: () => c,
+    query: () => ({ ordering: 'id' }),
+    rootPageSize: () => 50,
+    folderPageSize: v.pageSize,
+    prefetchOnReveal: v.prefetch,
+  });
   await model.reveal({ dandisetId: id, version: 'draft', path });
   return path.split('/').length;
 }
@@ -100,7 +118,8 @@ async function main(): Promise<void> {
         baselineRequests: naive.requests,
         wallMs: ours.wallMs,
         baselineWallMs: naive.wallMs,
-        target: 'no more requests or time than page_size=100 serial paging (fewer when a level exceeds 100 children)',
+        target:
+          'no more requests or time than page_size=100 serial paging (fewer when a level exceeds 100 children)',
         met: ours.requests <= naive.requests && ours.wallMs <= naive.wallMs * 1.1,
       });
     }

@@ -40,12 +40,26 @@ interface StepMeasure {
 
 /** Windows centred in the recording: the whole series, then 10× narrower each step. */
 function steps(info: SeriesInfo): Step[] {
-  const out: Step[] = [{ name: 'overview', params: { path: info.path, t0: info.tStart, t1: info.tEnd, channels: CHANNELS, pixels: PIXELS } }];
+  const out: Step[] = [
+    {
+      name: 'overview',
+      params: { path: info.path, t0: info.tStart, t1: info.tEnd, channels: CHANNELS, pixels: PIXELS },
+    },
+  ];
   const centre = (info.tStart + info.tEnd) / 2;
   let span = info.tEnd - info.tStart;
   for (let k = 1; k <= ZOOM_STEPS; k++) {
     span /= 10;
-    out.push({ name: `zoom${k}`, params: { path: info.path, t0: centre - span / 2, t1: centre + span / 2, channels: CHANNELS, pixels: PIXELS } });
+    out.push({
+      name: `zoom${k}`,
+      params: {
+        path: info.path,
+        t0: centre - span / 2,
+        t1: centre + span / 2,
+        channels: CHANNELS,
+        pixels: PIXELS,
+      },
+    });
   }
   return out;
 }
@@ -53,7 +67,12 @@ function steps(info: SeriesInfo): Step[] {
 type Spec = Parameters<typeof openHdf5>[0];
 
 /** A fresh open (cold caches, like a new editor), then steps[0..upTo]; measures open + info and each step. */
-async function session(spec: Spec, maxElements: number, label: string, only?: number): Promise<{ open: StepMeasure; steps: Map<string, StepMeasure> }> {
+async function session(
+  spec: Spec,
+  maxElements: number,
+  label: string,
+  only?: number,
+): Promise<{ open: StepMeasure; steps: Map<string, StepMeasure> }> {
   const started = performance.now();
   const h5: Hdf5File = await openHdf5(spec, { workerPath: WORKER, deadlineMs: 600_000 });
   const nwb = new NwbFile(h5, { maxElements });
@@ -61,7 +80,13 @@ async function session(spec: Spec, maxElements: number, label: string, only?: nu
   try {
     const info = await seriesInfo(nwb, '/acquisition/ElectricalSeries');
     const afterInfo = h5.stats();
-    const open: StepMeasure = { bytes: afterInfo.bytesFetched, requests: afterInfo.requests, wallMs: Math.round(performance.now() - started), mode: 'info', exact: true };
+    const open: StepMeasure = {
+      bytes: afterInfo.bytesFetched,
+      requests: afterInfo.requests,
+      wallMs: Math.round(performance.now() - started),
+      mode: 'info',
+      exact: true,
+    };
     const all = steps(info);
     for (const step of only === undefined ? all : [all[only]]) {
       const before = h5.stats();
@@ -76,7 +101,9 @@ async function session(spec: Spec, maxElements: number, label: string, only?: nu
         exact: w.mode === 'raw' || w.exact,
       };
       results.set(step.name, m);
-      progress(`${label} ${step.name}: ${w.mode}${m.exact ? '' : ' (sparse)'}, ${(m.bytes / 2 ** 20).toFixed(1)} MiB, ${m.requests} requests, ${m.wallMs} ms`);
+      progress(
+        `${label} ${step.name}: ${w.mode}${m.exact ? '' : ' (sparse)'}, ${(m.bytes / 2 ** 20).toFixed(1)} MiB, ${m.requests} requests, ${m.wallMs} ms`,
+      );
     }
     return { open, steps: results };
   } finally {
@@ -89,11 +116,19 @@ async function main(): Promise<void> {
   const large = await ensureLargeEphys();
   const archive = await startArchive({ largeFiles: [large.path], latencyMs: LATENCY_MS });
   try {
-    const listing = await fetch(`${archive.apiUrl}/dandisets/${archive.ids.large}/versions/draft/assets/?page_size=1000`);
-    const assets = ((await listing.json()) as { results: { asset_id: string; path: string; size: number }[] }).results;
+    const listing = await fetch(
+      `${archive.apiUrl}/dandisets/${archive.ids.large}/versions/draft/assets/?page_size=1000`,
+    );
+    const assets = ((await listing.json()) as { results: { asset_id: string; path: string; size: number }[] })
+      .results;
     const asset = assets.find(a => a.path.endsWith('.nwb') && a.size === large.size);
     if (!asset) throw new Error(`the archive does not serve ${large.path}`);
-    const spec = { kind: 'dandi' as const, apiUrl: archive.apiUrl, assetId: asset.asset_id, size: asset.size };
+    const spec = {
+      kind: 'dandi' as const,
+      apiUrl: archive.apiUrl,
+      assetId: asset.asset_id,
+      size: asset.size,
+    };
 
     // The viewer as a person uses it: one open, first plot, then four zoom steps (caches warm).
     const ours = await session(spec, BUDGET, 'viewer');

@@ -9,7 +9,8 @@ import { type ArchiveOptions, type StandInArchive } from '../test/archive/types'
  * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys}.
  */
 
-const USAGE = 'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--json] [--verbose]';
+const USAGE =
+  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--json] [--verbose]';
 
 export function parseArgs(argv: string[]): { options: ArchiveOptions; json: boolean } {
   const options: ArchiveOptions = {};
@@ -29,18 +30,43 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
       return Number(v);
     };
     switch (arg) {
-      case '--port': options.port = int(); break;
-      case '--blob-port': options.blobPort = int(); break;
-      case '--corpus': corpus.push(resolve(value())); break;
-      case '--latency': options.latencyMs = int(); break;
-      case '--generated': options.generatedNwbDir = resolve(value()); break;
-      case '--large': large.push(resolve(value())); break;
-      case '--fixtures': options.fixturesDir = resolve(value()); break;
-      case '--expiry': options.presignExpirySeconds = int(); break;
-      case '--json': json = true; break;
-      case '--verbose': options.verbose = true; break;
-      case '--help': case '-h': console.log(USAGE); process.exit(0); break;
-      default: throw new Error(`unknown argument "${arg}"\n${USAGE}`);
+      case '--port':
+        options.port = int();
+        break;
+      case '--blob-port':
+        options.blobPort = int();
+        break;
+      case '--corpus':
+        corpus.push(resolve(value()));
+        break;
+      case '--latency':
+        options.latencyMs = int();
+        break;
+      case '--generated':
+        options.generatedNwbDir = resolve(value());
+        break;
+      case '--large':
+        large.push(resolve(value()));
+        break;
+      case '--fixtures':
+        options.fixturesDir = resolve(value());
+        break;
+      case '--expiry':
+        options.presignExpirySeconds = int();
+        break;
+      case '--json':
+        json = true;
+        break;
+      case '--verbose':
+        options.verbose = true;
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown argument "${arg}"\n${USAGE}`);
     }
   }
   if (corpus.length > 0) options.corpusDirs = corpus;
@@ -54,7 +80,10 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
 }
 
 /** Starts the archive and prints its addresses; the caller owns the returned archive. */
-export async function runCli(argv: string[], write: (line: string) => void = line => console.log(line)): Promise<StandInArchive> {
+export async function runCli(
+  argv: string[],
+  write: (line: string) => void = line => console.log(line),
+): Promise<StandInArchive> {
   const { options, json } = parseArgs(argv);
   const archive = await startArchive(options);
   const { apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys } = archive;
@@ -69,7 +98,10 @@ export async function runCli(argv: string[], write: (line: string) => void = lin
 async function main(): Promise<void> {
   const archive = await runCli(process.argv.slice(2));
   const stop = (): void => {
-    archive.close().then(() => process.exit(0), () => process.exit(1));
+    archive.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -37,7 +37,9 @@ function parseArgs(argv: string[]): Args {
         args.largeOut = value();
         break;
       default:
-        throw new Error(`unknown argument ${argv[i]} (expected --out DIR, --large, --large-size-gb N, --large-out FILE)`);
+        throw new Error(
+          `unknown argument ${argv[i]} (expected --out DIR, --large, --large-size-gb N, --large-out FILE)`,
+        );
     }
   }
   return args;
@@ -48,11 +50,16 @@ async function main(): Promise<void> {
   let started = Date.now();
   const generated = await ensureGeneratedNwb(args.out);
   console.log(`small fixtures in ${generated.dir} (${Date.now() - started} ms):`);
-  for (const file of Object.values(generated.files)) console.log(`  ${basename(file).padEnd(24)} ${statSync(file).size} bytes`);
-  console.log(`  ${basename(generated.manyRows.path).padEnd(24)} ${generated.manyRows.size} bytes (${generated.manyRows.rows} rows in ${generated.manyRows.table})`);
+  for (const file of Object.values(generated.files))
+    console.log(`  ${basename(file).padEnd(24)} ${statSync(file).size} bytes`);
+  console.log(
+    `  ${basename(generated.manyRows.path).padEnd(24)} ${generated.manyRows.size} bytes (${generated.manyRows.rows} rows in ${generated.manyRows.table})`,
+  );
   if (args.large) {
     started = Date.now();
-    const info = await ensureLargeEphys(args.largeOut ?? defaultLargePath(), { bytes: Math.round(args.largeSizeGb * 1024 ** 3) });
+    const info = await ensureLargeEphys(args.largeOut ?? defaultLargePath(), {
+      bytes: Math.round(args.largeSizeGb * 1024 ** 3),
+    });
     console.log(
       `large file ${info.path}: ${info.size} bytes, ${info.seriesPath} shape ${info.shape.join('×')} chunks ${info.chunks.join('×')}, ` +
         `written in ${info.generationMs} ms (this run: ${Date.now() - started} ms)`,

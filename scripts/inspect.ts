@@ -14,7 +14,9 @@ async function main(): Promise<number> {
     console.error('usage: npm run inspect -- <path|url> [--json]');
     return 2;
   }
-  const spec: SourceSpec = /^https?:\/\//i.test(target) ? { kind: 'http', url: target } : { kind: 'local', path: resolve(target) };
+  const spec: SourceSpec = /^https?:\/\//i.test(target)
+    ? { kind: 'http', url: target }
+    : { kind: 'local', path: resolve(target) };
   const file = await openHdf5(spec);
   try {
     const report = await inspectFile(file);
@@ -22,7 +24,9 @@ async function main(): Promise<number> {
     if (json) console.log(JSON.stringify({ ...report, stats }, null, 2));
     else {
       console.log(formatReport(report));
-      console.error(`\n${stats.requests} ${spec.kind === 'local' ? 'reads' : 'requests'}, ${stats.bytesFetched} bytes fetched`);
+      console.error(
+        `\n${stats.requests} ${spec.kind === 'local' ? 'reads' : 'requests'}, ${stats.bytesFetched} bytes fetched`,
+      );
     }
   } finally {
     await file.close();

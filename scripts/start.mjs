@@ -33,7 +33,10 @@ function parseArgs(argv) {
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)) {
+  if (
+    options.port !== undefined &&
+    !(Number.isInteger(options.port) && options.port > 0 && options.port < 65536)
+  ) {
     throw new Error(`--port needs a port number\n${USAGE}`);
   }
   return options;
@@ -69,7 +72,10 @@ async function main() {
   installSignalHandlers();
 
   console.log('[start] building');
-  const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=extension,webview,tools'], { cwd: repoRoot, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=extension,webview,tools'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('the build failed (see above)');
 
   let apiUrl;
@@ -91,7 +97,14 @@ async function main() {
     const child = startProcess(
       'code',
       code,
-      ['--new-window', '--wait', `--extensionDevelopmentPath=${repoRoot}`, '--user-data-dir', userDataDir, options.folder],
+      [
+        '--new-window',
+        '--wait',
+        `--extensionDevelopmentPath=${repoRoot}`,
+        '--user-data-dir',
+        userDataDir,
+        options.folder,
+      ],
       { logFile: join(repoRoot, '.cache', 'start-code.log') },
     );
     await once(child, 'exit');
@@ -110,7 +123,9 @@ async function main() {
   const url = workbenchUrl(server.origin, options.folder, { extensionDevelopmentPath: repoRoot });
   console.log('\n[start] VS Code (code-server) is running with the extension loaded. Open:\n');
   console.log(`  ${url}\n`);
-  console.log(`[start] ${options.demo ? 'demo data from the stand-in archive' : 'the real DANDI Archive'}; Ctrl+C to stop. Log: .cache/code-server.log`);
+  console.log(
+    `[start] ${options.demo ? 'demo data from the stand-in archive' : 'the real DANDI Archive'}; Ctrl+C to stop. Log: .cache/code-server.log`,
+  );
   await once(server.child, 'exit');
   if (!isCleaningUp()) throw new Error('code-server stopped on its own (see .cache/code-server.log)');
 }

@@ -42,7 +42,8 @@ function readJson(file) {
 
 function finish(failedStep) {
   console.log('\n── npm test ──');
-  for (const { name, ms, ok } of timings) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(22)} ${(ms / 1000).toFixed(1)} s`);
+  for (const { name, ms, ok } of timings)
+    console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name.padEnd(22)} ${(ms / 1000).toFixed(1)} s`);
   if (failedStep) console.log(`\nstopped: ${failedStep} failed (see its output above)`);
   console.log(`${totals.passed} passed, ${totals.failed} failed`);
   process.exit(failedStep || totals.failed > 0 ? 1 : 0);
@@ -95,7 +96,13 @@ async function main() {
   const unitOk = await step('unit tests', async () => {
     const code = await run(
       process.execPath,
-      [join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'), '--config', '.mocharc.json', '--reporter', join(repoRoot, 'test', 'vscode', 'countingReporter.cjs')],
+      [
+        join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'),
+        '--config',
+        '.mocharc.json',
+        '--reporter',
+        join(repoRoot, 'test', 'vscode', 'countingReporter.cjs'),
+      ],
       { DANDI_MOCHA_COUNTS: mochaCounts },
     );
     const counts = readJson(mochaCounts);
@@ -124,7 +131,10 @@ async function main() {
   const packageOk = await step('package (.vsix)', async () => {
     const problem = await checkPackage();
     if (problem) console.error(problem);
-    else console.log('  ok   npm run package builds a .vsix that installs with the bundles, the worker and the plugins');
+    else
+      console.log(
+        '  ok   npm run package builds a .vsix that installs with the bundles, the worker and the plugins',
+      );
     return problem === undefined;
   });
   if (packageOk) totals.passed++;

@@ -34,7 +34,14 @@ async function main() {
       version: process.env.VSCODE_TEST_VERSION ?? 'stable',
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: join(repoRoot, 'dist', 'test', 'suite', 'index.js'),
-      launchArgs: [workspace, '--disable-extensions', '--skip-welcome', '--disable-workspace-trust', '--user-data-dir', userDataDir],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--skip-welcome',
+        '--disable-workspace-trust',
+        '--user-data-dir',
+        userDataDir,
+      ],
       extensionTestsEnv: {
         DANDI_TEST_ARCHIVE: archive.json,
         DANDI_TEST_RESULT: resultFile,
@@ -45,14 +52,18 @@ async function main() {
   } catch (err) {
     // runTests rejects with the exit code or the download/launch error: show it, not a generic line.
     exitCode = 1;
-    console.error(`[electron] the VS Code test run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    console.error(
+      `[electron] the VS Code test run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+    );
   }
   try {
     const result = JSON.parse(readFileSync(resultFile, 'utf8'));
     console.log(`[electron] ${result.passed} passed, ${result.failed} failed`);
     if (result.failed > 0) exitCode = exitCode || 1;
   } catch {
-    console.error('[electron] the suite wrote no result file (VS Code did not start, or the suite crashed before the end)');
+    console.error(
+      '[electron] the suite wrote no result file (VS Code did not start, or the suite crashed before the end)',
+    );
     exitCode = exitCode || 1;
   }
   return exitCode;

@@ -1,5 +1,11 @@
 import './details.css';
-import type { DandisetDetails, DetailsHostEvent, DetailsHostMethods, DetailsPageEvent, DetailsPageMethods } from '../../src/shared/detailsProtocol';
+import type {
+  DandisetDetails,
+  DetailsHostEvent,
+  DetailsHostMethods,
+  DetailsPageEvent,
+  DetailsPageMethods,
+} from '../../src/shared/detailsProtocol';
 import { formatBytes } from '../../src/shared/format';
 import { Messenger } from '../../src/shared/messenger';
 
@@ -13,7 +19,11 @@ const messenger = new Messenger<DetailsPageMethods, DetailsHostMethods, DetailsP
 window.addEventListener('message', (event: MessageEvent<unknown>) => messenger.handle(event.data));
 const post = (event: DetailsPageEvent) => messenger.notify(event);
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
@@ -45,7 +55,10 @@ function render(d: DandisetDetails): void {
   if (!root) return;
   root.replaceChildren();
   const header = el('header');
-  header.append(el('div', `DANDI:${d.identifier} · ${d.version}${d.embargoed ? ' · embargoed' : ''}`, 'muted'), el('h1', d.name || '(untitled)'));
+  header.append(
+    el('div', `DANDI:${d.identifier} · ${d.version}${d.embargoed ? ' · embargoed' : ''}`, 'muted'),
+    el('h1', d.name || '(untitled)'),
+  );
   const actions = el('div', undefined, 'actions');
   actions.append(button('Copy reference', { type: 'copy', what: 'reference' }));
   if (d.doi) actions.append(button('Copy DOI', { type: 'copy', what: 'doi' }));
@@ -64,7 +77,12 @@ function render(d: DandisetDetails): void {
   fact('License', d.license.join(', ') || '—');
   fact('DOI', d.doi || '—');
   root.append(section('Assets summary', facts));
-  root.append(section('Species', chips(d.species)), section('Approaches', chips(d.approaches)), section('Techniques', chips(d.techniques)), section('Keywords', chips(d.keywords)));
+  root.append(
+    section('Species', chips(d.species)),
+    section('Approaches', chips(d.approaches)),
+    section('Techniques', chips(d.techniques)),
+    section('Keywords', chips(d.keywords)),
+  );
 
   const people = el('ul', undefined, 'people');
   if (!d.contributors.length) people.append(el('li', '—', 'muted'));
@@ -88,4 +106,6 @@ function showError(message: string): void {
 }
 
 // The first request is the ready handshake: the host answers once the metadata is in.
-messenger.request('details', null).then(render, (e: unknown) => showError(e instanceof Error ? e.message : String(e)));
+messenger
+  .request('details', null)
+  .then(render, (e: unknown) => showError(e instanceof Error ? e.message : String(e)));

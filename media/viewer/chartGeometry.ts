@@ -25,13 +25,25 @@ export function tickColumns(times: ArrayLike<number>, toX: ToPixel, xMin: number
 }
 
 /** The vertical extent of a row centred at `centre` when rows are `pitch` pixels apart: `fill` of the pitch, at least `minHeight`. */
-export function rowExtent(centre: number, pitch: number, fill = 0.8, minHeight = 3): { top: number; bottom: number } {
+export function rowExtent(
+  centre: number,
+  pitch: number,
+  fill = 0.8,
+  minHeight = 3,
+): { top: number; bottom: number } {
   const half = Math.max(minHeight, Math.abs(pitch) * fill) / 2;
   return { top: centre - half, bottom: centre + half };
 }
 
 /** An [x, width] bar of the interval [start, stop) in pixels, clipped to [xMin, xMax], at least `minWidth` wide; null when unseen. */
-export function intervalBar(start: number, stop: number, toX: ToPixel, xMin: number, xMax: number, minWidth = 1): [number, number] | null {
+export function intervalBar(
+  start: number,
+  stop: number,
+  toX: ToPixel,
+  xMin: number,
+  xMax: number,
+  minWidth = 1,
+): [number, number] | null {
   const a = toX(start);
   const b = toX(Number.isFinite(stop) ? stop : start);
   let x0 = Math.min(a, b);
@@ -47,7 +59,12 @@ export function intervalBar(start: number, stop: number, toX: ToPixel, xMin: num
  * Lanes of intervals by label: the distinct labels in order of first appearance, at most
  * `maxLanes` (the rest share the last lane), and each interval's lane. No labels: one lane.
  */
-export function laneAssignment(labels: readonly string[], count: number, maxLanes: number, unlabelled = 'intervals'): { lanes: string[]; laneOf: Uint16Array } {
+export function laneAssignment(
+  labels: readonly string[],
+  count: number,
+  maxLanes: number,
+  unlabelled = 'intervals',
+): { lanes: string[]; laneOf: Uint16Array } {
   const laneOf = new Uint16Array(count);
   if (labels.length === 0) return { lanes: [unlabelled], laneOf };
   const lanes: string[] = [];
@@ -69,7 +86,12 @@ export function laneAssignment(labels: readonly string[], count: number, maxLane
  * (NaN = not tracked) lifts the pen, and points falling on the pixel of the previous one are
  * dropped (long trajectories cost what the screen can show).
  */
-export function polylineRuns(xs: ArrayLike<number>, ys: ArrayLike<number>, toX: ToPixel, toY: ToPixel): number[][] {
+export function polylineRuns(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  toX: ToPixel,
+  toY: ToPixel,
+): number[][] {
   const runs: number[][] = [];
   let run: number[] | null = null;
   const n = Math.min(xs.length, ys.length);
@@ -83,7 +105,10 @@ export function polylineRuns(xs: ArrayLike<number>, ys: ArrayLike<number>, toX: 
     if (!run) {
       run = [px, py];
       runs.push(run);
-    } else if (Math.round(px) !== Math.round(run[run.length - 2]) || Math.round(py) !== Math.round(run[run.length - 1])) {
+    } else if (
+      Math.round(px) !== Math.round(run[run.length - 2]) ||
+      Math.round(py) !== Math.round(run[run.length - 1])
+    ) {
       run.push(px, py);
     }
   }
@@ -91,7 +116,10 @@ export function polylineRuns(xs: ArrayLike<number>, ys: ArrayLike<number>, toX: 
 }
 
 /** Skeleton edges [a, b] between keypoints whose positions are both finite, as [x0, y0, x1, y1]. */
-export function skeletonSegments(points: readonly { x: number; y: number }[], edges: readonly (readonly [number, number])[]): [number, number, number, number][] {
+export function skeletonSegments(
+  points: readonly { x: number; y: number }[],
+  edges: readonly (readonly [number, number])[],
+): [number, number, number, number][] {
   const out: [number, number, number, number][] = [];
   for (const [a, b] of edges) {
     const pa = points[a];
@@ -103,7 +131,10 @@ export function skeletonSegments(points: readonly { x: number; y: number }[], ed
 }
 
 /** A padded [start, end] over the finite values of several arrays ({0, 1} when none is finite). */
-export function paddedBounds(arrays: readonly ArrayLike<number>[], pad = 0.05): { start: number; end: number } {
+export function paddedBounds(
+  arrays: readonly ArrayLike<number>[],
+  pad = 0.05,
+): { start: number; end: number } {
   let lo = Infinity;
   let hi = -Infinity;
   for (const arr of arrays) {

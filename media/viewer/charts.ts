@@ -67,22 +67,36 @@ export class RasterPlot extends Chart {
   setRows(rows: RasterRow[]): void {
     this._rows = rows;
     const n = rows.length;
-    const ticksAt = (row: number): uPlot.Series.PathBuilder => (u, seriesIdx) => {
-      const { left, right } = bounds(u);
-      const pitch = Math.abs(u.valToPos(0, 'y', true) - u.valToPos(1, 'y', true));
-      const { top, bottom } = rowExtent(u.valToPos(row, 'y', true), pitch);
-      const stroke = new Path2D();
-      for (const px of tickColumns(facetX(u, seriesIdx), v => u.valToPos(v, 'x', true), left, right)) {
-        stroke.moveTo(px + 0.5, top);
-        stroke.lineTo(px + 0.5, bottom);
-      }
-      return { stroke, fill: null, clip: null, flags: 0 };
-    };
+    const ticksAt =
+      (row: number): uPlot.Series.PathBuilder =>
+      (u, seriesIdx) => {
+        const { left, right } = bounds(u);
+        const pitch = Math.abs(u.valToPos(0, 'y', true) - u.valToPos(1, 'y', true));
+        const { top, bottom } = rowExtent(u.valToPos(row, 'y', true), pitch);
+        const stroke = new Path2D();
+        for (const px of tickColumns(facetX(u, seriesIdx), v => u.valToPos(v, 'x', true), left, right)) {
+          stroke.moveTo(px + 0.5, top);
+          stroke.lineTo(px + 0.5, bottom);
+        }
+        return { stroke, fill: null, clip: null, flags: 0 };
+      };
     // Mode 2 takes its x scale from the first series, so an empty page still gets one.
     const shown = n > 0 ? rows : [{ label: '', color: 'transparent', times: [] }];
     this._mount({
       mode: 2,
-      series: [{}, ...shown.map((r, i): uPlot.Series => ({ label: r.label, stroke: r.color, width: 1, facets: FACETS, auto: false, pxAlign: 0, paths: ticksAt(rowValue(i, n)), points: { show: false } }))],
+      series: [
+        {},
+        ...shown.map((r, i): uPlot.Series => ({
+          label: r.label,
+          stroke: r.color,
+          width: 1,
+          facets: FACETS,
+          auto: false,
+          pxAlign: 0,
+          paths: ticksAt(rowValue(i, n)),
+          points: { show: false },
+        })),
+      ],
       data: facetData(shown.map(r => [r.times, r.times])),
       yRange: rowRange(n),
       yTicks: rowTicks(rows.map(r => r.label)),
@@ -113,22 +127,36 @@ export class LanePlot extends Chart {
   setLanes(lanes: Lane[]): void {
     this._lanes = lanes;
     const n = lanes.length;
-    const barsAt = (lane: Lane, row: number): uPlot.Series.PathBuilder => u => {
-      const { left, right } = bounds(u);
-      const pitch = Math.abs(u.valToPos(0, 'y', true) - u.valToPos(1, 'y', true));
-      const { top, bottom } = rowExtent(u.valToPos(row, 'y', true), pitch, 0.7);
-      const fill = new Path2D();
-      const toX = (v: number): number => u.valToPos(v, 'x', true);
-      for (let i = 0; i < lane.start.length; i++) {
-        const bar = intervalBar(lane.start[i], lane.stop[i], toX, left, right);
-        if (bar) fill.rect(bar[0], top, bar[1], bottom - top);
-      }
-      return { stroke: null, fill, clip: null, flags: 0 };
-    };
+    const barsAt =
+      (lane: Lane, row: number): uPlot.Series.PathBuilder =>
+      u => {
+        const { left, right } = bounds(u);
+        const pitch = Math.abs(u.valToPos(0, 'y', true) - u.valToPos(1, 'y', true));
+        const { top, bottom } = rowExtent(u.valToPos(row, 'y', true), pitch, 0.7);
+        const fill = new Path2D();
+        const toX = (v: number): number => u.valToPos(v, 'x', true);
+        for (let i = 0; i < lane.start.length; i++) {
+          const bar = intervalBar(lane.start[i], lane.stop[i], toX, left, right);
+          if (bar) fill.rect(bar[0], top, bar[1], bottom - top);
+        }
+        return { stroke: null, fill, clip: null, flags: 0 };
+      };
     const shown = n > 0 ? lanes : [{ label: '', color: 'transparent', start: [], stop: [] }];
     this._mount({
       mode: 2,
-      series: [{}, ...shown.map((l, i): uPlot.Series => ({ label: l.label, fill: l.color, stroke: l.color, width: 0, facets: FACETS, auto: false, paths: barsAt(l, rowValue(i, n)), points: { show: false } }))],
+      series: [
+        {},
+        ...shown.map((l, i): uPlot.Series => ({
+          label: l.label,
+          fill: l.color,
+          stroke: l.color,
+          width: 0,
+          facets: FACETS,
+          auto: false,
+          paths: barsAt(l, rowValue(i, n)),
+          points: { show: false },
+        })),
+      ],
       data: facetData(shown.map(l => [l.start, l.stop])),
       yRange: rowRange(n),
       yTicks: rowTicks(lanes.map(l => (l.label.length > 16 ? `${l.label.slice(0, 15)}…` : l.label))),
@@ -140,7 +168,8 @@ export class LanePlot extends Chart {
     if (!lane) return null;
     const span = this._window.end - this._window.start;
     for (let i = 0; i < lane.start.length; i++) {
-      if (lane.start[i] <= x && x < lane.stop[i]) return `${lane.label} · ${formatSeconds(lane.start[i], span)} – ${formatSeconds(lane.stop[i], span)}`;
+      if (lane.start[i] <= x && x < lane.stop[i])
+        return `${lane.label} · ${formatSeconds(lane.start[i], span)} – ${formatSeconds(lane.stop[i], span)}`;
     }
     return `${lane.label} · ${formatSeconds(x, span)}`;
   }
@@ -177,7 +206,12 @@ export class XYPlot extends Chart {
     const line: uPlot.Series.PathBuilder = (u, seriesIdx) => {
       const facet = (u.data as unknown as (ArrayLike<number>[] | null)[])[seriesIdx];
       const stroke = new Path2D();
-      for (const run of polylineRuns(facet?.[0] ?? [], facet?.[1] ?? [], v => u.valToPos(v, 'x', true), v => u.valToPos(v, 'y', true))) {
+      for (const run of polylineRuns(
+        facet?.[0] ?? [],
+        facet?.[1] ?? [],
+        v => u.valToPos(v, 'x', true),
+        v => u.valToPos(v, 'y', true),
+      )) {
         stroke.moveTo(run[0], run[1]);
         for (let k = 2; k < run.length; k += 2) stroke.lineTo(run[k], run[k + 1]);
       }
@@ -186,7 +220,18 @@ export class XYPlot extends Chart {
     const shown = traces.length > 0 ? traces : [{ label: '', color: 'transparent', x: [], y: [] }];
     this._mount({
       mode: 2,
-      series: [{}, ...shown.map((t): uPlot.Series => ({ label: t.label, stroke: t.color, width: 1, facets: FACETS, auto: false, paths: line, points: { show: false } }))],
+      series: [
+        {},
+        ...shown.map((t): uPlot.Series => ({
+          label: t.label,
+          stroke: t.color,
+          width: 1,
+          facets: FACETS,
+          auto: false,
+          paths: line,
+          points: { show: false },
+        })),
+      ],
       data: facetData(shown.map(t => [t.x, t.y])),
       yRange: this._xy.yRange,
       draw: u => this._drawMarkers(u),
@@ -201,7 +246,9 @@ export class XYPlot extends Chart {
   }
 
   protected override _hoverText(x: number, y: number): string | null {
-    return this._o.timeAxis ? `${formatSeconds(x)} · ${formatNumber(y)}` : `x ${formatNumber(x)} · y ${formatNumber(y)}`;
+    return this._o.timeAxis
+      ? `${formatSeconds(x)} · ${formatNumber(y)}`
+      : `x ${formatNumber(x)} · y ${formatNumber(y)}`;
   }
 
   private _drawMarkers(u: uPlot): void {

@@ -67,7 +67,12 @@ export interface NumberList {
  * Maps values to RGBA pixels (alpha 255) with the window [low, high]; values outside clamp,
  * NaN becomes transparent. The output can back an ImageData directly.
  */
-export function applyColormap(values: NumberList, low: number, high: number, name: ColormapName): Uint8ClampedArray {
+export function applyColormap(
+  values: NumberList,
+  low: number,
+  high: number,
+  name: ColormapName,
+): Uint8ClampedArray {
   const lut = cachedLut(name);
   const out = new Uint8ClampedArray(values.length * 4);
   const span = high - low;
@@ -120,7 +125,10 @@ export function withAlpha(color: string, alpha: number): string {
   }
   const m = /^(rgb|hsl)a?\(([^)]*)\)$/i.exec(c);
   if (m) {
-    const parts = m[2].split(/[,\s/]+/).filter(Boolean).slice(0, 3);
+    const parts = m[2]
+      .split(/[,\s/]+/)
+      .filter(Boolean)
+      .slice(0, 3);
     return `${m[1].toLowerCase()}a(${parts.join(', ')}, ${alpha})`;
   }
   return c;

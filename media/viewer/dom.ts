@@ -7,7 +7,11 @@ type Attrs = Record<string, string | number | boolean | undefined | null>;
 type Child = Node | string | null | undefined | false;
 
 /** Creates an element; attributes with null/undefined/false are skipped; strings become text nodes. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) {
     if (value === undefined || value === null || value === false) continue;
@@ -31,8 +35,16 @@ export function clear(element: Element): void {
 }
 
 /** A button with an accessible name (aria-label and title when the visible text is a symbol). */
-export function button(label: string, onClick: (ev: MouseEvent) => void, options: { text?: string; class?: string } = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: options.class ?? 'btn', 'aria-label': label, title: label }, options.text ?? label);
+export function button(
+  label: string,
+  onClick: (ev: MouseEvent) => void,
+  options: { text?: string; class?: string } = {},
+): HTMLButtonElement {
+  const b = h(
+    'button',
+    { type: 'button', class: options.class ?? 'btn', 'aria-label': label, title: label },
+    options.text ?? label,
+  );
   b.addEventListener('click', onClick);
   return b;
 }
@@ -67,7 +79,11 @@ export function slider(
     output.textContent = input.value;
     onInput(Number(input.value));
   });
-  return { root: h('label', { class: 'field slider' }, h('span', { text: label }), input, output), input, output };
+  return {
+    root: h('label', { class: 'field slider' }, h('span', { text: label }), input, output),
+    input,
+    output,
+  };
 }
 
 /** A message in place of a view (progress, empty, error). Errors get role=alert. */
@@ -85,7 +101,11 @@ export function themeColor(name: string, fallback: string): string {
 }
 
 /** A canvas sized for crisp drawing on high-DPI screens; returns its 2-D context scaled to CSS pixels. */
-export function hidpiCanvas(canvas: HTMLCanvasElement, cssWidth: number, cssHeight: number): CanvasRenderingContext2D {
+export function hidpiCanvas(
+  canvas: HTMLCanvasElement,
+  cssWidth: number,
+  cssHeight: number,
+): CanvasRenderingContext2D {
   const dpr = window.devicePixelRatio || 1;
   canvas.width = Math.max(1, Math.round(cssWidth * dpr));
   canvas.height = Math.max(1, Math.round(cssHeight * dpr));

@@ -60,7 +60,8 @@ export function ellipsize(text: string, max: number): string {
  * 2499.9995 s must not show as 2500), float32 without the digits float64 would add to it.
  */
 export function storedNumberText(v: number, dtype: string): string {
-  if (!Number.isFinite(v) || Number.isInteger(v) || !/^float(32|16)|^[<>=|]?f[24]$/.test(dtype)) return String(v);
+  if (!Number.isFinite(v) || Number.isInteger(v) || !/^float(32|16)|^[<>=|]?f[24]$/.test(dtype))
+    return String(v);
   for (let digits = 1; digits < 9; digits++) {
     const text = String(Number(v.toPrecision(digits)));
     if (Math.fround(Number(text)) === v) return text;

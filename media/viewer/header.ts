@@ -28,7 +28,12 @@ export class Header {
       h('span', { class: 'chip', title: 'File size', text: formatBytes(f.size) }),
       h('span', { class: 'chip', title: 'NWB version', text: f.nwbVersion ? `NWB ${f.nwbVersion}` : 'HDF5' }),
       h('span', { class: 'chip source', title: f.sourceLabel, text: where }),
-      h('span', { class: 'chip', title: 'Bytes read from disk or network so far' }, 'fetched ', this._fetched),
+      h(
+        'span',
+        { class: 'chip', title: 'Bytes read from disk or network so far' },
+        'fetched ',
+        this._fetched,
+      ),
     );
     const tools = h('div', { class: 'header-actions', role: 'toolbar', 'aria-label': 'File actions' });
     tools.append(
@@ -36,7 +41,8 @@ export class Header {
       button('Export PNG', () => actions.exportPng()),
       button('Export CSV', () => actions.exportCsv()),
     );
-    if (f.source.kind === 'dandi') tools.append(button('Download', () => actions.download(), { class: 'btn primary' }));
+    if (f.source.kind === 'dandi')
+      tools.append(button('Download', () => actions.download(), { class: 'btn primary' }));
     this.element = h('header', { class: 'header' }, info, tools, this._status);
   }
 

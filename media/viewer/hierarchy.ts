@@ -17,7 +17,9 @@ const MORE_PREFIX = 'more:';
 export function entrySummary(entry: H5Entry): string {
   switch (entry.kind) {
     case 'group':
-      return entry.childCount === undefined ? '' : `${entry.childCount} ${entry.childCount === 1 ? 'child' : 'children'}`;
+      return entry.childCount === undefined
+        ? ''
+        : `${entry.childCount} ${entry.childCount === 1 ? 'child' : 'children'}`;
     case 'dataset':
       return `${formatShape(entry.shape)} ${entry.dtype ?? ''}`.trim();
     case 'softLink':
@@ -44,12 +46,21 @@ export function entryNode(entry: H5Entry, id = entry.path): TreeNode {
 }
 
 /** Loads one page of a group's children into `store` under `parentId` (ids prefixed for the NWB tree). */
-export async function loadChildren(api: ViewerApi, store: TreeStore, parentId: string, idPrefix: string): Promise<void> {
+export async function loadChildren(
+  api: ViewerApi,
+  store: TreeStore,
+  parentId: string,
+  idPrefix: string,
+): Promise<void> {
   if (parentId.startsWith(MORE_PREFIX)) return;
   const parent = store.nodes.get(parentId);
   const path = parent?.path ?? parentId;
   const existing = (store.children.get(parentId) ?? []).filter(id => !id.startsWith(MORE_PREFIX));
-  const { entries, total } = await api.request('h5/children', { path, offset: existing.length, limit: CHILD_PAGE });
+  const { entries, total } = await api.request('h5/children', {
+    path,
+    offset: existing.length,
+    limit: CHILD_PAGE,
+  });
   const ids = [...existing];
   for (const entry of entries) {
     const node = entryNode(entry, idPrefix + entry.path);
@@ -58,7 +69,13 @@ export async function loadChildren(api: ViewerApi, store: TreeStore, parentId: s
   }
   if (ids.length < total) {
     const moreId = `${MORE_PREFIX}${parentId}`;
-    store.add({ id: moreId, path: path, label: `Load more… (${ids.length} of ${total})`, expandable: false, icon: 'more' });
+    store.add({
+      id: moreId,
+      path: path,
+      label: `Load more… (${ids.length} of ${total})`,
+      expandable: false,
+      icon: 'more',
+    });
     ids.push(moreId);
   }
   store.setChildren(parentId, ids);
@@ -70,7 +87,12 @@ export function moreParent(id: string): string | null {
 }
 
 /** Appends the next page of a group's children (the "load more" row). */
-export function loadMore(api: ViewerApi, store: TreeStore, parentId: string, idPrefix: string): Promise<void> {
+export function loadMore(
+  api: ViewerApi,
+  store: TreeStore,
+  parentId: string,
+  idPrefix: string,
+): Promise<void> {
   return loadChildren(api, store, parentId, idPrefix);
 }
 
@@ -100,17 +122,43 @@ export function fillNwbStore(store: TreeStore, overview: NwbOverview, fileName: 
       store.add({ id, path: f.path, label: f.name, summary: f.value, expandable: false, icon: 'attribute' });
       return id;
     });
-    store.add({ id: 'section:subject', path: subjectPath, label: 'subject', badge: 'Subject', summary: overview.subject.map(f => f.value).slice(0, 3).join(' · '), expandable: true, icon: 'section' });
+    store.add({
+      id: 'section:subject',
+      path: subjectPath,
+      label: 'subject',
+      badge: 'Subject',
+      summary: overview.subject
+        .map(f => f.value)
+        .slice(0, 3)
+        .join(' · '),
+      expandable: true,
+      icon: 'section',
+    });
     store.setChildren('section:subject', fieldIds);
     roots.push('section:subject');
   }
   if (overview.devices.length > 0) {
     const ids = overview.devices.map(d => {
       const id = `nwb:${d.path}`;
-      store.add({ id, path: d.path, label: d.name, badge: d.neurodataType, summary: d.summary, expandable: false, icon: 'group' });
+      store.add({
+        id,
+        path: d.path,
+        label: d.name,
+        badge: d.neurodataType,
+        summary: d.summary,
+        expandable: false,
+        icon: 'group',
+      });
       return id;
     });
-    store.add({ id: 'section:devices', path: '/general/devices', label: 'devices', summary: `${ids.length}`, expandable: true, icon: 'section' });
+    store.add({
+      id: 'section:devices',
+      path: '/general/devices',
+      label: 'devices',
+      summary: `${ids.length}`,
+      expandable: true,
+      icon: 'section',
+    });
     store.setChildren('section:devices', ids);
     roots.push('section:devices');
   }
@@ -132,7 +180,14 @@ export function fillNwbStore(store: TreeStore, overview: NwbOverview, fileName: 
       }
       return id;
     });
-    store.add({ id: sectionId, path: section.path, label: section.label || section.name, summary: `${section.items.length}`, expandable: ids.length > 0, icon: 'section' });
+    store.add({
+      id: sectionId,
+      path: section.path,
+      label: section.label || section.name,
+      summary: `${section.items.length}`,
+      expandable: ids.length > 0,
+      icon: 'section',
+    });
     store.setChildren(sectionId, ids);
     roots.push(sectionId);
   }

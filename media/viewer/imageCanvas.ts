@@ -23,7 +23,10 @@ export class ImageCanvas implements Disposable {
   private _scaleY = 1;
   private readonly _resize: Disposable;
 
-  constructor(label: string, private readonly _maxCssHeight = 560) {
+  constructor(
+    label: string,
+    private readonly _maxCssHeight = 560,
+  ) {
     this.canvas = h('canvas', { class: 'image-canvas', role: 'img', 'aria-label': label });
     this.element = h('div', { class: 'image-box' }, this.canvas);
     this._resize = observeSize(this.element, () => this.draw());

@@ -11,7 +11,13 @@ export class Inspector {
 
   constructor(private readonly _api: ViewerApi) {
     this._body = h('div', { class: 'inspector-body' });
-    const toggle = h('button', { type: 'button', class: 'btn inspector-toggle', 'aria-expanded': 'true', 'aria-controls': 'inspector-body', text: 'Details ▾' });
+    const toggle = h('button', {
+      type: 'button',
+      class: 'btn inspector-toggle',
+      'aria-expanded': 'true',
+      'aria-controls': 'inspector-body',
+      text: 'Details ▾',
+    });
     this._body.id = 'inspector-body';
     toggle.addEventListener('click', () => {
       const open = this._body.hidden;
@@ -50,7 +56,8 @@ export class Inspector {
       ['Kind', entry.kind],
     ];
     if (entry.target) rows.push(['Target', entry.target]);
-    if (info.typeChain.length > 0) rows.push(['Type', info.typeChain.map(t => `${t.neurodataType} (${t.namespace})`).join(' → ')]);
+    if (info.typeChain.length > 0)
+      rows.push(['Type', info.typeChain.map(t => `${t.neurodataType} (${t.namespace})`).join(' → ')]);
     if (dataset) {
       rows.push(['dtype', dataset.dtype.display]);
       rows.push(['Shape', formatShape(dataset.shape)]);
@@ -59,27 +66,60 @@ export class Inspector {
         rows.push(['Max shape', dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`]);
       }
       rows.push(['Chunks', dataset.chunks ? formatShape(dataset.chunks) : 'contiguous']);
-      rows.push(['Filters', dataset.filters.length ? dataset.filters.map(f => `${f.name} (${f.id})${f.supported ? '' : ' — unsupported'}`).join(', ') : 'none']);
+      rows.push([
+        'Filters',
+        dataset.filters.length
+          ? dataset.filters.map(f => `${f.name} (${f.id})${f.supported ? '' : ' — unsupported'}`).join(', ')
+          : 'none',
+      ]);
       if (dataset.storageSize !== undefined) rows.push(['Storage', formatBytes(dataset.storageSize)]);
-      if (info.compressionRatio !== undefined) rows.push(['Compression', `${info.compressionRatio.toFixed(3)} of raw size`]);
+      if (info.compressionRatio !== undefined)
+        rows.push(['Compression', `${info.compressionRatio.toFixed(3)} of raw size`]);
       rows.push(['Elements', String(dataset.size)]);
     } else if (entry.childCount !== undefined) {
       rows.push(['Children', String(entry.childCount)]);
     }
     this._body.appendChild(definitionList(rows));
     this._body.appendChild(h('h2', { text: `Attributes (${info.attributes.length})` }));
-    if (info.attributes.length === 0) this._body.appendChild(h('p', { class: 'muted', text: 'No attributes.' }));
+    if (info.attributes.length === 0)
+      this._body.appendChild(h('p', { class: 'muted', text: 'No attributes.' }));
     else {
-      const table = h('table', { class: 'attrs' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Name' }), h('th', { scope: 'col', text: 'Value' }), h('th', { scope: 'col', text: 'dtype' }))));
+      const table = h(
+        'table',
+        { class: 'attrs' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col', text: 'Name' }),
+            h('th', { scope: 'col', text: 'Value' }),
+            h('th', { scope: 'col', text: 'dtype' }),
+          ),
+        ),
+      );
       const body = h('tbody');
       for (const a of info.attributes) {
-        body.appendChild(h('tr', {}, h('th', { scope: 'row', text: a.name }), h('td', { text: valueText(a.value) }), h('td', { class: 'muted', text: a.dtype.display })));
+        body.appendChild(
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row', text: a.name }),
+            h('td', { text: valueText(a.value) }),
+            h('td', { class: 'muted', text: a.dtype.display }),
+          ),
+        );
       }
       table.appendChild(body);
       this._body.appendChild(table);
     }
     for (const doc of info.typeChain) {
-      const details = h('details', { class: 'typedoc' }, h('summary', { text: `${doc.neurodataType}${doc.parent ? ` extends ${doc.parent}` : ''}` }));
+      const details = h(
+        'details',
+        { class: 'typedoc' },
+        h('summary', { text: `${doc.neurodataType}${doc.parent ? ` extends ${doc.parent}` : ''}` }),
+      );
       details.appendChild(h('p', { text: doc.doc }));
       if (doc.fields.length) {
         details.appendChild(definitionList(doc.fields.map(f => [`${f.name} (${f.kind})`, f.doc])));

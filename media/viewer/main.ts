@@ -49,7 +49,10 @@ class Viewer {
   private readonly _header: Header;
   private readonly _inspector: Inspector;
   private readonly _viewHost: ViewHost;
-  private readonly _trees: Record<TreeTab, { store: TreeStore; view: TreeView; panel: HTMLElement; tab: HTMLButtonElement }>;
+  private readonly _trees: Record<
+    TreeTab,
+    { store: TreeStore; view: TreeView; panel: HTMLElement; tab: HTMLButtonElement }
+  >;
   private readonly _viewRoot: HTMLElement;
 
   constructor(
@@ -72,7 +75,13 @@ class Viewer {
       renderers: RENDERERS,
       settings: {
         get: path => state.viewSettings[path] ?? {},
-        set: (path, name, value) => update({ viewSettings: rememberPerPath(state.viewSettings, path, { ...(state.viewSettings[path] ?? {}), [name]: value }) }),
+        set: (path, name, value) =>
+          update({
+            viewSettings: rememberPerPath(state.viewSettings, path, {
+              ...(state.viewSettings[path] ?? {}),
+              [name]: value,
+            }),
+          }),
         zoom: path => state.zoom[path],
         setZoom: (path, w) => update({ zoom: rememberPerPath(state.zoom, path, w) }),
         viewMode: () => state.viewMode,
@@ -83,7 +92,13 @@ class Viewer {
     });
 
     const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Hierarchy views' });
-    const filter = h('input', { type: 'search', class: 'filter', placeholder: 'Filter loaded objects', 'aria-label': 'Filter the hierarchy', value: state.filter });
+    const filter = h('input', {
+      type: 'search',
+      class: 'filter',
+      placeholder: 'Filter loaded objects',
+      'aria-label': 'Filter the hierarchy',
+      value: state.filter,
+    });
     const makeTree = (tab: TreeTab, label: string) => {
       const store = new TreeStore();
       const view = new TreeView({
@@ -92,10 +107,22 @@ class Viewer {
         expanded: state.expanded[tab],
         load: id => loadChildren(this._api, store, id, tab === 'nwb' ? 'nwb:' : ''),
         onOpen: node => this._onOpen(tab, node),
-        onStateChange: (expanded, scrollTop) => update({ expanded: { ...state.expanded, [tab]: expanded }, treeScroll: scrollTop }),
+        onStateChange: (expanded, scrollTop) =>
+          update({ expanded: { ...state.expanded, [tab]: expanded }, treeScroll: scrollTop }),
       });
-      const panel = h('div', { class: 'tree-panel', role: 'tabpanel', id: `panel-${tab}`, 'aria-labelledby': `tab-${tab}` }, view.element);
-      const tabButton = h('button', { type: 'button', role: 'tab', id: `tab-${tab}`, 'aria-controls': `panel-${tab}`, class: 'tab', text: label });
+      const panel = h(
+        'div',
+        { class: 'tree-panel', role: 'tabpanel', id: `panel-${tab}`, 'aria-labelledby': `tab-${tab}` },
+        view.element,
+      );
+      const tabButton = h('button', {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${tab}`,
+        'aria-controls': `panel-${tab}`,
+        class: 'tab',
+        text: label,
+      });
       tabButton.addEventListener('click', () => this._showTab(tab));
       tabButton.addEventListener('keydown', e => {
         if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
@@ -114,7 +141,14 @@ class Viewer {
       this._trees.hdf5.view.setFilter(filter.value);
     });
 
-    const sidebar = h('nav', { class: 'sidebar', 'aria-label': 'Hierarchy' }, tablist, filter, this._trees.nwb.panel, this._trees.hdf5.panel);
+    const sidebar = h(
+      'nav',
+      { class: 'sidebar', 'aria-label': 'Hierarchy' },
+      tablist,
+      filter,
+      this._trees.nwb.panel,
+      this._trees.hdf5.panel,
+    );
     const content = h('main', { class: 'content' }, this._viewRoot, this._inspector.element);
     app.replaceChildren(this._header.element, h('div', { class: 'layout' }, sidebar, content));
 
@@ -145,7 +179,12 @@ class Viewer {
       const overview = await this._api.request('nwb/overview', {});
       fillNwbStore(nwb.store, overview, this._init.file.name);
     } catch (e) {
-      nwb.store.add({ id: 'nwb:error', label: `Not an NWB file or overview failed: ${errorText(e)}`, expandable: false, icon: 'more' });
+      nwb.store.add({
+        id: 'nwb:error',
+        label: `Not an NWB file or overview failed: ${errorText(e)}`,
+        expandable: false,
+        icon: 'more',
+      });
       nwb.store.roots = ['nwb:error'];
       if (state.tab === 'nwb' && this._init.mode === 'hdf5') this._showTab('hdf5');
     }
@@ -173,7 +212,9 @@ class Viewer {
     const parent = moreParent(node.id);
     if (parent !== null) {
       const tree = this._trees[tab];
-      void loadMore(this._api, tree.store, parent, tab === 'nwb' ? 'nwb:' : '').then(() => tree.view.refresh());
+      void loadMore(this._api, tree.store, parent, tab === 'nwb' ? 'nwb:' : '').then(() =>
+        tree.view.refresh(),
+      );
       return;
     }
     if (node.icon === 'section' && !node.path) return;
@@ -198,9 +239,16 @@ class Viewer {
       try {
         copied = (await this._api.request('clipboard/write', { text: code })).ok;
       } catch {
-        await navigator.clipboard.writeText(code).then(() => (copied = true)).catch(() => undefined);
+        await navigator.clipboard
+          .writeText(code)
+          .then(() => (copied = true))
+          .catch(() => undefined);
       }
-      this._header.say(copied ? 'Python snippet copied to the clipboard.' : 'Python snippet shown below; copy it from there.');
+      this._header.say(
+        copied
+          ? 'Python snippet copied to the clipboard.'
+          : 'Python snippet shown below; copy it from there.',
+      );
     } catch (e) {
       this._header.say(`Could not make a Python snippet: ${errorText(e)}`);
     }
@@ -213,7 +261,10 @@ class Viewer {
       const blob = await new Promise<Blob | null>(resolve => canvas.toBlob(resolve, 'image/png'));
       if (!blob) throw new Error('the canvas could not be encoded');
       const name = (state.selection ?? 'view').split('/').filter(Boolean).pop() ?? 'view';
-      const { savedTo } = await this._api.request('export/png', { suggestedName: `${name}.png`, png: await blob.arrayBuffer() });
+      const { savedTo } = await this._api.request('export/png', {
+        suggestedName: `${name}.png`,
+        png: await blob.arrayBuffer(),
+      });
       this._header.say(savedTo ? `Saved ${savedTo}` : 'Export cancelled.');
     } catch (e) {
       this._header.say(`PNG export failed: ${errorText(e)}`);
@@ -246,8 +297,18 @@ function showSnippet(code: string): void {
   document.querySelector('.snippet')?.remove();
   const pre = h('pre', { class: 'snippet-code', tabindex: 0, 'aria-label': 'Python snippet' });
   pre.textContent = code;
-  const close = h('button', { type: 'button', class: 'btn', 'aria-label': 'Close the Python snippet', text: 'Close' });
-  const panel = h('section', { class: 'snippet', role: 'region', 'aria-label': 'Python snippet' }, h('div', { class: 'snippet-bar' }, h('strong', { text: 'Python' }), close), pre);
+  const close = h('button', {
+    type: 'button',
+    class: 'btn',
+    'aria-label': 'Close the Python snippet',
+    text: 'Close',
+  });
+  const panel = h(
+    'section',
+    { class: 'snippet', role: 'region', 'aria-label': 'Python snippet' },
+    h('div', { class: 'snippet-bar' }, h('strong', { text: 'Python' }), close),
+    pre,
+  );
   close.addEventListener('click', () => panel.remove());
   document.querySelector('.app')?.appendChild(panel);
   pre.focus();

@@ -11,7 +11,14 @@ import { button, h, themeColor } from './dom';
 import { formatNumber, formatSeconds } from './format';
 import { countLive, observeSize } from './live';
 import type { Disposable } from './scope';
-import { clampWindow, panWindow, windowForKey, zoomWindow, type DrawableChannel, type Window } from './timeWindow';
+import {
+  clampWindow,
+  panWindow,
+  windowForKey,
+  zoomWindow,
+  type DrawableChannel,
+  type Window,
+} from './timeWindow';
 
 export interface PlotSeries {
   label: string;
@@ -69,7 +76,12 @@ export abstract class Chart implements Disposable {
     this._window = _o.window;
     const interactive = Boolean(_o.onWindow);
     const keys = interactive ? ' Use plus and minus to zoom, arrow keys to pan, 0 to reset.' : '';
-    this._area = h('div', { class: 'plot-area', tabindex: 0, role: 'img', 'aria-label': `${_o.label}.${keys}` });
+    this._area = h('div', {
+      class: 'plot-area',
+      tabindex: 0,
+      role: 'img',
+      'aria-label': `${_o.label}.${keys}`,
+    });
     const bar = h('div', { class: 'plot-toolbar', role: 'toolbar', 'aria-label': 'Zoom' });
     if (interactive) {
       bar.append(
@@ -134,7 +146,11 @@ export abstract class Chart implements Disposable {
       bands: m.bands ?? [],
       legend: { show: m.legend ?? false },
       // Faceted series have their own x arrays: uPlot's nearest-index cursor does not apply.
-      cursor: { drag: { x: false, y: false }, points: { show: false }, ...(faceted ? { dataIdx: () => null } : {}) },
+      cursor: {
+        drag: { x: false, y: false },
+        points: { show: false },
+        ...(faceted ? { dataIdx: () => null } : {}),
+      },
       scales: {
         x: { time: false, auto: false, range: () => [this._window.start, this._window.end] },
         y: yRange ? { auto: false, range: () => [yRange.start, yRange.end] } : {},
@@ -151,7 +167,14 @@ export abstract class Chart implements Disposable {
     const fg = themeColor('--vscode-editor-foreground', '#ccc');
     const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
-    const axis = (label: string): uPlot.Axis => ({ label, stroke: fg, grid: { stroke: withAlpha(grid, 0.35), width: 1 }, ticks: { stroke: grid, width: 1 }, font, labelFont: font });
+    const axis = (label: string): uPlot.Axis => ({
+      label,
+      stroke: fg,
+      grid: { stroke: withAlpha(grid, 0.35), width: 1 },
+      ticks: { stroke: grid, width: 1 },
+      font,
+      labelFont: font,
+    });
     const yAxis = axis(o.yLabel);
     if (yTicks) {
       yAxis.splits = () => yTicks.values;
@@ -191,8 +214,11 @@ export abstract class Chart implements Disposable {
       const u = this._plot;
       if (!u) return;
       const r = u.over.getBoundingClientRect();
-      const inside = e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
-      this._readout.textContent = inside ? (this._hoverText(u.posToVal(e.clientX - r.left, 'x'), u.posToVal(e.clientY - r.top, 'y')) ?? '') : '';
+      const inside =
+        e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
+      this._readout.textContent = inside
+        ? (this._hoverText(u.posToVal(e.clientX - r.left, 'x'), u.posToVal(e.clientY - r.top, 'y')) ?? '')
+        : '';
     });
     this._area.addEventListener('pointerleave', () => (this._readout.textContent = ''));
   }
@@ -206,7 +232,8 @@ export abstract class Chart implements Disposable {
         e.preventDefault();
         const over = this._plot?.over.getBoundingClientRect() ?? area.getBoundingClientRect();
         const anchor = Math.max(0, Math.min(1, (e.clientX - over.left) / Math.max(1, over.width)));
-        if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) this._change(panWindow(this._window, full, e.deltaX / Math.max(1, over.width)));
+        if (Math.abs(e.deltaX) > Math.abs(e.deltaY))
+          this._change(panWindow(this._window, full, e.deltaX / Math.max(1, over.width)));
         else this._change(zoomWindow(this._window, full, e.deltaY > 0 ? 1.25 : 0.8, anchor));
       },
       { passive: false },
@@ -254,7 +281,12 @@ export class LinePlot extends Chart {
   }
 
   /** Draws channels (all sharing `x`); bands are drawn where present. */
-  setData(channels: readonly DrawableChannel[], series: readonly PlotSeries[], yTicks?: YTicks, height?: number): void {
+  setData(
+    channels: readonly DrawableChannel[],
+    series: readonly PlotSeries[],
+    yTicks?: YTicks,
+    height?: number,
+  ): void {
     this._line.yTicks = yTicks;
     if (height) this._o.height = height;
     const x = channels[0]?.x ?? [];
@@ -266,11 +298,20 @@ export class LinePlot extends Chart {
       if (ch.band) {
         const hi = data.length;
         data.push(ch.band.max, ch.band.min);
-        uSeries.push({ label: `${s.label} max`, stroke: s.color, width: 0.5, points: { show: false } }, { label: `${s.label} min`, stroke: s.color, width: 0.5, points: { show: false } });
+        uSeries.push(
+          { label: `${s.label} max`, stroke: s.color, width: 0.5, points: { show: false } },
+          { label: `${s.label} min`, stroke: s.color, width: 0.5, points: { show: false } },
+        );
         bands.push({ series: [hi, hi + 1], fill: withAlpha(s.color, 0.45) });
       }
       data.push(ch.mid);
-      uSeries.push({ label: s.label, stroke: s.color, width: ch.band ? 0.75 : 1.25, spanGaps: false, points: { show: false } });
+      uSeries.push({
+        label: s.label,
+        stroke: s.color,
+        width: ch.band ? 0.75 : 1.25,
+        spanGaps: false,
+        points: { show: false },
+      });
     });
     const ticks = yTicks;
     const pad = spacingOf(ticks?.values);
@@ -280,7 +321,12 @@ export class LinePlot extends Chart {
       bands,
       // Band edges would crowd the legend; the caption and axis labels name the data instead.
       legend: bands.length === 0 && uSeries.length <= 24,
-      ...(ticks ? { yTicks: ticks, yRange: { start: Math.min(...ticks.values) - pad, end: Math.max(...ticks.values) + pad } } : {}),
+      ...(ticks
+        ? {
+            yTicks: ticks,
+            yRange: { start: Math.min(...ticks.values) - pad, end: Math.max(...ticks.values) + pad },
+          }
+        : {}),
     });
   }
 }
@@ -292,7 +338,14 @@ function spacingOf(values: number[] | undefined): number {
 
 /** Theme-aware colours for series, starting from VS Code's chart palette. */
 export function seriesColor(index: number): string {
-  const names = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-red', '--vscode-charts-purple', '--vscode-charts-yellow'];
+  const names = [
+    '--vscode-charts-blue',
+    '--vscode-charts-orange',
+    '--vscode-charts-green',
+    '--vscode-charts-red',
+    '--vscode-charts-purple',
+    '--vscode-charts-yellow',
+  ];
   const fallbacks = ['#3794ff', '#d18616', '#89d185', '#f14c4c', '#b180d7', '#cca700'];
   if (index < names.length) return themeColor(names[index], fallbacks[index]);
   return `hsl(${(index * 137.508) % 360}, 70%, 60%)`;

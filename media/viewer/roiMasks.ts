@@ -20,12 +20,17 @@ export interface PixelMaskEntry {
 }
 
 /** A dense mask from pixel_mask entries; entries outside the image are ignored. */
-export function pixelMaskToDense(entries: readonly PixelMaskEntry[], width: number, height: number): DenseMask {
+export function pixelMaskToDense(
+  entries: readonly PixelMaskEntry[],
+  width: number,
+  height: number,
+): DenseMask {
   const weights = new Float32Array(width * height);
   for (const { x, y, weight } of entries) {
     const xi = Math.floor(x);
     const yi = Math.floor(y);
-    if (xi >= 0 && yi >= 0 && xi < width && yi < height) weights[yi * width + xi] = Math.max(weights[yi * width + xi], weight);
+    if (xi >= 0 && yi >= 0 && xi < width && yi < height)
+      weights[yi * width + xi] = Math.max(weights[yi * width + xi], weight);
   }
   return { width, height, weights };
 }
@@ -34,7 +39,12 @@ export function pixelMaskToDense(entries: readonly PixelMaskEntry[], width: numb
  * A label image: for each pixel the index of the ROI with the largest weight above `threshold`
  * there, or -1. Used to hit-test clicks and to draw fills.
  */
-export function labelImage(masks: readonly DenseMask[], width: number, height: number, threshold = 0): Int32Array {
+export function labelImage(
+  masks: readonly DenseMask[],
+  width: number,
+  height: number,
+  threshold = 0,
+): Int32Array {
   const labels = new Int32Array(width * height).fill(-1);
   const best = new Float32Array(width * height);
   masks.forEach((mask, roi) => {
@@ -94,7 +104,10 @@ export function labelCentroids(labels: Int32Array, width: number, count: number)
     sy[l] += Math.floor(p / width);
     n[l]++;
   }
-  return Array.from({ length: count }, (_, i) => ({ x: n[i] ? sx[i] / n[i] : NaN, y: n[i] ? sy[i] / n[i] : NaN }));
+  return Array.from({ length: count }, (_, i) => ({
+    x: n[i] ? sx[i] / n[i] : NaN,
+    y: n[i] ? sy[i] / n[i] : NaN,
+  }));
 }
 
 /** RGB of a categorical colour (same hues as colormaps.categoricalColor, HSL 80%/55%). */

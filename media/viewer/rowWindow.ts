@@ -34,15 +34,26 @@ export function rowWindow(input: RowWindowInput): RowWindow {
 }
 
 /** Pages (of `pageSize` rows) that cover [first, end) and are not loaded or loading yet. */
-export function missingPages(first: number, end: number, pageSize: number, have: ReadonlySet<number>): number[] {
+export function missingPages(
+  first: number,
+  end: number,
+  pageSize: number,
+  have: ReadonlySet<number>,
+): number[] {
   const out: number[] = [];
   if (end <= first) return out;
-  for (let p = Math.floor(first / pageSize); p <= Math.floor((end - 1) / pageSize); p++) if (!have.has(p)) out.push(p);
+  for (let p = Math.floor(first / pageSize); p <= Math.floor((end - 1) / pageSize); p++)
+    if (!have.has(p)) out.push(p);
   return out;
 }
 
 /** The scrollTop that brings row `index` into view (unchanged when it already is). */
-export function scrollToRow(index: number, scrollTop: number, viewportHeight: number, rowHeight: number): number {
+export function scrollToRow(
+  index: number,
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+): number {
   const top = index * rowHeight;
   if (top < scrollTop) return top;
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
@@ -69,18 +80,30 @@ export interface ScrollSpace {
   rowCount: number;
 }
 
-export function scrollSpace(rowCount: number, rowHeight: number, viewportHeight: number, cap = MAX_SCROLL_HEIGHT): ScrollSpace {
+export function scrollSpace(
+  rowCount: number,
+  rowHeight: number,
+  viewportHeight: number,
+  cap = MAX_SCROLL_HEIGHT,
+): ScrollSpace {
   const listHeight = Math.max(0, rowCount) * rowHeight;
   // The cap must leave a scroll range even for a tall viewport.
   const height = Math.min(listHeight, Math.max(cap, viewportHeight * 2));
-  return { height, listHeight, viewportHeight: Math.max(0, viewportHeight), rowHeight, rowCount: Math.max(0, rowCount) };
+  return {
+    height,
+    listHeight,
+    viewportHeight: Math.max(0, viewportHeight),
+    rowHeight,
+    rowCount: Math.max(0, rowCount),
+  };
 }
 
 /** Whether the native range is a scaled stand-in (the list is taller than the cap). */
 export const isScaled = (space: ScrollSpace): boolean => space.height < space.listHeight;
 
 /** The largest true position: the last row at the bottom of the viewport. */
-export const maxVirtualTop = (space: ScrollSpace): number => Math.max(0, space.listHeight - space.viewportHeight);
+export const maxVirtualTop = (space: ScrollSpace): number =>
+  Math.max(0, space.listHeight - space.viewportHeight);
 
 const maxScrollTop = (space: ScrollSpace): number => Math.max(0, space.height - space.viewportHeight);
 
@@ -112,7 +135,12 @@ export function scrollTopFor(space: ScrollSpace, virtualTop: number): number {
 export type NavigationKey = 'ArrowDown' | 'ArrowUp' | 'PageDown' | 'PageUp' | 'Home' | 'End';
 
 export const isNavigationKey = (key: string): key is NavigationKey =>
-  key === 'ArrowDown' || key === 'ArrowUp' || key === 'PageDown' || key === 'PageUp' || key === 'Home' || key === 'End';
+  key === 'ArrowDown' ||
+  key === 'ArrowUp' ||
+  key === 'PageDown' ||
+  key === 'PageUp' ||
+  key === 'Home' ||
+  key === 'End';
 
 /** The true position after a navigation key: whole rows, a page of whole rows, or an end; aligned to a row. */
 export function navigate(space: ScrollSpace, virtualTop: number, key: NavigationKey): number {
@@ -121,7 +149,17 @@ export function navigate(space: ScrollSpace, virtualTop: number, key: Navigation
   // The row at the top, counting a row cut by more than half as the next one.
   const first = Math.round(virtualTop / rh);
   const row =
-    key === 'ArrowDown' ? first + 1 : key === 'ArrowUp' ? first - 1 : key === 'PageDown' ? first + page : key === 'PageUp' ? first - page : key === 'Home' ? 0 : space.rowCount;
+    key === 'ArrowDown'
+      ? first + 1
+      : key === 'ArrowUp'
+        ? first - 1
+        : key === 'PageDown'
+          ? first + page
+          : key === 'PageUp'
+            ? first - page
+            : key === 'Home'
+              ? 0
+              : space.rowCount;
   return clamp(row * rh, 0, maxVirtualTop(space));
 }
 

@@ -55,7 +55,12 @@ export class Scope implements Disposable {
   }
 
   /** Adds an event listener that the scope removes. */
-  listen<E>(target: ListenerTarget<E>, type: string, listener: (event: E) => void, options?: ListenerOptions): void {
+  listen<E>(
+    target: ListenerTarget<E>,
+    type: string,
+    listener: (event: E) => void,
+    options?: ListenerOptions,
+  ): void {
     target.addEventListener(type, listener, options);
     this.onDispose(() => target.removeEventListener(type, listener, options));
   }

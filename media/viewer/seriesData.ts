@@ -16,8 +16,16 @@ export function drawableChannels(reply: SeriesWindow): DrawableChannel[] {
   const max = new Float32Array(reply.max);
   // Draw each column at its centre.
   const x = new Float64Array(reply.columns);
-  for (let i = 0; i < reply.columns; i++) x[i] = i + 1 < reply.columns ? (time[i] + time[i + 1]) / 2 : time[i] + (i > 0 ? (time[i] - time[i - 1]) / 2 : 0);
+  for (let i = 0; i < reply.columns; i++)
+    x[i] =
+      i + 1 < reply.columns
+        ? (time[i] + time[i + 1]) / 2
+        : time[i] + (i > 0 ? (time[i] - time[i - 1]) / 2 : 0);
   return reply.channels.map((_, c) =>
-    drawableFromMinMax(x, min.subarray(c * reply.columns, (c + 1) * reply.columns), max.subarray(c * reply.columns, (c + 1) * reply.columns)),
+    drawableFromMinMax(
+      x,
+      min.subarray(c * reply.columns, (c + 1) * reply.columns),
+      max.subarray(c * reply.columns, (c + 1) * reply.columns),
+    ),
   );
 }

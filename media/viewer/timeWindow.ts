@@ -113,7 +113,10 @@ export function drawableFromMinMax(
  * Vertical offsets for stacked traces: channel i is drawn at value + offsets[i], spaced by the
  * largest peak-to-peak range (robust: ignores non-finite ranges) times `gap`.
  */
-export function stackOffsets(ranges: readonly { min: number; max: number }[], gap = 1.1): { offsets: number[]; spacing: number } {
+export function stackOffsets(
+  ranges: readonly { min: number; max: number }[],
+  gap = 1.1,
+): { offsets: number[]; spacing: number } {
   let spacing = 0;
   for (const r of ranges) {
     const span = r.max - r.min;

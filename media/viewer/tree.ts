@@ -6,7 +6,15 @@
 import { clear, h } from './dom';
 import { ellipsize } from './format';
 import { rowWindow, scrollToRow } from './rowWindow';
-import { flattenTree, initialNav, navigateTree, type NavState, type TreeData, type TreeNode, type TreeRow } from './treeModel';
+import {
+  flattenTree,
+  initialNav,
+  navigateTree,
+  type NavState,
+  type TreeData,
+  type TreeNode,
+  type TreeRow,
+} from './treeModel';
 
 export const ROW_HEIGHT = 22;
 
@@ -60,7 +68,11 @@ export class TreeView {
   constructor(private readonly _o: TreeViewOptions) {
     this._expanded = new Set(_o.expanded);
     this._inner = h('div', { class: 'tree-inner' });
-    this._scroller = h('div', { class: 'tree-scroll', role: 'tree', tabindex: 0, 'aria-label': _o.label }, this._inner);
+    this._scroller = h(
+      'div',
+      { class: 'tree-scroll', role: 'tree', tabindex: 0, 'aria-label': _o.label },
+      this._inner,
+    );
     this.element = this._scroller;
     this._scroller.addEventListener('scroll', () => {
       this._schedule();
@@ -154,7 +166,13 @@ export class TreeView {
   private _onKey(e: KeyboardEvent): void {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
     const store = this._o.store;
-    const { state, action, handled } = navigateTree(this._rows, id => store.nodes.get(id)?.label ?? '', this._nav, e.key, performance.now());
+    const { state, action, handled } = navigateTree(
+      this._rows,
+      id => store.nodes.get(id)?.label ?? '',
+      this._nav,
+      e.key,
+      performance.now(),
+    );
     if (!handled) return;
     e.preventDefault();
     this._nav = state;
@@ -175,7 +193,8 @@ export class TreeView {
     if (e.target instanceof Element && e.target.closest('.twistie')) {
       this._toggle(id, !row.expanded);
     } else {
-      if (row.expandable && !row.expanded && this._o.store.nodes.get(id)?.icon === 'section') this._toggle(id, true);
+      if (row.expandable && !row.expanded && this._o.store.nodes.get(id)?.icon === 'section')
+        this._toggle(id, true);
       this._open(id);
     }
     this._scroller.focus();
@@ -230,19 +249,33 @@ export class TreeView {
       });
       el.style.top = `${i * ROW_HEIGHT}px`;
       el.style.paddingLeft = `${4 + row.depth * 14}px`;
-      el.appendChild(h('span', { class: `twistie${row.expandable ? (row.expanded ? ' open' : ' closed') : ''}`, 'aria-hidden': 'true' }));
+      el.appendChild(
+        h('span', {
+          class: `twistie${row.expandable ? (row.expanded ? ' open' : ' closed') : ''}`,
+          'aria-hidden': 'true',
+        }),
+      );
       el.appendChild(h('span', { class: `icon icon-${node.icon ?? 'group'}`, 'aria-hidden': 'true' }));
       el.appendChild(h('span', { class: 'label', text: node.label }));
       if (node.badge) el.appendChild(h('span', { class: 'badge', text: node.badge }));
       const error = this._errors.get(row.id);
       const summary = error ? `error: ${error}` : row.loading ? 'loading…' : node.summary;
-      if (summary) el.appendChild(h('span', { class: error ? 'summary error' : 'summary', text: ellipsize(summary, 120) }));
+      if (summary)
+        el.appendChild(
+          h('span', { class: error ? 'summary error' : 'summary', text: ellipsize(summary, 120) }),
+        );
       this._inner.appendChild(el);
     }
     if (active) this._scroller.setAttribute('aria-activedescendant', active);
     else this._scroller.removeAttribute('aria-activedescendant');
     if (rows.length === 0) {
-      this._inner.appendChild(h('div', { class: 'tree-empty', role: 'none', text: this._filter ? 'No loaded object matches the filter.' : 'Empty.' }));
+      this._inner.appendChild(
+        h('div', {
+          class: 'tree-empty',
+          role: 'none',
+          text: this._filter ? 'No loaded object matches the filter.' : 'Empty.',
+        }),
+      );
     }
   }
 }

@@ -156,11 +156,17 @@ export function navigateTree(
     case 'End':
       return moveTo(rows.length - 1);
     case 'ArrowRight':
-      if (row.expandable && !row.expanded) return { state: { ...state, focus: row.id }, action: { kind: 'expand', id: row.id }, handled: true };
+      if (row.expandable && !row.expanded)
+        return { state: { ...state, focus: row.id }, action: { kind: 'expand', id: row.id }, handled: true };
       if (row.expanded && rows[index + 1]?.parent === row.id) return moveTo(index + 1);
       return { state, action: none, handled: true };
     case 'ArrowLeft':
-      if (row.expanded) return { state: { ...state, focus: row.id }, action: { kind: 'collapse', id: row.id }, handled: true };
+      if (row.expanded)
+        return {
+          state: { ...state, focus: row.id },
+          action: { kind: 'collapse', id: row.id },
+          handled: true,
+        };
       if (row.parent !== null) return moveTo(rows.findIndex(r => r.id === row.parent));
       return { state, action: none, handled: true };
     case 'Enter':

@@ -2,12 +2,22 @@
 import type { H5Value } from '../../src/shared/protocolTypes';
 
 export function isRef(v: H5Value): v is { ref: string; region?: string } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { ref?: unknown }).ref === 'string';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as { ref?: unknown }).ref === 'string'
+  );
 }
 
 /** `{more: n}` appended by the host to cut ragged cells. */
 export function isMore(v: H5Value): v is { more: number } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { more?: unknown }).more === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    typeof (v as { more?: unknown }).more === 'number'
+  );
 }
 
 /** Compact text: strings as is, numbers shortest, arrays bracketed (first `maxItems`), refs as `→ /path`. */

@@ -87,7 +87,14 @@ export class ViewHost {
     this._scope?.dispose();
   }
 
-  private _context(path: string, view: ViewKind, resolution: ViewResolution, root: HTMLElement, scope: Scope, generation: number): ChildViewContext {
+  private _context(
+    path: string,
+    view: ViewKind,
+    resolution: ViewResolution,
+    root: HTMLElement,
+    scope: Scope,
+    generation: number,
+  ): ChildViewContext {
     const o = this._o;
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const host = this;
@@ -99,12 +106,16 @@ export class ViewHost {
       signal,
       kind: view,
       maxSliceElements: o.maxSliceElements,
-      request: (method, params, options) => o.api.request(method, params, { signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal }),
+      request: (method, params, options) =>
+        o.api.request(method, params, {
+          signal: options?.signal ? AbortSignal.any([signal, options.signal]) : signal,
+        }),
       own: resource => scope.own(resource),
       onDispose: fn => scope.onDispose(fn),
       listen: (target, type, listener, options) => scope.listen(target, type, listener, options),
       observeResize: (element, onResize) => void scope.own(observeSize(element, onResize)),
-      child: (childRoot = root) => host._context(path, view, resolution, childRoot, scope.child(), generation),
+      child: (childRoot = root) =>
+        host._context(path, view, resolution, childRoot, scope.child(), generation),
       dispose: () => scope.dispose(),
       track: async <T>(work: Promise<T>): Promise<T> => {
         if (generation !== host._generation || scope.disposed) return work;
@@ -144,10 +155,14 @@ export class ViewHost {
   private _viewSwitcher(path: string, choices: ViewKind[], current: ViewKind): HTMLElement {
     const bar = h('div', { class: 'view-switcher', role: 'toolbar', 'aria-label': 'Views of this object' });
     for (const v of choices) {
-      const b = button(`Show as ${v}`, () => {
-        this._o.settings.setViewMode(v);
-        void this.show(path, v);
-      }, { text: v, class: v === current ? 'btn tab active' : 'btn tab' });
+      const b = button(
+        `Show as ${v}`,
+        () => {
+          this._o.settings.setViewMode(v);
+          void this.show(path, v);
+        },
+        { text: v, class: v === current ? 'btn tab active' : 'btn tab' },
+      );
       b.setAttribute('aria-pressed', String(v === current));
       bar.appendChild(b);
     }

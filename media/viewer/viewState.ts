@@ -38,21 +38,26 @@ export function defaultState(): ViewerUiState {
 }
 
 const MAX_KEYS = 200;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, 5000) : []);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string').slice(0, 5000) : [];
 
 export function sanitizeState(raw: unknown): ViewerUiState {
   const s = defaultState();
   if (!isRecord(raw) || raw.version !== 1) return s;
   if (raw.tab === 'nwb' || raw.tab === 'hdf5') s.tab = raw.tab;
-  if (isRecord(raw.expanded)) s.expanded = { nwb: strings(raw.expanded.nwb), hdf5: strings(raw.expanded.hdf5) };
+  if (isRecord(raw.expanded))
+    s.expanded = { nwb: strings(raw.expanded.nwb), hdf5: strings(raw.expanded.hdf5) };
   if (typeof raw.selection === 'string') s.selection = raw.selection;
   if (typeof raw.viewMode === 'string') s.viewMode = raw.viewMode;
   if (typeof raw.filter === 'string') s.filter = raw.filter.slice(0, 200);
-  if (typeof raw.treeScroll === 'number' && Number.isFinite(raw.treeScroll) && raw.treeScroll >= 0) s.treeScroll = raw.treeScroll;
+  if (typeof raw.treeScroll === 'number' && Number.isFinite(raw.treeScroll) && raw.treeScroll >= 0)
+    s.treeScroll = raw.treeScroll;
   if (isRecord(raw.zoom)) {
     for (const [k, w] of Object.entries(raw.zoom).slice(-MAX_KEYS)) {
-      if (isRecord(w) && typeof w.start === 'number' && typeof w.end === 'number' && w.end > w.start) s.zoom[k] = { start: w.start, end: w.end };
+      if (isRecord(w) && typeof w.start === 'number' && typeof w.end === 'number' && w.end > w.start)
+        s.zoom[k] = { start: w.start, end: w.end };
     }
   }
   if (isRecord(raw.viewSettings)) {
@@ -60,7 +65,8 @@ export function sanitizeState(raw: unknown): ViewerUiState {
       if (!isRecord(settings)) continue;
       const clean: Record<string, string | number | boolean> = {};
       for (const [name, v] of Object.entries(settings)) {
-        if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) clean[name] = v;
+        if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+          clean[name] = v;
       }
       s.viewSettings[k] = clean;
     }

@@ -21,12 +21,28 @@ const QUERY_STATE_KEY = 'dandi.listQuery';
 export function registerBrowse(services: ExtensionServices): BrowseContext {
   const { context, log, session } = services;
   let query: ListQuery = normaliseQuery(context.globalState.get(QUERY_STATE_KEY) ?? DEFAULT_QUERY);
-  const pageSize = () => Math.min(1000, Math.max(10, vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.pageSize, 50)));
+  const pageSize = () =>
+    Math.min(
+      1000,
+      Math.max(10, vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.pageSize, 50)),
+    );
   const client = () => session.client();
 
-  const makeView = (id: string, options: () => ReturnType<typeof listOptions>, emptyText: () => string, onLoading?: (loading: boolean) => void): BrowseView => {
-    const provider = new DandiTreeProvider({ source: client, query: options, rootPageSize: pageSize, emptyText, onLoading }, client, log);
-    const view = vscode.window.createTreeView<TreeElement>(id, { treeDataProvider: provider, showCollapseAll: true });
+  const makeView = (
+    id: string,
+    options: () => ReturnType<typeof listOptions>,
+    emptyText: () => string,
+    onLoading?: (loading: boolean) => void,
+  ): BrowseView => {
+    const provider = new DandiTreeProvider(
+      { source: client, query: options, rootPageSize: pageSize, emptyText, onLoading },
+      client,
+      log,
+    );
+    const view = vscode.window.createTreeView<TreeElement>(id, {
+      treeDataProvider: provider,
+      showCollapseAll: true,
+    });
     context.subscriptions.push(provider, view);
     return { id, provider, view };
   };
@@ -37,13 +53,22 @@ export function registerBrowse(services: ExtensionServices): BrowseContext {
     () => (query.search ? `No Dandisets match "${query.search}".` : `No Dandisets on ${session.label}.`),
     loading => void vscode.commands.executeCommand('setContext', ContextKeys.loading, loading),
   );
-  const mine = makeView(Views.myDandisets, () => ({ user: 'me', embargoed: true, ordering: query.ordering }), () => 'You own no Dandisets on this instance.');
-  const starred = makeView(Views.starred, () => ({ starred: true, embargoed: true, ordering: query.ordering }), () => 'You have not starred any Dandiset.');
+  const mine = makeView(
+    Views.myDandisets,
+    () => ({ user: 'me', embargoed: true, ordering: query.ordering }),
+    () => 'You own no Dandisets on this instance.',
+  );
+  const starred = makeView(
+    Views.starred,
+    () => ({ starred: true, embargoed: true, ordering: query.ordering }),
+    () => 'You have not starred any Dandiset.',
+  );
   const views = [explorer, mine, starred];
   // Pages already loaded used the old size; start the lists again rather than skip or repeat items.
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration(`${Settings.section}.${Settings.pageSize}`)) for (const v of views) v.provider.refresh();
+      if (e.affectsConfiguration(`${Settings.section}.${Settings.pageSize}`))
+        for (const v of views) v.provider.refresh();
     }),
   );
 

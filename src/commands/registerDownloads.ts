@@ -21,12 +21,15 @@ export function registerDownloads(services: ExtensionServices): void {
   /** The active client, or a key-less client when the target lives on another archive. */
   const depsFor = async (apiUrl?: string): Promise<DownloadDeps> => {
     const active = services.client();
-    if (!apiUrl || trimSlashes(apiUrl) === active.apiUrl) return { client: active, apiKey: await services.apiKey(active.apiUrl), log };
+    if (!apiUrl || trimSlashes(apiUrl) === active.apiUrl)
+      return { client: active, apiKey: await services.apiKey(active.apiUrl), log };
     const other = new DandiClient({ instance: { name: new URL(apiUrl).host, apiUrl, webUrl: null } });
     return { client: other, apiKey: undefined, log };
   };
 
-  const run = async (work: () => Promise<DownloadSummary | undefined>): Promise<DownloadSummary | undefined> => {
+  const run = async (
+    work: () => Promise<DownloadSummary | undefined>,
+  ): Promise<DownloadSummary | undefined> => {
     try {
       return await work();
     } catch (err) {
@@ -58,7 +61,10 @@ export function registerDownloads(services: ExtensionServices): void {
               });
         if (!text?.trim()) return undefined;
         const active = services.client();
-        const reference = await parseReference(text, { instances: [active.instance], defaultInstance: active.instance });
+        const reference = await parseReference(text, {
+          instances: [active.instance],
+          defaultInstance: active.instance,
+        });
         const deps = await depsFor(reference.instance.apiUrl);
         const resolved = await deps.client.resolveReference(reference);
         const target: DownloadTarget = targetFromResolved(resolved);
@@ -71,7 +77,9 @@ export function registerDownloads(services: ExtensionServices): void {
         const uri = viewerAssetUri(arg);
         if (!uri) throw new Error('No NWB viewer is open.');
         if (uri.scheme === 'file') {
-          void vscode.window.showInformationMessage(plainText(`DANDI: ${uri.fsPath} is already a local file.`));
+          void vscode.window.showInformationMessage(
+            plainText(`DANDI: ${uri.fsPath} is already a local file.`),
+          );
           return undefined;
         }
         const { target, apiUrl } = targetFromAssetUri(uri);

@@ -49,7 +49,8 @@ export function parseAssetUri(uri: string): RemoteAssetRef {
   const assetId = url.searchParams.get('asset');
   const apiUrl = url.searchParams.get('api');
   const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
-  if (!assetId || !apiUrl || segments.length < 3) throw new Error(`incomplete ${ASSET_URI_SCHEME} URI: ${uri}`);
+  if (!assetId || !apiUrl || segments.length < 3)
+    throw new Error(`incomplete ${ASSET_URI_SCHEME} URI: ${uri}`);
   const [dandisetId, version, ...rest] = segments;
   const sizeText = url.searchParams.get('size');
   const ref: RemoteAssetRef = { apiUrl, assetId, dandisetId, version, path: rest.join('/') };

@@ -110,12 +110,20 @@ export class DandiClient {
   /** Checks the API key (`/auth/token/`) and returns who it belongs to (`/users/me/`). */
   async validateApiKey(signal?: AbortSignal): Promise<UserRecord> {
     if (!this.signedIn) throw new DandiApiError('unauthorized', `No API key is set for ${this.label}.`);
-    await this.transport.getJson<unknown>(this.transport.url('auth/token/'), { subject: 'the API key check' }, signal);
+    await this.transport.getJson<unknown>(
+      this.transport.url('auth/token/'),
+      { subject: 'the API key check' },
+      signal,
+    );
     return this.currentUser(signal);
   }
 
   currentUser(signal?: AbortSignal): Promise<UserRecord> {
-    return this.transport.getJson<UserRecord>(this.transport.url('users/me/'), { subject: 'your user account' }, signal);
+    return this.transport.getJson<UserRecord>(
+      this.transport.url('users/me/'),
+      { subject: 'your user account' },
+      signal,
+    );
   }
 
   /** One page of the Dandiset list (the tree's Load more pages through it). */
@@ -133,9 +141,20 @@ export class DandiClient {
       user: options.user,
       starred: options.starred || undefined,
     });
-    const response = await this.transport.getJsonOrStatus(url, { subject: 'the Dandiset list' }, options.signal);
-    if (response.status === 404 && response.detail === 'Invalid page.') return { items: [], count: null, nextPage: null };
-    if (response.status >= 400) throw this.transport.errorFor(response.status, { isJson: true, json: response.json }, { subject: 'the Dandiset list' }, url);
+    const response = await this.transport.getJsonOrStatus(
+      url,
+      { subject: 'the Dandiset list' },
+      options.signal,
+    );
+    if (response.status === 404 && response.detail === 'Invalid page.')
+      return { items: [], count: null, nextPage: null };
+    if (response.status >= 400)
+      throw this.transport.errorFor(
+        response.status,
+        { isJson: true, json: response.json },
+        { subject: 'the Dandiset list' },
+        url,
+      );
     const body = asPaginated<DandisetRecord>(response.json, 'the Dandiset list');
     return { items: body.results, count: body.count, nextPage: body.next ? page + 1 : null };
   }
@@ -147,7 +166,12 @@ export class DandiClient {
   /** Every version, oldest first (the draft is among them). */
   async listVersions(id: string, signal?: AbortSignal): Promise<VersionRecord[]> {
     const out: VersionRecord[] = [];
-    for await (const page of this.pages<VersionRecord>(`dandisets/${id}/versions/`, { order: 'created' }, { subject: `the versions of Dandiset ${id}` }, signal)) {
+    for await (const page of this.pages<VersionRecord>(
+      `dandisets/${id}/versions/`,
+      { order: 'created' },
+      { subject: `the versions of Dandiset ${id}` },
+      signal,
+    )) {
       out.push(...page.results);
     }
     return out;
@@ -161,21 +185,41 @@ export class DandiClient {
 
   /** The version metadata document (what `dandiset.yaml` holds). */
   getVersionMetadata(id: string, version: string, signal?: AbortSignal): Promise<DandisetMetadata> {
-    return this.get<DandisetMetadata>(`dandisets/${id}/versions/${version}/`, undefined, { subject: versionSubject(id, version) }, signal, isPublished(version));
+    return this.get<DandisetMetadata>(
+      `dandisets/${id}/versions/${version}/`,
+      undefined,
+      { subject: versionSubject(id, version) },
+      signal,
+      isPublished(version),
+    );
   }
 
   getVersionInfo(id: string, version: string, signal?: AbortSignal): Promise<VersionInfo> {
-    return this.get<VersionInfo>(`dandisets/${id}/versions/${version}/info/`, undefined, { subject: versionSubject(id, version) }, signal, isPublished(version));
+    return this.get<VersionInfo>(
+      `dandisets/${id}/versions/${version}/info/`,
+      undefined,
+      { subject: versionSubject(id, version) },
+      signal,
+      isPublished(version),
+    );
   }
 
   /**
    * One page of a folder's direct children (the `paths` endpoint), in the server's byte order.
    * `prefix` is a folder path ('' for the root). A prefix naming a file gives an empty page.
    */
-  async listPaths(id: string, version: string, prefix: string, page = 1, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<Page<PathRecord>> {
+  async listPaths(
+    id: string,
+    version: string,
+    prefix: string,
+    page = 1,
+    options: { pageSize?: number; signal?: AbortSignal } = {},
+  ): Promise<Page<PathRecord>> {
     const pageSize = Math.min(1000, options.pageSize ?? this.pageSize);
     const folder = prefix.replace(/^\/+|\/+$/g, '');
-    const subject = folder ? `folder "${folder}" in ${versionSubject(id, version)}` : `the files of ${versionSubject(id, version)}`;
+    const subject = folder
+      ? `folder "${folder}" in ${versionSubject(id, version)}`
+      : `the files of ${versionSubject(id, version)}`;
     const body = await this.get<unknown>(
       `dandisets/${id}/versions/${version}/assets/paths/`,
       { path_prefix: folder || undefined, page, page_size: pageSize },
@@ -188,11 +232,24 @@ export class DandiClient {
   }
 
   /** All direct children of a folder, pages fetched concurrently, yielded in order, duplicates dropped. */
-  async *iteratePaths(id: string, version: string, prefix: string, signal?: AbortSignal): AsyncGenerator<PathRecord> {
+  async *iteratePaths(
+    id: string,
+    version: string,
+    prefix: string,
+    signal?: AbortSignal,
+  ): AsyncGenerator<PathRecord> {
     const folder = prefix.replace(/^\/+|\/+$/g, '');
-    const subject = folder ? `folder "${folder}" in ${versionSubject(id, version)}` : `the files of ${versionSubject(id, version)}`;
+    const subject = folder
+      ? `folder "${folder}" in ${versionSubject(id, version)}`
+      : `the files of ${versionSubject(id, version)}`;
     const seen = new Set<string>();
-    for await (const page of this.pages<PathRecord>(`dandisets/${id}/versions/${version}/assets/paths/`, { path_prefix: folder || undefined }, { subject }, signal, isPublished(version))) {
+    for await (const page of this.pages<PathRecord>(
+      `dandisets/${id}/versions/${version}/assets/paths/`,
+      { path_prefix: folder || undefined },
+      { subject },
+      signal,
+      isPublished(version),
+    )) {
       for (const item of page.results) {
         if (seen.has(item.path)) continue;
         seen.add(item.path);
@@ -207,7 +264,11 @@ export class DandiClient {
    * changes while it is listed, items that shifted between pages are yielded once, and the listing
    * is walked once more to pick up what the shift hid.
    */
-  async *iterateAssets(id: string, version: string, options: IterateAssetsOptions = {}): AsyncGenerator<AssetRecord> {
+  async *iterateAssets(
+    id: string,
+    version: string,
+    options: IterateAssetsOptions = {},
+  ): AsyncGenerator<AssetRecord> {
     const params = {
       path: options.path || undefined,
       glob: options.glob || undefined,
@@ -221,7 +282,14 @@ export class DandiClient {
     let shifted = false;
     for (let pass = 0; pass < 2; pass++) {
       shifted = false;
-      for await (const page of this.pages<AssetRecord>(`dandisets/${id}/versions/${version}/assets/`, params, subject, options.signal, false, options.pageSize)) {
+      for await (const page of this.pages<AssetRecord>(
+        `dandisets/${id}/versions/${version}/assets/`,
+        params,
+        subject,
+        options.signal,
+        false,
+        options.pageSize,
+      )) {
         for (const asset of page.results) {
           if (seen.has(asset.asset_id)) {
             shifted = true;
@@ -237,7 +305,12 @@ export class DandiClient {
   }
 
   /** An asset's exact path → its record (null when no asset has exactly that path). */
-  async findAssetByPath(id: string, version: string, path: string, signal?: AbortSignal): Promise<AssetRecord | null> {
+  async findAssetByPath(
+    id: string,
+    version: string,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<AssetRecord | null> {
     for await (const asset of this.iterateAssets(id, version, { path, signal })) {
       if (asset.path === path) return asset;
     }
@@ -247,18 +320,41 @@ export class DandiClient {
   /** Asset metadata by id alone (`/assets/<id>/`); assets are immutable, so it is cached. */
   async getAsset(assetId: string, signal?: AbortSignal): Promise<AssetMetadata> {
     checkAssetId(assetId);
-    return this.get<AssetMetadata>(`assets/${assetId}/`, undefined, { subject: `asset ${assetId}` }, signal, true);
+    return this.get<AssetMetadata>(
+      `assets/${assetId}/`,
+      undefined,
+      { subject: `asset ${assetId}` },
+      signal,
+      true,
+    );
   }
 
-  async getAssetMetadata(id: string, version: string, assetId: string, signal?: AbortSignal): Promise<AssetMetadata> {
+  async getAssetMetadata(
+    id: string,
+    version: string,
+    assetId: string,
+    signal?: AbortSignal,
+  ): Promise<AssetMetadata> {
     checkAssetId(assetId);
-    return this.get<AssetMetadata>(`dandisets/${id}/versions/${version}/assets/${assetId}/`, undefined, { subject: `asset ${assetId} of ${versionSubject(id, version)}` }, signal, true);
+    return this.get<AssetMetadata>(
+      `dandisets/${id}/versions/${version}/assets/${assetId}/`,
+      undefined,
+      { subject: `asset ${assetId} of ${versionSubject(id, version)}` },
+      signal,
+      true,
+    );
   }
 
   /** List item plus metadata (path, size, blob/zarr, digests, blobDateModified). */
-  async getAssetInfo(assetId: string, where?: { dandisetId: string; version: string }, signal?: AbortSignal): Promise<AssetInfo> {
+  async getAssetInfo(
+    assetId: string,
+    where?: { dandisetId: string; version: string },
+    signal?: AbortSignal,
+  ): Promise<AssetInfo> {
     checkAssetId(assetId);
-    const path = where ? `dandisets/${where.dandisetId}/versions/${where.version}/assets/${assetId}/info/` : `assets/${assetId}/info/`;
+    const path = where
+      ? `dandisets/${where.dandisetId}/versions/${where.version}/assets/${assetId}/info/`
+      : `assets/${assetId}/info/`;
     return this.get<AssetInfo>(path, undefined, { subject: `asset ${assetId}` }, signal, true);
   }
 
@@ -272,20 +368,39 @@ export class DandiClient {
    * The first `maxBytes` of an asset's content (small text files shown read-only). Follows the
    * API's 302 by hand so the API key never reaches the blob host.
    */
-  async readAssetBytes(assetId: string, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-    const blobUrl = await this.transport.resolveRedirect(this.assetDownloadUrl(assetId), { subject: `asset ${assetId}` }, signal);
+  async readAssetBytes(
+    assetId: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+    const blobUrl = await this.transport.resolveRedirect(
+      this.assetDownloadUrl(assetId),
+      { subject: `asset ${assetId}` },
+      signal,
+    );
     return this.transport.readBlob(blobUrl, maxBytes, signal);
   }
 
   /** Files of a Zarr asset under a plain string prefix (cursor pagination, `next` followed). */
   async *listZarrFiles(zarrId: string, prefix = '', signal?: AbortSignal): AsyncGenerator<ZarrFileRecord> {
     checkAssetId(zarrId);
-    let url: string | null = this.transport.url(`zarr/${zarrId}/files/`, { prefix: prefix || undefined, limit: 1000 });
+    let url: string | null = this.transport.url(`zarr/${zarrId}/files/`, {
+      prefix: prefix || undefined,
+      limit: 1000,
+    });
     const seen = new Set<string>();
     while (url && !seen.has(url)) {
       seen.add(url);
-      const body: { next?: string | null; results?: ZarrFileRecord[] } = await this.transport.getJson(url, { subject: `the files of Zarr ${zarrId}` }, signal);
-      if (!Array.isArray(body.results)) throw new DandiApiError('invalid-response', `The archive sent an unexpected Zarr listing for ${zarrId}.`);
+      const body: { next?: string | null; results?: ZarrFileRecord[] } = await this.transport.getJson(
+        url,
+        { subject: `the files of Zarr ${zarrId}` },
+        signal,
+      );
+      if (!Array.isArray(body.results))
+        throw new DandiApiError(
+          'invalid-response',
+          `The archive sent an unexpected Zarr listing for ${zarrId}.`,
+        );
       yield* body.results;
       url = typeof body.next === 'string' ? body.next : null;
     }
@@ -303,30 +418,56 @@ export class DandiClient {
       return { reference, dandiset: null, version: reference.version ?? 'draft', asset: stripMetadata(info) };
     }
     const dandiset = await this.getDandiset(reference.dandisetId, signal);
-    const version = reference.version ?? dandiset.most_recent_published_version?.version ?? dandiset.draft_version?.version ?? 'draft';
-    if (reference.version && reference.version !== 'draft') await this.getVersionInfo(reference.dandisetId, version, signal); // 404 ⇒ no such version
+    const version =
+      reference.version ??
+      dandiset.most_recent_published_version?.version ??
+      dandiset.draft_version?.version ??
+      'draft';
+    if (reference.version && reference.version !== 'draft')
+      await this.getVersionInfo(reference.dandisetId, version, signal); // 404 ⇒ no such version
     const resolved: ResolvedReference = { reference, dandiset, version };
     const id = reference.dandisetId;
     if (reference.kind === 'asset-id' && reference.assetId) {
-      resolved.asset = stripMetadata(await this.getAssetInfo(reference.assetId, { dandisetId: id, version }, signal));
+      resolved.asset = stripMetadata(
+        await this.getAssetInfo(reference.assetId, { dandisetId: id, version }, signal),
+      );
     } else if (reference.kind === 'asset-path' && reference.path) {
       const asset = await this.findAssetByPath(id, version, reference.path, signal);
       if (!asset) {
         const folder = await this.findFolder(id, version, reference.path, signal);
-        if (folder) throw new DandiApiError('not-found', `"${reference.path}" in ${versionSubject(id, version)} is a folder; add a trailing "/" to open it as one.`, 404);
-        throw new DandiApiError('not-found', `No asset at "${reference.path}" in ${versionSubject(id, version)} on ${this.label}.`, 404);
+        if (folder)
+          throw new DandiApiError(
+            'not-found',
+            `"${reference.path}" in ${versionSubject(id, version)} is a folder; add a trailing "/" to open it as one.`,
+            404,
+          );
+        throw new DandiApiError(
+          'not-found',
+          `No asset at "${reference.path}" in ${versionSubject(id, version)} on ${this.label}.`,
+          404,
+        );
       }
       resolved.asset = asset;
     } else if (reference.kind === 'folder' && reference.path) {
       const folder = await this.findFolder(id, version, reference.path, signal);
-      if (!folder) throw new DandiApiError('not-found', `No folder "${reference.path.replace(/\/$/, '')}" in ${versionSubject(id, version)} on ${this.label}.`, 404);
+      if (!folder)
+        throw new DandiApiError(
+          'not-found',
+          `No folder "${reference.path.replace(/\/$/, '')}" in ${versionSubject(id, version)} on ${this.label}.`,
+          404,
+        );
       resolved.folder = folder;
     }
     return resolved;
   }
 
   /** The entry of folder `path` in its parent's listing, or null. */
-  async findFolder(id: string, version: string, path: string, signal?: AbortSignal): Promise<PathRecord | null> {
+  async findFolder(
+    id: string,
+    version: string,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<PathRecord | null> {
     const folder = path.replace(/^\/+|\/+$/g, '');
     if (!folder) return null;
     const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
@@ -346,7 +487,13 @@ export class DandiClient {
     this.cache.clear(dandisetId ? `${this.apiUrl}/dandisets/${dandisetId}/` : this.apiUrl);
   }
 
-  private async get<T>(path: string, params: Record<string, string | number | boolean | undefined> | undefined, about: RequestSubject, signal?: AbortSignal, cacheable = false): Promise<T> {
+  private async get<T>(
+    path: string,
+    params: Record<string, string | number | boolean | undefined> | undefined,
+    about: RequestSubject,
+    signal?: AbortSignal,
+    cacheable = false,
+  ): Promise<T> {
     const url = this.transport.url(path, params);
     if (!cacheable) return this.transport.getJson<T>(url, about, signal);
     // Keyed by the full URL (instance + Dandiset + version + request); only immutable responses.
@@ -354,13 +501,21 @@ export class DandiClient {
   }
 
   /** Pages of a full listing; a 404 "Invalid page." after page 1 means the listing shrank. */
-  private pages<T>(path: string, params: Record<string, string | undefined>, about: RequestSubject, signal?: AbortSignal, cacheable = false, pageSize = this.pageSize): AsyncGenerator<Paginated<T>> {
+  private pages<T>(
+    path: string,
+    params: Record<string, string | undefined>,
+    about: RequestSubject,
+    signal?: AbortSignal,
+    cacheable = false,
+    pageSize = this.pageSize,
+  ): AsyncGenerator<Paginated<T>> {
     const first = this.transport.url(path, { ...params, page: 1, page_size: Math.min(1000, pageSize) });
     const fetchPage = async (url: string, pageSignal?: AbortSignal): Promise<Paginated<T> | null> => {
       const load = async () => {
         const response = await this.transport.getJsonOrStatus(url, about, pageSignal);
         if (response.status === 404 && response.detail === 'Invalid page.' && url !== first) return null;
-        if (response.status >= 400) throw this.transport.errorFor(response.status, { isJson: true, json: response.json }, about, url);
+        if (response.status >= 400)
+          throw this.transport.errorFor(response.status, { isJson: true, json: response.json }, about, url);
         return asPaginated<T>(response.json, about.subject);
       };
       return cacheable ? (this.cache.getOrFetch(url, load) as Promise<Paginated<T> | null>) : load();
@@ -378,7 +533,8 @@ function versionSubject(id: string, version: string): string {
 }
 
 function checkAssetId(assetId: string): void {
-  if (!UUID.test(assetId)) throw new DandiApiError('bad-request', `"${assetId}" is not an asset id (a lower-case UUID).`);
+  if (!UUID.test(assetId))
+    throw new DandiApiError('bad-request', `"${assetId}" is not an asset id (a lower-case UUID).`);
 }
 
 function stripMetadata(info: AssetInfo): AssetRecord {

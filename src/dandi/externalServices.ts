@@ -30,14 +30,54 @@ export interface ExternalAsset {
 const INF = Number.POSITIVE_INFINITY;
 
 export const EXTERNAL_SERVICES: readonly ExternalService[] = [
-  { name: 'Bioimagesuite/Viewer', regex: /\.nii(\.gz)?$/, maxSize: 1e9, url: 'https://bioimagesuiteweb.github.io/unstableapp/viewer.html?image=$asset_url$' },
-  { name: 'MetaCell/NWBExplorer', regex: /\.nwb$/, maxSize: 1e9, url: 'http://nwbexplorer.opensourcebrain.org/nwbfile=$asset_url$' },
-  { name: 'VTK/ITK Viewer', regex: /\.ome\.zarr$/, maxSize: INF, url: 'https://kitware.github.io/itk-vtk-viewer/app/?gradientOpacity=0.3&image=$asset_url$' },
-  { name: 'OME Zarr validator', regex: /\.(ome|nii)\.zarr$/, maxSize: INF, url: 'https://ome.github.io/ome-ngff-validator/?source=$asset_url$' },
-  { name: 'Neurosift', regex: /\.nii(\.gz)?$/, maxSize: INF, url: 'https://neurosift.app/dandiset/$dandiset_id$?tab=$asset_path$' },
-  { name: 'Neurosift', regex: /\.nwb$/, maxSize: INF, url: 'https://neurosift.app/nwb?url=$asset_dandi_url$&dandisetId=$dandiset_id$&dandisetVersion=$dandiset_version$' },
-  { name: 'Neurosift', regex: /\.nwb\.lindi\.(json|tar)$/, maxSize: INF, url: 'https://neurosift.app/nwb?url=$asset_dandi_url$&st=lindi&dandisetId=$dandiset_id$&dandisetVersion=$dandiset_version$' },
-  { name: 'Neurosift', regex: /\.avi$/, maxSize: INF, url: 'https://v1.neurosift.app?p=/avi&url=$asset_dandi_url$&dandisetId=$dandiset_id$&dandisetVersion=$dandiset_version$' },
+  {
+    name: 'Bioimagesuite/Viewer',
+    regex: /\.nii(\.gz)?$/,
+    maxSize: 1e9,
+    url: 'https://bioimagesuiteweb.github.io/unstableapp/viewer.html?image=$asset_url$',
+  },
+  {
+    name: 'MetaCell/NWBExplorer',
+    regex: /\.nwb$/,
+    maxSize: 1e9,
+    url: 'http://nwbexplorer.opensourcebrain.org/nwbfile=$asset_url$',
+  },
+  {
+    name: 'VTK/ITK Viewer',
+    regex: /\.ome\.zarr$/,
+    maxSize: INF,
+    url: 'https://kitware.github.io/itk-vtk-viewer/app/?gradientOpacity=0.3&image=$asset_url$',
+  },
+  {
+    name: 'OME Zarr validator',
+    regex: /\.(ome|nii)\.zarr$/,
+    maxSize: INF,
+    url: 'https://ome.github.io/ome-ngff-validator/?source=$asset_url$',
+  },
+  {
+    name: 'Neurosift',
+    regex: /\.nii(\.gz)?$/,
+    maxSize: INF,
+    url: 'https://neurosift.app/dandiset/$dandiset_id$?tab=$asset_path$',
+  },
+  {
+    name: 'Neurosift',
+    regex: /\.nwb$/,
+    maxSize: INF,
+    url: 'https://neurosift.app/nwb?url=$asset_dandi_url$&dandisetId=$dandiset_id$&dandisetVersion=$dandiset_version$',
+  },
+  {
+    name: 'Neurosift',
+    regex: /\.nwb\.lindi\.(json|tar)$/,
+    maxSize: INF,
+    url: 'https://neurosift.app/nwb?url=$asset_dandi_url$&st=lindi&dandisetId=$dandiset_id$&dandisetVersion=$dandiset_version$',
+  },
+  {
+    name: 'Neurosift',
+    regex: /\.avi$/,
+    maxSize: INF,
+    url: 'https://v1.neurosift.app?p=/avi&url=$asset_dandi_url$&dandisetId=$dandiset_id$&dandisetVersion=$dandiset_version$',
+  },
   {
     name: 'Neuroglancer',
     regex: /\.nii(\.gz)?$|\.zarr$/,
@@ -53,7 +93,12 @@ export const EXTERNAL_SERVICES: readonly ExternalService[] = [
         }),
       ),
   },
-  { name: 'NeuroGlass', regex: /\.nii(\.gz)?$|\.(ome|nii)\.zarr$/, maxSize: INF, url: 'https://www.neuroglass.io/new?resource=$asset_dandi_metadata_url$' },
+  {
+    name: 'NeuroGlass',
+    regex: /\.nii(\.gz)?$|\.(ome|nii)\.zarr$/,
+    maxSize: INF,
+    url: 'https://www.neuroglass.io/new?resource=$asset_dandi_metadata_url$',
+  },
 ];
 
 /** Neuroglancer's source string: `zarr://` or `nifti://` plus the S3 URL. */
@@ -68,7 +113,10 @@ export function servicesFor(asset: ExternalAsset): { name: string; url: string }
   for (const service of EXTERNAL_SERVICES) {
     if (!service.regex.test(asset.path) || asset.size > service.maxSize) continue;
     if (service.openDataOnly && asset.embargoed) continue;
-    out.push({ name: service.name, url: typeof service.url === 'function' ? service.url(asset) : fill(service.url, asset) });
+    out.push({
+      name: service.name,
+      url: typeof service.url === 'function' ? service.url(asset) : fill(service.url, asset),
+    });
   }
   return out;
 }

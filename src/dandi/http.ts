@@ -8,7 +8,14 @@ import { isWithin } from '../net/credentials';
 import { NetError, redactUrl } from '../net/errors';
 import { resolveDownloadUrl, HttpStatusError } from '../net/presigned';
 import { discard, httpGet, readText, type NetResponse } from '../net/request';
-import { DEFAULT_RETRY as NET_RETRY, parseRetryAfter, pause, retryDelay, TRANSIENT_STATUS, type RetryPolicy } from '../net/retry';
+import {
+  DEFAULT_RETRY as NET_RETRY,
+  parseRetryAfter,
+  pause,
+  retryDelay,
+  TRANSIENT_STATUS,
+  type RetryPolicy,
+} from '../net/retry';
 import { DandiApiError } from './errors';
 import { trimSlashes } from './instances';
 
@@ -77,7 +84,13 @@ export class ApiTransport {
     const response = await this.send(url, about, signal);
     if (response.status >= 200 && response.status < 300) {
       if (!response.isJson) {
-        throw new DandiApiError('invalid-response', `${this.options.instanceLabel} sent something that is not JSON for ${about.subject}.`, response.status, undefined, this.describePath(url));
+        throw new DandiApiError(
+          'invalid-response',
+          `${this.options.instanceLabel} sent something that is not JSON for ${about.subject}.`,
+          response.status,
+          undefined,
+          this.describePath(url),
+        );
       }
       return response.json as T;
     }
@@ -85,12 +98,22 @@ export class ApiTransport {
   }
 
   /** Like {@link getJson} but returns the status and parsed body of 4xx answers instead of throwing. */
-  async getJsonOrStatus(url: string, about: RequestSubject, signal?: AbortSignal): Promise<{ status: number; json: unknown; detail?: string }> {
+  async getJsonOrStatus(
+    url: string,
+    about: RequestSubject,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; json: unknown; detail?: string }> {
     const response = await this.send(url, about, signal);
-    if (response.status >= 400 && response.status < 500) return { status: response.status, json: response.json, detail: detailOf(response.json) };
-    if (response.status >= 200 && response.status < 300 && response.isJson) return { status: response.status, json: response.json };
+    if (response.status >= 400 && response.status < 500)
+      return { status: response.status, json: response.json, detail: detailOf(response.json) };
+    if (response.status >= 200 && response.status < 300 && response.isJson)
+      return { status: response.status, json: response.json };
     if (response.status >= 200 && response.status < 300) {
-      throw new DandiApiError('invalid-response', `${this.options.instanceLabel} sent something that is not JSON for ${about.subject}.`, response.status);
+      throw new DandiApiError(
+        'invalid-response',
+        `${this.options.instanceLabel} sent something that is not JSON for ${about.subject}.`,
+        response.status,
+      );
     }
     throw this.errorFor(response.status, response, about, url);
   }
@@ -115,7 +138,13 @@ export class ApiTransport {
           continue;
         }
         if (!TRANSIENT_STATUS.has(e.status) || attempt >= this.retry.attempts) {
-          if (e.status === 400) throw new DandiApiError('bad-request', e.detail || `${about.subject} cannot be downloaded as one file.`, 400, e.detail || undefined);
+          if (e.status === 400)
+            throw new DandiApiError(
+              'bad-request',
+              e.detail || `${about.subject} cannot be downloaded as one file.`,
+              400,
+              e.detail || undefined,
+            );
           const json = e.detail ? e.detail : undefined;
           throw this.errorFor(e.status, { isJson: json !== undefined, json }, about, url);
         }
@@ -125,7 +154,11 @@ export class ApiTransport {
   }
 
   /** Up to `maxBytes` of a blob URL (a Range request; the key never goes to a blob host). */
-  async readBlob(url: string, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  async readBlob(
+    url: string,
+    maxBytes: number,
+    signal?: AbortSignal,
+  ): Promise<{ bytes: Uint8Array; truncated: boolean }> {
     let response: NetResponse;
     try {
       response = await httpGet(url, {
@@ -141,7 +174,11 @@ export class ApiTransport {
     if (response.status !== 200 && response.status !== 206) {
       discard(response.body);
       if (response.status === 416) return { bytes: new Uint8Array(0), truncated: false };
-      throw new DandiApiError(response.status === 403 ? 'forbidden' : 'unavailable', `The file host answered HTTP ${response.status}.`, response.status);
+      throw new DandiApiError(
+        response.status === 403 ? 'forbidden' : 'unavailable',
+        `The file host answered HTTP ${response.status}.`,
+        response.status,
+      );
     }
     // One byte past the cap tells whether there is more; a server ignoring Range is cut off there.
     const chunks: Buffer[] = [];
@@ -158,11 +195,19 @@ export class ApiTransport {
       discard(response.body);
     }
     const all = Buffer.concat(chunks);
-    return { bytes: new Uint8Array(all.subarray(0, Math.min(all.length, maxBytes))), truncated: all.length > maxBytes };
+    return {
+      bytes: new Uint8Array(all.subarray(0, Math.min(all.length, maxBytes))),
+      truncated: all.length > maxBytes,
+    };
   }
 
   /** Turns a final non-2xx answer into a typed error with a readable message. */
-  errorFor(status: number, response: { isJson: boolean; json?: unknown; text?: string }, about: RequestSubject, url: string): DandiApiError {
+  errorFor(
+    status: number,
+    response: { isJson: boolean; json?: unknown; text?: string },
+    about: RequestSubject,
+    url: string,
+  ): DandiApiError {
     const where = this.options.instanceLabel;
     const detail = response.isJson ? detailOf(response.json) : undefined;
     const path = this.describePath(url);
@@ -170,21 +215,63 @@ export class ApiTransport {
     const capital = subject.charAt(0).toUpperCase() + subject.slice(1);
     switch (status) {
       case 404:
-        return new DandiApiError('not-found', `${capital} was not found on ${where}.`, status, detail ?? (response.isJson ? undefined : 'not a valid address on the server'), path);
+        return new DandiApiError(
+          'not-found',
+          `${capital} was not found on ${where}.`,
+          status,
+          detail ?? (response.isJson ? undefined : 'not a valid address on the server'),
+          path,
+        );
       case 401:
         if (detail && /invalid token/i.test(detail)) {
-          return new DandiApiError('unauthorized', `${where} rejected the API key. Sign in again with a valid key.`, status, detail, path);
+          return new DandiApiError(
+            'unauthorized',
+            `${where} rejected the API key. Sign in again with a valid key.`,
+            status,
+            detail,
+            path,
+          );
         }
-        return new DandiApiError('unauthorized', `${capital} on ${where} needs you to sign in.`, status, detail, path);
+        return new DandiApiError(
+          'unauthorized',
+          `${capital} on ${where} needs you to sign in.`,
+          status,
+          detail,
+          path,
+        );
       case 403:
-        return new DandiApiError('forbidden', `You do not have permission to see ${subject} on ${where}.`, status, detail, path);
+        return new DandiApiError(
+          'forbidden',
+          `You do not have permission to see ${subject} on ${where}.`,
+          status,
+          detail,
+          path,
+        );
       case 400:
-        return new DandiApiError('bad-request', `${where} rejected the request for ${subject}${detail ? `: ${detail}` : '.'}`, status, detail, path);
+        return new DandiApiError(
+          'bad-request',
+          `${where} rejected the request for ${subject}${detail ? `: ${detail}` : '.'}`,
+          status,
+          detail,
+          path,
+        );
       default:
         if (TRANSIENT_STATUS.has(status) || status >= 500) {
-          return new DandiApiError('unavailable', `${where} is unavailable right now (HTTP ${status}); try again later.`, status, detail, path);
+          return new DandiApiError(
+            'unavailable',
+            `${where} is unavailable right now (HTTP ${status}); try again later.`,
+            status,
+            detail,
+            path,
+          );
         }
-        return new DandiApiError('invalid-response', `${where} answered HTTP ${status} for ${subject}.`, status, detail, path);
+        return new DandiApiError(
+          'invalid-response',
+          `${where} answered HTTP ${status} for ${subject}.`,
+          status,
+          detail,
+          path,
+        );
     }
   }
 
@@ -205,7 +292,9 @@ export class ApiTransport {
         lastError = this.networkError(e);
         if (attempt === this.retry.attempts) break;
         const delay = retryDelay(attempt, this.retry);
-        this.options.log?.(`${lastError.message} Retrying in ${delay} ms (attempt ${attempt + 1}/${this.retry.attempts}).`);
+        this.options.log?.(
+          `${lastError.message} Retrying in ${delay} ms (attempt ${attempt + 1}/${this.retry.attempts}).`,
+        );
         await this.pause(delay, signal);
         continue;
       }
@@ -216,7 +305,9 @@ export class ApiTransport {
       lastError = this.errorFor(response.status, response, about, url);
       if (attempt === this.retry.attempts) break;
       const delay = retryDelay(attempt, this.retry, parseRetryAfter(response.retryAfter));
-      this.options.log?.(`${this.options.instanceLabel} answered HTTP ${response.status}${response.isJson ? '' : ' (HTML page)'} for ${redactUrl(this.describePath(url))}; retrying in ${delay} ms.`);
+      this.options.log?.(
+        `${this.options.instanceLabel} answered HTTP ${response.status}${response.isJson ? '' : ' (HTML page)'} for ${redactUrl(this.describePath(url))}; retrying in ${delay} ms.`,
+      );
       await this.pause(delay, signal);
     }
     throw lastError ?? new DandiApiError('network', `Could not reach ${this.options.instanceLabel}.`);
@@ -248,8 +339,14 @@ export class ApiTransport {
 
   private networkError(e: unknown): DandiApiError {
     const net = e instanceof NetError ? e : undefined;
-    const why = net?.code === 'timeout' ? 'the server did not answer in time' : e instanceof Error ? e.message : String(e);
-    if (net?.code === 'tls') return new DandiApiError('network', `Could not reach ${this.options.instanceLabel}: ${net.message}`);
+    const why =
+      net?.code === 'timeout'
+        ? 'the server did not answer in time'
+        : e instanceof Error
+          ? e.message
+          : String(e);
+    if (net?.code === 'tls')
+      return new DandiApiError('network', `Could not reach ${this.options.instanceLabel}: ${net.message}`);
     const host = net?.host || new URL(this.apiUrl).host;
     return new DandiApiError('network', `Could not reach ${this.options.instanceLabel} at ${host} (${why}).`);
   }
@@ -279,7 +376,11 @@ export function detailOf(body: unknown): string | undefined {
   if (typeof record.detail === 'string') return record.detail;
   const parts: string[] = [];
   for (const [field, messages] of Object.entries(record)) {
-    const list = Array.isArray(messages) ? messages.filter(m => typeof m === 'string') : typeof messages === 'string' ? [messages] : [];
+    const list = Array.isArray(messages)
+      ? messages.filter(m => typeof m === 'string')
+      : typeof messages === 'string'
+        ? [messages]
+        : [];
     if (list.length) parts.push(`${field}: ${list.join(' ')}`);
   }
   return parts.length ? parts.join('; ') : undefined;

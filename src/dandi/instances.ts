@@ -2,13 +2,44 @@ import type { DandiInstance, ServerInfo } from './types';
 
 /** dandi-cli's known instances (dandi/consts.py), with the short-reference prefixes they answer to. */
 export const KNOWN_INSTANCES: readonly DandiInstance[] = [
-  { name: 'dandi', prefix: 'DANDI', apiUrl: 'https://api.dandiarchive.org/api', webUrl: 'https://dandiarchive.org', doiPrefix: '10.48324' },
-  { name: 'dandi-sandbox', prefix: 'DANDI-SANDBOX', apiUrl: 'https://api.sandbox.dandiarchive.org/api', webUrl: 'https://sandbox.dandiarchive.org' },
-  { name: 'ember-dandi', prefix: 'EMBER-DANDI', apiUrl: 'https://api-dandi.emberarchive.org/api', webUrl: 'https://dandi.emberarchive.org' },
-  { name: 'ember-dandi-sandbox', prefix: 'EMBER-DANDI-SANDBOX', apiUrl: 'https://api-dandi.sandbox.emberarchive.org/api', webUrl: 'https://dandi.sandbox.emberarchive.org' },
+  {
+    name: 'dandi',
+    prefix: 'DANDI',
+    apiUrl: 'https://api.dandiarchive.org/api',
+    webUrl: 'https://dandiarchive.org',
+    doiPrefix: '10.48324',
+  },
+  {
+    name: 'dandi-sandbox',
+    prefix: 'DANDI-SANDBOX',
+    apiUrl: 'https://api.sandbox.dandiarchive.org/api',
+    webUrl: 'https://sandbox.dandiarchive.org',
+  },
+  {
+    name: 'ember-dandi',
+    prefix: 'EMBER-DANDI',
+    apiUrl: 'https://api-dandi.emberarchive.org/api',
+    webUrl: 'https://dandi.emberarchive.org',
+  },
+  {
+    name: 'ember-dandi-sandbox',
+    prefix: 'EMBER-DANDI-SANDBOX',
+    apiUrl: 'https://api-dandi.sandbox.emberarchive.org/api',
+    webUrl: 'https://dandi.sandbox.emberarchive.org',
+  },
   { name: 'linc', prefix: 'LINC', apiUrl: 'https://api.lincbrain.org/api', webUrl: 'https://lincbrain.org' },
-  { name: 'linc-staging', prefix: 'LINC-STAGING', apiUrl: 'https://staging-api.lincbrain.org/api', webUrl: 'https://staging.lincbrain.org' },
-  { name: 'dandi-api-local-docker-tests', prefix: 'DANDI-API-LOCAL-DOCKER-TESTS', apiUrl: 'http://localhost:8000/api', webUrl: 'http://localhost:8085' },
+  {
+    name: 'linc-staging',
+    prefix: 'LINC-STAGING',
+    apiUrl: 'https://staging-api.lincbrain.org/api',
+    webUrl: 'https://staging.lincbrain.org',
+  },
+  {
+    name: 'dandi-api-local-docker-tests',
+    prefix: 'DANDI-API-LOCAL-DOCKER-TESTS',
+    apiUrl: 'http://localhost:8000/api',
+    webUrl: 'http://localhost:8085',
+  },
 ];
 
 /** Hosts that redirect to a known instance's web UI (dandi-api.md 0.1 and section 4 rows 2 and 5). */
@@ -83,7 +114,8 @@ export function instanceFromServerInfo(info: ServerInfo, fallbackApiUrl?: string
   const webUrl = webAddress(info.services?.webui?.url);
   const instance: DandiInstance = { name: new URL(api).host, apiUrl: api, webUrl };
   if (info.instance_config?.doi_prefix) instance.doiPrefix = info.instance_config.doi_prefix;
-  if (info.instance_config?.instance_name) instance.doiName = info.instance_config.instance_name.toLowerCase();
+  if (info.instance_config?.instance_name)
+    instance.doiName = info.instance_config.instance_name.toLowerCase();
   return instance;
 }
 
@@ -97,7 +129,9 @@ export function customApiUrlProblem(name: string, customApiUrl: string): string 
   if (!api) return 'dandi.instance is "custom" but dandi.apiUrl is empty';
   try {
     const { protocol } = new URL(api);
-    return protocol === 'http:' || protocol === 'https:' ? undefined : `dandi.apiUrl "${api}" is not an http(s) URL`;
+    return protocol === 'http:' || protocol === 'https:'
+      ? undefined
+      : `dandi.apiUrl "${api}" is not an http(s) URL`;
   } catch {
     return `dandi.apiUrl "${api}" is not a valid URL`;
   }

@@ -14,7 +14,12 @@ export interface PageFetcher<T> {
   (url: string, signal?: AbortSignal): Promise<Paginated<T> | null>;
 }
 
-export async function* walkPages<T>(firstUrl: string, fetchPage: PageFetcher<T>, concurrency: number, signal?: AbortSignal): AsyncGenerator<Paginated<T>> {
+export async function* walkPages<T>(
+  firstUrl: string,
+  fetchPage: PageFetcher<T>,
+  concurrency: number,
+  signal?: AbortSignal,
+): AsyncGenerator<Paginated<T>> {
   const first = await fetchPage(firstUrl, signal);
   if (!first) return;
   yield first;
@@ -68,7 +73,11 @@ function isPageOf(next: string, base: string, n: number): boolean {
     const a = new URL(next);
     const b = new URL(withPage(base, n));
     if (a.pathname !== b.pathname) return false;
-    const sorted = (u: URL) => [...u.searchParams.entries()].map(([k, v]) => `${k}=${v}`).sort().join('&');
+    const sorted = (u: URL) =>
+      [...u.searchParams.entries()]
+        .map(([k, v]) => `${k}=${v}`)
+        .sort()
+        .join('&');
     return sorted(a) === sorted(b);
   } catch {
     return false;
@@ -84,7 +93,10 @@ export function withPage(url: string, page: number): string {
 /** Validates the `{count, next, previous, results}` envelope. */
 export function asPaginated<T>(body: unknown, what: string): Paginated<T> {
   if (typeof body !== 'object' || body === null || !Array.isArray((body as Paginated<T>).results)) {
-    throw new DandiApiError('invalid-response', `The archive sent an unexpected answer for ${what} (no results list).`);
+    throw new DandiApiError(
+      'invalid-response',
+      `The archive sent an unexpected answer for ${what} (no results list).`,
+    );
   }
   const page = body as Paginated<T>;
   return {

@@ -1,5 +1,11 @@
 import { DandiReferenceError } from './errors';
-import { KNOWN_INSTANCES, instanceByName, instanceByPrefix, instanceForUrl, instanceFromServerInfo } from './instances';
+import {
+  KNOWN_INSTANCES,
+  instanceByName,
+  instanceByPrefix,
+  instanceForUrl,
+  instanceFromServerInfo,
+} from './instances';
 import type { DandiInstance, ServerInfo } from './types';
 import { discard, httpGet, readText } from '../net/request';
 
@@ -47,7 +53,10 @@ export interface ParseOptions {
 }
 
 /** Minimal HTTP for server discovery, injectable so tests can replay recorded exchanges. */
-export type HttpGet = (url: string, init: { method: 'GET' | 'HEAD'; signal?: AbortSignal }) => Promise<{
+export type HttpGet = (
+  url: string,
+  init: { method: 'GET' | 'HEAD'; signal?: AbortSignal },
+) => Promise<{
   status: number;
   location?: string;
   json?: unknown;
@@ -63,11 +72,17 @@ const VERSION = /^(?:\d+\.\d+\.\d+|draft)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function unknown(text: string, why?: string): DandiReferenceError {
-  return new DandiReferenceError('unknown-url', `"${text}" is not a DANDI reference${why ? `: ${why}` : ''}.`);
+  return new DandiReferenceError(
+    'unknown-url',
+    `"${text}" is not a DANDI reference${why ? `: ${why}` : ''}.`,
+  );
 }
 
 /** Parses without the network; an unknown host comes back as a {@link PendingReference}. */
-export function parseReferenceOffline(input: string, options: ParseOptions = {}): DandiReference | PendingReference {
+export function parseReferenceOffline(
+  input: string,
+  options: ParseOptions = {},
+): DandiReference | PendingReference {
   const text = input.trim();
   if (!text) throw unknown(input, 'it is empty');
   const defaultInstance = options.defaultInstance ?? KNOWN_INSTANCES[0];
@@ -85,7 +100,11 @@ export function parseReferenceOffline(input: string, options: ParseOptions = {})
   const short = /^([A-Za-z][A-Za-z-]*):(\d+)(?:\/([^/]+))?\/?$/.exec(text);
   if (short) {
     const instance = instanceByPrefix(short[1].toUpperCase());
-    if (!instance) throw new DandiReferenceError('unknown-instance', `Unknown instance prefix "${short[1]}" in "${text}".`);
+    if (!instance)
+      throw new DandiReferenceError(
+        'unknown-instance',
+        `Unknown instance prefix "${short[1]}" in "${text}".`,
+      );
     return dandisetRef(instance, short[2], short[3] ?? null, text);
   }
 
@@ -100,26 +119,39 @@ export async function parseReference(input: string, options: ResolveOptions = {}
   const http = options.http ?? defaultHttpGet;
   const instance = await discoverInstance(parsed.origin, parsed.viaApi, http, options.signal);
   if (!instance) {
-    throw new DandiReferenceError('unknown-instance', `${parsed.origin} does not look like a DANDI server (no /server-info or /api/info/).`);
+    throw new DandiReferenceError(
+      'unknown-instance',
+      `${parsed.origin} does not look like a DANDI server (no /server-info or /api/info/).`,
+    );
   }
   const { origin: _origin, viaApi: _viaApi, ...rest } = parsed;
   return { ...rest, instance };
 }
 
-function dandisetRef(instance: DandiInstance, id: string, version: string | null, text: string): DandiReference {
+function dandisetRef(
+  instance: DandiInstance,
+  id: string,
+  version: string | null,
+  text: string,
+): DandiReference {
   if (!ID.test(id)) throw unknown(text, 'a Dandiset id has six digits, e.g. 000027');
-  if (version !== null && !VERSION.test(version)) throw unknown(text, `"${version}" is not a version (draft or 0.YYMMDD.HHMM)`);
+  if (version !== null && !VERSION.test(version))
+    throw unknown(text, `"${version}" is not a version (draft or 0.YYMMDD.HHMM)`);
   return { instance, dandisetId: id, version, kind: 'dandiset' };
 }
 
 /** 10.48324/dandi.000728/0.240827.1809, doi:…, https://doi.org/… (Dandiset-level DOIs too). */
 function parseDoi(text: string): DandiReference | undefined {
-  const m = /^(?:doi:|https?:\/\/(?:dx\.)?doi\.org\/)?(10\.\d{4,9})\/([a-z][a-z-]*)\.(\d{6})(?:\/(\d+\.\d+\.\d+|draft))?\/?$/i.exec(text);
+  const m =
+    /^(?:doi:|https?:\/\/(?:dx\.)?doi\.org\/)?(10\.\d{4,9})\/([a-z][a-z-]*)\.(\d{6})(?:\/(\d+\.\d+\.\d+|draft))?\/?$/i.exec(
+      text,
+    );
   if (!m) return undefined;
   const byName = instanceByName(m[2].toLowerCase());
   const byPrefix = KNOWN_INSTANCES.find(i => i.doiPrefix === m[1]);
   const instance = byName ?? byPrefix;
-  if (!instance) throw new DandiReferenceError('unknown-instance', `Unknown instance "${m[2]}" in DOI "${text}".`);
+  if (!instance)
+    throw new DandiReferenceError('unknown-instance', `Unknown instance "${m[2]}" in DOI "${text}".`);
   return { instance, dandisetId: m[3], version: m[4] ?? null, kind: 'dandiset' };
 }
 
@@ -129,8 +161,13 @@ function parseDandiUrl(text: string, options: ParseOptions): DandiReference {
   if (!m) throw unknown(text, 'expected dandi://<instance>/<id>[@<version>][/<path>]');
   const instance = instanceByName(m[1].toLowerCase()) ?? options.instances?.find(i => i.name === m[1]);
   if (!instance) {
-    const names = KNOWN_INSTANCES.map(i => i.name).sort().join(', ');
-    throw new DandiReferenceError('unknown-instance', `Unknown instance '${m[1]}'.  Valid instances: ${names}`);
+    const names = KNOWN_INSTANCES.map(i => i.name)
+      .sort()
+      .join(', ');
+    throw new DandiReferenceError(
+      'unknown-instance',
+      `Unknown instance '${m[1]}'.  Valid instances: ${names}`,
+    );
   }
   const ref = dandisetRef(instance, m[2], m[3] ?? null, text);
   const path = m[4] ?? '';
@@ -159,7 +196,10 @@ function parseHttpUrl(text: string, options: ParseOptions): DandiReference | Pen
     pathname = inner.pathname;
     query = inner.searchParams;
   }
-  const segments = pathname.split('/').filter(Boolean).map(s => decodeURIComponent(s));
+  const segments = pathname
+    .split('/')
+    .filter(Boolean)
+    .map(s => decodeURIComponent(s));
   const viaApi = segments[0] === 'api';
   if (viaApi) segments.shift();
   const target = parseRoute(segments, query, text, options);
@@ -184,7 +224,13 @@ function parseRoute(seg: string[], query: URLSearchParams, text: string, options
 }
 
 /** /dandiset/<id>[/<version>][/files][?location=<folder>&page=<n>] */
-function webRoute(id: string, rest: string[], query: URLSearchParams, text: string, options: ParseOptions): Target {
+function webRoute(
+  id: string,
+  rest: string[],
+  query: URLSearchParams,
+  text: string,
+  options: ParseOptions,
+): Target {
   let version: string | null = null;
   const tail = [...rest];
   if (tail.length && VERSION.test(tail[0])) version = tail.shift() ?? null;
@@ -206,7 +252,8 @@ function apiRoute(id: string, rest: string[], query: URLSearchParams, text: stri
   const version = rest[1];
   if (!VERSION.test(version)) throw unknown(text, `"${version}" is not a version (draft or 0.YYMMDD.HHMM)`);
   const after = rest.slice(2);
-  if (after.length === 0 || (after.length === 1 && after[0] === 'info')) return { dandisetId: id, version, kind: 'dandiset' };
+  if (after.length === 0 || (after.length === 1 && after[0] === 'info'))
+    return { dandisetId: id, version, kind: 'dandiset' };
   if (after[0] !== 'assets') throw unknown(text);
   if (after.length === 1) {
     const glob = query.get('glob');
@@ -217,7 +264,9 @@ function apiRoute(id: string, rest: string[], query: URLSearchParams, text: stri
   }
   if (after[1] === 'paths' && after.length === 2) {
     const prefix = (query.get('path_prefix') ?? '').replace(/^\/+|\/+$/g, '');
-    return prefix ? { dandisetId: id, version, kind: 'folder', path: `${prefix}/` } : { dandisetId: id, version, kind: 'dandiset' };
+    return prefix
+      ? { dandisetId: id, version, kind: 'folder', path: `${prefix}/` }
+      : { dandisetId: id, version, kind: 'dandiset' };
   }
   if (UUID.test(after[1]) && isAssetTail(after.slice(2))) {
     return { dandisetId: id, version, kind: 'asset-id', assetId: after[1].toLowerCase() };
@@ -230,7 +279,12 @@ function isAssetTail(tail: string[]): boolean {
 }
 
 /** dandi-cli's discovery: `<origin>/server-info` (the web UI's proxy of /info/), then `<origin>/api/info/`. */
-async function discoverInstance(origin: string, viaApi: boolean, http: HttpGet, signal?: AbortSignal): Promise<DandiInstance | undefined> {
+async function discoverInstance(
+  origin: string,
+  viaApi: boolean,
+  http: HttpGet,
+  signal?: AbortSignal,
+): Promise<DandiInstance | undefined> {
   const candidates = [`${origin}/server-info`, `${origin}/api/info/`];
   for (const url of candidates) {
     let response;
@@ -265,10 +319,12 @@ export const defaultHttpGet: HttpGet = async (url, init) => {
   const location = response.headers.location;
   let json: unknown;
   try {
-    json = init.method === 'GET' && response.status === 200 ? JSON.parse(await readText(response, MAX_DISCOVERY_BYTES, init.signal)) : (discard(response.body), undefined);
+    json =
+      init.method === 'GET' && response.status === 200
+        ? JSON.parse(await readText(response, MAX_DISCOVERY_BYTES, init.signal))
+        : (discard(response.body), undefined);
   } catch {
     json = undefined;
   }
   return { status: response.status, location, json };
 };
-

@@ -43,7 +43,8 @@ export class SharedArena {
 
   release(slot: Buffer): void {
     const offset = this.offsetOf(slot);
-    if (offset === undefined || !this.slots.has(offset) || this.free.includes(offset)) throw new Error('not a slot of this arena in use');
+    if (offset === undefined || !this.slots.has(offset) || this.free.includes(offset))
+      throw new Error('not a slot of this arena in use');
     this.free.push(offset);
   }
 

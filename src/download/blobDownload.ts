@@ -1,7 +1,14 @@
 import { lstat, open, rename, utimes, writeFile } from 'node:fs/promises';
 import { ETAG_PATTERN, etagFromPartDigests, partLayout, partRange } from '../dandi/etag';
 import { fetchRange, isAbort, type FetchContext, type ObjectSource } from './fetchRange';
-import { loadState, prepareTempDir, removeTemp, StateWriter, tempPaths, type DownloadState } from './tempState';
+import {
+  loadState,
+  prepareTempDir,
+  removeTemp,
+  StateWriter,
+  tempPaths,
+  type DownloadState,
+} from './tempState';
 import { HashPool, type PartHasher } from './hashPool';
 import type { NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
@@ -24,11 +31,13 @@ const WRITE_BUFFER = 4 * 1024 * 1024;
 /** Maps disk and write errors to messages a person can act on. */
 export function fileSystemError(err: unknown, target: string): DownloadError | undefined {
   const code = (err as { code?: string } | undefined)?.code;
-  if (code === 'ENOSPC') return new DownloadError(`The disk is full while writing ${target}; nothing was left at the target.`);
+  if (code === 'ENOSPC')
+    return new DownloadError(`The disk is full while writing ${target}; nothing was left at the target.`);
   if (code === 'EDQUOT') return new DownloadError(`The disk quota is exceeded while writing ${target}.`);
   if (code === 'EACCES' || code === 'EPERM') return new DownloadError(`No permission to write ${target}.`);
   if (code === 'EROFS') return new DownloadError(`${target} is on a read-only file system.`);
-  if (code === 'ENAMETOOLONG') return new DownloadError(`The path ${target} is too long for this file system.`);
+  if (code === 'ENAMETOOLONG')
+    return new DownloadError(`The path ${target} is too long for this file system.`);
   return undefined;
 }
 
@@ -39,7 +48,8 @@ export function fileSystemError(err: unknown, target: string): DownloadError | u
  */
 export async function downloadBlob(ctx: FileContext, file: PlannedFile, target: string): Promise<void> {
   const etag = file.etag ?? '';
-  if (etag && !ETAG_PATTERN.test(etag)) throw new DownloadError(`the archive gave an invalid dandi-etag "${etag}"`);
+  if (etag && !ETAG_PATTERN.test(etag))
+    throw new DownloadError(`the archive gave an invalid dandi-etag "${etag}"`);
   const existing = await lstat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw new DownloadError(`a folder is in the way at ${target}`);
   let resumed = await attempt(ctx, file, target, etag, true);
@@ -62,7 +72,8 @@ async function resumableState(
   if (!state) return undefined;
   let extent = 0;
   try {
-    for (const index of Object.keys(state.completed)) extent = Math.max(extent, partRange(expected.size, Number(index)).end);
+    for (const index of Object.keys(state.completed))
+      extent = Math.max(extent, partRange(expected.size, Number(index)).end);
     for (const [index, bytes] of Object.entries(state.partial)) {
       extent = Math.max(extent, partRange(expected.size, Number(index)).start + bytes);
     }
@@ -82,8 +93,17 @@ async function attempt(
 ): Promise<AttemptResult> {
   const size = file.size;
   const layout = partLayout(size);
-  const saved = allowResume ? await resumableState(target, { size, etag, partSize: layout.partSize }) : undefined;
-  const state: DownloadState = saved ?? { version: 1, size, etag, partSize: layout.partSize, completed: {}, partial: {} };
+  const saved = allowResume
+    ? await resumableState(target, { size, etag, partSize: layout.partSize })
+    : undefined;
+  const state: DownloadState = saved ?? {
+    version: 1,
+    size,
+    etag,
+    partSize: layout.partSize,
+    completed: {},
+    partial: {},
+  };
   const paths = tempPaths(target);
   let writer: PositionalWriter | undefined;
   const stateWriter = new StateWriter(target);
@@ -126,7 +146,9 @@ async function attempt(
       await removeTemp(target);
       progress(-progressed);
       if (saved) return 'mismatch-after-resume';
-      throw new DownloadError(`checksum mismatch: the downloaded data has dandi-etag ${actual}, the archive says ${etag}`);
+      throw new DownloadError(
+        `checksum mismatch: the downloaded data has dandi-etag ${actual}, the archive says ${etag}`,
+      );
     }
     if (!etag) ctx.log('warn', `${file.path}: the archive gave no dandi-etag; the file is not verified`);
     if (size === 0) await writeFile(paths.data, new Uint8Array(0));
@@ -152,12 +174,24 @@ async function attempt(
 }
 
 /** Hashes the `length` bytes of `path` at `position` through `buffer` (a part resumed from disk). */
-async function hashFromDisk(path: string, position: number, length: number, buffer: Buffer, hasher: PartHasher): Promise<void> {
+async function hashFromDisk(
+  path: string,
+  position: number,
+  length: number,
+  buffer: Buffer,
+  hasher: PartHasher,
+): Promise<void> {
   const file = await open(path, 'r');
   try {
-    for (let done = 0; done < length; ) {
-      const { bytesRead } = await file.read(buffer, 0, Math.min(buffer.length, length - done), position + done);
-      if (bytesRead === 0) throw new DownloadError(`the temporary data of this download ended early (${path})`, false);
+    for (let done = 0; done < length;) {
+      const { bytesRead } = await file.read(
+        buffer,
+        0,
+        Math.min(buffer.length, length - done),
+        position + done,
+      );
+      if (bytesRead === 0)
+        throw new DownloadError(`the temporary data of this download ended early (${path})`, false);
       await hasher.update(buffer.subarray(0, bytesRead));
       done += bytesRead;
     }
@@ -180,7 +214,9 @@ async function downloadPart(
   const onDisk = Math.min(state.partial[index] ?? 0, end - start);
   const hashing = ctx.hashPool.forPart(end - start, Math.min(WRITE_BUFFER, end - start));
   const { hasher } = hashing;
-  const buffered = new BufferedRangeWriter(writer, start, start + onDisk, hashing.buffers, data => hasher.update(data));
+  const buffered = new BufferedRangeWriter(writer, start, start + onDisk, hashing.buffers, data =>
+    hasher.update(data),
+  );
   let received = onDisk;
   const source: ObjectSource = {
     key: file.assetId,

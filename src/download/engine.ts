@@ -9,7 +9,13 @@ import { Transport, redactUrl } from './transport';
 import { VerifiedIndex } from './verifiedIndex';
 import { openPositionalWriter } from './writer';
 import { downloadZarr } from './zarr';
-import { abortError, DownloadError, type DownloadOptions, type DownloadSummary, type PlannedFile } from './types';
+import {
+  abortError,
+  DownloadError,
+  type DownloadOptions,
+  type DownloadSummary,
+  type PlannedFile,
+} from './types';
 
 /** Defaults of the options (exported for the benchmarks, which report what users get). */
 export const DEFAULTS = {
@@ -42,7 +48,8 @@ function findCollisions(
     const key = keyOf(file.localPath);
     const first = seen.get(key);
     const ours = reservedKeys.get(key);
-    if (ours !== undefined) out.set(file, `its target ${file.localPath} is ${ours}, which this download writes itself`);
+    if (ours !== undefined)
+      out.set(file, `its target ${file.localPath} is ${ours}, which this download writes itself`);
     else if (first) out.set(file, `its target ${file.localPath} collides with that of ${first.path}`);
     else seen.set(key, file);
   }
@@ -54,9 +61,18 @@ function findCollisions(
  * verified parts, resumable, never writing outside the destination. Resolves with a summary;
  * per-file failures are collected, not thrown. Cancellation resolves with `cancelled: true`.
  */
-export async function runDownload(plan: readonly PlannedFile[], options: DownloadOptions): Promise<DownloadSummary> {
+export async function runDownload(
+  plan: readonly PlannedFile[],
+  options: DownloadOptions,
+): Promise<DownloadSummary> {
   const destination = resolve(options.destination);
-  const summary: DownloadSummary = { downloaded: [], skipped: [], failed: [], cancelled: false, bytesFetched: 0 };
+  const summary: DownloadSummary = {
+    downloaded: [],
+    skipped: [],
+    failed: [],
+    cancelled: false,
+    bytesFetched: 0,
+  };
   const log = options.onLog ?? (() => undefined);
   const parallelParts = Math.max(1, options.parallelParts ?? DEFAULTS.parallelParts);
   const parallelFiles = Math.max(1, options.parallelFiles ?? DEFAULTS.parallelFiles);
@@ -108,19 +124,29 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
       });
       if (zarr.failed.length > 0) {
         const first = zarr.failed[0];
-        throw new DownloadError(`${zarr.failed.length} Zarr entries failed (first: ${first.key}: ${first.reason})`);
+        throw new DownloadError(
+          `${zarr.failed.length} Zarr entries failed (first: ${first.key}: ${first.reason})`,
+        );
       }
       summary.downloaded.push(file.path);
       return;
     }
     const policy = options.existing ?? 'skip';
     const existing = await lstat(target).catch(() => undefined);
-    if (existing && policy === 'skip' && file.etag && (await index.isIdentical(file.localPath, target, file.size, file.etag, options.signal))) {
+    if (
+      existing &&
+      policy === 'skip' &&
+      file.etag &&
+      (await index.isIdentical(file.localPath, target, file.size, file.etag, options.signal))
+    ) {
       tracker.addBytes(file.size, file.path);
       summary.skipped.push(file.path);
       return;
     }
-    log('info', `downloading ${file.path} (${file.size} bytes) from ${redactUrl(file.downloadUrl)} to ${file.localPath}`);
+    log(
+      'info',
+      `downloading ${file.path} (${file.size} bytes) from ${redactUrl(file.downloadUrl)} to ${file.localPath}`,
+    );
     await downloadBlob(ctx, file, target);
     if (file.etag) await index.recordVerified(file.localPath, target, file.etag);
     summary.downloaded.push(file.path);
@@ -142,7 +168,9 @@ export async function runDownload(plan: readonly PlannedFile[], options: Downloa
     }
   };
   try {
-    const results = await Promise.allSettled(Array.from({ length: Math.min(parallelFiles, plan.length) }, worker));
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(parallelFiles, plan.length) }, worker),
+    );
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) {
       if (!isAbort(rejected.reason, options.signal)) throw rejected.reason;

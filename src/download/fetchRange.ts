@@ -1,5 +1,11 @@
 import { pause, retryDelay } from '../net/retry';
-import { classifyNetworkError, ExpiredUrlError, TransientError, redactUrl, type Transport } from './transport';
+import {
+  classifyNetworkError,
+  ExpiredUrlError,
+  TransientError,
+  redactUrl,
+  type Transport,
+} from './transport';
 import { abortError, DownloadError } from './types';
 
 /** Receives a range's bytes in order. */
@@ -31,15 +37,17 @@ export interface FetchContext {
   log(level: 'info' | 'warn', message: string): void;
 }
 
-
-
 export function isAbort(err: unknown, signal?: AbortSignal): boolean {
   return Boolean(signal?.aborted) || (err instanceof Error && err.name === 'AbortError');
 }
 
 /** The download's back-off: the HTTP layer's policy with the caller's bound (Retry-After up to 5 min). */
 function waitBefore(attempt: number, maxBackoffMs: number, retryAfterMs?: number): number {
-  return retryDelay(attempt, { baseDelayMs: 500, maxDelayMs: maxBackoffMs, maxRetryAfterMs: 5 * 60_000 }, retryAfterMs);
+  return retryDelay(
+    attempt,
+    { baseDelayMs: 500, maxDelayMs: maxBackoffMs, maxRetryAfterMs: 5 * 60_000 },
+    retryAfterMs,
+  );
 }
 
 /**
@@ -98,7 +106,10 @@ export async function fetchRange(
       if (isAbort(caught, ctx.signal)) throw abortError();
       const err = classifyNetworkError(caught, url || source.resolveUrl);
       if (err instanceof ExpiredUrlError) {
-        ctx.log('info', `the blob host refused the URL of ${source.key} (expired, or not public); asking the archive for a new one`);
+        ctx.log(
+          'info',
+          `the blob host refused the URL of ${source.key} (expired, or not public); asking the archive for a new one`,
+        );
         await ctx.transport.invalidate(source.key, err.url);
         continue;
       }
@@ -109,7 +120,10 @@ export async function fetchRange(
         throw new DownloadError(`gave up after ${attempts} attempts: ${err.message}`, false);
       }
       const wait = waitBefore(attempts, ctx.maxBackoffMs, err.retryAfterMs);
-      ctx.log('warn', `${err.message} (${redactUrl(url || source.resolveUrl)}); retry ${attempts} in ${Math.round(wait)} ms`);
+      ctx.log(
+        'warn',
+        `${err.message} (${redactUrl(url || source.resolveUrl)}); retry ${attempts} in ${Math.round(wait)} ms`,
+      );
       await pause(wait, ctx.signal).catch(() => {
         throw abortError();
       });

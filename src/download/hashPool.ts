@@ -58,7 +58,9 @@ export class HashPool {
   private ids = 0;
   private readonly waiting = new Map<number, Waiter>();
 
-  constructor(private readonly options: { workerPath?: string; arenaBytes?: number; kernel?: Md5Kernel } = {}) {}
+  constructor(
+    private readonly options: { workerPath?: string; arenaBytes?: number; kernel?: Md5Kernel } = {},
+  ) {}
 
   /** Parts at least this large are hashed on the worker; smaller ones are not worth a message. */
   static readonly THRESHOLD = 8 * 1024 * 1024;
@@ -88,7 +90,11 @@ export class HashPool {
     }
     // No worker, or the arena is full (very many parts at once): hash here, in plain buffers.
     if (first) arena?.release(first);
-    return { hasher: new InlineHasher(), buffers: [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)], release: () => undefined };
+    return {
+      hasher: new InlineHasher(),
+      buffers: [Buffer.allocUnsafe(bufferSize), Buffer.allocUnsafe(bufferSize)],
+      release: () => undefined,
+    };
   }
 
   private workerHasher(arena: SharedArena): PartHasher {
@@ -121,7 +127,10 @@ export class HashPool {
     try {
       const arena = new SharedArena(this.options.arenaBytes);
       // A CPU without the SIMD WebAssembly needs (x64 before SSE4.1) hashes with OpenSSL on the worker.
-      const kernel: Md5Kernel = this.options.kernel === 'openssl' || !wasm.validate(md5KernelModule(arena.maxPages)) ? 'openssl' : 'simd';
+      const kernel: Md5Kernel =
+        this.options.kernel === 'openssl' || !wasm.validate(md5KernelModule(arena.maxPages))
+          ? 'openssl'
+          : 'simd';
       const worker = new Worker(this.options.workerPath ?? findBundledFile('downloadHashWorker.js'));
       worker.on('message', (reply: HashWorkerReply) => {
         const waiter = this.waiting.get(reply.seq);
@@ -131,7 +140,13 @@ export class HashPool {
       });
       worker.on('error', err => this.fail(err));
       worker.on('exit', code => this.fail(new Error(`the hash worker exited (code ${code})`)));
-      worker.postMessage({ op: 'init', memory: arena.memory, maxPages: arena.maxPages, scratch: SCRATCH_OFFSET, kernel } satisfies HashWorkerRequest);
+      worker.postMessage({
+        op: 'init',
+        memory: arena.memory,
+        maxPages: arena.maxPages,
+        scratch: SCRATCH_OFFSET,
+        kernel,
+      } satisfies HashWorkerRequest);
       this.worker = worker;
       this.arena = arena;
       return arena;

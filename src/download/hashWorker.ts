@@ -67,7 +67,10 @@ function schedule(): void {
 /** The openssl kernel's state: one node:crypto hash per part. */
 let openssl: { memory: WasmMemory; hashes: Map<number, Hash> } | undefined;
 
-function onOpenssl(message: Exclude<HashWorkerRequest, { op: 'init' }>, state: NonNullable<typeof openssl>): void {
+function onOpenssl(
+  message: Exclude<HashWorkerRequest, { op: 'init' }>,
+  state: NonNullable<typeof openssl>,
+): void {
   const hash = (): Hash => {
     let h = state.hashes.get(message.id);
     if (!h) state.hashes.set(message.id, (h = createHash('md5')));
@@ -81,7 +84,10 @@ function onOpenssl(message: Exclude<HashWorkerRequest, { op: 'init' }>, state: N
   } else {
     const digest = hash().digest();
     state.hashes.delete(message.id);
-    reply({ seq: message.seq, digest: digest.buffer.slice(digest.byteOffset, digest.byteOffset + 16) as ArrayBuffer });
+    reply({
+      seq: message.seq,
+      digest: digest.buffer.slice(digest.byteOffset, digest.byteOffset + 16) as ArrayBuffer,
+    });
   }
 }
 
@@ -89,13 +95,20 @@ port.on('message', (message: HashWorkerRequest) => {
   try {
     if (message.op === 'init') {
       if (message.kernel === 'openssl') openssl = { memory: message.memory, hashes: new Map() };
-      else lanes = new Md5Lanes(message.memory, instantiateKernels(message.memory, message.maxPages), message.scratch);
+      else
+        lanes = new Md5Lanes(
+          message.memory,
+          instantiateKernels(message.memory, message.maxPages),
+          message.scratch,
+        );
       return;
     }
     if (openssl) return onOpenssl(message, openssl);
     if (!lanes) throw new Error('the hash worker was not initialised');
     if (message.op === 'update') {
-      lanes.update(message.id, message.offset, message.length, performance.now(), () => reply({ seq: message.seq }));
+      lanes.update(message.id, message.offset, message.length, performance.now(), () =>
+        reply({ seq: message.seq }),
+      );
     } else if (message.op === 'reset') {
       lanes.reset(message.id);
     } else if (message.op === 'drop') {

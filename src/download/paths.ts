@@ -23,12 +23,15 @@ export function unsafePathReason(path: string): string | undefined {
   if (CONTROL.test(path)) return 'the path contains control characters';
   const segments = path.split('/');
   // The downloader's own files beside the targets: an asset there would overwrite them.
-  if (segments[0] === INDEX_RELATIVE_PATH.split('/')[0]) return `"${segments[0]}" is where downloads keep their records`;
+  if (segments[0] === INDEX_RELATIVE_PATH.split('/')[0])
+    return `"${segments[0]}" is where downloads keep their records`;
   for (const segment of segments) {
     if (segment === '') return 'the path has an empty segment (// or a trailing /)';
-    if (segment.endsWith(TEMP_SUFFIX)) return `"${segment}" ends like the downloader's temporary folders (${TEMP_SUFFIX})`;
+    if (segment.endsWith(TEMP_SUFFIX))
+      return `"${segment}" ends like the downloader's temporary folders (${TEMP_SUFFIX})`;
     if (segment === '..' || segment === '.') return `the path contains a "${segment}" segment`;
-    if (WINDOWS_FORBIDDEN.test(segment)) return `"${segment}" contains a character not allowed in file names (<>:"|?*\\)`;
+    if (WINDOWS_FORBIDDEN.test(segment))
+      return `"${segment}" contains a character not allowed in file names (<>:"|?*\\)`;
     if (WINDOWS_RESERVED.test(segment)) return `"${segment}" is a reserved device name on Windows`;
     if (/[. ]$/.test(segment)) return `"${segment}" ends with a dot or a space`;
   }
@@ -56,12 +59,16 @@ export async function prepareTarget(destination: string, localPath: string): Pro
   const root = resolve(destination);
   const target = resolve(root, ...localPath.split('/'));
   if (!isInside(root, target) || target === root) {
-    throw new DownloadError(`Refused target ${JSON.stringify(localPath)}: it resolves outside the destination.`);
+    throw new DownloadError(
+      `Refused target ${JSON.stringify(localPath)}: it resolves outside the destination.`,
+    );
   }
   await mkdir(root, { recursive: true });
   const realRoot = await realpath(root);
   const leadsOut = () =>
-    new DownloadError(`Refused target ${JSON.stringify(localPath)}: a folder on its way is a link that leads outside the destination.`);
+    new DownloadError(
+      `Refused target ${JSON.stringify(localPath)}: a folder on its way is a link that leads outside the destination.`,
+    );
   let folder = root;
   for (const part of relative(root, dirname(target)).split(sep).filter(Boolean)) {
     folder = join(folder, part);
@@ -74,7 +81,9 @@ export async function prepareTarget(destination: string, localPath: string): Pro
       const real = await realpath(folder).catch(() => undefined);
       if (!real || !isInside(realRoot, real)) throw leadsOut();
     } else if (!info.isDirectory()) {
-      throw new DownloadError(`Cannot write ${JSON.stringify(localPath)}: ${folder} is a file, not a folder.`);
+      throw new DownloadError(
+        `Cannot write ${JSON.stringify(localPath)}: ${folder} is a file, not a folder.`,
+      );
     }
   }
   // Once more for the whole chain (a folder swapped for a link meanwhile).
@@ -112,7 +121,11 @@ export async function nameFolding(folder: string): Promise<NameFolding> {
     // "É" in NFC; its lower-case and NFD spellings name the same file only where the FS folds them.
     const name = 'Probe-\u00c9';
     await writeFile(join(probe, name), '');
-    const exists = (other: string) => lstat(join(probe, other)).then(() => true, () => false);
+    const exists = (other: string) =>
+      lstat(join(probe, other)).then(
+        () => true,
+        () => false,
+      );
     return { foldsCase: await exists(name.toLowerCase()), foldsUnicode: await exists(name.normalize('NFD')) };
   } finally {
     await rm(probe, { recursive: true, force: true });

@@ -33,7 +33,14 @@ export interface DownloadPlan {
 export function targetFromResolved(resolved: ResolvedReference): DownloadTarget {
   const ref = resolved.reference;
   const id = resolved.dandiset?.identifier ?? ref.dandisetId;
-  if (resolved.asset) return { kind: 'asset', assetId: resolved.asset.asset_id, dandisetId: id, version: resolved.version, asset: resolved.asset };
+  if (resolved.asset)
+    return {
+      kind: 'asset',
+      assetId: resolved.asset.asset_id,
+      dandisetId: id,
+      version: resolved.version,
+      asset: resolved.asset,
+    };
   if (!id) throw new Error('the reference names no Dandiset');
   const base = { dandisetId: id, version: resolved.version };
   switch (ref.kind) {
@@ -71,18 +78,30 @@ function plannedFrom(client: PlanningClient, asset: AssetRecord, localPath: stri
 function openBlobUrl(metadata: AssetRecord['metadata'], downloadUrl: string): string | undefined {
   if (!metadata) return undefined;
   const access: unknown[] = Array.isArray(metadata.access) ? metadata.access : [];
-  const embargoed = access.some(a => /embargo/i.test(String((a as { status?: unknown } | null)?.status ?? '')));
+  const embargoed = access.some(a =>
+    /embargo/i.test(String((a as { status?: unknown } | null)?.status ?? '')),
+  );
   if (embargoed) return undefined;
   const apiOrigin = new URL(downloadUrl).origin;
   return (metadata.contentUrl ?? []).find(url => isHttpUrl(url) && new URL(url).origin !== apiOrigin);
 }
 
 /** Lists what a target covers (with metadata, one request per 1000 assets) and lays it out. */
-export async function buildPlan(client: PlanningClient, target: DownloadTarget, signal?: AbortSignal): Promise<DownloadPlan> {
+export async function buildPlan(
+  client: PlanningClient,
+  target: DownloadTarget,
+  signal?: AbortSignal,
+): Promise<DownloadPlan> {
   if (target.kind === 'asset') {
-    const where = target.dandisetId && target.version ? { dandisetId: target.dandisetId, version: target.version } : undefined;
+    const where =
+      target.dandisetId && target.version
+        ? { dandisetId: target.dandisetId, version: target.version }
+        : undefined;
     const info = await client.getAssetInfo(target.assetId, where, signal);
-    return { title: info.path, files: [plannedFrom(client, info, localTarget({ kind: 'asset' }, info.path))] };
+    return {
+      title: info.path,
+      files: [plannedFrom(client, info, localTarget({ kind: 'asset' }, info.path))],
+    };
   }
   const { dandisetId, version } = target;
   let scope: LayoutScope;
@@ -110,20 +129,30 @@ export async function buildPlan(client: PlanningClient, target: DownloadTarget, 
       break;
   }
   const files: PlannedFile[] = [];
-  for await (const asset of client.iterateAssets(dandisetId, version, { ...listing, metadata: true, signal })) {
+  for await (const asset of client.iterateAssets(dandisetId, version, {
+    ...listing,
+    metadata: true,
+    signal,
+  })) {
     files.push(plannedFrom(client, asset, localTarget(scope, asset.path)));
   }
   const plan: DownloadPlan = { title, files };
   if (target.kind === 'dandiset') {
     const metadata = await client.getVersionMetadata(dandisetId, version, signal);
     const webUrl = client.instance.webUrl ?? 'https://dandiarchive.org';
-    plan.dandisetYaml = { localPath: `${dandisetId}/dandiset.yaml`, content: renderDandisetYaml(metadata, dandisetId, webUrl) };
+    plan.dandisetYaml = {
+      localPath: `${dandisetId}/dandiset.yaml`,
+      content: renderDandisetYaml(metadata, dandisetId, webUrl),
+    };
   }
   return plan;
 }
 
 /** Writes dandiset.yaml unless it already holds exactly this text (dandi-cli: "no change"). */
-export async function writeDandisetYaml(destination: string, yaml: { localPath: string; content: string }): Promise<'written' | 'unchanged'> {
+export async function writeDandisetYaml(
+  destination: string,
+  yaml: { localPath: string; content: string },
+): Promise<'written' | 'unchanged'> {
   const target = await prepareTarget(destination, yaml.localPath);
   const current = await readFile(target, 'utf8').catch(() => undefined);
   if (current === yaml.content) return 'unchanged';

@@ -73,7 +73,11 @@ export class Transport {
   }
 
   private get requestOptions(): GetOptions {
-    return { signal: this.options.signal, headersTimeoutMs: this.options.timeouts.headersMs, idleTimeoutMs: this.options.timeouts.idleMs };
+    return {
+      signal: this.options.signal,
+      headersTimeoutMs: this.options.timeouts.headersMs,
+      idleTimeoutMs: this.options.timeouts.idleMs,
+    };
   }
 
   /** The credentials for an API root (the engine learns it from each file's download URL). */
@@ -88,7 +92,12 @@ export class Transport {
   async blobUrl(key: string, apiDownloadUrl: string, apiUrl: string, directUrl?: string): Promise<string> {
     let location = this.locations.get(key);
     if (!location) {
-      location = new PresignedUrl(apiDownloadUrl, { ...this.requestOptions, credentials: this.credentialsFor(apiUrl), headers: { accept: 'application/json' }, directUrl });
+      location = new PresignedUrl(apiDownloadUrl, {
+        ...this.requestOptions,
+        credentials: this.credentialsFor(apiUrl),
+        headers: { accept: 'application/json' },
+        directUrl,
+      });
       this.locations.set(key, location);
     }
     try {
@@ -117,12 +126,23 @@ export class Transport {
    * Range header). Validates 206 + Content-Range + Content-Length; a 200 to a ranged request comes
    * back as `whole`.
    */
-  async getBlob(url: string, start: number, end: number, size: number, apiUrl: string): Promise<BlobResponse> {
+  async getBlob(
+    url: string,
+    start: number,
+    end: number,
+    size: number,
+    apiUrl: string,
+  ): Promise<BlobResponse> {
     const ranged = !(start === 0 && end === size);
     const headers: Record<string, string> = ranged ? { range: `bytes=${start}-${end - 1}` } : {};
     let res: NetResponse;
     try {
-      res = await httpGet(url, { ...this.requestOptions, headers, credentials: this.credentialsFor(apiUrl), highWaterMark: HIGH_WATER_MARK });
+      res = await httpGet(url, {
+        ...this.requestOptions,
+        headers,
+        credentials: this.credentialsFor(apiUrl),
+        highWaterMark: HIGH_WATER_MARK,
+      });
     } catch (err) {
       throw await classify(err, 'the blob host', url);
     }
@@ -131,7 +151,9 @@ export class Transport {
       const m = contentRange && /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
       if (!m || Number(m[1]) !== start || Number(m[2]) !== end - 1) {
         discard(res.body);
-        throw new TransientError(`the blob host answered ${contentRange ?? 'no Content-Range'} to bytes=${start}-${end - 1}`);
+        throw new TransientError(
+          `the blob host answered ${contentRange ?? 'no Content-Range'} to bytes=${start}-${end - 1}`,
+        );
       }
       if (m[3] !== '*' && Number(m[3]) !== size) {
         discard(res.body);
@@ -164,7 +186,11 @@ export class Transport {
   async getJson(url: string, apiUrl: string): Promise<unknown> {
     let text: string;
     try {
-      const res = await httpGet(url, { ...this.requestOptions, headers: { accept: 'application/json' }, credentials: this.credentialsFor(apiUrl) });
+      const res = await httpGet(url, {
+        ...this.requestOptions,
+        headers: { accept: 'application/json' },
+        credentials: this.credentialsFor(apiUrl),
+      });
       if (res.status !== 200) throw await statusError(res);
       text = await readText(res, MAX_LISTING_BYTES, this.options.signal);
     } catch (err) {
@@ -184,12 +210,15 @@ function isOnApi(url: string, apiUrl: string): boolean {
 
 /** Turns a failure of the HTTP layer into a transient or permanent download error; aborts pass through. */
 export async function classify(err: unknown, who: string, url: string): Promise<Error> {
-  if (err instanceof TransientError || err instanceof DownloadError || err instanceof ExpiredUrlError) return err;
+  if (err instanceof TransientError || err instanceof DownloadError || err instanceof ExpiredUrlError)
+    return err;
   if (err instanceof HttpStatusError) {
     const status = err.status;
     const suffix = err.detail ? `: ${err.detail}` : '';
-    if (status === 429 || status >= 500) return new TransientError(`${who} answered ${status}${suffix}`, err.retryAfterMs);
-    if (status === 401) return new DownloadError(`${who} answered 401 (sign in to download this asset)${suffix}`);
+    if (status === 429 || status >= 500)
+      return new TransientError(`${who} answered ${status}${suffix}`, err.retryAfterMs);
+    if (status === 401)
+      return new DownloadError(`${who} answered 401 (sign in to download this asset)${suffix}`);
     if (status === 403) return new DownloadError(`${who} answered 403 (no permission)${suffix}`);
     if (status === 404) return new DownloadError(`${who} answered 404 (not found)${suffix}`);
     return new DownloadError(`${who} answered ${status}${suffix}`);
@@ -199,13 +228,16 @@ export async function classify(err: unknown, who: string, url: string): Promise<
 
 /** Network-level failures are transient, except an abort (passed through) and a refused certificate. */
 export function classifyNetworkError(err: unknown, url: string): Error {
-  if (err instanceof TransientError || err instanceof DownloadError || err instanceof ExpiredUrlError) return err;
+  if (err instanceof TransientError || err instanceof DownloadError || err instanceof ExpiredUrlError)
+    return err;
   if (err instanceof NetError) {
     if (err.code === 'aborted') return Object.assign(new Error(err.message), { name: 'AbortError' });
-    if (err.code === 'tls' || err.code === 'redirect' || err.code === 'too-large') return new DownloadError(err.message);
+    if (err.code === 'tls' || err.code === 'redirect' || err.code === 'too-large')
+      return new DownloadError(err.message);
     return new TransientError(err.message);
   }
   if (err instanceof Error && err.name === 'AbortError') return err;
-  const message = err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
+  const message =
+    err instanceof Error ? `${(err as { code?: string }).code ?? err.name}: ${err.message}` : String(err);
   return new TransientError(`connection to ${new URL(url).host} failed (${message})`);
 }

@@ -37,7 +37,12 @@ export class VerifiedIndex {
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
         for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
           const e = value as Partial<Entry> | null;
-          if (e && typeof e.size === 'number' && typeof e.mtimeMs === 'number' && typeof e.etag === 'string') {
+          if (
+            e &&
+            typeof e.size === 'number' &&
+            typeof e.mtimeMs === 'number' &&
+            typeof e.etag === 'string'
+          ) {
             map.set(key, { size: e.size, mtimeMs: e.mtimeMs, etag: e.etag });
           }
         }
@@ -52,7 +57,13 @@ export class VerifiedIndex {
    * True when the file at `absolutePath` has this size and dandi-etag: from the record when its
    * size and mtime are unchanged, otherwise by hashing it (and then recording the result).
    */
-  async isIdentical(localPath: string, absolutePath: string, size: number, etag: string, signal?: AbortSignal): Promise<boolean> {
+  async isIdentical(
+    localPath: string,
+    absolutePath: string,
+    size: number,
+    etag: string,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
     const info = await stat(absolutePath).catch(() => undefined);
     if (!info?.isFile() || info.size !== size) return false;
     const known = this.entries.get(localPath);

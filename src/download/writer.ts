@@ -14,7 +14,10 @@ async function writeAll(handle: FileHandle, data: Uint8Array, position: number):
 }
 
 const aligned = (data: Uint8Array, position: number): boolean =>
-  data.length > 0 && data.length % DIRECT_ALIGNMENT === 0 && position % DIRECT_ALIGNMENT === 0 && data.byteOffset % DIRECT_ALIGNMENT === 0;
+  data.length > 0 &&
+  data.length % DIRECT_ALIGNMENT === 0 &&
+  position % DIRECT_ALIGNMENT === 0 &&
+  data.byteOffset % DIRECT_ALIGNMENT === 0;
 
 /**
  * Positional writes to a file opened for update (created when missing, never truncated).
@@ -29,9 +32,14 @@ export async function openPositionalWriter(
   path: string,
   options: { direct?: boolean } = {},
 ): Promise<PositionalWriter & { readonly directBytes: number }> {
-  const handle = await open(path, 'a+').then(h => h.close()).then(() => open(path, 'r+'));
+  const handle = await open(path, 'a+')
+    .then(h => h.close())
+    .then(() => open(path, 'r+'));
   const oDirect = (constants as { O_DIRECT?: number }).O_DIRECT;
-  let direct = options.direct && oDirect ? await open(path, constants.O_WRONLY | oDirect).catch(() => undefined) : undefined;
+  let direct =
+    options.direct && oDirect
+      ? await open(path, constants.O_WRONLY | oDirect).catch(() => undefined)
+      : undefined;
   let directBytes = 0;
   return {
     get directBytes() {
@@ -106,10 +114,14 @@ export class BufferedRangeWriter {
   async write(chunk: Buffer, position: number): Promise<void> {
     if (position !== this.bufferStart + this.fill) throw new Error(`non-contiguous write at ${position}`);
     const current = this.buffers[0];
-    if (chunk.buffer === current.buffer && chunk.byteOffset === current.byteOffset + this.fill && chunk.length <= this.capacity - this.fill) {
+    if (
+      chunk.buffer === current.buffer &&
+      chunk.byteOffset === current.byteOffset + this.fill &&
+      chunk.length <= this.capacity - this.fill
+    ) {
       this.fill += chunk.length; // received in place (space())
     } else {
-      for (let taken = 0; taken < chunk.length; ) {
+      for (let taken = 0; taken < chunk.length;) {
         if (this.fill === this.capacity) await this.flush();
         const count = Math.min(chunk.length - taken, this.capacity - this.fill);
         chunk.copy(this.buffers[0], this.fill, taken, taken + count);

@@ -32,7 +32,11 @@ function parseListing(body: unknown): { entries: ZarrEntry[]; next: string | nul
 }
 
 /** Every entry of a Zarr, following the cursor pagination (`next`). */
-export async function listZarrEntries(ctx: FileContext, apiUrl: string, zarrId: string): Promise<ZarrEntry[]> {
+export async function listZarrEntries(
+  ctx: FileContext,
+  apiUrl: string,
+  zarrId: string,
+): Promise<ZarrEntry[]> {
   let url: string | null = `${trimSlashes(apiUrl)}/zarr/${encodeURIComponent(zarrId)}/files/`;
   const all: ZarrEntry[] = [];
   for (let pages = 0; url; pages++) {
@@ -46,7 +50,10 @@ export async function listZarrEntries(ctx: FileContext, apiUrl: string, zarrId: 
 
 /** Python's json.dumps escapes non-ASCII; the checksum is defined over that text. */
 function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** `dandi:dandi-zarr-checksum` of a listing (dandi-api.md 3.3). */
@@ -66,7 +73,8 @@ export function zarrChecksum(entries: readonly ZarrEntry[]): string {
     }
     dir.files.push({ digest: e.md5, name: parts[parts.length - 1], size: e.size });
   }
-  const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const byName = (a: { name: string }, b: { name: string }): number =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   const digestOf = (dir: Dir): { digest: string; count: number; size: number } => {
     const directories = [...dir.dirs].map(([name, child]) => {
       const d = digestOf(child);
@@ -113,7 +121,10 @@ export async function downloadZarr(
   if (zarr.checksum) {
     const listed = zarrChecksum(entries);
     if (listed !== zarr.checksum) {
-      ctx.log('warn', `${file.path}: the Zarr listing's checksum ${listed} differs from the asset's ${zarr.checksum}`);
+      ctx.log(
+        'warn',
+        `${file.path}: the Zarr listing's checksum ${listed} differs from the asset's ${zarr.checksum}`,
+      );
     }
   }
   const failed: { key: string; reason: string }[] = [];
@@ -151,7 +162,11 @@ export async function downloadZarr(
   if (rejected) throw rejected.reason;
   if (failed.length === 0) {
     const removed = await removeStrays(target, new Set(entries.map(e => nameKey(e.key, folding))), folding);
-    if (removed.length > 0) ctx.log('info', `${file.path}: removed ${removed.length} local files the Zarr does not have (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''})`);
+    if (removed.length > 0)
+      ctx.log(
+        'info',
+        `${file.path}: removed ${removed.length} local files the Zarr does not have (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''})`,
+      );
   }
   return { failed };
 }
@@ -160,7 +175,11 @@ export async function downloadZarr(
  * Deletes what lies under `root` but is not a key of the Zarr (then folders left empty). Links
  * are removed as links, never followed. Returns the removed files' keys.
  */
-async function removeStrays(root: string, keys: ReadonlySet<string>, folding: NameFolding): Promise<string[]> {
+async function removeStrays(
+  root: string,
+  keys: ReadonlySet<string>,
+  folding: NameFolding,
+): Promise<string[]> {
   const removed: string[] = [];
   const visit = async (dir: string, prefix: string): Promise<boolean> => {
     let empty = true;
@@ -211,23 +230,30 @@ async function downloadEntry(
     const resolveUrl =
       `${trimSlashes(zarr.apiUrl)}/zarr/${encodeURIComponent(zarr.zarrId)}/files/` +
       `?prefix=${encodeURIComponent(entry.key)}&download=true`;
-    await fetchRange(ctx, { key: `${zarr.zarrId}/${entry.key}`, resolveUrl, apiUrl: zarr.apiUrl, size: entry.size }, 0, entry.size, {
-      data: async (chunk, position) => {
-        received += chunk.length;
-        ctx.progress(chunk.length);
-        await buffered.write(chunk, position);
+    await fetchRange(
+      ctx,
+      { key: `${zarr.zarrId}/${entry.key}`, resolveUrl, apiUrl: zarr.apiUrl, size: entry.size },
+      0,
+      entry.size,
+      {
+        data: async (chunk, position) => {
+          received += chunk.length;
+          ctx.progress(chunk.length);
+          await buffered.write(chunk, position);
+        },
+        restart: async () => {
+          ctx.progress(-received);
+          received = 0;
+          await buffered.reset(0);
+          hash = createHash('md5');
+        },
       },
-      restart: async () => {
-        ctx.progress(-received);
-        received = 0;
-        await buffered.reset(0);
-        hash = createHash('md5');
-      },
-    });
+    );
     await buffered.drain();
     await writer.close();
     const actual = hash.digest('hex');
-    if (actual !== entry.md5) throw new DownloadError(`checksum mismatch: MD5 ${actual}, the archive says ${entry.md5}`);
+    if (actual !== entry.md5)
+      throw new DownloadError(`checksum mismatch: MD5 ${actual}, the archive says ${entry.md5}`);
     await rename(temp, entryTarget);
   } catch (err) {
     await writer.close().catch(() => undefined);

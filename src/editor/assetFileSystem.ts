@@ -21,7 +21,13 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
 
   stat(uri: vscode.Uri): vscode.FileStat {
     const ref = this._ref(uri);
-    return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: ref.size ?? 0, permissions: vscode.FilePermission.Readonly };
+    return {
+      type: vscode.FileType.File,
+      ctime: 0,
+      mtime: 0,
+      size: ref.size ?? 0,
+      permissions: vscode.FilePermission.Readonly,
+    };
   }
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
@@ -35,9 +41,12 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
     // No credentials here: the HTTP layer follows the redirect to the blob host (through the proxy).
     let bytes: Buffer;
     try {
-      const response = await httpGet(`${trimSlashes(ref.apiUrl)}/assets/${encodeURIComponent(ref.assetId)}/download/`, {
-        signal: AbortSignal.timeout(READ_TIMEOUT_MS),
-      });
+      const response = await httpGet(
+        `${trimSlashes(ref.apiUrl)}/assets/${encodeURIComponent(ref.assetId)}/download/`,
+        {
+          signal: AbortSignal.timeout(READ_TIMEOUT_MS),
+        },
+      );
       if (response.status < 200 || response.status >= 300) {
         discard(response.body);
         throw vscode.FileSystemError.Unavailable(`${ref.path}: the archive answered ${response.status}`);
@@ -46,9 +55,13 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
       bytes = await readBody(response, MAX_READ_BYTES);
     } catch (error) {
       if (error instanceof NetError && error.code === 'too-large') {
-        throw vscode.FileSystemError.NoPermissions(`${ref.path} is larger than ${MAX_READ_BYTES / 1024 / 1024} MiB: download it to open it with another editor.`);
+        throw vscode.FileSystemError.NoPermissions(
+          `${ref.path} is larger than ${MAX_READ_BYTES / 1024 / 1024} MiB: download it to open it with another editor.`,
+        );
       }
-      throw error instanceof NetError ? vscode.FileSystemError.Unavailable(`${ref.path}: ${error.message}`) : error;
+      throw error instanceof NetError
+        ? vscode.FileSystemError.Unavailable(`${ref.path}: ${error.message}`)
+        : error;
     }
     return bytes;
   }
@@ -85,7 +98,9 @@ export class AssetFileSystemProvider implements vscode.FileSystemProvider {
     try {
       return assetRefOfUri(uri);
     } catch (e) {
-      throw vscode.FileSystemError.FileNotFound(`${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`);
+      throw vscode.FileSystemError.FileNotFound(
+        `${uri.toString(true)}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }

@@ -32,7 +32,11 @@ export class NwbDocument implements vscode.CustomDocument {
   ) {}
 
   /** Opens `uri` (a local file or a `dandi-asset:` URI); failures become a document with `error`. */
-  static async open(uri: vscode.Uri, services: ExtensionServices, signal?: AbortSignal): Promise<NwbDocument> {
+  static async open(
+    uri: vscode.Uri,
+    services: ExtensionServices,
+    signal?: AbortSignal,
+  ): Promise<NwbDocument> {
     let source: SourceDescription;
     try {
       source = describeSource(uri);
@@ -62,14 +66,24 @@ export class NwbDocument implements vscode.CustomDocument {
       name: this.fileName,
       size: this._h5?.info.size ?? 0,
       nwbVersion: this.nwb ? await this.nwb.version() : null,
-      sourceLabel: source.kind === 'local' ? source.path : `DANDI ${source.dandisetId}/${source.version} ${source.path}`,
+      sourceLabel:
+        source.kind === 'local' ? source.path : `DANDI ${source.dandisetId}/${source.version} ${source.path}`,
       source,
       bytesFetched: this.stats().bytesFetched,
     };
   }
 
   stats(): SourceStats {
-    return this._h5?.stats() ?? { requests: 0, bytesFetched: 0, cacheHits: 0, cacheMisses: 0, cacheBytes: 0, metadataCacheHits: 0 };
+    return (
+      this._h5?.stats() ?? {
+        requests: 0,
+        bytesFetched: 0,
+        cacheHits: 0,
+        cacheMisses: 0,
+        cacheBytes: 0,
+        metadataCacheHits: 0,
+      }
+    );
   }
 
   get isDisposed(): boolean {
@@ -91,14 +105,25 @@ export class NwbDocument implements vscode.CustomDocument {
 export function describeSource(uri: vscode.Uri): SourceDescription {
   if (uri.scheme === ASSET_URI_SCHEME) {
     const ref = assetRefOfUri(uri);
-    return { kind: 'dandi', apiUrl: ref.apiUrl, assetId: ref.assetId, dandisetId: ref.dandisetId, version: ref.version, path: ref.path };
+    return {
+      kind: 'dandi',
+      apiUrl: ref.apiUrl,
+      assetId: ref.assetId,
+      dandisetId: ref.dandisetId,
+      version: ref.version,
+      path: ref.path,
+    };
   }
   if (uri.scheme === 'file') return { kind: 'local', path: uri.fsPath };
   // Other schemes (vscode-remote is handled by running next to the files) would need whole-file reads.
   throw new Error(`the NWB viewer cannot read ${uri.scheme}: files; open a local file or a DANDI asset`);
 }
 
-async function sourceSpec(source: SourceDescription, uri: vscode.Uri, services: ExtensionServices): Promise<SourceSpec> {
+async function sourceSpec(
+  source: SourceDescription,
+  uri: vscode.Uri,
+  services: ExtensionServices,
+): Promise<SourceSpec> {
   if (source.kind === 'local') return { kind: 'local', path: source.path };
   const ref = assetRefOfUri(uri);
   const apiKey = await services.apiKey(source.apiUrl);
@@ -118,7 +143,10 @@ function openOptions(services: ExtensionServices): OpenOptions {
   const config = vscode.workspace.getConfiguration(Settings.section);
   const cacheMB = config.get<number>(Settings.cacheSizeMB, 256);
   const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
-  const options: OpenOptions = { cacheBytes: cacheMB * MiB, workerPath: vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'hdf5Worker.js').fsPath };
+  const options: OpenOptions = {
+    cacheBytes: cacheMB * MiB,
+    workerPath: vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'hdf5Worker.js').fsPath,
+  };
   if (metadataMB > 0) {
     options.metadataCacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'hdf5-metadata').fsPath;
     options.metadataCacheBytes = metadataMB * MiB;

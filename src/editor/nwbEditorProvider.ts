@@ -11,7 +11,10 @@ import { NwbDocument } from './nwbDocument';
 import { ViewerPanel, type WebviewChannel } from './viewerPanel';
 import { pageHtml, webviewOptions } from './webviewHtml';
 
-export class NwbEditorProvider extends Disposable implements vscode.CustomReadonlyEditorProvider<NwbDocument> {
+export class NwbEditorProvider
+  extends Disposable
+  implements vscode.CustomReadonlyEditorProvider<NwbDocument>
+{
   private readonly _documents = new Set<NwbDocument>();
   private readonly _panels = new Set<ViewerPanel>();
   private _active: ViewerPanel | undefined;
@@ -59,11 +62,17 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
 
   /** The panel of the active viewer tab, if any. */
   get activePanel(): ViewerPanel | undefined {
-    return this._active && this._active.webviewPanel.active ? this._active : [...this._panels].find(p => p.webviewPanel.active);
+    return this._active && this._active.webviewPanel.active
+      ? this._active
+      : [...this._panels].find(p => p.webviewPanel.active);
   }
 
   /** Called by VS Code when the first editor of `uri` opens. */
-  async openCustomDocument(uri: vscode.Uri, _context: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<NwbDocument> {
+  async openCustomDocument(
+    uri: vscode.Uri,
+    _context: vscode.CustomDocumentOpenContext,
+    token: vscode.CancellationToken,
+  ): Promise<NwbDocument> {
     const abort = abortOnCancel(token);
     try {
       const document = await NwbDocument.open(uri, this._services, abort.signal);
@@ -80,7 +89,12 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
   }
 
   /** Called by VS Code for each editor (panel) of a document. */
-  async resolveCustomEditor(document: NwbDocument, webviewPanel: vscode.WebviewPanel, _token: vscode.CancellationToken, viewType?: string): Promise<void> {
+  async resolveCustomEditor(
+    document: NwbDocument,
+    webviewPanel: vscode.WebviewPanel,
+    _token: vscode.CancellationToken,
+    viewType?: string,
+  ): Promise<void> {
     const extensionUri = this._services.context.extensionUri;
     webviewPanel.webview.options = webviewOptions(extensionUri);
     let channel: WebviewChannel = webviewPanel.webview;
@@ -97,7 +111,10 @@ export class NwbEditorProvider extends Disposable implements vscode.CustomReadon
       if (this._active === panel) this._active = undefined;
       this._onDidChange.fire();
     });
-    webviewPanel.webview.html = pageHtml(webviewPanel.webview, extensionUri, { bundle: 'viewer', title: document.fileName });
+    webviewPanel.webview.html = pageHtml(webviewPanel.webview, extensionUri, {
+      bundle: 'viewer',
+      title: document.fileName,
+    });
     this._onDidChange.fire();
   }
 
@@ -115,11 +132,19 @@ class ViewTypeBinding implements vscode.CustomReadonlyEditorProvider<NwbDocument
     private readonly _viewType: string,
   ) {}
 
-  openCustomDocument(uri: vscode.Uri, context: vscode.CustomDocumentOpenContext, token: vscode.CancellationToken): Promise<NwbDocument> {
+  openCustomDocument(
+    uri: vscode.Uri,
+    context: vscode.CustomDocumentOpenContext,
+    token: vscode.CancellationToken,
+  ): Promise<NwbDocument> {
     return this._provider.openCustomDocument(uri, context, token);
   }
 
-  resolveCustomEditor(document: NwbDocument, webviewPanel: vscode.WebviewPanel, token: vscode.CancellationToken): Promise<void> {
+  resolveCustomEditor(
+    document: NwbDocument,
+    webviewPanel: vscode.WebviewPanel,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     return this._provider.resolveCustomEditor(document, webviewPanel, token, this._viewType);
   }
 }

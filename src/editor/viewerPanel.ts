@@ -53,7 +53,12 @@ export class ViewerPanel {
       post: message => {
         void channel.postMessage(message);
         // Events wait until the webview has the init reply (its listener and first paint data).
-        if (message.kind !== 'req' && message.kind !== 'event' && message.kind !== 'cancel' && message.id === this._initId) {
+        if (
+          message.kind !== 'req' &&
+          message.kind !== 'event' &&
+          message.kind !== 'cancel' &&
+          message.id === this._initId
+        ) {
           this._messenger.releaseEvents();
         }
       },
@@ -69,7 +74,11 @@ export class ViewerPanel {
       }),
     );
     this._store.add(
-      this._messenger.onEvent('rendered', e => this._log.debug(`NWB viewer: ${e.view} view of ${e.path} ${e.state}${e.detail ? `: ${e.detail}` : ''}`)),
+      this._messenger.onEvent('rendered', e =>
+        this._log.debug(
+          `NWB viewer: ${e.view} view of ${e.path} ${e.state}${e.detail ? `: ${e.detail}` : ''}`,
+        ),
+      ),
     );
     const timer = setInterval(() => this._pushStats(), STATS_INTERVAL_MS);
     this._store.add(toDisposable(() => clearInterval(timer)));
@@ -93,7 +102,11 @@ export class ViewerPanel {
         return this._init(params.protocol);
       }),
     );
-    this._store.add(m.onRequest('export/png', async ({ suggestedName, png }) => ({ savedTo: await saveBytes(suggestedName, png) })));
+    this._store.add(
+      m.onRequest('export/png', async ({ suggestedName, png }) => ({
+        savedTo: await saveBytes(suggestedName, png),
+      })),
+    );
     this._store.add(
       m.onRequest('clipboard/write', async ({ text }) => {
         await vscode.env.clipboard.writeText(String(text));
@@ -110,7 +123,10 @@ export class ViewerPanel {
     if (!nwb) return; // Only `init` answers (with the open error); other requests get "unknown method".
     const handlers: DataHandlers = dataHandlers(nwb, doc.source);
     const register = <M extends DataMethod>(method: M) => {
-      const handler = handlers[method] as (params: HostMethods[M]['params'], ctx: RequestContext) => Promise<HostMethods[M]['result']>;
+      const handler = handlers[method] as (
+        params: HostMethods[M]['params'],
+        ctx: RequestContext,
+      ) => Promise<HostMethods[M]['result']>;
       this._store.add(
         m.onRequest(method, async (params, ctx) => {
           try {
@@ -137,7 +153,9 @@ export class ViewerPanel {
 
   private async _init(protocol: number): Promise<InitResult> {
     if (protocol !== PROTOCOL_VERSION) {
-      throw new Error(`the viewer speaks protocol ${protocol}, the extension ${PROTOCOL_VERSION}; reload the window`);
+      throw new Error(
+        `the viewer speaks protocol ${protocol}, the extension ${PROTOCOL_VERSION}; reload the window`,
+      );
     }
     const doc = this.document;
     if (doc.error !== null || !doc.nwb) throw new Error(doc.error ?? 'the file could not be opened');

@@ -141,7 +141,8 @@ export class BlockCache {
     const first = Math.floor(position / P);
     const last = Math.floor((position + length - 1) / P);
     const missing: number[] = [];
-    for (let page = first; page <= last; page++) if (!this.has(page) && !this.fromStream(page, true)) missing.push(page);
+    for (let page = first; page <= last; page++)
+      if (!this.has(page) && !this.fromStream(page, true)) missing.push(page);
     this.servedThisOp += length;
     this.largestRead = Math.max(this.largestRead, length);
     // HDF5 reads each chunk with one read; the small reads in between are chunk index nodes.
@@ -177,7 +178,12 @@ export class BlockCache {
   }
 
   /** Page range [from, to] of one adaptive fetch that covers the missing pages. */
-  private span(position: number, length: number, firstMissing: number, lastMissing: number): [number, number] {
+  private span(
+    position: number,
+    length: number,
+    firstMissing: number,
+    lastMissing: number,
+  ): [number, number] {
     const P = this.pageSize;
     const lastPage = Math.floor((this.size - 1) / P);
     let start: number;
@@ -239,7 +245,11 @@ export class BlockCache {
     const end = Math.min(start + this.pageSize, this.size);
     if (start < stream.offset || end > stream.offset + stream.bytes.length) return false;
     if (!this.landed(stream.progress, end - stream.offset, wait)) return false;
-    this.store(page, stream.bytes.subarray(start - stream.offset, end - stream.offset), this.mode === 'metadata');
+    this.store(
+      page,
+      stream.bytes.subarray(start - stream.offset, end - stream.offset),
+      this.mode === 'metadata',
+    );
     return true;
   }
 

@@ -9,7 +9,17 @@ import { dirname, join } from 'node:path';
 import { SMALL_FILE } from './blockCache';
 import { PLUGIN_FILES } from './filters';
 import { MetadataCache } from './metadataCache';
-import { STREAM, STREAM_STATE, type BlockPolicy, type CallOp, type CallValue, type FileSettings, type PageRun, type StreamRun, type WorkerInit } from './protocol';
+import {
+  STREAM,
+  STREAM_STATE,
+  type BlockPolicy,
+  type CallOp,
+  type CallValue,
+  type FileSettings,
+  type PageRun,
+  type StreamRun,
+  type WorkerInit,
+} from './protocol';
 import { createDandiSource } from './sources/dandi';
 import { HttpSource } from './sources/http';
 import { LocalSource } from './sources/local';
@@ -33,7 +43,13 @@ import { defaultWorkerPath, type WorkerHost } from './workerHost';
 import { prepareSpareWorker, takeWorker } from './workerPool';
 
 const MiB = 1024 * 1024;
-const DEFAULTS = { cacheBytes: 256 * MiB, metadataCacheBytes: 200 * MiB, deadlineMs: 60_000, maxElements: 50_000_000, maxWalkEntries: 100_000 };
+const DEFAULTS = {
+  cacheBytes: 256 * MiB,
+  metadataCacheBytes: 200 * MiB,
+  deadlineMs: 60_000,
+  maxElements: 50_000_000,
+  maxWalkEntries: 100_000,
+};
 const WALK_DEADLINE_FACTOR = 10;
 /** The size probe brings the file's first bytes along (superblock, root group, often more). */
 const PROBE_BYTES = 512 * 1024;
@@ -45,7 +61,9 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
   const deadline = Date.now() + deadlineMs;
   const cacheBytes = options.cacheBytes ?? DEFAULTS.cacheBytes;
   const metaCache =
-    options.metadataCacheDir && policy === 'adaptive' && (options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes) > 0
+    options.metadataCacheDir &&
+    policy === 'adaptive' &&
+    (options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes) > 0
       ? new MetadataCache(options.metadataCacheDir, options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes)
       : null;
   let file: EngineFile | null = null;
@@ -58,7 +76,10 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
     // The worker boots h5wasm (hundreds of ms, unless a spare is waiting) while the source learns size and identity.
     file = new EngineFile(source, workers, settings, options, metaCache);
     file.spawn();
-    const known: { size?: number; identity?: string } = spec.kind === 'local' ? {} : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
+    const known: { size?: number; identity?: string } =
+      spec.kind === 'local'
+        ? {}
+        : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
     let cached = known.identity && metaCache ? await metaCache.load(known.identity) : null;
     if (cached && known.size === undefined) known.size = cached.size;
     const opened = await source.open(known, { signal: options.signal, deadline });
@@ -73,9 +94,15 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
       const whole = opened.size <= Math.min(SMALL_FILE, cacheBytes / 4);
       const length = whole ? opened.size : Math.min(opened.size, PROBE_BYTES);
       stream = file.startStream(length, deadline);
-      if (!stream) seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
+      if (!stream)
+        seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
     }
-    file.opened({ size: opened.size, identity: opened.identity, label: source.label }, seed, stream, cached !== null);
+    file.opened(
+      { size: opened.size, identity: opened.identity, label: source.label },
+      seed,
+      stream,
+      cached !== null,
+    );
     await file.start(Math.max(1, deadline - Date.now()));
     // The start-up does not watch the caller's signal (the stream belongs to the file): check it here.
     if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the open was cancelled');
@@ -83,7 +110,9 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
   } catch (error) {
     if (file) await file.close();
     else await source.close();
-    throw error instanceof Hdf5Error ? error : new Hdf5Error('network', error instanceof Error ? error.message : String(error));
+    throw error instanceof Hdf5Error
+      ? error
+      : new Hdf5Error('network', error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -112,7 +141,11 @@ function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
   if (!loading) {
     const wanted = new Set(Object.values(PLUGIN_FILES));
     loading = readdir(dir).then(all =>
-      Promise.all(all.filter(n => wanted.has(n)).map(async name => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) }))),
+      Promise.all(
+        all
+          .filter(n => wanted.has(n))
+          .map(async name => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) })),
+      ),
     );
     loading.catch(() => pluginsByDir.delete(dir));
     pluginsByDir.set(dir, loading);
@@ -165,12 +198,19 @@ class EngineFile implements Hdf5File {
   startStream(length: number, deadline: number): StreamRun | undefined {
     const readInto = this.source.readInto?.bind(this.source);
     if (!readInto) return undefined;
-    const run: StreamRun = { offset: 0, bytes: new Uint8Array(new SharedArrayBuffer(length)), progress: new Int32Array(new SharedArrayBuffer(8)) };
+    const run: StreamRun = {
+      offset: 0,
+      bytes: new Uint8Array(new SharedArrayBuffer(length)),
+      progress: new Int32Array(new SharedArrayBuffer(8)),
+    };
     const publish = (slot: number, value: number) => {
       Atomics.store(run.progress, slot, value);
       Atomics.notify(run.progress, STREAM.filled);
     };
-    readInto(0, length, run.bytes, filled => publish(STREAM.filled, filled), { signal: this.streamAbort.signal, deadline }).then(
+    readInto(0, length, run.bytes, filled => publish(STREAM.filled, filled), {
+      signal: this.streamAbort.signal,
+      deadline,
+    }).then(
       () => publish(STREAM.state, STREAM_STATE.done),
       // The worker then fetches what is missing as any miss, and reports that error if it recurs.
       () => publish(STREAM.state, STREAM_STATE.failed),
@@ -207,14 +247,30 @@ class EngineFile implements Hdf5File {
   }
 
   async walk(path = '/', options: WalkOptions = {}): Promise<MetadataSnapshot> {
-    const call: CallOp = { op: 'walk', path: normalize(path), attributes: options.attributes ?? true, maxEntries: options.maxEntries ?? DEFAULTS.maxWalkEntries };
+    const call: CallOp = {
+      op: 'walk',
+      path: normalize(path),
+      attributes: options.attributes ?? true,
+      maxEntries: options.maxEntries ?? DEFAULTS.maxWalkEntries,
+    };
     // One call does the work of thousands: it gets their time (hung fetches still fail on their own deadline).
-    return (await this.metadataCall(call, WALK_DEADLINE_FACTOR * (this.options.deadlineMs ?? DEFAULTS.deadlineMs))) as MetadataSnapshot;
+    return (await this.metadataCall(
+      call,
+      WALK_DEADLINE_FACTOR * (this.options.deadlineMs ?? DEFAULTS.deadlineMs),
+    )) as MetadataSnapshot;
   }
 
-  async read(path: string, selection: Selection = {}, options: { signal?: AbortSignal; maxElements?: number } = {}): Promise<ReadResult> {
+  async read(
+    path: string,
+    selection: Selection = {},
+    options: { signal?: AbortSignal; maxElements?: number } = {},
+  ): Promise<ReadResult> {
     const maxElements = options.maxElements ?? this.options.maxElements ?? DEFAULTS.maxElements;
-    return (await this.call({ op: 'read', path: normalize(path), selection, maxElements }, undefined, options.signal)) as ReadResult;
+    return (await this.call(
+      { op: 'read', path: normalize(path), selection, maxElements },
+      undefined,
+      options.signal,
+    )) as ReadResult;
   }
 
   stats(): SourceStats {
@@ -284,7 +340,10 @@ class EngineFile implements Hdf5File {
     if (!this.hostOpen) {
       // Not the caller's signal: a cancelled view must not leave the file unopened for everyone.
       // A failed open is forgotten, so the next call tries again.
-      const opening = host.call({ op: 'open', size: this.info.size, seed: this.seed, stream: this.stream, settings: this.settings }, { deadlineMs: options.deadlineMs });
+      const opening = host.call(
+        { op: 'open', size: this.info.size, seed: this.seed, stream: this.stream, settings: this.settings },
+        { deadlineMs: options.deadlineMs },
+      );
       this.hostOpen = opening;
       opening.catch(() => {
         if (this.hostOpen === opening) this.hostOpen = null;
@@ -305,7 +364,8 @@ function toShared(bytes: Uint8Array): Uint8Array {
 
 /** Absolute HDF5 path without a trailing slash; rejects what HDF5 would misread. */
 function normalize(path: string): string {
-  if (typeof path !== 'string' || path.includes('\0')) throw new Hdf5Error('not-found', `invalid path: ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' || path.includes('\0'))
+    throw new Hdf5Error('not-found', `invalid path: ${JSON.stringify(path)}`);
   const parts = path.split('/').filter(p => p.length > 0 && p !== '.');
   if (parts.includes('..')) throw new Hdf5Error('not-found', `invalid path: ${path}`);
   return '/' + parts.join('/');

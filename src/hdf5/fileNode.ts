@@ -40,7 +40,13 @@ export class LazyFileNode {
     // The ESM build's createFile returns nothing; the node is found by path.
     const node = fs.lookupPath(path).node;
     node.usedBytes = cache.size;
-    const read = (_stream: unknown, buffer: Int8Array, offset: number, length: number, position: number): number => {
+    const read = (
+      _stream: unknown,
+      buffer: Int8Array,
+      offset: number,
+      length: number,
+      position: number,
+    ): number => {
       try {
         const target = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
         return cache.read(position, target);
@@ -49,7 +55,13 @@ export class LazyFileNode {
         throw new fs.ErrnoError(EIO);
       }
     };
-    node.stream_ops = { ...node.stream_ops, read, write: () => { throw new fs.ErrnoError(EIO); } };
+    node.stream_ops = {
+      ...node.stream_ops,
+      read,
+      write: () => {
+        throw new fs.ErrnoError(EIO);
+      },
+    };
   }
 }
 

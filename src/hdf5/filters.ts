@@ -44,7 +44,10 @@ export function filterName(id: number, reported?: string): string {
   return NAMES[id] ?? (reported && reported.length > 0 ? reported : `filter ${id}`);
 }
 
-export function describeFilters(raw: { id: number; name: string }[], plugins: ReadonlySet<number>): H5Filter[] {
+export function describeFilters(
+  raw: { id: number; name: string }[],
+  plugins: ReadonlySet<number>,
+): H5Filter[] {
   return raw.map(f => ({
     id: f.id,
     name: filterName(f.id, f.name),

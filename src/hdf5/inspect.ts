@@ -52,7 +52,8 @@ export async function inspectFile(file: Hdf5File): Promise<InspectReport> {
   }
   for (const name of SUMMARY_DATASETS) {
     const value = await smallValue(file, `/${name}`);
-    if (value !== undefined && !(name === 'nwb_version' && summary.nwb_version !== undefined)) summary[name] = value;
+    if (value !== undefined && !(name === 'nwb_version' && summary.nwb_version !== undefined))
+      summary[name] = value;
   }
   const nodes: InspectNode[] = [];
   const truncated = await walk(file, '/', nodes);
@@ -64,7 +65,9 @@ async function smallValue(file: Hdf5File, path: string): Promise<H5Value | undef
     const entry = await file.entry(path);
     if (entry.kind !== 'dataset') return undefined;
     const result = await file.read(path, undefined, { maxElements: SUMMARY_MAX_ELEMENTS });
-    const values = ArrayBuffer.isView(result.data) ? Array.from(result.data as ArrayLike<number | bigint>, v => (typeof v === 'bigint' ? v.toString() : v)) : result.data;
+    const values = ArrayBuffer.isView(result.data)
+      ? Array.from(result.data as ArrayLike<number | bigint>, v => (typeof v === 'bigint' ? v.toString() : v))
+      : result.data;
     return result.shape.length === 0 || values.length === 1 ? values[0] : values;
   } catch {
     return undefined;
@@ -95,14 +98,17 @@ async function walk(file: Hdf5File, path: string, nodes: InspectNode[]): Promise
 /** The report as indented text, one object per line. */
 export function formatReport(report: InspectReport): string {
   const lines = [`${report.file} (${report.size} bytes)`];
-  for (const [key, value] of Object.entries(report.summary)) lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries(report.summary))
+    lines.push(`  ${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   lines.push('');
   for (const node of report.nodes) {
     const depth = node.path.split('/').length - 2;
     const name = node.path.slice(node.path.lastIndexOf('/') + 1);
     const parts = [`${'  '.repeat(depth)}${name}${node.kind === 'group' ? '/' : ''}`];
-    if (node.neurodataType) parts.push(`<${node.namespace ? `${node.namespace}.` : ''}${node.neurodataType}>`);
-    if (node.kind !== 'group' && node.kind !== 'dataset') parts.push(`[${node.kind}${node.target ? ` -> ${node.target}` : ''}]`);
+    if (node.neurodataType)
+      parts.push(`<${node.namespace ? `${node.namespace}.` : ''}${node.neurodataType}>`);
+    if (node.kind !== 'group' && node.kind !== 'dataset')
+      parts.push(`[${node.kind}${node.target ? ` -> ${node.target}` : ''}]`);
     if (node.kind === 'dataset') {
       parts.push(`${node.dtype} [${(node.shape ?? []).join(' x ') || 'scalar'}]`);
       if (node.chunks) parts.push(`chunks [${node.chunks.join(' x ')}]`);

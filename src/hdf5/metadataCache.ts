@@ -66,7 +66,12 @@ export class MetadataCache {
   }
 
   async save(identity: string, size: number, runs: PageRun[]): Promise<void> {
-    const header: Header = { version: VERSION, identity, size, runs: runs.map(r => ({ offset: r.offset, length: r.bytes.length })) };
+    const header: Header = {
+      version: VERSION,
+      identity,
+      size,
+      runs: runs.map(r => ({ offset: r.offset, length: r.bytes.length })),
+    };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const prefix = Buffer.alloc(4);
     prefix.writeUInt32LE(json.length, 0);

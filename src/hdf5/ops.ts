@@ -5,8 +5,26 @@
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
 import { describeFilters } from './filters';
-import { Hdf5Error, type DatasetInfo, type H5Attribute, type H5Entry, type H5Value, type MetadataSnapshot, type ReadResult, type Selection } from './types';
-import { isNumeric, isVlenString, nest, shortDtype, toDtype, toTypedArray, toValues, type ValueContext } from './values';
+import {
+  Hdf5Error,
+  type DatasetInfo,
+  type H5Attribute,
+  type H5Entry,
+  type H5Value,
+  type MetadataSnapshot,
+  type ReadResult,
+  type Selection,
+} from './types';
+import {
+  isNumeric,
+  isVlenString,
+  nest,
+  shortDtype,
+  toDtype,
+  toTypedArray,
+  toValues,
+  type ValueContext,
+} from './values';
 
 /** h5wasm's low-level module (its typings export only the value). */
 export type H5Module = typeof ModuleValue;
@@ -49,7 +67,14 @@ export class FileOps {
             return undefined;
           }
         };
-        return this.remember('ref', `${isObject ? 'o' : 'r'}${bytes.join(',')}`, resolve, name => name !== undefined) ?? null;
+        return (
+          this.remember(
+            'ref',
+            `${isObject ? 'o' : 'r'}${bytes.join(',')}`,
+            resolve,
+            name => name !== undefined,
+          ) ?? null
+        );
       },
     };
   }
@@ -57,7 +82,8 @@ export class FileOps {
   list(path: string): H5Entry[] {
     this.cache.beginOp('metadata');
     const type = this.typeOf(path);
-    if (type !== this.m.H5G_GROUP) throw new Hdf5Error('not-found', type < 0 ? `no such group: ${path}` : `not a group: ${path}`);
+    if (type !== this.m.H5G_GROUP)
+      throw new Hdf5Error('not-found', type < 0 ? `no such group: ${path}` : `not a group: ${path}`);
     return this.namesOf(path).map(name => this.describe(joinPath(path, name), name));
   }
 
@@ -119,7 +145,8 @@ export class FileOps {
     this.cache.beginOp('metadata');
     const meta = this.datasetMeta(path);
     const unsupported = meta.chunks ? this.filters(path).find(f => !f.supported) : undefined;
-    if (unsupported) throw new Hdf5Error('unsupported-filter', `unsupported compression: ${unsupported.name}`);
+    if (unsupported)
+      throw new Hdf5Error('unsupported-filter', `unsupported compression: ${unsupported.name}`);
     const dtype = toDtype(meta);
     if (!meta.shape) return { shape: [], dtype, data: [] };
     const shape = meta.shape;
@@ -129,19 +156,31 @@ export class FileOps {
     checkSelection(path, shape, start, count, stride);
     const elements = count.reduce((a, b) => a * b, 1);
     if (elements > maxElements) {
-      throw new Hdf5Error('too-large', `selection of ${elements} elements exceeds the limit of ${maxElements}`);
+      throw new Hdf5Error(
+        'too-large',
+        `selection of ${elements} elements exceeds the limit of ${maxElements}`,
+      );
     }
     const nbytes = elements * meta.size;
-    if (nbytes > MAX_READ_BYTES) throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
+    if (nbytes > MAX_READ_BYTES)
+      throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
     this.cache.beginOp('data', dataHint(meta, start, count, stride));
     const ptr = this.malloc(nbytes);
     try {
       const scalar = shape.length === 0;
       const big = (a: number[]) => a.map(BigInt);
-      this.m.get_dataset_data(this.fileId, path, scalar ? null : big(count), scalar ? null : big(start), scalar ? null : big(stride), BigInt(ptr));
+      this.m.get_dataset_data(
+        this.fileId,
+        path,
+        scalar ? null : big(count),
+        scalar ? null : big(start),
+        scalar ? null : big(stride),
+        BigInt(ptr),
+      );
       const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
       const data = isNumeric(meta) ? toTypedArray(bytes, meta) : toValues(bytes, meta, this.ctx);
-      if (hasVlen(meta)) this.m.reclaim_vlen_memory_count(this.fileId, path, '', BigInt(ptr), scalar ? [] : big(count));
+      if (hasVlen(meta))
+        this.m.reclaim_vlen_memory_count(this.fileId, path, '', BigInt(ptr), scalar ? [] : big(count));
       return { shape: scalar ? [] : count, dtype, data };
     } finally {
       this.m._free(ptr);
@@ -160,8 +199,10 @@ export class FileOps {
       const ext = m.get_external_link(this.fileId, path);
       return { name, path, kind: 'externalLink', target: `${ext.filename}://${ext.obj_path}` };
     }
-    if (type === m.H5G_LINK) return { name, path, kind: 'brokenLink', target: m.get_symbolic_link(this.fileId, path) ?? undefined };
-    const soft = path === '/' ? null : this.remember('soft', path, () => m.get_symbolic_link(this.fileId, path));
+    if (type === m.H5G_LINK)
+      return { name, path, kind: 'brokenLink', target: m.get_symbolic_link(this.fileId, path) ?? undefined };
+    const soft =
+      path === '/' ? null : this.remember('soft', path, () => m.get_symbolic_link(this.fileId, path));
     const entry: H5Entry = { name, path, kind: 'group' };
     if (soft) {
       entry.kind = 'softLink';
@@ -196,7 +237,12 @@ export class FileOps {
       const failuresBefore = this.refFailures;
       return { ...this.readAttribute(path, name), complete: this.refFailures === failuresBefore };
     };
-    return this.remember('attr', `${path}\0${name}`, read, r => r.complete && r.nbytes <= MEMO_ATTRIBUTE_BYTES).value;
+    return this.remember(
+      'attr',
+      `${path}\0${name}`,
+      read,
+      r => r.complete && r.nbytes <= MEMO_ATTRIBUTE_BYTES,
+    ).value;
   }
 
   private readAttribute(path: string, name: string): { value: H5Attribute; nbytes: number } {
@@ -234,17 +280,25 @@ export class FileOps {
 
   private datasetMeta(path: string): Metadata {
     const type = this.typeOf(path);
-    if (type !== this.m.H5G_DATASET) throw new Hdf5Error('not-found', type < 0 ? `no such dataset: ${path}` : `not a dataset: ${path}`);
+    if (type !== this.m.H5G_DATASET)
+      throw new Hdf5Error('not-found', type < 0 ? `no such dataset: ${path}` : `not a dataset: ${path}`);
     return this.metadataOf(path);
   }
 
   private filters(path: string): DatasetInfo['filters'] {
-    return this.remember('filters', path, () => describeFilters(this.m.get_dataset_filters(this.fileId, path), this.plugins));
+    return this.remember('filters', path, () =>
+      describeFilters(this.m.get_dataset_filters(this.fileId, path), this.plugins),
+    );
   }
 
   private typeOf(path: string): number {
     // "No such object" is not kept: it may come from bytes that failed to arrive.
-    return this.remember('type', path, () => this.m.get_type(this.fileId, path), type => type >= 0);
+    return this.remember(
+      'type',
+      path,
+      () => this.m.get_type(this.fileId, path),
+      type => type >= 0,
+    );
   }
 
   private namesOf(path: string): string[] {
@@ -260,7 +314,12 @@ export class FileOps {
   }
 
   /** The kept answer, else `compute()`'s, kept when `worthKeeping` says so. */
-  private remember<T>(kind: string, key: string, compute: () => T, worthKeeping: (value: T) => boolean = () => true): T {
+  private remember<T>(
+    kind: string,
+    key: string,
+    compute: () => T,
+    worthKeeping: (value: T) => boolean = () => true,
+  ): T {
     const memoKey = `${kind}\0${key}`;
     if (this.memo.has(memoKey)) return this.memo.get(memoKey) as T;
     const value = compute();
@@ -296,14 +355,28 @@ function hasVlen(meta: Metadata): boolean {
   return false;
 }
 
-function checkSelection(path: string, shape: number[], start: number[], count: number[], stride: number[]): void {
+function checkSelection(
+  path: string,
+  shape: number[],
+  start: number[],
+  count: number[],
+  stride: number[],
+): void {
   const ok =
     start.length === shape.length &&
     count.length === shape.length &&
     stride.length === shape.length &&
     shape.every((n, i) => {
       const [s, c, st] = [start[i], count[i], stride[i]];
-      return Number.isInteger(s) && Number.isInteger(c) && Number.isInteger(st) && s >= 0 && c >= 0 && st >= 1 && (c === 0 || s + (c - 1) * st < n);
+      return (
+        Number.isInteger(s) &&
+        Number.isInteger(c) &&
+        Number.isInteger(st) &&
+        s >= 0 &&
+        c >= 0 &&
+        st >= 1 &&
+        (c === 0 || s + (c - 1) * st < n)
+      );
     });
   if (!ok) throw new Hdf5Error('not-found', `selection outside ${path} (shape [${shape.join(', ')}])`);
 }

@@ -4,7 +4,15 @@
  * the host for with a `fetch` message and waits for on `control` (Atomics) and the fetch port.
  */
 import type { WasmModule } from './wasmShare';
-import type { DatasetInfo, H5Attribute, H5Entry, Hdf5ErrorCode, MetadataSnapshot, ReadResult, Selection } from './types';
+import type {
+  DatasetInfo,
+  H5Attribute,
+  H5Entry,
+  Hdf5ErrorCode,
+  MetadataSnapshot,
+  ReadResult,
+  Selection,
+} from './types';
 
 /** How the worker's block cache chooses request sizes. */
 export type BlockPolicy = 'adaptive' | 'fixed-100k';
@@ -60,7 +68,16 @@ export type CallOp =
   /** A spare worker, before it has a file: runs the engine's code paths on a scratch file (warmUp.ts). */
   | { op: 'warmUp' };
 
-export type CallValue = H5Entry[] | H5Entry | H5Attribute[] | DatasetInfo | ReadResult | PageRun[] | OpenValue | MetadataSnapshot | WarmUpValue;
+export type CallValue =
+  | H5Entry[]
+  | H5Entry
+  | H5Attribute[]
+  | DatasetInfo
+  | ReadResult
+  | PageRun[]
+  | OpenValue
+  | MetadataSnapshot
+  | WarmUpValue;
 
 export interface WarmUpValue {
   warmUpMs: number;
@@ -80,7 +97,9 @@ export type WorkerToHost =
   | { type: 'fetch'; seq: number; start: number; end: number };
 
 /** Answer to a fetch, posted on the fetch port before `control[0]` is set. */
-export type FetchReply = { seq: number } & ({ ok: true; bytes: Uint8Array } | { ok: false; code: Hdf5ErrorCode; message: string });
+export type FetchReply = { seq: number } & (
+  { ok: true; bytes: Uint8Array } | { ok: false; code: Hdf5ErrorCode; message: string }
+);
 
 export const STAT = { hits: 0, misses: 1, cacheBytes: 2, peakCacheBytes: 3, pinnedBytes: 4 } as const;
 export const STAT_SLOTS = 8;

@@ -174,7 +174,11 @@ export interface Hdf5File {
    * Reads a selection. Fails with {@link Hdf5Error} `unsupported-filter` ("unsupported compression:
    * <name>") instead of returning undecoded bytes, and `too-large` past `maxElements`.
    */
-  read(path: string, selection?: Selection, options?: { signal?: AbortSignal; maxElements?: number }): Promise<ReadResult>;
+  read(
+    path: string,
+    selection?: Selection,
+    options?: { signal?: AbortSignal; maxElements?: number },
+  ): Promise<ReadResult>;
   /**
    * Every entry under `path` (depth first, links not followed) with dataset infos and, unless
    * `attributes` is false, every object's attributes: one call instead of one per object.

@@ -39,17 +39,39 @@ export function toDtype(meta: Metadata): Dtype {
     case INTEGER:
     case BITFIELD: {
       const display = `${meta.signed ? 'int' : 'uint'}${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}`;
-      return { class: meta.type === INTEGER ? 'integer' : 'bitfield', size: meta.size, signed: meta.signed, littleEndian: meta.littleEndian, display };
+      return {
+        class: meta.type === INTEGER ? 'integer' : 'bitfield',
+        size: meta.size,
+        signed: meta.signed,
+        littleEndian: meta.littleEndian,
+        display,
+      };
     }
     case FLOAT:
-      return { class: 'float', size: meta.size, littleEndian: meta.littleEndian, display: `float${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}` };
+      return {
+        class: 'float',
+        size: meta.size,
+        littleEndian: meta.littleEndian,
+        display: `float${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}`,
+      };
     case STRING: {
       const charset = meta.cset === 1 ? 'utf-8' : 'ascii';
-      return { class: 'string', size: meta.size, vlen: meta.vlen, charset, display: meta.vlen ? `${charset} string (vlen)` : `${charset} string (${meta.size} bytes)` };
+      return {
+        class: 'string',
+        size: meta.size,
+        vlen: meta.vlen,
+        charset,
+        display: meta.vlen ? `${charset} string (vlen)` : `${charset} string (${meta.size} bytes)`,
+      };
     }
     case COMPOUND: {
       const members = (meta.compound_type?.members ?? []).map(m => ({ name: m.name, dtype: toDtype(m) }));
-      return { class: 'compound', size: meta.size, members, display: `compound {${members.map(m => `${m.name}: ${m.dtype.display}`).join(', ')}}` };
+      return {
+        class: 'compound',
+        size: meta.size,
+        members,
+        display: `compound {${members.map(m => `${m.name}: ${m.dtype.display}`).join(', ')}}`,
+      };
     }
     case REFERENCE: {
       const refType = meta.ref_type === 'region' ? 'region' : 'object';
@@ -59,22 +81,45 @@ export function toDtype(meta: Metadata): Dtype {
       const enumMapping = { ...(meta.enum_type?.members ?? {}) };
       if (isBoolEnum(meta)) return { class: 'boolean', size: meta.size, enumMapping, display: 'bool' };
       const base = toDtype({ ...meta, type: meta.enum_type?.type ?? INTEGER });
-      return { class: 'enum', size: meta.size, base, enumMapping, display: `enum ${base.display} {${Object.keys(enumMapping).join(', ')}}` };
+      return {
+        class: 'enum',
+        size: meta.size,
+        base,
+        enumMapping,
+        display: `enum ${base.display} {${Object.keys(enumMapping).join(', ')}}`,
+      };
     }
     case VLEN: {
       const base = meta.vlen_type ? toDtype(meta.vlen_type) : undefined;
-      return { class: 'array', size: meta.size, vlen: true, base, display: `vlen ${base?.display ?? 'unknown'}` };
+      return {
+        class: 'array',
+        size: meta.size,
+        vlen: true,
+        base,
+        display: `vlen ${base?.display ?? 'unknown'}`,
+      };
     }
     case ARRAY: {
       const base = meta.array_type ? toDtype(meta.array_type) : undefined;
       const arrayShape = meta.array_type?.shape ?? [];
-      return { class: 'array', size: meta.size, base, arrayShape, display: `${base?.display ?? 'unknown'}[${arrayShape.join(', ')}]` };
+      return {
+        class: 'array',
+        size: meta.size,
+        base,
+        arrayShape,
+        display: `${base?.display ?? 'unknown'}[${arrayShape.join(', ')}]`,
+      };
     }
     case OPAQUE:
       return { class: 'opaque', size: meta.size, display: `opaque (${meta.size} bytes)` };
     case TIME:
     default:
-      return { class: 'unknown', size: meta.size, ...endian, display: `unknown (class ${meta.type}, ${meta.size} bytes)` };
+      return {
+        class: 'unknown',
+        size: meta.size,
+        ...endian,
+        display: `unknown (class ${meta.type}, ${meta.size} bytes)`,
+      };
   }
 }
 
@@ -104,7 +149,10 @@ export function isNumeric(meta: Metadata): boolean {
 
 /** Typed array over `count` little-endian elements (float16 widened to float32). */
 export function toTypedArray(bytes: Uint8Array, meta: Metadata): NumericArray {
-  const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  const buffer =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? bytes.buffer
+      : bytes.slice().buffer;
   const n = bytes.byteLength / meta.size;
   if (meta.type === FLOAT) {
     if (meta.size === 8) return new Float64Array(buffer, 0, n);
@@ -140,7 +188,9 @@ function halfToFloat(h: number): number {
 
 function numberValue(value: number | bigint): number | string {
   if (typeof value === 'number') return value;
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
 }
 
 /** Variable-length strings: in memory, one pointer to a NUL-terminated string per element. */
@@ -158,7 +208,8 @@ export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): 
     case STRING: {
       if (meta.vlen) {
         const heap = ctx.heap();
-        for (let i = 0; i < count; i++) out.push(cString(heap, view.getUint32(i * size, true), meta.cset === 1));
+        for (let i = 0; i < count; i++)
+          out.push(cString(heap, view.getUint32(i * size, true), meta.cset === 1));
       } else {
         const decoder = new TextDecoder(meta.cset === 1 ? 'utf-8' : 'latin1');
         for (let i = 0; i < count; i++) {
@@ -176,7 +227,11 @@ export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): 
         const row: { [key: string]: H5Value } = {};
         for (const member of members) {
           const start = i * size + member.offset;
-          const value = toValues(bytes.slice(start, start + member.size), { ...member, shape: [], total_size: 1 }, ctx);
+          const value = toValues(
+            bytes.slice(start, start + member.size),
+            { ...member, shape: [], total_size: 1 },
+            ctx,
+          );
           row[member.name] = value.length === 1 ? value[0] : value;
         }
         out.push(row);
@@ -224,7 +279,11 @@ export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): 
           out.push(null);
           continue;
         }
-        const flat = toValues(bytes.slice(i * size, (i + 1) * size), { ...inner, shape, total_size: shape.reduce((a, b) => a * b, 1) }, ctx);
+        const flat = toValues(
+          bytes.slice(i * size, (i + 1) * size),
+          { ...inner, shape, total_size: shape.reduce((a, b) => a * b, 1) },
+          ctx,
+        );
         out.push(nest(flat, shape));
       }
       return out;

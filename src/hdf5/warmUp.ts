@@ -27,9 +27,13 @@ export function warmUpWorker(m: H5Module): void {
     scratch = writeScratchFile(fs);
   }
   const bytes = scratch;
-  const cache = new BlockCache(bytes.length, () => {
-    throw new Error('the scratch file is in memory');
-  }, { cacheBytes: 4 * bytes.length + 1024 * 1024, policy: 'adaptive' });
+  const cache = new BlockCache(
+    bytes.length,
+    () => {
+      throw new Error('the scratch file is in memory');
+    },
+    { cacheBytes: 4 * bytes.length + 1024 * 1024, policy: 'adaptive' },
+  );
   cache.seed([{ offset: 0, bytes }]);
   new LazyFileNode(fs, READ, cache);
   try {
@@ -55,7 +59,10 @@ function writeScratchFile(fs: Fs): Uint8Array {
       if (!node || !('create_attribute' in node)) throw new Error(`missing ${path}`);
       node.create_attribute('namespace', 'core');
       node.create_attribute('neurodata_type', type);
-      node.create_attribute('object_id', `00000000-0000-4000-8000-${path.length.toString().padStart(12, '0')}`);
+      node.create_attribute(
+        'object_id',
+        `00000000-0000-4000-8000-${path.length.toString().padStart(12, '0')}`,
+      );
       return node;
     };
     typed('/', 'NWBFile').create_attribute('nwb_version', '2.7.0');
@@ -72,15 +79,35 @@ function writeScratchFile(fs: Fs): Uint8Array {
         const series = `${module}/series${j}`;
         file.create_group(series);
         typed(series, 'TimeSeries').create_attribute('comments', 'no comments');
-        const data = file.create_dataset({ name: `${series}/data`, data: new Float32Array(256), shape: [256], dtype: '<f', chunks: [64], compression: 'gzip', compression_opts: 4 });
+        const data = file.create_dataset({
+          name: `${series}/data`,
+          data: new Float32Array(256),
+          shape: [256],
+          dtype: '<f',
+          chunks: [64],
+          compression: 'gzip',
+          compression_opts: 4,
+        });
         data.create_attribute('conversion', new Float32Array([1]), [], '<f');
         data.create_attribute('unit', 'volts');
-        file.create_dataset({ name: `${series}/timestamps`, data: new Float64Array(256), shape: [256], dtype: '<d' });
+        file.create_dataset({
+          name: `${series}/timestamps`,
+          data: new Float64Array(256),
+          shape: [256],
+          dtype: '<d',
+        });
       }
     }
     file.create_group('acquisition/series');
     typed('acquisition/series', 'ElectricalSeries');
-    file.create_dataset({ name: 'acquisition/series/data', data: new Int16Array(512 * 4), shape: [512, 4], dtype: '<h', chunks: [128, 4], compression: 'gzip' });
+    file.create_dataset({
+      name: 'acquisition/series/data',
+      data: new Int16Array(512 * 4),
+      shape: [512, 4],
+      dtype: '<h',
+      chunks: [128, 4],
+      compression: 'gzip',
+    });
     const electrodes = file.get('acquisition/series/data');
     const target = file.get('processing/module0');
     if (electrodes && 'create_attribute' in electrodes && target && 'create_reference' in target) {

@@ -11,7 +11,6 @@ import { wasm, type WasmModule } from '../util/webAssembly';
 
 export type { WasmModule };
 
-
 const given = (workerData as { wasmModule?: unknown } | null)?.wasmModule;
 const shared = given instanceof wasm.Module ? given : undefined;
 let compiled: WasmModule | undefined;

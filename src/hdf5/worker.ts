@@ -12,7 +12,15 @@ import { LazyFileNode, type EmscriptenFs } from './fileNode';
 import { PLUGIN_FILES } from './filters';
 import { warmUpWorker } from './warmUp';
 import { FileOps, type H5Module } from './ops';
-import { STAT, type CallOp, type CallValue, type FetchReply, type HostToWorker, type WorkerInit, type WorkerToHost } from './protocol';
+import {
+  STAT,
+  type CallOp,
+  type CallValue,
+  type FetchReply,
+  type HostToWorker,
+  type WorkerInit,
+  type WorkerToHost,
+} from './protocol';
 import { Hdf5Error, type Hdf5ErrorCode } from './types';
 
 const PLUGIN_DIR = '/plugins';
@@ -55,7 +63,8 @@ function fetchSync(start: number, end: number): Uint8Array {
       return reply.bytes;
     }
     const left = deadline - Date.now();
-    if (left <= 0) throw new FetchError('timeout', `no answer for bytes ${start}-${end - 1} within ${fetchWaitMs} ms`);
+    if (left <= 0)
+      throw new FetchError('timeout', `no answer for bytes ${start}-${end - 1} within ${fetchWaitMs} ms`);
     Atomics.wait(control, 0, 0, left);
     Atomics.store(control, 0, 0);
   }
@@ -72,7 +81,10 @@ function publishStats(cache: BlockCache): void {
 
 function installPlugins(m: H5Module): number[] {
   if (init.plugins.length === 0) return [];
-  const fs = m.FS as unknown as { mkdirTree(path: string): void; writeFile(path: string, data: Uint8Array): void };
+  const fs = m.FS as unknown as {
+    mkdirTree(path: string): void;
+    writeFile(path: string, data: Uint8Array): void;
+  };
   fs.mkdirTree(PLUGIN_DIR);
   for (const plugin of init.plugins) fs.writeFile(`${PLUGIN_DIR}/${plugin.name}`, plugin.bytes);
   m.insert_plugin_search_path(PLUGIN_DIR, 0);
@@ -96,7 +108,10 @@ async function main(): Promise<void> {
     if (call.op === 'open') {
       if (io) throw new Hdf5Error('corrupt', 'the file is already open');
       fetchWaitMs = call.settings.fetchWaitMs;
-      const cache = new BlockCache(call.size, fetchSync, { cacheBytes: call.settings.cacheBytes, policy: call.settings.policy });
+      const cache = new BlockCache(call.size, fetchSync, {
+        cacheBytes: call.settings.cacheBytes,
+        policy: call.settings.policy,
+      });
       cache.seed(call.seed);
       if (call.stream) cache.seedStream(call.stream, call.settings.fetchWaitMs);
       io = { cache, node: new LazyFileNode(fs, FILE_PATH, cache) };
@@ -139,7 +154,12 @@ async function main(): Promise<void> {
       port?.postMessage({ type: 'reply', id: message.id, ok: true, value } satisfies WorkerToHost, transfer);
     } catch (error) {
       if (io) publishStats(io.cache);
-      post({ type: 'reply', id: message.id, ok: false, ...classify(error, message.call, io?.node.lastFailure ?? null) });
+      post({
+        type: 'reply',
+        id: message.id,
+        ok: false,
+        ...classify(error, message.call, io?.node.lastFailure ?? null),
+      });
     }
   });
   const wasmModule = compiledWasmModule();
@@ -152,7 +172,11 @@ function transferables(value: CallValue): ArrayBuffer[] {
 }
 
 /** Maps a failure to an engine error; wasm traps and aborts are fatal (the module is unusable). */
-function classify(error: unknown, call: CallOp, failure: LazyFileNode['lastFailure']): { code: Hdf5ErrorCode; message: string; fatal: boolean } {
+function classify(
+  error: unknown,
+  call: CallOp,
+  failure: LazyFileNode['lastFailure'],
+): { code: Hdf5ErrorCode; message: string; fatal: boolean } {
   if (error instanceof Hdf5Error) return { code: error.code, message: error.message, fatal: false };
   if (error instanceof Error && (error.name === 'RuntimeError' || /^Aborted\(/.test(error.message))) {
     return { code: 'worker-crashed', message: `the HDF5 library failed: ${error.message}`, fatal: true };
@@ -160,24 +184,39 @@ function classify(error: unknown, call: CallOp, failure: LazyFileNode['lastFailu
   if (failure) return { code: failure.code, message: failure.message, fatal: false };
   const text = error instanceof Error ? error.message : String(error);
   const filter = /required filter '([^']+)' is not registered/.exec(text);
-  if (filter) return { code: 'unsupported-filter', message: `unsupported compression: ${filter[1]}`, fatal: false };
-  if (/truncated file/i.test(text)) return { code: 'corrupt', message: `the file is truncated (${firstLine(text)})`, fatal: false };
+  if (filter)
+    return { code: 'unsupported-filter', message: `unsupported compression: ${filter[1]}`, fatal: false };
+  if (/truncated file/i.test(text))
+    return { code: 'corrupt', message: `the file is truncated (${firstLine(text)})`, fatal: false };
   if (call.op === 'open' && /signature/i.test(text)) {
     return { code: 'not-hdf5', message: `not an HDF5 file (${firstLine(text)})`, fatal: false };
   }
   // Only errors raised by HDF5's own error handling leave the module consistent; any other JS
   // error unwound through wasm frames (e.g. a plugin failing to link) may not: restart the worker.
-  if (!/^HDF5-DIAG|^error - /.test(text)) return { code: 'worker-crashed', message: `the HDF5 library failed: ${text.slice(0, 300)}`, fatal: true };
+  if (!/^HDF5-DIAG|^error - /.test(text))
+    return { code: 'worker-crashed', message: `the HDF5 library failed: ${text.slice(0, 300)}`, fatal: true };
   return { code: 'corrupt', message: `the file is damaged or unreadable: ${firstLine(text)}`, fatal: false };
 }
 
 /** The most specific frame of an HDF5 error stack (the deepest one outside plugin search). */
 function firstLine(text: string): string {
-  const frames = [...text.matchAll(/#\d+: (\S+) line \d+ in [\w_]+\(\): (.*)/g)].filter(m => !/H5PL\w*\.c$/.test(m[1]));
-  const line = frames.length > 0 ? frames[frames.length - 1][2] : (text.split('\n').find(l => l.trim().length > 0) ?? text);
+  const frames = [...text.matchAll(/#\d+: (\S+) line \d+ in [\w_]+\(\): (.*)/g)].filter(
+    m => !/H5PL\w*\.c$/.test(m[1]),
+  );
+  const line =
+    frames.length > 0
+      ? frames[frames.length - 1][2]
+      : (text.split('\n').find(l => l.trim().length > 0) ?? text);
   return line.trim().slice(0, 300);
 }
 
 main().catch((error: unknown) => {
-  post({ type: 'reply', id: 0, ok: false, code: 'worker-crashed', message: `HDF5 worker failed to start: ${String(error)}`, fatal: true });
+  post({
+    type: 'reply',
+    id: 0,
+    ok: false,
+    code: 'worker-crashed',
+    message: `HDF5 worker failed to start: ${String(error)}`,
+    fatal: true,
+  });
 });

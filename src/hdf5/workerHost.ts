@@ -5,7 +5,15 @@
  * the call with an Hdf5Error; the owner starts a new worker for the next call.
  */
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { STAT, STAT_SLOTS, type CallOp, type CallValue, type FetchReply, type WorkerInit, type WorkerToHost } from './protocol';
+import {
+  STAT,
+  STAT_SLOTS,
+  type CallOp,
+  type CallValue,
+  type FetchReply,
+  type WorkerInit,
+  type WorkerToHost,
+} from './protocol';
 import type { ByteSource } from './sources/source';
 import type { WasmModule } from './wasmShare';
 import { Hdf5Error } from './types';
@@ -74,14 +82,22 @@ export class WorkerHost {
       if (message.type === 'ready') {
         sharedWasmModule ??= message.wasmModule;
         readyResolve();
-      }
-      else if (message.type === 'fetch') void this.serveFetch(message.seq, message.start, message.end);
+      } else if (message.type === 'fetch') void this.serveFetch(message.seq, message.start, message.end);
       else this.settle(message);
     });
-    this.worker.on('error', error => this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker crashed: ${error.message}`)));
-    this.worker.on('exit', code => this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker stopped (exit code ${code})${this.tail()}`)));
+    this.worker.on('error', error =>
+      this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker crashed: ${error.message}`)),
+    );
+    this.worker.on('exit', code =>
+      this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker stopped (exit code ${code})${this.tail()}`)),
+    );
     // A worker that fails during start-up reports on id 0.
-    this.pending.set(0, { resolve: () => undefined, reject: error => this.fail(error as Hdf5Error), fetches: new AbortController(), deadline: Infinity });
+    this.pending.set(0, {
+      resolve: () => undefined,
+      reject: error => this.fail(error as Hdf5Error),
+      fetches: new AbortController(),
+      deadline: Infinity,
+    });
     // Only calls keep the process alive (a spare worker, or a tool that forgets close(), must not).
     this.worker.unref();
   }
@@ -112,7 +128,15 @@ export class WorkerHost {
   private async run(call: CallOp, options: CallOptions): Promise<CallValue> {
     if (this.dead) throw this.dead;
     if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the call was cancelled');
-    await Promise.race([this.ready, new Promise<void>((_, reject) => setTimeout(() => reject(new Hdf5Error('timeout', 'the HDF5 worker did not start')), options.deadlineMs).unref())]);
+    await Promise.race([
+      this.ready,
+      new Promise<void>((_, reject) =>
+        setTimeout(
+          () => reject(new Hdf5Error('timeout', 'the HDF5 worker did not start')),
+          options.deadlineMs,
+        ).unref(),
+      ),
+    ]);
     if (this.dead) throw this.dead;
     const id = this.nextId++;
     const fetches = new AbortController();
@@ -154,14 +178,23 @@ export class WorkerHost {
     let reply: FetchReply;
     try {
       if (!this.source) throw new Hdf5Error('closed', 'the worker has no file');
-      const bytes = await this.source.read(start, end, { signal: current?.fetches.signal, deadline: current?.deadline });
+      const bytes = await this.source.read(start, end, {
+        signal: current?.fetches.signal,
+        deadline: current?.deadline,
+      });
       reply = { seq, ok: true, bytes };
     } catch (error) {
-      const e = error instanceof Hdf5Error ? error : new Hdf5Error('network', error instanceof Error ? error.message : String(error));
+      const e =
+        error instanceof Hdf5Error
+          ? error
+          : new Hdf5Error('network', error instanceof Error ? error.message : String(error));
       reply = { seq, ok: false, code: e.code, message: e.message };
     }
     if (this.dead) return;
-    const transfer = reply.ok && reply.bytes.byteOffset === 0 && reply.bytes.byteLength === reply.bytes.buffer.byteLength ? [reply.bytes.buffer as ArrayBuffer] : [];
+    const transfer =
+      reply.ok && reply.bytes.byteOffset === 0 && reply.bytes.byteLength === reply.bytes.buffer.byteLength
+        ? [reply.bytes.buffer as ArrayBuffer]
+        : [];
     this.port.postMessage(reply, transfer);
     const control = new Int32Array(this.control);
     Atomics.store(control, 0, 1);

@@ -25,7 +25,11 @@ const spares = new Map<string, Spare>();
 const keyOf = (workerPath: string, pluginDir: string | undefined) => `${workerPath}\0${pluginDir ?? ''}`;
 
 /** A started worker for a new file: the spare when there is a live one, else a fresh one. */
-export function takeWorker(workerPath: string, pluginDir: string | undefined, plugins: WorkerInit['plugins']): WorkerHost {
+export function takeWorker(
+  workerPath: string,
+  pluginDir: string | undefined,
+  plugins: WorkerInit['plugins'],
+): WorkerHost {
   const key = keyOf(workerPath, pluginDir);
   const spare = spares.get(key);
   spares.delete(key);
@@ -36,7 +40,11 @@ export function takeWorker(workerPath: string, pluginDir: string | undefined, pl
 }
 
 /** Starts a spare for the next open unless one is already waiting; returns the waiting one. */
-export function prepareSpareWorker(workerPath: string, pluginDir: string | undefined, plugins: WorkerInit['plugins']): WorkerHost {
+export function prepareSpareWorker(
+  workerPath: string,
+  pluginDir: string | undefined,
+  plugins: WorkerInit['plugins'],
+): WorkerHost {
   const key = keyOf(workerPath, pluginDir);
   const waiting = spares.get(key);
   if (waiting) return waiting.host;

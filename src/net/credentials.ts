@@ -28,7 +28,10 @@ export function isWithin(url: string, root: string): boolean {
 }
 
 /** The Authorization header for `url`: present only when `url` is on the API the key belongs to. */
-export function authorizationFor(url: string, credentials: ApiCredentials | undefined): Record<string, string> {
+export function authorizationFor(
+  url: string,
+  credentials: ApiCredentials | undefined,
+): Record<string, string> {
   if (!credentials?.apiKey || !isWithin(url, credentials.apiUrl)) return {};
   return { authorization: `token ${credentials.apiKey}` };
 }
@@ -37,7 +40,10 @@ export function authorizationFor(url: string, credentials: ApiCredentials | unde
  * Headers a caller attached to one URL (a plain HTTP source's own headers): sent to that URL's
  * origin only, the same rule as the API key's.
  */
-export function headersFor(url: string, scope: { url: string; headers?: Record<string, string> } | undefined): Record<string, string> {
+export function headersFor(
+  url: string,
+  scope: { url: string; headers?: Record<string, string> } | undefined,
+): Record<string, string> {
   if (!scope?.headers) return {};
   const origin = new URL(scope.url).origin;
   return isWithin(url, `${origin}/`) ? scope.headers : {};

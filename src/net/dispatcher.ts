@@ -24,7 +24,10 @@ let unsubscribe: (() => void) | undefined;
 export function tlsOptions(settings: NetworkSettings): { ca?: string[]; rejectUnauthorized: boolean } {
   // `ca` replaces Node's roots, so the extras are added to them (NODE_EXTRA_CA_CERTS is already in
   // Node's default store, which an explicit `ca` would otherwise drop: keep the default then).
-  const ca = settings.extraCaCerts.length > 0 ? [...rootCertificates, ...extraFromEnvironment(), ...settings.extraCaCerts] : undefined;
+  const ca =
+    settings.extraCaCerts.length > 0
+      ? [...rootCertificates, ...extraFromEnvironment(), ...settings.extraCaCerts]
+      : undefined;
   return { ca, rejectUnauthorized: settings.strictSSL };
 }
 

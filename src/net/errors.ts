@@ -51,7 +51,12 @@ const CERTIFICATE_CODES: Record<string, string> = {
   HOSTNAME_MISMATCH: 'it was issued for another host name',
 };
 
-const TIMEOUT_NAMES = new Set(['HeadersTimeoutError', 'BodyTimeoutError', 'ConnectTimeoutError', 'TimeoutError']);
+const TIMEOUT_NAMES = new Set([
+  'HeadersTimeoutError',
+  'BodyTimeoutError',
+  'ConnectTimeoutError',
+  'TimeoutError',
+]);
 
 function codeOf(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
@@ -79,10 +84,16 @@ export function toNetError(error: unknown, url: string, signal?: AbortSignal): N
   }
   const name = error instanceof Error ? error.name : '';
   const code = codeOf(error);
-  if (TIMEOUT_NAMES.has(name) || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    TIMEOUT_NAMES.has(name) ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return new NetError('timeout', `${host} did not answer in time`, host);
   }
-  if (name === 'AbortError' || code === 'UND_ERR_ABORTED') return new NetError('aborted', 'the request was cancelled', host);
+  if (name === 'AbortError' || code === 'UND_ERR_ABORTED')
+    return new NetError('aborted', 'the request was cancelled', host);
   if (code && code in CERTIFICATE_CODES) {
     return new NetError(
       'tls',
@@ -93,7 +104,11 @@ export function toNetError(error: unknown, url: string, signal?: AbortSignal): N
     );
   }
   const message = error instanceof Error ? error.message : String(error);
-  return new NetError('connection', `connection to ${host} failed (${(code ?? name) || 'error'}: ${message})`, host);
+  return new NetError(
+    'connection',
+    `connection to ${host} failed (${(code ?? name) || 'error'}: ${message})`,
+    host,
+  );
 }
 
 export function hostOf(url: string): string {

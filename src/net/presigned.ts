@@ -4,7 +4,15 @@
 // refused. Renewal is bounded: a host that keeps refusing fresh URLs is an error, not a loop.
 import { isWithin } from './credentials';
 import { hostOf, NetError, redactUrl } from './errors';
-import { discard, httpGet, MAX_REDIRECTS, peekText, REDIRECT_STATUS, type GetOptions, type NetResponse } from './request';
+import {
+  discard,
+  httpGet,
+  MAX_REDIRECTS,
+  peekText,
+  REDIRECT_STATUS,
+  type GetOptions,
+  type NetResponse,
+} from './request';
 import { parseRetryAfter } from './retry';
 
 /** A final non-2xx answer, with what a caller needs to classify and word it. */
@@ -35,14 +43,24 @@ export async function errorDetail(response: NetResponse): Promise<string> {
   // S3 answers XML: <Error><Code>SlowDown</Code><Message>...</Message></Error>.
   const s3 = /<Code>([^<]*)<\/Code>(?:\s*<Message>([^<]*)<\/Message>)?/.exec(text);
   if (s3) return [s3[1], s3[2]].filter(Boolean).join(': ');
-  return /<html|<!doctype/i.test(text) ? 'an HTML error page' : text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return /<html|<!doctype/i.test(text)
+    ? 'an HTML error page'
+    : text.replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 export async function statusError(response: NetResponse): Promise<HttpStatusError> {
-  return new HttpStatusError(response.status, redactUrl(response.url), await errorDetail(response), parseRetryAfter(response.headers['retry-after']));
+  return new HttpStatusError(
+    response.status,
+    redactUrl(response.url),
+    await errorDetail(response),
+    parseRetryAfter(response.headers['retry-after']),
+  );
 }
 
-export type ResolveOptions = Pick<GetOptions, 'credentials' | 'signal' | 'headersTimeoutMs' | 'idleTimeoutMs' | 'onRequest' | 'headers'>;
+export type ResolveOptions = Pick<
+  GetOptions,
+  'credentials' | 'signal' | 'headersTimeoutMs' | 'idleTimeoutMs' | 'onRequest' | 'headers'
+>;
 
 /**
  * Where a download URL leads: the Location of its redirect off the API (the presigned URL), after
@@ -57,7 +75,9 @@ export async function resolveDownloadUrl(downloadUrl: string, options: ResolveOp
     if (REDIRECT_STATUS.has(response.status) && location) {
       discard(response.body);
       const next = new URL(location, url).toString();
-      const onApi = options.credentials ? isWithin(next, options.credentials.apiUrl) : new URL(next).origin === new URL(url).origin;
+      const onApi = options.credentials
+        ? isWithin(next, options.credentials.apiUrl)
+        : new URL(next).origin === new URL(url).origin;
       if ((response.status === 301 || response.status === 308) && onApi) {
         url = next;
         continue;
@@ -91,7 +111,9 @@ export class PresignedUrl {
     if (!this.pending) {
       const direct = this.options.directUrl !== undefined && !this.directTried;
       if (direct) this.directTried = true;
-      const pending = direct ? Promise.resolve(this.options.directUrl as string) : resolveDownloadUrl(this.downloadUrl, { ...this.options, signal: signal ?? this.options.signal });
+      const pending = direct
+        ? Promise.resolve(this.options.directUrl as string)
+        : resolveDownloadUrl(this.downloadUrl, { ...this.options, signal: signal ?? this.options.signal });
       pending.catch(() => {
         if (this.pending === pending) this.pending = undefined;
       });
@@ -115,7 +137,11 @@ export class PresignedUrl {
     const pending = this.pending;
     if (!pending || (await pending.catch(() => undefined)) !== url || this.pending !== pending) return;
     if (++this.renewals > MAX_RENEWALS) {
-      throw new HttpStatusError(403, redactUrl(url), `the file host keeps refusing fresh download URLs (${MAX_RENEWALS} renewals)`);
+      throw new HttpStatusError(
+        403,
+        redactUrl(url),
+        `the file host keeps refusing fresh download URLs (${MAX_RENEWALS} renewals)`,
+      );
     }
     this.pending = undefined;
   }

@@ -80,12 +80,23 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Ne
     } catch (error) {
       throw toNetError(error, current, options.signal);
     }
-    const answer: NetResponse = { status: response.statusCode, headers: firstValues(response.headers), url: current, body: response.body };
+    const answer: NetResponse = {
+      status: response.statusCode,
+      headers: firstValues(response.headers),
+      url: current,
+      body: response.body,
+    };
     if (options.redirect === 'manual' || !REDIRECT_STATUS.has(answer.status)) return answer;
     discard(response.body);
     const location = answer.headers.location;
-    if (!location) throw new NetError('redirect', `${hostOf(current)} answered ${answer.status} without a Location`, hostOf(current));
-    if (hop + 1 > MAX_REDIRECTS) throw new NetError('redirect', `too many redirects from ${redactUrl(url)}`, hostOf(url));
+    if (!location)
+      throw new NetError(
+        'redirect',
+        `${hostOf(current)} answered ${answer.status} without a Location`,
+        hostOf(current),
+      );
+    if (hop + 1 > MAX_REDIRECTS)
+      throw new NetError('redirect', `too many redirects from ${redactUrl(url)}`, hostOf(url));
     current = new URL(location, current).toString();
   }
 }
@@ -94,7 +105,11 @@ export async function httpGet(url: string, options: GetOptions = {}): Promise<Ne
  * The whole body, at most `maxBytes`: a Content-Length above it fails before reading, and a body
  * that grows past it fails as soon as it does (nothing past the cap is buffered).
  */
-export async function readBody(response: NetResponse, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
+export async function readBody(
+  response: NetResponse,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Buffer> {
   const declared = response.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
     discard(response.body);
@@ -118,11 +133,19 @@ export async function readBody(response: NetResponse, maxBytes: number, signal?:
 }
 
 function tooLarge(url: string, maxBytes: number): NetError {
-  return new NetError('too-large', `${hostOf(url)} sent more than the ${maxBytes} bytes expected`, hostOf(url));
+  return new NetError(
+    'too-large',
+    `${hostOf(url)} sent more than the ${maxBytes} bytes expected`,
+    hostOf(url),
+  );
 }
 
 /** The body as text, at most `maxBytes`. */
-export async function readText(response: NetResponse, maxBytes: number, signal?: AbortSignal): Promise<string> {
+export async function readText(
+  response: NetResponse,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<string> {
   return (await readBody(response, maxBytes, signal)).toString('utf8');
 }
 
@@ -155,6 +178,7 @@ export function expectLength(response: NetResponse, expected: number): void {
   if (declared === undefined || Number(declared) === expected) return;
   discard(response.body);
   const host = hostOf(response.url);
-  if (Number(declared) > expected) throw new NetError('too-large', `${host} announced ${declared} bytes for a range of ${expected}`, host);
+  if (Number(declared) > expected)
+    throw new NetError('too-large', `${host} announced ${declared} bytes for a range of ${expected}`, host);
   throw new NetError('connection', `${host} announced ${declared} bytes for a range of ${expected}`, host);
 }

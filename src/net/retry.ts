@@ -12,7 +12,12 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** Statuses worth asking again: rate limits and the server's or gateway's transient failures. */
 export const TRANSIENT_STATUS: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
@@ -34,7 +39,11 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
  * policy's bound and stretched by up to 10% so that clients told the same moment do not all return
  * at once; otherwise exponential back-off with ±25% jitter.
  */
-export function retryDelay(attempt: number, policy: Omit<RetryPolicy, 'attempts'>, retryAfterMs?: number): number {
+export function retryDelay(
+  attempt: number,
+  policy: Omit<RetryPolicy, 'attempts'>,
+  retryAfterMs?: number,
+): number {
   if (retryAfterMs !== undefined) {
     const wait = Math.min(Math.max(0, retryAfterMs), policy.maxRetryAfterMs);
     return Math.round(wait * (1 + Math.random() * 0.1));

@@ -107,7 +107,22 @@ export const BUILTIN_PARENTS: Readonly<Record<string, string | null>> = {
 
 /** Namespace of each built-in type (for docs when a file has no embedded schema). */
 export function builtinNamespace(type: string): string {
-  const hdmf = ['Container', 'Data', 'Table', 'SimpleMultiContainer', 'VectorData', 'VectorIndex', 'ElementIdentifiers'];
-  const hdmfMore = ['DynamicTableRegion', 'EnumData', 'DynamicTable', 'AlignedDynamicTable', 'CSRMatrix', 'HERD'];
+  const hdmf = [
+    'Container',
+    'Data',
+    'Table',
+    'SimpleMultiContainer',
+    'VectorData',
+    'VectorIndex',
+    'ElementIdentifiers',
+  ];
+  const hdmfMore = [
+    'DynamicTableRegion',
+    'EnumData',
+    'DynamicTable',
+    'AlignedDynamicTable',
+    'CSRMatrix',
+    'HERD',
+  ];
   return hdmf.includes(type) || hdmfMore.includes(type) ? 'hdmf-common' : 'core';
 }

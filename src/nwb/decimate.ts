@@ -35,7 +35,13 @@ export class MinMaxBins {
    * Adds a block of samples read as rows [firstSample, firstSample + rows) of a row-major
    * (rows × rowWidth) array; `picks[c]` is the column within a row for output channel c.
    */
-  addBlock(data: ArrayLike<number>, firstSample: number, rows: number, rowWidth: number, picks: readonly number[]): void {
+  addBlock(
+    data: ArrayLike<number>,
+    firstSample: number,
+    rows: number,
+    rowWidth: number,
+    picks: readonly number[],
+  ): void {
     for (let r = 0; r < rows; r++) {
       const col = this.columnOf(firstSample + r);
       const base = r * rowWidth;

@@ -16,7 +16,10 @@ const SWEEP_TABLE = '/general/intracellular_ephys/sweep_table';
 
 export async function icephysSweeps(nwb: NwbFile, path: string): Promise<IcephysSweeps> {
   const type = await nwb.typeOf(path);
-  if (type === 'IntracellularRecordingsTable' || ((path === '/' || !type) && (await nwb.reader.exists(RECORDINGS)))) {
+  if (
+    type === 'IntracellularRecordingsTable' ||
+    ((path === '/' || !type) && (await nwb.reader.exists(RECORDINGS)))
+  ) {
     return fromRecordingsTable(nwb, type === 'IntracellularRecordingsTable' ? path : RECORDINGS);
   }
   if (type === 'SweepTable' || ((path === '/' || !type) && (await nwb.reader.exists(SWEEP_TABLE)))) {
@@ -45,7 +48,8 @@ async function fromRecordingsTable(nwb: NwbFile, table: string): Promise<Icephys
     // Compound (idx_start, count, timeseries): the reference is the last member.
     return rows.map(row => {
       if (Array.isArray(row)) return refPath(row[2]);
-      if (typeof row === 'object' && row !== null && 'timeseries' in row) return refPath((row as { timeseries: never }).timeseries);
+      if (typeof row === 'object' && row !== null && 'timeseries' in row)
+        return refPath((row as { timeseries: never }).timeseries);
       return refPath(row);
     });
   };
@@ -84,10 +88,16 @@ async function fromSweepTable(nwb: NwbFile, table: string): Promise<IcephysSweep
 async function fromSeries(nwb: NwbFile): Promise<IcephysSweeps> {
   const groups = new Map<number, string[]>();
   const keys = new Map<string, number>();
-  for (const root of ['/acquisition', '/stimulus/presentation', '/acquisition/timeseries', '/stimulus/presentation/timeseries']) {
+  for (const root of [
+    '/acquisition',
+    '/stimulus/presentation',
+    '/acquisition/timeseries',
+    '/stimulus/presentation/timeseries',
+  ]) {
     for (const child of await nwb.reader.typedChildren(root)) {
       if (!(await nwb.isA(child.path, 'PatchClampSeries'))) continue;
-      const number = (await sweepNumberOf(nwb, child.path)) ?? keyNumber(keys, child.name.replace(/^.*?(\d+)$/, '$1'));
+      const number =
+        (await sweepNumberOf(nwb, child.path)) ?? keyNumber(keys, child.name.replace(/^.*?(\d+)$/, '$1'));
       groups.set(number, [...(groups.get(number) ?? []), child.path]);
     }
   }
@@ -115,7 +125,9 @@ async function pairGroups(nwb: NwbFile, groups: Map<number, string[]>): Promise<
       if (responses[i]) sweep.response = await describe(nwb, responses[i]);
       const stimulus = stimuli[i] ?? stimuli[0];
       if (stimulus) sweep.stimulus = await describe(nwb, stimulus);
-      const label = await nwb.reader.attr(responses[i] ?? stimulus ?? '/', 'stimulus_description').catch(() => undefined);
+      const label = await nwb.reader
+        .attr(responses[i] ?? stimulus ?? '/', 'stimulus_description')
+        .catch(() => undefined);
       if (label !== undefined && label !== null) sweep.label = valueToText(label);
       sweeps.push(sweep);
     }

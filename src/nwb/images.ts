@@ -31,7 +31,8 @@ async function layoutOf(nwb: NwbFile, path: string): Promise<FrameLayout> {
     const shape = data.shape ?? [];
     if (shape.length < 3 || shape[0] === 0) {
       const external = valueToStrings(await r.scalar(joinPath(path, 'external_file')).catch(() => undefined));
-      if (external.length) throw new Error(`the frames of ${path} are stored outside the file: ${external.join(', ')}`);
+      if (external.length)
+        throw new Error(`the frames of ${path} are stored outside the file: ${external.join(', ')}`);
       throw new Error(`${dataPath} has shape [${shape.join(', ')}], not [frames, height, width]`);
     }
     const rgb = shape.length === 4 && (shape[3] === 3 || shape[3] === 4) && nwbTypeIsRgb(entry.neurodataType);
@@ -46,11 +47,37 @@ async function layoutOf(nwb: NwbFile, path: string): Promise<FrameLayout> {
     };
   }
   const shape = entry.shape ?? [];
-  if (shape.length === 2) return { dataPath: path, frameAxis: false, frameCount: 1, height: shape[0], width: shape[1], channels: 1, planeCount: 1 };
+  if (shape.length === 2)
+    return {
+      dataPath: path,
+      frameAxis: false,
+      frameCount: 1,
+      height: shape[0],
+      width: shape[1],
+      channels: 1,
+      planeCount: 1,
+    };
   if (shape.length === 3 && (shape[2] === 3 || shape[2] === 4)) {
-    return { dataPath: path, frameAxis: false, frameCount: 1, height: shape[0], width: shape[1], channels: shape[2] as 3 | 4, planeCount: 1 };
+    return {
+      dataPath: path,
+      frameAxis: false,
+      frameCount: 1,
+      height: shape[0],
+      width: shape[1],
+      channels: shape[2] as 3 | 4,
+      planeCount: 1,
+    };
   }
-  if (shape.length === 3) return { dataPath: path, frameAxis: true, frameCount: shape[0], height: shape[1], width: shape[2], channels: 1, planeCount: 1 };
+  if (shape.length === 3)
+    return {
+      dataPath: path,
+      frameAxis: true,
+      frameCount: shape[0],
+      height: shape[1],
+      width: shape[2],
+      channels: 1,
+      planeCount: 1,
+    };
   throw new Error(`${path} has shape [${shape.join(', ')}], which is not an image`);
 }
 
@@ -58,13 +85,22 @@ function nwbTypeIsRgb(type: string | undefined): boolean {
   return type === undefined || !/TwoPhoton|OnePhoton/.test(type);
 }
 
-export async function imageFrame(nwb: NwbFile, path: string, index = 0, plane = 0, signal?: AbortSignal): Promise<ImageFrame> {
+export async function imageFrame(
+  nwb: NwbFile,
+  path: string,
+  index = 0,
+  plane = 0,
+  signal?: AbortSignal,
+): Promise<ImageFrame> {
   const layout = await layoutOf(nwb, path);
   const i = clampInt(index, 0, layout.frameCount - 1);
   const z = clampInt(plane, 0, layout.planeCount - 1);
   const { height, width, channels } = layout;
   const pixels = height * width * channels;
-  if (pixels > nwb.limits.maxElements) throw new Error(`a frame of ${path} has ${pixels} values, more than the limit of ${nwb.limits.maxElements}`);
+  if (pixels > nwb.limits.maxElements)
+    throw new Error(
+      `a frame of ${path} has ${pixels} values, more than the limit of ${nwb.limits.maxElements}`,
+    );
   let selection;
   if (layout.frameAxis) {
     const start = [i, 0, 0];
@@ -75,7 +111,10 @@ export async function imageFrame(nwb: NwbFile, path: string, index = 0, plane = 
     }
     selection = { start, count };
   }
-  const raw = await nwb.reader.readNumbers(layout.dataPath, selection, { signal, maxElements: nwb.limits.maxElements });
+  const raw = await nwb.reader.readNumbers(layout.dataPath, selection, {
+    signal,
+    maxElements: nwb.limits.maxElements,
+  });
   const data = Float32Array.from(raw);
   const stats = contrastStats(data);
   const frame: ImageFrame = {
@@ -103,7 +142,12 @@ export async function imageFrame(nwb: NwbFile, path: string, index = 0, plane = 
 }
 
 /** min, max and the 1st/99th percentiles (over a sample of at most 100 000 values). */
-export function contrastStats(data: ArrayLike<number>): { min: number; max: number; p1: number; p99: number } {
+export function contrastStats(data: ArrayLike<number>): {
+  min: number;
+  max: number;
+  p1: number;
+  p99: number;
+} {
   let min = Infinity;
   let max = -Infinity;
   const step = Math.max(1, Math.floor(data.length / 100_000));

@@ -7,7 +7,8 @@ import { product } from './reader';
 export async function inspectObject(nwb: NwbFile, path: string): Promise<Inspection> {
   const entry = await nwb.reader.entry(path);
   if (!entry) throw new Error(`${path} does not exist`);
-  const attributes = entry.kind === 'group' || entry.kind === 'dataset' ? await nwb.reader.attributeList(path) : [];
+  const attributes =
+    entry.kind === 'group' || entry.kind === 'dataset' ? await nwb.reader.attributeList(path) : [];
   const result: Inspection = { entry, attributes, typeChain: [] };
   if (entry.kind === 'dataset') {
     const info = await nwb.reader.datasetInfo(path);
@@ -21,7 +22,11 @@ export async function inspectObject(nwb: NwbFile, path: string): Promise<Inspect
 }
 
 /** A hyperslab of any dataset: numbers as float64, everything else as values. */
-export async function datasetSlice(nwb: NwbFile, params: SliceParams, signal?: AbortSignal): Promise<DatasetSlice> {
+export async function datasetSlice(
+  nwb: NwbFile,
+  params: SliceParams,
+  signal?: AbortSignal,
+): Promise<DatasetSlice> {
   const info = await nwb.reader.datasetInfo(params.path);
   const rank = info.shape.length;
   const start = rank ? (params.start ?? info.shape.map(() => 0)) : undefined;
@@ -35,7 +40,9 @@ export async function datasetSlice(nwb: NwbFile, params: SliceParams, signal?: A
   const shape = count ?? [];
   const elements = product(shape);
   if (elements > nwb.limits.maxElements) {
-    throw new Error(`the selection has ${elements} elements, more than the limit of ${nwb.limits.maxElements}; select less`);
+    throw new Error(
+      `the selection has ${elements} elements, more than the limit of ${nwb.limits.maxElements}; select less`,
+    );
   }
   const selection = rank ? { start, count, stride } : undefined;
   const options = { signal, maxElements: nwb.limits.maxElements };
@@ -47,7 +54,19 @@ export async function datasetSlice(nwb: NwbFile, params: SliceParams, signal?: A
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    return { kind: 'numeric', shape, dtype: info.dtype, data: toArrayBuffer(data), min: min === Infinity ? 0 : min, max: max === -Infinity ? 0 : max };
+    return {
+      kind: 'numeric',
+      shape,
+      dtype: info.dtype,
+      data: toArrayBuffer(data),
+      min: min === Infinity ? 0 : min,
+      max: max === -Infinity ? 0 : max,
+    };
   }
-  return { kind: 'values', shape, dtype: info.dtype, values: await nwb.reader.readValues(params.path, selection, options) };
+  return {
+    kind: 'values',
+    shape,
+    dtype: info.dtype,
+    values: await nwb.reader.readValues(params.path, selection, options),
+  };
 }

@@ -7,12 +7,19 @@ import { readColumnCells, tableColumnNumbers, tableInfo } from './table';
 
 const DEFAULT_MAX_ROWS = 10_000;
 
-export async function intervalsTimeline(nwb: NwbFile, path: string, maxRows = DEFAULT_MAX_ROWS, signal?: AbortSignal): Promise<IntervalsTimeline> {
+export async function intervalsTimeline(
+  nwb: NwbFile,
+  path: string,
+  maxRows = DEFAULT_MAX_ROWS,
+  signal?: AbortSignal,
+): Promise<IntervalsTimeline> {
   const info = await tableInfo(nwb, path);
   if (!info.columns.some(c => c.name === 'start_time')) throw new Error(`${path} has no start_time column`);
   const n = Math.min(info.rowCount, Math.max(1, maxRows));
   const start = await tableColumnNumbers(nwb, path, 'start_time', n);
-  const stop = info.columns.some(c => c.name === 'stop_time') ? await tableColumnNumbers(nwb, path, 'stop_time', n) : start;
+  const stop = info.columns.some(c => c.name === 'stop_time')
+    ? await tableColumnNumbers(nwb, path, 'stop_time', n)
+    : start;
   let tMin = Infinity;
   let tMax = -Infinity;
   for (let i = 0; i < start.length; i++) {
@@ -38,7 +45,9 @@ export async function intervalsTimeline(nwb: NwbFile, path: string, maxRows = DE
     if (dtype.class !== 'string' && column.name !== 'tags') continue;
     signal?.throwIfAborted();
     const cells = await readColumnCells(nwb, path, column, 0, n, signal);
-    const labels = cells.map(cell => (Array.isArray(cell) ? valueToStrings(cell).join(', ') : valueToText(cell)));
+    const labels = cells.map(cell =>
+      Array.isArray(cell) ? valueToStrings(cell).join(', ') : valueToText(cell),
+    );
     if (new Set(labels).size <= Math.max(20, n / 2)) {
       result.labelColumn = column.name;
       result.labels = labels;

@@ -50,7 +50,10 @@ const SUBJECT_FIELDS: [string, string][] = [
 export async function nwbOverview(nwb: NwbFile): Promise<NwbOverview> {
   const fields = await readFields(nwb, FILE_FIELDS);
   const subject = (await nwb.reader.exists('/general/subject'))
-    ? await readFields(nwb, SUBJECT_FIELDS.map(([name, label]) => [name, label, `/general/subject/${name}`]))
+    ? await readFields(
+        nwb,
+        SUBJECT_FIELDS.map(([name, label]) => [name, label, `/general/subject/${name}`]),
+      )
     : [];
   const sections: OverviewSection[] = [];
   const add = async (name: string, label: string, path: string) => {
@@ -59,13 +62,19 @@ export async function nwbOverview(nwb: NwbFile): Promise<NwbOverview> {
       if (items.length) sections.push({ name, label, path, items });
     } catch (e) {
       // One unreadable group must not hide the rest of the file.
-      sections.push({ name, label, path, items: [{ name, path, kind: 'group', view: 'group', summary: `unreadable: ${errorText(e)}` }] });
+      sections.push({
+        name,
+        label,
+        path,
+        items: [{ name, path, kind: 'group', view: 'group', summary: `unreadable: ${errorText(e)}` }],
+      });
     }
   };
   await add('acquisition', 'Acquisition', '/acquisition');
   if (await nwb.reader.exists('/processing')) {
     for (const module of await nwb.reader.list('/processing')) {
-      if (module.kind === 'group') await add(`processing/${module.name}`, `Processing: ${module.name}`, module.path);
+      if (module.kind === 'group')
+        await add(`processing/${module.name}`, `Processing: ${module.name}`, module.path);
     }
   }
   await add('stimulus', 'Stimulus', '/stimulus/presentation');
@@ -104,7 +113,13 @@ async function readFields(nwb: NwbFile, spec: [string, string, string][]): Promi
   return out;
 }
 
-async function addSingle(nwb: NwbFile, sections: OverviewSection[], name: string, label: string, path: string): Promise<void> {
+async function addSingle(
+  nwb: NwbFile,
+  sections: OverviewSection[],
+  name: string,
+  label: string,
+  path: string,
+): Promise<void> {
   const entry = await nwb.reader.entry(path);
   if (entry) sections.push({ name, label, path, items: [await summarize(nwb, entry)] });
 }
@@ -115,7 +130,8 @@ async function summarizeChildren(nwb: NwbFile, path: string): Promise<ObjectSumm
   const out: ObjectSummary[] = [];
   for (const child of await nwb.reader.list(path)) {
     // Plain text fields of /general/... are shown as fields, not objects.
-    if (child.kind === 'dataset' && child.neurodataType === undefined && path.startsWith('/general')) continue;
+    if (child.kind === 'dataset' && child.neurodataType === undefined && path.startsWith('/general'))
+      continue;
     if (child.name === 'electrodes' && path === '/general/extracellular_ephys') continue;
     out.push(await summarize(nwb, child));
   }
@@ -129,13 +145,27 @@ export async function summarize(nwb: NwbFile, entry: H5Entry): Promise<ObjectSum
     kind: entry.kind === 'group' ? 'group' : entry.kind === 'dataset' ? 'dataset' : 'link',
   } as const;
   if (entry.kind === 'externalLink' || entry.kind === 'brokenLink') {
-    return { ...base, view: 'group', summary: `${entry.kind === 'externalLink' ? 'external link' : 'broken link'} → ${entry.target ?? '?'}` };
+    return {
+      ...base,
+      view: 'group',
+      summary: `${entry.kind === 'externalLink' ? 'external link' : 'broken link'} → ${entry.target ?? '?'}`,
+    };
   }
   try {
     const resolved = await resolveView(nwb, entry.path);
-    return { ...base, neurodataType: resolved.neurodataType, view: resolved.view, summary: await summaryText(nwb, entry, resolved.view) };
+    return {
+      ...base,
+      neurodataType: resolved.neurodataType,
+      view: resolved.view,
+      summary: await summaryText(nwb, entry, resolved.view),
+    };
   } catch (e) {
-    return { ...base, neurodataType: entry.neurodataType, view: entry.kind === 'dataset' ? 'dataset' : 'group', summary: `unreadable: ${errorText(e)}` };
+    return {
+      ...base,
+      neurodataType: entry.neurodataType,
+      view: entry.kind === 'dataset' ? 'dataset' : 'group',
+      summary: `unreadable: ${errorText(e)}`,
+    };
   }
 }
 

@@ -3,7 +3,15 @@
  * and attributes (metadata is asked for again and again while a view is built, and every miss on a
  * remote file is a round trip), and helpers that turn stored values into numbers and strings.
  */
-import type { DatasetInfo, H5Attribute, H5Entry, H5Value, Hdf5File, NumericArray, Selection } from '../hdf5/types';
+import type {
+  DatasetInfo,
+  H5Attribute,
+  H5Entry,
+  H5Value,
+  Hdf5File,
+  NumericArray,
+  Selection,
+} from '../hdf5/types';
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -34,7 +42,9 @@ export class NwbReader {
         at = target ?? at;
       }
       // External links would need another file; for NWB semantics they are absent.
-      return entry?.kind === 'softLink' || entry?.kind === 'brokenLink' || entry?.kind === 'externalLink' ? null : entry;
+      return entry?.kind === 'softLink' || entry?.kind === 'brokenLink' || entry?.kind === 'externalLink'
+        ? null
+        : entry;
     });
   }
 
@@ -92,7 +102,10 @@ export class NwbReader {
 
   /** The value of a scalar (or 1-element) dataset. */
   async scalar(path: string, options: ReadOptions = {}): Promise<H5Value> {
-    const values = await this.readValues(path, undefined, { ...options, maxElements: options.maxElements ?? 100_000 });
+    const values = await this.readValues(path, undefined, {
+      ...options,
+      maxElements: options.maxElements ?? 100_000,
+    });
     return values.length === 1 ? values[0] : values;
   }
 

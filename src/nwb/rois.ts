@@ -22,7 +22,12 @@ interface MaskPixels {
   weight: number[];
 }
 
-export async function roiSet(nwb: NwbFile, path: string, limit = DEFAULT_ROI_LIMIT, signal?: AbortSignal): Promise<RoiSet> {
+export async function roiSet(
+  nwb: NwbFile,
+  path: string,
+  limit = DEFAULT_ROI_LIMIT,
+  signal?: AbortSignal,
+): Promise<RoiSet> {
   const r = nwb.reader;
   const ids = await tableIds(nwb, path);
   const roiCount = ids.length;
@@ -70,7 +75,13 @@ export async function roiSet(nwb: NwbFile, path: string, limit = DEFAULT_ROI_LIM
 }
 
 /** Non-zero pixels of image_mask[0..n), read in batches of ROIs to bound memory. */
-async function sparsifyImageMasks(nwb: NwbFile, path: string, shape: number[], n: number, signal?: AbortSignal): Promise<MaskPixels> {
+async function sparsifyImageMasks(
+  nwb: NwbFile,
+  path: string,
+  shape: number[],
+  n: number,
+  signal?: AbortSignal,
+): Promise<MaskPixels> {
   const out: MaskPixels = { offsets: [0], x: [], y: [], z: shape.length > 3 ? [] : null, weight: [] };
   const perRoi = shape.slice(1).reduce((a, b) => a * b, 1);
   const batch = Math.max(1, Math.floor(nwb.limits.maxElements / Math.max(1, perRoi)));
@@ -97,20 +108,34 @@ async function sparsifyImageMasks(nwb: NwbFile, path: string, shape: number[], n
 }
 
 /** pixel_mask / voxel_mask: compound rows (x, y[, z], weight) split per ROI by `<name>_index`. */
-async function readListMasks(nwb: NwbFile, table: string, name: 'pixel_mask' | 'voxel_mask', n: number, signal?: AbortSignal): Promise<MaskPixels> {
+async function readListMasks(
+  nwb: NwbFile,
+  table: string,
+  name: 'pixel_mask' | 'voxel_mask',
+  n: number,
+  signal?: AbortSignal,
+): Promise<MaskPixels> {
   const indexPath = joinPath(table, `${name}_index`);
   const ranges = n > 0 ? await raggedRanges(nwb, indexPath, 0, n, signal) : [];
   const end = ranges.length ? ranges[ranges.length - 1][1] : 0;
   const info = await nwb.reader.datasetInfo(joinPath(table, name));
   const members = info.dtype.members?.map(m => m.name) ?? [];
-  const rows = end > 0 ? await nwb.reader.readValues(joinPath(table, name), { start: [0], count: [end] }, { signal, maxElements: nwb.limits.maxElements }) : [];
+  const rows =
+    end > 0
+      ? await nwb.reader.readValues(
+          joinPath(table, name),
+          { start: [0], count: [end] },
+          { signal, maxElements: nwb.limits.maxElements },
+        )
+      : [];
   const out: MaskPixels = { offsets: [0], x: [], y: [], z: name === 'voxel_mask' ? [] : null, weight: [] };
   const field = (row: unknown, key: string, position: number): number => {
     if (Array.isArray(row)) return toNumber(row[position]) ?? 0;
     if (typeof row === 'object' && row !== null) return toNumber((row as Record<string, never>)[key]) ?? 0;
     return 0;
   };
-  const pos = (key: string, fallback: number) => (members.indexOf(key) >= 0 ? members.indexOf(key) : fallback);
+  const pos = (key: string, fallback: number) =>
+    members.indexOf(key) >= 0 ? members.indexOf(key) : fallback;
   for (const [a, b] of ranges) {
     for (let k = a; k < b; k++) {
       const row = rows[k];
@@ -129,7 +154,11 @@ async function readListMasks(nwb: NwbFile, table: string, name: 'pixel_mask' | '
  * segmentation (the maximum-intensity projection preferred, as the Allen Brain Observatory files
  * are read, then a mean image), or the first frame of a TwoPhotonSeries.
  */
-async function findSummaryImage(nwb: NwbFile, table: string, signal?: AbortSignal): Promise<ImageFrame | undefined> {
+async function findSummaryImage(
+  nwb: NwbFile,
+  table: string,
+  signal?: AbortSignal,
+): Promise<ImageFrame | undefined> {
   const r = nwb.reader;
   const refs = joinPath(table, 'reference_images');
   for (const child of await r.typedChildren(refs)) {
@@ -142,7 +171,8 @@ async function findSummaryImage(nwb: NwbFile, table: string, signal?: AbortSigna
     if (await nwb.isA(child.path, 'Images')) candidates.push(...(await r.typedChildren(child.path)));
   }
   const images = candidates.filter(e => e.kind === 'dataset');
-  const preferred = images.find(e => /max/i.test(e.name)) ?? images.find(e => /mean|avg|average/i.test(e.name)) ?? images[0];
+  const preferred =
+    images.find(e => /max/i.test(e.name)) ?? images.find(e => /mean|avg|average/i.test(e.name)) ?? images[0];
   if (preferred) return imageFrame(nwb, preferred.path, 0, 0, signal);
   for (const series of await r.typedChildren('/acquisition')) {
     if (await nwb.isA(series.path, 'TwoPhotonSeries')) return imageFrame(nwb, series.path, 0, 0, signal);
@@ -165,7 +195,8 @@ async function findResponses(nwb: NwbFile, table: string): Promise<RoiSet['respo
     for (const child of await r.typedChildren(container)) {
       if (!(await nwb.isA(child.path, 'RoiResponseSeries'))) continue;
       const target = refPath(await r.attr(joinPath(child.path, 'rois'), 'table').catch(() => undefined));
-      if (target === table) out.push({ path: child.path, name: child.name, neurodataType: child.neurodataType });
+      if (target === table)
+        out.push({ path: child.path, name: child.name, neurodataType: child.neurodataType });
     }
   }
   return out;

@@ -68,9 +68,22 @@ export class TypeRegistry {
     const chain = await this.chain(type);
     return chain.map(name => {
       const spec = this._specs.get(name);
-      if (spec) return { neurodataType: name, namespace: spec.namespace, doc: spec.doc, parent: spec.parent, fields: spec.fields };
+      if (spec)
+        return {
+          neurodataType: name,
+          namespace: spec.namespace,
+          doc: spec.doc,
+          parent: spec.parent,
+          fields: spec.fields,
+        };
       const parent = BUILTIN_PARENTS[name] ?? undefined;
-      return { neurodataType: name, namespace: builtinNamespace(name), doc: '(no embedded schema for this type)', parent, fields: [] };
+      return {
+        neurodataType: name,
+        namespace: builtinNamespace(name),
+        doc: '(no embedded schema for this type)',
+        parent,
+        fields: [],
+      };
     });
   }
 

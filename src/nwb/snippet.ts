@@ -11,9 +11,33 @@ const DEFAULT_API = 'https://api.dandiarchive.org/api';
 
 /** pynwb attributes of series and tables that are reached with `.name` rather than `["name"]`. */
 const FIELDS = new Set([
-  'data', 'timestamps', 'starting_time', 'control', 'control_description', 'sync', 'electrodes', 'rois', 'external_file',
-  'starting_frame', 'format', 'dimension', 'imaging_plane', 'device', 'reference_images', 'confidence', 'nodes', 'edges',
-  'skeleton', 'waveform_mean', 'waveform_sd', 'spike_times', 'obs_intervals', 'id', 'image_mask', 'pixel_mask', 'voxel_mask',
+  'data',
+  'timestamps',
+  'starting_time',
+  'control',
+  'control_description',
+  'sync',
+  'electrodes',
+  'rois',
+  'external_file',
+  'starting_frame',
+  'format',
+  'dimension',
+  'imaging_plane',
+  'device',
+  'reference_images',
+  'confidence',
+  'nodes',
+  'edges',
+  'skeleton',
+  'waveform_mean',
+  'waveform_sd',
+  'spike_times',
+  'obs_intervals',
+  'id',
+  'image_mask',
+  'pixel_mask',
+  'voxel_mask',
 ]);
 
 /** A Python string literal (JSON escaping is valid Python for these characters). */
@@ -39,8 +63,10 @@ export function pynwbAccessor(path: string): string | null {
   else if (head === 'processing' && rest.length) {
     take(`nwbfile.processing${item(rest[0])}`, 2);
     if (rest.length > 1) take(`${base}${item(rest[1])}`, 3);
-  } else if (head === 'stimulus' && rest[0] === 'presentation' && rest.length > 1) take(`nwbfile.stimulus${item(rest[1])}`, 3);
-  else if (head === 'stimulus' && rest[0] === 'templates' && rest.length > 1) take(`nwbfile.stimulus_template${item(rest[1])}`, 3);
+  } else if (head === 'stimulus' && rest[0] === 'presentation' && rest.length > 1)
+    take(`nwbfile.stimulus${item(rest[1])}`, 3);
+  else if (head === 'stimulus' && rest[0] === 'templates' && rest.length > 1)
+    take(`nwbfile.stimulus_template${item(rest[1])}`, 3);
   else if (head === 'units') take('nwbfile.units', 1);
   else if (head === 'intervals' && rest[0] === 'trials') take('nwbfile.trials', 2);
   else if (head === 'intervals' && rest[0] === 'epochs') take('nwbfile.epochs', 2);
@@ -53,7 +79,8 @@ export function pynwbAccessor(path: string): string | null {
     else if (g === 'extracellular_ephys' && name) take(`nwbfile.electrode_groups${item(name)}`, 3);
     else if (g === 'optophysiology' && name) take(`nwbfile.imaging_planes${item(name)}`, 3);
     else if (g === 'intracellular_ephys' && name === 'sweep_table') take('nwbfile.sweep_table', 3);
-    else if (g === 'intracellular_ephys' && name === 'intracellular_recordings') take('nwbfile.intracellular_recordings', 3);
+    else if (g === 'intracellular_ephys' && name === 'intracellular_recordings')
+      take('nwbfile.intracellular_recordings', 3);
     else if (g === 'intracellular_ephys' && name) take(`nwbfile.icephys_electrodes${item(name)}`, 3);
   }
   if (base === null) return null;
@@ -80,7 +107,10 @@ export function pythonSnippet(source: SourceDescription, path: string): string {
       '',
     ].join('\n');
   }
-  const client = trimSlashes(source.apiUrl) === DEFAULT_API ? 'DandiAPIClient()' : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
+  const client =
+    trimSlashes(source.apiUrl) === DEFAULT_API
+      ? 'DandiAPIClient()'
+      : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
   return [
     'import h5py',
     'import remfile',

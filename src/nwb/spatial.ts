@@ -53,32 +53,67 @@ export async function trajectories(
     maxStride = Math.max(maxStride, stride);
     const count = Math.ceil(n / stride);
     const dims = info.shape.length > 1 ? info.shape[1] : 1;
-    const sel = info.shape.length > 1 ? { start: [start, 0], count: [count, dims], stride: [stride, 1] } : { start: [start], count: [count], stride: [stride] };
-    const raw = count > 0 ? await nwb.reader.readNumbers(info.dataPath, sel, { signal }) : new Float64Array(0);
+    const sel =
+      info.shape.length > 1
+        ? { start: [start, 0], count: [count, dims], stride: [stride, 1] }
+        : { start: [start], count: [count], stride: [stride] };
+    const raw =
+      count > 0 ? await nwb.reader.readNumbers(info.dataPath, sel, { signal }) : new Float64Array(0);
     const x = new Float32Array(count);
     const y = dims > 1 ? new Float32Array(count) : undefined;
     for (let i = 0; i < count; i++) {
       x[i] = raw[i * dims] * info.conversion + info.offset;
       if (y) y[i] = raw[i * dims + 1] * info.conversion + info.offset;
     }
-    const times = stride === 1 ? await sampleTimes(nwb, info, start, count, signal) : await stridedTimes(nwb, info, start, count, stride, signal);
-    const trajectory: Trajectory = { name: p.split('/').pop() ?? p, path: p, unit: info.unit, time: toArrayBuffer(times), x: toArrayBuffer(x) };
+    const times =
+      stride === 1
+        ? await sampleTimes(nwb, info, start, count, signal)
+        : await stridedTimes(nwb, info, start, count, stride, signal);
+    const trajectory: Trajectory = {
+      name: p.split('/').pop() ?? p,
+      path: p,
+      unit: info.unit,
+      time: toArrayBuffer(times),
+      x: toArrayBuffer(x),
+    };
     if (y) trajectory.y = toArrayBuffer(y);
     const confidencePath = joinPath(p, 'confidence');
     if ((await nwb.reader.entry(confidencePath))?.kind === 'dataset' && count > 0) {
-      const conf = await nwb.reader.readNumbers(confidencePath, { start: [start], count: [count], stride: [stride] }, { signal });
+      const conf = await nwb.reader.readNumbers(
+        confidencePath,
+        { start: [start], count: [count], stride: [stride] },
+        { signal },
+      );
       trajectory.confidence = toArrayBuffer(Float32Array.from(conf));
     }
     series.push(trajectory);
   }
-  const result: TrajectorySet = { path, kind: isPose ? 'pose' : 'spatial', series, tStart, tEnd, stride: maxStride };
+  const result: TrajectorySet = {
+    path,
+    kind: isPose ? 'pose' : 'spatial',
+    series,
+    tStart,
+    tEnd,
+    stride: maxStride,
+  };
   if (skeleton) result.skeleton = skeleton;
   return result;
 }
 
-async function stridedTimes(nwb: NwbFile, info: SeriesInfo, start: number, count: number, stride: number, signal?: AbortSignal): Promise<Float64Array> {
+async function stridedTimes(
+  nwb: NwbFile,
+  info: SeriesInfo,
+  start: number,
+  count: number,
+  stride: number,
+  signal?: AbortSignal,
+): Promise<Float64Array> {
   if (info.timing.kind === 'timestamps') {
-    return nwb.reader.readNumbers(info.timing.path, { start: [start], count: [count], stride: [stride] }, { signal });
+    return nwb.reader.readNumbers(
+      info.timing.path,
+      { start: [start], count: [count], stride: [stride] },
+      { signal },
+    );
   }
   return Float64Array.from({ length: count }, (_, i) => timeOfSample(info, start + i * stride));
 }
@@ -90,7 +125,11 @@ async function readSkeleton(nwb: NwbFile, path: string): Promise<TrajectorySet['
   else {
     for (const child of await r.list(path)) {
       const target = child.kind === 'softLink' && child.target ? child.target : child.path;
-      if (child.name === 'skeleton' || child.neurodataType === 'Skeleton' || (await nwb.typeOf(target)) === 'Skeleton') {
+      if (
+        child.name === 'skeleton' ||
+        child.neurodataType === 'Skeleton' ||
+        (await nwb.typeOf(target)) === 'Skeleton'
+      ) {
         holder = target;
         break;
       }

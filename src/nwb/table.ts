@@ -55,7 +55,8 @@ export async function columnInfo(nwb: NwbFile, table: string, name: string): Pro
   const dtype = entry.dtype ?? '';
   const shape = entry.shape ?? [];
   const base = { name, description, dtype, length: (index?.shape ?? shape)[0] ?? 0 };
-  const target = entry.neurodataType === 'DynamicTableRegion' ? refPath(await r.attr(path, 'table')) : undefined;
+  const target =
+    entry.neurodataType === 'DynamicTableRegion' ? refPath(await r.attr(path, 'table')) : undefined;
   // A ragged region (e.g. Units.electrodes) is ragged; `target` still names the table it points into.
   if (index?.kind === 'dataset') return { ...base, kind: 'ragged', ...(target ? { target } : {}) };
   if (entry.neurodataType === 'DynamicTableRegion') return { ...base, kind: 'region', target };
@@ -109,7 +110,8 @@ export async function readColumnCells(
     const hi = Math.min(ranges[ranges.length - 1]?.[1] ?? 0, stored);
     const total = hi - lo;
     // Read at most what the cells will show.
-    const values = total > 0 && total <= nwb.limits.maxElements ? await readRows(nwb, path, lo, total, signal) : null;
+    const values =
+      total > 0 && total <= nwb.limits.maxElements ? await readRows(nwb, path, lo, total, signal) : null;
     return ranges.map(([a, b]) => {
       if (!values) return { items: b - a };
       const cell = values.slice(Math.max(a, lo) - lo, Math.max(a, Math.min(b, hi, a + MAX_CELL_ITEMS)) - lo);
@@ -120,7 +122,8 @@ export async function readColumnCells(
   if (column.kind === 'array') {
     const info = await r.datasetInfo(path);
     const perRow = info.shape.slice(1).reduce((a, b) => a * b, 1);
-    if (perRow > MAX_CELL_ITEMS) return Array.from({ length: count }, () => `[${info.shape.slice(1).join('×')} ${info.dtype.display}]`);
+    if (perRow > MAX_CELL_ITEMS)
+      return Array.from({ length: count }, () => `[${info.shape.slice(1).join('×')} ${info.dtype.display}]`);
     const values = await readRows(nwb, path, start, count, signal);
     return Array.from({ length: count }, (_, i) => values.slice(i * perRow, (i + 1) * perRow));
   }
@@ -128,7 +131,13 @@ export async function readColumnCells(
 }
 
 /** Rows of a dataset as values (numbers, strings, `{ref}`, compounds); all trailing dimensions flattened. */
-async function readRows(nwb: NwbFile, path: string, start: number, count: number, signal?: AbortSignal): Promise<H5Value[]> {
+async function readRows(
+  nwb: NwbFile,
+  path: string,
+  start: number,
+  count: number,
+  signal?: AbortSignal,
+): Promise<H5Value[]> {
   const info = await nwb.reader.datasetInfo(path);
   if (info.shape.length === 0) return [await nwb.reader.scalar(path, { signal })];
   const sel = { start: [start, ...info.shape.slice(1).map(() => 0)], count: [count, ...info.shape.slice(1)] };
@@ -145,10 +154,16 @@ export async function raggedRanges(
 ): Promise<[number, number][]> {
   const info = await nwb.reader.datasetInfo(indexPath);
   if (info.dtype.class === 'reference') {
-    throw new Error(`${indexPath} holds region references (NWB 2.0 pre-release); this layout of ragged columns is not supported`);
+    throw new Error(
+      `${indexPath} holds region references (NWB 2.0 pre-release); this layout of ragged columns is not supported`,
+    );
   }
   const first = Math.max(0, row - 1);
-  const ends = await nwb.reader.readNumbers(indexPath, { start: [first], count: [count + (row > 0 ? 1 : 0)] }, { signal });
+  const ends = await nwb.reader.readNumbers(
+    indexPath,
+    { start: [first], count: [count + (row > 0 ? 1 : 0)] },
+    { signal },
+  );
   const out: [number, number][] = [];
   let prev = row > 0 ? ends[0] : 0;
   for (let i = row > 0 ? 1 : 0; i < ends.length; i++) {
@@ -166,7 +181,11 @@ export async function tableIds(nwb: NwbFile, table: string): Promise<number[]> {
 }
 
 /** A whole scalar column as text (e.g. electrode `location`), or undefined when it is missing. */
-export async function tableColumnText(nwb: NwbFile, table: string, column: string): Promise<string[] | undefined> {
+export async function tableColumnText(
+  nwb: NwbFile,
+  table: string,
+  column: string,
+): Promise<string[] | undefined> {
   const path = joinPath(table, column);
   const entry = await nwb.reader.entry(path);
   if (entry?.kind !== 'dataset' || (entry.shape?.length ?? 0) !== 1) return undefined;
@@ -175,10 +194,14 @@ export async function tableColumnText(nwb: NwbFile, table: string, column: strin
 }
 
 /** A whole numeric column (e.g. `start_time`). */
-export async function tableColumnNumbers(nwb: NwbFile, table: string, column: string, maxRows?: number): Promise<Float64Array> {
+export async function tableColumnNumbers(
+  nwb: NwbFile,
+  table: string,
+  column: string,
+  maxRows?: number,
+): Promise<Float64Array> {
   const path = joinPath(table, column);
   const info = await nwb.reader.datasetInfo(path);
   const n = maxRows === undefined ? info.shape[0] : Math.min(maxRows, info.shape[0]);
   return nwb.reader.readNumbers(path, { start: [0], count: [n] }, { maxElements: nwb.limits.maxElements });
 }
-

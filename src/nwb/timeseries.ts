@@ -113,7 +113,12 @@ async function addChannelLabels(nwb: NwbFile, info: SeriesInfo): Promise<void> {
 }
 
 /** Sample index range [start, end) covering [t0, t1], plus one sample either side so lines reach the edges. */
-export async function sampleRange(nwb: NwbFile, info: SeriesInfo, t0: number, t1: number): Promise<[number, number]> {
+export async function sampleRange(
+  nwb: NwbFile,
+  info: SeriesInfo,
+  t0: number,
+  t1: number,
+): Promise<[number, number]> {
   const n = info.sampleCount;
   if (n === 0) return [0, 0];
   let first: number;
@@ -162,7 +167,13 @@ function timestampSearch(nwb: NwbFile, path: string, n: number) {
 }
 
 /** Times of samples [start, start + count). */
-export async function sampleTimes(nwb: NwbFile, info: SeriesInfo, start: number, count: number, signal?: AbortSignal): Promise<Float64Array> {
+export async function sampleTimes(
+  nwb: NwbFile,
+  info: SeriesInfo,
+  start: number,
+  count: number,
+  signal?: AbortSignal,
+): Promise<Float64Array> {
   const timing = info.timing;
   if (timing.kind === 'timestamps') {
     return nwb.reader.readNumbers(timing.path, { start: [start], count: [count] }, { signal });
@@ -239,7 +250,10 @@ export async function seriesWindow(
   const r = nwb.reader;
 
   if (count <= pixels * RAW_SAMPLES_PER_PIXEL) {
-    const raw = count > 0 ? await r.readNumbers(info.dataPath, rowSelection(info, plan, start, count), { signal }) : new Float64Array(0);
+    const raw =
+      count > 0
+        ? await r.readNumbers(info.dataPath, rowSelection(info, plan, start, count), { signal })
+        : new Float64Array(0);
     const values = new Float32Array(plan.channels.length * count);
     for (let i = 0; i < count; i++) {
       for (let c = 0; c < plan.picks.length; c++) {
@@ -247,7 +261,15 @@ export async function seriesWindow(
       }
     }
     const time = await sampleTimes(nwb, info, start, count, signal);
-    return { mode: 'raw', sampleStart: start, count, channels: plan.channels, time: toArrayBuffer(time), values: toArrayBuffer(values), unit: info.unit };
+    return {
+      mode: 'raw',
+      sampleStart: start,
+      count,
+      channels: plan.channels,
+      time: toArrayBuffer(time),
+      values: toArrayBuffer(values),
+      unit: info.unit,
+    };
   }
 
   const budget = nwb.limits.maxElements;
@@ -255,7 +277,8 @@ export async function seriesWindow(
   // The cost of a read is the chunks it decompresses, not the elements it returns.
   const chunkRows = info.chunks?.[0] ?? 0;
   const chunksInWindow = chunkRows > 0 ? Math.ceil(count / chunkRows) + 1 : Infinity;
-  const windowCost = chunkRows > 0 ? chunksInWindow * chunkRows * touchedWidth(info, plan) : count * plan.readWidth;
+  const windowCost =
+    chunkRows > 0 ? chunksInWindow * chunkRows * touchedWidth(info, plan) : count * plan.readWidth;
   // Probing at least as many chunks as the window holds costs as much as reading it all.
   const exact = windowCost <= budget || probes >= chunksInWindow;
   const columns = exact ? pixels : probes;
@@ -275,7 +298,10 @@ export async function seriesWindow(
       for (let c = 0; c < columns; c++) columnTimes[c] = times[bins.columnStart(c) - start];
     }
   } else {
-    const runRows = Math.max(1, Math.min(Math.floor(count / columns), probeRows(info, plan, columns, nwb.limits.maxElements)));
+    const runRows = Math.max(
+      1,
+      Math.min(Math.floor(count / columns), probeRows(info, plan, columns, nwb.limits.maxElements)),
+    );
     for (let c = 0; c < columns; c++) {
       signal?.throwIfAborted();
       let s = bins.columnStart(c);

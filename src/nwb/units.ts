@@ -20,7 +20,8 @@ export async function unitsRaster(
   const r = nwb.reader;
   const timesPath = joinPath(path, 'spike_times');
   const indexPath = joinPath(path, 'spike_times_index');
-  if (!(await r.exists(timesPath)) || !(await r.exists(indexPath))) throw new Error(`${path} has no spike_times`);
+  if (!(await r.exists(timesPath)) || !(await r.exists(indexPath)))
+    throw new Error(`${path} has no spike_times`);
   const ids = await tableIds(nwb, path);
   const total = ids.length || ((await r.entry(indexPath))?.shape?.[0] ?? 0);
   const first = Math.max(0, Math.min(Math.floor(unitStart), total));
@@ -30,7 +31,14 @@ export async function unitsRaster(
   const stored = (await r.entry(timesPath))?.shape?.[0] ?? 0;
   const lo = Math.min(ranges[0]?.[0] ?? 0, stored);
   const hi = Math.min(ranges[ranges.length - 1]?.[1] ?? 0, stored);
-  const all = hi > lo ? await r.readNumbers(timesPath, { start: [lo], count: [hi - lo] }, { signal, maxElements: nwb.limits.maxElements }) : new Float64Array(0);
+  const all =
+    hi > lo
+      ? await r.readNumbers(
+          timesPath,
+          { start: [lo], count: [hi - lo] },
+          { signal, maxElements: nwb.limits.maxElements },
+        )
+      : new Float64Array(0);
   let tMin = Infinity;
   let tMax = -Infinity;
   for (const t of all) {
@@ -82,24 +90,35 @@ async function unitLabels(nwb: NwbFile, path: string): Promise<string[] | undefi
   return undefined;
 }
 
-export async function unitWaveform(nwb: NwbFile, path: string, unit: number, channel = 0, signal?: AbortSignal): Promise<UnitWaveform> {
+export async function unitWaveform(
+  nwb: NwbFile,
+  path: string,
+  unit: number,
+  channel = 0,
+  signal?: AbortSignal,
+): Promise<UnitWaveform> {
   const r = nwb.reader;
   const meanPath = joinPath(path, 'waveform_mean');
   const mean = await r.entry(meanPath);
   if (mean?.kind !== 'dataset') throw new Error(`${path} has no waveform_mean`);
   const shape = mean.shape ?? [];
-  if (unit < 0 || unit >= (shape[0] ?? 0)) throw new Error(`unit ${unit} is out of range (${shape[0] ?? 0} units)`);
+  if (unit < 0 || unit >= (shape[0] ?? 0))
+    throw new Error(`unit ${unit} is out of range (${shape[0] ?? 0} units)`);
   const sampleCount = shape[1] ?? 1;
   const channelCount = shape.length > 2 ? shape[2] : 1;
   const c = Math.max(0, Math.min(channel, channelCount - 1));
   const read = async (p: string) => {
-    const sel = shape.length > 2 ? { start: [unit, 0, c], count: [1, sampleCount, 1] } : { start: [unit, 0], count: [1, sampleCount] };
+    const sel =
+      shape.length > 2
+        ? { start: [unit, 0, c], count: [1, sampleCount, 1] }
+        : { start: [unit, 0], count: [1, sampleCount] };
     return toArrayBuffer(Float32Array.from(await r.readNumbers(p, sel, { signal })));
   };
   const result: UnitWaveform = { unit, channel: c, channelCount, sampleCount, mean: await read(meanPath) };
   const sdPath = joinPath(path, 'waveform_sd');
   if ((await r.entry(sdPath))?.kind === 'dataset') result.sd = await read(sdPath);
-  const rate = toNumber(await r.attr(path, 'waveform_rate')) ?? toNumber(await r.attr(meanPath, 'sampling_rate'));
+  const rate =
+    toNumber(await r.attr(path, 'waveform_rate')) ?? toNumber(await r.attr(meanPath, 'sampling_rate'));
   if (rate !== undefined) result.rate = rate;
   const unitAttr = (await r.attr(path, 'waveform_unit')) ?? (await r.attr(meanPath, 'unit'));
   if (unitAttr !== undefined && unitAttr !== null) result.valueUnit = valueToText(unitAttr);

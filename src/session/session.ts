@@ -56,7 +56,9 @@ export class DandiSession extends Disposable {
 
   constructor(private readonly options: SessionOptions) {
     super();
-    this._onDidChangeClient = this._register(new Emitter<void>(e => options.log.warn(`A session listener failed: ${errorText(e)}`)));
+    this._onDidChangeClient = this._register(
+      new Emitter<void>(e => options.log.warn(`A session listener failed: ${errorText(e)}`)),
+    );
     this.onDidChangeClient = this._onDidChangeClient.event;
     this._instance = { ...options.instance };
     this.ready = this.loadKey();
@@ -128,7 +130,11 @@ export class DandiSession extends Disposable {
   /** Checks the key with /auth/token/ and /users/me/, then stores it for this instance. */
   async signIn(key: string): Promise<UserRecord> {
     const trimmed = key.trim();
-    if (!API_KEY_PATTERN.test(trimmed)) throw new DandiApiError('bad-request', 'An API key is 40 letters and digits; copy it from your account page on the archive.');
+    if (!API_KEY_PATTERN.test(trimmed))
+      throw new DandiApiError(
+        'bad-request',
+        'An API key is 40 letters and digits; copy it from your account page on the archive.',
+      );
     const probe = this.makeClient(trimmed);
     const user = await probe.validateApiKey();
     await this.options.secrets.store(this.secretName, trimmed);

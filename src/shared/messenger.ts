@@ -62,8 +62,7 @@ export class Messenger<
   Remote extends MethodMap,
   OutEvent extends EventLike,
   InEvent extends EventLike,
-> implements Disposable
-{
+> implements Disposable {
   private _nextId = 1;
   private readonly _pending = new Map<number, Pending>();
   private readonly _running = new Map<number, AbortController>();
@@ -105,7 +104,9 @@ export class Messenger<
       if (timeoutMs && timeoutMs > 0) {
         const timer = setTimeout(() => {
           this._sendCancel(id);
-          this._pending.get(id)?.reject(new RequestError(`${method} timed out after ${timeoutMs} ms`, 'timeout'));
+          this._pending
+            .get(id)
+            ?.reject(new RequestError(`${method} timed out after ${timeoutMs} ms`, 'timeout'));
         }, timeoutMs);
         cleanups.push(() => clearTimeout(timer));
       }
@@ -151,7 +152,10 @@ export class Messenger<
   }
 
   /** Listens to incoming events of one type. */
-  onEvent<T extends InEvent['type']>(type: T, listener: (event: Extract<InEvent, { type: T }>) => void): Disposable {
+  onEvent<T extends InEvent['type']>(
+    type: T,
+    listener: (event: Extract<InEvent, { type: T }>) => void,
+  ): Disposable {
     let set = this._listeners.get(type);
     if (!set) this._listeners.set(type, (set = new Set()));
     const l = listener as (event: InEvent) => void;
@@ -216,8 +220,10 @@ export class Messenger<
   dispose(): void {
     if (this._disposed) return;
     this._disposed = true;
-    for (const pending of [...this._pending.values()]) pending.reject(new RequestError('messenger disposed', 'disposed'));
-    for (const controller of this._running.values()) controller.abort(new RequestError('messenger disposed', 'disposed'));
+    for (const pending of [...this._pending.values()])
+      pending.reject(new RequestError('messenger disposed', 'disposed'));
+    for (const controller of this._running.values())
+      controller.abort(new RequestError('messenger disposed', 'disposed'));
     this._running.clear();
     this._handlers.clear();
     this._listeners.clear();
@@ -227,7 +233,13 @@ export class Messenger<
   private async _serve(id: number, method: string, params: unknown): Promise<void> {
     const handler = this._handlers.get(method);
     if (!handler) {
-      this._post({ tag: ENVELOPE_TAG, kind: 'err', id, message: `unknown method: ${method}`, code: 'unknown-method' });
+      this._post({
+        tag: ENVELOPE_TAG,
+        kind: 'err',
+        id,
+        message: `unknown method: ${method}`,
+        code: 'unknown-method',
+      });
       return;
     }
     const controller = new AbortController();
@@ -256,7 +268,8 @@ export class Messenger<
     } catch (e) {
       // A failed post (e.g. a disposed webview) must still settle the request it carried.
       this._diagnostic(`post failed: ${errorMessage(e)}`);
-      if (message.kind === 'req') this._pending.get(message.id)?.reject(new RequestError(errorMessage(e), 'post-failed'));
+      if (message.kind === 'req')
+        this._pending.get(message.id)?.reject(new RequestError(errorMessage(e), 'post-failed'));
     }
   }
 
@@ -285,7 +298,9 @@ export function parseEnvelope(raw: unknown): Envelope | null {
       return hasId ? (m as Envelope) : null;
     case 'event': {
       const event = m.event as Record<string, unknown> | null | undefined;
-      return typeof event === 'object' && event !== null && typeof event.type === 'string' ? (m as Envelope) : null;
+      return typeof event === 'object' && event !== null && typeof event.type === 'string'
+        ? (m as Envelope)
+        : null;
     }
     default:
       return null;

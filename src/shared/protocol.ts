@@ -105,7 +105,10 @@ export interface HostMethods {
   rois: { params: { path: string; limit?: number }; result: RoiSet };
   'table/info': { params: { path: string }; result: TableInfo };
   /** Rows [start, start+count) of a DynamicTable (count capped at 500). */
-  'table/rows': { params: { path: string; start: number; count: number; columns?: string[] }; result: TableRows };
+  'table/rows': {
+    params: { path: string; start: number; count: number; columns?: string[] };
+    result: TableRows;
+  };
   /** Spike times of units [unitStart, unitStart+unitCount) in [t0, t1] (all time when omitted). */
   'units/raster': {
     params: { path: string; unitStart: number; unitCount: number; t0?: number; t1?: number };

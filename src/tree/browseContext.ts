@@ -35,5 +35,8 @@ export interface BrowseContext {
   /** The view a command was invoked from (by its element), else the explorer. */
   viewOf(element: TreeElement | undefined): BrowseView;
   /** Reveals a reference (text or parsed) in the explorer; returns the element, or undefined after telling the user why not. */
-  revealReference(reference: string | DandiReference, options?: RevealOptions): Promise<TreeElement | undefined>;
+  revealReference(
+    reference: string | DandiReference,
+    options?: RevealOptions,
+  ): Promise<TreeElement | undefined>;
 }

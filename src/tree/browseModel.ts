@@ -1,6 +1,13 @@
 import { DandiApiError } from '../dandi/errors';
 import { instanceLabel } from '../dandi/instances';
-import type { DandiInstance, DandisetRecord, ListDandisetsOptions, Page, PathRecord, VersionRecord } from '../dandi/types';
+import type {
+  DandiInstance,
+  DandisetRecord,
+  ListDandisetsOptions,
+  Page,
+  PathRecord,
+  VersionRecord,
+} from '../dandi/types';
 import {
   ROOT_KEY,
   dandisetId,
@@ -23,7 +30,13 @@ export interface BrowseSource {
   listDandisets(options: ListDandisetsOptions): Promise<Page<DandisetRecord>>;
   getDandiset(id: string, signal?: AbortSignal): Promise<DandisetRecord>;
   listVersions(id: string, signal?: AbortSignal): Promise<VersionRecord[]>;
-  listPaths(id: string, version: string, prefix: string, page?: number, options?: { pageSize?: number; signal?: AbortSignal }): Promise<Page<PathRecord>>;
+  listPaths(
+    id: string,
+    version: string,
+    prefix: string,
+    page?: number,
+    options?: { pageSize?: number; signal?: AbortSignal },
+  ): Promise<Page<PathRecord>>;
 }
 
 export interface BrowseModelOptions {
@@ -92,7 +105,8 @@ export class BrowseModel {
 
   /** Children of an element (the root when undefined); never rejects: failures become messages. */
   async getChildren(parent?: TreeElement): Promise<TreeElement[]> {
-    if (parent && parent.kind !== 'dandiset' && parent.kind !== 'version' && parent.kind !== 'folder') return [];
+    if (parent && parent.kind !== 'dandiset' && parent.kind !== 'version' && parent.kind !== 'folder')
+      return [];
     const key = parent?.id ?? ROOT_KEY;
     let listing = this.listings.get(key);
     if (!listing) {
@@ -172,12 +186,19 @@ export class BrowseModel {
     const id = target.dandisetId;
     take(`${dandisetId(id)}|versions`, () => source.listVersions(id));
     if (!target.version) return;
-    const folders = (target.path ?? '').replace(/^\/+|\/+$/g, '').split('/').filter(Boolean);
+    const folders = (target.path ?? '')
+      .replace(/^\/+|\/+$/g, '')
+      .split('/')
+      .filter(Boolean);
     const depth = folders.length - 1; // the folders holding each step; the target itself is not listed
     for (let i = -1; i < depth; i++) {
       const prefix = folders.slice(0, i + 1).join('/');
       const key = prefix ? pathId(id, target.version, prefix, true) : versionId(id, target.version);
-      take(`${key}|paths`, () => source.listPaths(id, target.version as string, prefix, 1, { pageSize: this.options.folderPageSize ?? 1000 }));
+      take(`${key}|paths`, () =>
+        source.listPaths(id, target.version as string, prefix, 1, {
+          pageSize: this.options.folderPageSize ?? 1000,
+        }),
+      );
     }
   }
 
@@ -192,7 +213,11 @@ export class BrowseModel {
     let dandiset = this.index.get(dandisetId(target.dandisetId));
     if (!dandiset) dandiset = await this.pinDandiset(target.dandisetId);
     if (!target.version) return dandiset;
-    const version = await this.findChild(dandiset, versionId(target.dandisetId, target.version), `Version ${target.version} of Dandiset ${target.dandisetId}`);
+    const version = await this.findChild(
+      dandiset,
+      versionId(target.dandisetId, target.version),
+      `Version ${target.version} of Dandiset ${target.dandisetId}`,
+    );
     if (!target.path) return version;
     const segments = target.path.replace(/^\/+|\/+$/g, '').split('/');
     let current = version;
@@ -201,7 +226,11 @@ export class BrowseModel {
       const last = i === segments.length - 1;
       const isFolder = !last || target.isFolder === true;
       const id = pathId(target.dandisetId, target.version, path, isFolder);
-      current = await this.findChild(current, id, `${isFolder ? 'Folder' : 'File'} "${path}" in Dandiset ${target.dandisetId} (${target.version})`);
+      current = await this.findChild(
+        current,
+        id,
+        `${isFolder ? 'Folder' : 'File'} "${path}" in Dandiset ${target.dandisetId} (${target.version})`,
+      );
     }
     return current;
   }
@@ -209,7 +238,14 @@ export class BrowseModel {
   /** Inserts a Dandiset that is not on the loaded pages at the top of the root list. */
   private async pinDandiset(id: string): Promise<TreeElement> {
     const record = await this.options.source().getDandiset(id);
-    const element: DandisetElement = { kind: 'dandiset', id: dandisetId(id), parentId: undefined, dandisetId: id, record, pinned: true };
+    const element: DandisetElement = {
+      kind: 'dandiset',
+      id: dandisetId(id),
+      parentId: undefined,
+      dandisetId: id,
+      record,
+      pinned: true,
+    };
     const root = this.listings.get(ROOT_KEY);
     if (root) root.items = [element, ...root.items.filter(e => e.id !== element.id)];
     this.index.set(element.id, element);
@@ -228,7 +264,8 @@ export class BrowseModel {
         const message = listing?.problem.find((e): e is MessageElement => e.kind === 'message');
         throw new DandiApiError('unavailable', message ? message.text : `Could not load ${what}.`);
       }
-      if (listing.nextPage === null) throw new DandiApiError('not-found', `${what} was not found on ${this.instanceLabel()}.`, 404);
+      if (listing.nextPage === null)
+        throw new DandiApiError('not-found', `${what} was not found on ${this.instanceLabel()}.`, 404);
       await this.loadPage(parent, listing);
       this.fire(parent);
     }
@@ -238,13 +275,28 @@ export class BrowseModel {
     const out = [...listing.items];
     const key = parent?.id ?? ROOT_KEY;
     if (listing.nextPage !== null && !listing.problem.length && listing.items.length) {
-      const more = { kind: 'loadMore' as const, id: `${key}/more`, parentId: parent?.id, loaded: listing.items.filter(i => i.kind !== 'message').length, total: listing.total };
+      const more = {
+        kind: 'loadMore' as const,
+        id: `${key}/more`,
+        parentId: parent?.id,
+        loaded: listing.items.filter(i => i.kind !== 'message').length,
+        total: listing.total,
+      };
       this.index.set(more.id, more);
       out.push(more);
     }
     out.push(...listing.problem);
-    if (!out.length && !parent) out.push(this.message(undefined, 'empty', this.options.emptyText?.() ?? 'No Dandisets.', 'info'));
-    if (!out.length && parent) out.push(this.message(parent.id, 'empty', parent.kind === 'dandiset' ? 'No versions.' : 'Empty folder.', 'info'));
+    if (!out.length && !parent)
+      out.push(this.message(undefined, 'empty', this.options.emptyText?.() ?? 'No Dandisets.', 'info'));
+    if (!out.length && parent)
+      out.push(
+        this.message(
+          parent.id,
+          'empty',
+          parent.kind === 'dandiset' ? 'No versions.' : 'Empty folder.',
+          'info',
+        ),
+      );
     return out;
   }
 
@@ -281,15 +333,27 @@ export class BrowseModel {
       const first = page === 1 && listing.items.length === 0;
       if (first) this.options.onLoading?.(true);
       try {
-        const result = await source.listDandisets({ ...this.options.query(), page, pageSize: this.options.rootPageSize() });
-        const items: TreeElement[] = result.items.map(record => ({ kind: 'dandiset', id: dandisetId(record.identifier), parentId: undefined, dandisetId: record.identifier, record }));
+        const result = await source.listDandisets({
+          ...this.options.query(),
+          page,
+          pageSize: this.options.rootPageSize(),
+        });
+        const items: TreeElement[] = result.items.map(record => ({
+          kind: 'dandiset',
+          id: dandisetId(record.identifier),
+          parentId: undefined,
+          dandisetId: record.identifier,
+          record,
+        }));
         return { ...result, items };
       } finally {
         if (first) this.options.onLoading?.(false);
       }
     }
     if (parent.kind === 'dandiset') {
-      const versions = orderVersions(await this.consume(`${parent.id}|versions`, () => source.listVersions(parent.dandisetId)));
+      const versions = orderVersions(
+        await this.consume(`${parent.id}|versions`, () => source.listVersions(parent.dandisetId)),
+      );
       const embargoed = parent.record.embargo_status !== 'OPEN';
       const items = versions.map((summary): VersionElement => ({
         kind: 'version',
@@ -305,9 +369,14 @@ export class BrowseModel {
     }
     if (parent.kind === 'version' || parent.kind === 'folder') {
       const prefix = parent.kind === 'folder' ? parent.path : '';
-      const load = () => source.listPaths(parent.dandisetId, parent.version, prefix, page, { pageSize: this.options.folderPageSize ?? 1000 });
+      const load = () =>
+        source.listPaths(parent.dandisetId, parent.version, prefix, page, {
+          pageSize: this.options.folderPageSize ?? 1000,
+        });
       const result = page === 1 ? await this.consume(`${parent.id}|paths`, load) : await load();
-      const items = result.items.map(item => pathElement(parent.dandisetId, parent.version, item, parent.embargoed));
+      const items = result.items.map(item =>
+        pathElement(parent.dandisetId, parent.version, item, parent.embargoed),
+      );
       return { ...result, items };
     }
     return { items: [], count: 0, nextPage: null };
@@ -315,7 +384,9 @@ export class BrowseModel {
 
   private doiOf(id: string, version: string): string | undefined {
     const instance = this.options.source().instance;
-    return instance.doiPrefix && version !== 'draft' ? `${instance.doiPrefix}/${instance.doiName ?? instance.name}.${id}/${version}` : undefined;
+    return instance.doiPrefix && version !== 'draft'
+      ? `${instance.doiPrefix}/${instance.doiName ?? instance.name}.${id}/${version}`
+      : undefined;
   }
 
   private problemElements(parent: TreeElement | undefined, error: unknown): TreeElement[] {
@@ -324,10 +395,15 @@ export class BrowseModel {
     const detail = error instanceof DandiApiError ? error.detail : undefined;
     const out: TreeElement[] = [this.message(owner, 'error', text, 'error', detail)];
     const kind = error instanceof DandiApiError ? error.kind : 'network';
-    if (kind === 'unauthorized' || (kind === 'forbidden' && !this.options.source().signedIn)) out.push(this.action(owner, 'signIn', 'Sign In...'));
+    if (kind === 'unauthorized' || (kind === 'forbidden' && !this.options.source().signedIn))
+      out.push(this.action(owner, 'signIn', 'Sign In...'));
     if (kind === 'network' || kind === 'unavailable' || kind === 'invalid-response') {
       out.push(this.action(owner, 'retry', 'Retry'));
-      if (!parent) out.push(this.action(owner, 'changeApiUrl', 'Change API URL...'), this.action(owner, 'selectInstance', 'Select Archive Instance...'));
+      if (!parent)
+        out.push(
+          this.action(owner, 'changeApiUrl', 'Change API URL...'),
+          this.action(owner, 'selectInstance', 'Select Archive Instance...'),
+        );
     } else if (kind !== 'unauthorized' && kind !== 'not-found') {
       out.push(this.action(owner, 'retry', 'Retry'));
     }
@@ -335,14 +411,37 @@ export class BrowseModel {
     return out;
   }
 
-  private message(parentId: string | undefined, code: string, text: string, severity: MessageElement['severity'], detail?: string): MessageElement {
-    const element: MessageElement = { kind: 'message', id: `${parentId ?? ROOT_KEY}/message:${code}`, parentId, text, severity, detail };
+  private message(
+    parentId: string | undefined,
+    code: string,
+    text: string,
+    severity: MessageElement['severity'],
+    detail?: string,
+  ): MessageElement {
+    const element: MessageElement = {
+      kind: 'message',
+      id: `${parentId ?? ROOT_KEY}/message:${code}`,
+      parentId,
+      text,
+      severity,
+      detail,
+    };
     this.index.set(element.id, element);
     return element;
   }
 
-  private action(parentId: string | undefined, action: ActionElement['action'], label: string): ActionElement {
-    const element: ActionElement = { kind: 'action', id: `${parentId ?? ROOT_KEY}/action:${action}`, parentId, label, action };
+  private action(
+    parentId: string | undefined,
+    action: ActionElement['action'],
+    label: string,
+  ): ActionElement {
+    const element: ActionElement = {
+      kind: 'action',
+      id: `${parentId ?? ROOT_KEY}/action:${action}`,
+      parentId,
+      label,
+      action,
+    };
     this.index.set(element.id, element);
     return element;
   }

@@ -37,7 +37,8 @@ export function assetApiUrl(apiUrl: string, dandisetId: string, version: string,
 
 /** "Copy DANDI URL": the web page for Dandisets, versions and folders, the API URL for assets. */
 export function dandiUrl(element: Located, instance: DandiInstance): string {
-  if (element.kind === 'asset') return assetApiUrl(instance.apiUrl, element.dandisetId, element.version, element.assetId);
+  if (element.kind === 'asset')
+    return assetApiUrl(instance.apiUrl, element.dandisetId, element.version, element.assetId);
   if (instance.webUrl) return webPageUrl(element, instance.webUrl);
   const api = `${trimSlashes(instance.apiUrl)}/dandisets/${element.dandisetId}/`;
   return element.kind === 'dandiset' ? api : `${api}versions/${element.version}/`;
@@ -47,12 +48,15 @@ export function dandiUrl(element: Located, instance: DandiInstance): string {
 export function downloadCommand(element: Located, instance: DandiInstance): string {
   const known = KNOWN_INSTANCES.find(i => i.apiUrl === trimSlashes(instance.apiUrl));
   const version = versionOf(element);
-  if (element.kind === 'asset') return `dandi download ${shellQuote(assetApiUrl(instance.apiUrl, element.dandisetId, element.version, element.assetId))}`;
+  if (element.kind === 'asset')
+    return `dandi download ${shellQuote(assetApiUrl(instance.apiUrl, element.dandisetId, element.version, element.assetId))}`;
   if (element.kind === 'folder') {
-    if (known) return `dandi download ${shellQuote(`dandi://${known.name}/${element.dandisetId}@${element.version}/${element.path}/`)}`;
+    if (known)
+      return `dandi download ${shellQuote(`dandi://${known.name}/${element.dandisetId}@${element.version}/${element.path}/`)}`;
     return `dandi download ${shellQuote(webPageUrl(element, instance.webUrl ?? instance.apiUrl))}`;
   }
-  if (known?.prefix) return `dandi download ${known.prefix}:${element.dandisetId}${version ? `/${version}` : ''}`;
+  if (known?.prefix)
+    return `dandi download ${known.prefix}:${element.dandisetId}${version ? `/${version}` : ''}`;
   const origin = trimSlashes(instance.webUrl ?? instance.apiUrl);
   return `dandi download ${shellQuote(`${origin}/dandiset/${element.dandisetId}${version ? `/${version}` : ''}`)}`;
 }

@@ -5,7 +5,14 @@ import type { DandisetRecord, PathRecord, VersionSummary } from '../dandi/types'
  * ids built from API identity so expansion and selection survive refreshes, and a parent id on
  * every element for getParent/reveal. src/tree/treeItems.ts maps these to TreeItems.
  */
-export type TreeElement = DandisetElement | VersionElement | FolderElement | AssetElement | LoadMoreElement | MessageElement | ActionElement;
+export type TreeElement =
+  | DandisetElement
+  | VersionElement
+  | FolderElement
+  | AssetElement
+  | LoadMoreElement
+  | MessageElement
+  | ActionElement;
 
 interface Base {
   /** Stable, e.g. `dandiset:000003/version:draft/path:sub-01/`. */
@@ -106,7 +113,8 @@ export function baseName(path: string): string {
 
 const VIDEO = /\.(mp4|avi|mov|mkv|webm|wmv|mpg|mpeg|m4v)$/i;
 const IMAGE = /\.(png|jpe?g|gif|bmp|tiff?|svg|webp|nii|nii\.gz|ome\.tiff?)$/i;
-const TEXT = /\.(json|jsonld|tsv|csv|txt|md|rst|ya?ml|html?|xml|py|m|ipynb|bval|bvec)$|(^|\/)(README|CHANGES|LICENSE)[^/]*$/i;
+const TEXT =
+  /\.(json|jsonld|tsv|csv|txt|md|rst|ya?ml|html?|xml|py|m|ipynb|bval|bvec)$|(^|\/)(README|CHANGES|LICENSE)[^/]*$/i;
 
 /** What an asset is, from its path and (for Zarr) its URL. */
 export function classifyAsset(path: string, url = ''): AssetKind {
@@ -119,10 +127,25 @@ export function classifyAsset(path: string, url = ''): AssetKind {
 }
 
 /** A `paths` item as a folder or asset element. */
-export function pathElement(dandiset: string, version: string, item: PathRecord, embargoed: boolean): FolderElement | AssetElement {
+export function pathElement(
+  dandiset: string,
+  version: string,
+  item: PathRecord,
+  embargoed: boolean,
+): FolderElement | AssetElement {
   const parentId = parentOfPath(dandiset, version, item.path);
   if (item.asset === null) {
-    return { kind: 'folder', id: pathId(dandiset, version, item.path, true), parentId, dandisetId: dandiset, version, path: item.path, files: item.aggregate_files, size: item.aggregate_size, embargoed };
+    return {
+      kind: 'folder',
+      id: pathId(dandiset, version, item.path, true),
+      parentId,
+      dandisetId: dandiset,
+      version,
+      path: item.path,
+      files: item.aggregate_files,
+      size: item.aggregate_size,
+      embargoed,
+    };
   }
   return {
     kind: 'asset',
@@ -143,7 +166,9 @@ export function pathElement(dandiset: string, version: string, item: PathRecord,
 export function foldersFirst<T extends TreeElement>(elements: readonly T[]): T[] {
   const rank = (e: TreeElement) => (e.kind === 'folder' ? 0 : e.kind === 'asset' ? 1 : 2);
   const name = (e: TreeElement) => (e.kind === 'folder' || e.kind === 'asset' ? baseName(e.path) : '');
-  return [...elements].sort((a, b) => rank(a) - rank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0));
+  return [...elements].sort(
+    (a, b) => rank(a) - rank(b) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0),
+  );
 }
 
 /** Versions under a Dandiset: the draft first, then published ones newest first. */

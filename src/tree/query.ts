@@ -10,7 +10,12 @@ export interface ListQuery {
   includeEmpty: boolean;
 }
 
-export const DEFAULT_QUERY: ListQuery = { search: '', ordering: '-modified', includeDrafts: true, includeEmpty: false };
+export const DEFAULT_QUERY: ListQuery = {
+  search: '',
+  ordering: '-modified',
+  includeDrafts: true,
+  includeEmpty: false,
+};
 
 export const ORDERING_LABELS: Record<string, string> = {
   id: 'Identifier',
@@ -24,7 +29,10 @@ export const ORDERING_LABELS: Record<string, string> = {
 export function normaliseQuery(value: unknown): ListQuery {
   if (typeof value !== 'object' || value === null) return { ...DEFAULT_QUERY };
   const v = value as Partial<ListQuery>;
-  const ordering = typeof v.ordering === 'string' && /^-?(id|name|modified|size|stars)$/.test(v.ordering) ? v.ordering : DEFAULT_QUERY.ordering;
+  const ordering =
+    typeof v.ordering === 'string' && /^-?(id|name|modified|size|stars)$/.test(v.ordering)
+      ? v.ordering
+      : DEFAULT_QUERY.ordering;
   return {
     search: typeof v.search === 'string' ? v.search.slice(0, 1024) : '',
     ordering,
@@ -34,7 +42,10 @@ export function normaliseQuery(value: unknown): ListQuery {
 }
 
 /** Server parameters of the main list (embargoed ones too when signed in). */
-export function listOptions(query: ListQuery, signedIn: boolean): Omit<ListDandisetsOptions, 'page' | 'pageSize' | 'signal'> {
+export function listOptions(
+  query: ListQuery,
+  signedIn: boolean,
+): Omit<ListDandisetsOptions, 'page' | 'pageSize' | 'signal'> {
   return {
     search: query.search || undefined,
     ordering: query.ordering,

@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import { Commands, Settings } from '../constants';
 import type { DandisetMetadata, DandisetRecord } from '../dandi/types';
-import { baseName, formatBytes, formatCount, shownVersion, type ActionElement, type AssetKind, type TreeElement } from './model';
+import {
+  baseName,
+  formatBytes,
+  formatCount,
+  shownVersion,
+  type ActionElement,
+  type AssetKind,
+  type TreeElement,
+} from './model';
 
 /** The one mapping from tree elements to TreeItems: labels, icons, contextValue, tooltips, commands. */
 export function toTreeItem(element: TreeElement): vscode.TreeItem {
@@ -9,11 +17,16 @@ export function toTreeItem(element: TreeElement): vscode.TreeItem {
     case 'dandiset': {
       const record = element.record;
       const shown = shownVersion(record);
-      const item = new vscode.TreeItem(`${record.identifier} · ${shown?.name ?? '(untitled)'}`, vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        `${record.identifier} · ${shown?.name ?? '(untitled)'}`,
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = element.id;
       item.description = dandisetDescription(record);
       // The tooltip is left to resolveTreeItem: VS Code resolves only properties left undefined (license, species need metadata).
-      item.iconPath = new vscode.ThemeIcon(record.embargo_status === 'OPEN' ? (element.pinned ? 'pinned' : 'database') : 'lock');
+      item.iconPath = new vscode.ThemeIcon(
+        record.embargo_status === 'OPEN' ? (element.pinned ? 'pinned' : 'database') : 'lock',
+      );
       item.contextValue = record.embargo_status === 'OPEN' ? 'dandiset' : 'dandiset.embargoed';
       item.accessibilityInformation = { label: `Dandiset ${record.identifier}: ${shown?.name ?? ''}` };
       return item;
@@ -21,13 +34,20 @@ export function toTreeItem(element: TreeElement): vscode.TreeItem {
     case 'version': {
       const s = element.summary;
       const published = element.version !== 'draft';
-      const item = new vscode.TreeItem(published ? element.version : 'draft', vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(
+        published ? element.version : 'draft',
+        vscode.TreeItemCollapsibleState.Collapsed,
+      );
       item.id = element.id;
       const when = (published ? s.created : s.modified)?.slice(0, 10);
-      item.description = [when, formatBytes(s.size), formatCount(s.asset_count, 'file'), element.doi].filter(Boolean).join(' · ');
+      item.description = [when, formatBytes(s.size), formatCount(s.asset_count, 'file'), element.doi]
+        .filter(Boolean)
+        .join(' · ');
       const tip = new vscode.MarkdownString();
       tip.appendMarkdown(`**${published ? 'Published version' : 'Draft'}** `).appendText(element.version);
-      tip.appendMarkdown('\n\n').appendText(`${published ? 'Published' : 'Modified'} ${when ?? '?'} · status ${s.status}`);
+      tip
+        .appendMarkdown('\n\n')
+        .appendText(`${published ? 'Published' : 'Modified'} ${when ?? '?'} · status ${s.status}`);
       if (element.doi) tip.appendMarkdown('\n\nDOI: ').appendText(element.doi);
       item.tooltip = tip;
       item.iconPath = new vscode.ThemeIcon(published ? 'tag' : 'edit');
@@ -38,7 +58,10 @@ export function toTreeItem(element: TreeElement): vscode.TreeItem {
       const item = new vscode.TreeItem(baseName(element.path), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = element.id;
       item.description = `${formatCount(element.files, 'file')} · ${formatBytes(element.size)}`;
-      item.tooltip = pathTooltip(element.path, `${formatCount(element.files, 'file')}, ${formatBytes(element.size)}`);
+      item.tooltip = pathTooltip(
+        element.path,
+        `${formatCount(element.files, 'file')}, ${formatBytes(element.size)}`,
+      );
       item.iconPath = vscode.ThemeIcon.Folder;
       item.contextValue = 'folder';
       return item;
@@ -54,7 +77,10 @@ export function toTreeItem(element: TreeElement): vscode.TreeItem {
       return item;
     }
     case 'loadMore': {
-      const label = element.total !== null ? `Load more... (${element.loaded.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')})` : 'Load more...';
+      const label =
+        element.total !== null
+          ? `Load more... (${element.loaded.toLocaleString('en-US')} of ${element.total.toLocaleString('en-US')})`
+          : 'Load more...';
       const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
       item.id = element.id;
       item.iconPath = new vscode.ThemeIcon('more');
@@ -66,7 +92,9 @@ export function toTreeItem(element: TreeElement): vscode.TreeItem {
       const item = new vscode.TreeItem(element.text, vscode.TreeItemCollapsibleState.None);
       item.id = element.id;
       if (element.detail) item.tooltip = new vscode.MarkdownString().appendText(element.detail);
-      item.iconPath = new vscode.ThemeIcon(element.severity === 'error' ? 'error' : element.severity === 'warning' ? 'warning' : 'info');
+      item.iconPath = new vscode.ThemeIcon(
+        element.severity === 'error' ? 'error' : element.severity === 'warning' ? 'warning' : 'info',
+      );
       item.contextValue = `message.${element.severity}`;
       return item;
     }
@@ -93,7 +121,11 @@ function actionCommand(element: ActionElement): vscode.Command {
     case 'selectInstance':
       return { command: Commands.selectInstance, title: element.label };
     case 'changeApiUrl':
-      return { command: 'workbench.action.openSettings', title: element.label, arguments: [`${Settings.section}.${Settings.apiUrl}`] };
+      return {
+        command: 'workbench.action.openSettings',
+        title: element.label,
+        arguments: [`${Settings.section}.${Settings.apiUrl}`],
+      };
   }
 }
 
@@ -140,12 +172,17 @@ export function dandisetTooltip(record: DandisetRecord, metadata?: DandisetMetad
   ];
   if (record.star_count !== undefined) rows.push(['Stars', String(record.star_count)]);
   if (metadata) {
-    const names = (list?: { name?: string }[]) => (list ?? []).map(t => t.name).filter((n): n is string => Boolean(n)).join(', ') || '—';
+    const names = (list?: { name?: string }[]) =>
+      (list ?? [])
+        .map(t => t.name)
+        .filter((n): n is string => Boolean(n))
+        .join(', ') || '—';
     rows.push(['License', (metadata.license ?? []).map(l => l.replace(/^spdx:/, '')).join(', ') || '—']);
     rows.push(['Species', names(metadata.assetsSummary?.species)]);
     rows.push(['Approach', names(metadata.assetsSummary?.approach)]);
   }
-  for (const [key, value] of rows) appendArchiveText(md.appendMarkdown(`$(dash) ${key}: `), value).appendMarkdown('  \n');
+  for (const [key, value] of rows)
+    appendArchiveText(md.appendMarkdown(`$(dash) ${key}: `), value).appendMarkdown('  \n');
   return md;
 }
 

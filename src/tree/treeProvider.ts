@@ -41,7 +41,11 @@ export class DandiTreeProvider extends Disposable implements vscode.TreeDataProv
   }
 
   /** Fills the Dandiset tooltip with license, species and approach from the version metadata on hover. */
-  async resolveTreeItem(item: vscode.TreeItem, element: TreeElement, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
+  async resolveTreeItem(
+    item: vscode.TreeItem,
+    element: TreeElement,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.TreeItem> {
     if (element.kind !== 'dandiset') return item;
     item.tooltip = dandisetTooltip(element.record);
     const version = shownVersion(element.record)?.version;

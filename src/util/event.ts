@@ -4,7 +4,11 @@ import type { IDisposable } from './disposable';
  * Subscribes a listener; dispose the result to unsubscribe. The same shape as `vscode.Event`, so
  * plain-Node modules can expose events the VS Code side passes on unchanged.
  */
-export type Event<T> = (listener: (e: T) => unknown, thisArgs?: unknown, disposables?: IDisposable[]) => IDisposable;
+export type Event<T> = (
+  listener: (e: T) => unknown,
+  thisArgs?: unknown,
+  disposables?: IDisposable[],
+) => IDisposable;
 
 /**
  * A minimal event emitter for code that runs without VS Code. A listener that throws does not

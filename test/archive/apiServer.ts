@@ -17,7 +17,8 @@ export const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, Range, Accept',
   'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, ETag, Last-Modified, Location, Retry-After',
+  'Access-Control-Expose-Headers':
+    'Content-Range, Content-Length, ETag, Last-Modified, Location, Retry-After',
 };
 
 export interface ControlHooks {
@@ -33,12 +34,19 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function control(archive: ArchiveContext, hooks: ControlHooks, req: IncomingMessage, res: ServerResponse, action: string): Promise<void> {
+async function control(
+  archive: ArchiveContext,
+  hooks: ControlHooks,
+  req: IncomingMessage,
+  res: ServerResponse,
+  action: string,
+): Promise<void> {
   const method = req.method ?? 'GET';
   try {
     if (action === 'log' && method === 'GET') return sendJson(req, res, 200, hooks.log.entries);
     if (action === 'faults' && method === 'GET') return sendJson(req, res, 200, archive.faults.current);
-    if (method !== 'POST') return sendJson(req, res, 405, { error: `${method} not allowed on /__control/${action}` });
+    if (method !== 'POST')
+      return sendJson(req, res, 405, { error: `${method} not allowed on /__control/${action}` });
     const text = await readBody(req);
     const body: unknown = text.trim() ? JSON.parse(text) : {};
     switch (action) {
@@ -53,7 +61,8 @@ async function control(archive: ArchiveContext, hooks: ControlHooks, req: Incomi
         return sendJson(req, res, 200, { ok: true });
       case 'clock': {
         const seconds = (body as { advanceSeconds?: unknown }).advanceSeconds;
-        if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw new TypeError('advanceSeconds must be a number');
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds))
+          throw new TypeError('advanceSeconds must be a number');
         hooks.advanceClock(seconds);
         return sendJson(req, res, 200, { ok: true });
       }
@@ -66,15 +75,34 @@ async function control(archive: ArchiveContext, hooks: ControlHooks, req: Incomi
 }
 
 /** Latency, hang, 429 and 503 faults, shared by both origins. Returns true when the request was consumed. */
-export async function applyRequestFaults(archive: ArchiveContext, origin: 'api' | 'blob', req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function applyRequestFaults(
+  archive: ArchiveContext,
+  origin: 'api' | 'blob',
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<boolean> {
   const { faults } = archive;
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
   if (faults.takeHang(origin)) return true; // never answered: the client must give up
   const retryAfter = faults.takeRateLimit(origin);
   if (retryAfter !== undefined) {
     const headers = { 'Retry-After': String(retryAfter), ...CORS_HEADERS };
-    if (origin === 'api') sendJson(req, res, 429, { detail: `Request was throttled. Expected available in ${retryAfter} seconds.` }, headers);
-    else send(req, res, 429, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>', { 'Content-Type': 'application/xml', ...headers });
+    if (origin === 'api')
+      sendJson(
+        req,
+        res,
+        429,
+        { detail: `Request was throttled. Expected available in ${retryAfter} seconds.` },
+        headers,
+      );
+    else
+      send(
+        req,
+        res,
+        429,
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+        { 'Content-Type': 'application/xml', ...headers },
+      );
     return true;
   }
   if (faults.takeHtml503(origin)) {
@@ -87,7 +115,8 @@ export async function applyRequestFaults(archive: ArchiveContext, origin: 'api' 
 export function apiHandler(archive: ArchiveContext, hooks: ControlHooks) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    if (url.pathname.startsWith('/__control/')) return control(archive, hooks, req, res, url.pathname.slice('/__control/'.length).replace(/\/$/, ''));
+    if (url.pathname.startsWith('/__control/'))
+      return control(archive, hooks, req, res, url.pathname.slice('/__control/'.length).replace(/\/$/, ''));
     hooks.log.watch('api', req, res);
     if (await applyRequestFaults(archive, 'api', req, res)) return;
     for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
@@ -97,10 +126,21 @@ export function apiHandler(archive: ArchiveContext, hooks: ControlHooks) {
     const match = (isApi ? apiRouter : webRouter).match(method, url.pathname);
     try {
       if (match.kind === 'append-slash') return redirect(req, res, 301, `${url.pathname}/${url.search}`);
-      if (match.kind === 'method-not-allowed') throw new HttpError(405, { detail: `Method "${method}" not allowed.` }, { Allow: match.allowed.join(', ') });
+      if (match.kind === 'method-not-allowed')
+        throw new HttpError(
+          405,
+          { detail: `Method "${method}" not allowed.` },
+          { Allow: match.allowed.join(', ') },
+        );
       if (match.kind === 'none') return sendHtml(req, res, 404, DJANGO_404);
       const ctx: RequestContext = {
-        archive, req, res, url, pathname: url.pathname, query: url.searchParams, params: match.params,
+        archive,
+        req,
+        res,
+        url,
+        pathname: url.pathname,
+        query: url.searchParams,
+        params: match.params,
         origin: `http://${req.headers.host ?? new URL(archive.apiUrl).host}`,
         user: isApi ? authenticate(archive, req) : null,
       };

@@ -15,10 +15,22 @@ interface S3Object {
   embargoed: boolean;
 }
 
-function s3Error(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
+function s3Error(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, string> = {},
+): void {
   const requestId = randomBytes(8).toString('hex').toUpperCase();
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeHtml(message)}</Message><RequestId>${requestId}</RequestId><HostId>${randomBytes(24).toString('base64')}</HostId></Error>`;
-  send(req, res, status, xml, { 'Content-Type': 'application/xml', 'x-amz-request-id': requestId, ...CORS_HEADERS, ...extra });
+  send(req, res, status, xml, {
+    'Content-Type': 'application/xml',
+    'x-amz-request-id': requestId,
+    ...CORS_HEADERS,
+    ...extra,
+  });
 }
 
 async function findObject(archive: ArchiveContext, pathname: string): Promise<S3Object | undefined> {
@@ -32,7 +44,12 @@ async function findObject(archive: ArchiveContext, pathname: string): Promise<S3
       b = archive.store.blobs.get(id);
     }
     if (!b) return undefined;
-    return { content: b.content, etag: (await b.digests()).etag, lastModified: b.lastModified, embargoed: b.embargoed };
+    return {
+      content: b.content,
+      etag: (await b.digests()).etag,
+      lastModified: b.lastModified,
+      embargoed: b.embargoed,
+    };
   }
   const zarr = /^\/zarr\/([0-9a-f-]{36})\/(.+)$/.exec(pathname);
   if (zarr) {
@@ -43,13 +60,21 @@ async function findObject(archive: ArchiveContext, pathname: string): Promise<S3
     }
     const entry = z?.entries.find(e => e.key === zarr[2]);
     if (!z || !entry) return undefined;
-    return { content: new BufferContent(entry.data), etag: entry.md5, lastModified: new Date('2024-03-27T00:00:00Z'), embargoed: z.embargoed };
+    return {
+      content: new BufferContent(entry.data),
+      etag: entry.md5,
+      lastModified: new Date('2024-03-27T00:00:00Z'),
+      embargoed: z.embargoed,
+    };
   }
   return undefined;
 }
 
 /** Single `bytes=` ranges only; anything else is ignored (full body), like S3. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return undefined;
@@ -78,7 +103,14 @@ function waitDrain(res: ServerResponse): Promise<void> {
 }
 
 /** Streams a body with the body faults: bandwidth cap, flipped byte, reset mid-body. */
-async function streamBody(archive: ArchiveContext, req: IncomingMessage, res: ServerResponse, content: ByteSource, start: number, end: number): Promise<void> {
+async function streamBody(
+  archive: ArchiveContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  content: ByteSource,
+  start: number,
+  end: number,
+): Promise<void> {
   const length = end - start;
   const resetAt = archive.faults.takeReset();
   const resetAfter = resetAt === undefined ? undefined : Math.min(resetAt, Math.max(0, length - 1));
@@ -128,14 +160,31 @@ export function blobHandler(archive: ArchiveContext, hooks: ControlHooks) {
   };
 }
 
-async function serveObject(archive: ArchiveContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveObject(
+  archive: ArchiveContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://blob');
   if (method === 'OPTIONS') return send(req, res, 200, '', CORS_HEADERS);
-  if (method !== 'GET' && method !== 'HEAD') return s3Error(req, res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
+  if (method !== 'GET' && method !== 'HEAD')
+    return s3Error(
+      req,
+      res,
+      405,
+      'MethodNotAllowed',
+      'The specified method is not allowed against this resource.',
+    );
   // S3 allows one auth mechanism per request, and never an API token.
   if (req.headers.authorization !== undefined) {
-    return s3Error(req, res, 400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified');
+    return s3Error(
+      req,
+      res,
+      400,
+      'InvalidArgument',
+      'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified',
+    );
   }
   const signed = Presigner.isSigned(url.searchParams);
   if (signed) {
@@ -145,7 +194,9 @@ async function serveObject(archive: ArchiveContext, req: IncomingMessage, res: S
   const obj = await findObject(archive, url.pathname);
   if (!obj) {
     // Like a private bucket: anonymous callers cannot tell missing from forbidden.
-    return signed ? s3Error(req, res, 404, 'NoSuchKey', 'The specified key does not exist.') : s3Error(req, res, 403, 'AccessDenied', 'Access Denied');
+    return signed
+      ? s3Error(req, res, 404, 'NoSuchKey', 'The specified key does not exist.')
+      : s3Error(req, res, 403, 'AccessDenied', 'Access Denied');
   }
   if (obj.embargoed && !signed) return s3Error(req, res, 403, 'AccessDenied', 'Access Denied');
   const size = obj.content.size;
@@ -162,18 +213,40 @@ async function serveObject(archive: ArchiveContext, req: IncomingMessage, res: S
   // S3's conditional GET/HEAD (a resuming client can pin the object it started with).
   const quoted = `"${obj.etag}"`;
   const ifMatch = req.headers['if-match'];
-  if (ifMatch && ifMatch.trim() !== '*' && !ifMatch.split(',').map(t => t.trim()).includes(quoted)) {
-    return s3Error(req, res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+  if (
+    ifMatch &&
+    ifMatch.trim() !== '*' &&
+    !ifMatch
+      .split(',')
+      .map(t => t.trim())
+      .includes(quoted)
+  ) {
+    return s3Error(
+      req,
+      res,
+      412,
+      'PreconditionFailed',
+      'At least one of the pre-conditions you specified did not hold',
+    );
   }
   const ifNoneMatch = req.headers['if-none-match'];
-  if (ifNoneMatch && (ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').map(t => t.trim()).includes(quoted))) {
+  if (
+    ifNoneMatch &&
+    (ifNoneMatch.trim() === '*' ||
+      ifNoneMatch
+        .split(',')
+        .map(t => t.trim())
+        .includes(quoted))
+  ) {
     res.writeHead(304, { ETag: quoted, 'Last-Modified': obj.lastModified.toUTCString(), ...CORS_HEADERS });
     res.end();
     return;
   }
   let range = parseRange(req.headers.range, size);
   if (range === 'unsatisfiable') {
-    return s3Error(req, res, 416, 'InvalidRange', 'The requested range is not satisfiable', { 'Content-Range': `bytes */${size}` });
+    return s3Error(req, res, 416, 'InvalidRange', 'The requested range is not satisfiable', {
+      'Content-Range': `bytes */${size}`,
+    });
   }
   if (range && method === 'GET' && archive.faults.takeIgnoreRange()) range = undefined;
   const start = range?.start ?? 0;

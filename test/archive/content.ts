@@ -137,7 +137,8 @@ export class GeneratedContent implements ByteSource {
     }
     const layout = partLayout(this.size);
     const parts: Buffer[] = [];
-    if (layout.count > 1) parts.push(...new Array<Buffer>(layout.count - 1).fill(patternPrefixMd5(this.family, layout.partSize)));
+    if (layout.count > 1)
+      parts.push(...new Array<Buffer>(layout.count - 1).fill(patternPrefixMd5(this.family, layout.partSize)));
     parts.push(patternPrefixMd5(this.family, layout.finalPartSize));
     const digests: BlobDigests = { etag: etagFromPartDigests(parts) };
     if (this.size <= SHA256_LIMIT) {

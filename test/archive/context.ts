@@ -38,7 +38,11 @@ export function authenticate(archive: ArchiveContext, req: IncomingMessage): Use
   const m = /^\s*(\S+)\s+(.*?)\s*$/.exec(header);
   if (!m || (m[1] as string).toLowerCase() !== 'token') {
     if (/^\s*token\s*$/i.test(header)) {
-      throw new HttpError(401, { detail: 'Invalid token header. No credentials provided.' }, { 'WWW-Authenticate': 'Token' });
+      throw new HttpError(
+        401,
+        { detail: 'Invalid token header. No credentials provided.' },
+        { 'WWW-Authenticate': 'Token' },
+      );
     }
     return null;
   }

@@ -34,7 +34,11 @@ export class FaultState {
   }
 
   /** Takes one use of a scoped counter fault if it applies to `origin`. */
-  private takeScoped(name: 'rateLimit' | 'html503' | 'hang', origin: 'api' | 'blob', defaultScope: FaultScope): boolean {
+  private takeScoped(
+    name: 'rateLimit' | 'html503' | 'hang',
+    origin: 'api' | 'blob',
+    defaultScope: FaultScope,
+  ): boolean {
     const f = this.config[name];
     if (!f || f.count <= 0) return false;
     const scope = f.scope ?? defaultScope;
@@ -84,7 +88,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 const num = (v: unknown, name: string): number => {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new TypeError(`${name} must be a non-negative number`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new TypeError(`${name} must be a non-negative number`);
   return v;
 };
 const scopeOf = (v: unknown): FaultScope | undefined => {
@@ -97,7 +102,17 @@ const scopeOf = (v: unknown): FaultScope | undefined => {
 export function validateFaults(input: unknown): FaultConfig {
   if (!isRecord(input)) throw new TypeError('fault config must be a JSON object');
   const out: FaultConfig = {};
-  const known = new Set(['latencyMs', 'bandwidthBytesPerSec', 'rateLimit', 'html503', 'resetMidBody', 'ignoreRange', 'corruptByte', 'draftChangesBetweenPages', 'hang']);
+  const known = new Set([
+    'latencyMs',
+    'bandwidthBytesPerSec',
+    'rateLimit',
+    'html503',
+    'resetMidBody',
+    'ignoreRange',
+    'corruptByte',
+    'draftChangesBetweenPages',
+    'hang',
+  ]);
   for (const key of Object.keys(input)) if (!known.has(key)) throw new TypeError(`unknown fault "${key}"`);
   const obj = (key: string): Record<string, unknown> | undefined => {
     const v = input[key];
@@ -106,19 +121,34 @@ export function validateFaults(input: unknown): FaultConfig {
     return v;
   };
   if (input.latencyMs !== undefined) out.latencyMs = num(input.latencyMs, 'latencyMs');
-  if (input.bandwidthBytesPerSec !== undefined) out.bandwidthBytesPerSec = num(input.bandwidthBytesPerSec, 'bandwidthBytesPerSec');
+  if (input.bandwidthBytesPerSec !== undefined)
+    out.bandwidthBytesPerSec = num(input.bandwidthBytesPerSec, 'bandwidthBytesPerSec');
   const rl = obj('rateLimit');
-  if (rl) out.rateLimit = { count: num(rl.count, 'rateLimit.count'), retryAfterSeconds: num(rl.retryAfterSeconds ?? 1, 'rateLimit.retryAfterSeconds'), scope: scopeOf(rl.scope) };
+  if (rl)
+    out.rateLimit = {
+      count: num(rl.count, 'rateLimit.count'),
+      retryAfterSeconds: num(rl.retryAfterSeconds ?? 1, 'rateLimit.retryAfterSeconds'),
+      scope: scopeOf(rl.scope),
+    };
   const h = obj('html503');
   if (h) out.html503 = { count: num(h.count, 'html503.count'), scope: scopeOf(h.scope) };
   const r = obj('resetMidBody');
-  if (r) out.resetMidBody = { count: num(r.count, 'resetMidBody.count'), afterBytes: num(r.afterBytes ?? 0, 'resetMidBody.afterBytes') };
+  if (r)
+    out.resetMidBody = {
+      count: num(r.count, 'resetMidBody.count'),
+      afterBytes: num(r.afterBytes ?? 0, 'resetMidBody.afterBytes'),
+    };
   const ir = obj('ignoreRange');
   if (ir) out.ignoreRange = { count: num(ir.count, 'ignoreRange.count') };
   const c = obj('corruptByte');
-  if (c) out.corruptByte = { count: num(c.count, 'corruptByte.count'), offset: c.offset === undefined ? undefined : num(c.offset, 'corruptByte.offset') };
+  if (c)
+    out.corruptByte = {
+      count: num(c.count, 'corruptByte.count'),
+      offset: c.offset === undefined ? undefined : num(c.offset, 'corruptByte.offset'),
+    };
   if (input.draftChangesBetweenPages !== undefined) {
-    if (typeof input.draftChangesBetweenPages !== 'boolean') throw new TypeError('draftChangesBetweenPages must be a boolean');
+    if (typeof input.draftChangesBetweenPages !== 'boolean')
+      throw new TypeError('draftChangesBetweenPages must be a boolean');
     out.draftChangesBetweenPages = input.draftChangesBetweenPages;
   }
   const hang = obj('hang');

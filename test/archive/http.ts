@@ -76,15 +76,36 @@ export function send(
   res.end(data);
 }
 
-export function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: Json | unknown, headers: Record<string, string> = {}): void {
-  send(req, res, status, JSON.stringify(body), { 'Content-Type': 'application/json', Vary: 'Accept, Origin', ...headers });
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: Json | unknown,
+  headers: Record<string, string> = {},
+): void {
+  send(req, res, status, JSON.stringify(body), {
+    'Content-Type': 'application/json',
+    Vary: 'Accept, Origin',
+    ...headers,
+  });
 }
 
-export function sendHtml(req: IncomingMessage, res: ServerResponse, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+): void {
   send(req, res, status, html, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
 }
 
-export function redirect(req: IncomingMessage, res: ServerResponse, status: 301 | 302, location: string): void {
+export function redirect(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: 301 | 302,
+  location: string,
+): void {
   send(req, res, status, '', { Location: location, 'Content-Type': 'text/html; charset=utf-8' });
 }
 
@@ -100,7 +121,12 @@ export function quotePlus(text: string): string {
 }
 
 /** DRF's replace_query_param: query keys sorted alphabetically, `page` set or removed. */
-export function rebuildUrl(origin: string, pathname: string, query: URLSearchParams, changes: Record<string, string | null>): string {
+export function rebuildUrl(
+  origin: string,
+  pathname: string,
+  query: URLSearchParams,
+  changes: Record<string, string | null>,
+): string {
   const entries: [string, string][] = [];
   const keys = new Set([...query.keys(), ...Object.keys(changes)]);
   for (const key of [...keys].sort()) {
@@ -118,13 +144,44 @@ export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTi
 /** Lower-cased header record for the request log. */
 export function headerRecord(req: IncomingMessage): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(req.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
 /** DRF BooleanField spellings; anything else is a 400 `{param: ["Must be a valid boolean."]}`. */
-const TRUE = new Set(['true', 'True', 'TRUE', '1', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 't', 'T', 'y', 'Y']);
-const FALSE = new Set(['false', 'False', 'FALSE', '0', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'f', 'F', 'n', 'N']);
+const TRUE = new Set([
+  'true',
+  'True',
+  'TRUE',
+  '1',
+  'yes',
+  'Yes',
+  'YES',
+  'on',
+  'On',
+  'ON',
+  't',
+  'T',
+  'y',
+  'Y',
+]);
+const FALSE = new Set([
+  'false',
+  'False',
+  'FALSE',
+  '0',
+  'no',
+  'No',
+  'NO',
+  'off',
+  'Off',
+  'OFF',
+  'f',
+  'F',
+  'n',
+  'N',
+]);
 
 export function boolParam(query: URLSearchParams, name: string, fallback: boolean): boolean {
   const raw = query.get(name);

@@ -27,10 +27,17 @@ export function pageSizeOf(query: URLSearchParams): number {
   return Math.min(n, MAX_PAGE_SIZE);
 }
 
-function links(req: PageRequest, page: number, hasNext: boolean): { next: string | null; previous: string | null } {
+function links(
+  req: PageRequest,
+  page: number,
+  hasNext: boolean,
+): { next: string | null; previous: string | null } {
   const next = hasNext ? rebuildUrl(req.origin, req.pathname, req.query, { page: String(page + 1) }) : null;
   let previous: string | null = null;
-  if (page > 1) previous = rebuildUrl(req.origin, req.pathname, req.query, { page: page === 2 ? null : String(page - 1) });
+  if (page > 1)
+    previous = rebuildUrl(req.origin, req.pathname, req.query, {
+      page: page === 2 ? null : String(page - 1),
+    });
   return { next, previous };
 }
 

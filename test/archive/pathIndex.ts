@@ -33,7 +33,14 @@ export function pathIndex(v: StoredVersion): PathIndex {
   const hit = cache.get(v);
   if (hit && hit.generation === v.generation) return hit.index;
   const nodes = new Map<string, PathNode>();
-  const root: PathNode = { path: '', aggregateFiles: 0, aggregateSize: 0, asset: null, children: [], sorted: true };
+  const root: PathNode = {
+    path: '',
+    aggregateFiles: 0,
+    aggregateSize: 0,
+    asset: null,
+    children: [],
+    sorted: true,
+  };
   for (const asset of v.assets) {
     const size = assetSize(asset);
     root.aggregateFiles++;

@@ -13,7 +13,8 @@ function rfc3986(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export type PresignCheck = { ok: true } | { ok: false; code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
+export type PresignCheck =
+  { ok: true } | { ok: false; code: 'AccessDenied' | 'SignatureDoesNotMatch'; message: string };
 
 export class Presigner {
   private readonly secret = randomBytes(32);
@@ -37,7 +38,10 @@ export class Presigner {
 
   /** `extra` holds response-content-disposition / response-content-type overrides. */
   presign(origin: string, pathname: string, method: 'GET' | 'HEAD', extra: Record<string, string>): string {
-    const date = new Date(this.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const date = new Date(this.now())
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     const params: [string, string][] = [
       ...Object.entries(extra),
       ['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'],
@@ -59,14 +63,31 @@ export class Presigner {
     const expires = Number(query.get('X-Amz-Expires') ?? 'NaN');
     const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date);
     if (!m || !Number.isFinite(expires)) {
-      return { ok: false, code: 'AccessDenied', message: 'Query-string authentication requires the X-Amz-Date and X-Amz-Expires parameters' };
+      return {
+        ok: false,
+        code: 'AccessDenied',
+        message: 'Query-string authentication requires the X-Amz-Date and X-Amz-Expires parameters',
+      };
     }
-    const signedAt = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
-    if (this.now() > signedAt + expires * 1000) return { ok: false, code: 'AccessDenied', message: 'Request has expired' };
+    const signedAt = Date.UTC(
+      Number(m[1]),
+      Number(m[2]) - 1,
+      Number(m[3]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6]),
+    );
+    if (this.now() > signedAt + expires * 1000)
+      return { ok: false, code: 'AccessDenied', message: 'Request has expired' };
     const given = Buffer.from(query.get('X-Amz-Signature') ?? '', 'utf8');
     const expected = Buffer.from(this.sign(method, pathname, [...query.entries()]), 'utf8');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' };
+      return {
+        ok: false,
+        code: 'SignatureDoesNotMatch',
+        message:
+          'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      };
     }
     return { ok: true };
   }

@@ -15,13 +15,21 @@ export class RequestLog {
     const started = Date.now();
     res.once('close', () => {
       const entry: RequestLogEntry = {
-        origin, method: req.method ?? 'GET', url: req.url ?? '/', headers, status: res.statusCode, bytes: bytesSent(res),
+        origin,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers,
+        status: res.statusCode,
+        bytes: bytesSent(res),
       };
       this.entries.push(entry);
-      if (this.entries.length > RequestLog.MAX_ENTRIES) this.entries.splice(0, this.entries.length - RequestLog.MAX_ENTRIES);
+      if (this.entries.length > RequestLog.MAX_ENTRIES)
+        this.entries.splice(0, this.entries.length - RequestLog.MAX_ENTRIES);
       if (this.verbose) {
         const cut = res.writableFinished ? '' : ' (connection closed early)';
-        console.log(`${origin.padEnd(4)} ${entry.method} ${entry.url} -> ${entry.status} ${entry.bytes} B ${Date.now() - started} ms${cut}`);
+        console.log(
+          `${origin.padEnd(4)} ${entry.method} ${entry.url} -> ${entry.status} ${entry.bytes} B ${Date.now() - started} ms${cut}`,
+        );
       }
     });
   }

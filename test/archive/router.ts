@@ -36,7 +36,8 @@ export class Router {
       return { kind: 'route', route: r, params: { ...(m.groups ?? {}) } };
     }
     // APPEND_SLASH: only when the slashed URL would resolve.
-    if (!pathname.endsWith('/') && this.routes.some(r => r.regex.test(`${pathname}/`))) return { kind: 'append-slash' };
+    if (!pathname.endsWith('/') && this.routes.some(r => r.regex.test(`${pathname}/`)))
+      return { kind: 'append-slash' };
     return { kind: 'none' };
   }
 }

@@ -14,11 +14,18 @@ import { generatedBlob } from './blobs';
 const AID = '(?<aid>[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})';
 
 function globMatcher(glob: string): RegExp {
-  const body = glob.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = glob
+    .split('*')
+    .map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 'is');
 }
 
-const ORDERS: Record<string, (a: StoredAsset) => string> = { created: a => a.created, modified: a => a.modified, path: a => a.path };
+const ORDERS: Record<string, (a: StoredAsset) => string> = {
+  created: a => a.created,
+  modified: a => a.modified,
+  path: a => a.path,
+};
 
 function filterAssets(ctx: RequestContext, v: StoredVersion): StoredAsset[] {
   const { query } = ctx;
@@ -42,7 +49,10 @@ function filterAssets(ctx: RequestContext, v: StoredVersion): StoredAsset[] {
   if (ord) {
     const desc = ord.startsWith('-');
     const key = ORDERS[desc ? ord.slice(1) : ord];
-    if (!key) throw new HttpError(400, { order: [`Select a valid choice. ${ord} is not one of the available choices.`] });
+    if (!key)
+      throw new HttpError(400, {
+        order: [`Select a valid choice. ${ord} is not one of the available choices.`],
+      });
     assets = [...assets].sort((a, b) => {
       const c = byteOrder(key(a), key(b));
       return desc ? -c : c;
@@ -60,8 +70,13 @@ function changeDraft(ctx: RequestContext, d: StoredDandiset, v: StoredVersion, f
   const first = v.assets.reduce((m, a) => (a.created < m ? a.created : m), v.created);
   const created = new Date(Date.parse(first) - 1000).toISOString().replace('Z', '000Z');
   const asset: StoredAsset = {
-    assetId: uuidFrom(`asset:inserted:${d.identifier}:${n}:${Date.now()}`), path, blob, zarr: null, created,
-    modified: new Date().toISOString().replace('Z', '000Z'), metadata: { schemaKey: 'Asset', encodingFormat: 'application/octet-stream' },
+    assetId: uuidFrom(`asset:inserted:${d.identifier}:${n}:${Date.now()}`),
+    path,
+    blob,
+    zarr: null,
+    created,
+    modified: new Date().toISOString().replace('Z', '000Z'),
+    metadata: { schemaKey: 'Asset', encodingFormat: 'application/octet-stream' },
   };
   v.assets = [asset, ...v.assets];
   v.generation++;
@@ -74,8 +89,11 @@ async function listAssets(ctx: RequestContext): Promise<void> {
   const { d, v } = await findVersion(ctx);
   const withMetadata = boolParam(ctx.query, 'metadata', false);
   const page = lazyPage(ctx, filterAssets(ctx, v));
-  const results = await Promise.all(page.results.map(async a =>
-    withMetadata ? { ...assetItem(a), metadata: await assetMetadata(ctx.archive, d, a) } : assetItem(a)));
+  const results = await Promise.all(
+    page.results.map(async a =>
+      withMetadata ? { ...assetItem(a), metadata: await assetMetadata(ctx.archive, d, a) } : assetItem(a),
+    ),
+  );
   sendJson(ctx.req, ctx.res, 200, { ...page, results });
   if (ctx.archive.faults.draftChangesBetweenPages && v.version === 'draft' && page.count !== null) {
     changeDraft(ctx, d, v, '');
@@ -101,8 +119,16 @@ async function listPaths(ctx: RequestContext): Promise<void> {
   const children = node.asset ? [] : childrenOf(node);
   const versionPk = Number.parseInt(d.identifier, 10) * 10 + d.versions.indexOf(v);
   const page = dandiPage(ctx, children);
-  sendJson(ctx.req, ctx.res, 200, { ...page, results: page.results.map(p => pathItem(ctx, index.nodes.get(p) as PathNode, versionPk)) });
-  if (ctx.archive.faults.draftChangesBetweenPages && v.version === 'draft' && (ctx.query.get('page') ?? '1') === '1') changeDraft(ctx, d, v, prefix);
+  sendJson(ctx.req, ctx.res, 200, {
+    ...page,
+    results: page.results.map(p => pathItem(ctx, index.nodes.get(p) as PathNode, versionPk)),
+  });
+  if (
+    ctx.archive.faults.draftChangesBetweenPages &&
+    v.version === 'draft' &&
+    (ctx.query.get('page') ?? '1') === '1'
+  )
+    changeDraft(ctx, d, v, prefix);
 }
 
 async function assetInVersion(ctx: RequestContext): Promise<{ d: StoredDandiset; a: StoredAsset }> {
@@ -121,16 +147,27 @@ async function assetById(ctx: RequestContext): Promise<{ d: StoredDandiset; a: S
 
 function download(ctx: RequestContext, a: StoredAsset): void {
   if (a.zarr || !a.blob) {
-    throw new HttpError(400, 'Unable to provide download link for zarr assets. Please browse the zarr files directly to do so.');
+    throw new HttpError(
+      400,
+      'Unable to provide download link for zarr assets. Please browse the zarr files directly to do so.',
+    );
   }
   const name = a.path.split('/').pop() ?? a.path;
   const inline = ctx.query.get('content_disposition') === 'inline';
-  const encoding = typeof a.metadata.encodingFormat === 'string' ? a.metadata.encodingFormat : 'application/octet-stream';
-  const extra: Record<string, string> = { 'response-content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"` };
+  const encoding =
+    typeof a.metadata.encodingFormat === 'string' ? a.metadata.encodingFormat : 'application/octet-stream';
+  const extra: Record<string, string> = {
+    'response-content-disposition': `${inline ? 'inline' : 'attachment'}; filename="${name}"`,
+  };
   if (inline) extra['response-content-type'] = encoding;
   const url = ctx.archive.presigner.presign(ctx.archive.blobOrigin, blobPath(a.blob.blobId), 'GET', extra);
   if (inline && encoding.startsWith('video/')) {
-    sendHtml(ctx.req, ctx.res, 200, `<video autoplay muted controls><source src="${escapeHtml(url)}" type="${escapeHtml(encoding)}"></video>`);
+    sendHtml(
+      ctx.req,
+      ctx.res,
+      200,
+      `<video autoplay muted controls><source src="${escapeHtml(url)}" type="${escapeHtml(encoding)}"></video>`,
+    );
     return;
   }
   redirect(ctx.req, ctx.res, 302, url);
@@ -176,16 +213,22 @@ async function atPath(ctx: RequestContext): Promise<void> {
   const path = raw.replace(/^\/+|\/+$/g, '');
   const index = pathIndex(v);
   const node = path === '' ? index.root : index.nodes.get(path);
-  if (!node || (mustBeFolder && node.asset)) throw new HttpError(404, { detail: `Folder or asset not found at ${raw}` });
+  if (!node || (mustBeFolder && node.asset))
+    throw new HttpError(404, { detail: `Folder or asset not found at ${raw}` });
   const withMeta = boolParam(q, 'metadata', false);
   const render = async (n: PathNode): Promise<JsonObject> => {
-    if (!n.asset) return { type: 'folder', resource: { path: n.path, total_assets: n.aggregateFiles, total_size: n.aggregateSize } };
+    if (!n.asset)
+      return {
+        type: 'folder',
+        resource: { path: n.path, total_assets: n.aggregateFiles, total_size: n.aggregateSize },
+      };
     const item: JsonObject = { ...assetItem(n.asset) };
     if (withMeta) item.metadata = await assetMetadata(ctx.archive, d, n.asset);
     return { type: 'asset', resource: item };
   };
   const entries: PathNode[] = path === '' ? [] : [node];
-  if (!node.asset && boolParam(q, 'children', false)) for (const c of childrenOf(node)) entries.push(index.nodes.get(c) as PathNode);
+  if (!node.asset && boolParam(q, 'children', false))
+    for (const c of childrenOf(node)) entries.push(index.nodes.get(c) as PathNode);
   const page = dandiPage(ctx, entries);
   sendJson(ctx.req, ctx.res, 200, { ...page, results: await Promise.all(page.results.map(render)) });
 }

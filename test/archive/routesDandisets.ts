@@ -1,7 +1,13 @@
 import { assertCanRead, canRead, type RequestContext, requireUser } from './context';
 import { boolParam, HttpError, notFound, sendJson } from './http';
 import {
-  dandisetModified, ensureLoaded, mostRecentVersion, publishedOf, type StoredDandiset, type StoredVersion, versionTotals,
+  dandisetModified,
+  ensureLoaded,
+  mostRecentVersion,
+  publishedOf,
+  type StoredDandiset,
+  type StoredVersion,
+  versionTotals,
 } from './model';
 import { dandiPage } from './pagination';
 import { type Route } from './router';
@@ -61,7 +67,10 @@ async function listDandisets(ctx: RequestContext): Promise<void> {
   const embargoed = boolParam(query, 'embargoed', false);
   const starred = boolParam(query, 'starred', false);
   if (embargoed && !ctx.user) {
-    throw new HttpError(401, 'Authentication credentials must be provided when attempting to access embargoed dandisets');
+    throw new HttpError(
+      401,
+      'Authentication credentials must be provided when attempting to access embargoed dandisets',
+    );
   }
   if (starred && !ctx.user) throw new HttpError(401, 'Must be authenticated to filter by starred dandisets.');
   const userMe = query.get('user') === 'me';
@@ -84,7 +93,10 @@ async function listDandisets(ctx: RequestContext): Promise<void> {
   });
   list = order(list, query.get('ordering'));
   const page = dandiPage(ctx, list);
-  sendJson(ctx.req, ctx.res, 200, { ...page, results: page.results.map(d => dandisetItem(d, ctx.user, false)) });
+  sendJson(ctx.req, ctx.res, 200, {
+    ...page,
+    results: page.results.map(d => dandisetItem(d, ctx.user, false)),
+  });
 }
 
 async function getDandiset(ctx: RequestContext): Promise<void> {
@@ -95,12 +107,19 @@ async function listVersions(ctx: RequestContext): Promise<void> {
   const d = findDandiset(ctx);
   const ord = ctx.query.get('order');
   if (ord !== null && ord !== 'created' && ord !== '-created') {
-    throw new HttpError(400, { order: [`Select a valid choice. ${ord} is not one of the available choices.`] });
+    throw new HttpError(400, {
+      order: [`Select a valid choice. ${ord} is not one of the available choices.`],
+    });
   }
-  const versions = [...d.versions].sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0));
+  const versions = [...d.versions].sort((a, b) =>
+    a.created < b.created ? -1 : a.created > b.created ? 1 : 0,
+  );
   if (ord === '-created') versions.reverse();
   const page = dandiPage(ctx, versions);
-  sendJson(ctx.req, ctx.res, 200, { ...page, results: page.results.map(v => versionListItem(d, v, ctx.user)) });
+  sendJson(ctx.req, ctx.res, 200, {
+    ...page,
+    results: page.results.map(v => versionListItem(d, v, ctx.user)),
+  });
 }
 
 async function getVersion(ctx: RequestContext): Promise<void> {
@@ -115,10 +134,15 @@ async function getVersionInfo(ctx: RequestContext): Promise<void> {
 
 async function listUsers(ctx: RequestContext): Promise<void> {
   const d = findDandiset(ctx);
-  sendJson(ctx.req, ctx.res, 200, d.owners.map(o => {
-    const u = ctx.archive.store.userByName(o);
-    return { username: o, name: u?.name ?? o, email: ctx.user && u ? u.email : null };
-  }));
+  sendJson(
+    ctx.req,
+    ctx.res,
+    200,
+    d.owners.map(o => {
+      const u = ctx.archive.store.userByName(o);
+      return { username: o, name: u?.name ?? o, email: ctx.user && u ? u.email : null };
+    }),
+  );
 }
 
 export const dandisetRoutes: Route[] = [

@@ -35,7 +35,15 @@ async function usersMe(ctx: RequestContext): Promise<void> {
 }
 
 function zarrRecord(z: StoredZarr): Record<string, string | number> {
-  return { name: z.name, dandiset: z.dandisetId, zarr_id: z.zarrId, status: 'Complete', checksum: z.checksum, file_count: z.entries.length, size: z.size };
+  return {
+    name: z.name,
+    dandiset: z.dandisetId,
+    zarr_id: z.zarrId,
+    status: 'Complete',
+    checksum: z.checksum,
+    file_count: z.entries.length,
+    size: z.size,
+  };
 }
 
 async function findZarr(ctx: RequestContext): Promise<StoredZarr> {
@@ -52,7 +60,9 @@ async function listZarrs(ctx: RequestContext): Promise<void> {
   await ctx.archive.store.whenLoaded();
   const dandiset = ctx.query.get('dandiset');
   const name = ctx.query.get('name');
-  const list = [...ctx.archive.store.zarrs.values()].filter(z => (!dandiset || z.dandisetId === dandiset) && (!name || z.name === name));
+  const list = [...ctx.archive.store.zarrs.values()].filter(
+    z => (!dandiset || z.dandisetId === dandiset) && (!name || z.name === name),
+  );
   const page = dandiPage(ctx, list);
   sendJson(ctx.req, ctx.res, 200, { ...page, results: page.results.map(zarrRecord) });
 }
@@ -70,12 +80,18 @@ async function zarrFiles(ctx: RequestContext): Promise<void> {
     const entry = z.entries.find(e => e.key === prefix);
     if (!entry) throw notFound();
     const method = ctx.req.method === 'HEAD' ? 'HEAD' : 'GET';
-    redirect(ctx.req, ctx.res, 302, ctx.archive.presigner.presign(ctx.archive.blobOrigin, `/zarr/${z.zarrId}/${entry.key}`, method, {}));
+    redirect(
+      ctx.req,
+      ctx.res,
+      302,
+      ctx.archive.presigner.presign(ctx.archive.blobOrigin, `/zarr/${z.zarrId}/${entry.key}`, method, {}),
+    );
     return;
   }
   const after = q.get('after') ?? '';
   const rawLimit = Number(q.get('limit') ?? '1000');
-  if (!Number.isInteger(rawLimit) || rawLimit < 1) throw new HttpError(400, { limit: ['Ensure this value is greater than or equal to 1.'] });
+  if (!Number.isInteger(rawLimit) || rawLimit < 1)
+    throw new HttpError(400, { limit: ['Ensure this value is greater than or equal to 1.'] });
   const limit = Math.min(rawLimit, 1000);
   const matching = z.entries.filter(e => e.key.startsWith(prefix) && e.key > after);
   const results = matching.slice(0, limit);
@@ -88,7 +104,12 @@ async function zarrFiles(ctx: RequestContext): Promise<void> {
   }
   sendJson(ctx.req, ctx.res, 200, {
     next,
-    results: results.map(e => ({ Key: e.key, LastModified: ZARR_MODIFIED, ETag: e.md5, Size: e.data.length })),
+    results: results.map(e => ({
+      Key: e.key,
+      LastModified: ZARR_MODIFIED,
+      ETag: e.md5,
+      Size: e.data.length,
+    })),
   });
 }
 
@@ -97,7 +118,15 @@ function page(title: string, body: string): string {
 }
 
 async function webHome(ctx: RequestContext): Promise<void> {
-  sendHtml(ctx.req, ctx.res, 200, page('DANDI stand-in archive', `<h1>DANDI stand-in archive</h1><p>API: <code>${escapeHtml(ctx.archive.apiUrl)}</code></p>`));
+  sendHtml(
+    ctx.req,
+    ctx.res,
+    200,
+    page(
+      'DANDI stand-in archive',
+      `<h1>DANDI stand-in archive</h1><p>API: <code>${escapeHtml(ctx.archive.apiUrl)}</code></p>`,
+    ),
+  );
 }
 
 async function webServerInfo(ctx: RequestContext): Promise<void> {
@@ -107,14 +136,26 @@ async function webServerInfo(ctx: RequestContext): Promise<void> {
 async function webDandiset(ctx: RequestContext): Promise<void> {
   const d = ctx.archive.store.dandisets.get(ctx.params.id as string);
   const version = ctx.params.version ?? null;
-  const v = d ? (version ? d.versions.find(x => x.version === version) : d.versions[d.versions.length - 1]) : undefined;
+  const v = d
+    ? version
+      ? d.versions.find(x => x.version === version)
+      : d.versions[d.versions.length - 1]
+    : undefined;
   if (!d || !v || (d.embargoStatus !== 'OPEN' && !ctx.user)) {
     sendHtml(ctx.req, ctx.res, 200, page('DANDI Archive', '<h1>Dandiset not found</h1>'));
     return;
   }
   const location = ctx.query.get('location');
   const files = ctx.params.files ? `<p>Files at <code>${escapeHtml(location ?? '')}</code></p>` : '';
-  sendHtml(ctx.req, ctx.res, 200, page(`DANDI:${d.identifier}`, `<h1>${escapeHtml(v.name)}</h1><p>DANDI:${d.identifier}/${escapeHtml(v.version)} · modified ${escapeHtml(dandisetModified(d))}</p>${files}`));
+  sendHtml(
+    ctx.req,
+    ctx.res,
+    200,
+    page(
+      `DANDI:${d.identifier}`,
+      `<h1>${escapeHtml(v.name)}</h1><p>DANDI:${d.identifier}/${escapeHtml(v.version)} · modified ${escapeHtml(dandisetModified(d))}</p>${files}`,
+    ),
+  );
 }
 
 export const miscRoutes: Route[] = [
@@ -131,5 +172,8 @@ export const miscRoutes: Route[] = [
 export const webRoutes: Route[] = [
   { pattern: '/', handler: webHome },
   { pattern: '/server-info', handler: webServerInfo },
-  { pattern: '/dandiset/(?<id>\\d{6})(?:/(?<version>0\\.\\d{6}\\.\\d{4}|draft)(?<files>/files)?)?/?', handler: webDandiset },
+  {
+    pattern: '/dandiset/(?<id>\\d{6})(?:/(?<version>0\\.\\d{6}\\.\\d{4}|draft)(?<files>/files)?)?/?',
+    handler: webDandiset,
+  },
 ];

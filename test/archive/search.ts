@@ -1,5 +1,12 @@
 import { HttpError } from './http';
-import { type ArchiveStore, dandisetModified, type Json, publishedOf, type StoredDandiset, type StoredVersion } from './model';
+import {
+  type ArchiveStore,
+  dandisetModified,
+  type Json,
+  publishedOf,
+  type StoredDandiset,
+  type StoredVersion,
+} from './model';
 import { encodingFor } from './seedReal';
 
 /**
@@ -8,8 +15,19 @@ import { encodingFor } from './seedReal';
  */
 
 const OPERATORS = [
-  'species', 'approach', 'technique', 'file_type', 'owner', 'anatomy', 'anatomy_exact',
-  'created_before', 'created_after', 'modified_before', 'modified_after', 'published_before', 'published_after',
+  'species',
+  'approach',
+  'technique',
+  'file_type',
+  'owner',
+  'anatomy',
+  'anatomy_exact',
+  'created_before',
+  'created_after',
+  'modified_before',
+  'modified_after',
+  'published_before',
+  'published_after',
 ];
 const MAX_LENGTH = 1024;
 
@@ -27,7 +45,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -35,8 +57,10 @@ function editDistance(a: string, b: string): number {
 }
 
 export function parseSearch(query: string): ParsedSearch {
-  if (query.length > MAX_LENGTH) throw searchError(`Search query is too long (maximum ${MAX_LENGTH} characters).`);
-  if ((query.match(/"/g) ?? []).length % 2 === 1) throw searchError('Unbalanced quote in search query. Remove the stray quote.');
+  if (query.length > MAX_LENGTH)
+    throw searchError(`Search query is too long (maximum ${MAX_LENGTH} characters).`);
+  if ((query.match(/"/g) ?? []).length % 2 === 1)
+    throw searchError('Unbalanced quote in search query. Remove the stray quote.');
   const out: ParsedSearch = { freeText: [], operators: [] };
   const tokens = query.match(/[^\s"]*"[^"]*"|\S+/g) ?? [];
   for (const token of tokens) {
@@ -68,7 +92,11 @@ export function parseSearch(query: string): ParsedSearch {
   return out;
 }
 
-const fold = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (s: string): string =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 const textCache = new WeakMap<StoredVersion, string>();
 function versionText(v: StoredVersion): string {
@@ -85,20 +113,26 @@ function summaryNames(v: StoredVersion, field: string): string[] {
   if (!summary || typeof summary !== 'object' || Array.isArray(summary)) return [];
   const list = summary[field];
   if (!Array.isArray(list)) return [];
-  return list.flatMap((x: Json) => (x && typeof x === 'object' && !Array.isArray(x) && typeof x.name === 'string' ? [fold(x.name)] : []));
+  return list.flatMap((x: Json) =>
+    x && typeof x === 'object' && !Array.isArray(x) && typeof x.name === 'string' ? [fold(x.name)] : [],
+  );
 }
 
 function aboutNames(v: StoredVersion): string[] {
   const about = v.metadata.about;
   if (!Array.isArray(about)) return [];
-  return about.flatMap((x: Json) => (x && typeof x === 'object' && !Array.isArray(x) && typeof x.name === 'string' ? [fold(x.name)] : []));
+  return about.flatMap((x: Json) =>
+    x && typeof x === 'object' && !Array.isArray(x) && typeof x.name === 'string' ? [fold(x.name)] : [],
+  );
 }
 
 function fileTypeMatches(v: StoredVersion, wanted: string): boolean {
   const w = wanted.toLowerCase();
-  const prefix = w === 'nwb' ? 'application/x-nwb' : w === 'image' || w === 'text' || w === 'video' ? `${w}/` : w;
+  const prefix =
+    w === 'nwb' ? 'application/x-nwb' : w === 'image' || w === 'text' || w === 'video' ? `${w}/` : w;
   return v.assets.some(a => {
-    const enc = typeof a.metadata.encodingFormat === 'string' ? a.metadata.encodingFormat : encodingFor(a.path);
+    const enc =
+      typeof a.metadata.encodingFormat === 'string' ? a.metadata.encodingFormat : encodingFor(a.path);
     return enc.toLowerCase().startsWith(prefix);
   });
 }
@@ -109,23 +143,37 @@ function operatorMatches(store: ArchiveStore, d: StoredDandiset, key: string, va
   const v = fold(value);
   const versions = d.versions;
   switch (key) {
-    case 'species': return versions.some(x => summaryNames(x, 'species').some(n => n.includes(v)));
-    case 'approach': return versions.some(x => summaryNames(x, 'approach').some(n => n.includes(v)));
-    case 'technique': return versions.some(x => summaryNames(x, 'measurementTechnique').some(n => n.includes(v)));
-    case 'anatomy': return versions.some(x => aboutNames(x).some(n => n.includes(v)));
-    case 'anatomy_exact': return versions.some(x => aboutNames(x).includes(v));
-    case 'file_type': return versions.some(x => fileTypeMatches(x, value));
-    case 'owner': return d.owners.some(o => {
-      const u = store.userByName(o);
-      return o.toLowerCase() === v || (u !== undefined && u.email.toLowerCase() === v);
-    });
-    case 'created_before': return day(d.created) < value;
-    case 'created_after': return day(d.created) > value;
-    case 'modified_before': return day(dandisetModified(d)) < value;
-    case 'modified_after': return day(dandisetModified(d)) > value;
-    case 'published_before': return publishedOf(d).some(x => day(x.created) < value);
-    case 'published_after': return publishedOf(d).some(x => day(x.created) > value);
-    default: return false;
+    case 'species':
+      return versions.some(x => summaryNames(x, 'species').some(n => n.includes(v)));
+    case 'approach':
+      return versions.some(x => summaryNames(x, 'approach').some(n => n.includes(v)));
+    case 'technique':
+      return versions.some(x => summaryNames(x, 'measurementTechnique').some(n => n.includes(v)));
+    case 'anatomy':
+      return versions.some(x => aboutNames(x).some(n => n.includes(v)));
+    case 'anatomy_exact':
+      return versions.some(x => aboutNames(x).includes(v));
+    case 'file_type':
+      return versions.some(x => fileTypeMatches(x, value));
+    case 'owner':
+      return d.owners.some(o => {
+        const u = store.userByName(o);
+        return o.toLowerCase() === v || (u !== undefined && u.email.toLowerCase() === v);
+      });
+    case 'created_before':
+      return day(d.created) < value;
+    case 'created_after':
+      return day(d.created) > value;
+    case 'modified_before':
+      return day(dandisetModified(d)) < value;
+    case 'modified_after':
+      return day(dandisetModified(d)) > value;
+    case 'published_before':
+      return publishedOf(d).some(x => day(x.created) < value);
+    case 'published_after':
+      return publishedOf(d).some(x => day(x.created) > value);
+    default:
+      return false;
   }
 }
 

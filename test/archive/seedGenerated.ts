@@ -3,20 +3,39 @@ import { basename, join, relative, sep } from 'node:path';
 import { type SeedIds } from './types';
 import { type FileDigestCache, fileBlob, generatedBlob } from './blobs';
 import { seedOf, uuidFrom } from './content';
-import { type ArchiveStore, type JsonObject, type StoredAsset, type StoredBlob, type StoredDandiset, type StoredVersion } from './model';
+import {
+  type ArchiveStore,
+  type JsonObject,
+  type StoredAsset,
+  type StoredBlob,
+  type StoredDandiset,
+  type StoredVersion,
+} from './model';
 import { encodingFor } from './seedReal';
 import { generateZarr } from './zarr';
 
 /** The generated Dandisets (ids in the 99000x range) described in test/archive/README.md. */
 
 export const SEED_IDS: SeedIds = {
-  scale: '990001', nwbDemo: '990002', corpus: '990003', embargoed: '990004', large: '990005', zarr: '990006',
+  scale: '990001',
+  nwbDemo: '990002',
+  corpus: '990003',
+  embargoed: '990004',
+  large: '990005',
+  zarr: '990006',
 };
 export const HOSTILE_ID = '990007';
 export const OWNER = 'owner';
 export const NWB_DEMO_PUBLISHED = '0.250101.1200';
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)> Scale test';
-export const HOSTILE_PATHS = ['../escape.nwb', 'sub-01/../../x.nwb', '/abs.nwb', 'con.txt', 'sub-02/bad\u0007name.nwb', 'sub-01/ok.nwb'];
+export const HOSTILE_PATHS = [
+  '../escape.nwb',
+  'sub-01/../../x.nwb',
+  '/abs.nwb',
+  'con.txt',
+  'sub-02/bad\u0007name.nwb',
+  'sub-01/ok.nwb',
+];
 
 const BASE_TIME = Date.parse('2025-01-01T00:00:00Z');
 
@@ -31,15 +50,36 @@ function stamp(index: number): string {
 function dandisetMetadata(id: string, name: string, description: string, extra: JsonObject = {}): JsonObject {
   return {
     '@context': 'https://raw.githubusercontent.com/dandi/schema/master/releases/0.6.4/context.json',
-    schemaKey: 'Dandiset', schemaVersion: '0.6.4', id: `DANDI:${id}/draft`, identifier: `DANDI:${id}`, version: 'draft',
-    name, description,
+    schemaKey: 'Dandiset',
+    schemaVersion: '0.6.4',
+    id: `DANDI:${id}/draft`,
+    identifier: `DANDI:${id}`,
+    version: 'draft',
+    name,
+    description,
     license: ['spdx:CC-BY-4.0'],
     access: [{ schemaKey: 'AccessRequirements', status: 'dandi:OpenAccess' }],
-    contributor: [{ schemaKey: 'Person', name: 'Owner, Olive', email: 'owner@example.org', roleName: ['dcite:ContactPerson'], includeInCitation: true }],
+    contributor: [
+      {
+        schemaKey: 'Person',
+        name: 'Owner, Olive',
+        email: 'owner@example.org',
+        roleName: ['dcite:ContactPerson'],
+        includeInCitation: true,
+      },
+    ],
     keywords: ['stand-in', 'generated'],
     assetsSummary: {
-      schemaKey: 'AssetsSummary', numberOfBytes: 0, numberOfFiles: 0,
-      species: [{ schemaKey: 'SpeciesType', identifier: 'http://purl.obolibrary.org/obo/NCBITaxon_10090', name: 'Mus musculus - House mouse' }],
+      schemaKey: 'AssetsSummary',
+      numberOfBytes: 0,
+      numberOfFiles: 0,
+      species: [
+        {
+          schemaKey: 'SpeciesType',
+          identifier: 'http://purl.obolibrary.org/obo/NCBITaxon_10090',
+          name: 'Mus musculus - House mouse',
+        },
+      ],
       approach: [{ schemaKey: 'ApproachType', name: 'electrophysiological approach' }],
       measurementTechnique: [{ schemaKey: 'MeasurementTechniqueType', name: 'spike sorting technique' }],
       variableMeasured: [],
@@ -50,15 +90,41 @@ function dandisetMetadata(id: string, name: string, description: string, extra: 
   };
 }
 
-function makeDandiset(id: string, name: string, description: string, owners: string[], extra: JsonObject = {}): StoredDandiset {
+function makeDandiset(
+  id: string,
+  name: string,
+  description: string,
+  owners: string[],
+  extra: JsonObject = {},
+): StoredDandiset {
   const draft: StoredVersion = {
-    version: 'draft', name, status: 'Valid', created: stamp(0), modified: stamp(0),
-    metadata: dandisetMetadata(id, name, description, extra), validationErrors: [], assets: [], generation: 0,
+    version: 'draft',
+    name,
+    status: 'Valid',
+    created: stamp(0),
+    modified: stamp(0),
+    metadata: dandisetMetadata(id, name, description, extra),
+    validationErrors: [],
+    assets: [],
+    generation: 0,
   };
-  return { identifier: id, created: stamp(0), embargoStatus: 'OPEN', owners, starredBy: new Set(), versions: [draft] };
+  return {
+    identifier: id,
+    created: stamp(0),
+    embargoStatus: 'OPEN',
+    owners,
+    starredBy: new Set(),
+    versions: [draft],
+  };
 }
 
-function assetOf(dandisetId: string, path: string, blob: StoredBlob | null, index: number, extra: JsonObject = {}): StoredAsset {
+function assetOf(
+  dandisetId: string,
+  path: string,
+  blob: StoredBlob | null,
+  index: number,
+  extra: JsonObject = {},
+): StoredAsset {
   return {
     assetId: uuidFrom(`asset:${dandisetId}:${path}`),
     path,
@@ -67,7 +133,9 @@ function assetOf(dandisetId: string, path: string, blob: StoredBlob | null, inde
     created: stamp(index + 1),
     modified: stamp(index + 1),
     metadata: {
-      schemaKey: 'Asset', schemaVersion: '0.6.4', encodingFormat: encodingFor(path),
+      schemaKey: 'Asset',
+      schemaVersion: '0.6.4',
+      encodingFormat: encodingFor(path),
       blobDateModified: blob ? blob.lastModified.toISOString() : stamp(index + 1),
       ...extra,
     },
@@ -89,7 +157,9 @@ function finish(store: ArchiveStore, d: StoredDandiset): void {
 /** 11,200 small generated assets: sub-XXX/ses-YYY/ nesting plus a folder with 1,200 direct children. */
 function scale(store: ArchiveStore): void {
   const id = SEED_IDS.scale;
-  const d = makeDandiset(id, HOSTILE_NAME, 'Generated paging test. <script>alert("x")</script> & "quotes"', [OWNER]);
+  const d = makeDandiset(id, HOSTILE_NAME, 'Generated paging test. <script>alert("x")</script> & "quotes"', [
+    OWNER,
+  ]);
   const draft = d.versions[0] as StoredVersion;
   let n = 0;
   for (let s = 1; s <= 40; s++) {
@@ -129,9 +199,14 @@ function listFiles(dir: string, exts: RegExp): string[] {
 const toPosix = (p: string): string => p.split(sep).join('/');
 
 async function fileAssets(
-  id: string, files: { file: string; path: string }[], cache: FileDigestCache, embargoed = false,
+  id: string,
+  files: { file: string; path: string }[],
+  cache: FileDigestCache,
+  embargoed = false,
 ): Promise<StoredAsset[]> {
-  const blobs = await Promise.all(files.map(f => fileBlob(uuidFrom(`blob:${id}:${f.path}`), f.file, cache, embargoed)));
+  const blobs = await Promise.all(
+    files.map(f => fileBlob(uuidFrom(`blob:${id}:${f.path}`), f.file, cache, embargoed)),
+  );
   return files.map((f, i) => assetOf(id, f.path, blobs[i] as StoredBlob, i));
 }
 
@@ -146,15 +221,27 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
   scale(store);
 
   // The project's generated NWB files: a draft and one published version with the same assets.
-  const demo = makeDandiset(SEED_IDS.nwbDemo, 'Generated NWB demo', 'The project\'s generated NWB fixtures.', [OWNER]);
+  const demo = makeDandiset(SEED_IDS.nwbDemo, 'Generated NWB demo', "The project's generated NWB fixtures.", [
+    OWNER,
+  ]);
   const demoFiles = opts.generatedNwbDir ? listFiles(opts.generatedNwbDir, /\.nwb$/i) : [];
   const demoDraft = demo.versions[0] as StoredVersion;
-  demoDraft.assets = await fileAssets(demo.identifier, demoFiles.map(file => ({ file, path: toPosix(relative(opts.generatedNwbDir as string, file)) })), opts.digestCache);
+  demoDraft.assets = await fileAssets(
+    demo.identifier,
+    demoFiles.map(file => ({ file, path: toPosix(relative(opts.generatedNwbDir as string, file)) })),
+    opts.digestCache,
+  );
   const published: StoredVersion = {
-    ...demoDraft, version: NWB_DEMO_PUBLISHED, status: 'Valid', created: '2025-01-01T12:00:00.000000Z',
+    ...demoDraft,
+    version: NWB_DEMO_PUBLISHED,
+    status: 'Valid',
+    created: '2025-01-01T12:00:00.000000Z',
     metadata: {
-      ...demoDraft.metadata, version: NWB_DEMO_PUBLISHED, id: `DANDI:${demo.identifier}/${NWB_DEMO_PUBLISHED}`,
-      doi: `10.48324/dandi.${demo.identifier}/${NWB_DEMO_PUBLISHED}`, datePublished: '2025-01-01T12:00:00.000000+00:00',
+      ...demoDraft.metadata,
+      version: NWB_DEMO_PUBLISHED,
+      id: `DANDI:${demo.identifier}/${NWB_DEMO_PUBLISHED}`,
+      doi: `10.48324/dandi.${demo.identifier}/${NWB_DEMO_PUBLISHED}`,
+      datePublished: '2025-01-01T12:00:00.000000+00:00',
     },
   };
   demo.versions.push(published);
@@ -162,7 +249,9 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
   finish(store, demo);
 
   // Every .nwb/.h5/.hdf5 under the corpus folders, with real digests.
-  const corpus = makeDandiset(SEED_IDS.corpus, 'NWB/HDF5 corpus', 'Real files written by real tools.', [OWNER]);
+  const corpus = makeDandiset(SEED_IDS.corpus, 'NWB/HDF5 corpus', 'Real files written by real tools.', [
+    OWNER,
+  ]);
   const seen = new Set<string>();
   const corpusFiles: { file: string; path: string }[] = [];
   for (const dir of opts.corpusDirs) {
@@ -173,25 +262,49 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
       corpusFiles.push({ file, path });
     }
   }
-  (corpus.versions[0] as StoredVersion).assets = await fileAssets(corpus.identifier, corpusFiles, opts.digestCache);
+  (corpus.versions[0] as StoredVersion).assets = await fileAssets(
+    corpus.identifier,
+    corpusFiles,
+    opts.digestCache,
+  );
   finish(store, corpus);
 
   // Embargoed: readable only with the owner's key; its blobs only through presigned URLs.
-  const emb = makeDandiset(SEED_IDS.embargoed, 'Embargoed test Dandiset', 'Visible to its owner only.', [OWNER], {
-    access: [{ schemaKey: 'AccessRequirements', status: 'dandi:EmbargoedAccess', embargoedUntil: '2030-01-01' }],
-  });
+  const emb = makeDandiset(
+    SEED_IDS.embargoed,
+    'Embargoed test Dandiset',
+    'Visible to its owner only.',
+    [OWNER],
+    {
+      access: [
+        { schemaKey: 'AccessRequirements', status: 'dandi:EmbargoedAccess', embargoedUntil: '2030-01-01' },
+      ],
+    },
+  );
   emb.embargoStatus = 'EMBARGOED';
   const embDraft = emb.versions[0] as StoredVersion;
   embDraft.assets = ['sub-01/sub-01_ecephys.nwb', 'sub-02/sub-02_ecephys.nwb'].map((p, i) =>
-    assetOf(emb.identifier, p, genBlob(emb.identifier, p, 4096 + i * 1000, true), i));
+    assetOf(emb.identifier, p, genBlob(emb.identifier, p, 4096 + i * 1000, true), i),
+  );
   finish(store, emb);
 
   // Large: the given files plus a generated multi-part (3 × 64 MiB parts) blob.
   const large = makeDandiset(SEED_IDS.large, 'Large files', 'Multi-part dandi-etag test files.', [OWNER]);
   const largeDraft = large.versions[0] as StoredVersion;
-  largeDraft.assets = await fileAssets(large.identifier, opts.largeFiles.map(file => ({ file, path: basename(file) })), opts.digestCache);
+  largeDraft.assets = await fileAssets(
+    large.identifier,
+    opts.largeFiles.map(file => ({ file, path: basename(file) })),
+    opts.digestCache,
+  );
   const multipart = 'generated/multipart-150MiB.bin';
-  largeDraft.assets.push(assetOf(large.identifier, multipart, genBlob(large.identifier, multipart, 150 * 1024 * 1024 + 12345), largeDraft.assets.length));
+  largeDraft.assets.push(
+    assetOf(
+      large.identifier,
+      multipart,
+      genBlob(large.identifier, multipart, 150 * 1024 * 1024 + 12345),
+      largeDraft.assets.length,
+    ),
+  );
   finish(store, large);
 
   // Zarr: one Zarr asset and one blob asset.
@@ -199,13 +312,27 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
   const zDraft = zd.versions[0] as StoredVersion;
   const zarrPath = 'sub-01/sub-01_sample.ome.zarr';
   const zarrAsset = assetOf(zd.identifier, zarrPath, null, 0, { encodingFormat: 'application/x-zarr' });
-  zarrAsset.zarr = generateZarr(uuidFrom(`zarr:${zd.identifier}:${zarrPath}`), 'sub-01_sample.ome.zarr', zd.identifier);
-  zDraft.assets = [zarrAsset, assetOf(zd.identifier, 'README.md', genBlob(zd.identifier, 'README.md', 777), 1)];
+  zarrAsset.zarr = generateZarr(
+    uuidFrom(`zarr:${zd.identifier}:${zarrPath}`),
+    'sub-01_sample.ome.zarr',
+    zd.identifier,
+  );
+  zDraft.assets = [
+    zarrAsset,
+    assetOf(zd.identifier, 'README.md', genBlob(zd.identifier, 'README.md', 777), 1),
+  ];
   finish(store, zd);
 
   // Hostile paths that the real server would refuse: download code must refuse them too.
-  const hostile = makeDandiset(HOSTILE_ID, 'Hostile paths', 'Asset paths that must never be written as given.', ['curator']);
-  (hostile.versions[0] as StoredVersion).assets = HOSTILE_PATHS.map((p, i) => assetOf(HOSTILE_ID, p, genBlob(HOSTILE_ID, p, 64 + i), i));
+  const hostile = makeDandiset(
+    HOSTILE_ID,
+    'Hostile paths',
+    'Asset paths that must never be written as given.',
+    ['curator'],
+  );
+  (hostile.versions[0] as StoredVersion).assets = HOSTILE_PATHS.map((p, i) =>
+    assetOf(HOSTILE_ID, p, genBlob(HOSTILE_ID, p, 64 + i), i),
+  );
   finish(store, hostile);
 
   for (const sid of ['000003', '000064', SEED_IDS.nwbDemo]) store.dandisets.get(sid)?.starredBy.add(OWNER);

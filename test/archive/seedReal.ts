@@ -1,11 +1,25 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseYaml } from 'yaml';
 import { generatedBlob } from './blobs';
 import { uuidFrom } from './content';
 import {
-  type ArchiveStore, type Json, type JsonObject, type StoredAsset, type StoredBlob, type StoredDandiset, type StoredVersion,
+  type ArchiveStore,
+  type Json,
+  type JsonObject,
+  type StoredAsset,
+  type StoredBlob,
+  type StoredDandiset,
+  type StoredVersion,
   zulu,
 } from './model';
 import { GENERATED_ZARR_SIZE, generateZarr } from './zarr';
@@ -25,7 +39,15 @@ interface Fixture370 {
   version_created: string;
   version_modified: string;
   draft_metadata: JsonObject;
-  assets: { asset_id: string; path: string; created: string; modified: string; size: number; blob_id: string; metadata: JsonObject }[];
+  assets: {
+    asset_id: string;
+    path: string;
+    created: string;
+    modified: string;
+    size: number;
+    blob_id: string;
+    metadata: JsonObject;
+  }[];
 }
 
 interface ListingAsset {
@@ -65,9 +87,20 @@ function stripComputed(metadata: JsonObject): JsonObject {
 }
 
 const ENCODINGS: Record<string, string> = {
-  nwb: 'application/x-nwb', json: 'application/json', tsv: 'text/tab-separated-values', md: 'text/markdown',
-  txt: 'text/plain', tif: 'image/tiff', tiff: 'image/tiff', png: 'image/png', jpg: 'image/jpeg', mp4: 'video/mp4',
-  avi: 'video/x-msvideo', zarr: 'application/x-zarr', h5: 'application/x-hdf5', hdf5: 'application/x-hdf5',
+  nwb: 'application/x-nwb',
+  json: 'application/json',
+  tsv: 'text/tab-separated-values',
+  md: 'text/markdown',
+  txt: 'text/plain',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  mp4: 'video/mp4',
+  avi: 'video/x-msvideo',
+  zarr: 'application/x-zarr',
+  h5: 'application/x-hdf5',
+  hdf5: 'application/x-hdf5',
 };
 
 export function encodingFor(path: string): string {
@@ -145,7 +178,10 @@ class SeedCache {
 
 function readYaml(file: string, cache: SeedCache): JsonObject {
   return cache.get(file, () => {
-    const text = readFileSync(file, 'utf8').split('\n').filter(l => !l.startsWith('#')).join('\n');
+    const text = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(l => !l.startsWith('#'))
+      .join('\n');
     return parseYaml(text) as JsonObject;
   });
 }
@@ -172,33 +208,48 @@ function versionFromYaml(version: string, meta: JsonObject, fallbackCreated: str
 
 function listingAssets(file: string, pool: BlobPool): StoredAsset[] {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as ListingAsset[];
-  return raw.map(a => {
-    // Older published listings lack `blob` (and sometimes `created`): the S3 URL names the blob.
-    const urls = Array.isArray(a.metadata.contentUrl) ? a.metadata.contentUrl : [];
-    const fromUrl = urls.map(u => /\/blobs\/[0-9a-f]{3}\/[0-9a-f]{3}\/([0-9a-f-]{36})/.exec(String(u))?.[1]).find(Boolean);
-    const blobId = a.blob ?? fromUrl ?? uuidFrom(`blob:${a.asset_id}`);
-    const created = a.created ?? a.modified;
-    const blobDate = typeof a.metadata.blobDateModified === 'string' ? a.metadata.blobDateModified : created;
-    return {
-      assetId: a.asset_id,
-      path: a.path,
-      blob: pool.get(blobId, a.size, blobDate),
-      zarr: null,
-      created: isoZ(created),
-      modified: isoZ(a.modified),
-      metadata: stripComputed(a.metadata),
-    };
-  }).sort((x, y) => (x.created < y.created ? -1 : x.created > y.created ? 1 : 0)); // the API's default order
+  return raw
+    .map(a => {
+      // Older published listings lack `blob` (and sometimes `created`): the S3 URL names the blob.
+      const urls = Array.isArray(a.metadata.contentUrl) ? a.metadata.contentUrl : [];
+      const fromUrl = urls
+        .map(u => /\/blobs\/[0-9a-f]{3}\/[0-9a-f]{3}\/([0-9a-f-]{36})/.exec(String(u))?.[1])
+        .find(Boolean);
+      const blobId = a.blob ?? fromUrl ?? uuidFrom(`blob:${a.asset_id}`);
+      const created = a.created ?? a.modified;
+      const blobDate =
+        typeof a.metadata.blobDateModified === 'string' ? a.metadata.blobDateModified : created;
+      return {
+        assetId: a.asset_id,
+        path: a.path,
+        blob: pool.get(blobId, a.size, blobDate),
+        zarr: null,
+        created: isoZ(created),
+        modified: isoZ(a.modified),
+        metadata: stripComputed(a.metadata),
+      };
+    })
+    .sort((x, y) => (x.created < y.created ? -1 : x.created > y.created ? 1 : 0)); // the API's default order
 }
 
-function derivedAssets(dandisetId: string, derived: DerivedAsset[], pool: BlobPool, when: string): StoredAsset[] {
+function derivedAssets(
+  dandisetId: string,
+  derived: DerivedAsset[],
+  pool: BlobPool,
+  when: string,
+): StoredAsset[] {
   // Derived listings have no asset ids or dates: stable ids, and creation order = listing order
   // (one microsecond apart after the version's creation second).
   const second = isoZ(when).slice(0, 19);
   return derived.map((a, i) => {
     const ts = `${second}.${String(i).padStart(6, '0')}Z`;
-    const zarr = a.type === 'zarr' && a.zarr ? generateZarr(a.zarr, a.path.split('/').pop() ?? a.path, dandisetId) : null;
-    const blob = zarr ? null : pool.get(a.blob ?? uuidFrom(`blob:${dandisetId}:${a.path}`), a.size ?? 0, when);
+    const zarr =
+      a.type === 'zarr' && a.zarr
+        ? generateZarr(a.zarr, a.path.split('/').pop() ?? a.path, dandisetId)
+        : null;
+    const blob = zarr
+      ? null
+      : pool.get(a.blob ?? uuidFrom(`blob:${dandisetId}:${a.path}`), a.size ?? 0, when);
     return {
       assetId: uuidFrom(`asset:${dandisetId}:${a.path}`),
       path: a.path,
@@ -237,10 +288,19 @@ function load370(store: ArchiveStore, fixturesDir: string, pool: BlobPool): void
       embargoStatus: 'OPEN',
       owners: [CURATOR],
       starredBy: new Set(),
-      versions: [{
-        version: 'draft', name: f.name, status: f.status, created: isoZ(f.version_created), modified: isoZ(f.version_modified),
-        metadata: f.draft_metadata, validationErrors: f.validation_errors, assets, generation: 0,
-      }],
+      versions: [
+        {
+          version: 'draft',
+          name: f.name,
+          status: f.status,
+          created: isoZ(f.version_created),
+          modified: isoZ(f.version_modified),
+          metadata: f.draft_metadata,
+          validationErrors: f.validation_errors,
+          assets,
+          generation: 0,
+        },
+      ],
     });
   }
 }
@@ -255,24 +315,37 @@ function loadListings(store: ArchiveStore, fixturesDir: string, pool: BlobPool, 
     const metas = new Map(names.map(v => [v, readYaml(join(dir, v, 'dandiset.yaml'), cache)]));
     const first = metas.values().next().value as JsonObject;
     const existing = store.dandisets.get(id);
-    const created = typeof first.dateCreated === 'string' ? isoZ(first.dateCreated) : (existing?.created ?? '2020-01-01T00:00:00.000000Z');
+    const created =
+      typeof first.dateCreated === 'string'
+        ? isoZ(first.dateCreated)
+        : (existing?.created ?? '2020-01-01T00:00:00.000000Z');
     const versions: StoredVersion[] = names.map(v => versionFromYaml(v, metas.get(v) as JsonObject, created));
     const dandiset: StoredDandiset = {
-      identifier: id, created, embargoStatus: 'OPEN', owners: [CURATOR], starredBy: existing?.starredBy ?? new Set(), versions,
+      identifier: id,
+      created,
+      embargoStatus: 'OPEN',
+      owners: [CURATOR],
+      starredBy: existing?.starredBy ?? new Set(),
+      versions,
     };
     let draftListing: StoredAsset[] | undefined;
     for (const v of versions) {
       const vdir = join(dir, v.version);
       if (existsSync(join(vdir, 'assets.json'))) v.assets = listingAssets(join(vdir, 'assets.json'), pool);
       else if (existsSync(join(vdir, 'assets-derived.json'))) {
-        const derived = JSON.parse(readFileSync(join(vdir, 'assets-derived.json'), 'utf8')) as { assets: DerivedAsset[] };
+        const derived = JSON.parse(readFileSync(join(vdir, 'assets-derived.json'), 'utf8')) as {
+          assets: DerivedAsset[];
+        };
         v.assets = derivedAssets(id, derived.assets, pool, v.created);
       } else if (existsSync(join(vdir, 'assets-derived.json.gz'))) {
         // 57k assets: the totals come from the cache; the listing is read and built on first need.
         const gz = join(vdir, 'assets-derived.json.gz');
         v.pendingTotals = cache.get(gz, () => {
           const derived = readDerivedGz(gz);
-          const size = derived.reduce((n, a) => n + (a.type === 'zarr' ? GENERATED_ZARR_SIZE : (a.size ?? 0)), 0);
+          const size = derived.reduce(
+            (n, a) => n + (a.type === 'zarr' ? GENERATED_ZARR_SIZE : (a.size ?? 0)),
+            0,
+          );
           return { assetCount: derived.length, size };
         });
         v.load = async () => {
@@ -289,14 +362,19 @@ function loadListings(store: ArchiveStore, fixturesDir: string, pool: BlobPool, 
     }
     // A published version without its own listing (000020) has the draft's assets.
     for (const v of versions) if (v.assets.length === 0 && !v.load && draftListing) v.assets = draftListing;
-    if (!versions.some(v => v.version === 'draft')) versions.unshift(draftFromPublished(versions[versions.length - 1] as StoredVersion));
+    if (!versions.some(v => v.version === 'draft'))
+      versions.unshift(draftFromPublished(versions[versions.length - 1] as StoredVersion));
     store.addDandiset(dandiset);
   }
 }
 
 /** A Dandiset known only by a published version (001773) still has a draft: the same content. */
 function draftFromPublished(p: StoredVersion): StoredVersion {
-  const metadata: JsonObject = { ...p.metadata, version: 'draft', id: String(p.metadata.identifier ?? '') + '/draft' };
+  const metadata: JsonObject = {
+    ...p.metadata,
+    version: 'draft',
+    id: String(p.metadata.identifier ?? '') + '/draft',
+  };
   for (const k of ['doi', 'datePublished', 'publishedBy']) delete metadata[k];
   return { ...p, version: 'draft', status: 'Published', metadata, assets: p.assets };
 }

@@ -1,7 +1,17 @@
 import { type ArchiveContext } from './context';
 import {
-  assetSize, dandisetModified, draftOf, type Json, type JsonObject, mostRecentVersion, publishedOf, type StoredAsset,
-  type StoredDandiset, type StoredVersion, type User, versionTotals,
+  assetSize,
+  dandisetModified,
+  draftOf,
+  type Json,
+  type JsonObject,
+  mostRecentVersion,
+  publishedOf,
+  type StoredAsset,
+  type StoredDandiset,
+  type StoredVersion,
+  type User,
+  versionTotals,
 } from './model';
 
 /** The archive's serializers (dandi-archive views/serializers.py), field for field. */
@@ -23,7 +33,8 @@ export function contactPerson(d: StoredDandiset): string {
   for (const c of contributors) {
     if (c && typeof c === 'object' && !Array.isArray(c)) {
       const roles = c.roleName;
-      if (Array.isArray(roles) && roles.includes('dcite:ContactPerson') && typeof c.name === 'string') return c.name;
+      if (Array.isArray(roles) && roles.includes('dcite:ContactPerson') && typeof c.name === 'string')
+        return c.name;
     }
   }
   return '';
@@ -76,11 +87,17 @@ export function versionMetadata(archive: ArchiveContext, d: StoredDandiset, v: S
     }
     meta.url = `${archive.webUrl}/dandiset/${d.identifier}/${v.version}`;
   }
-  if (v.version === 'draft') meta.manifestLocation = [`${archive.apiUrl}/dandisets/${d.identifier}/versions/draft/assets/`];
+  if (v.version === 'draft')
+    meta.manifestLocation = [`${archive.apiUrl}/dandisets/${d.identifier}/versions/draft/assets/`];
   return meta;
 }
 
-export function versionInfo(archive: ArchiveContext, d: StoredDandiset, v: StoredVersion, user: User | null): JsonObject {
+export function versionInfo(
+  archive: ArchiveContext,
+  d: StoredDandiset,
+  v: StoredVersion,
+  user: User | null,
+): JsonObject {
   return {
     ...versionListItem(d, v, user),
     asset_validation_errors: [],
@@ -103,7 +120,11 @@ export function assetItem(a: StoredAsset): JsonObject {
 }
 
 /** Asset metadata with the server-computed fields, always consistent with what the blob host serves. */
-export async function assetMetadata(archive: ArchiveContext, d: StoredDandiset, a: StoredAsset): Promise<JsonObject> {
+export async function assetMetadata(
+  archive: ArchiveContext,
+  d: StoredDandiset,
+  a: StoredAsset,
+): Promise<JsonObject> {
   let digest: JsonObject;
   if (a.zarr) digest = { 'dandi:dandi-zarr-checksum': a.zarr.checksum };
   else {
@@ -122,24 +143,48 @@ export async function assetMetadata(archive: ArchiveContext, d: StoredDandiset, 
     digest,
   };
   if (a.zarr) meta.encodingFormat = 'application/x-zarr';
-  if (d.embargoStatus !== 'OPEN') meta.access = [{ schemaKey: 'AccessRequirements', status: 'dandi:EmbargoedAccess' }];
+  if (d.embargoStatus !== 'OPEN')
+    meta.access = [{ schemaKey: 'AccessRequirements', status: 'dandi:EmbargoedAccess' }];
   else if (!meta.access) meta.access = [{ schemaKey: 'AccessRequirements', status: 'dandi:OpenAccess' }];
   return meta;
 }
 
-export async function assetInfo(archive: ArchiveContext, d: StoredDandiset, a: StoredAsset): Promise<JsonObject> {
+export async function assetInfo(
+  archive: ArchiveContext,
+  d: StoredDandiset,
+  a: StoredAsset,
+): Promise<JsonObject> {
   return { ...assetItem(a), metadata: await assetMetadata(archive, d, a) };
 }
 
 export function infoDocument(archive: ArchiveContext): JsonObject {
   return {
     instance_config: {
-      instance_name: 'DANDI', instance_identifier: 'RRID:SCR_017571', instance_url: `${archive.webUrl}/`,
-      doi_prefix: '10.48324', licenses: ['spdx:CC0-1.0', 'spdx:CC-BY-4.0'],
+      instance_name: 'DANDI',
+      instance_identifier: 'RRID:SCR_017571',
+      instance_url: `${archive.webUrl}/`,
+      doi_prefix: '10.48324',
+      licenses: ['spdx:CC0-1.0', 'spdx:CC-BY-4.0'],
     },
     schema_version: '0.7.0',
     schema_url: `${archive.apiUrl}/schemas/?model=Dandiset`,
-    allowed_schema_versions: ['0.4.4', '0.5.1', '0.5.2', '0.6.0', '0.6.1', '0.6.2', '0.6.3', '0.6.4', '0.6.5', '0.6.6', '0.6.7', '0.6.8', '0.6.9', '0.6.10', '0.7.0'],
+    allowed_schema_versions: [
+      '0.4.4',
+      '0.5.1',
+      '0.5.2',
+      '0.6.0',
+      '0.6.1',
+      '0.6.2',
+      '0.6.3',
+      '0.6.4',
+      '0.6.5',
+      '0.6.6',
+      '0.6.7',
+      '0.6.8',
+      '0.6.9',
+      '0.6.10',
+      '0.7.0',
+    ],
     version: '1.0.0',
     'cli-minimal-version': '0.74.0',
     'cli-requires-python': '>=3.10',

@@ -67,8 +67,20 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
   const fixturesDir = options.fixturesDir ?? defaultFixturesDir();
   const store = new ArchiveStore();
   store.users.push(
-    { username: OWNER, name: 'Olive Owner', email: 'owner@example.org', apiKey: API_KEYS.owner, admin: false },
-    { username: 'other', name: 'Otto Other', email: 'other@example.org', apiKey: API_KEYS.other, admin: false },
+    {
+      username: OWNER,
+      name: 'Olive Owner',
+      email: 'owner@example.org',
+      apiKey: API_KEYS.owner,
+      admin: false,
+    },
+    {
+      username: 'other',
+      name: 'Otto Other',
+      email: 'other@example.org',
+      apiKey: API_KEYS.other,
+      admin: false,
+    },
     { username: CURATOR, name: 'Archive Curator', email: 'curator@example.org', apiKey: '', admin: false },
   );
   const defaultCorpus = join(fixturesDir, 'nwb');
@@ -77,8 +89,14 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
   const digestCache = new FileDigestCache(join(cacheDir, 'file-digests.json'));
   loadRealSeed(store, fixturesDir, join(cacheDir, 'seed-cache.json'));
   const defaultGenerated = resolve(process.cwd(), '.cache', 'nwb');
-  const generatedNwbDir = options.generatedNwbDir ?? (existsSync(defaultGenerated) ? defaultGenerated : undefined);
-  await loadGeneratedSeed(store, { corpusDirs, generatedNwbDir, largeFiles: options.largeFiles ?? [], digestCache });
+  const generatedNwbDir =
+    options.generatedNwbDir ?? (existsSync(defaultGenerated) ? defaultGenerated : undefined);
+  await loadGeneratedSeed(store, {
+    corpusDirs,
+    generatedNwbDir,
+    largeFiles: options.largeFiles ?? [],
+    digestCache,
+  });
 
   const faults = new FaultState(options.latencyMs ? { latencyMs: options.latencyMs } : {});
   const presigner = new Presigner(options.presignExpirySeconds ?? DEFAULT_EXPIRY_SECONDS);
@@ -106,7 +124,8 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
   archive.blobOrigin = `http://127.0.0.1:${blobPort}`;
 
   // Hash real files in the background; requests that need a digest wait for their own file.
-  for (const b of store.blobs.values()) if (b.content instanceof FileContent) void b.digests().catch(() => undefined);
+  for (const b of store.blobs.values())
+    if (b.content instanceof FileContent) void b.digests().catch(() => undefined);
 
   let closed = false;
   return {

@@ -67,9 +67,15 @@ export function zarrChecksum(files: readonly ZarrFileDigest[]): string {
 
 /** A small deterministic Zarr v2 tree: group attrs plus two chunked arrays. */
 /** Total bytes of every generated Zarr tree. */
-export const GENERATED_ZARR_SIZE = (() => generateZarr('00000000-0000-4000-8000-000000000000', 'x', '000000').size)();
+export const GENERATED_ZARR_SIZE = (() =>
+  generateZarr('00000000-0000-4000-8000-000000000000', 'x', '000000').size)();
 
-export function generateZarr(zarrId: string, name: string, dandisetId: string, embargoed = false): StoredZarr {
+export function generateZarr(
+  zarrId: string,
+  name: string,
+  dandisetId: string,
+  embargoed = false,
+): StoredZarr {
   const seed = seedOf(zarrId);
   const raw: [string, Buffer][] = [
     ['.zgroup', Buffer.from('{\n    "zarr_format": 2\n}')],
@@ -81,11 +87,25 @@ export function generateZarr(zarrId: string, name: string, dandisetId: string, e
     raw.push([
       `${array}/.zarray`,
       Buffer.from(
-        JSON.stringify({ chunks: [16, 16], compressor: null, dtype: '<u2', fill_value: 0, filters: null,
-          order: 'C', shape: [32, 32], zarr_format: 2 }, null, 4),
+        JSON.stringify(
+          {
+            chunks: [16, 16],
+            compressor: null,
+            dtype: '<u2',
+            fill_value: 0,
+            filters: null,
+            order: 'C',
+            shape: [32, 32],
+            zarr_format: 2,
+          },
+          null,
+          4,
+        ),
       ),
     ]);
-    chunks.forEach((c, i) => raw.push([`${array}/${c}`, pseudoRandomBytes(seed + i + (array === '1' ? 100 : 0), 512)]));
+    chunks.forEach((c, i) =>
+      raw.push([`${array}/${c}`, pseudoRandomBytes(seed + i + (array === '1' ? 100 : 0), 512)]),
+    );
   }
   const entries: ZarrEntry[] = raw
     .map(([key, data]) => ({ key, data, md5: createHash('md5').update(data).digest('hex') }))

@@ -25,7 +25,8 @@ const SELECTORS = {
   quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
   quickInputMessage: '.quick-input-widget .quick-input-message',
   toast: '.notification-toast',
-  notificationItem: '.notifications-toasts .notification-list-item, .notifications-center .notification-list-item',
+  notificationItem:
+    '.notifications-toasts .notification-list-item, .notifications-center .notification-list-item',
   visibleWebview: 'iframe.webview.ready:visible',
 } as const;
 
@@ -41,7 +42,10 @@ interface PageElement {
   getAttribute(name: string): string | null;
 }
 interface PageGlobals {
-  document: { querySelectorAll(selector: string): ArrayLike<PageElement>; querySelector(selector: string): PageElement | null };
+  document: {
+    querySelectorAll(selector: string): ArrayLike<PageElement>;
+    querySelector(selector: string): PageElement | null;
+  };
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -52,7 +56,9 @@ interface LabelPattern {
   flags: string;
 }
 const toPattern = (label: string | RegExp): LabelPattern =>
-  typeof label === 'string' ? { source: escapeRegExp(label), flags: '' } : { source: label.source, flags: label.flags };
+  typeof label === 'string'
+    ? { source: escapeRegExp(label), flags: '' }
+    : { source: label.source, flags: label.flags };
 
 export interface HarnessOptions {
   page: Page;
@@ -84,7 +90,9 @@ export class WorkbenchHarness implements E2EContext {
       .first()
       .waitFor({ state: 'visible', timeout: timeoutMs })
       .catch(() => {
-        throw new Error('the DANDI activity-bar item never appeared: the extension was not loaded into the workbench');
+        throw new Error(
+          'the DANDI activity-bar item never appeared: the extension was not loaded into the workbench',
+        );
       });
   }
 
@@ -121,7 +129,10 @@ export class WorkbenchHarness implements E2EContext {
   treeItem(label: string | RegExp): Locator {
     const text = typeof label === 'string' ? new RegExp(escapeRegExp(label)) : label;
     // Locators wait when used, so callers get the "waits until visible" behaviour from any action.
-    return this.page.locator(`${SELECTORS.dandiViewlet} ${SELECTORS.treeRow}`).filter({ hasText: text }).first();
+    return this.page
+      .locator(`${SELECTORS.dandiViewlet} ${SELECTORS.treeRow}`)
+      .filter({ hasText: text })
+      .first();
   }
 
   async expandTreeItem(label: string | RegExp): Promise<void> {
@@ -153,7 +164,9 @@ export class WorkbenchHarness implements E2EContext {
         { timeout: UI_TIMEOUT_MS },
       )
       .catch(() => {
-        throw new Error(`tree item ${String(label)} expanded but no children appeared within ${UI_TIMEOUT_MS / 1000} s`);
+        throw new Error(
+          `tree item ${String(label)} expanded but no children appeared within ${UI_TIMEOUT_MS / 1000} s`,
+        );
       });
   }
 
@@ -168,7 +181,9 @@ export class WorkbenchHarness implements E2EContext {
       .first();
     await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
       const offered = await this.page.locator(`${SELECTORS.quickInputRow} .label-name`).allInnerTexts();
-      throw new Error(`the command palette has no command "${title}" (offered: ${offered.slice(0, 8).join(' | ') || 'nothing'})`);
+      throw new Error(
+        `the command palette has no command "${title}" (offered: ${offered.slice(0, 8).join(' | ') || 'nothing'})`,
+      );
     });
     await row.click();
     // Done when the palette is gone, or when the command reused the quick input for its own prompt.
@@ -232,7 +247,10 @@ export class WorkbenchHarness implements E2EContext {
         { timeout: UI_TIMEOUT_MS },
       );
     } catch {
-      const message = await this.page.locator(SELECTORS.quickInputMessage).innerText().catch(() => '');
+      const message = await this.page
+        .locator(SELECTORS.quickInputMessage)
+        .innerText()
+        .catch(() => '');
       throw new Error(`the quick input did not accept "${text}"${message ? `: ${message}` : ''}`);
     }
   }
@@ -284,16 +302,29 @@ export class WorkbenchHarness implements E2EContext {
     const pattern = typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text;
     const item = this.page.locator(SELECTORS.notificationItem).filter({ hasText: pattern }).first();
     await item.waitFor({ state: 'attached', timeout: timeoutMs }).catch(async () => {
-      const shown = await this.page.locator(`${SELECTORS.notificationItem} .notification-list-item-message`).allInnerTexts();
-      throw new Error(`no notification matching ${String(pattern)} within ${timeoutMs / 1000} s (shown: ${shown.join(' | ') || 'none'})`);
+      const shown = await this.page
+        .locator(`${SELECTORS.notificationItem} .notification-list-item-message`)
+        .allInnerTexts();
+      throw new Error(
+        `no notification matching ${String(pattern)} within ${timeoutMs / 1000} s (shown: ${shown.join(' | ') || 'none'})`,
+      );
     });
-    return (await item.locator('.notification-list-item-message').innerText().catch(() => item.innerText())).trim();
+    return (
+      await item
+        .locator('.notification-list-item-message')
+        .innerText()
+        .catch(() => item.innerText())
+    ).trim();
   }
 
   async reset(): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.runCommand('View: Close All Editors');
     await this.runCommand('Notifications: Clear All Notifications');
-    await this.page.locator(SELECTORS.toast).first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS }).catch(() => undefined);
+    await this.page
+      .locator(SELECTORS.toast)
+      .first()
+      .waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })
+      .catch(() => undefined);
   }
 }

@@ -55,7 +55,8 @@ function loadScenarios(dir: string): { file: string; scenario: Scenario }[] {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const loaded: unknown = require(file);
       const candidate = (loaded as { default?: unknown }).default;
-      if (!isScenario(candidate)) throw new Error(`${file} has no default export of the Scenario shape {name, run}`);
+      if (!isScenario(candidate))
+        throw new Error(`${file} has no default export of the Scenario shape {name, run}`);
       return { file, scenario: candidate };
     });
 }
@@ -68,12 +69,15 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-const describeError = (err: unknown): string => (err instanceof Error ? (err.stack ?? err.message) : String(err));
+const describeError = (err: unknown): string =>
+  err instanceof Error ? (err.stack ?? err.message) : String(err);
 
 export async function runE2E(options: E2ERunOptions): Promise<E2EResult[]> {
   const log = options.log ?? ((message: string) => console.log(message));
   const harness = new WorkbenchHarness(options);
-  const scenarios = loadScenarios(options.scenariosDir).filter(({ scenario }) => !options.grep || options.grep.test(scenario.name));
+  const scenarios = loadScenarios(options.scenariosDir).filter(
+    ({ scenario }) => !options.grep || options.grep.test(scenario.name),
+  );
   if (scenarios.length === 0) {
     log(`no e2e scenario matches ${options.grep ? String(options.grep) : '(none built)'}`);
     return [];
@@ -95,10 +99,17 @@ export async function runE2E(options: E2ERunOptions): Promise<E2EResult[]> {
     if (error !== undefined || screenshot === undefined) {
       screenshot = await harness.screenshot(scenario.name).catch(() => '');
     }
-    const result: E2EResult = { scenario: scenario.name, passed: error === undefined, screenshot, durationMs: Date.now() - started };
+    const result: E2EResult = {
+      scenario: scenario.name,
+      passed: error === undefined,
+      screenshot,
+      durationMs: Date.now() - started,
+    };
     if (error !== undefined) result.error = error;
     results.push(result);
-    log(`${result.passed ? 'ok  ' : 'FAIL'} e2e ${scenario.name} (${(result.durationMs / 1000).toFixed(1)} s) ${screenshot}`);
+    log(
+      `${result.passed ? 'ok  ' : 'FAIL'} e2e ${scenario.name} (${(result.durationMs / 1000).toFixed(1)} s) ${screenshot}`,
+    );
     if (error !== undefined) log(`     ${error.replace(/\n/g, '\n     ')}`);
 
     try {

@@ -17,7 +17,8 @@ export function repoRoot(): string {
     let dir = start;
     for (let i = 0; i < 8; i++) {
       const manifest = path.join(dir, 'package.json');
-      if (fs.existsSync(manifest) && /"name":\s*"dandi-vscode"/.test(fs.readFileSync(manifest, 'utf8'))) return dir;
+      if (fs.existsSync(manifest) && /"name":\s*"dandi-vscode"/.test(fs.readFileSync(manifest, 'utf8')))
+        return dir;
       dir = path.dirname(dir);
     }
   }
@@ -34,7 +35,8 @@ export function generatedNwb(name: string): string {
 /** A real-world fixture from ../shared/fixtures/nwb (beside the repository). */
 export function realNwb(name: string): string {
   const file = path.resolve(repoRoot(), '..', 'shared', 'fixtures', 'nwb', name);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing (the shared fixtures live beside the repository)`);
+  if (!fs.existsSync(file))
+    throw new Error(`${file} is missing (the shared fixtures live beside the repository)`);
   return file;
 }
 
@@ -43,12 +45,19 @@ export function realNwb(name: string): string {
  * with Quick Open; `.nwb` files open in the NWB viewer by default. Returns the viewer's frame once
  * its first view has rendered.
  */
-export async function openLocalNwb(ctx: E2EContext, file: string, asName = path.basename(file)): Promise<FrameLocator> {
+export async function openLocalNwb(
+  ctx: E2EContext,
+  file: string,
+  asName = path.basename(file),
+): Promise<FrameLocator> {
   const target = path.join(ctx.workspaceDir, asName);
   if (!fs.existsSync(target)) fs.copyFileSync(file, target);
   await ctx.runCommand('Go to File...');
   const input = ctx.page.locator('.quick-input-widget .quick-input-box input');
-  const row = ctx.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: asName }).first();
+  const row = ctx.page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ hasText: asName })
+    .first();
   // Quick Open resolves an absolute path of an existing file without waiting for the file index
   // (a just-copied file may not be indexed yet); the bare name is the fallback. Each query is
   // typed afresh, because Quick Open does not re-run a finished search by itself.
@@ -56,7 +65,10 @@ export async function openLocalNwb(ctx: E2EContext, file: string, asName = path.
   for (let attempt = 0; ; attempt++) {
     await input.fill('');
     await input.fill(attempt % 2 === 0 ? target : asName);
-    const shown = await row.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    const shown = await row.waitFor({ state: 'visible', timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
     if (shown) break;
     if (Date.now() > deadline) throw new Error(`Quick Open did not offer ${target}`);
   }
@@ -76,21 +88,45 @@ export interface ViewWait {
 export async function waitForView(frame: FrameLocator, want: ViewWait): Promise<void> {
   const scope = `#view${want.path ? `[data-path="${cssString(want.path)}"]` : ''}${want.view ? `[data-view="${want.view}"]` : ''}`;
   const settled = frame.locator(`${scope}[data-state="ready"], ${scope}[data-state="error"]`);
-  await settled.first().waitFor({ state: 'attached', timeout: want.timeoutMs ?? TIMEOUT_MS }).catch(async () => {
-    const view = frame.locator('#view');
-    const attr = (name: string): Promise<string> => view.getAttribute(name, { timeout: 1000 }).then(v => v ?? '?', () => '?');
-    const now = `${await attr('data-state')} ${await attr('data-view')} ${await attr('data-path')}`;
-    const shown = (await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '')).replace(/\s+/g, ' ').slice(0, 200);
-    throw new Error(`the viewer did not finish ${want.view ?? 'a view'} of ${want.path ?? 'the selection'} (now: ${now}; page: ${shown || 'empty'})`);
-  });
+  await settled
+    .first()
+    .waitFor({ state: 'attached', timeout: want.timeoutMs ?? TIMEOUT_MS })
+    .catch(async () => {
+      const view = frame.locator('#view');
+      const attr = (name: string): Promise<string> =>
+        view.getAttribute(name, { timeout: 1000 }).then(
+          v => v ?? '?',
+          () => '?',
+        );
+      const now = `${await attr('data-state')} ${await attr('data-view')} ${await attr('data-path')}`;
+      const shown = (
+        await frame
+          .locator('body')
+          .innerText({ timeout: 1000 })
+          .catch(() => '')
+      )
+        .replace(/\s+/g, ' ')
+        .slice(0, 200);
+      throw new Error(
+        `the viewer did not finish ${want.view ?? 'a view'} of ${want.path ?? 'the selection'} (now: ${now}; page: ${shown || 'empty'})`,
+      );
+    });
   if ((await settled.first().getAttribute('data-state')) === 'error') {
-    const text = await frame.locator('#view [role=alert]').first().innerText().catch(() => '(no message)');
+    const text = await frame
+      .locator('#view [role=alert]')
+      .first()
+      .innerText()
+      .catch(() => '(no message)');
     throw new Error(`the viewer shows an error for ${want.path ?? 'the selection'}: ${text}`);
   }
 }
 
 /** Waits for the next render after an interaction (the view goes loading → ready, or stays ready). */
-export async function waitForRedraw(frame: FrameLocator, action: () => Promise<unknown>, want: ViewWait = {}): Promise<void> {
+export async function waitForRedraw(
+  frame: FrameLocator,
+  action: () => Promise<unknown>,
+  want: ViewWait = {},
+): Promise<void> {
   await action();
   await waitForView(frame, want);
 }
@@ -99,7 +135,9 @@ const cssString = (s: string): string => s.replace(/["\\]/g, '\\$&');
 
 /** A row of the viewer's hierarchy (the visible tab) by the HDF5 path it opens. */
 export function treeRow(frame: FrameLocator, objectPath: string): Locator {
-  return frame.locator(`.tree-panel:not([hidden]) [role=treeitem][data-path="${cssString(objectPath)}"]`).first();
+  return frame
+    .locator(`.tree-panel:not([hidden]) [role=treeitem][data-path="${cssString(objectPath)}"]`)
+    .first();
 }
 
 export async function showTab(frame: FrameLocator, tab: 'NWB' | 'HDF5'): Promise<void> {
@@ -121,7 +159,11 @@ export async function openPath(frame: FrameLocator, objectPath: string, view?: s
       throw new Error(`the HDF5 tree has no row for ${group}`);
     });
     if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.twistie').click();
-    await frame.locator(`.tree-panel:not([hidden]) [role=treeitem][aria-expanded="true"][data-path="${cssString(group)}"]`).waitFor({ timeout: TIMEOUT_MS });
+    await frame
+      .locator(
+        `.tree-panel:not([hidden]) [role=treeitem][aria-expanded="true"][data-path="${cssString(group)}"]`,
+      )
+      .waitFor({ timeout: TIMEOUT_MS });
   }
   const target = treeRow(frame, objectPath);
   await target.waitFor({ state: 'visible', timeout: TIMEOUT_MS }).catch(() => {

@@ -53,11 +53,20 @@ function readManifest(packageJSON: unknown): Manifest {
   const views = contributes.views;
   assert.ok(isRecord(views), 'package.json has no contributes.views');
   const configuration = contributes.configuration;
-  assert.ok(isRecord(configuration) && isRecord(configuration.properties), 'package.json has no configuration.properties');
+  assert.ok(
+    isRecord(configuration) && isRecord(configuration.properties),
+    'package.json has no configuration.properties',
+  );
   return {
-    commands: records(contributes.commands, 'contributes.commands').map(c => stringField(c, 'command', 'commands[]')),
-    viewContainers: records(containers.activitybar, 'viewsContainers.activitybar').map(c => stringField(c, 'id', 'activitybar[]')),
-    views: Object.values(views).flatMap(list => records(list, 'contributes.views.*').map(v => stringField(v, 'id', 'views[]'))),
+    commands: records(contributes.commands, 'contributes.commands').map(c =>
+      stringField(c, 'command', 'commands[]'),
+    ),
+    viewContainers: records(containers.activitybar, 'viewsContainers.activitybar').map(c =>
+      stringField(c, 'id', 'activitybar[]'),
+    ),
+    views: Object.values(views).flatMap(list =>
+      records(list, 'contributes.views.*').map(v => stringField(v, 'id', 'views[]')),
+    ),
     customEditors: records(contributes.customEditors, 'contributes.customEditors').map(e =>
       stringField(e, 'viewType', 'customEditors[]'),
     ),
@@ -74,7 +83,10 @@ describe('Extension activation', () => {
 
   before(async () => {
     const found = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(found, `extension ${EXTENSION_ID} is not loaded in this VS Code (extensionDevelopmentPath wrong?)`);
+    assert.ok(
+      found,
+      `extension ${EXTENSION_ID} is not loaded in this VS Code (extensionDevelopmentPath wrong?)`,
+    );
     extension = found;
     manifest = readManifest(extension.packageJSON);
     await extension.activate();
@@ -96,9 +108,16 @@ describe('Extension activation', () => {
     // `workbench.view.extension.<container>` for the container: those are not ours to declare.
     const viewPrefixes = manifest.views.map(id => `${id}.`);
     const unexpected = (await vscode.commands.getCommands(true)).filter(
-      id => id.startsWith('dandi.') && !contributed.has(id) && !viewPrefixes.some(prefix => id.startsWith(prefix)),
+      id =>
+        id.startsWith('dandi.') &&
+        !contributed.has(id) &&
+        !viewPrefixes.some(prefix => id.startsWith(prefix)),
     );
-    assert.deepEqual(unexpected, [], `registered but not in package.json contributes.commands: ${unexpected.join(', ')}`);
+    assert.deepEqual(
+      unexpected,
+      [],
+      `registered but not in package.json contributes.commands: ${unexpected.join(', ')}`,
+    );
   });
 
   it('runs against the stand-in archive the test runner started', () => {
@@ -141,7 +160,9 @@ describe('src/constants.ts matches package.json', () => {
 
   it('context keys are the ones the when clauses read', () => {
     const whenText = manifest.whenClauses.join(' ');
-    const unused = Object.values(ContextKeys).filter(key => !new RegExp(`(^|[^\\w.])${key.replace('.', '\\.')}\\b`).test(whenText));
+    const unused = Object.values(ContextKeys).filter(
+      key => !new RegExp(`(^|[^\\w.])${key.replace('.', '\\.')}\\b`).test(whenText),
+    );
     assert.deepEqual(unused, [], `context keys no when clause reads: ${unused.join(', ')}`);
   });
 });

@@ -21,11 +21,16 @@ interface ArchiveInfo {
 }
 
 async function faults(archive: ArchiveInfo, config: object): Promise<void> {
-  const res = await fetch(`${archive.controlUrl}/faults`, { method: 'POST', body: JSON.stringify(config), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${archive.controlUrl}/faults`, {
+    method: 'POST',
+    body: JSON.stringify(config),
+    headers: { 'content-type': 'application/json' },
+  });
   assert.ok(res.ok, `fault control answered ${res.status}`);
 }
 
-const ids = (elements: TreeElement[]) => elements.map(e => ('dandisetId' in e && e.kind === 'dandiset' ? e.dandisetId : e.kind));
+const ids = (elements: TreeElement[]) =>
+  elements.map(e => ('dandisetId' in e && e.kind === 'dandiset' ? e.dandisetId : e.kind));
 
 describe('browse the archive (VS Code)', function () {
   this.timeout(120_000);
@@ -37,7 +42,9 @@ describe('browse the archive (VS Code)', function () {
   before(async function () {
     if (!archiveJson) this.skip();
     archive = JSON.parse(archiveJson) as ArchiveInfo;
-    const api = (await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)?.activate()) as ExtensionApi;
+    const api = (await vscode.extensions
+      .getExtension<ExtensionApi>(EXTENSION_ID)
+      ?.activate()) as ExtensionApi;
     browse = api.browse;
     explorer = browse.explorer;
     await browse.session.ready;
@@ -63,7 +70,9 @@ describe('browse the archive (VS Code)', function () {
     assert.equal(item.contextValue, 'dandiset');
     await vscode.commands.executeCommand(Commands.loadMore, more);
     const second = await explorer.provider.getChildren();
-    assert.ok(second.filter(e => e.kind === 'dandiset').length > first.filter(e => e.kind === 'dandiset').length);
+    assert.ok(
+      second.filter(e => e.kind === 'dandiset').length > first.filter(e => e.kind === 'dandiset').length,
+    );
     assert.deepEqual(ids(second).slice(0, 5), ids(first).slice(0, 5));
   });
 
@@ -79,17 +88,30 @@ describe('browse the archive (VS Code)', function () {
     const list = ids(descending);
     assert.deepEqual(list, [...list].sort().reverse());
     assert.equal(browse.query().ordering, '-id');
-    assert.deepEqual(browse.context.globalState.get<{ ordering: string }>('dandi.listQuery')?.ordering, '-id');
+    assert.deepEqual(
+      browse.context.globalState.get<{ ordering: string }>('dandi.listQuery')?.ordering,
+      '-id',
+    );
   });
 
   it('shows hostile archive text as text', async () => {
-    const scale = await browse.revealReference(`${archive.webUrl}/dandiset/${archive.ids.scale}`, { expand: false });
+    const scale = await browse.revealReference(`${archive.webUrl}/dandiset/${archive.ids.scale}`, {
+      expand: false,
+    });
     assert.ok(scale?.kind === 'dandiset');
     const item = explorer.provider.getTreeItem(scale);
     assert.match(String(item.label), /<img src=x onerror=alert\(1\)>/);
-    const resolved = await explorer.provider.resolveTreeItem(item, scale, new vscode.CancellationTokenSource().token);
+    const resolved = await explorer.provider.resolveTreeItem(
+      item,
+      scale,
+      new vscode.CancellationTokenSource().token,
+    );
     const tooltip = resolved.tooltip as vscode.MarkdownString;
-    assert.match(tooltip.value, /License: /, 'the tooltip adds license, species and approach from the version metadata');
+    assert.match(
+      tooltip.value,
+      /License: /,
+      'the tooltip adds license, species and approach from the version metadata',
+    );
     assert.notEqual(tooltip.supportHtml, true);
     assert.doesNotMatch(tooltip.value, /<img/, 'the tooltip escapes the markup');
   });
@@ -103,7 +125,10 @@ describe('browse the archive (VS Code)', function () {
     const published = versions[1];
     assert.ok(published.kind === 'version');
     const doi = `10.48324/dandi.${archive.ids.nwbDemo}/${published.version}`;
-    assert.match(String(explorer.provider.getTreeItem(published).description), new RegExp(doi.replace(/\./g, '\\.')));
+    assert.match(
+      String(explorer.provider.getTreeItem(published).description),
+      new RegExp(doi.replace(/\./g, '\\.')),
+    );
     assert.equal(await vscode.commands.executeCommand<string>(Commands.copyDoi, published), doi);
   });
 
@@ -126,7 +151,9 @@ describe('browse the archive (VS Code)', function () {
   });
 
   it('pages the folder with more than 1,000 children', async () => {
-    const stimuli = await browse.revealReference(`${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=stimuli&page=3`);
+    const stimuli = await browse.revealReference(
+      `${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=stimuli&page=3`,
+    );
     assert.ok(stimuli?.kind === 'folder');
     const page1 = await explorer.provider.getChildren(stimuli);
     assert.equal(page1.length, 1001);
@@ -144,14 +171,22 @@ describe('browse the archive (VS Code)', function () {
   });
 
   it('opens an NWB asset from the tree and streams its open blob straight from the blob host', async () => {
-    const api = (await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)?.activate()) as ExtensionApi;
+    const api = (await vscode.extensions
+      .getExtension<ExtensionApi>(EXTENSION_ID)
+      ?.activate()) as ExtensionApi;
     const provider = api.viewer.provider;
-    const element = await browse.revealReference(`dandi://${browse.session.instance.name}/${archive.ids.nwbDemo}@draft/behavior.nwb`);
-    assert.ok(element?.kind === 'asset' && element.assetKind === 'nwb', 'the demo Dandiset has the behavior file');
+    const element = await browse.revealReference(
+      `dandi://${browse.session.instance.name}/${archive.ids.nwbDemo}@draft/behavior.nwb`,
+    );
+    assert.ok(
+      element?.kind === 'asset' && element.assetKind === 'nwb',
+      'the demo Dandiset has the behavior file',
+    );
     await fetch(`${archive.controlUrl}/clear-log`, { method: 'POST' });
     const recording = recordPanels(provider);
     await vscode.commands.executeCommand(Commands.openAsset, element);
-    const panelFor = () => provider.panels.find(p => p.document.uri.query.includes(`asset=${element.assetId}`));
+    const panelFor = () =>
+      provider.panels.find(p => p.document.uri.query.includes(`asset=${element.assetId}`));
     await new Promise<void>((resolveWait, reject) => {
       const timer = setTimeout(() => reject(new Error('no viewer panel for the asset')), 60_000);
       const check = () => {
@@ -168,15 +203,28 @@ describe('browse the archive (VS Code)', function () {
     const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     recording.dispose();
     assert.equal(init.file.size, element.size);
-    const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as { origin: string; url: string; status: number }[];
+    const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as {
+      origin: string;
+      url: string;
+      status: number;
+    }[];
     const blobReads = log.filter(e => e.origin === 'blob');
-    assert.ok(blobReads.length > 0 && blobReads.every(e => e.status === 206 && !e.url.includes('X-Amz-Signature')), 'unsigned ranged reads');
-    assert.deepEqual(log.filter(e => e.url.includes(`${element.assetId}/download`)), [], 'no redirect through the API');
+    assert.ok(
+      blobReads.length > 0 && blobReads.every(e => e.status === 206 && !e.url.includes('X-Amz-Signature')),
+      'unsigned ranged reads',
+    );
+    assert.deepEqual(
+      log.filter(e => e.url.includes(`${element.assetId}/download`)),
+      [],
+      'no redirect through the API',
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('says what it could not find', async () => {
-    const missing = await browse.revealReference(`${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=sub-999`);
+    const missing = await browse.revealReference(
+      `${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=sub-999`,
+    );
     assert.equal(missing, undefined);
   });
 
@@ -187,25 +235,37 @@ describe('browse the archive (VS Code)', function () {
     assert.equal(doc.languageId, 'json');
     const metadata = JSON.parse(doc.getText()) as { name?: string };
     assert.equal(metadata.name, 'Generated NWB demo');
-    const asset = await browse.revealReference(`dandi://${browse.session.instance.name}/${archive.ids.scale}@draft/stimuli/stim-0001.png`);
+    const asset = await browse.revealReference(
+      `dandi://${browse.session.instance.name}/${archive.ids.scale}@draft/stimuli/stim-0001.png`,
+    );
     const assetDoc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.showMetadata, asset);
     assert.match(assetDoc.getText(), /"dandi:dandi-etag"/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('opens a small text asset read-only and copies links and the dandi download command', async () => {
-    const readme = await browse.revealReference(`dandi://${browse.session.instance.name}/${archive.ids.zarr}@draft/README.md`);
+    const readme = await browse.revealReference(
+      `dandi://${browse.session.instance.name}/${archive.ids.zarr}@draft/README.md`,
+    );
     assert.ok(readme?.kind === 'asset' && readme.assetKind === 'text');
     await vscode.commands.executeCommand(Commands.openAsset, readme);
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.scheme, 'dandi-text');
     assert.ok((editor?.document.getText().length ?? 0) > 0);
     const url = await vscode.commands.executeCommand<string>(Commands.copyDandiUrl, readme);
-    assert.equal(url, `${archive.apiUrl}/dandisets/${archive.ids.zarr}/versions/draft/assets/${readme.assetId}/download/`);
+    assert.equal(
+      url,
+      `${archive.apiUrl}/dandisets/${archive.ids.zarr}/versions/draft/assets/${readme.assetId}/download/`,
+    );
     assert.equal(await vscode.env.clipboard.readText(), url);
-    const folder = await browse.revealReference(`${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=sub-001`);
+    const folder = await browse.revealReference(
+      `${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=sub-001`,
+    );
     const command = await vscode.commands.executeCommand<string>(Commands.copyDownloadCommand, folder);
-    assert.equal(command, `dandi download '${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=sub-001'`);
+    assert.equal(
+      command,
+      `dandi download '${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=sub-001'`,
+    );
     assert.equal(await vscode.commands.executeCommand<string>(Commands.copyPath, folder), 'sub-001');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
@@ -236,17 +296,25 @@ describe('browse the archive (VS Code)', function () {
     });
 
     it('signs in with an API key; embargoed Dandisets, My Dandisets and Starred appear', async () => {
-      const user = await vscode.commands.executeCommand<string | undefined>(Commands.signIn, archive.apiKeys.owner);
+      const user = await vscode.commands.executeCommand<string | undefined>(
+        Commands.signIn,
+        archive.apiKeys.owner,
+      );
       assert.equal(user, 'owner');
       assert.equal(browse.session.client().signedIn, true);
       await vscode.commands.executeCommand(Commands.search, 'Embargoed test Dandiset');
       assert.ok(ids(await explorer.provider.getChildren()).includes(archive.ids.embargoed));
       await vscode.commands.executeCommand(Commands.clearSearch);
       const mine = ids(await browse.mine.provider.getChildren());
-      assert.ok(mine.includes(archive.ids.embargoed) && mine.includes(archive.ids.scale), `mine: ${mine.join(', ')}`);
+      assert.ok(
+        mine.includes(archive.ids.embargoed) && mine.includes(archive.ids.scale),
+        `mine: ${mine.join(', ')}`,
+      );
       const starred = ids(await browse.starred.provider.getChildren());
       assert.ok(starred.includes(archive.ids.nwbDemo), `starred: ${starred.join(', ')}`);
-      const embargoed = await browse.revealReference(`${archive.webUrl}/dandiset/${archive.ids.embargoed}/draft`);
+      const embargoed = await browse.revealReference(
+        `${archive.webUrl}/dandiset/${archive.ids.embargoed}/draft`,
+      );
       assert.ok(embargoed?.kind === 'version');
       const files = await explorer.provider.getChildren(embargoed);
       assert.ok(files.length > 0 && files.every(f => f.kind === 'folder'));

@@ -28,7 +28,8 @@ interface AssetItem {
 
 async function assetsOf(archive: ArchiveInfo, dandisetId: string): Promise<AssetItem[]> {
   const out: AssetItem[] = [];
-  let url: string | null = `${archive.apiUrl}/dandisets/${dandisetId}/versions/draft/assets/?metadata=true&page_size=1000`;
+  let url: string | null =
+    `${archive.apiUrl}/dandisets/${dandisetId}/versions/draft/assets/?metadata=true&page_size=1000`;
   while (url) {
     const page = (await (await fetch(url)).json()) as { next: string | null; results: AssetItem[] };
     out.push(...page.results);
@@ -38,7 +39,11 @@ async function assetsOf(archive: ArchiveInfo, dandisetId: string): Promise<Asset
 }
 
 async function faults(archive: ArchiveInfo, config: object): Promise<void> {
-  const res = await fetch(`${archive.controlUrl}/faults`, { method: 'POST', body: JSON.stringify(config), headers: { 'content-type': 'application/json' } });
+  const res = await fetch(`${archive.controlUrl}/faults`, {
+    method: 'POST',
+    body: JSON.stringify(config),
+    headers: { 'content-type': 'application/json' },
+  });
   assert.ok(res.ok, `fault control answered ${res.status}`);
 }
 
@@ -84,12 +89,26 @@ describe('downloads (VS Code)', function () {
     const readme = (await assetsOf(archive, archive.ids.zarr)).find(a => a.path === 'README.md');
     assert.ok(readme);
     const uri = vscode.Uri.parse(
-      formatAssetUri({ apiUrl: archive.apiUrl, assetId: readme.asset_id, path: readme.path, dandisetId: archive.ids.zarr, version: 'draft', size: readme.size }),
+      formatAssetUri({
+        apiUrl: archive.apiUrl,
+        assetId: readme.asset_id,
+        path: readme.path,
+        dandisetId: archive.ids.zarr,
+        version: 'draft',
+        size: readme.size,
+      }),
     );
     const destination = join(workspace ?? '', 'dl-viewer');
-    const summary = await vscode.commands.executeCommand<DownloadSummary | undefined>(Commands.viewerDownloadFile, uri, { destination });
+    const summary = await vscode.commands.executeCommand<DownloadSummary | undefined>(
+      Commands.viewerDownloadFile,
+      uri,
+      { destination },
+    );
     assert.deepEqual(summary?.downloaded, ['README.md']);
-    assert.equal(dandiEtag(await readFile(join(destination, 'README.md'))), readme.metadata?.digest?.['dandi:dandi-etag']);
+    assert.equal(
+      dandiEtag(await readFile(join(destination, 'README.md'))),
+      readme.metadata?.digest?.['dandi:dandi-etag'],
+    );
     await rm(destination, { recursive: true, force: true });
   });
 
@@ -112,29 +131,42 @@ describe('downloads (VS Code)', function () {
   });
 
   it('cancels a download halfway, keeps resumable data, and resumes it', async () => {
-    const large = (await assetsOf(archive, archive.ids.large)).find(a => a.path.endsWith('multipart-150MiB.bin'));
+    const large = (await assetsOf(archive, archive.ids.large)).find(a =>
+      a.path.endsWith('multipart-150MiB.bin'),
+    );
     assert.ok(large, 'the large Dandiset has its multi-part file');
     const destination = join(workspace ?? '', 'dl-cancel');
     const reference = `${archive.apiUrl}/assets/${large.asset_id}/download/`;
     await faults(archive, { bandwidthBytesPerSec: 30 * 1024 * 1024 });
     const controller = new AbortController();
-    const cancelled = await vscode.commands.executeCommand<DownloadSummary | undefined>(Commands.downloadReference, reference, {
-      destination,
-      signal: controller.signal,
-      onProgress: (p: DownloadProgress) => {
-        if (p.bytesDone > p.bytesTotal * 0.3) controller.abort();
+    const cancelled = await vscode.commands.executeCommand<DownloadSummary | undefined>(
+      Commands.downloadReference,
+      reference,
+      {
+        destination,
+        signal: controller.signal,
+        onProgress: (p: DownloadProgress) => {
+          if (p.bytesDone > p.bytesTotal * 0.3) controller.abort();
+        },
       },
-    });
+    );
     assert.equal(cancelled?.cancelled, true);
     const target = join(destination, 'multipart-150MiB.bin');
     assert.equal(existsSync(target), false, 'no partial file at the target');
     assert.ok(existsSync(`${target}.dandidownload/state.json`), 'resumable state kept');
 
     await faults(archive, {});
-    const resumed = await vscode.commands.executeCommand<DownloadSummary | undefined>(Commands.downloadReference, reference, { destination });
+    const resumed = await vscode.commands.executeCommand<DownloadSummary | undefined>(
+      Commands.downloadReference,
+      reference,
+      { destination },
+    );
     assert.deepEqual(resumed?.failed, []);
     assert.deepEqual(resumed?.downloaded, [large.path]);
-    assert.ok((resumed?.bytesFetched ?? Infinity) < large.size * 0.75, `fetched ${resumed?.bytesFetched} of ${large.size}`);
+    assert.ok(
+      (resumed?.bytesFetched ?? Infinity) < large.size * 0.75,
+      `fetched ${resumed?.bytesFetched} of ${large.size}`,
+    );
     assert.equal((await stat(target)).size, large.size);
     assert.equal(existsSync(`${target}.dandidownload`), false);
     await rm(destination, { recursive: true, force: true });

@@ -13,9 +13,19 @@ import { formatAssetUri } from '../../src/dandi/assetUri';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
 import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
-import { ENVELOPE_TAG, PROTOCOL_VERSION, type SeriesWindow, type WebviewEvent } from '../../src/shared/protocol';
+import {
+  ENVELOPE_TAG,
+  PROTOCOL_VERSION,
+  type SeriesWindow,
+  type WebviewEvent,
+} from '../../src/shared/protocol';
 import { defaultFixturesDir } from '../archive/server';
-import { GENERATED_MANIFEST, IMAGE_MASK_ROIS, imageMaskWeight, type TimeSeriesExpectation } from '../fixtures/nwbgen/index';
+import {
+  GENERATED_MANIFEST,
+  IMAGE_MASK_ROIS,
+  imageMaskWeight,
+  type TimeSeriesExpectation,
+} from '../fixtures/nwbgen/index';
 import { recordPanels, recorderOf } from '../suite/panelRecorder';
 
 interface ArchiveInfo {
@@ -41,12 +51,21 @@ async function assetsOf(archive: ArchiveInfo, dandisetId: string): Promise<Asset
 }
 
 /** Resolves when `condition` holds, re-checking on each provider change (no polling, no sleeps). */
-function when(provider: NwbEditorProvider, condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+function when(
+  provider: NwbEditorProvider,
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   if (condition()) return Promise.resolve();
   return new Promise((resolveWait, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`timed out waiting for ${what} (documents ${provider.documentCount}, panels ${provider.panelCount})`));
+      reject(
+        new Error(
+          `timed out waiting for ${what} (documents ${provider.documentCount}, panels ${provider.panelCount})`,
+        ),
+      );
     }, timeoutMs);
     const sub = provider.onDidChange(() => {
       if (!condition()) return;
@@ -57,7 +76,11 @@ function when(provider: NwbEditorProvider, condition: () => boolean, what: strin
   });
 }
 
-async function openPanel(provider: NwbEditorProvider, uri: vscode.Uri, viewType: string = ViewTypes.nwbViewer): Promise<ViewerPanel> {
+async function openPanel(
+  provider: NwbEditorProvider,
+  uri: vscode.Uri,
+  viewType: string = ViewTypes.nwbViewer,
+): Promise<ViewerPanel> {
   await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
   const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
   await when(provider, () => find() !== undefined, `a panel for ${uri.toString(true)}`);
@@ -65,7 +88,11 @@ async function openPanel(provider: NwbEditorProvider, uri: vscode.Uri, viewType:
 }
 
 function series(path: string): TimeSeriesExpectation {
-  const all = [...GENERATED_MANIFEST.ecephys.series, ...GENERATED_MANIFEST.ophys.series, ...GENERATED_MANIFEST.behavior.series];
+  const all = [
+    ...GENERATED_MANIFEST.ecephys.series,
+    ...GENERATED_MANIFEST.ophys.series,
+    ...GENERATED_MANIFEST.behavior.series,
+  ];
   const found = all.find(s => s.path === path);
   assert.ok(found, `manifest has ${path}`);
   return found;
@@ -87,19 +114,31 @@ function checkEphysWindow(w: SeriesWindow, channels: number[]): void {
   for (let i = 0; i < w.count; i++) {
     const sample: number = w.sampleStart + i;
     assert.equal(time[i], sample / 1000, `time of sample ${sample}`);
-    channels.forEach((c, k) => assert.equal(values[k * w.count + i], Math.fround(s.data.valueAt([sample, c]) * s.conversion), `sample ${sample} channel ${c}`));
+    channels.forEach((c, k) =>
+      assert.equal(
+        values[k * w.count + i],
+        Math.fround(s.data.valueAt([sample, c]) * s.conversion),
+        `sample ${sample} channel ${c}`,
+      ),
+    );
   }
 }
 
 /** Resolves with the first `rendered` event from the real webview that matches (already received ones count). */
-function rendered(panel: ViewerPanel, match: (e: Extract<WebviewEvent, { type: 'rendered' }>) => boolean, timeoutMs = 60_000) {
+function rendered(
+  panel: ViewerPanel,
+  match: (e: Extract<WebviewEvent, { type: 'rendered' }>) => boolean,
+  timeoutMs = 60_000,
+) {
   type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
   const seen = recorderOf(panel).received.find((e): e is Rendered => e.type === 'rendered' && match(e));
   if (seen) return Promise.resolve(seen);
   return new Promise<Rendered>((resolveWait, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
-      reject(new Error(`the webview did not render (received: ${JSON.stringify(recorderOf(panel).received)})`));
+      reject(
+        new Error(`the webview did not render (received: ${JSON.stringify(recorderOf(panel).received)})`),
+      );
     }, timeoutMs);
     const sub = recorderOf(panel).onDidReceiveEvent(e => {
       if (e.type !== 'rendered' || !match(e)) return;
@@ -130,7 +169,11 @@ describe('NWB viewer (VS Code)', function () {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await when(provider, () => provider.documentCount === 0 && provider.panelCount === 0, 'every document and panel to be released');
+    await when(
+      provider,
+      () => provider.documentCount === 0 && provider.panelCount === 0,
+      'every document and panel to be released',
+    );
   });
 
   it('opens a local generated file and sends the right time axis and values', async () => {
@@ -142,23 +185,37 @@ describe('NWB viewer (VS Code)', function () {
     assert.equal(init.mode, 'nwb');
     const info = await recorderOf(panel).request('series/info', { path: '/acquisition/ElectricalSeries' });
     assert.deepEqual(info.timing, { kind: 'rate', startingTime: 0, rate: 1000 });
-    const w = await recorderOf(panel).request('series/window', { path: '/acquisition/ElectricalSeries', t0: 2, t1: 2.2, channels: [1, 9], pixels: 600 });
+    const w = await recorderOf(panel).request('series/window', {
+      path: '/acquisition/ElectricalSeries',
+      t0: 2,
+      t1: 2.2,
+      channels: [1, 9],
+      pixels: 600,
+    });
     checkEphysWindow(w, [1, 9]);
     assert.ok(sentReply(panel, w), 'the reply was sent to the webview');
     const overview = await recorderOf(panel).request('nwb/overview', {});
-    assert.equal(overview.fields.find(f => f.name === 'identifier')?.value, GENERATED_MANIFEST.ecephys.identifier);
+    assert.equal(
+      overview.fields.find(f => f.name === 'identifier')?.value,
+      GENERATED_MANIFEST.ecephys.identifier,
+    );
   });
 
   it('sends mask coordinates of a PlaneSegmentation and the summary image', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ophys.nwb'));
     const panel = await openPanel(provider, uri);
-    const rois = await recorderOf(panel).request('rois', { path: '/processing/ophys/ImageSegmentation/PlaneSegmentation' });
+    const rois = await recorderOf(panel).request('rois', {
+      path: '/processing/ophys/ImageSegmentation/PlaneSegmentation',
+    });
     const offsets = new Uint32Array(rois.offsets);
     const x = new Uint32Array(rois.x);
     const y = new Uint32Array(rois.y);
     for (let r = 0; r < IMAGE_MASK_ROIS.length; r++) {
-      for (let k = offsets[r]; k < offsets[r + 1]; k++) assert.ok(imageMaskWeight(r, x[k], y[k]) > 0, `ROI ${r} pixel ${x[k]},${y[k]}`);
-      const area = [...Array(64 * 64).keys()].filter(i => imageMaskWeight(r, Math.floor(i / 64), i % 64) > 0).length;
+      for (let k = offsets[r]; k < offsets[r + 1]; k++)
+        assert.ok(imageMaskWeight(r, x[k], y[k]) > 0, `ROI ${r} pixel ${x[k]},${y[k]}`);
+      const area = [...Array(64 * 64).keys()].filter(
+        i => imageMaskWeight(r, Math.floor(i / 64), i % 64) > 0,
+      ).length;
       assert.equal(offsets[r + 1] - offsets[r], area);
     }
     assert.equal(rois.summaryImage?.width, 64);
@@ -180,14 +237,21 @@ describe('NWB viewer (VS Code)', function () {
   it('answers init with a clear error for a file that is not HDF5, without crashing', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'not-hdf5.nwb'));
     const panel = await openPanel(provider, uri);
-    await assert.rejects(recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION }), /HDF5|hdf5|signature|not/);
+    await assert.rejects(
+      recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION }),
+      /HDF5|hdf5|signature|not/,
+    );
     await assert.rejects(recorderOf(panel).request('nwb/overview', {}), /unknown method/);
   });
 
   it('copies the Python snippet of the selected object', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'behavior.nwb'));
     const panel = await openPanel(provider, uri);
-    recorderOf(panel).inject({ tag: ENVELOPE_TAG, kind: 'event', event: { type: 'selection', path: '/processing/behavior/Position/position', view: 'spatial' } });
+    recorderOf(panel).inject({
+      tag: ENVELOPE_TAG,
+      kind: 'event',
+      event: { type: 'selection', path: '/processing/behavior/Position/position', view: 'spatial' },
+    });
     const code = await vscode.commands.executeCommand<string>(Commands.viewerCopyPythonSnippet);
     assert.match(code, /nwbfile\.processing\["behavior"\]\["Position"\]\["position"\]/);
     assert.equal(await vscode.env.clipboard.readText(), code);
@@ -198,15 +262,32 @@ describe('NWB viewer (VS Code)', function () {
     const assets = await assetsOf(archive, archive.ids.nwbDemo);
     const asset = assets.find(a => a.path.endsWith('ecephys.nwb') && !a.path.includes('truncated'));
     assert.ok(asset, 'the demo Dandiset has ecephys.nwb');
-    const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: archive.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: archive.ids.nwbDemo, version: 'draft', size: asset.size }));
+    const uri = vscode.Uri.parse(
+      formatAssetUri({
+        apiUrl: archive.apiUrl,
+        assetId: asset.asset_id,
+        path: asset.path,
+        dandisetId: archive.ids.nwbDemo,
+        version: 'draft',
+        size: asset.size,
+      }),
+    );
     const panel = await openPanel(provider, uri);
     const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.file.source.kind, 'dandi');
     assert.equal(init.file.size, asset.size);
-    const w = await recorderOf(panel).request('series/window', { path: '/acquisition/ElectricalSeries', t0: 30, t1: 30.1, channels: [0, 31], pixels: 400 });
+    const w = await recorderOf(panel).request('series/window', {
+      path: '/acquisition/ElectricalSeries',
+      t0: 30,
+      t1: 30.1,
+      channels: [0, 31],
+      pixels: 400,
+    });
     checkEphysWindow(w, [0, 31]);
     assert.ok(panel.document.stats().bytesFetched > 0);
-    const snippet = await recorderOf(panel).request('snippet/python', { path: '/acquisition/ElectricalSeries' });
+    const snippet = await recorderOf(panel).request('snippet/python', {
+      path: '/acquisition/ElectricalSeries',
+    });
     assert.match(snippet.code, /remfile\.File\(s3_url\)/);
   });
 
@@ -215,7 +296,16 @@ describe('NWB viewer (VS Code)', function () {
     const info = archive;
     const asset = (await assetsOf(info, info.ids.nwbDemo)).find(a => a.path.endsWith('icephys.nwb'));
     assert.ok(asset, 'the demo Dandiset has icephys.nwb');
-    const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: info.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: info.ids.nwbDemo, version: 'draft', size: asset.size }));
+    const uri = vscode.Uri.parse(
+      formatAssetUri({
+        apiUrl: info.apiUrl,
+        assetId: asset.asset_id,
+        path: asset.path,
+        dandisetId: info.ids.nwbDemo,
+        version: 'draft',
+        size: asset.size,
+      }),
+    );
     const overview = async () => {
       const panel = await openPanel(provider, uri);
       const result = await recorderOf(panel).request('nwb/overview', {});
@@ -231,7 +321,11 @@ describe('NWB viewer (VS Code)', function () {
     const log = (await (await fetch(`${info.controlUrl}/log`)).json()) as { origin: string; url: string }[];
     // The tree may talk to the API meanwhile; what matters is the asset and the blob host.
     const forFile = log.filter(e => e.origin === 'blob' || e.url.includes(asset.asset_id));
-    assert.deepEqual(forFile.map(e => e.url), [], 'no request for the file reached the archive on the second open');
+    assert.deepEqual(
+      forFile.map(e => e.url),
+      [],
+      'no request for the file reached the archive on the second open',
+    );
     assert.deepEqual(second, first, 'the same overview, from the cache');
   });
 
@@ -240,11 +334,24 @@ describe('NWB viewer (VS Code)', function () {
     const assets = await assetsOf(archive, archive.ids.corpus);
     const asset = assets.find(a => a.path.endsWith('ndxpose__test_pose.nwb'));
     assert.ok(asset, 'the corpus Dandiset serves ndxpose__test_pose.nwb');
-    const uri = vscode.Uri.parse(formatAssetUri({ apiUrl: archive.apiUrl, assetId: asset.asset_id, path: asset.path, dandisetId: archive.ids.corpus, version: 'draft', size: asset.size }));
+    const uri = vscode.Uri.parse(
+      formatAssetUri({
+        apiUrl: archive.apiUrl,
+        assetId: asset.asset_id,
+        path: asset.path,
+        dandisetId: archive.ids.corpus,
+        version: 'draft',
+        size: asset.size,
+      }),
+    );
     const panel = await openPanel(provider, uri);
-    const view = await recorderOf(panel).request('view/resolve', { path: '/processing/behavior/PoseEstimation/body' });
+    const view = await recorderOf(panel).request('view/resolve', {
+      path: '/processing/behavior/PoseEstimation/body',
+    });
     assert.deepEqual(view.inheritance.slice(0, 3), ['PoseEstimationSeries', 'SpatialSeries', 'TimeSeries']);
-    const pose = await recorderOf(panel).request('spatial/trajectory', { path: '/processing/behavior/PoseEstimation' });
+    const pose = await recorderOf(panel).request('spatial/trajectory', {
+      path: '/processing/behavior/PoseEstimation',
+    });
     assert.equal(pose.kind, 'pose');
     assert.equal(pose.series.length, 3);
   });
@@ -253,10 +360,16 @@ describe('NWB viewer (VS Code)', function () {
     const uri = vscode.Uri.file(join(repo, '.cache', 'nwb', 'icephys.nwb'));
     const panel = await openPanel(provider, uri);
     // The webview bundle calls `init` itself once its listener is attached.
-    const initReply = () => recorderOf(panel).sent.some(m => m.kind === 'ok' && typeof m.result === 'object' && m.result !== null && 'protocol' in m.result);
+    const initReply = () =>
+      recorderOf(panel).sent.some(
+        m => m.kind === 'ok' && typeof m.result === 'object' && m.result !== null && 'protocol' in m.result,
+      );
     await new Promise<void>((resolveWait, reject) => {
       if (initReply()) return resolveWait();
-      const timer = setTimeout(() => reject(new Error('the webview never completed the ready handshake')), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error('the webview never completed the ready handshake')),
+        60_000,
+      );
       const sub = recorderOf(panel).onDidSend(() => {
         if (!initReply()) return;
         clearTimeout(timer);
@@ -292,9 +405,13 @@ describe('NWB viewer (VS Code)', function () {
         // Every reported extreme is a real sample value of its channel.
         w.channels.forEach((c, k) => {
           const values = new Set<number>();
-          for (let i = w.sampleStart; i < w.sampleStart + w.sampleCount; i++) values.add(Math.fround(s.data.valueAt([i, c]) * s.conversion));
+          for (let i = w.sampleStart; i < w.sampleStart + w.sampleCount; i++)
+            values.add(Math.fround(s.data.valueAt([i, c]) * s.conversion));
           for (let col = 0; col < w.columns; col++) {
-            assert.ok(values.has(min[k * w.columns + col]) && values.has(max[k * w.columns + col]), `column ${col} channel ${c}`);
+            assert.ok(
+              values.has(min[k * w.columns + col]) && values.has(max[k * w.columns + col]),
+              `column ${col} channel ${c}`,
+            );
           }
         });
       }
@@ -302,10 +419,15 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('releases every document and panel when all editors close', async () => {
-    for (const name of ['ecephys.nwb', 'ophys.nwb']) await openPanel(provider, vscode.Uri.file(resolve(repo, '.cache', 'nwb', name)));
+    for (const name of ['ecephys.nwb', 'ophys.nwb'])
+      await openPanel(provider, vscode.Uri.file(resolve(repo, '.cache', 'nwb', name)));
     assert.equal(provider.panelCount, 2);
     assert.equal(provider.documentCount, 2);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await when(provider, () => provider.documentCount === 0 && provider.panelCount === 0, 'documents and panels to reach 0');
+    await when(
+      provider,
+      () => provider.documentCount === 0 && provider.panelCount === 0,
+      'documents and panels to reach 0',
+    );
   });
 });

@@ -67,7 +67,8 @@ export async function run(): Promise<void> {
     const grep = process.env.DANDI_TEST_GREP;
     if (grep) mocha.grep(new RegExp(grep));
     const files = findTestFiles(path.resolve(__dirname, '../integration'));
-    if (files.length === 0) throw new Error(`no *.test.js under ${path.resolve(__dirname, '../integration')}`);
+    if (files.length === 0)
+      throw new Error(`no *.test.js under ${path.resolve(__dirname, '../integration')}`);
     for (const file of files) mocha.addFile(file);
     await mocha.loadFilesAsync();
 

@@ -17,12 +17,17 @@ function findBinary(): string | undefined {
 export function ensureTinyproxy(): string {
   const found = findBinary();
   if (found) return found;
-  if (process.getuid?.() !== 0) throw new Error('tinyproxy is not installed (apt-get install tinyproxy, as root)');
+  if (process.getuid?.() !== 0)
+    throw new Error('tinyproxy is not installed (apt-get install tinyproxy, as root)');
   const install = (): boolean =>
-    spawnSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', 'tinyproxy'], {
-      stdio: 'ignore',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    }).status === 0;
+    spawnSync(
+      'apt-get',
+      ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', 'tinyproxy'],
+      {
+        stdio: 'ignore',
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      },
+    ).status === 0;
   if (!install()) {
     execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], { stdio: 'ignore' });
     if (!install()) throw new Error('apt-get could not install tinyproxy');

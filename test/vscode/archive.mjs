@@ -62,11 +62,18 @@ export async function startArchive(repoRoot, { logFile, timeoutMs = 60_000 } = {
   });
   let timer;
   const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the stand-in archive printed nothing within ${timeoutMs / 1000} s`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new Error(`the stand-in archive printed nothing within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
   });
   let json;
   try {
-    json = await unlessExited(child, Promise.race([firstLine, deadline]), 'the stand-in archive exited before it was ready');
+    json = await unlessExited(
+      child,
+      Promise.race([firstLine, deadline]),
+      'the stand-in archive exited before it was ready',
+    );
   } catch (err) {
     throw new Error(`${err.message}\n--- ${logFile} (tail) ---\n${tail(logFile)}`);
   } finally {
@@ -78,7 +85,8 @@ export async function startArchive(repoRoot, { logFile, timeoutMs = 60_000 } = {
   } catch {
     throw new Error(`the stand-in archive's first line is not JSON: ${json.slice(0, 300)}`);
   }
-  if (typeof info?.apiUrl !== 'string') throw new Error(`the stand-in archive's JSON has no apiUrl: ${json.slice(0, 300)}`);
+  if (typeof info?.apiUrl !== 'string')
+    throw new Error(`the stand-in archive's JSON has no apiUrl: ${json.slice(0, 300)}`);
   return { info, json, child };
 }
 

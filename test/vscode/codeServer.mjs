@@ -29,21 +29,34 @@ export function writeUserSettings(userDataDir, { apiUrl } = {}) {
  * Starts code-server on a free loopback port and waits until it answers.
  * `env` reaches the extension hosts it spawns (that is how tests learn about the archive).
  */
-export async function startCodeServer({ entry, userDataDir, extensionsDir, workspace, env = {}, logFile, port }) {
+export async function startCodeServer({
+  entry,
+  userDataDir,
+  extensionsDir,
+  workspace,
+  env = {},
+  logFile,
+  port,
+}) {
   port ??= await freePort();
   mkdirSync(extensionsDir, { recursive: true });
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     // Its own config file, so nothing is written to ~/.config/code-server.
-    '--config', join(userDataDir, 'code-server.yaml'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--config',
+    join(userDataDir, 'code-server.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     workspace,
   ];
   const child = startProcess('code-server', process.execPath, args, { env, logFile });

@@ -7,7 +7,16 @@
 // The result is cached under .vscode-test/code-server-<version>/; the stamp records the Node ABI
 // because the rebuilt native modules only load in the Node they were built for.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+  chmodSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -93,7 +102,12 @@ export async function ensureAptPackages(packages) {
  * uses the headers of the running Node when they are installed beside it instead of downloading.
  */
 function npmEnv() {
-  const env = { npm_config_yes: 'true', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
+  const env = {
+    npm_config_yes: 'true',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+    npm_config_update_notifier: 'false',
+  };
   const prefix = resolve(dirname(process.execPath), '..');
   if (existsSync(join(prefix, 'include', 'node', 'node.h'))) env.npm_config_nodedir = prefix;
   return env;
@@ -126,14 +140,36 @@ export async function ensureCodeServer({ withBrowser = true } = {}) {
   // A half-finished install (no stamp) is unusable: start over.
   rmSync(installDir, { recursive: true, force: true });
   mkdirSync(installDir, { recursive: true });
-  writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'vscode-test-host', private: true }, null, 2));
+  writeFileSync(
+    join(installDir, 'package.json'),
+    JSON.stringify({ name: 'vscode-test-host', private: true }, null, 2),
+  );
   const env = npmEnv();
 
-  await run('npm', ['install', '--prefix', installDir, `code-server@${CODE_SERVER_VERSION}`, '--ignore-scripts', '--no-save'], { env });
+  await run(
+    'npm',
+    [
+      'install',
+      '--prefix',
+      installDir,
+      `code-server@${CODE_SERVER_VERSION}`,
+      '--ignore-scripts',
+      '--no-save',
+    ],
+    { env },
+  );
   await run('npm', ['install', '--omit=dev', '--ignore-scripts'], { cwd: vscodeDir, env });
   await run(
     'npm',
-    ['rebuild', 'kerberos', 'node-pty', '@vscode/spdlog', 'native-watchdog', '@parcel/watcher', '@vscode/deviceid'],
+    [
+      'rebuild',
+      'kerberos',
+      'node-pty',
+      '@vscode/spdlog',
+      'native-watchdog',
+      '@parcel/watcher',
+      '@vscode/deviceid',
+    ],
     { cwd: vscodeDir, env },
   );
   // @vscode/ripgrep's postinstall would download rg from GitHub; Debian's is the same tool.
@@ -145,12 +181,24 @@ export async function ensureCodeServer({ withBrowser = true } = {}) {
   const asar = join(vscodeDir, 'node_modules.asar');
   rmSync(asar, { force: true });
   symlinkSync('node_modules', asar);
-  await run('npm', ['install', '--omit=dev', '--ignore-scripts'], { cwd: join(vscodeDir, 'extensions'), env });
+  await run('npm', ['install', '--omit=dev', '--ignore-scripts'], {
+    cwd: join(vscodeDir, 'extensions'),
+    env,
+  });
   await run('npm', ['rebuild', 'argon2'], { cwd: installDir, env });
 
   writeFileSync(
     stampFile,
-    JSON.stringify({ version: CODE_SERVER_VERSION, modules: process.versions.modules, node: process.version, installedAt: new Date().toISOString() }, null, 2),
+    JSON.stringify(
+      {
+        version: CODE_SERVER_VERSION,
+        modules: process.versions.modules,
+        node: process.version,
+        installedAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    ),
   );
   log(`code-server installed in ${seconds(started)}`);
   return codeServerEntry;

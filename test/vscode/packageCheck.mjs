@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codeServerEntry, ensureCodeServer, repoRoot } from './install.mjs';
 
-const REQUIRED = ['package.json', 'dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js', 'dist/h5plugins/libH5Zblosc.so', 'dist/webview/viewer.js', 'dist/webview/details.js'];
+const REQUIRED = [
+  'package.json',
+  'dist/extension.js',
+  'dist/hdf5Worker.js',
+  'dist/downloadHashWorker.js',
+  'dist/h5plugins/libH5Zblosc.so',
+  'dist/webview/viewer.js',
+  'dist/webview/details.js',
+];
 // vsce stores the licence as LICENSE.txt and lower-cases the changelog's name.
 const MARKETPLACE = ['LICENSE.txt', 'changelog.md', 'media/icons/dandi.png'];
 
@@ -30,17 +38,28 @@ export async function checkPackage() {
     const extensionsDir = mkdtempSync(join(tmpdir(), 'dandi-vsix-'));
     try {
       const userDataDir = join(extensionsDir, '.user-data');
-      const installed = run(process.execPath, [codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix]);
+      const installed = run(process.execPath, [
+        codeServerEntry,
+        '--extensions-dir',
+        extensionsDir,
+        '--user-data-dir',
+        userDataDir,
+        '--install-extension',
+        vsix,
+      ]);
       if (!installed.ok) return `installing the .vsix failed:\n${installed.output.slice(-3000)}`;
       const folder = readdirSync(extensionsDir).find(name => name.startsWith('dandi-vscode.dandi-vscode-'));
-      if (!folder) return `the .vsix installed no dandi-vscode folder (${readdirSync(extensionsDir).join(', ')})`;
+      if (!folder)
+        return `the .vsix installed no dandi-vscode folder (${readdirSync(extensionsDir).join(', ')})`;
       const installedDir = join(extensionsDir, folder);
       const missing = [...REQUIRED, ...MARKETPLACE].filter(file => !existsSync(join(installedDir, file)));
       if (missing.length) return `the installed extension lacks ${missing.join(', ')}`;
       const manifest = JSON.parse(readFileSync(join(installedDir, 'package.json'), 'utf8'));
-      if (manifest.icon !== 'media/icons/dandi.png') return `the installed package.json names icon ${manifest.icon}`;
+      if (manifest.icon !== 'media/icons/dandi.png')
+        return `the installed package.json names icon ${manifest.icon}`;
       // Downloads and file reads must happen where the workspace's disk is (Remote-SSH, WSL, Codespaces).
-      if (JSON.stringify(manifest.extensionKind) !== '["workspace"]') return `extensionKind is ${JSON.stringify(manifest.extensionKind)}, not ["workspace"]`;
+      if (JSON.stringify(manifest.extensionKind) !== '["workspace"]')
+        return `extensionKind is ${JSON.stringify(manifest.extensionKind)}, not ["workspace"]`;
       return undefined;
     } finally {
       rmSync(extensionsDir, { recursive: true, force: true });

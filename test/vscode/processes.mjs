@@ -22,7 +22,12 @@ export function startProcess(name, cmd, args, { env, cwd, logFile, onStdout } = 
   mkdirSync(dirname(logFile), { recursive: true });
   const logStream = createWriteStream(logFile, { flags: 'a' });
   logStream.write(`\n===== ${new Date().toISOString()} ${cmd} ${args.join(' ')}\n`);
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const entry = { name, child };
   running.add(entry);
   child.stdout.on('data', chunk => {
@@ -96,7 +101,11 @@ let signalsInstalled = false;
 export function installSignalHandlers() {
   if (signalsInstalled) return;
   signalsInstalled = true;
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ]) {
     process.on(signal, () => {
       console.error(`\n[${signal}] stopping child processes...`);
       cleanupAll().finally(() => process.exit(code));

@@ -10,7 +10,17 @@
 // Phase 2 (e2e): a fresh code-server and page with only extensionDevelopmentPath; the real UI is
 // driven by dist/test/e2e/runE2E.js. Outputs in test-results/: vscode-suite.json, e2e.json,
 // <scenario>.png, code-server.log, archive.log, workbench-*.log, vscode-run.json (counts).
-import { copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -35,7 +45,8 @@ function parseArgs(argv) {
     else if (arg.startsWith('--grep=')) options.grep = arg.slice('--grep='.length);
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  if (!options.suite && !options.e2e) throw new Error(`--suite-only and --e2e-only exclude each other\n${USAGE}`);
+  if (!options.suite && !options.e2e)
+    throw new Error(`--suite-only and --e2e-only exclude each other\n${USAGE}`);
   if (options.grep !== undefined) new RegExp(options.grep); // a bad pattern fails here, not in the host
   return options;
 }
@@ -45,11 +56,23 @@ const log = msg => console.log(`[vscode] ${msg}`);
 
 function requireBuilt(files) {
   const missing = files.filter(f => !existsSync(join(repoRoot, f)));
-  if (missing.length) throw new Error(`not built: ${missing.join(', ')} (run \`node esbuild.mjs\` first, or use \`npm run test:vscode\`)`);
+  if (missing.length)
+    throw new Error(
+      `not built: ${missing.join(', ')} (run \`node esbuild.mjs\` first, or use \`npm run test:vscode\`)`,
+    );
 }
 
 /** One code-server + one browser context showing the workbench; closed by the returned function. */
-async function openWorkbench({ phase, browser, entry, archive, tmpRoot, extensionTestsPath, resultFile, grep }) {
+async function openWorkbench({
+  phase,
+  browser,
+  entry,
+  archive,
+  tmpRoot,
+  extensionTestsPath,
+  resultFile,
+  grep,
+}) {
   const dir = join(tmpRoot, phase);
   const workspace = join(dir, 'workspace');
   const userDataDir = join(dir, 'user-data');
@@ -74,7 +97,10 @@ async function openWorkbench({ phase, browser, entry, archive, tmpRoot, extensio
   page.on('console', message => consoleLog.write(`[${message.type()}] ${message.text()}\n`));
   page.on('pageerror', err => consoleLog.write(`[pageerror] ${err.stack ?? err.message}\n`));
   page.on('crash', () => consoleLog.write('[crash] the workbench page crashed\n'));
-  const url = workbenchUrl(server.origin, workspace, { extensionDevelopmentPath: repoRoot, extensionTestsPath });
+  const url = workbenchUrl(server.origin, workspace, {
+    extensionDevelopmentPath: repoRoot,
+    extensionTestsPath,
+  });
   consoleLog.write(`[runner] ${url}\n`);
   await page.goto(url);
   const close = async () => {
@@ -95,7 +121,8 @@ async function waitForSuiteResult(resultFile, session) {
   session.page.once('crash', () => (crashed = true));
   while (!existsSync(resultFile)) {
     if (crashed) throw new Error('the workbench page crashed before the suite finished');
-    if (session.server.child.exitCode !== null) throw new Error(`code-server exited (code ${session.server.child.exitCode}) before the suite finished`);
+    if (session.server.child.exitCode !== null)
+      throw new Error(`code-server exited (code ${session.server.child.exitCode}) before the suite finished`);
     if (Date.now() > deadline) {
       await session.page.screenshot({ path: join(resultsDir, 'suite-timeout.png') }).catch(() => undefined);
       throw new Error(
@@ -112,10 +139,15 @@ async function waitForSuiteResult(resultFile, session) {
 function printSuite(result) {
   console.log(`\nVS Code suite (VS Code ${result.vscodeVersion ?? '?'}):`);
   for (const test of result.tests ?? []) {
-    console.log(`  ${test.state === 'passed' ? 'ok  ' : test.state === 'failed' ? 'FAIL' : 'skip'} ${test.title}`);
+    console.log(
+      `  ${test.state === 'passed' ? 'ok  ' : test.state === 'failed' ? 'FAIL' : 'skip'} ${test.title}`,
+    );
   }
-  for (const failure of result.failures) console.log(`\n  FAILED: ${failure.title}\n    ${failure.error.replace(/\n/g, '\n    ')}`);
-  console.log(`\n  suite: ${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} pending` : ''}`);
+  for (const failure of result.failures)
+    console.log(`\n  FAILED: ${failure.title}\n    ${failure.error.replace(/\n/g, '\n    ')}`);
+  console.log(
+    `\n  suite: ${result.passed} passed, ${result.failed} failed${result.pending ? `, ${result.pending} pending` : ''}`,
+  );
 }
 
 function mergeE2E(results, grep) {
@@ -146,10 +178,16 @@ async function main() {
   let started = Date.now();
   const entry = await ensureCodeServer();
   timings.installMs = Date.now() - started;
-  requireBuilt(['dist/extension.js', ...(process.env.DANDI_ARCHIVE_TOOL ? [] : ['dist/tools/archive.js']), ...(options.suite ? ['dist/test/suite/index.js'] : []), ...(options.e2e ? ['dist/test/e2e/runE2E.js'] : [])]);
+  requireBuilt([
+    'dist/extension.js',
+    ...(process.env.DANDI_ARCHIVE_TOOL ? [] : ['dist/tools/archive.js']),
+    ...(options.suite ? ['dist/test/suite/index.js'] : []),
+    ...(options.e2e ? ['dist/test/e2e/runE2E.js'] : []),
+  ]);
 
   if (existsSync(join(repoRoot, 'dist', 'tools', 'genFixtures.js'))) ensureGeneratedFixtures(repoRoot);
-  else log('WARNING: dist/tools/genFixtures.js is not built; the archive starts without generated NWB fixtures');
+  else
+    log('WARNING: dist/tools/genFixtures.js is not built; the archive starts without generated NWB fixtures');
 
   started = Date.now();
   const archive = await startArchive(repoRoot, { logFile: join(resultsDir, 'archive.log') });
@@ -166,7 +204,13 @@ async function main() {
     const resultFile = join(tmpRoot, 'suite-result.json');
     log('phase 1: VS Code test suite in the extension host');
     const session = await openWorkbench({
-      phase: 'suite', browser, entry, archive, tmpRoot, resultFile, grep: options.grep,
+      phase: 'suite',
+      browser,
+      entry,
+      archive,
+      tmpRoot,
+      resultFile,
+      grep: options.grep,
       extensionTestsPath: join(repoRoot, 'dist', 'test', 'suite', 'index.js'),
     });
     try {
@@ -200,8 +244,13 @@ async function main() {
         log: msg => console.log(`  ${msg}`),
       });
       mergeE2E(results, options.grep);
-      summary.e2e = { passed: results.filter(r => r.passed).length, failed: results.filter(r => !r.passed).length };
-      console.log(`\n  e2e: ${summary.e2e.passed} passed, ${summary.e2e.failed} failed (screenshots in ${relative(repoRoot, resultsDir)}/)`);
+      summary.e2e = {
+        passed: results.filter(r => r.passed).length,
+        failed: results.filter(r => !r.passed).length,
+      };
+      console.log(
+        `\n  e2e: ${summary.e2e.passed} passed, ${summary.e2e.failed} failed (screenshots in ${relative(repoRoot, resultsDir)}/)`,
+      );
     } catch (err) {
       summary.errors.push(`e2e: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       summary.e2e.failed++;

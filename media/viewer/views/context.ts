@@ -29,13 +29,22 @@ export interface ViewContext {
   readonly signal: AbortSignal;
   readonly maxSliceElements: number;
   /** A host request cancelled when this scope is disposed (or when `options.signal` aborts). */
-  request<M extends Method>(method: M, params: Params<M>, options?: { signal?: AbortSignal }): Promise<Result<M>>;
+  request<M extends Method>(
+    method: M,
+    params: Params<M>,
+    options?: { signal?: AbortSignal },
+  ): Promise<Result<M>>;
   /** Takes ownership of a chart, observer or any disposable: it is disposed with this scope. */
   own<T extends Disposable>(resource: T): T;
   /** Runs `fn` when this scope is disposed. */
   onDispose(fn: () => void): void;
   /** An event listener (on window, document or an element) removed with this scope. */
-  listen<E>(target: ListenerTarget<E>, type: string, listener: (event: E) => void, options?: ListenerOptions): void;
+  listen<E>(
+    target: ListenerTarget<E>,
+    type: string,
+    listener: (event: E) => void,
+    options?: ListenerOptions,
+  ): void;
   /** A ResizeObserver on `element`, disconnected with this scope. */
   observeResize(element: Element, onResize: () => void): void;
   /**

@@ -18,7 +18,10 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
   const info = await ctx.request('h5/datasetInfo', { path: ctx.path });
   const shape = info.shape;
   const numeric = ['integer', 'float', 'boolean', 'enum'].includes(info.dtype.class);
-  ctx.root.append(h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }), h('p', { class: 'muted', text: `${formatShape(shape)} ${info.dtype.display}` }));
+  ctx.root.append(
+    h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
+    h('p', { class: 'muted', text: `${formatShape(shape)} ${info.dtype.display}` }),
+  );
   if (!numeric || shape.length === 0 || info.size <= 16) return renderValues(ctx);
 
   const body = h('div');
@@ -37,40 +40,106 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
     const scope = ctx.child(body);
     slice = scope;
     // Lines: ~20k points; heatmaps: at most 2048 rows/columns (more than a screen shows).
-    const plan = planSlice(shape, axes, index, ctx.maxSliceElements, axes.length === 1 || lineMode ? 20_000 : 2048);
-    const reply = await scope.request('dataset/slice', { path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride });
+    const plan = planSlice(
+      shape,
+      axes,
+      index,
+      ctx.maxSliceElements,
+      axes.length === 1 || lineMode ? 20_000 : 2048,
+    );
+    const reply = await scope.request('dataset/slice', {
+      path: ctx.path,
+      start: plan.start,
+      count: plan.count,
+      stride: plan.stride,
+    });
     body.replaceChildren();
     if (reply.kind !== 'numeric') return void body.appendChild(valuesTable(reply));
     const data = new Float64Array(reply.data);
-    const note = plan.stride.some(s => s > 1) ? h('p', { class: 'muted', text: `every ${plan.stride.join(' × ')} element shown (zoom into a range with Python for every value)` }) : null;
+    const note = plan.stride.some(s => s > 1)
+      ? h('p', {
+          class: 'muted',
+          text: `every ${plan.stride.join(' × ')} element shown (zoom into a range with Python for every value)`,
+        })
+      : null;
     if (axes.length === 1 || lineMode) {
       const n = plan.count[axes[0]];
       const channels = axes.length === 2 ? plan.count[axes[1]] : 1;
       const x = Array.from({ length: n }, (_, i) => plan.start[axes[0]] + i * plan.stride[axes[0]]);
       const full = { start: x[0] ?? 0, end: x.length > 1 ? x[x.length - 1] : (x[0] ?? 0) + 1 };
-      const plot = scope.own(new LinePlot({ parent: body, label: `Line plot of ${ctx.path}`, xLabel: `index (axis ${axes[0]})`, yLabel: 'value', timeAxis: false, full, window: full }));
+      const plot = scope.own(
+        new LinePlot({
+          parent: body,
+          label: `Line plot of ${ctx.path}`,
+          xLabel: `index (axis ${axes[0]})`,
+          yLabel: 'value',
+          timeAxis: false,
+          full,
+          window: full,
+        }),
+      );
       const series = Array.from({ length: channels }, (_, c) => {
         const mid = Array.from({ length: n }, (_, i) => data[i * channels + c]);
         return { x, mid };
       });
-      plot.setData(series, series.map((_, c) => ({ label: channels > 1 ? `column ${c}` : 'value', color: seriesColor(c) })));
+      plot.setData(
+        series,
+        series.map((_, c) => ({ label: channels > 1 ? `column ${c}` : 'value', color: seriesColor(c) })),
+      );
       plot.setWindow(full);
-      ctx.exports = { png: () => plot.canvas, csv: () => ({ what: 'dataset', path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride, save: true }) };
+      ctx.exports = {
+        png: () => plot.canvas,
+        csv: () => ({
+          what: 'dataset',
+          path: ctx.path,
+          start: plan.start,
+          count: plan.count,
+          stride: plan.stride,
+          save: true,
+        }),
+      };
     } else {
       const height = plan.count[axes[0]];
       const width = plan.count[axes[1]];
       const [p1, p99] = percentiles(data, [1, 99]);
-      const frame: ImageFrame = { path: ctx.path, width, height, channels: 1, data: Float32Array.from(data).buffer, min: reply.min, max: reply.max, p1, p99, frameCount: 1, index: 0, planeCount: 1, plane: 0 };
+      const frame: ImageFrame = {
+        path: ctx.path,
+        width,
+        height,
+        channels: 1,
+        data: Float32Array.from(data).buffer,
+        min: reply.min,
+        max: reply.max,
+        p1,
+        p99,
+        frameCount: 1,
+        index: 0,
+        planeCount: 1,
+        plane: 0,
+      };
       const img = scope.own(new ImageCanvas(`Heatmap of ${ctx.path}`));
       const ic = imageControls(scope, img, () => img.draw());
       img.setFrame(frame);
       body.append(ic.element, img.element);
       ic.reset(frame);
-      ctx.exports = { png: () => img.canvas, csv: () => ({ what: 'dataset', path: ctx.path, start: plan.start, count: plan.count, stride: plan.stride, save: true }) };
+      ctx.exports = {
+        png: () => img.canvas,
+        csv: () => ({
+          what: 'dataset',
+          path: ctx.path,
+          start: plan.start,
+          count: plan.count,
+          stride: plan.stride,
+          save: true,
+        }),
+      };
     }
     if (note) body.appendChild(note);
   };
-  const redraw = (): void => void ctx.track(draw()).catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e))));
+  const redraw = (): void =>
+    void ctx
+      .track(draw())
+      .catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e))));
   const buildControls = (): void => {
     controls.replaceChildren();
     if (shape.length >= 2) {
@@ -90,7 +159,11 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
         }),
       );
       if (shape.length === 2) {
-        const toggle = h('button', { type: 'button', class: 'btn', text: lineMode ? 'Show as heatmap' : 'Show as lines' });
+        const toggle = h('button', {
+          type: 'button',
+          class: 'btn',
+          text: lineMode ? 'Show as heatmap' : 'Show as lines',
+        });
         toggle.addEventListener('click', () => {
           ctx.setSetting('asLine', !lineMode);
           ctx.navigate(ctx.path);
@@ -120,11 +193,26 @@ async function renderValues(ctx: ViewContext): Promise<void> {
 function valuesTable(slice: DatasetSlice): HTMLElement {
   const values = slice.kind === 'values' ? slice.values : Array.from(new Float64Array(slice.data));
   if (values.length === 1) return h('pre', { class: 'value-block', text: valueText(values[0], 100) });
-  const table = h('table', { class: 'attrs values', 'aria-label': 'Values' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'index' }), h('th', { scope: 'col', text: 'value' }))));
+  const table = h(
+    'table',
+    { class: 'attrs values', 'aria-label': 'Values' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col', text: 'index' }), h('th', { scope: 'col', text: 'value' })),
+    ),
+  );
   const body = h('tbody');
-  values.slice(0, 1000).forEach((v, i) => body.appendChild(h('tr', {}, h('td', { class: 'num', text: String(i) }), h('td', { text: valueText(v, 50) }))));
+  values
+    .slice(0, 1000)
+    .forEach((v, i) =>
+      body.appendChild(
+        h('tr', {}, h('td', { class: 'num', text: String(i) }), h('td', { text: valueText(v, 50) })),
+      ),
+    );
   table.appendChild(body);
   const wrap = h('div', { class: 'values-wrap' }, table);
-  if (values.length > 1000) wrap.appendChild(h('p', { class: 'muted', text: `first 1000 of ${values.length} values` }));
+  if (values.length > 1000)
+    wrap.appendChild(h('p', { class: 'muted', text: `first 1000 of ${values.length} values` }));
   return wrap;
 }

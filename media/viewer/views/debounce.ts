@@ -10,7 +10,12 @@ interface Waiting {
   reject(e: unknown): void;
 }
 
-export function debouncedRedraw<T>(ctx: ViewContext, ms: number, run: (arg: T) => Promise<void>, onError: (e: unknown) => void): (arg: T) => void {
+export function debouncedRedraw<T>(
+  ctx: ViewContext,
+  ms: number,
+  run: (arg: T) => Promise<void>,
+  onError: (e: unknown) => void,
+): (arg: T) => void {
   let timer = 0;
   let latest: T;
   let waiting: Waiting | null = null;

@@ -17,13 +17,28 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
   let current = Math.min(ctx.setting('sweep', 0), sweeps.length - 1);
   const list = h('div', { class: 'sweep-list', role: 'listbox', 'aria-label': 'Sweeps', tabindex: 0 });
   const items = sweeps.map((s, i) => {
-    const item = h('div', { class: 'roi-item', role: 'option', id: `sweep-${i}`, 'aria-selected': 'false', text: sweepLabel(s) });
+    const item = h('div', {
+      class: 'roi-item',
+      role: 'option',
+      id: `sweep-${i}`,
+      'aria-selected': 'false',
+      text: sweepLabel(s),
+    });
     item.addEventListener('click', () => choose(i));
     return item;
   });
   list.append(...items);
   list.addEventListener('keydown', e => {
-    const next = e.key === 'ArrowDown' ? current + 1 : e.key === 'ArrowUp' ? current - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? sweeps.length - 1 : null;
+    const next =
+      e.key === 'ArrowDown'
+        ? current + 1
+        : e.key === 'ArrowUp'
+          ? current - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? sweeps.length - 1
+              : null;
     if (next === null) return;
     e.preventDefault();
     choose(Math.max(0, Math.min(sweeps.length - 1, next)));
@@ -39,14 +54,36 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
   let first: LinePlot | null = null;
   ctx.exports = { png: () => first?.canvas ?? null };
 
-  const plotSeries = async (scope: ChildViewContext, path: string, title: string, colorIndex: number): Promise<void> => {
+  const plotSeries = async (
+    scope: ChildViewContext,
+    path: string,
+    title: string,
+    colorIndex: number,
+  ): Promise<void> => {
     const info = await scope.request('series/info', { path });
     const full = { start: info.tStart, end: info.tEnd > info.tStart ? info.tEnd : info.tStart + 1 };
     const box = h('div', { class: 'plot-box' }, h('h3', { text: `${title}: ${path}` }));
     plots.appendChild(box);
-    const plot = scope.own(new LinePlot({ parent: box, label: `${title} ${path}`, xLabel: 'time', yLabel: axisLabel(title, info.unit), timeAxis: true, full, window: full, height: 220 }));
+    const plot = scope.own(
+      new LinePlot({
+        parent: box,
+        label: `${title} ${path}`,
+        xLabel: 'time',
+        yLabel: axisLabel(title, info.unit),
+        timeAxis: true,
+        full,
+        window: full,
+        height: 220,
+      }),
+    );
     first ??= plot;
-    const reply = await scope.request('series/window', { path, t0: full.start, t1: full.end, channels: [0], pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1) });
+    const reply = await scope.request('series/window', {
+      path,
+      t0: full.start,
+      t1: full.end,
+      channels: [0],
+      pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1),
+    });
     plot.setData(drawableChannels(reply), [{ label: title, color: seriesColor(colorIndex) }]);
     plot.setWindow(full);
   };
@@ -67,7 +104,9 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
     items.forEach((item, k) => item.setAttribute('aria-selected', String(k === i)));
     list.setAttribute('aria-activedescendant', `sweep-${i}`);
     items[i].scrollIntoView({ block: 'nearest' });
-    void ctx.track(show(i)).catch(e => !isCancelled(e) && plots.replaceChildren(message('error', errorText(e))));
+    void ctx
+      .track(show(i))
+      .catch(e => !isCancelled(e) && plots.replaceChildren(message('error', errorText(e))));
   };
   items.forEach((item, k) => item.setAttribute('aria-selected', String(k === current)));
   list.setAttribute('aria-activedescendant', `sweep-${current}`);

@@ -14,7 +14,11 @@ import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
 
 /** Shared image controls: colormap + contrast sliders bound to an ImageCanvas. */
-export function imageControls(ctx: ViewContext, image: ImageCanvas, redraw: () => void): { element: HTMLElement; reset(frame: ImageFrame): void } {
+export function imageControls(
+  ctx: ViewContext,
+  image: ImageCanvas,
+  redraw: () => void,
+): { element: HTMLElement; reset(frame: ImageFrame): void } {
   let colormap = ctx.setting('colormap', 'viridis') as ColormapName;
   if (!COLORMAPS.includes(colormap)) colormap = 'viridis';
   image.setColormap(colormap);
@@ -36,17 +40,29 @@ export function imageControls(ctx: ViewContext, image: ImageCanvas, redraw: () =
     image.setWindow(w);
     redraw();
   };
-  const cmap = select('Colormap', COLORMAPS.map(c => ({ value: c, text: c })), colormap, v => {
-    colormap = v as ColormapName;
-    ctx.setSetting('colormap', v);
-    image.setColormap(colormap);
-    redraw();
-  });
-  const element = h('div', { class: 'controls', role: 'group', 'aria-label': 'Image display' }, cmap, low.root, high.root);
+  const cmap = select(
+    'Colormap',
+    COLORMAPS.map(c => ({ value: c, text: c })),
+    colormap,
+    v => {
+      colormap = v as ColormapName;
+      ctx.setSetting('colormap', v);
+      image.setColormap(colormap);
+      redraw();
+    },
+  );
+  const element = h(
+    'div',
+    { class: 'controls', role: 'group', 'aria-label': 'Image display' },
+    cmap,
+    low.root,
+    high.root,
+  );
   return {
     element,
     reset(frame: ImageFrame) {
-      range = frame.max > frame.min ? { min: frame.min, max: frame.max } : { min: frame.min, max: frame.min + 1 };
+      range =
+        frame.max > frame.min ? { min: frame.min, max: frame.max } : { min: frame.min, max: frame.min + 1 };
       const initial = frame.p99 > frame.p1 ? { min: frame.p1, max: frame.p99 } : range;
       [lowPos, highPos] = slidersFromWindow(range, initial);
       low.input.value = String(lowPos);
@@ -62,7 +78,13 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
   const controls = imageControls(ctx, image, () => image.draw());
   const caption = h('p', { class: 'muted', 'aria-live': 'polite' });
   const frameControls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Frame' });
-  ctx.root.append(h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }), controls.element, frameControls, image.element, caption);
+  ctx.root.append(
+    h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
+    controls.element,
+    frameControls,
+    image.element,
+    caption,
+  );
   ctx.exports = { png: () => image.canvas };
   ctx.own(image);
 
@@ -87,13 +109,26 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
       frame.planeCount > 1 ? `plane ${frame.plane + 1} of ${frame.planeCount}` : '',
       frame.time !== undefined ? `t = ${formatSeconds(frame.time)}` : '',
       `range ${formatNumber(frame.min)} – ${formatNumber(frame.max)}${frame.unit ? ` ${frame.unit}` : ''}`,
-    ].filter(Boolean).join(' · ');
+    ]
+      .filter(Boolean)
+      .join(' · ');
   };
-  const later = debouncedRedraw<void>(ctx, 50, () => load(), e => {
-    if (!isCancelled(e)) caption.replaceChildren(message('error', errorText(e)));
-  });
+  const later = debouncedRedraw<void>(
+    ctx,
+    50,
+    () => load(),
+    e => {
+      if (!isCancelled(e)) caption.replaceChildren(message('error', errorText(e)));
+    },
+  );
   const buildFrameControls = (frame: ImageFrame): void => {
-    const add = (label: string, setting: 'frame' | 'plane', count: number, value: number, set: (v: number) => void): void => {
+    const add = (
+      label: string,
+      setting: 'frame' | 'plane',
+      count: number,
+      value: number,
+      set: (v: number) => void,
+    ): void => {
       if (count <= 1) return;
       const s = slider(label, 0, count - 1, value, v => {
         set(v);
@@ -142,7 +177,11 @@ export async function renderImages(ctx: ViewContext): Promise<void> {
   }
   const list = h('ul', { class: 'gallery', 'aria-label': 'Images' });
   for (const d of datasets) {
-    const b = h('button', { type: 'button', class: 'btn link', text: `${d.name}${d.neurodataType ? ` (${d.neurodataType})` : ''}` });
+    const b = h('button', {
+      type: 'button',
+      class: 'btn link',
+      text: `${d.name}${d.neurodataType ? ` (${d.neurodataType})` : ''}`,
+    });
     b.addEventListener('click', () => ctx.navigate(d.path));
     list.appendChild(h('li', {}, b));
   }

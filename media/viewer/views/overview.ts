@@ -22,18 +22,38 @@ export async function renderOverview(ctx: ViewContext): Promise<void> {
 
 function fieldList(fields: OverviewField[], label: string): HTMLElement {
   const dl = h('dl', { class: 'props overview-fields', 'aria-label': label });
-  for (const f of fields) dl.append(h('dt', { title: f.label, text: f.name }), h('dd', { title: f.path, text: f.value }));
+  for (const f of fields)
+    dl.append(h('dt', { title: f.label, text: f.name }), h('dd', { title: f.path, text: f.value }));
   return dl;
 }
 
 function section(title: string, items: ObjectSummary[], ctx: ViewContext, path?: string): HTMLElement {
   const box = h('section', { class: 'overview-section', 'aria-label': title });
-  box.appendChild(h('h3', { text: `${title} (${items.length})` }, path ? h('span', { class: 'muted path', text: ` ${path}` }) : null));
+  box.appendChild(
+    h(
+      'h3',
+      { text: `${title} (${items.length})` },
+      path ? h('span', { class: 'muted path', text: ` ${path}` }) : null,
+    ),
+  );
   const list = h('ul', { class: 'object-list' });
   for (const item of items) {
-    const b = h('button', { type: 'button', class: 'btn link', 'aria-label': `Open ${item.path}`, text: item.name });
+    const b = h('button', {
+      type: 'button',
+      class: 'btn link',
+      'aria-label': `Open ${item.path}`,
+      text: item.name,
+    });
     b.addEventListener('click', () => ctx.navigate(item.path));
-    list.appendChild(h('li', {}, b, item.neurodataType ? h('span', { class: 'badge', text: item.neurodataType }) : null, h('span', { class: 'summary', text: item.summary })));
+    list.appendChild(
+      h(
+        'li',
+        {},
+        b,
+        item.neurodataType ? h('span', { class: 'badge', text: item.neurodataType }) : null,
+        h('span', { class: 'summary', text: item.summary }),
+      ),
+    );
   }
   box.appendChild(list);
   return box;

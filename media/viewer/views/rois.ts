@@ -61,7 +61,9 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     `${set.width} × ${set.height}`,
     set.summaryImage ? `over ${set.summaryImage.path}` : 'no summary image found for this imaging plane',
     set.truncated ? `showing the first ${set.ids.length}` : '',
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   // The ROI list: a listbox whose options select ROIs.
   const list = h('div', { class: 'roi-list', role: 'listbox', 'aria-label': 'ROIs', tabindex: 0 });
@@ -69,14 +71,28 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     const [r, g, b] = categoricalRgb(i);
     const swatch = h('span', { class: 'swatch', 'aria-hidden': 'true' });
     swatch.style.background = `rgb(${r}, ${g}, ${b})`;
-    const item = h('div', { class: 'roi-item', role: 'option', id: `roi-${i}`, 'aria-selected': 'false', 'data-roi': i }, swatch, `ROI ${id}`);
+    const item = h(
+      'div',
+      { class: 'roi-item', role: 'option', id: `roi-${i}`, 'aria-selected': 'false', 'data-roi': i },
+      swatch,
+      `ROI ${id}`,
+    );
     item.addEventListener('click', () => choose(i));
     return item;
   });
   list.append(...items);
   list.addEventListener('keydown', e => {
     const cur = selected ?? -1;
-    const next = e.key === 'ArrowDown' ? cur + 1 : e.key === 'ArrowUp' ? cur - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? items.length - 1 : null;
+    const next =
+      e.key === 'ArrowDown'
+        ? cur + 1
+        : e.key === 'ArrowUp'
+          ? cur - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? items.length - 1
+              : null;
     if (next === null) return;
     e.preventDefault();
     choose(Math.max(0, Math.min(items.length - 1, next)));
@@ -84,12 +100,21 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
 
   const traceBox = h('div', { class: 'roi-trace' });
   let responsePath = set.responses[0]?.path ?? null;
-  const responseSelect = set.responses.length > 1
-    ? select('Response series', set.responses.map(r => ({ value: r.path, text: `${r.name}${r.neurodataType ? ` (${r.neurodataType})` : ''}` })), responsePath ?? '', v => {
-      responsePath = v;
-      void showTrace();
-    })
-    : null;
+  const responseSelect =
+    set.responses.length > 1
+      ? select(
+          'Response series',
+          set.responses.map(r => ({
+            value: r.path,
+            text: `${r.name}${r.neurodataType ? ` (${r.neurodataType})` : ''}`,
+          })),
+          responsePath ?? '',
+          v => {
+            responsePath = v;
+            void showTrace();
+          },
+        )
+      : null;
 
   image.canvas.addEventListener('click', e => {
     const p = image.pixelAt(e);
@@ -106,7 +131,10 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     responseSelect ?? '',
     traceBox,
   );
-  ctx.exports = { png: () => image.canvas, csv: () => ({ what: 'table', path: ctx.path, start: 0, count: set.roiCount, save: true }) };
+  ctx.exports = {
+    png: () => image.canvas,
+    csv: () => ({ what: 'table', path: ctx.path, start: 0, count: set.roiCount, save: true }),
+  };
   ctx.own(image);
   redraw();
 
@@ -117,11 +145,15 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     trace = null;
     traceBox.replaceChildren();
     if (selected === null) {
-      traceBox.appendChild(h('p', { class: 'muted', text: 'Click an ROI in the image or the list to plot its response.' }));
+      traceBox.appendChild(
+        h('p', { class: 'muted', text: 'Click an ROI in the image or the list to plot its response.' }),
+      );
       return;
     }
     if (!responsePath) {
-      traceBox.appendChild(h('p', { class: 'muted', text: 'No RoiResponseSeries refers to this segmentation.' }));
+      traceBox.appendChild(
+        h('p', { class: 'muted', text: 'No RoiResponseSeries refers to this segmentation.' }),
+      );
       return;
     }
     const scope = ctx.child(traceBox);
@@ -130,8 +162,25 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     const full = { start: info.tStart, end: info.tEnd > info.tStart ? info.tEnd : info.tStart + 1 };
     const channel = Math.min(selected, info.channelCount - 1);
     traceBox.appendChild(h('h3', { text: `ROI ${set.ids[selected]} in ${responsePath}` }));
-    const p = scope.own(new LinePlot({ parent: traceBox, label: `Response of ROI ${set.ids[selected]}`, xLabel: 'time', yLabel: info.unit, timeAxis: true, full, window: full, height: 220 }));
-    const reply = await scope.request('series/window', { path: responsePath, t0: full.start, t1: full.end, channels: [channel], pixels: columnsForWidth(p.width, window.devicePixelRatio || 1) });
+    const p = scope.own(
+      new LinePlot({
+        parent: traceBox,
+        label: `Response of ROI ${set.ids[selected]}`,
+        xLabel: 'time',
+        yLabel: info.unit,
+        timeAxis: true,
+        full,
+        window: full,
+        height: 220,
+      }),
+    );
+    const reply = await scope.request('series/window', {
+      path: responsePath,
+      t0: full.start,
+      t1: full.end,
+      channels: [channel],
+      pixels: columnsForWidth(p.width, window.devicePixelRatio || 1),
+    });
     if (scope.signal.aborted) return;
     p.setData(drawableChannels(reply), [{ label: `ROI ${set.ids[selected]}`, color: seriesColor(0) }]);
     p.setWindow(full);

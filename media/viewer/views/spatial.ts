@@ -20,7 +20,12 @@ interface Decoded {
 
 export async function renderSpatial(ctx: ViewContext): Promise<void> {
   const set: TrajectorySet = await ctx.request('spatial/trajectory', { path: ctx.path, maxPoints: 20000 });
-  const series: Decoded[] = set.series.map(s => ({ name: s.name, time: new Float64Array(s.time), x: new Float32Array(s.x), y: s.y ? new Float32Array(s.y) : null }));
+  const series: Decoded[] = set.series.map(s => ({
+    name: s.name,
+    time: new Float64Array(s.time),
+    x: new Float32Array(s.x),
+    y: s.y ? new Float32Array(s.y) : null,
+  }));
   const unit = set.series[0]?.unit ?? '';
   const twoD = series.some(s => s.y);
   const pose = set.kind === 'pose';
@@ -39,28 +44,44 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
   time.input.value = String(Math.round(((t - set.tStart) / (set.tEnd - set.tStart || 1)) * 1000));
   ctx.root.append(
     h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
-    h('p', { class: 'muted', text: `${series.length} ${pose ? 'keypoints' : 'series'} · ${formatSeconds(set.tStart)} – ${formatSeconds(set.tEnd)}${set.stride > 1 ? ` · every ${set.stride}th sample` : ''}` }),
+    h('p', {
+      class: 'muted',
+      text: `${series.length} ${pose ? 'keypoints' : 'series'} · ${formatSeconds(set.tStart)} – ${formatSeconds(set.tEnd)}${set.stride > 1 ? ` · every ${set.stride}th sample` : ''}`,
+    }),
     h('div', { class: 'controls' }, time.root),
   );
 
   // 2-D: y against x; 1-D: the position against time.
-  const xRange = twoD ? paddedBounds(series.map(s => s.x)) : { start: set.tStart, end: set.tEnd > set.tStart ? set.tEnd : set.tStart + 1 };
-  const yRange = twoD ? paddedBounds(series.flatMap(s => (s.y ? [s.y] : []))) : paddedBounds(series.map(s => s.x));
+  const xRange = twoD
+    ? paddedBounds(series.map(s => s.x))
+    : { start: set.tStart, end: set.tEnd > set.tStart ? set.tEnd : set.tStart + 1 };
+  const yRange = twoD
+    ? paddedBounds(series.flatMap(s => (s.y ? [s.y] : [])))
+    : paddedBounds(series.map(s => s.x));
   const xOf = (s: Decoded): ArrayLike<number> => (twoD ? s.x : s.time);
   const yOf = (s: Decoded): ArrayLike<number> => (twoD ? (s.y ?? new Float32Array(s.x.length)) : s.x);
-  const chart = ctx.own(new XYPlot({
-    parent: ctx.root,
-    label: `${pose ? 'Keypoints' : 'Trajectory'} of ${ctx.path}`,
-    xLabel: twoD ? axisLabel('x', unit) : 'time (s)',
-    yLabel: twoD ? axisLabel('y', unit) : axisLabel('position', unit),
-    timeAxis: !twoD,
-    full: xRange,
-    window: xRange,
-    yRange,
-    height: 460,
-  }));
+  const chart = ctx.own(
+    new XYPlot({
+      parent: ctx.root,
+      label: `${pose ? 'Keypoints' : 'Trajectory'} of ${ctx.path}`,
+      xLabel: twoD ? axisLabel('x', unit) : 'time (s)',
+      yLabel: twoD ? axisLabel('y', unit) : axisLabel('position', unit),
+      timeAxis: !twoD,
+      full: xRange,
+      window: xRange,
+      yRange,
+      height: 460,
+    }),
+  );
   ctx.root.appendChild(legend);
-  chart.setTraces(series.map((s, i) => ({ label: s.name, color: categoricalColor(i, pose ? 0.35 : 0.8), x: xOf(s), y: yOf(s) })));
+  chart.setTraces(
+    series.map((s, i) => ({
+      label: s.name,
+      color: categoricalColor(i, pose ? 0.35 : 0.8),
+      x: xOf(s),
+      y: yOf(s),
+    })),
+  );
   ctx.exports = { png: () => chart.canvas };
 
   const draw = (): void => {

@@ -8,7 +8,18 @@ import type { ColumnInfo, TableInfo, TableRows } from '../../../src/shared/proto
 import { errorText, isCancelled } from '../api';
 import { h, message } from '../dom';
 import { ellipsize, storedNumberText } from '../format';
-import { isNavigationKey, isScaled, maxVirtualTop, missingPages, navigate, rowTop, rowWindow, scrollSpace, scrollTopFor, virtualTopFor } from '../rowWindow';
+import {
+  isNavigationKey,
+  isScaled,
+  maxVirtualTop,
+  missingPages,
+  navigate,
+  rowTop,
+  rowWindow,
+  scrollSpace,
+  scrollTopFor,
+  virtualTopFor,
+} from '../rowWindow';
 import { firstRef, valueText } from '../values';
 import type { ViewContext } from './context';
 
@@ -19,44 +30,93 @@ const KEPT_PAGES = 40;
 /** How long scrolling must pause before rows are requested (dragging past a million rows asks for none of them). */
 const LOAD_DELAY_MS = 50;
 
-export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.root, tablePath = ctx.path): Promise<void> {
+export async function renderTable(
+  ctx: ViewContext,
+  parent: HTMLElement = ctx.root,
+  tablePath = ctx.path,
+): Promise<void> {
   const info = await ctx.request('table/info', { path: tablePath });
   parent.appendChild(tableHeader(info));
-  const grid = h('div', { class: 'grid-scroll', role: 'grid', 'aria-label': `Table ${tablePath}`, 'aria-rowcount': info.rowCount + 1, 'aria-colcount': info.columns.length + 1, tabindex: 0 });
+  const grid = h('div', {
+    class: 'grid-scroll',
+    role: 'grid',
+    'aria-label': `Table ${tablePath}`,
+    'aria-rowcount': info.rowCount + 1,
+    'aria-colcount': info.columns.length + 1,
+    tabindex: 0,
+  });
   const head = h('div', { class: 'grid-row grid-head', role: 'row', 'aria-rowindex': 1 });
   const cols = ['id', ...info.columns.map(c => c.name)];
   const widths = cols.map((c, i) => {
     const col = info.columns[i - 1];
-    const wide = col?.kind === 'reference' || col?.kind === 'region' || col?.kind === 'ragged' || col?.kind === 'array';
+    const wide =
+      col?.kind === 'reference' || col?.kind === 'region' || col?.kind === 'ragged' || col?.kind === 'array';
     // Ids as wide as the largest row number; decimals as wide as a float64 time of hours with its fraction.
-    const values = !col ? String(info.rowCount - 1).length * 9 + 24 : col.kind === 'scalar' && /float|f[248]$/.test(col.dtype) ? 120 : 70;
+    const values = !col
+      ? String(info.rowCount - 1).length * 9 + 24
+      : col.kind === 'scalar' && /float|f[248]$/.test(col.dtype)
+        ? 120
+        : 70;
     return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : values, c.length * 9 + 24));
   });
   const template = widths.map(w => `${w}px`).join(' ');
   cols.forEach((name, i) => {
     const col = info.columns[i - 1];
-    const cell = h('div', { class: 'grid-cell', role: 'columnheader', 'aria-colindex': i + 1, title: col?.description ?? 'row id', text: name });
-    if (col && col.kind !== 'scalar') cell.appendChild(h('span', { class: 'badge', text: col.kind === 'region' ? `→ ${col.target?.split('/').pop() ?? 'rows'}` : col.kind }));
+    const cell = h('div', {
+      class: 'grid-cell',
+      role: 'columnheader',
+      'aria-colindex': i + 1,
+      title: col?.description ?? 'row id',
+      text: name,
+    });
+    if (col && col.kind !== 'scalar')
+      cell.appendChild(
+        h('span', {
+          class: 'badge',
+          text: col.kind === 'region' ? `→ ${col.target?.split('/').pop() ?? 'rows'}` : col.kind,
+        }),
+      );
     head.appendChild(cell);
   });
   head.style.gridTemplateColumns = template;
   const body = h('div', { class: 'grid-body' });
   grid.append(head, body);
   parent.appendChild(grid);
-  ctx.exports = { csv: () => ({ what: 'table', path: tablePath, start: 0, count: info.rowCount, save: true }) };
+  ctx.exports = {
+    csv: () => ({ what: 'table', path: tablePath, start: 0, count: info.rowCount, save: true }),
+  };
   if (info.rowCount === 0) {
     body.appendChild(message('empty', 'The table has no rows.'));
     return;
   }
 
-  const goToInput = h('input', { type: 'number', class: 'grid-goto-row', min: 0, max: info.rowCount - 1, step: 1, placeholder: `0–${info.rowCount - 1}`, 'aria-label': 'Row to show' });
-  const goTo = h('form', { class: 'grid-goto', role: 'search', 'aria-label': 'Go to row' }, h('label', { text: 'Go to row' }), goToInput, h('button', { type: 'submit', class: 'btn', text: 'Go' }));
+  const goToInput = h('input', {
+    type: 'number',
+    class: 'grid-goto-row',
+    min: 0,
+    max: info.rowCount - 1,
+    step: 1,
+    placeholder: `0–${info.rowCount - 1}`,
+    'aria-label': 'Row to show',
+  });
+  const goTo = h(
+    'form',
+    { class: 'grid-goto', role: 'search', 'aria-label': 'Go to row' },
+    h('label', { text: 'Go to row' }),
+    goToInput,
+    h('button', { type: 'submit', class: 'btn', text: 'Go' }),
+  );
   grid.before(goTo);
   const rows = new RowSource(ctx, tablePath);
   // The true position in the list (px); the native scrollTop stands for it (see rowWindow.ts).
   let top = 0;
   let ownScrollTop: number | null = null;
-  const space = () => scrollSpace(info.rowCount, ROW_HEIGHT, Math.max(ROW_HEIGHT, (grid.clientHeight || 400) - head.offsetHeight));
+  const space = () =>
+    scrollSpace(
+      info.rowCount,
+      ROW_HEIGHT,
+      Math.max(ROW_HEIGHT, (grid.clientHeight || 400) - head.offsetHeight),
+    );
   const moveTo = (virtualTop: number): void => {
     const s = space();
     top = Math.min(maxVirtualTop(s), Math.max(0, virtualTop));
@@ -78,7 +138,12 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
     drawn = [];
     const s = space();
     body.style.height = `${s.height}px`;
-    const w = rowWindow({ scrollTop: top, viewportHeight: s.viewportHeight, rowHeight: ROW_HEIGHT, rowCount: info.rowCount });
+    const w = rowWindow({
+      scrollTop: top,
+      viewportHeight: s.viewportHeight,
+      rowHeight: ROW_HEIGHT,
+      rowCount: info.rowCount,
+    });
     // Rows sit where the scroller shows them: the native offset plus their distance from `top`.
     const offset = grid.scrollTop - top;
     body.replaceChildren();
@@ -91,7 +156,9 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
       if (typeof cells === 'string') {
         row.appendChild(h('div', { class: 'grid-cell muted', role: 'gridcell', text: cells }));
       } else {
-        row.appendChild(h('div', { class: 'grid-cell num', role: 'gridcell', 'aria-colindex': 1, text: String(cells.id) }));
+        row.appendChild(
+          h('div', { class: 'grid-cell num', role: 'gridcell', 'aria-colindex': 1, text: String(cells.id) }),
+        );
         info.columns.forEach((col, c) => {
           const at = cells.columns.indexOf(col.name);
           const value: H5Value = at >= 0 ? (cells.values[at] ?? null) : null;
@@ -103,7 +170,8 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
     for (const resolve of done) resolve();
   };
   grid.addEventListener('scroll', () => {
-    if (ownScrollTop === null || Math.abs(grid.scrollTop - ownScrollTop) >= 1) top = virtualTopFor(space(), grid.scrollTop);
+    if (ownScrollTop === null || Math.abs(grid.scrollTop - ownScrollTop) >= 1)
+      top = virtualTopFor(space(), grid.scrollTop);
     ownScrollTop = null;
     void schedule();
   });
@@ -113,7 +181,12 @@ export async function renderTable(ctx: ViewContext, parent: HTMLElement = ctx.ro
     e => {
       if (!isScaled(space()) || e.ctrlKey || Math.abs(e.deltaY) <= Math.abs(e.deltaX)) return;
       e.preventDefault();
-      const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? ROW_HEIGHT : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? space().viewportHeight : 1;
+      const unit =
+        e.deltaMode === WheelEvent.DOM_DELTA_LINE
+          ? ROW_HEIGHT
+          : e.deltaMode === WheelEvent.DOM_DELTA_PAGE
+            ? space().viewportHeight
+            : 1;
       moveTo(top + e.deltaY * unit);
     },
     { passive: false },
@@ -223,22 +296,40 @@ function tableHeader(info: TableInfo): HTMLElement {
     'div',
     { class: 'view-header' },
     h('h2', { text: info.path.split('/').pop() ?? info.path }),
-    h('p', { class: 'muted', text: `${info.neurodataType ?? 'table'} · ${info.rowCount.toLocaleString('en-US')} rows · ${info.columns.length} columns` }),
+    h('p', {
+      class: 'muted',
+      text: `${info.neurodataType ?? 'table'} · ${info.rowCount.toLocaleString('en-US')} rows · ${info.columns.length} columns`,
+    }),
     info.description ? h('p', { class: 'description', text: info.description }) : null,
   );
 }
 
-function cellFor(ctx: ViewContext, { kind, target, dtype }: ColumnInfo, value: H5Value, colIndex: number): HTMLElement {
+function cellFor(
+  ctx: ViewContext,
+  { kind, target, dtype }: ColumnInfo,
+  value: H5Value,
+  colIndex: number,
+): HTMLElement {
   const cell = h('div', { class: 'grid-cell', role: 'gridcell', 'aria-colindex': colIndex });
   const text = typeof value === 'number' ? storedNumberText(value, dtype) : valueText(value, 12);
   cell.title = ellipsize(text, 2000);
   if (kind === 'region' && target) {
-    const b = h('button', { type: 'button', class: 'btn link', 'aria-label': `Open ${target} rows ${text}`, text: ellipsize(text, 60) });
+    const b = h('button', {
+      type: 'button',
+      class: 'btn link',
+      'aria-label': `Open ${target} rows ${text}`,
+      text: ellipsize(text, 60),
+    });
     b.addEventListener('click', () => ctx.navigate(target));
     cell.appendChild(b);
   } else if (firstRef(value)) {
     const ref = firstRef(value) ?? '';
-    const b = h('button', { type: 'button', class: 'btn link', 'aria-label': `Open ${ref}`, text: ellipsize(text, 60) });
+    const b = h('button', {
+      type: 'button',
+      class: 'btn link',
+      'aria-label': `Open ${ref}`,
+      text: ellipsize(text, 60),
+    });
     b.addEventListener('click', () => ctx.navigate(ref));
     cell.appendChild(b);
   } else {

@@ -9,7 +9,15 @@ import { button, h, message, select } from '../dom';
 import { axisLabel, formatNumber, formatSeconds } from '../format';
 import { LinePlot, seriesColor, type PlotSeries } from '../plot';
 import { drawableChannels } from '../seriesData';
-import { clampWindow, columnsForWidth, pageRange, sameWindow, stackOffsets, type DrawableChannel, type Window } from '../timeWindow';
+import {
+  clampWindow,
+  columnsForWidth,
+  pageRange,
+  sameWindow,
+  stackOffsets,
+  type DrawableChannel,
+  type Window,
+} from '../timeWindow';
 import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
 import { externalFiles } from './image';
@@ -32,14 +40,22 @@ function channelRange(ch: DrawableChannel): { min: number; max: number } {
 
 function offsetChannel(ch: DrawableChannel, offset: number): DrawableChannel {
   const add = (arr: (number | null)[]) => arr.map(v => (v === null ? null : v + offset));
-  return { x: ch.x, mid: add(ch.mid), ...(ch.band ? { band: { min: add(ch.band.min), max: add(ch.band.max) } } : {}) };
+  return {
+    x: ch.x,
+    mid: add(ch.mid),
+    ...(ch.band ? { band: { min: add(ch.band.min), max: add(ch.band.max) } } : {}),
+  };
 }
 
 export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   const info = await ctx.request('series/info', { path: ctx.path });
   if (info.sampleCount === 0 || info.channelCount === 0) return renderEmptySeries(ctx, info);
-  const stackedDefault = /ElectricalSeries|SpikeEventSeries/.test(ctx.resolution.inheritance.join(' ')) || info.channelCount > 8;
-  const full: Window = info.tEnd > info.tStart ? { start: info.tStart, end: info.tEnd } : { start: info.tStart, end: info.tStart + 1 };
+  const stackedDefault =
+    /ElectricalSeries|SpikeEventSeries/.test(ctx.resolution.inheritance.join(' ')) || info.channelCount > 8;
+  const full: Window =
+    info.tEnd > info.tStart
+      ? { start: info.tStart, end: info.tEnd }
+      : { start: info.tStart, end: info.tStart + 1 };
   let visible = clampWindow(ctx.zoom() ?? full, full);
   let stacked = ctx.setting('stacked', stackedDefault);
   let pageSize = ctx.setting('pageSize', stacked ? 16 : Math.min(8, Math.max(1, info.channelCount)));
@@ -52,26 +68,36 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   if (info.description) header.appendChild(h('p', { class: 'description', text: info.description }));
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Channels' });
   const channelText = h('span', { class: 'muted', 'aria-live': 'polite' });
-  const chunkWarning = info.chunks && info.chunks.length > 1 && info.chunks[0] === 1 && info.sampleCount > 1000
-    ? message('empty', 'This dataset is chunked one sample at a time; reading long windows is slow.')
-    : null;
+  const chunkWarning =
+    info.chunks && info.chunks.length > 1 && info.chunks[0] === 1 && info.sampleCount > 1000
+      ? message('empty', 'This dataset is chunked one sample at a time; reading long windows is slow.')
+      : null;
   const plotBox = h('div', { class: 'plot-box' });
   const status = h('div', { class: 'inline-status', role: 'status' });
   ctx.root.append(header, controls, chunkWarning ?? '', plotBox, status);
 
-  const plot = ctx.own(new LinePlot({
-    parent: plotBox,
-    label: `Plot of ${ctx.path}`,
-    xLabel: 'time',
-    yLabel: stacked ? axisLabel('channel', info.unit) : axisLabel(info.neurodataType ?? 'value', info.unit),
-    timeAxis: true,
-    full,
-    window: visible,
-    onWindow: w => scheduleFetch(w),
-  }));
+  const plot = ctx.own(
+    new LinePlot({
+      parent: plotBox,
+      label: `Plot of ${ctx.path}`,
+      xLabel: 'time',
+      yLabel: stacked ? axisLabel('channel', info.unit) : axisLabel(info.neurodataType ?? 'value', info.unit),
+      timeAxis: true,
+      full,
+      window: visible,
+      onWindow: w => scheduleFetch(w),
+    }),
+  );
   ctx.exports = {
     png: () => plot.canvas,
-    csv: () => ({ what: 'series', path: ctx.path, t0: visible.start, t1: visible.end, channels: channelsShown(), save: true }),
+    csv: () => ({
+      what: 'series',
+      path: ctx.path,
+      t0: visible.start,
+      t1: visible.end,
+      channels: channelsShown(),
+      save: true,
+    }),
   };
 
   const channelsShown = (): number[] => {
@@ -87,16 +113,29 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     controls.append(
       button('Previous channels', () => page(-1), { text: '◀ channels' }),
       button('Next channels', () => page(1), { text: 'channels ▶' }),
-      select('Channels per page', pageSizes(info.channelCount, pageSize).map(n => ({ value: String(n), text: String(n) })), String(pageSize), v => {
-        pageSize = Number(v);
-        ctx.setSetting('pageSize', pageSize);
-        void refetch();
-      }),
-      select('Layout', [{ value: 'stacked', text: 'stacked' }, { value: 'overlay', text: 'overlay' }], stacked ? 'stacked' : 'overlay', v => {
-        stacked = v === 'stacked';
-        ctx.setSetting('stacked', stacked);
-        void refetch();
-      }),
+      select(
+        'Channels per page',
+        pageSizes(info.channelCount, pageSize).map(n => ({ value: String(n), text: String(n) })),
+        String(pageSize),
+        v => {
+          pageSize = Number(v);
+          ctx.setSetting('pageSize', pageSize);
+          void refetch();
+        },
+      ),
+      select(
+        'Layout',
+        [
+          { value: 'stacked', text: 'stacked' },
+          { value: 'overlay', text: 'overlay' },
+        ],
+        stacked ? 'stacked' : 'overlay',
+        v => {
+          stacked = v === 'stacked';
+          ctx.setSetting('stacked', stacked);
+          void refetch();
+        },
+      ),
       channelText,
     );
     channelText.textContent = `channels ${r.first}–${r.first + r.count - 1} of ${info.channelCount}`;
@@ -116,32 +155,50 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     const channels = channelsShown();
     const reply = await ctx.request(
       'series/window',
-      { path: ctx.path, t0: w.start, t1: w.end, channels, pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1) },
+      {
+        path: ctx.path,
+        t0: w.start,
+        t1: w.end,
+        channels,
+        pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1),
+      },
       { signal: controller.signal },
     );
     if (controller.signal.aborted) return;
     let drawable = drawableChannels(reply);
-    const series: PlotSeries[] = channels.map((c, i) => ({ label: labelOf(c), color: seriesColor(stacked ? 0 : i) }));
+    const series: PlotSeries[] = channels.map((c, i) => ({
+      label: labelOf(c),
+      color: seriesColor(stacked ? 0 : i),
+    }));
     let ticks: { values: number[]; labels: string[] } | undefined;
     if (stacked && drawable.length > 1) {
       const { offsets, spacing } = stackOffsets(drawable.map(channelRange));
       drawable = drawable.map((ch, i) => offsetChannel(ch, offsets[i]));
       // Channel i is centred on its baseline (n - 1 - i) * spacing (see stackOffsets).
-      ticks = { values: channels.map((_, i) => (channels.length - 1 - i) * spacing), labels: channels.map(labelOf) };
+      ticks = {
+        values: channels.map((_, i) => (channels.length - 1 - i) * spacing),
+        labels: channels.map(labelOf),
+      };
       series.forEach((s, i) => (s.color = seriesColor(i % 2 === 0 ? 0 : 1)));
     }
     // Stacked traces get a fixed height per channel so paging does not squash them.
     plot.setData(drawable, series, ticks, ticks ? Math.min(1400, 90 + 34 * channels.length) : 360);
     plot.setWindow(w);
     last = { w, channels: channels.join(',') };
-    status.textContent = reply.mode === 'raw'
-      ? `${reply.count} samples`
-      : `${reply.sampleCount} samples in ${reply.columns} columns (min/max per column${reply.exact ? '' : ', sparse overview: zoom in for every sample'})`;
+    status.textContent =
+      reply.mode === 'raw'
+        ? `${reply.count} samples`
+        : `${reply.sampleCount} samples in ${reply.columns} columns (min/max per column${reply.exact ? '' : ', sparse overview: zoom in for every sample'})`;
   };
-  const redraw = debouncedRedraw<Window>(ctx, 80, async w => {
-    if (last && sameWindow(last.w, w) && last.channels === channelsShown().join(',')) return;
-    await fetchWindow(w);
-  }, e => showError(e));
+  const redraw = debouncedRedraw<Window>(
+    ctx,
+    80,
+    async w => {
+      if (last && sameWindow(last.w, w) && last.channels === channelsShown().join(',')) return;
+      await fetchWindow(w);
+    },
+    e => showError(e),
+  );
   const scheduleFetch = (w: Window): void => {
     visible = w;
     ctx.setZoom(w);
@@ -170,7 +227,8 @@ function pageSizes(channelCount: number, current: number): number[] {
 
 function seriesSummary(info: SeriesInfo): string {
   const parts = [`${info.shape.join(' × ')} ${info.dtype.display}`];
-  if (info.timing.kind === 'rate') parts.push(`${formatNumber(info.timing.rate)} Hz from ${formatSeconds(info.timing.startingTime)}`);
+  if (info.timing.kind === 'rate')
+    parts.push(`${formatNumber(info.timing.rate)} Hz from ${formatSeconds(info.timing.startingTime)}`);
   else if (info.timing.kind === 'timestamps') parts.push('timestamps');
   parts.push(`${formatSeconds(info.tStart)} – ${formatSeconds(info.tEnd)}`);
   if (info.unit) parts.push(`unit ${info.unit}`);
@@ -181,7 +239,10 @@ function seriesSummary(info: SeriesInfo): string {
 
 /** A series without samples: say so, and list its external files (ImageSeries with external_file). */
 async function renderEmptySeries(ctx: ViewContext, info: SeriesInfo): Promise<void> {
-  ctx.root.append(h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }), h('p', { class: 'muted', text: seriesSummary(info) }));
+  ctx.root.append(
+    h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
+    h('p', { class: 'muted', text: seriesSummary(info) }),
+  );
   const files = await externalFiles(ctx);
   if (!files) {
     ctx.root.appendChild(message('empty', 'This series holds no samples.'));

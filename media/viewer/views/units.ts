@@ -20,12 +20,17 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
   const tabs = h('div', { class: 'subtabs', role: 'tablist', 'aria-label': 'Units views' });
   const body = h('div', { class: 'subview' });
   ctx.root.append(tabs, body);
-  const modes: [string, string][] = [['raster', 'Raster'], ['waveform', 'Waveform'], ['table', 'Table']];
+  const modes: [string, string][] = [
+    ['raster', 'Raster'],
+    ['waveform', 'Waveform'],
+    ['table', 'Table'],
+  ];
   // Each sub-view runs in its own child scope: switching disposes the old one's chart, observers and requests at once.
   let subview: ChildViewContext | null = null;
   const show = async (m: string): Promise<void> => {
     ctx.setSetting('unitsMode', m);
-    for (const b of Array.from(tabs.children)) b.setAttribute('aria-selected', String((b as HTMLElement).dataset.mode === m));
+    for (const b of Array.from(tabs.children))
+      b.setAttribute('aria-selected', String((b as HTMLElement).dataset.mode === m));
     subview?.dispose();
     body.replaceChildren();
     body.dataset.subview = m;
@@ -36,8 +41,21 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
     else await renderRaster(sub, body);
   };
   for (const [m, label] of modes) {
-    const b = h('button', { type: 'button', role: 'tab', class: 'btn tab', 'data-mode': m, 'aria-selected': String(m === mode), text: label });
-    b.addEventListener('click', () => void ctx.track(show(m)).catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e)))));
+    const b = h('button', {
+      type: 'button',
+      role: 'tab',
+      class: 'btn tab',
+      'data-mode': m,
+      'aria-selected': String(m === mode),
+      text: label,
+    });
+    b.addEventListener(
+      'click',
+      () =>
+        void ctx
+          .track(show(m))
+          .catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e)))),
+    );
     tabs.appendChild(b);
   }
   await show(mode);
@@ -45,33 +63,72 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
 
 async function renderRaster(ctx: ViewContext, parent: HTMLElement): Promise<void> {
   let first = ctx.setting('unitStart', 0);
-  let raster: UnitsRaster = await ctx.request('units/raster', { path: ctx.path, unitStart: first, unitCount: UNIT_PAGE });
-  const full: Window = raster.tMax > raster.tMin ? { start: raster.tMin, end: raster.tMax } : { start: raster.tMin, end: raster.tMin + 1 };
+  let raster: UnitsRaster = await ctx.request('units/raster', {
+    path: ctx.path,
+    unitStart: first,
+    unitCount: UNIT_PAGE,
+  });
+  const full: Window =
+    raster.tMax > raster.tMin
+      ? { start: raster.tMin, end: raster.tMax }
+      : { start: raster.tMin, end: raster.tMin + 1 };
   let visible = ctx.zoom() ?? full;
   const info = h('p', { class: 'muted', 'aria-live': 'polite' });
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Units' });
-  const chart = ctx.own(new RasterPlot({ parent, label: `Spike raster of ${ctx.path}`, xLabel: 'time', yLabel: 'unit', timeAxis: true, full, window: visible, height: Math.max(240, UNIT_PAGE * 16 + 50), onWindow: w => fetchLater(w) }));
+  const chart = ctx.own(
+    new RasterPlot({
+      parent,
+      label: `Spike raster of ${ctx.path}`,
+      xLabel: 'time',
+      yLabel: 'unit',
+      timeAxis: true,
+      full,
+      window: visible,
+      height: Math.max(240, UNIT_PAGE * 16 + 50),
+      onWindow: w => fetchLater(w),
+    }),
+  );
   parent.insertBefore(controls, chart.element);
   parent.appendChild(info);
-  ctx.exports = { png: () => chart.canvas, csv: () => ({ what: 'table', path: ctx.path, start: 0, count: raster.unitCount, save: true }) };
+  ctx.exports = {
+    png: () => chart.canvas,
+    csv: () => ({ what: 'table', path: ctx.path, start: 0, count: raster.unitCount, save: true }),
+  };
 
   const draw = (): void => {
     const offsets = new Uint32Array(raster.offsets);
     const times = new Float64Array(raster.times);
     const n = raster.units.length;
-    chart.setRows(raster.units.map((u, i) => ({ label: u.label || `unit ${u.id}`, color: categoricalColor(u.row), times: times.subarray(offsets[i], offsets[i + 1]) })));
+    chart.setRows(
+      raster.units.map((u, i) => ({
+        label: u.label || `unit ${u.id}`,
+        color: categoricalColor(u.row),
+        times: times.subarray(offsets[i], offsets[i + 1]),
+      })),
+    );
     chart.setWindow(visible);
     const spikes = offsets[n] ?? 0;
     info.textContent = `units ${first + 1}–${first + n} of ${raster.unitCount} · ${spikes} spikes in the window`;
   };
   const load = async (w: Window): Promise<void> => {
-    raster = await ctx.request('units/raster', { path: ctx.path, unitStart: first, unitCount: UNIT_PAGE, t0: w.start, t1: w.end });
+    raster = await ctx.request('units/raster', {
+      path: ctx.path,
+      unitStart: first,
+      unitCount: UNIT_PAGE,
+      t0: w.start,
+      t1: w.end,
+    });
     visible = w;
     draw();
   };
-  const redraw = debouncedRedraw<Window>(ctx, 80, w => load(w), e => {
-    if (!isCancelled(e)) info.replaceChildren(message('error', errorText(e)));
-  });
+  const redraw = debouncedRedraw<Window>(
+    ctx,
+    80,
+    w => load(w),
+    e => {
+      if (!isCancelled(e)) info.replaceChildren(message('error', errorText(e)));
+    },
+  );
   const fetchLater = (w: Window): void => {
     visible = w;
     ctx.setZoom(w);
@@ -80,9 +137,14 @@ async function renderRaster(ctx: ViewContext, parent: HTMLElement): Promise<void
   const page = (dir: number): void => {
     first = pageRange(first + dir * UNIT_PAGE, UNIT_PAGE, raster.unitCount).first;
     ctx.setSetting('unitStart', first);
-    void ctx.track(load(visible)).catch(e => !isCancelled(e) && info.replaceChildren(message('error', errorText(e))));
+    void ctx
+      .track(load(visible))
+      .catch(e => !isCancelled(e) && info.replaceChildren(message('error', errorText(e))));
   };
-  controls.append(button('Previous units', () => page(-1), { text: '◀ units' }), button('Next units', () => page(1), { text: 'units ▶' }));
+  controls.append(
+    button('Previous units', () => page(-1), { text: '◀ units' }),
+    button('Next units', () => page(1), { text: 'units ▶' }),
+  );
   if (visible.start !== full.start || visible.end !== full.end) await load(visible);
   else draw();
 }
@@ -90,7 +152,13 @@ async function renderRaster(ctx: ViewContext, parent: HTMLElement): Promise<void
 async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<void> {
   let unit = ctx.setting('waveUnit', 0);
   let channel = ctx.setting('waveChannel', 0);
-  const page = await ctx.request('units/raster', { path: ctx.path, unitStart: 0, unitCount: 500, t0: 0, t1: 0 });
+  const page = await ctx.request('units/raster', {
+    path: ctx.path,
+    unitStart: 0,
+    unitCount: 500,
+    t0: 0,
+    t1: 0,
+  });
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Waveform' });
   const plotBox = h('div', { class: 'plot-box' });
   const caption = h('p', { class: 'muted', 'aria-live': 'polite' });
@@ -109,29 +177,60 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
     const full = { start: 0, end: Math.max(x[x.length - 1] ?? 1, toMs) };
     plot?.dispose();
     plotBox.replaceChildren();
-    plot = new LinePlot({ parent: plotBox, label: `waveform_mean of unit ${unit} on channel ${channel}`, xLabel: wf.rate ? 'time (ms)' : 'sample', yLabel: wf.valueUnit ?? 'amplitude', timeAxis: false, full, window: full, height: 320 });
+    plot = new LinePlot({
+      parent: plotBox,
+      label: `waveform_mean of unit ${unit} on channel ${channel}`,
+      xLabel: wf.rate ? 'time (ms)' : 'sample',
+      yLabel: wf.valueUnit ?? 'amplitude',
+      timeAxis: false,
+      full,
+      window: full,
+      height: 320,
+    });
     const meanArr = Array.from(mean);
     plot.setData(
-      [{ x, mid: meanArr, ...(sd ? { band: { min: meanArr.map((m, i) => m - sd[i]), max: meanArr.map((m, i) => m + sd[i]) } } : {}) }],
+      [
+        {
+          x,
+          mid: meanArr,
+          ...(sd
+            ? { band: { min: meanArr.map((m, i) => m - sd[i]), max: meanArr.map((m, i) => m + sd[i]) } }
+            : {}),
+        },
+      ],
       [{ label: `unit ${unit} mean${sd ? ' ± sd' : ''}`, color: seriesColor(0) }],
     );
     plot.setWindow(full);
     caption.textContent = `unit row ${unit} · channel ${channel} of ${wf.channelCount} · ${wf.sampleCount} samples${wf.rate ? ` at ${wf.rate} Hz` : ''}`;
     if (!channelSelect && wf.channelCount > 1) {
-      channelSelect = select('Channel', Array.from({ length: wf.channelCount }, (_, i) => ({ value: String(i), text: String(i) })), String(channel), v => {
-        channel = Number(v);
-        ctx.setSetting('waveChannel', channel);
-        void ctx.track(draw()).catch(e => !isCancelled(e) && caption.replaceChildren(message('error', errorText(e))));
-      });
+      channelSelect = select(
+        'Channel',
+        Array.from({ length: wf.channelCount }, (_, i) => ({ value: String(i), text: String(i) })),
+        String(channel),
+        v => {
+          channel = Number(v);
+          ctx.setSetting('waveChannel', channel);
+          void ctx
+            .track(draw())
+            .catch(e => !isCancelled(e) && caption.replaceChildren(message('error', errorText(e))));
+        },
+      );
       controls.appendChild(channelSelect);
     }
   };
   controls.appendChild(
-    select('Unit', page.units.map(u => ({ value: String(u.row), text: u.label || `unit ${u.id}` })), String(unit), v => {
-      unit = Number(v);
-      ctx.setSetting('waveUnit', unit);
-      void ctx.track(draw()).catch(e => !isCancelled(e) && caption.replaceChildren(message('error', errorText(e))));
-    }),
+    select(
+      'Unit',
+      page.units.map(u => ({ value: String(u.row), text: u.label || `unit ${u.id}` })),
+      String(unit),
+      v => {
+        unit = Number(v);
+        ctx.setSetting('waveUnit', unit);
+        void ctx
+          .track(draw())
+          .catch(e => !isCancelled(e) && caption.replaceChildren(message('error', errorText(e))));
+      },
+    ),
   );
   await draw();
 }

@@ -4,7 +4,14 @@ import type { DandisetMetadata } from '../../dandi/types';
 import type { BrowseContext } from '../../tree/browseContext';
 import { webPageUrl } from '../../tree/links';
 import { shownVersion, type TreeElement } from '../../tree/model';
-import { isCopyTarget, type DandisetDetails, type DetailsHostEvent, type DetailsHostMethods, type DetailsPageEvent, type DetailsPageMethods } from '../../shared/detailsProtocol';
+import {
+  isCopyTarget,
+  type DandisetDetails,
+  type DetailsHostEvent,
+  type DetailsHostMethods,
+  type DetailsPageEvent,
+  type DetailsPageMethods,
+} from '../../shared/detailsProtocol';
 import { Messenger } from '../../shared/messenger';
 import { pageHtml, webviewOptions } from '../../editor/webviewHtml';
 
@@ -17,14 +24,20 @@ export function registerDetailsCommand(browse: BrowseContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.showDetails, async (element?: TreeElement) => {
       if (element?.kind !== 'dandiset' && element?.kind !== 'version') return undefined;
-      const version = element.kind === 'version' ? element.version : (shownVersion(element.record)?.version ?? 'draft');
+      const version =
+        element.kind === 'version' ? element.version : (shownVersion(element.record)?.version ?? 'draft');
       const key = `${element.dandisetId}@${version}`;
       const existing = panels.get(key);
       if (existing) {
         existing.reveal();
         return existing;
       }
-      const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `DANDI:${element.dandisetId}`, vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        VIEW_TYPE,
+        `DANDI:${element.dandisetId}`,
+        vscode.ViewColumn.Active,
+        webviewOptions(context.extensionUri),
+      );
       panels.set(key, panel);
       panel.webview.html = pageHtml(panel.webview, context.extensionUri, {
         bundle: 'details',
@@ -33,7 +46,12 @@ export function registerDetailsCommand(browse: BrowseContext): void {
       });
       // Every message goes through the viewer's RPC: envelopes are checked on arrival, a failed
       // load is an error reply, and the page's `details` request is the ready handshake.
-      const messenger = new Messenger<DetailsHostMethods, DetailsPageMethods, DetailsHostEvent, DetailsPageEvent>({
+      const messenger = new Messenger<
+        DetailsHostMethods,
+        DetailsPageMethods,
+        DetailsHostEvent,
+        DetailsPageEvent
+      >({
         post: message => void panel.webview.postMessage(message),
         onDiagnostic: text => browse.log.warn(`Dandiset details: ${text}`),
       });
@@ -41,25 +59,46 @@ export function registerDetailsCommand(browse: BrowseContext): void {
       const load = async (): Promise<DandisetDetails> => {
         const metadata = await browse.session.client().getVersionMetadata(element.dandisetId, version);
         const web = await browse.session.webUrl();
-        const embargoed = element.kind === 'version' ? element.embargoed : element.record.embargo_status !== 'OPEN';
-        details = toDetails(element.dandisetId, version, metadata, web ? webPageUrl({ ...element, kind: 'version', version } as Extract<TreeElement, { kind: 'version' }>, web) : null, embargoed);
+        const embargoed =
+          element.kind === 'version' ? element.embargoed : element.record.embargo_status !== 'OPEN';
+        details = toDetails(
+          element.dandisetId,
+          version,
+          metadata,
+          web
+            ? webPageUrl(
+                { ...element, kind: 'version', version } as Extract<TreeElement, { kind: 'version' }>,
+                web,
+              )
+            : null,
+          embargoed,
+        );
         return details;
       };
       const loading = load();
       // Settled here too, so a failure nobody asked for yet is not an unhandled rejection.
       loading.catch(() => undefined);
-      const warn = (e: unknown) => browse.log.warn(`Dandiset details: ${e instanceof Error ? e.message : String(e)}`);
+      const warn = (e: unknown) =>
+        browse.log.warn(`Dandiset details: ${e instanceof Error ? e.message : String(e)}`);
       const subscriptions = [
         messenger.onRequest('details', () => loading),
         messenger.onEvent('copy', event => {
           if (!details || !isCopyTarget(event.what)) return;
-          const text = event.what === 'citation' ? details.citation : event.what === 'doi' ? details.doi : `DANDI:${details.identifier}/${details.version}`;
+          const text =
+            event.what === 'citation'
+              ? details.citation
+              : event.what === 'doi'
+                ? details.doi
+                : `DANDI:${details.identifier}/${details.version}`;
           if (text) {
-            vscode.env.clipboard.writeText(text).then(() => vscode.window.setStatusBarMessage(`Copied ${event.what}`, 3000), warn);
+            vscode.env.clipboard
+              .writeText(text)
+              .then(() => vscode.window.setStatusBarMessage(`Copied ${event.what}`, 3000), warn);
           }
         }),
         messenger.onEvent('openWeb', () => {
-          if (details?.webUrl) vscode.env.openExternal(vscode.Uri.parse(details.webUrl, true)).then(undefined, warn);
+          if (details?.webUrl)
+            vscode.env.openExternal(vscode.Uri.parse(details.webUrl, true)).then(undefined, warn);
         }),
         panel.webview.onDidReceiveMessage((raw: unknown) => messenger.handle(raw)),
       ];
@@ -75,10 +114,24 @@ export function registerDetailsCommand(browse: BrowseContext): void {
 
 function names(list: unknown): string[] {
   if (!Array.isArray(list)) return [];
-  return list.map(t => (typeof t === 'string' ? t : typeof t === 'object' && t && typeof (t as { name?: unknown }).name === 'string' ? (t as { name: string }).name : '')).filter(Boolean);
+  return list
+    .map(t =>
+      typeof t === 'string'
+        ? t
+        : typeof t === 'object' && t && typeof (t as { name?: unknown }).name === 'string'
+          ? (t as { name: string }).name
+          : '',
+    )
+    .filter(Boolean);
 }
 
-export function toDetails(identifier: string, version: string, m: DandisetMetadata, webUrl: string | null, embargoed: boolean): DandisetDetails {
+export function toDetails(
+  identifier: string,
+  version: string,
+  m: DandisetMetadata,
+  webUrl: string | null,
+  embargoed: boolean,
+): DandisetDetails {
   const summary = m.assetsSummary ?? {};
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
@@ -105,4 +158,3 @@ export function toDetails(identifier: string, version: string, m: DandisetMetada
     embargoed,
   };
 }
-

@@ -11,14 +11,17 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** Refresh, Load more, search, sort, filter, and the actions under error messages. */
 export function registerListCommands(browse: BrowseContext): void {
   const { context } = browse;
-  const reg = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const reg = (id: string, fn: (...args: never[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   reg(Commands.refresh, async (element?: TreeElement) => {
     if (element && typeof element === 'object' && 'kind' in element) {
       const view = browse.viewOf(element);
       // Retry under an error message refreshes the subtree that failed (the root when it has no parent).
       if (element.kind === 'action' || element.kind === 'message') {
-        await view.provider.model.retry(element.parentId ? view.provider.model.get(element.parentId) : undefined);
+        await view.provider.model.retry(
+          element.parentId ? view.provider.model.get(element.parentId) : undefined,
+        );
         return;
       }
       view.provider.refresh(element);
@@ -64,14 +67,19 @@ interface ResultItem extends vscode.QuickPickItem {
 function pickSearch(browse: BrowseContext): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick<ResultItem>();
   pick.title = 'Search Dandisets';
-  pick.placeholder = 'Words, or operators: species:mouse approach:"electrophysiology" modified_after:2024-01-01';
+  pick.placeholder =
+    'Words, or operators: species:mouse approach:"electrophysiology" modified_after:2024-01-01';
   pick.value = browse.query().search;
   // The server already filtered: every row is alwaysShow, and "Search for ..." is kept active.
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   let timer: NodeJS.Timeout | undefined;
   let controller: AbortController | undefined;
-  const searchRow = (value: string): ResultItem => ({ label: value ? `$(search) Search for "${value}"` : '$(clear-all) Show all Dandisets', search: value, alwaysShow: true });
+  const searchRow = (value: string): ResultItem => ({
+    label: value ? `$(search) Search for "${value}"` : '$(clear-all) Show all Dandisets',
+    search: value,
+    alwaysShow: true,
+  });
   const update = (value: string) => {
     const first = searchRow(value);
     pick.items = [first];
@@ -83,18 +91,36 @@ function pickSearch(browse: BrowseContext): Promise<string | undefined> {
       controller = new AbortController();
       pick.busy = true;
       try {
-        const page = await browse.session.client().listDandisets({ search: value, pageSize: 20, ordering: browse.query().ordering, embargoed: browse.session.client().signedIn || undefined, signal: controller.signal });
+        const page = await browse.session.client().listDandisets({
+          search: value,
+          pageSize: 20,
+          ordering: browse.query().ordering,
+          embargoed: browse.session.client().signedIn || undefined,
+          signal: controller.signal,
+        });
         if (pick.value !== value) return;
         const results = page.items.map((record): ResultItem => {
           const shown = shownVersion(record);
-          return { label: `${record.identifier} · ${shown?.name ?? ''}`, description: record.contact_person, record, alwaysShow: true };
+          return {
+            label: `${record.identifier} · ${shown?.name ?? ''}`,
+            description: record.contact_person,
+            record,
+            alwaysShow: true,
+          };
         });
-        const header = { label: page.count !== null ? `${page.count} Dandisets` : 'Dandisets', kind: vscode.QuickPickItemKind.Separator } as ResultItem;
+        const header = {
+          label: page.count !== null ? `${page.count} Dandisets` : 'Dandisets',
+          kind: vscode.QuickPickItemKind.Separator,
+        } as ResultItem;
         const first = searchRow(value);
         pick.items = [first, header, ...results];
         pick.activeItems = [first];
       } catch (e) {
-        if (pick.value === value && !controller?.signal.aborted) pick.items = [searchRow(value), { label: `$(warning) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true }];
+        if (pick.value === value && !controller?.signal.aborted)
+          pick.items = [
+            searchRow(value),
+            { label: `$(warning) ${e instanceof Error ? e.message : String(e)}`, alwaysShow: true },
+          ];
       } finally {
         pick.busy = false;
       }
@@ -115,7 +141,10 @@ function pickSearch(browse: BrowseContext): Promise<string | undefined> {
     pick.onDidAccept(() => {
       const [selected] = pick.selectedItems;
       if (selected?.record) {
-        void browse.revealReference(`DANDI:${selected.record.identifier}`, { otherInstance: 'active', expand: true });
+        void browse.revealReference(`DANDI:${selected.record.identifier}`, {
+          otherInstance: 'active',
+          expand: true,
+        });
         finish(undefined);
       } else if (selected?.search !== undefined) {
         finish(selected.search);
@@ -133,19 +162,41 @@ async function pickOrdering(query: ListQuery): Promise<DandisetOrdering | undefi
   for (const field of Object.keys(ORDERING_LABELS)) {
     for (const descending of [true, false]) {
       const ordering = `${descending ? '-' : ''}${field}` as DandisetOrdering;
-      items.push({ label: `${ORDERING_LABELS[field]} ${descending ? '$(arrow-down) descending' : '$(arrow-up) ascending'}`, ordering, picked: ordering === query.ordering, description: ordering === query.ordering ? 'current' : undefined });
+      items.push({
+        label: `${ORDERING_LABELS[field]} ${descending ? '$(arrow-down) descending' : '$(arrow-up) ascending'}`,
+        ordering,
+        picked: ordering === query.ordering,
+        description: ordering === query.ordering ? 'current' : undefined,
+      });
     }
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'Sort Dandisets', placeHolder: 'Order of the Dandiset list' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Sort Dandisets',
+    placeHolder: 'Order of the Dandiset list',
+  });
   return picked?.ordering;
 }
 
-async function pickFilters(query: ListQuery): Promise<Pick<ListQuery, 'includeDrafts' | 'includeEmpty'> | undefined> {
+async function pickFilters(
+  query: ListQuery,
+): Promise<Pick<ListQuery, 'includeDrafts' | 'includeEmpty'> | undefined> {
   const items = [
-    { label: 'Include never-published Dandisets (drafts only)', key: 'includeDrafts' as const, picked: query.includeDrafts },
-    { label: 'Include empty Dandisets (no assets)', key: 'includeEmpty' as const, picked: query.includeEmpty },
+    {
+      label: 'Include never-published Dandisets (drafts only)',
+      key: 'includeDrafts' as const,
+      picked: query.includeDrafts,
+    },
+    {
+      label: 'Include empty Dandisets (no assets)',
+      key: 'includeEmpty' as const,
+      picked: query.includeEmpty,
+    },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Filter Dandisets', canPickMany: true, placeHolder: 'Checked kinds are listed' });
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'Filter Dandisets',
+    canPickMany: true,
+    placeHolder: 'Checked kinds are listed',
+  });
   if (!picked) return undefined;
   const on = new Set(picked.map(p => p.key));
   return { includeDrafts: on.has('includeDrafts'), includeEmpty: on.has('includeEmpty') };

@@ -13,12 +13,25 @@ export const MAX_TEXT_BYTES = 2 * 1024 * 1024;
 
 /** `dandi-text:/<dandiset>/<version>/<path>?asset=<id>` — the path keeps the file name (language detection). */
 export function textDocumentUri(ref: RemoteAssetRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: TEXT_SCHEME, path: `/${ref.dandisetId}/${ref.version}/${ref.path}`, query: new URLSearchParams({ asset: ref.assetId }).toString() });
+  return vscode.Uri.from({
+    scheme: TEXT_SCHEME,
+    path: `/${ref.dandisetId}/${ref.version}/${ref.path}`,
+    query: new URLSearchParams({ asset: ref.assetId }).toString(),
+  });
 }
 
-export function metadataUri(dandisetId: string, version: string, asset?: { assetId: string; path: string }): vscode.Uri {
-  if (!asset) return vscode.Uri.from({ scheme: METADATA_SCHEME, path: `/${dandisetId}/${version}/dandiset.json` });
-  return vscode.Uri.from({ scheme: METADATA_SCHEME, path: `/${dandisetId}/${version}/${asset.path}.json`, query: new URLSearchParams({ asset: asset.assetId }).toString() });
+export function metadataUri(
+  dandisetId: string,
+  version: string,
+  asset?: { assetId: string; path: string },
+): vscode.Uri {
+  if (!asset)
+    return vscode.Uri.from({ scheme: METADATA_SCHEME, path: `/${dandisetId}/${version}/dandiset.json` });
+  return vscode.Uri.from({
+    scheme: METADATA_SCHEME,
+    path: `/${dandisetId}/${version}/${asset.path}.json`,
+    query: new URLSearchParams({ asset: asset.assetId }).toString(),
+  });
 }
 
 export function registerMetadataCommands(browse: BrowseContext): void {
@@ -32,7 +45,9 @@ export function registerMetadataCommands(browse: BrowseContext): void {
       const controller = abortOnCancel(token);
       try {
         const client = session.client();
-        const metadata = assetId ? await client.getAssetMetadata(dandisetId, version, assetId, controller.signal) : await client.getVersionMetadata(dandisetId, version, controller.signal);
+        const metadata = assetId
+          ? await client.getAssetMetadata(dandisetId, version, assetId, controller.signal)
+          : await client.getVersionMetadata(dandisetId, version, controller.signal);
         return JSON.stringify(metadata, null, 2) + '\n';
       } catch (e) {
         return JSON.stringify({ error: e instanceof Error ? e.message : String(e) }, null, 2) + '\n';
@@ -47,9 +62,13 @@ export function registerMetadataCommands(browse: BrowseContext): void {
       const assetId = new URLSearchParams(uri.query).get('asset') ?? '';
       const controller = abortOnCancel(token);
       try {
-        const { bytes, truncated } = await session.client().readAssetBytes(assetId, MAX_TEXT_BYTES, controller.signal);
+        const { bytes, truncated } = await session
+          .client()
+          .readAssetBytes(assetId, MAX_TEXT_BYTES, controller.signal);
         const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-        return truncated ? `${text}\n\n[… shown up to ${MAX_TEXT_BYTES} bytes; download the file for the rest]\n` : text;
+        return truncated
+          ? `${text}\n\n[… shown up to ${MAX_TEXT_BYTES} bytes; download the file for the rest]\n`
+          : text;
       } catch (e) {
         return `Could not read this file: ${e instanceof Error ? e.message : String(e)}\n`;
       } finally {
@@ -63,9 +82,14 @@ export function registerMetadataCommands(browse: BrowseContext): void {
     vscode.workspace.registerTextDocumentContentProvider(TEXT_SCHEME, textProvider),
     vscode.commands.registerCommand(Commands.showMetadata, async (element?: TreeElement) => {
       let uri: vscode.Uri | undefined;
-      if (element?.kind === 'dandiset') uri = metadataUri(element.dandisetId, shownVersion(element.record)?.version ?? 'draft');
+      if (element?.kind === 'dandiset')
+        uri = metadataUri(element.dandisetId, shownVersion(element.record)?.version ?? 'draft');
       else if (element?.kind === 'version') uri = metadataUri(element.dandisetId, element.version);
-      else if (element?.kind === 'asset') uri = metadataUri(element.dandisetId, element.version, { assetId: element.assetId, path: element.path });
+      else if (element?.kind === 'asset')
+        uri = metadataUri(element.dandisetId, element.version, {
+          assetId: element.assetId,
+          path: element.path,
+        });
       if (!uri) return undefined;
       const document = await vscode.workspace.openTextDocument(uri);
       await vscode.languages.setTextDocumentLanguage(document, 'json');

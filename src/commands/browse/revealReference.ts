@@ -16,32 +16,56 @@ const SWITCH_WAIT_MS = 10_000;
  * each level on the way (Dandiset ▸ version ▸ folders ▸ asset). Tells the user what it could not
  * find instead of throwing.
  */
-export async function revealReference(browse: BrowseContext, input: string | DandiReference, options: RevealOptions = {}): Promise<TreeElement | undefined> {
+export async function revealReference(
+  browse: BrowseContext,
+  input: string | DandiReference,
+  options: RevealOptions = {},
+): Promise<TreeElement | undefined> {
   const { session, explorer } = browse;
   try {
     await session.webUrl(); // so the active instance's web origin is recognised offline
-    let reference = typeof input === 'string' ? await parseReference(input, { defaultInstance: session.instance, instances: [session.instance] }) : input;
+    let reference =
+      typeof input === 'string'
+        ? await parseReference(input, { defaultInstance: session.instance, instances: [session.instance] })
+        : input;
     if (reference.instance.apiUrl !== session.instance.apiUrl) {
       const next = await chooseInstance(browse, reference, options.otherInstance ?? 'ask');
       if (!next) return undefined;
       reference = next;
     }
-    const element = await vscode.window.withProgress({ location: { viewId: explorer.id }, title: 'Opening reference' }, async () => {
-      const resolved = await session.client().resolveReference(reference);
-      if (!resolved.dandiset) {
-        throw new DandiApiError('not-found', `Asset ${reference.assetId} exists (${resolved.asset?.path ?? ''}) but the URL does not say which Dandiset it belongs to; use a URL with /dandisets/<id>/versions/<version>/assets/<asset id>/.`);
-      }
-      const target: RevealTarget = { dandisetId: resolved.dandiset.identifier };
-      if (reference.version || reference.kind !== 'dandiset') target.version = resolved.version;
-      if (resolved.asset) Object.assign(target, { path: resolved.asset.path, isFolder: false });
-      else if (resolved.folder) Object.assign(target, { path: resolved.folder.path, isFolder: true });
-      else if (reference.kind === 'path-prefix' && reference.path?.includes('/')) Object.assign(target, { path: reference.path.slice(0, reference.path.lastIndexOf('/')), isFolder: true });
-      return explorer.provider.model.reveal(target);
+    const element = await vscode.window.withProgress(
+      { location: { viewId: explorer.id }, title: 'Opening reference' },
+      async () => {
+        const resolved = await session.client().resolveReference(reference);
+        if (!resolved.dandiset) {
+          throw new DandiApiError(
+            'not-found',
+            `Asset ${reference.assetId} exists (${resolved.asset?.path ?? ''}) but the URL does not say which Dandiset it belongs to; use a URL with /dandisets/<id>/versions/<version>/assets/<asset id>/.`,
+          );
+        }
+        const target: RevealTarget = { dandisetId: resolved.dandiset.identifier };
+        if (reference.version || reference.kind !== 'dandiset') target.version = resolved.version;
+        if (resolved.asset) Object.assign(target, { path: resolved.asset.path, isFolder: false });
+        else if (resolved.folder) Object.assign(target, { path: resolved.folder.path, isFolder: true });
+        else if (reference.kind === 'path-prefix' && reference.path?.includes('/'))
+          Object.assign(target, {
+            path: reference.path.slice(0, reference.path.lastIndexOf('/')),
+            isFolder: true,
+          });
+        return explorer.provider.model.reveal(target);
+      },
+    );
+    await explorer.view.reveal(element, {
+      select: true,
+      focus: true,
+      expand: options.expand ?? element.kind !== 'asset',
     });
-    await explorer.view.reveal(element, { select: true, focus: true, expand: options.expand ?? element.kind !== 'asset' });
     return element;
   } catch (e) {
-    const message = e instanceof DandiApiError || e instanceof DandiReferenceError ? e.message : `Could not open the reference: ${e instanceof Error ? e.message : String(e)}`;
+    const message =
+      e instanceof DandiApiError || e instanceof DandiReferenceError
+        ? e.message
+        : `Could not open the reference: ${e instanceof Error ? e.message : String(e)}`;
     browse.log.warn(`Open reference failed: ${message}`);
     void vscode.window.showWarningMessage(plainText(message));
     return undefined;
@@ -52,17 +76,24 @@ export async function revealReference(browse: BrowseContext, input: string | Dan
  * A reference for another instance. A custom active instance (a mirror, a local archive) takes
  * public DANDI references as its own, since ids are shared; between two known instances we ask.
  */
-async function chooseInstance(browse: BrowseContext, reference: DandiReference, mode: 'ask' | 'active' | 'switch'): Promise<DandiReference | undefined> {
+async function chooseInstance(
+  browse: BrowseContext,
+  reference: DandiReference,
+  mode: 'ask' | 'active' | 'switch',
+): Promise<DandiReference | undefined> {
   const active = browse.session.instance;
   const activeIsCustom = !KNOWN_INSTANCES.some(i => i.apiUrl === active.apiUrl);
-  if (mode === 'active' || (mode === 'ask' && activeIsCustom && reference.instance.name === 'dandi')) return { ...reference, instance: active };
+  if (mode === 'active' || (mode === 'ask' && activeIsCustom && reference.instance.name === 'dandi'))
+    return { ...reference, instance: active };
   const known = KNOWN_INSTANCES.find(i => i.apiUrl === reference.instance.apiUrl);
   let choice: string | undefined = mode === 'switch' ? 'switch' : undefined;
   if (!choice) {
     const switchLabel = `Switch to ${instanceLabel(reference.instance)}`;
     const lookLabel = `Look in ${browse.session.label}`;
     const picked = await vscode.window.showInformationMessage(
-      plainText(`This reference is on ${instanceLabel(reference.instance)}, but the tree shows ${browse.session.label}.`),
+      plainText(
+        `This reference is on ${instanceLabel(reference.instance)}, but the tree shows ${browse.session.label}.`,
+      ),
       switchLabel,
       lookLabel,
     );
@@ -77,14 +108,23 @@ async function chooseInstance(browse: BrowseContext, reference: DandiReference, 
     sub = browse.session.onDidChangeClient(() => resolve());
   });
   try {
-    await vscode.commands.executeCommand(Commands.selectInstance, known ? known.name : 'custom', known ? undefined : reference.instance.apiUrl);
+    await vscode.commands.executeCommand(
+      Commands.selectInstance,
+      known ? known.name : 'custom',
+      known ? undefined : reference.instance.apiUrl,
+    );
     // The settings may already have held this value (no change event): wait a bounded time only.
-    if (!switched()) await Promise.race([changed, new Promise<void>(resolve => setTimeout(resolve, SWITCH_WAIT_MS))]);
+    if (!switched())
+      await Promise.race([changed, new Promise<void>(resolve => setTimeout(resolve, SWITCH_WAIT_MS))]);
   } finally {
     sub?.dispose();
   }
   if (!switched()) {
-    void vscode.window.showWarningMessage(plainText(`Could not switch to ${instanceLabel(reference.instance)}: check the dandi.instance and dandi.apiUrl settings.`));
+    void vscode.window.showWarningMessage(
+      plainText(
+        `Could not switch to ${instanceLabel(reference.instance)}: check the dandi.instance and dandi.apiUrl settings.`,
+      ),
+    );
     return undefined;
   }
   await browse.session.ready;

@@ -5,7 +5,12 @@ import { Settings } from '../../constants';
 import type { DandiClient } from '../../dandi/client';
 import { buildPlan, writeDandisetYaml, type DownloadPlan, type DownloadTarget } from '../../download/planner';
 import { runDownload } from '../../download/engine';
-import type { DownloadProgress, DownloadSummary, ExistingFilePolicy, PlannedFile } from '../../download/types';
+import type {
+  DownloadProgress,
+  DownloadSummary,
+  ExistingFilePolicy,
+  PlannedFile,
+} from '../../download/types';
 import { formatBytes } from '../../tree/model';
 import { abortOnCancel, linkedAbort } from '../../util/abortOnCancel';
 import { plainText } from '../../util/plainText';
@@ -64,7 +69,10 @@ export async function resolveDestination(): Promise<string | undefined> {
 }
 
 /** The existing-files policy; `ask` shows a Quick Pick only when some targets already exist. */
-async function resolvePolicy(destination: string, files: readonly PlannedFile[]): Promise<ExistingFilePolicy | undefined> {
+async function resolvePolicy(
+  destination: string,
+  files: readonly PlannedFile[],
+): Promise<ExistingFilePolicy | undefined> {
   const setting = config().get<string>(Settings.existingFiles) ?? 'skip';
   if (setting === 'overwrite') return 'overwrite';
   if (setting !== 'ask') return 'skip';
@@ -74,7 +82,11 @@ async function resolvePolicy(destination: string, files: readonly PlannedFile[])
   }
   if (existing === 0) return 'skip';
   const items: (vscode.QuickPickItem & { policy: ExistingFilePolicy })[] = [
-    { label: 'Skip identical files', description: 'download only what differs (same size and dandi-etag are kept)', policy: 'skip' },
+    {
+      label: 'Skip identical files',
+      description: 'download only what differs (same size and dandi-etag are kept)',
+      policy: 'skip',
+    },
     { label: 'Overwrite', description: `download all ${files.length} files again`, policy: 'overwrite' },
   ];
   const picked = await vscode.window.showQuickPick(items, {
@@ -92,7 +104,10 @@ function formatDuration(seconds: number): string {
 }
 
 export function progressMessage(p: DownloadProgress): string {
-  const parts = [`${p.filesDone}/${p.filesTotal} files`, `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`];
+  const parts = [
+    `${p.filesDone}/${p.filesTotal} files`,
+    `${formatBytes(p.bytesDone)} of ${formatBytes(p.bytesTotal)}`,
+  ];
   if (p.rate > 0) parts.push(`${formatBytes(p.rate)}/s`);
   if (p.etaSeconds !== undefined && p.rate > 0) parts.push(`${formatDuration(p.etaSeconds)} left`);
   return parts.join(' · ');
@@ -105,7 +120,11 @@ export function progressMessage(p: DownloadProgress): string {
 const LISTING_NOTICE_AFTER_MS = 500;
 
 /** Lists every target into one plan (duplicates of the same asset at the same place dropped). */
-async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], external?: AbortSignal): Promise<DownloadPlan[] | undefined> {
+async function planAll(
+  deps: DownloadDeps,
+  targets: readonly DownloadTarget[],
+  external?: AbortSignal,
+): Promise<DownloadPlan[] | undefined> {
   const controller = linkedAbort(external);
   const listing = (async (): Promise<DownloadPlan[] | undefined> => {
     const plans: DownloadPlan[] = [];
@@ -124,12 +143,19 @@ async function planAll(deps: DownloadDeps, targets: readonly DownloadTarget[], e
   let timer: NodeJS.Timeout | undefined;
   try {
     const slow = await Promise.race([
-      listing.then(() => false, () => false),
+      listing.then(
+        () => false,
+        () => false,
+      ),
       new Promise<boolean>(resolve => (timer = setTimeout(() => resolve(true), LISTING_NOTICE_AFTER_MS))),
     ]);
     if (slow) {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'DANDI: listing assets…', cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'DANDI: listing assets…',
+          cancellable: true,
+        },
         async (_progress, token) => {
           const subscription = token.onCancellationRequested(controller.abort);
           await listing.catch(() => undefined).finally(() => subscription.dispose());
@@ -162,10 +188,12 @@ export async function downloadTargets(
   const plans = await planAll(deps, targets, options.signal);
   if (!plans) return undefined;
   const seen = new Set<string>();
-  const files = plans.flatMap(p => p.files).filter(f => {
-    const key = `${f.assetId} ${f.localPath}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  const files = plans
+    .flatMap(p => p.files)
+    .filter(f => {
+      const key = `${f.assetId} ${f.localPath}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
   const title = plans.length === 1 ? plans[0].title : `${plans.length} selections`;
   const policy = options.existing ?? (await resolvePolicy(destination, files));
   if (!policy) return undefined;
@@ -175,9 +203,15 @@ export async function downloadTargets(
       deps.log.info(`${plan.dandisetYaml.localPath}: ${result}`);
     }
   }
-  deps.log.info(`Downloading ${title}: ${files.length} files, ${formatBytes(files.reduce((n, f) => n + f.size, 0))} into ${destination} (existing files: ${policy})`);
+  deps.log.info(
+    `Downloading ${title}: ${files.length} files, ${formatBytes(files.reduce((n, f) => n + f.size, 0))} into ${destination} (existing files: ${policy})`,
+  );
   const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: plainText(`DANDI: downloading ${title}`), cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: plainText(`DANDI: downloading ${title}`),
+      cancellable: true,
+    },
     async (progress, token) => {
       const controller = abortOnCancel(token, options.signal);
       let lastPercent = 0;
@@ -191,7 +225,10 @@ export async function downloadTargets(
         parallelParts: config().get<number>(Settings.parallelParts),
         onLog: (level, message) => deps.log[level](message),
         onProgress: p => {
-          const percent = p.bytesTotal > 0 ? (100 * p.bytesDone) / p.bytesTotal : (100 * p.filesDone) / Math.max(1, p.filesTotal);
+          const percent =
+            p.bytesTotal > 0
+              ? (100 * p.bytesDone) / p.bytesTotal
+              : (100 * p.filesDone) / Math.max(1, p.filesTotal);
           const increment = Math.max(0, percent - lastPercent);
           lastPercent = Math.max(lastPercent, percent);
           progress.report({ message: progressMessage(p), increment });
@@ -204,10 +241,20 @@ export async function downloadTargets(
   return summary;
 }
 
-async function showSummary(deps: DownloadDeps, summary: DownloadSummary, title: string, destination: string): Promise<void> {
-  const counts = [`${summary.downloaded.length} downloaded`, `${summary.skipped.length} skipped as identical`];
+async function showSummary(
+  deps: DownloadDeps,
+  summary: DownloadSummary,
+  title: string,
+  destination: string,
+): Promise<void> {
+  const counts = [
+    `${summary.downloaded.length} downloaded`,
+    `${summary.skipped.length} skipped as identical`,
+  ];
   if (summary.failed.length > 0) counts.push(`${summary.failed.length} failed`);
-  deps.log.info(`Download of ${title} ${summary.cancelled ? 'cancelled' : 'finished'}: ${counts.join(', ')} (${destination})`);
+  deps.log.info(
+    `Download of ${title} ${summary.cancelled ? 'cancelled' : 'finished'}: ${counts.join(', ')} (${destination})`,
+  );
   for (const f of summary.failed) deps.log.error(`failed: ${f.path}: ${f.reason}`);
   const details = 'Show Details';
   let message: string;
@@ -219,7 +266,8 @@ async function showSummary(deps: DownloadDeps, summary: DownloadSummary, title: 
   } else {
     message = `DANDI: ${title}: ${counts.join(', ')}.`;
   }
-  const show = summary.failed.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show =
+    summary.failed.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const choice = await show(plainText(message), details);
   if (choice === details) deps.log.show(true);
 }

@@ -9,11 +9,20 @@ export function targetFromElement(element: unknown): DownloadTarget | undefined 
   const e = element as TreeElement;
   switch (e.kind) {
     case 'dandiset':
-      return { kind: 'dandiset', dandisetId: e.dandisetId, version: shownVersion(e.record)?.version ?? 'draft' };
+      return {
+        kind: 'dandiset',
+        dandisetId: e.dandisetId,
+        version: shownVersion(e.record)?.version ?? 'draft',
+      };
     case 'version':
       return { kind: 'dandiset', dandisetId: e.dandisetId, version: e.version };
     case 'folder':
-      return { kind: 'folder', dandisetId: e.dandisetId, version: e.version, path: `${e.path.replace(/\/+$/, '')}/` };
+      return {
+        kind: 'folder',
+        dandisetId: e.dandisetId,
+        version: e.version,
+        path: `${e.path.replace(/\/+$/, '')}/`,
+      };
     case 'asset':
       return { kind: 'asset', assetId: e.assetId, dandisetId: e.dandisetId, version: e.version };
     default:
@@ -47,7 +56,9 @@ export function viewerAssetUri(arg: unknown): vscode.Uri | undefined {
   if (typeof arg === 'string') return vscode.Uri.parse(arg);
   // A Uri that crossed a process boundary arrives as its plain components.
   if (arg && typeof arg === 'object' && typeof (arg as { scheme?: unknown }).scheme === 'string') {
-    return vscode.Uri.from(arg as { scheme: string; authority?: string; path?: string; query?: string; fragment?: string });
+    return vscode.Uri.from(
+      arg as { scheme: string; authority?: string; path?: string; query?: string; fragment?: string },
+    );
   }
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if (input instanceof vscode.TabInputCustom) return input.uri;

@@ -21,15 +21,29 @@ export function registerSessionCommands(services: ExtensionServices): void {
               prompt: `Paste your API key${webUrl ? ` (from your account menu on ${webUrl})` : ''}. It is kept in VS Code's secret storage and sent only to ${new URL(session.instance.apiUrl).host}.`,
               password: true,
               ignoreFocusOut: true,
-              validateInput: v => (API_KEY_PATTERN.test(v.trim()) ? undefined : 'An API key is 40 letters and digits.'),
+              validateInput: v =>
+                API_KEY_PATTERN.test(v.trim()) ? undefined : 'An API key is 40 letters and digits.',
             });
       if (!apiKey) return undefined;
       try {
-        const user = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the API key with ${session.label}...` }, () => session.signIn(apiKey));
-        void vscode.window.showInformationMessage(plainText(`Signed in to ${session.label} as ${user.name || user.username}.`));
+        const user = await vscode.window.withProgress(
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `Checking the API key with ${session.label}...`,
+          },
+          () => session.signIn(apiKey),
+        );
+        void vscode.window.showInformationMessage(
+          plainText(`Signed in to ${session.label} as ${user.name || user.username}.`),
+        );
         return user.username;
       } catch (e) {
-        const message = e instanceof DandiApiError && e.kind === 'unauthorized' ? `${session.label} did not accept that API key.` : e instanceof Error ? e.message : String(e);
+        const message =
+          e instanceof DandiApiError && e.kind === 'unauthorized'
+            ? `${session.label} did not accept that API key.`
+            : e instanceof Error
+              ? e.message
+              : String(e);
         void vscode.window.showErrorMessage(plainText(`Sign in failed: ${message}`));
         return undefined;
       }
@@ -43,10 +57,20 @@ export function registerSessionCommands(services: ExtensionServices): void {
       let customUrl = typeof apiUrl === 'string' ? apiUrl : undefined;
       if (!chosen) {
         const items = [
-          ...KNOWN_INSTANCES.filter(i => ['dandi', 'dandi-sandbox', 'ember-dandi', 'linc'].includes(i.name)).map(i => ({ label: instanceLabel(i), description: i.apiUrl, name: i.name })),
-          { label: 'Custom API URL...', description: vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.apiUrl) || undefined, name: 'custom' },
+          ...KNOWN_INSTANCES.filter(i =>
+            ['dandi', 'dandi-sandbox', 'ember-dandi', 'linc'].includes(i.name),
+          ).map(i => ({ label: instanceLabel(i), description: i.apiUrl, name: i.name })),
+          {
+            label: 'Custom API URL...',
+            description:
+              vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.apiUrl) || undefined,
+            name: 'custom',
+          },
         ];
-        const picked = await vscode.window.showQuickPick(items, { title: 'Archive instance', placeHolder: `Now: ${session.label}` });
+        const picked = await vscode.window.showQuickPick(items, {
+          title: 'Archive instance',
+          placeHolder: `Now: ${session.label}`,
+        });
         if (!picked) return;
         chosen = picked.name;
       }
@@ -60,7 +84,12 @@ export function registerSessionCommands(services: ExtensionServices): void {
         });
         if (!customUrl) return;
       }
-      if (customUrl !== undefined) await config.update(Settings.apiUrl, trimSlashes(customUrl.trim()), vscode.ConfigurationTarget.Global);
+      if (customUrl !== undefined)
+        await config.update(
+          Settings.apiUrl,
+          trimSlashes(customUrl.trim()),
+          vscode.ConfigurationTarget.Global,
+        );
       await config.update(Settings.instance, chosen, vscode.ConfigurationTarget.Global);
     }),
   );

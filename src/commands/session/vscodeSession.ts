@@ -9,7 +9,10 @@ import { DandiSession } from '../../session/session';
  * SecretStorage (followed across windows), and the `dandi.signedIn` context key. The session itself
  * (src/session) runs in plain Node; this is the only part that touches the VS Code API.
  */
-export function createVscodeSession(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): DandiSession {
+export function createVscodeSession(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): DandiSession {
   const version = String(context.extension.packageJSON.version ?? '0');
   const session = new DandiSession({
     instance: instanceFromConfig(log),
@@ -21,13 +24,20 @@ export function createVscodeSession(context: vscode.ExtensionContext, log: vscod
   context.subscriptions.push(
     session,
     vscode.workspace.onDidChangeConfiguration(e => {
-      if (e.affectsConfiguration(`${Settings.section}.${Settings.instance}`) || e.affectsConfiguration(`${Settings.section}.${Settings.apiUrl}`)) {
+      if (
+        e.affectsConfiguration(`${Settings.section}.${Settings.instance}`) ||
+        e.affectsConfiguration(`${Settings.section}.${Settings.apiUrl}`)
+      ) {
         void session.setInstance(instanceFromConfig(log));
       }
     }),
     context.secrets.onDidChange(e => {
       if (e.key === session.secretName) {
-        session.reloadKey().catch(err => log.warn(`Could not reload the API key: ${err instanceof Error ? err.message : String(err)}`));
+        session
+          .reloadKey()
+          .catch(err =>
+            log.warn(`Could not reload the API key: ${err instanceof Error ? err.message : String(err)}`),
+          );
       }
     }),
   );
@@ -42,9 +52,15 @@ function instanceFromConfig(log: vscode.LogOutputChannel): DandiInstance {
   if (problem) {
     // Not from getChildren and not modal: the tree keeps working on DANDI meanwhile.
     log.warn(`${problem}; browsing DANDI instead.`);
-    void vscode.window.showWarningMessage(`${problem}; browsing DANDI instead.`, 'Change API URL').then(choice => {
-      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${Settings.section}.${Settings.apiUrl}`);
-    });
+    void vscode.window
+      .showWarningMessage(`${problem}; browsing DANDI instead.`, 'Change API URL')
+      .then(choice => {
+        if (choice)
+          void vscode.commands.executeCommand(
+            'workbench.action.openSettings',
+            `${Settings.section}.${Settings.apiUrl}`,
+          );
+      });
   }
   return instanceFromSettings(name, apiUrl);
 }

@@ -61,7 +61,13 @@ export class Md5Lanes {
 
   /** Queues `length` bytes at `offset` of the memory for stream `id`; `done` once they are read. */
   update(id: number, offset: number, length: number, now: number, done: () => void): void {
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.memory.buffer.byteLength) {
+    if (
+      !Number.isSafeInteger(offset) ||
+      !Number.isSafeInteger(length) ||
+      offset < 0 ||
+      length < 0 ||
+      offset + length > this.memory.buffer.byteLength
+    ) {
       throw new RangeError(`update outside the shared memory: ${offset} + ${length}`);
     }
     const stream = this.stream(id);
@@ -130,7 +136,8 @@ export class Md5Lanes {
       }
     }
     if (ready === 0) return undefined;
-    if (urgent || ready >= MAX_LANES || waitingFor === 0 || now - oldest >= this.policy.maxWaitMs) return { run: true };
+    if (urgent || ready >= MAX_LANES || waitingFor === 0 || now - oldest >= this.policy.maxWaitMs)
+      return { run: true };
     return { waitMs: oldest + this.policy.maxWaitMs - now };
   }
 
@@ -146,7 +153,15 @@ export class Md5Lanes {
   private stream(id: number): Stream {
     let stream = this.streams.get(id);
     if (!stream) {
-      stream = { state: Uint32Array.from(INITIAL_STATE), compressed: 0, carry: new Uint8Array(64), carryLength: 0, queue: [], finishing: false, lastDelivery: -Infinity };
+      stream = {
+        state: Uint32Array.from(INITIAL_STATE),
+        compressed: 0,
+        carry: new Uint8Array(64),
+        carryLength: 0,
+        queue: [],
+        finishing: false,
+        lastDelivery: -Infinity,
+      };
       this.streams.set(id, stream);
     }
     return stream;
@@ -163,7 +178,11 @@ export class Md5Lanes {
     const lanes = streams.filter(s => this.alignHead(s));
     if (lanes.length === 0) return;
     const blocks = Math.min(...lanes.map(s => Math.floor(remaining(s.queue[0] as Pending) / 64)));
-    this.compress(lanes, lanes.map(s => headPointer(s)), blocks);
+    this.compress(
+      lanes,
+      lanes.map(s => headPointer(s)),
+      blocks,
+    );
     for (const stream of lanes) this.consume(stream, blocks * 64);
   }
 
@@ -212,9 +231,12 @@ export class Md5Lanes {
     const first = pointers[0] as number;
     const lanePointers = (n: number): number[] => Array.from({ length: n }, (_, i) => pointers[i] ?? first);
     if (streams.length === 1) this.kernels.md5x1(this.state, first, blocks);
-    else if (streams.length <= 4) this.kernels.md5x4(this.state, ...(lanePointers(4) as [number, number, number, number]), blocks);
+    else if (streams.length <= 4)
+      this.kernels.md5x4(this.state, ...(lanePointers(4) as [number, number, number, number]), blocks);
     else this.kernels.md5x8(this.state, ...lanePointers(8), blocks);
-    streams.forEach((s, lane) => s.state.forEach((_, r) => (s.state[r] = words.getUint32(at(lane, r), true))));
+    streams.forEach((s, lane) =>
+      s.state.forEach((_, r) => (s.state[r] = words.getUint32(at(lane, r), true))),
+    );
   }
 }
 

@@ -115,7 +115,14 @@ export function moduleBytes(functions: FunctionSpec[], maxPages: number): Uint8A
     return [...uleb(body.length), ...body];
   });
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vector(types)),
     ...section(2, imports),
     ...section(3, vector(functions.map((_, i) => uleb(i)))),
@@ -123,4 +130,3 @@ export function moduleBytes(functions: FunctionSpec[], maxPages: number): Uint8A
     ...section(10, vector(codes)),
   ]);
 }
-

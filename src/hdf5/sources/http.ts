@@ -75,7 +75,10 @@ export class HttpSource implements ByteSource {
     }
   }
 
-  async open(known: { size?: number; identity?: string }, options: ReadOptions = {}): Promise<SourceOpenResult> {
+  async open(
+    known: { size?: number; identity?: string },
+    options: ReadOptions = {},
+  ): Promise<SourceOpenResult> {
     if (known.size !== undefined && known.identity !== undefined) {
       this.size = known.size;
       return { size: known.size, identity: known.identity };
@@ -84,7 +87,9 @@ export class HttpSource implements ByteSource {
     this.size = probe.total;
     // The origin is part of it: another server must not be able to claim a known blob's cache entry.
     const origin = new URL(this.options.url).origin;
-    const identity = known.identity ?? (probe.etag ? `etag:${origin}:${probe.etag}:${probe.total}` : `url:${this.label}:${probe.total}`);
+    const identity =
+      known.identity ??
+      (probe.etag ? `etag:${origin}:${probe.etag}:${probe.total}` : `url:${this.label}:${probe.total}`);
     return { size: probe.total, identity, head: { offset: 0, bytes: probe.bytes } };
   }
 
@@ -96,15 +101,25 @@ export class HttpSource implements ByteSource {
     return answer.bytes;
   }
 
-  async readInto(start: number, end: number, target: Uint8Array, progress: (filled: number) => void, options: ReadOptions = {}): Promise<void> {
-    if (target.length < end - start) throw new Hdf5Error('network', `a buffer of ${target.length} bytes cannot hold ${end - start}`);
+  async readInto(
+    start: number,
+    end: number,
+    target: Uint8Array,
+    progress: (filled: number) => void,
+    options: ReadOptions = {},
+  ): Promise<void> {
+    if (target.length < end - start)
+      throw new Hdf5Error('network', `a buffer of ${target.length} bytes cannot hold ${end - start}`);
     let filled = 0;
     const report = (n: number) => {
       filled = n;
       progress(n);
     };
     // A retry after a dropped connection asks only for what has not arrived yet.
-    await this.withRetries(() => this.rangedGet(start + filled, end, options, { target, at: filled, progress: report }), options);
+    await this.withRetries(
+      () => this.rangedGet(start + filled, end, options, { target, at: filled, progress: report }),
+      options,
+    );
   }
 
   /** The pools are shared by every source (src/net); nothing of this source's own stays open. */
@@ -121,8 +136,12 @@ export class HttpSource implements ByteSource {
         const wait = error.retryAfterMs === 0 ? 0 : retryDelay(n, POLICY, error.retryAfterMs);
         const deadline = options.deadline ?? Infinity;
         if (n >= maxAttempts || Date.now() + wait >= deadline) {
-          const code: Hdf5ErrorCode = Date.now() + wait >= deadline && n < maxAttempts ? 'timeout' : 'network';
-          throw new Hdf5Error(code, `${error.message} (${this.label}, gave up after ${n} attempt${n > 1 ? 's' : ''})`);
+          const code: Hdf5ErrorCode =
+            Date.now() + wait >= deadline && n < maxAttempts ? 'timeout' : 'network';
+          throw new Hdf5Error(
+            code,
+            `${error.message} (${this.label}, gave up after ${n} attempt${n > 1 ? 's' : ''})`,
+          );
         }
         try {
           await pause(wait, options.signal);
@@ -134,7 +153,12 @@ export class HttpSource implements ByteSource {
   }
 
   /** One ranged GET; resolves with the verified body. */
-  private async rangedGet(start: number, end: number, options: ReadOptions, sink?: BodySink): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
+  private async rangedGet(
+    start: number,
+    end: number,
+    options: ReadOptions,
+    sink?: BodySink,
+  ): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
     const signal = this.signalFor(options);
     let url = this.followed ?? this.options.url;
     try {
@@ -178,15 +202,26 @@ export class HttpSource implements ByteSource {
       }
       throw new RetryableError(`the blob URL answered ${status}`, 0);
     }
-    throw this.failure(new HttpStatusError(status, url, '', parseRetryAfter(response.headers['retry-after'])), options, start, end);
+    throw this.failure(
+      new HttpStatusError(status, url, '', parseRetryAfter(response.headers['retry-after'])),
+      options,
+      start,
+      end,
+    );
   }
 
   private timeoutFor(options: ReadOptions): number {
-    return Math.max(1, Math.min(this.options.requestTimeoutMs ?? 30_000, (options.deadline ?? Infinity) - Date.now()));
+    return Math.max(
+      1,
+      Math.min(this.options.requestTimeoutMs ?? 30_000, (options.deadline ?? Infinity) - Date.now()),
+    );
   }
 
   private signalFor(options: ReadOptions): AbortSignal {
-    const signals = [AbortSignal.timeout(this.timeoutFor(options)), ...(options.signal ? [options.signal] : [])];
+    const signals = [
+      AbortSignal.timeout(this.timeoutFor(options)),
+      ...(options.signal ? [options.signal] : []),
+    ];
     return AbortSignal.any(signals);
   }
 
@@ -197,8 +232,10 @@ export class HttpSource implements ByteSource {
       const status = error.status;
       if (status === 429 || status >= 500) return new RetryableError(`HTTP ${status}`, error.retryAfterMs);
       if (status === 404) return new Hdf5Error('not-found', `not found (404): ${this.label}`);
-      if (status === 401 || status === 403) return new Hdf5Error('network', `access denied (${status}): ${this.label}`);
-      if (status === 416) return new Hdf5Error('network', `range ${start}-${end - 1} not satisfiable at ${this.label}`);
+      if (status === 401 || status === 403)
+        return new Hdf5Error('network', `access denied (${status}): ${this.label}`);
+      if (status === 416)
+        return new Hdf5Error('network', `range ${start}-${end - 1} not satisfiable at ${this.label}`);
       return new Hdf5Error('network', `unexpected HTTP ${status} from ${this.label}`);
     }
     if (error instanceof NetError) {
@@ -211,13 +248,21 @@ export class HttpSource implements ByteSource {
     return new RetryableError(`connection failed (${text})`);
   }
 
-  private async readBody(response: NetResponse, start: number, end: number, options: ReadOptions, sink?: BodySink) {
+  private async readBody(
+    response: NetResponse,
+    start: number,
+    end: number,
+    options: ReadOptions,
+    sink?: BodySink,
+  ) {
     const range = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(response.headers['content-range'] ?? '');
     const total = range && range[3] !== '*' ? Number(range[3]) : this.size;
     const expectedEnd = total >= 0 ? Math.min(end, total) : end;
     if (!range || Number(range[1]) !== start || Number(range[2]) !== expectedEnd - 1) {
       discard(response.body);
-      throw new RetryableError(`Content-Range "${String(response.headers['content-range'])}" does not match bytes ${start}-${expectedEnd - 1}`);
+      throw new RetryableError(
+        `Content-Range "${String(response.headers['content-range'])}" does not match bytes ${start}-${expectedEnd - 1}`,
+      );
     }
     try {
       expectLength(response, expectedEnd - start);
@@ -226,13 +271,19 @@ export class HttpSource implements ByteSource {
     }
     const buffer = sink ?? { target: new Uint8Array(expectedEnd - start), at: 0, progress: () => undefined };
     const bytes = await this.streamBody(response, buffer, expectedEnd - start, options);
-    if (bytes.length !== expectedEnd - start) throw new RetryableError(`connection dropped after ${bytes.length} of ${expectedEnd - start} bytes`);
+    if (bytes.length !== expectedEnd - start)
+      throw new RetryableError(`connection dropped after ${bytes.length} of ${expectedEnd - start} bytes`);
     const etag = response.headers.etag;
     return { bytes, total, etag: etag?.replace(/"/g, '') };
   }
 
   /** Copies the body into the sink chunk by chunk; returns the part of the target it filled. */
-  private async streamBody(response: NetResponse, sink: BodySink, expected: number, options: ReadOptions): Promise<Uint8Array> {
+  private async streamBody(
+    response: NetResponse,
+    sink: BodySink,
+    expected: number,
+    options: ReadOptions,
+  ): Promise<Uint8Array> {
     const from = sink.at;
     let at = from;
     try {
@@ -250,7 +301,9 @@ export class HttpSource implements ByteSource {
       if (error instanceof Hdf5Error) throw error;
       if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the read was cancelled');
       // What arrived stays (the retry resumes after it); the drop itself is retryable.
-      throw new RetryableError(`connection dropped after ${at - from} of ${expected} bytes (${error instanceof Error ? error.message : String(error)})`);
+      throw new RetryableError(
+        `connection dropped after ${at - from} of ${expected} bytes (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     return sink.target.subarray(from, at);
   }

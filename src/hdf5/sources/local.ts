@@ -21,7 +21,8 @@ export class LocalSource implements ByteSource {
       await this.close();
       if (error instanceof Hdf5Error) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR') throw new Hdf5Error('not-found', `no such file: ${this.label}`);
+      if (code === 'ENOENT' || code === 'EISDIR')
+        throw new Hdf5Error('not-found', `no such file: ${this.label}`);
       throw new Hdf5Error('network', `cannot open ${this.label}: ${(error as Error).message}`);
     }
   }
@@ -33,7 +34,8 @@ export class LocalSource implements ByteSource {
     let done = 0;
     while (done < out.length) {
       const { bytesRead } = await this.handle.read(out, done, out.length - done, start + done);
-      if (bytesRead === 0) throw new Hdf5Error('corrupt', `${this.label} ended at ${start + done} (changed while open?)`);
+      if (bytesRead === 0)
+        throw new Hdf5Error('corrupt', `${this.label} ended at ${start + done} (changed while open?)`);
       done += bytesRead;
     }
     this.bytesFetched += out.length;

@@ -26,7 +26,13 @@ export interface ByteSource {
    * Writes [start, end) into `target` as it arrives, calling `progress` with the bytes written so
    * far (remote sources; a reader can start on the first bytes while the rest is on its way).
    */
-  readInto?(start: number, end: number, target: Uint8Array, progress: (filled: number) => void, options?: ReadOptions): Promise<void>;
+  readInto?(
+    start: number,
+    end: number,
+    target: Uint8Array,
+    progress: (filled: number) => void,
+    options?: ReadOptions,
+  ): Promise<void>;
   readonly requests: number;
   readonly bytesFetched: number;
   close(): Promise<void>;

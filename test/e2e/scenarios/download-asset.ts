@@ -12,12 +12,22 @@ import type { E2EContext, Scenario } from '../types';
 const FILE = 'multipart-150MiB.bin';
 
 async function post(ctx: E2EContext, path: string, body?: object): Promise<void> {
-  await fetch(`${ctx.archive.controlUrl}/${path}`, { method: 'POST', body: JSON.stringify(body ?? {}), headers: { 'content-type': 'application/json' } });
+  await fetch(`${ctx.archive.controlUrl}/${path}`, {
+    method: 'POST',
+    body: JSON.stringify(body ?? {}),
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
-async function expectedEtag(ctx: E2EContext, dandisetId: string, path: string): Promise<{ etag: string; size: number }> {
+async function expectedEtag(
+  ctx: E2EContext,
+  dandisetId: string,
+  path: string,
+): Promise<{ etag: string; size: number }> {
   const url = `${ctx.archive.apiUrl}/dandisets/${dandisetId}/versions/draft/assets/?glob=${encodeURIComponent(`*${path}`)}&metadata=true`;
-  const body = (await (await fetch(url)).json()) as { results: { path: string; size: number; metadata: { digest: Record<string, string> } }[] };
+  const body = (await (await fetch(url)).json()) as {
+    results: { path: string; size: number; metadata: { digest: Record<string, string> } }[];
+  };
   const asset = body.results.find(a => a.path.endsWith(path));
   if (!asset) throw new Error(`the archive lists no ${path} in ${dandisetId}`);
   return { etag: asset.metadata.digest['dandi:dandi-etag'], size: asset.size };
@@ -25,7 +35,8 @@ async function expectedEtag(ctx: E2EContext, dandisetId: string, path: string): 
 
 async function etagOf(path: string): Promise<string> {
   const hasher = new DandiEtagHasher((await stat(path)).size);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }))
+    hasher.update(chunk as Buffer);
   return hasher.digest();
 }
 
@@ -58,10 +69,17 @@ const scenario: Scenario = {
         throw new Error(`the progress notification shows no file counts (${err.message})`);
       });
       // Listing one asset is quick: no "listing assets" notification flashes over the progress.
-      const listingShown = await ctx.page.locator('.notification-list-item-message', { hasText: /listing assets/ }).count();
-      if (listingShown > 0) throw new Error('a "listing assets" notification is shown for a one-asset download');
+      const listingShown = await ctx.page
+        .locator('.notification-list-item-message', { hasText: /listing assets/ })
+        .count();
+      if (listingShown > 0)
+        throw new Error('a "listing assets" notification is shown for a one-asset download');
       // Wait for the rate and time left to show up before taking the picture.
-      await ctx.page.locator('.notification-list-item-message', { hasText: /left/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+      await ctx.page
+        .locator('.notification-list-item-message', { hasText: /left/ })
+        .first()
+        .waitFor({ timeout: 30_000 })
+        .catch(() => undefined);
       await ctx.screenshot('download-asset');
       await ctx.waitForNotification(/1 downloaded/, 180_000);
     } finally {
@@ -70,9 +88,11 @@ const scenario: Scenario = {
     const expected = await expectedEtag(ctx, large, FILE);
     const info = await stat(target).catch(() => undefined);
     if (!info) throw new Error(`${FILE} is not in the workspace after the download`);
-    if (info.size !== expected.size) throw new Error(`${FILE} has ${info.size} bytes, expected ${expected.size}`);
+    if (info.size !== expected.size)
+      throw new Error(`${FILE} has ${info.size} bytes, expected ${expected.size}`);
     const actual = await etagOf(target);
-    if (actual !== expected.etag) throw new Error(`${FILE} has dandi-etag ${actual}, the archive says ${expected.etag}`);
+    if (actual !== expected.etag)
+      throw new Error(`${FILE} has dandi-etag ${actual}, the archive says ${expected.etag}`);
     await rm(target, { force: true });
   },
 };

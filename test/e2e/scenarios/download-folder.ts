@@ -26,15 +26,20 @@ const scenario: Scenario = {
     await ctx.screenshot('download-folder');
 
     const url = `${ctx.archive.apiUrl}/dandisets/${scale}/versions/draft/assets/?path=${encodeURIComponent('sub-001/ses-002/')}&metadata=true&page_size=1000`;
-    const listing = (await (await fetch(url)).json()) as { results: { path: string; metadata: { digest: Record<string, string> } }[] };
+    const listing = (await (await fetch(url)).json()) as {
+      results: { path: string; metadata: { digest: Record<string, string> } }[];
+    };
     const local = (await readdir(folder)).sort();
     if (local.length !== listing.results.length) {
-      throw new Error(`ses-002/ holds ${local.length} files, the archive lists ${listing.results.length} (${summary})`);
+      throw new Error(
+        `ses-002/ holds ${local.length} files, the archive lists ${listing.results.length} (${summary})`,
+      );
     }
     for (const asset of listing.results) {
       const name = asset.path.slice(asset.path.lastIndexOf('/') + 1);
       const etag = dandiEtag(await readFile(join(folder, name)));
-      if (etag !== asset.metadata.digest['dandi:dandi-etag']) throw new Error(`${name}: dandi-etag ${etag} differs from the archive's`);
+      if (etag !== asset.metadata.digest['dandi:dandi-etag'])
+        throw new Error(`${name}: dandi-etag ${etag} differs from the archive's`);
     }
     await ctx.treeItem(`${scale} ·`).locator('.monaco-tl-twistie').click();
   },

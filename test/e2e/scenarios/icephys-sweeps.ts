@@ -14,8 +14,14 @@ const scenario: Scenario = {
     await list.focus();
     await waitForRedraw(frame, () => ctx.page.keyboard.press('ArrowDown'), { path });
     const headings = await frame.locator('.sweep-plots h3').allInnerTexts();
-    check(headings.some(h => /response: .*CurrentClampSeries001/.test(h)), `sweep 2 does not show its response: ${headings.join(' | ')}`);
-    check(headings.some(h => /stimulus: .*CurrentClampStimulusSeries001/.test(h)), `sweep 2 does not show its stimulus: ${headings.join(' | ')}`);
+    check(
+      headings.some(h => /response: .*CurrentClampSeries001/.test(h)),
+      `sweep 2 does not show its response: ${headings.join(' | ')}`,
+    );
+    check(
+      headings.some(h => /stimulus: .*CurrentClampStimulusSeries001/.test(h)),
+      `sweep 2 does not show its stimulus: ${headings.join(' | ')}`,
+    );
     await ctx.screenshot('icephys-sweeps');
   },
 };

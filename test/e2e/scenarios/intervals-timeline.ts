@@ -37,7 +37,10 @@ const scenario: Scenario = {
     check(counts.charts === 1, `the timeline view holds ${counts.charts} charts`);
     await waitForRedraw(frame, () => openPath(frame, '/acquisition/accelerometer', 'timeseries'));
     const next = await liveCounts(frame);
-    check(next.charts === 1 && next.observers === 1, `after leaving the timeline for a plot the viewer holds ${JSON.stringify(next)}`);
+    check(
+      next.charts === 1 && next.observers === 1,
+      `after leaving the timeline for a plot the viewer holds ${JSON.stringify(next)}`,
+    );
   },
 };
 

@@ -13,7 +13,10 @@ const scenario: Scenario = {
     const inspector = frame.locator('.inspector');
     await inspector.getByText('Chunks').waitFor();
     const details = await inspector.innerText();
-    check(details.includes('(60000, 32)'), `the inspector does not show the shape (60000, 32): ${details.slice(0, 400)}`);
+    check(
+      details.includes('(60000, 32)'),
+      `the inspector does not show the shape (60000, 32): ${details.slice(0, 400)}`,
+    );
     check(details.includes('(5000, 32)'), 'the inspector does not show the chunk shape (5000, 32)');
     check(/gzip|deflate/i.test(details), 'the inspector does not name the gzip filter');
     // Keyboard: ArrowUp moves to the previous sibling row, Enter opens it.
@@ -24,7 +27,10 @@ const scenario: Scenario = {
     const active = await tree.getAttribute('aria-activedescendant');
     check(active !== null, 'the tree has no active descendant after keyboard navigation');
     const focusedPath = await frame.locator(`[id="${active}"]`).getAttribute('data-path');
-    check(focusedPath !== null && focusedPath !== '/acquisition/ElectricalSeries/data', `ArrowUp did not move the focus (still ${focusedPath})`);
+    check(
+      focusedPath !== null && focusedPath !== '/acquisition/ElectricalSeries/data',
+      `ArrowUp did not move the focus (still ${focusedPath})`,
+    );
     await waitForView(frame, { path: focusedPath ?? '' });
     // Back to the dataset for the picture.
     await treeRow(frame, '/acquisition/ElectricalSeries/data').click();

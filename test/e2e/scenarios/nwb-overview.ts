@@ -17,7 +17,10 @@ const scenario: Scenario = {
     }
     check(/processing|Processing/.test(text), 'the overview has no processing section');
     const header = await frame.locator('header.header').innerText();
-    check(header.includes('ophys.nwb') && /NWB 2\.\d/.test(header), `the header does not name the file and its NWB version: ${header}`);
+    check(
+      header.includes('ophys.nwb') && /NWB 2\.\d/.test(header),
+      `the header does not name the file and its NWB version: ${header}`,
+    );
     // The NWB tree: expand the ophys processing module and find typed objects with badges.
     const section = frame.locator('[role=treeitem]', { hasText: /processing.*ophys/i }).first();
     await section.locator('.twistie').click();
@@ -26,7 +29,10 @@ const scenario: Scenario = {
     await badge.waitFor({ state: 'visible' }).catch(() => {
       throw new Error('the NWB tree shows no DfOverF object with its neurodata_type badge');
     });
-    check((await frame.locator('[role=tree]').first().getAttribute('aria-label')) !== null, 'the hierarchy tree has no accessible name');
+    check(
+      (await frame.locator('[role=tree]').first().getAttribute('aria-label')) !== null,
+      'the hierarchy tree has no accessible name',
+    );
     await ctx.screenshot('nwb-overview');
   },
 };

@@ -13,11 +13,16 @@ const scenario: Scenario = {
     const { scale, nwbDemo } = ctx.archive.ids;
     await ctx.openDandiView();
     await ctx.runCommand('DANDI: Open...');
-    await ctx.answerQuickInput(`${ctx.archive.webUrl}/dandiset/${scale}/draft/files?location=sub-002/ses-003&page=2`);
+    await ctx.answerQuickInput(
+      `${ctx.archive.webUrl}/dandiset/${scale}/draft/files?location=sub-002/ses-003&page=2`,
+    );
     const selected = page.locator('.part.sidebar .monaco-list-row.selected', { hasText: 'ses-003' });
-    await selected.first().waitFor({ state: 'visible', timeout: 60_000 }).catch(() => {
-      throw new Error('DANDI: Open... did not reveal and select folder sub-002/ses-003');
-    });
+    await selected
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 })
+      .catch(() => {
+        throw new Error('DANDI: Open... did not reveal and select folder sub-002/ses-003');
+      });
     await ctx.screenshot('open-reference');
 
     await ctx.runCommand('DANDI: Open...');
@@ -35,9 +40,12 @@ const scenario: Scenario = {
     const revealed = page.locator('.part.sidebar .monaco-list-row.selected', { hasText: /^draft/ }).first();
     await ctx.runContextMenuItem(revealed, 'Show Dandiset Details');
     const details = await ctx.activeWebview();
-    await details.locator('h1', { hasText: 'Generated NWB demo' }).waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
-      throw new Error('the details page did not render the Dandiset name');
-    });
+    await details
+      .locator('h1', { hasText: 'Generated NWB demo' })
+      .waitFor({ state: 'visible', timeout: 30_000 })
+      .catch(() => {
+        throw new Error('the details page did not render the Dandiset name');
+      });
     await ctx.screenshot('dandiset-details');
     await ctx.runCommand('View: Close All Editors');
   },

@@ -18,8 +18,14 @@ const scenario: Scenario = {
     await waitForView(frame, { path: '/', view: 'overview' });
     const header = await frame.locator('header.header').innerText();
     check(header.includes('ophys.nwb'), `the viewer header does not name the asset: ${header}`);
-    check(new RegExp(`DANDI ${ctx.archive.ids.nwbDemo}`).test(header), `the header does not say the file is read from DANDI: ${header}`);
-    check((await frame.getByRole('button', { name: 'Download' }).count()) === 1, 'a remote asset has no Download button');
+    check(
+      new RegExp(`DANDI ${ctx.archive.ids.nwbDemo}`).test(header),
+      `the header does not say the file is read from DANDI: ${header}`,
+    );
+    check(
+      (await frame.getByRole('button', { name: 'Download' }).count()) === 1,
+      'a remote asset has no Download button',
+    );
     const after = listFilesRecursively(ctx.workspaceDir);
     const added = after.filter(f => !before.includes(f));
     check(added.length === 0, `opening the asset wrote files into the workspace: ${added.join(', ')}`);

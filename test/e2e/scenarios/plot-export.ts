@@ -24,7 +24,9 @@ async function acceptSaveDialog(ctx: E2EContext, expectedName: string): Promise<
   await ctx.page
     .waitForFunction(
       ({ selector, want }) => {
-        const box = (globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }).document.querySelector(selector);
+        const box = (
+          globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }
+        ).document.querySelector(selector);
         return (box?.value ?? '').replace(/\/+$/, '') === want;
       },
       { selector: '.quick-input-widget .quick-input-box input', want: target },
@@ -56,7 +58,9 @@ const scenario: Scenario = {
     check(lines.length > 10, `the CSV holds ${lines.length - 1} rows`);
     const first = lines[1].split(',').map(Number);
     check(first.every(Number.isFinite), `the first CSV row is not numeric: ${lines[1]}`);
-    await frame.locator('.header-status', { hasText: /Saved \d+ rows/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    await frame
+      .locator('.header-status', { hasText: /Saved \d+ rows/ })
+      .waitFor({ state: 'visible', timeout: 30_000 });
 
     await frame.getByRole('button', { name: 'Export PNG' }).click();
     const png = await acceptSaveDialog(ctx, 'accelerometer.png');

@@ -10,7 +10,8 @@ const scenario: Scenario = {
     const frame = await openLocalNwb(ctx, generatedNwb('behavior.nwb'));
     await openPath(frame, path, 'pose');
     const legend = await frame.locator('.legend').innerText();
-    for (const keypoint of ['nose', 'left_ear', 'right_ear']) check(legend.includes(keypoint), `the legend lacks keypoint ${keypoint}: ${legend}`);
+    for (const keypoint of ['nose', 'left_ear', 'right_ear'])
+      check(legend.includes(keypoint), `the legend lacks keypoint ${keypoint}: ${legend}`);
     const slider = frame.getByRole('slider', { name: 'Time' });
     const output = frame.locator('.slider output').first();
     const before = await output.innerText();

@@ -14,7 +14,10 @@ const scenario: Scenario = {
     await code.waitFor({ state: 'visible' });
     const text = await code.innerText();
     check(/pynwb|NWBHDF5IO/.test(text), `the snippet does not use pynwb: ${text.slice(0, 300)}`);
-    check(text.includes('ElectricalSeries'), `the snippet does not reach the selected object: ${text.slice(0, 300)}`);
+    check(
+      text.includes('ElectricalSeries'),
+      `the snippet does not reach the selected object: ${text.slice(0, 300)}`,
+    );
     await frame.locator('.header-status', { hasText: /snippet/i }).waitFor();
     await ctx.screenshot('python-snippet');
   },

@@ -5,26 +5,40 @@
  * right; then Home, "Go to row", a row down with the keyboard, and End.
  */
 import type { FrameLocator, Locator } from 'playwright-core';
-import { MANY_ROWS_DEFAULT, MANY_ROWS_FILE, MANY_ROWS_TABLE, manyRowsCode, manyRowsTime } from '../../fixtures/nwbgen/manyRowsFormulas';
+import {
+  MANY_ROWS_DEFAULT,
+  MANY_ROWS_FILE,
+  MANY_ROWS_TABLE,
+  manyRowsCode,
+  manyRowsTime,
+} from '../../fixtures/nwbgen/manyRowsFormulas';
 import type { E2EContext, Scenario } from '../types';
 import { check, generatedNwb, openPath, waitForView } from '../viewerSteps';
 
 const ROWS = MANY_ROWS_DEFAULT;
 
 /** The grid row of table row `index` (aria-rowindex counts the header as 1). */
-const gridRow = (frame: FrameLocator, index: number): Locator => frame.locator(`.grid-body [role=row][aria-rowindex="${index + 2}"]`);
+const gridRow = (frame: FrameLocator, index: number): Locator =>
+  frame.locator(`.grid-body [role=row][aria-rowindex="${index + 2}"]`);
 
 /** Waits until row `index` shows its cells (not "loading…") and the view has settled. */
 async function waitForRow(frame: FrameLocator, index: number): Promise<void> {
-  await gridRow(frame, index).locator('[aria-colindex="1"]').filter({ hasText: new RegExp(`^${index}$`) }).waitFor({ timeout: 60_000 }).catch(() => {
-    throw new Error(`row ${index} was not drawn`);
-  });
+  await gridRow(frame, index)
+    .locator('[aria-colindex="1"]')
+    .filter({ hasText: new RegExp(`^${index}$`) })
+    .waitFor({ timeout: 60_000 })
+    .catch(() => {
+      throw new Error(`row ${index} was not drawn`);
+    });
   await waitForView(frame, { path: MANY_ROWS_TABLE, view: 'table' });
 }
 
 /** The part of the grid rows are seen through: below the sticky header, above the grid's bottom. */
 async function viewport(frame: FrameLocator): Promise<{ top: number; bottom: number }> {
-  const [head, grid] = [await frame.locator('.grid-head').boundingBox(), await frame.getByRole('grid').boundingBox()];
+  const [head, grid] = [
+    await frame.locator('.grid-head').boundingBox(),
+    await frame.getByRole('grid').boundingBox(),
+  ];
   if (!head || !grid) throw new Error('the grid is not on screen');
   return { top: head.y + head.height, bottom: grid.y + grid.height };
 }
@@ -34,9 +48,15 @@ async function checkRow(frame: FrameLocator, index: number): Promise<void> {
   const row = gridRow(frame, index);
   const cells = await row.locator('[role=gridcell]').allInnerTexts();
   const expected = [String(index), String(manyRowsTime(index)), String(manyRowsCode(index))];
-  check(cells.join(' | ') === expected.join(' | '), `row ${index} shows ${cells.join(' | ')}, expected ${expected.join(' | ')}`);
+  check(
+    cells.join(' | ') === expected.join(' | '),
+    `row ${index} shows ${cells.join(' | ')}, expected ${expected.join(' | ')}`,
+  );
   const [box, view] = [await row.boundingBox(), await viewport(frame)];
-  check(box !== null && box.y >= view.top - 1 && box.y + box.height <= view.bottom + 1, `row ${index} is not whole in the viewport (${JSON.stringify(box)} in ${JSON.stringify(view)})`);
+  check(
+    box !== null && box.y >= view.top - 1 && box.y + box.height <= view.bottom + 1,
+    `row ${index} is not whole in the viewport (${JSON.stringify(box)} in ${JSON.stringify(view)})`,
+  );
 }
 
 /** The first row whole in the viewport. */
@@ -45,7 +65,8 @@ async function topRow(frame: FrameLocator): Promise<number> {
   let top = Infinity;
   for (const row of await frame.locator('.grid-body [role=row]').all()) {
     const box = await row.boundingBox();
-    if (box && box.y >= view.top - 1 && box.y < view.bottom) top = Math.min(top, Number(await row.getAttribute('aria-rowindex')) - 2);
+    if (box && box.y >= view.top - 1 && box.y < view.bottom)
+      top = Math.min(top, Number(await row.getAttribute('aria-rowindex')) - 2);
   }
   return top;
 }
@@ -74,7 +95,10 @@ const scenario: Scenario = {
     await waitForView(frame, { path: '/', view: 'overview' });
     await openPath(frame, MANY_ROWS_TABLE, 'table');
     const grid = frame.getByRole('grid');
-    check((await grid.getAttribute('aria-rowcount')) === String(ROWS + 1), `the grid does not announce ${ROWS} rows + header (${await grid.getAttribute('aria-rowcount')})`);
+    check(
+      (await grid.getAttribute('aria-rowcount')) === String(ROWS + 1),
+      `the grid does not announce ${ROWS} rows + header (${await grid.getAttribute('aria-rowcount')})`,
+    );
     await waitForRow(frame, 0);
 
     // The scrollbar's thumb at the bottom. Headless Chromium hides scrollbars (there is no thumb

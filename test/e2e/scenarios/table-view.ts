@@ -10,10 +10,16 @@ const scenario: Scenario = {
     const frame = await openLocalNwb(ctx, generatedNwb('ecephys.nwb'));
     await openPath(frame, path, 'table');
     const grid = frame.getByRole('grid');
-    check((await grid.getAttribute('aria-rowcount')) === '33', `the electrodes grid does not announce 32 rows + header (${await grid.getAttribute('aria-rowcount')})`);
+    check(
+      (await grid.getAttribute('aria-rowcount')) === '33',
+      `the electrodes grid does not announce 32 rows + header (${await grid.getAttribute('aria-rowcount')})`,
+    );
     await frame.getByRole('gridcell', { name: 'CA1' }).first().waitFor();
     const headers = await frame.getByRole('columnheader').allInnerTexts();
-    check(headers.some(h => h.startsWith('location')) && headers.some(h => h.startsWith('group')), `missing columns: ${headers.join(', ')}`);
+    check(
+      headers.some(h => h.startsWith('location')) && headers.some(h => h.startsWith('group')),
+      `missing columns: ${headers.join(', ')}`,
+    );
     await ctx.screenshot('table-view');
     // References are links to the object they point to.
     const link = frame.locator('.grid-body button.link').first();

@@ -15,7 +15,10 @@ const scenario: Scenario = {
     await waitForRedraw(frame, () => frame.getByLabel('Channels per page').selectOption('5'), { path });
     await waitForRedraw(frame, () => frame.getByLabel('Layout').selectOption('overlay'), { path });
     const channels = await frame.locator('#view .controls').innerText();
-    check(/channels 0–4 of 6/.test(channels), `expected 5 of the 6 ROIs on the page, the controls say: ${channels}`);
+    check(
+      /channels 0–4 of 6/.test(channels),
+      `expected 5 of the 6 ROIs on the page, the controls say: ${channels}`,
+    );
     const before = await frame.locator('.window-text').innerText();
     await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Zoom in' }).click(), { path });
     const after = await frame.locator('.window-text').innerText();

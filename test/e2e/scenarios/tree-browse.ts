@@ -10,8 +10,16 @@ const scenario: Scenario = {
     await ctx.openDandiView();
     const { scale } = ctx.archive.ids;
     // Start from the collapsed list whatever earlier scenarios expanded.
-    const collapseAll = ctx.page.locator('.part.sidebar .title-actions .action-label[aria-label^="Collapse All"], .part.sidebar .pane-header .action-label[aria-label^="Collapse All"]');
-    if (await collapseAll.first().isVisible().catch(() => false)) await collapseAll.first().click();
+    const collapseAll = ctx.page.locator(
+      '.part.sidebar .title-actions .action-label[aria-label^="Collapse All"], .part.sidebar .pane-header .action-label[aria-label^="Collapse All"]',
+    );
+    if (
+      await collapseAll
+        .first()
+        .isVisible()
+        .catch(() => false)
+    )
+      await collapseAll.first().click();
     await ctx.expandTreeItem(`${scale} ·`);
     await ctx.expandTreeItem(/^draft/);
     const folder = ctx.treeItem(/^sub-001\s*250 files/);
@@ -30,7 +38,8 @@ const scenario: Scenario = {
     await hover.waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {
       throw new Error('hovering the Dandiset row showed no tooltip with its contact person');
     });
-    if ((await hover.locator('img').count()) > 0) throw new Error('the tooltip rendered archive HTML as an element');
+    if ((await hover.locator('img').count()) > 0)
+      throw new Error('the tooltip rendered archive HTML as an element');
     await ctx.screenshot('tree-browse');
     // Collapse again so later scenarios start from the Dandiset list.
     await ctx.treeItem(`${scale} ·`).locator('.monaco-tl-twistie').click();

@@ -13,10 +13,15 @@ const scenario: Scenario = {
     await ctx.runCommand('DANDI: Search Dandisets...');
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.fill('Generated NWB demo');
-    const live = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: `${nwbDemo} · Generated NWB demo` });
-    await live.first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
-      throw new Error('the search quick pick showed no live result for "Generated NWB demo"');
-    });
+    const live = page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ hasText: `${nwbDemo} · Generated NWB demo` });
+    await live
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 })
+      .catch(() => {
+        throw new Error('the search quick pick showed no live result for "Generated NWB demo"');
+      });
     await ctx.screenshot('tree-search-live');
     await page.keyboard.press('Enter'); // the first row: filter the tree by this search
     await ctx.treeItem(`${nwbDemo} · Generated NWB demo`).waitFor({ state: 'visible', timeout: 30_000 });
@@ -28,9 +33,12 @@ const scenario: Scenario = {
       });
     // The view's message above the tree (and its description) names the search.
     const title = page.locator('.part.sidebar').filter({ hasText: 'Search: "Generated NWB demo"' });
-    await title.first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {
-      throw new Error('the view title does not show the active search');
-    });
+    await title
+      .first()
+      .waitFor({ state: 'visible', timeout: 10_000 })
+      .catch(() => {
+        throw new Error('the view title does not show the active search');
+      });
     await ctx.screenshot('tree-search');
     await ctx.runCommand('DANDI: Clear Search');
     await ctx.treeItem(`${scale} ·`).waitFor({ state: 'visible', timeout: 30_000 });

@@ -20,7 +20,8 @@ interface PathItem {
 
 describe('stand-in archive: assets, paths and atpath', () => {
   const archive = useArchive();
-  const assets = (id: string, v = 'draft'): string => `${archive().apiUrl}/dandisets/${id}/versions/${v}/assets/`;
+  const assets = (id: string, v = 'draft'): string =>
+    `${archive().apiUrl}/dandisets/${id}/versions/${v}/assets/`;
 
   it('serves the real 000109 listing with zarr: null and Z timestamps', async () => {
     const page = await getJson<PageBody<AssetItem>>(`${assets('000109')}?page_size=1000`);
@@ -58,8 +59,13 @@ describe('stand-in archive: assets, paths and atpath', () => {
     assert.equal(folder.count, 50);
     const exactPath = 'sub-001/ses-001/sub-001_ses-001_run-001.nwb';
     const exact = await getJson<PageBody<AssetItem>>(`${assets(id)}?path=${encodeURIComponent(exactPath)}`);
-    assert.deepEqual(exact.results.map(a => a.path), [exactPath]);
-    const prefix = await getJson<PageBody<AssetItem>>(`${assets(id)}?path=${encodeURIComponent(exactPath.slice(0, -5))}`);
+    assert.deepEqual(
+      exact.results.map(a => a.path),
+      [exactPath],
+    );
+    const prefix = await getJson<PageBody<AssetItem>>(
+      `${assets(id)}?path=${encodeURIComponent(exactPath.slice(0, -5))}`,
+    );
     assert.equal(prefix.count, 9, 'run-001 .. run-009 share the prefix run-00');
   });
 
@@ -98,7 +104,9 @@ describe('stand-in archive: assets, paths and atpath', () => {
   it('builds 000026 (57k assets, Zarrs) on first use', async () => {
     const page = await getJson<PageBody<AssetItem>>(`${assets('000026')}?zarr=true&page_size=2`);
     assert.equal(page.count, 567);
-    const d = await getJson<{ draft_version: { asset_count: number } }>(`${archive().apiUrl}/dandisets/000026/`);
+    const d = await getJson<{ draft_version: { asset_count: number } }>(
+      `${archive().apiUrl}/dandisets/000026/`,
+    );
     assert.equal(d.draft_version.asset_count, 57717);
   });
 
@@ -109,16 +117,24 @@ describe('stand-in archive: assets, paths and atpath', () => {
     const stimuli = root.results.find(p => p.path === 'stimuli') as PathItem;
     assert.equal(stimuli.aggregate_files, 1200);
     assert.equal(stimuli.asset, null);
-    const files = await getJson<PageBody<PathItem>>(`${assets(a.ids.scale)}paths/?path_prefix=stimuli/&page_size=1000`);
+    const files = await getJson<PageBody<PathItem>>(
+      `${assets(a.ids.scale)}paths/?path_prefix=stimuli/&page_size=1000`,
+    );
     assert.equal(files.count, 1200);
     assert.equal(files.results.length, 1000);
     const first = files.results[0] as PathItem;
     assert.equal(first.path, 'stimuli/stim-0001.png');
-    assert.match(first.asset?.url as string, new RegExp(`^${a.blobOrigin}/blobs/[0-9a-f]{3}/[0-9a-f]{3}/[0-9a-f-]{36}$`));
+    assert.match(
+      first.asset?.url as string,
+      new RegExp(`^${a.blobOrigin}/blobs/[0-9a-f]{3}/[0-9a-f]{3}/[0-9a-f-]{36}$`),
+    );
     assert.equal(first.aggregate_files, 1);
     const mixed = await getJson<PageBody<PathItem>>(`${assets('001773', '0.260412.1743')}paths/`);
     const names = mixed.results.map(p => p.path);
-    assert.deepEqual(names, [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))));
+    assert.deepEqual(
+      names,
+      [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y))),
+    );
   });
 
   it('answers 404 for an unknown path_prefix and an empty 200 for a file prefix', async () => {
@@ -137,7 +153,9 @@ describe('stand-in archive: assets, paths and atpath', () => {
     const nested = await getJson<{ identifier: string; path: string }>(`${assets('000064')}${aid}/`);
     assert.equal(nested.identifier, aid);
     assert.deepEqual(await getJson(`${a.apiUrl}/assets/${aid}/`), nested);
-    const info = await getJson<{ asset_id: string; metadata: { path: string } }>(`${a.apiUrl}/assets/${aid}/info/`);
+    const info = await getJson<{ asset_id: string; metadata: { path: string } }>(
+      `${a.apiUrl}/assets/${aid}/info/`,
+    );
     assert.equal(info.metadata.path, 'sub-001/sub-001.nwb');
     const validation = await getJson(`${assets('000064')}${aid}/validation/`);
     assert.deepEqual(validation, { status: 'Valid', validation_errors: [] });
@@ -149,7 +167,9 @@ describe('stand-in archive: assets, paths and atpath', () => {
   it('serves atpath for folders and assets', async () => {
     const a = archive();
     const url = `${a.apiUrl}/webdav/assets/atpath/?dandiset_id=${a.ids.scale}&version_id=draft`;
-    const folder = await getJson<PageBody<{ type: string; resource: Record<string, unknown> }>>(`${url}&path=sub-001/&children=true`);
+    const folder = await getJson<PageBody<{ type: string; resource: Record<string, unknown> }>>(
+      `${url}&path=sub-001/&children=true`,
+    );
     assert.equal(folder.results[0]?.type, 'folder');
     assert.equal(folder.results[0]?.resource.total_assets, 250);
     assert.equal(folder.count, 6);
@@ -161,7 +181,11 @@ describe('stand-in archive: assets, paths and atpath', () => {
     const a = archive();
     const page = await getJson<PageBody<AssetItem>>(assets(a.hostileId));
     const paths = page.results.map(x => x.path);
-    for (const p of ['../escape.nwb', 'sub-01/../../x.nwb', '/abs.nwb', 'con.txt']) assert.ok(paths.includes(p), p);
-    assert.ok(paths.some(p => /[\u0000-\u001f]/.test(p)), 'a control character');
+    for (const p of ['../escape.nwb', 'sub-01/../../x.nwb', '/abs.nwb', 'con.txt'])
+      assert.ok(paths.includes(p), p);
+    assert.ok(
+      paths.some(p => /[\u0000-\u001f]/.test(p)),
+      'a control character',
+    );
   });
 });

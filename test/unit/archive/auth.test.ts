@@ -10,7 +10,10 @@ describe('stand-in archive: authentication and embargo', () => {
 
   it('accepts "token <key>" with any keyword case and rejects unknown keys with 401 Invalid token.', async () => {
     const a = archive();
-    assert.equal(await getJson<string>(`${a.apiUrl}/auth/token/`, { Authorization: `TOKEN ${a.apiKeys.owner}` }), a.apiKeys.owner);
+    assert.equal(
+      await getJson<string>(`${a.apiUrl}/auth/token/`, { Authorization: `TOKEN ${a.apiKeys.owner}` }),
+      a.apiKeys.owner,
+    );
     const bad = await get(`${a.apiUrl}/dandisets/`, tokenHeader('0'.repeat(40)));
     assert.equal(bad.status, 401);
     assert.deepEqual(bad.json, { detail: 'Invalid token.' });
@@ -49,7 +52,10 @@ describe('stand-in archive: authentication and embargo', () => {
     const a = archive();
     const emb = await get(`${a.apiUrl}/dandisets/?embargoed=true`);
     assert.equal(emb.status, 401);
-    assert.equal(emb.json, 'Authentication credentials must be provided when attempting to access embargoed dandisets');
+    assert.equal(
+      emb.json,
+      'Authentication credentials must be provided when attempting to access embargoed dandisets',
+    );
     const starred = await get(`${a.apiUrl}/dandisets/?starred=true`);
     assert.equal(starred.status, 401);
     assert.equal(starred.json, 'Must be authenticated to filter by starred dandisets.');
@@ -57,20 +63,35 @@ describe('stand-in archive: authentication and embargo', () => {
 
   it('includes embargoed Dandisets for their owner with embargoed=true; user=me lists owned ones', async () => {
     const a = archive();
-    const all = await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?embargoed=true&page_size=1000`, owner());
+    const all = await getJson<PageBody<Item>>(
+      `${a.apiUrl}/dandisets/?embargoed=true&page_size=1000`,
+      owner(),
+    );
     assert.ok(all.results.some(d => d.identifier === a.ids.embargoed));
-    const otherView = await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?embargoed=true&page_size=1000`, other());
+    const otherView = await getJson<PageBody<Item>>(
+      `${a.apiUrl}/dandisets/?embargoed=true&page_size=1000`,
+      other(),
+    );
     assert.ok(!otherView.results.some(d => d.identifier === a.ids.embargoed));
-    const mine = await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?user=me&embargoed=true&page_size=1000`, owner());
-    assert.deepEqual(mine.results.map(d => d.identifier), ['990001', '990002', '990003', '990004', '990005', '990006']);
+    const mine = await getJson<PageBody<Item>>(
+      `${a.apiUrl}/dandisets/?user=me&embargoed=true&page_size=1000`,
+      owner(),
+    );
+    assert.deepEqual(
+      mine.results.map(d => d.identifier),
+      ['990001', '990002', '990003', '990004', '990005', '990006'],
+    );
     assert.equal((await getJson<PageBody>(`${a.apiUrl}/dandisets/?user=me`, other())).count, 0);
     assert.equal((await get(`${a.apiUrl}/dandisets/?user=me`)).status, 401);
   });
 
-  it('lists the owner\'s starred Dandisets with is_starred', async () => {
+  it("lists the owner's starred Dandisets with is_starred", async () => {
     const a = archive();
     const starred = await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?starred=true`, owner());
-    assert.deepEqual(starred.results.map(d => d.identifier), ['000003', '000064', '990002']);
+    assert.deepEqual(
+      starred.results.map(d => d.identifier),
+      ['000003', '000064', '990002'],
+    );
     assert.ok(starred.results.every(d => d.is_starred));
     const anonView = await getJson<Item>(`${a.apiUrl}/dandisets/000003/`);
     assert.equal(anonView.is_starred, false);
@@ -78,7 +99,10 @@ describe('stand-in archive: authentication and embargo', () => {
 
   it('lets only the owner resolve downloads of embargoed assets', async () => {
     const a = archive();
-    const list = await getJson<PageBody<{ asset_id: string }>>(`${a.apiUrl}/dandisets/${a.ids.embargoed}/versions/draft/assets/`, owner());
+    const list = await getJson<PageBody<{ asset_id: string }>>(
+      `${a.apiUrl}/dandisets/${a.ids.embargoed}/versions/draft/assets/`,
+      owner(),
+    );
     const aid = list.results[0]?.asset_id as string;
     assert.equal((await get(`${a.apiUrl}/assets/${aid}/download/`)).status, 401);
     assert.equal((await get(`${a.apiUrl}/assets/${aid}/download/`, other())).status, 403);

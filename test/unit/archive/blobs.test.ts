@@ -18,7 +18,10 @@ const nwbDir = join(defaultFixturesDir(), 'nwb');
 const largeFile = join(nwbDir, 'matnwb__ecephys_tutorial.nwb');
 
 /** Streams a body through the dandi-etag and SHA-256 hashers. */
-async function hashDownload(url: string, size: number): Promise<{ etag: string; sha256: string; status: number; etagHeader: string }> {
+async function hashDownload(
+  url: string,
+  size: number,
+): Promise<{ etag: string; sha256: string; status: number; etagHeader: string }> {
   const res = await request(url);
   const etag = new DandiEtagHasher(size);
   const sha = createHash('sha256');
@@ -26,13 +29,22 @@ async function hashDownload(url: string, size: number): Promise<{ etag: string; 
     etag.update(chunk as Buffer);
     sha.update(chunk as Buffer);
   }
-  return { etag: etag.digest(), sha256: sha.digest('hex'), status: res.statusCode, etagHeader: String(res.headers.etag) };
+  return {
+    etag: etag.digest(),
+    sha256: sha.digest('hex'),
+    status: res.statusCode,
+    etagHeader: String(res.headers.etag),
+  };
 }
 
 describe('stand-in archive: downloads and the blob host', () => {
   const archive = useArchive({ generatedNwbDir: nwbDir, largeFiles: [largeFile] });
   const list = async (id: string, query = ''): Promise<Asset[]> =>
-    (await getJson<PageBody<Asset>>(`${archive().apiUrl}/dandisets/${id}/versions/draft/assets/?metadata=true&page_size=1000${query}`)).results;
+    (
+      await getJson<PageBody<Asset>>(
+        `${archive().apiUrl}/dandisets/${id}/versions/draft/assets/?metadata=true&page_size=1000${query}`,
+      )
+    ).results;
 
   it('redirects downloads (302) to a presigned-looking URL on the blob origin', async () => {
     const a = archive();
@@ -43,12 +55,17 @@ describe('stand-in archive: downloads and the blob host', () => {
     assert.equal(url.pathname, '/blobs/1a5/4a4/1a54a43e-f675-4603-9935-63ffbe0cb085');
     assert.equal(url.searchParams.get('response-content-disposition'), 'attachment; filename="sub-001.nwb"');
     assert.equal(url.searchParams.get('X-Amz-Algorithm'), 'AWS4-HMAC-SHA256');
-    assert.match(url.searchParams.get('X-Amz-Credential') as string, /^\w+\/\d{8}\/us-east-2\/s3\/aws4_request$/);
+    assert.match(
+      url.searchParams.get('X-Amz-Credential') as string,
+      /^\w+\/\d{8}\/us-east-2\/s3\/aws4_request$/,
+    );
     assert.match(url.searchParams.get('X-Amz-Date') as string, /^\d{8}T\d{6}Z$/);
     assert.equal(url.searchParams.get('X-Amz-Expires'), '21600');
     assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'host');
     assert.match(url.searchParams.get('X-Amz-Signature') as string, /^[0-9a-f]{64}$/);
-    const nested = await get(`${a.apiUrl}/dandisets/000064/versions/draft/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/`);
+    const nested = await get(
+      `${a.apiUrl}/dandisets/000064/versions/draft/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/`,
+    );
     assert.equal(nested.status, 302);
     const head = await get(`${a.apiUrl}/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/`, {}, 'HEAD');
     assert.equal(head.status, 302);
@@ -66,7 +83,12 @@ describe('stand-in archive: downloads and the blob host', () => {
     assert.equal(full.headers.etag, `"${(asset as Asset).metadata.digest['dandi:dandi-etag']}"`);
     assert.ok(!Number.isNaN(Date.parse(String(full.headers['last-modified']))));
     const size = body.length;
-    const cases: [string, number, number][] = [['bytes=10-19', 10, 20], ['bytes=50-', 50, size], ['bytes=-7', size - 7, size], ['bytes=0-999999', 0, size]];
+    const cases: [string, number, number][] = [
+      ['bytes=10-19', 10, 20],
+      ['bytes=50-', 50, size],
+      ['bytes=-7', size - 7, size],
+      ['bytes=0-999999', 0, size],
+    ];
     for (const [range, start, end] of cases) {
       const r = await request(url, { headers: { Range: range } });
       const part = Buffer.from(await r.body.arrayBuffer());
@@ -84,7 +106,10 @@ describe('stand-in archive: downloads and the blob host', () => {
     const url = (asset as Asset).metadata.contentUrl[1] as string;
     const etag = `"${(asset as Asset).metadata.digest['dandi:dandi-etag']}"`;
     assert.equal((await get(url, { 'If-Match': etag, Range: 'bytes=0-0' })).status, 206);
-    const changed = await get(url, { 'If-Match': '"0123456789abcdef0123456789abcdef-4"', Range: 'bytes=0-0' });
+    const changed = await get(url, {
+      'If-Match': '"0123456789abcdef0123456789abcdef-4"',
+      Range: 'bytes=0-0',
+    });
     assert.equal(changed.status, 412);
     assert.match(changed.text, /<Code>PreconditionFailed<\/Code>/);
     assert.equal((await get(url, { 'If-None-Match': etag })).status, 304);
@@ -136,7 +161,12 @@ describe('stand-in archive: downloads and the blob host', () => {
 
   it('serves embargoed blobs only through a valid presigned URL', async () => {
     const a = archive();
-    const assets = (await getJson<PageBody<Asset>>(`${a.apiUrl}/dandisets/${a.ids.embargoed}/versions/draft/assets/?metadata=true`, tokenHeader(a.apiKeys.owner))).results;
+    const assets = (
+      await getJson<PageBody<Asset>>(
+        `${a.apiUrl}/dandisets/${a.ids.embargoed}/versions/draft/assets/?metadata=true`,
+        tokenHeader(a.apiKeys.owner),
+      )
+    ).results;
     const asset = assets[0] as Asset;
     assert.equal((await get(asset.metadata.contentUrl[1] as string)).status, 403);
     const signed = await downloadLocation(a, asset.asset_id, tokenHeader(a.apiKeys.owner));
@@ -150,13 +180,18 @@ describe('stand-in archive: downloads and the blob host', () => {
     const [zarr] = await list(a.ids.zarr, '&zarr=true');
     const r = await get(`${a.apiUrl}/assets/${(zarr as Asset).asset_id}/download/`);
     assert.equal(r.status, 400);
-    assert.equal(r.json, 'Unable to provide download link for zarr assets. Please browse the zarr files directly to do so.');
+    assert.equal(
+      r.json,
+      'Unable to provide download link for zarr assets. Please browse the zarr files directly to do so.',
+    );
   });
 
   it('offers inline disposition with the asset content type', async () => {
     const a = archive();
     const [asset] = await list('000064');
-    const r = await get(`${a.apiUrl}/assets/${(asset as Asset).asset_id}/download/?content_disposition=inline`);
+    const r = await get(
+      `${a.apiUrl}/assets/${(asset as Asset).asset_id}/download/?content_disposition=inline`,
+    );
     const url = new URL(header(r, 'location'));
     assert.equal(url.searchParams.get('response-content-disposition'), 'inline; filename="sub-001.nwb"');
     const ranged = await get(url.toString(), { Range: 'bytes=0-3' });
@@ -167,17 +202,26 @@ describe('stand-in archive: downloads and the blob host', () => {
     this.timeout(120_000);
     const a = archive();
     const [small] = await list(a.ids.scale, '&path=sub-001/ses-001/sub-001_ses-001_run-001.nwb');
-    const published = (await getJson<PageBody<Asset>>(`${a.apiUrl}/dandisets/001773/versions/0.260412.1743/assets/?metadata=true`)).results;
+    const published = (
+      await getJson<PageBody<Asset>>(
+        `${a.apiUrl}/dandisets/001773/versions/0.260412.1743/assets/?metadata=true`,
+      )
+    ).results;
     const midSize = published.find(x => x.size > 256 * 1024 && x.size <= 8 * 1024 * 1024) as Asset;
     const [multi] = await list(a.ids.large, '&path=generated/');
     for (const asset of [small, midSize, multi] as Asset[]) {
       const got = await hashDownload(await downloadLocation(a, asset.asset_id), asset.size);
       assert.equal(got.etag, asset.metadata.digest['dandi:dandi-etag'], asset.path);
       assert.equal(got.etagHeader, `"${got.etag}"`);
-      if (asset.metadata.digest['dandi:sha2-256']) assert.equal(got.sha256, asset.metadata.digest['dandi:sha2-256'], asset.path);
+      if (asset.metadata.digest['dandi:sha2-256'])
+        assert.equal(got.sha256, asset.metadata.digest['dandi:sha2-256'], asset.path);
     }
     assert.match((multi as Asset).metadata.digest['dandi:dandi-etag'] as string, /-3$/);
-    assert.equal((multi as Asset).metadata.digest['dandi:sha2-256'], undefined, 'no sha256 where hashing is expensive');
+    assert.equal(
+      (multi as Asset).metadata.digest['dandi:sha2-256'],
+      undefined,
+      'no sha256 where hashing is expensive',
+    );
   });
 
   it('serves corpus, generated-NWB and large files from disk with their real digests', async () => {
@@ -192,8 +236,12 @@ describe('stand-in archive: downloads and the blob host', () => {
     assert.deepEqual(Buffer.from(await r.body.arrayBuffer()), bytes.subarray(100, 200));
     const [large] = await list(a.ids.large, '&path=matnwb__ecephys_tutorial.nwb');
     assert.equal((large as Asset).size, readFileSync(largeFile).length);
-    const versions = await getJson<PageBody<{ version: string; asset_count: number }>>(`${a.apiUrl}/dandisets/${a.ids.nwbDemo}/versions/`);
+    const versions = await getJson<PageBody<{ version: string; asset_count: number }>>(
+      `${a.apiUrl}/dandisets/${a.ids.nwbDemo}/versions/`,
+    );
     assert.equal(versions.results.length, 2);
-    assert.ok(versions.results.every(v => v.asset_count > 0 && v.asset_count === versions.results[0]?.asset_count));
+    assert.ok(
+      versions.results.every(v => v.asset_count > 0 && v.asset_count === versions.results[0]?.asset_count),
+    );
   });
 });

@@ -8,7 +8,10 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
 
   it('serves /info/ with its own API and web URLs, and /server-info on the web origin', async () => {
     const a = archive();
-    const info = await getJson<{ services: { api: { url: string }; webui: { url: string } }; 'cli-minimal-version': string }>(`${a.apiUrl}/info/`);
+    const info = await getJson<{
+      services: { api: { url: string }; webui: { url: string } };
+      'cli-minimal-version': string;
+    }>(`${a.apiUrl}/info/`);
     assert.equal(info.services.api.url, a.apiUrl);
     assert.equal(info.services.webui.url, a.webUrl);
     assert.equal(info['cli-minimal-version'], '0.74.0');
@@ -17,7 +20,9 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
   });
 
   it('serves /stats/', async () => {
-    const stats = await getJson<{ dandiset_count: number; published_dandiset_count: number; size: number }>(`${archive().apiUrl}/stats/`);
+    const stats = await getJson<{ dandiset_count: number; published_dandiset_count: number; size: number }>(
+      `${archive().apiUrl}/stats/`,
+    );
     assert.ok(stats.dandiset_count > 370);
     assert.ok(stats.published_dandiset_count >= 8);
     assert.ok(stats.size > 0);
@@ -43,10 +48,14 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
 
   it('writes every timestamp as UTC with microseconds', async () => {
     const all = await getJson<PageBody<Item>>(`${archive().apiUrl}/dandisets/?page_size=1000`);
-    const stamps = all.results.flatMap(d => [d.created, d.modified, ...['draft_version', 'most_recent_published_version'].flatMap(k => {
-      const v = d[k] as { created: string; modified: string } | null;
-      return v ? [v.created, v.modified] : [];
-    })]);
+    const stamps = all.results.flatMap(d => [
+      d.created,
+      d.modified,
+      ...['draft_version', 'most_recent_published_version'].flatMap(k => {
+        const v = d[k] as { created: string; modified: string } | null;
+        return v ? [v.created, v.modified] : [];
+      }),
+    ]);
     for (const ts of stamps) assert.match(String(ts), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 
@@ -61,9 +70,16 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
 
   it('clamps page_size to 1000 and falls back to 100 for 0, negative and non-numeric values', async () => {
     const a = archive();
-    assert.equal((await getJson<PageBody>(`${a.apiUrl}/dandisets/?page_size=5000`)).results.length, Math.min(1000, 377));
+    assert.equal(
+      (await getJson<PageBody>(`${a.apiUrl}/dandisets/?page_size=5000`)).results.length,
+      Math.min(1000, 377),
+    );
     for (const size of ['0', '-5', 'ten']) {
-      assert.equal((await getJson<PageBody>(`${a.apiUrl}/dandisets/?page_size=${size}`)).results.length, 100, size);
+      assert.equal(
+        (await getJson<PageBody>(`${a.apiUrl}/dandisets/?page_size=${size}`)).results.length,
+        100,
+        size,
+      );
     }
   });
 
@@ -79,7 +95,12 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
     assert.ok(published.results.length >= 8);
     assert.ok(published.results.every(d => d.most_recent_published_version !== null));
     const nonEmpty = await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?empty=false&page_size=1000`);
-    assert.ok(nonEmpty.results.every(d => ((d.most_recent_published_version ?? d.draft_version) as { asset_count: number }).asset_count > 0));
+    assert.ok(
+      nonEmpty.results.every(
+        d =>
+          ((d.most_recent_published_version ?? d.draft_version) as { asset_count: number }).asset_count > 0,
+      ),
+    );
     const bad = await get(`${a.apiUrl}/dandisets/?draft=maybe`);
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.json, { draft: ['Must be a valid boolean.'] });
@@ -87,27 +108,50 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
 
   it('orders by id, name, size and stars, descending with "-"', async () => {
     const a = archive();
-    const ids = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=-id&page_size=3`)).results.map(d => d.identifier);
+    const ids = (
+      await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=-id&page_size=3`)
+    ).results.map(d => d.identifier);
     assert.deepEqual(ids, [...ids].sort().reverse());
     assert.equal(ids[0], '990007');
-    const bySize = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=-size&page_size=20`)).results;
-    const sizes = bySize.map(d => ((d.most_recent_published_version ?? d.draft_version) as { size: number }).size);
-    assert.deepEqual(sizes, [...sizes].sort((x, y) => y - x));
-    assert.ok(bySize.some(d => d.identifier === '000026'), 'the lazily built listing is sized before it is built');
-    const byStars = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=-stars&page_size=3`)).results;
+    const bySize = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=-size&page_size=20`))
+      .results;
+    const sizes = bySize.map(
+      d => ((d.most_recent_published_version ?? d.draft_version) as { size: number }).size,
+    );
+    assert.deepEqual(
+      sizes,
+      [...sizes].sort((x, y) => y - x),
+    );
+    assert.ok(
+      bySize.some(d => d.identifier === '000026'),
+      'the lazily built listing is sized before it is built',
+    );
+    const byStars = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=-stars&page_size=3`))
+      .results;
     assert.ok(byStars.every(d => d.star_count === 1));
-    const byName = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=name&page_size=20`)).results;
-    const names = byName.map(d => ((d.most_recent_published_version ?? d.draft_version) as { name: string }).name.toLowerCase());
+    const byName = (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?ordering=name&page_size=20`))
+      .results;
+    const names = byName.map(d =>
+      ((d.most_recent_published_version ?? d.draft_version) as { name: string }).name.toLowerCase(),
+    );
     assert.deepEqual(names, [...names].sort());
   });
 
   it('searches free text (accent- and case-insensitive) and operators, with a 400 for unknown operators', async () => {
     const a = archive();
     const search = async (q: string): Promise<string[]> =>
-      (await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?page_size=1000&search=${encodeURIComponent(q)}`)).results.map(d => d.identifier);
+      (
+        await getJson<PageBody<Item>>(`${a.apiUrl}/dandisets/?page_size=1000&search=${encodeURIComponent(q)}`)
+      ).results.map(d => d.identifier);
     assert.ok((await search('HIPPOCAMPAL granule')).includes('000003'));
     assert.ok((await search('buzsaki')).includes('000003'), 'accent-insensitive (Buzsáki)');
-    assert.deepEqual(await search('species:"house mouse" owner:owner'), ['990001', '990002', '990003', '990005', '990006']);
+    assert.deepEqual(await search('species:"house mouse" owner:owner'), [
+      '990001',
+      '990002',
+      '990003',
+      '990005',
+      '990006',
+    ]);
     const recent = await search('created_after:2024-12-31');
     assert.ok(recent.includes('990001') && !recent.includes('000003'));
     assert.deepEqual(await search('published_before:2021-09-01'), ['000003']);
@@ -122,22 +166,40 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
     const a = archive();
     const d = await getJson<Item>(`${a.apiUrl}/dandisets/000003/`);
     assert.equal((d.draft_version as { active_uploads: number }).active_uploads, 0);
-    const versions = await getJson<PageBody<{ version: string; dandiset: { identifier: string } }>>(`${a.apiUrl}/dandisets/000003/versions/`);
-    assert.deepEqual(versions.results.map(v => v.version), ['draft', '0.210812.1448', '0.230629.1955']);
+    const versions = await getJson<PageBody<{ version: string; dandiset: { identifier: string } }>>(
+      `${a.apiUrl}/dandisets/000003/versions/`,
+    );
+    assert.deepEqual(
+      versions.results.map(v => v.version),
+      ['draft', '0.210812.1448', '0.230629.1955'],
+    );
     assert.equal(versions.results[0]?.dandiset.identifier, '000003');
-    const desc = await getJson<PageBody<{ version: string }>>(`${a.apiUrl}/dandisets/000003/versions/?order=-created`);
-    assert.deepEqual(desc.results.map(v => v.version), ['0.230629.1955', '0.210812.1448', 'draft']);
+    const desc = await getJson<PageBody<{ version: string }>>(
+      `${a.apiUrl}/dandisets/000003/versions/?order=-created`,
+    );
+    assert.deepEqual(
+      desc.results.map(v => v.version),
+      ['0.230629.1955', '0.210812.1448', 'draft'],
+    );
   });
 
   it('serves version metadata and info; published versions carry their DOI', async () => {
     const a = archive();
-    const meta = await getJson<{ doi: string; version: string; name: string }>(`${a.apiUrl}/dandisets/000064/versions/0.221025.1735/`);
+    const meta = await getJson<{ doi: string; version: string; name: string }>(
+      `${a.apiUrl}/dandisets/000064/versions/0.221025.1735/`,
+    );
     assert.equal(meta.version, '0.221025.1735');
     assert.equal(meta.doi, '10.48324/dandi.000064/0.221025.1735');
-    const info = await getJson<{ metadata: { name: string }; asset_validation_errors: unknown[]; version: string }>(`${a.apiUrl}/dandisets/000064/versions/draft/info/`);
+    const info = await getJson<{
+      metadata: { name: string };
+      asset_validation_errors: unknown[];
+      version: string;
+    }>(`${a.apiUrl}/dandisets/000064/versions/draft/info/`);
     assert.equal(info.version, 'draft');
     assert.deepEqual(info.asset_validation_errors, []);
-    const draft = await getJson<{ manifestLocation: string[] }>(`${a.apiUrl}/dandisets/000064/versions/draft/`);
+    const draft = await getJson<{ manifestLocation: string[] }>(
+      `${a.apiUrl}/dandisets/000064/versions/draft/`,
+    );
     assert.deepEqual(draft.manifestLocation, [`${a.apiUrl}/dandisets/000064/versions/draft/assets/`]);
     assert.equal((await get(`${a.apiUrl}/dandisets/000064/versions/0.999999.9999/`)).status, 404);
   });
@@ -149,7 +211,12 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
 
   it('answers Django HTML 404 for malformed ids and versions, JSON 404 for unknown objects', async () => {
     const a = archive();
-    for (const path of ['/dandisets/27/', '/dandisets/000003/versions/latest/', '/assets/not-a-uuid/', '/nope/']) {
+    for (const path of [
+      '/dandisets/27/',
+      '/dandisets/000003/versions/latest/',
+      '/assets/not-a-uuid/',
+      '/nope/',
+    ]) {
       const r = await get(`${a.apiUrl}${path}`);
       assert.equal(r.status, 404, path);
       assert.match(header(r, 'content-type'), /^text\/html/);
@@ -174,14 +241,23 @@ describe('stand-in archive: Dandisets, versions, info, web UI', () => {
     assert.equal(head.status, 200);
     assert.equal(head.text, '');
     assert.ok(Number(header(head, 'content-length')) > 100);
-    const post = await get(`${a.apiUrl}/dandisets/000003/`, { 'content-type': 'application/json' }, 'POST', '{}');
+    const post = await get(
+      `${a.apiUrl}/dandisets/000003/`,
+      { 'content-type': 'application/json' },
+      'POST',
+      '{}',
+    );
     assert.equal(post.status, 405);
     assert.deepEqual(post.json, { detail: 'Method "POST" not allowed.' });
   });
 
-  it('serves small HTML pages at the web UI\'s Dandiset URLs, escaping names', async () => {
+  it("serves small HTML pages at the web UI's Dandiset URLs, escaping names", async () => {
     const a = archive();
-    for (const path of ['/dandiset/000003', '/dandiset/000003/draft', '/dandiset/990001/draft/files?location=sub-001%2F']) {
+    for (const path of [
+      '/dandiset/000003',
+      '/dandiset/000003/draft',
+      '/dandiset/990001/draft/files?location=sub-001%2F',
+    ]) {
       const r = await get(`${a.webUrl}${path}`);
       assert.equal(r.status, 200, path);
       assert.match(header(r, 'content-type'), /^text\/html/);

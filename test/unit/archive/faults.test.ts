@@ -10,12 +10,17 @@ describe('stand-in archive: fault injection, control endpoint and request log', 
 
   async function smallBlobUrl(): Promise<{ url: string; size: number }> {
     const a = archive();
-    const page = await getJson<PageBody<Asset>>(`${a.apiUrl}/dandisets/${a.ids.scale}/versions/draft/assets/?path=stimuli/stim-0250.png`);
+    const page = await getJson<PageBody<Asset>>(
+      `${a.apiUrl}/dandisets/${a.ids.scale}/versions/draft/assets/?path=stimuli/stim-0250.png`,
+    );
     const asset = page.results[0] as Asset;
     return { url: await downloadLocation(a, asset.asset_id), size: asset.size };
   }
 
-  async function bodyOf(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer }> {
+  async function bodyOf(
+    url: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: Buffer }> {
     const r = await request(url, { headers });
     return { status: r.statusCode, body: Buffer.from(await r.body.arrayBuffer()) };
   }
@@ -97,10 +102,14 @@ describe('stand-in archive: fault injection, control endpoint and request log', 
     const p1 = await getJson<PageBody<Asset>>(base);
     const p2 = await getJson<PageBody<Asset>>(`${base}&page=2`);
     assert.equal(p2.results[0]?.asset_id, p1.results[0]?.asset_id, 'the first item shifted to page 2');
-    const paths = await getJson<PageBody<{ path: string }>>(`${a.apiUrl}/dandisets/${a.ids.zarr}/versions/draft/assets/paths/`);
+    const paths = await getJson<PageBody<{ path: string }>>(
+      `${a.apiUrl}/dandisets/${a.ids.zarr}/versions/draft/assets/paths/`,
+    );
     assert.match(paths.results[0]?.path as string, /^000-inserted-\d+\.bin$/);
     a.faults.reset();
-    const d = await getJson<{ draft_version: { status: string; asset_count: number } }>(`${a.apiUrl}/dandisets/${a.ids.zarr}/`);
+    const d = await getJson<{ draft_version: { status: string; asset_count: number } }>(
+      `${a.apiUrl}/dandisets/${a.ids.zarr}/`,
+    );
     assert.equal(d.draft_version.status, 'Pending');
     assert.ok(d.draft_version.asset_count > 2);
   });
@@ -120,9 +129,19 @@ describe('stand-in archive: fault injection, control endpoint and request log', 
     assert.equal((await post('clock', { advanceSeconds: 0 })).status, 200);
     await post('clear-log', {});
     await get(`${a.apiUrl}/dandisets/000003/`, { 'X-Probe': 'Yes' });
-    const log = (await getJson<RequestLogEntry[]>(`${a.controlUrl}/log`));
+    const log = await getJson<RequestLogEntry[]>(`${a.controlUrl}/log`);
     assert.equal(log.length, 1, 'control requests are not logged');
-    assert.deepEqual({ ...log[0], headers: undefined }, { origin: 'api', method: 'GET', url: '/api/dandisets/000003/', status: 200, bytes: (log[0] as RequestLogEntry).bytes, headers: undefined });
+    assert.deepEqual(
+      { ...log[0], headers: undefined },
+      {
+        origin: 'api',
+        method: 'GET',
+        url: '/api/dandisets/000003/',
+        status: 200,
+        bytes: (log[0] as RequestLogEntry).bytes,
+        headers: undefined,
+      },
+    );
     assert.equal(log[0]?.headers['x-probe'], 'Yes');
     assert.ok((log[0] as RequestLogEntry).bytes > 100);
   });

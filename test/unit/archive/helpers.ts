@@ -12,7 +12,12 @@ export interface Reply {
   json: unknown;
 }
 
-export async function get(url: string, headers: Record<string, string> = {}, method: 'GET' | 'HEAD' | 'POST' = 'GET', body?: string): Promise<Reply> {
+export async function get(
+  url: string,
+  headers: Record<string, string> = {},
+  method: 'GET' | 'HEAD' | 'POST' = 'GET',
+  body?: string,
+): Promise<Reply> {
   const res = await request(url, { method, headers, body });
   const text = await res.body.text();
   let json: unknown;
@@ -22,7 +27,10 @@ export async function get(url: string, headers: Record<string, string> = {}, met
 }
 
 /** GET that must answer 200 JSON. */
-export async function getJson<T = Record<string, unknown>>(url: string, headers: Record<string, string> = {}): Promise<T> {
+export async function getJson<T = Record<string, unknown>>(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<T> {
   const r = await get(url, headers);
   if (r.status !== 200) throw new Error(`GET ${url} -> ${r.status}: ${r.text.slice(0, 300)}`);
   return r.json as T;
@@ -64,7 +72,11 @@ export function useArchive(options: ArchiveOptions = {}): () => StandInArchive {
 }
 
 /** Presigned download URL of an asset (the API's 302 Location). */
-export async function downloadLocation(archive: StandInArchive, assetId: string, headers: Record<string, string> = {}): Promise<string> {
+export async function downloadLocation(
+  archive: StandInArchive,
+  assetId: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const r = await get(`${archive.apiUrl}/assets/${assetId}/download/`, headers);
   if (r.status !== 302) throw new Error(`download of ${assetId} -> ${r.status}: ${r.text}`);
   return header(r, 'location');

@@ -22,10 +22,18 @@ describe('stand-in archive: Zarr endpoints and entries', () => {
 
   async function zarrAsset(): Promise<{ zarrId: string; checksum: string; url: string }> {
     const a = archive();
-    const page = await getJson<PageBody<{ zarr: string; metadata: { digest: Record<string, string>; contentUrl: string[] } }>>(
-      `${a.apiUrl}/dandisets/${a.ids.zarr}/versions/draft/assets/?zarr=true&metadata=true`);
-    const asset = page.results[0] as { zarr: string; metadata: { digest: Record<string, string>; contentUrl: string[] } };
-    return { zarrId: asset.zarr, checksum: asset.metadata.digest['dandi:dandi-zarr-checksum'] as string, url: asset.metadata.contentUrl[1] as string };
+    const page = await getJson<
+      PageBody<{ zarr: string; metadata: { digest: Record<string, string>; contentUrl: string[] } }>
+    >(`${a.apiUrl}/dandisets/${a.ids.zarr}/versions/draft/assets/?zarr=true&metadata=true`);
+    const asset = page.results[0] as {
+      zarr: string;
+      metadata: { digest: Record<string, string>; contentUrl: string[] };
+    };
+    return {
+      zarrId: asset.zarr,
+      checksum: asset.metadata.digest['dandi:dandi-zarr-checksum'] as string,
+      url: asset.metadata.contentUrl[1] as string,
+    };
   }
 
   it('serves the Zarr record and lists it by Dandiset', async () => {
@@ -37,7 +45,10 @@ describe('stand-in archive: Zarr endpoints and entries', () => {
     assert.equal(record.checksum, checksum);
     assert.equal(record.dandiset, a.ids.zarr);
     const list = await getJson<PageBody<ZarrRecord>>(`${a.apiUrl}/zarr/?dandiset=${a.ids.zarr}`);
-    assert.deepEqual(list.results.map(z => z.zarr_id), [zarrId]);
+    assert.deepEqual(
+      list.results.map(z => z.zarr_id),
+      [zarrId],
+    );
     assert.equal((await get(`${a.apiUrl}/zarr/00000000-0000-4000-8000-000000000000/`)).status, 404);
   });
 
@@ -69,7 +80,11 @@ describe('stand-in archive: Zarr endpoints and entries', () => {
     assert.equal(redirect.status, 302);
     const signed = await request(header(redirect, 'location'));
     assert.deepEqual(Buffer.from(await signed.body.arrayBuffer()), body);
-    const headRedirect = await get(`${a.apiUrl}/zarr/${zarrId}/files/?prefix=0/0.0&download=true`, {}, 'HEAD');
+    const headRedirect = await get(
+      `${a.apiUrl}/zarr/${zarrId}/files/?prefix=0/0.0&download=true`,
+      {},
+      'HEAD',
+    );
     assert.equal((await get(header(headRedirect, 'location'), {}, 'HEAD')).status, 200, 'presigned for HEAD');
   });
 });

@@ -11,7 +11,11 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function rejectsWith(promise: Promise<unknown>, kind: DandiApiError['kind'], message?: RegExp): Promise<DandiApiError> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  kind: DandiApiError['kind'],
+  message?: RegExp,
+): Promise<DandiApiError> {
   let caught: unknown;
   try {
     await promise;
@@ -28,8 +32,14 @@ describe('DandiClient against the stand-in archive', function () {
   this.timeout(60_000);
   let archive: StandInArchive;
   const make = (apiKey?: string, extra: Partial<ConstructorParameters<typeof DandiClient>[0]> = {}) =>
-    new DandiClient({ instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl }, apiKey, retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 100 }, ...extra });
-  const apiRequests = (pathPart: string) => archive.log.filter(e => e.origin === 'api' && e.url.includes(pathPart));
+    new DandiClient({
+      instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl },
+      apiKey,
+      retry: { attempts: 4, baseDelayMs: 20, maxDelayMs: 100 },
+      ...extra,
+    });
+  const apiRequests = (pathPart: string) =>
+    archive.log.filter(e => e.origin === 'api' && e.url.includes(pathPart));
 
   before(async () => {
     archive = await startArchive();
@@ -82,7 +92,9 @@ describe('DandiClient against the stand-in archive', function () {
 
     it('filters by path prefix case-sensitively and by glob', async () => {
       const client = make();
-      const folder = await collect(client.iterateAssets(archive.ids.scale, 'draft', { path: 'sub-001/ses-002/' }));
+      const folder = await collect(
+        client.iterateAssets(archive.ids.scale, 'draft', { path: 'sub-001/ses-002/' }),
+      );
       assert.equal(folder.length, 50);
       const upper = await collect(client.iterateAssets(archive.ids.scale, 'draft', { path: 'SUB-001/' }));
       assert.equal(upper.length, 0, 'the server matches case-insensitively; the client keeps exact case');
@@ -94,7 +106,9 @@ describe('DandiClient against the stand-in archive', function () {
       const client = make(undefined, { pageSize: 100 });
       const before = await collect(client.iterateAssets(archive.ids.nwbDemo, 'draft'));
       archive.faults.set({ draftChangesBetweenPages: true });
-      const listed: AssetRecord[] = await collect(client.iterateAssets(archive.ids.scale, 'draft', { path: 'sub-001/' }));
+      const listed: AssetRecord[] = await collect(
+        client.iterateAssets(archive.ids.scale, 'draft', { path: 'sub-001/' }),
+      );
       assert.equal(new Set(listed.map(a => a.asset_id)).size, listed.length, 'no duplicates');
       assert.ok(listed.length >= 250, `all 250 original assets (got ${listed.length})`);
       assert.ok(before.length >= 0);
@@ -102,7 +116,9 @@ describe('DandiClient against the stand-in archive', function () {
 
     it('includes asset metadata on request (digests, blobDateModified) without per-asset requests', async () => {
       const client = make();
-      const assets = await collect(client.iterateAssets(archive.ids.scale, 'draft', { path: 'sub-003/ses-001/', metadata: true }));
+      const assets = await collect(
+        client.iterateAssets(archive.ids.scale, 'draft', { path: 'sub-003/ses-001/', metadata: true }),
+      );
       assert.equal(assets.length, 50);
       assert.ok(assets.every(a => typeof a.metadata?.digest?.['dandi:dandi-etag'] === 'string'));
       assert.equal(archive.log.filter(e => e.origin === 'api').length, 1);
@@ -114,7 +130,10 @@ describe('DandiClient against the stand-in archive', function () {
       archive.faults.set({ rateLimit: { count: 2, retryAfterSeconds: 1, scope: 'api' } });
       const dandiset = await make().getDandiset(archive.ids.scale);
       assert.equal(dandiset.identifier, archive.ids.scale);
-      assert.deepEqual(apiRequests(`/dandisets/${archive.ids.scale}/`).map(e => e.status), [429, 429, 200]);
+      assert.deepEqual(
+        apiRequests(`/dandisets/${archive.ids.scale}/`).map(e => e.status),
+        [429, 429, 200],
+      );
     });
 
     it('treats the platform HTML 503 page as transient', async () => {
@@ -125,13 +144,20 @@ describe('DandiClient against the stand-in archive', function () {
 
     it('gives up with a clear "unavailable" error when the HTML errors persist', async () => {
       archive.faults.set({ html503: { count: 10, scope: 'api' } });
-      const error = await rejectsWith(make(undefined, { retry: { attempts: 3, baseDelayMs: 5 } }).getDandiset(archive.ids.scale), 'unavailable', /unavailable right now \(HTTP 503\)/);
+      const error = await rejectsWith(
+        make(undefined, { retry: { attempts: 3, baseDelayMs: 5 } }).getDandiset(archive.ids.scale),
+        'unavailable',
+        /unavailable right now \(HTTP 503\)/,
+      );
       assert.equal(error.transient, true);
       assert.equal(apiRequests('/dandisets/').length, 3);
     });
 
     it('reports a connection failure as a network error', async () => {
-      const client = new DandiClient({ instance: { name: 'gone', apiUrl: 'http://127.0.0.1:9/api', webUrl: null }, retry: { attempts: 2, baseDelayMs: 5 } });
+      const client = new DandiClient({
+        instance: { name: 'gone', apiUrl: 'http://127.0.0.1:9/api', webUrl: null },
+        retry: { attempts: 2, baseDelayMs: 5 },
+      });
       await rejectsWith(client.getDandiset('000003'), 'network', /Could not reach gone at 127\.0\.0\.1:9/);
     });
 
@@ -144,22 +170,41 @@ describe('DandiClient against the stand-in archive', function () {
 
   describe('typed errors', () => {
     it('404 for an unknown Dandiset, in words', async () => {
-      const error = await rejectsWith(make().getDandiset('999999'), 'not-found', /^Dandiset 999999 was not found on stand-in\.$/);
+      const error = await rejectsWith(
+        make().getDandiset('999999'),
+        'not-found',
+        /^Dandiset 999999 was not found on stand-in\.$/,
+      );
       assert.equal(error.status, 404);
     });
     it('HTML 404 for a malformed id or version', async () => {
       await rejectsWith(make().getDandiset('27'), 'not-found');
-      await rejectsWith(make().getVersionMetadata(archive.ids.scale, 'latest'), 'not-found', /Version latest of Dandiset/);
+      await rejectsWith(
+        make().getVersionMetadata(archive.ids.scale, 'latest'),
+        'not-found',
+        /Version latest of Dandiset/,
+      );
     });
     it('401 anonymous, 403 for a non-owner, 200 for the owner of an embargoed Dandiset', async () => {
       await rejectsWith(make().getDandiset(archive.ids.embargoed), 'unauthorized', /needs you to sign in/);
-      await rejectsWith(make(archive.apiKeys.other).getDandiset(archive.ids.embargoed), 'forbidden', /do not have permission/);
-      assert.equal((await make(archive.apiKeys.owner).getDandiset(archive.ids.embargoed)).embargo_status, 'EMBARGOED');
+      await rejectsWith(
+        make(archive.apiKeys.other).getDandiset(archive.ids.embargoed),
+        'forbidden',
+        /do not have permission/,
+      );
+      assert.equal(
+        (await make(archive.apiKeys.owner).getDandiset(archive.ids.embargoed)).embargo_status,
+        'EMBARGOED',
+      );
     });
     it('embargoed=true needs auth (bare-string 401 detail kept)', async () => {
       const error = await rejectsWith(make().listDandisets({ embargoed: true }), 'unauthorized');
       assert.match(error.detail ?? '', /Authentication credentials must be provided/);
-      const mine = await make(archive.apiKeys.owner).listDandisets({ user: 'me', embargoed: true, pageSize: 100 });
+      const mine = await make(archive.apiKeys.owner).listDandisets({
+        user: 'me',
+        embargoed: true,
+        pageSize: 100,
+      });
       assert.ok(mine.items.some(d => d.identifier === archive.ids.embargoed));
     });
     it('an invalid API key is rejected by the key check; a valid one names its user', async () => {
@@ -175,12 +220,16 @@ describe('DandiClient against the stand-in archive', function () {
   describe('auth and caching', () => {
     it('sends the API key to the API and never to the blob host', async () => {
       const client = make(archive.apiKeys.owner);
-      const [asset] = await collect(client.iterateAssets(archive.ids.embargoed, 'draft', { path: 'sub-01/' }));
+      const [asset] = await collect(
+        client.iterateAssets(archive.ids.embargoed, 'draft', { path: 'sub-01/' }),
+      );
       const { bytes } = await client.readAssetBytes(asset.asset_id, 100);
       assert.equal(bytes.length, 100);
       const api = archive.log.filter(e => e.origin === 'api');
       const blob = archive.log.filter(e => e.origin === 'blob');
-      assert.ok(api.length >= 2 && api.every(e => e.headers.authorization === `token ${archive.apiKeys.owner}`));
+      assert.ok(
+        api.length >= 2 && api.every(e => e.headers.authorization === `token ${archive.apiKeys.owner}`),
+      );
       assert.ok(blob.length >= 1 && blob.every(e => e.headers.authorization === undefined));
     });
 
@@ -201,7 +250,10 @@ describe('DandiClient against the stand-in archive', function () {
       const client = make();
       const info = await client.info();
       assert.equal(info.services?.api?.url, archive.apiUrl);
-      assert.equal(client.assetDownloadUrl('bb61e86d-e28f-4da7-b07a-44dfa377cf32'), `${archive.apiUrl}/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/`);
+      assert.equal(
+        client.assetDownloadUrl('bb61e86d-e28f-4da7-b07a-44dfa377cf32'),
+        `${archive.apiUrl}/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/`,
+      );
     });
 
     it('lists Zarr files with cursor pagination', async () => {
@@ -209,7 +261,9 @@ describe('DandiClient against the stand-in archive', function () {
       const zarrAsset = (await collect(client.iterateAssets(archive.ids.zarr, 'draft'))).find(a => a.zarr);
       assert.ok(zarrAsset?.zarr, 'the Zarr Dandiset has a Zarr asset');
       const files = await collect(client.listZarrFiles(zarrAsset.zarr));
-      assert.ok(files.length > 0 && files.every(f => typeof f.Key === 'string' && typeof f.Size === 'number'));
+      assert.ok(
+        files.length > 0 && files.every(f => typeof f.Key === 'string' && typeof f.Size === 'number'),
+      );
     });
   });
 });

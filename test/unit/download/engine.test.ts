@@ -30,9 +30,15 @@ describe('download engine against the stand-in archive', function () {
 
   it('downloads a whole Dandiset with dandiset.yaml, verified, mtimes from blobDateModified', async () => {
     const destination = await temps.make();
-    const built = await buildPlan(clientFor(env.archive()), { kind: 'dandiset', dandisetId: env.archive().ids.zarr, version: 'draft' });
+    const built = await buildPlan(clientFor(env.archive()), {
+      kind: 'dandiset',
+      dandisetId: env.archive().ids.zarr,
+      version: 'draft',
+    });
     const blobs = built.files.filter(f => !f.zarr);
-    assert.ok(blobs.length > 0 && blobs.every(f => f.etag && f.localPath.startsWith(`${env.archive().ids.zarr}/`)));
+    assert.ok(
+      blobs.length > 0 && blobs.every(f => f.etag && f.localPath.startsWith(`${env.archive().ids.zarr}/`)),
+    );
     const summary = await runDownload(blobs, options(destination));
     assert.deepEqual(summary.failed, []);
     assert.deepEqual(summary.downloaded.sort(), blobs.map(f => f.path).sort());
@@ -48,17 +54,40 @@ describe('download engine against the stand-in archive', function () {
     const destination = await temps.make();
     const file = await planAsset(env.archive(), env.archive().ids.large, MULTIPART);
     assert.match(file.etag ?? '', /-3$/);
-    const reports: Array<{ filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number; requestsSoFar: number }> = [];
+    const reports: Array<{
+      filesDone: number;
+      filesTotal: number;
+      bytesDone: number;
+      bytesTotal: number;
+      requestsSoFar: number;
+    }> = [];
     const planned = env.archive().log.length;
-    const summary = await runDownload([file], options(destination, {
-      parallelParts: 3,
-      onProgress: p => reports.push({ ...p, requestsSoFar: env.archive().log.length }),
-    }));
+    const summary = await runDownload(
+      [file],
+      options(destination, {
+        parallelParts: 3,
+        onProgress: p => reports.push({ ...p, requestsSoFar: env.archive().log.length }),
+      }),
+    );
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
-    assert.deepEqual(reports[0], { ...reports[0], filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: file.size, requestsSoFar: planned }, 'counts are reported before the first request');
+    assert.deepEqual(
+      reports[0],
+      {
+        ...reports[0],
+        filesDone: 0,
+        filesTotal: 1,
+        bytesDone: 0,
+        bytesTotal: file.size,
+        requestsSoFar: planned,
+      },
+      'counts are reported before the first request',
+    );
     assert.equal(reports.at(-1)?.bytesDone, file.size);
-    const ranges = env.archive().log.filter(e => e.origin === 'blob').map(e => e.headers.range);
+    const ranges = env
+      .archive()
+      .log.filter(e => e.origin === 'blob')
+      .map(e => e.headers.range);
     assert.equal(ranges.length, 3, 'one request per part');
     assert.ok(ranges.every(r => r !== undefined));
   });
@@ -71,8 +100,9 @@ describe('download engine against the stand-in archive', function () {
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
     // The retries asked for the rest of the parts, not for the parts again.
-    const resumedRanges = env.archive().log
-      .filter(e => e.origin === 'blob' && e.headers.range)
+    const resumedRanges = env
+      .archive()
+      .log.filter(e => e.origin === 'blob' && e.headers.range)
       .map(e => /bytes=(\d+)-/.exec(e.headers.range ?? '')?.[1])
       .filter(start => start !== undefined && Number(start) % (64 * 1024 * 1024) !== 0);
     assert.ok(resumedRanges.length >= 1, 'a request started inside a part');
@@ -104,7 +134,10 @@ describe('download engine against the stand-in archive', function () {
     env.archive().faults.set({ corruptByte: { count: 1 } });
     const summary = await runDownload([file], options(destination));
     assert.equal(summary.failed.length, 1);
-    assert.match(summary.failed[0].reason, /checksum mismatch: the downloaded data has dandi-etag [0-9a-f]{32}-1, the archive says/);
+    assert.match(
+      summary.failed[0].reason,
+      /checksum mismatch: the downloaded data has dandi-etag [0-9a-f]{32}-1, the archive says/,
+    );
     assert.deepEqual(await readdir(destination), []);
   });
 
@@ -117,19 +150,37 @@ describe('download engine against the stand-in archive', function () {
     await assertVerified(destination, file);
     assert.equal(env.archive().log.filter(e => e.status === 429).length, 4);
     // As long as Retry-After says, stretched by at most 10% (the HTTP layer's jitter).
-    const waits = logs.map(l => /answered 429.*retry \d+ in (\d+) ms/.exec(l)?.[1]).filter(ms => ms !== undefined).map(Number);
+    const waits = logs
+      .map(l => /answered 429.*retry \d+ in (\d+) ms/.exec(l)?.[1])
+      .filter(ms => ms !== undefined)
+      .map(Number);
     assert.equal(waits.length, 4, logs.join('\n'));
-    assert.ok(waits.every(ms => ms >= 1000 && ms <= 1100), waits.join(', '));
+    assert.ok(
+      waits.every(ms => ms >= 1000 && ms <= 1100),
+      waits.join(', '),
+    );
   });
 
   it('reads open blobs straight from their unsigned URL: no API round trip per file', async () => {
     const destination = await temps.make();
-    const files = await plan(env.archive(), { kind: 'folder', dandisetId: env.archive().ids.scale, version: 'draft', path: 'sub-001/ses-001' });
-    assert.ok(files.every(f => f.blobUrl && !f.blobUrl.includes('X-Amz-')), 'the plan carries unsigned blob URLs');
+    const files = await plan(env.archive(), {
+      kind: 'folder',
+      dandisetId: env.archive().ids.scale,
+      version: 'draft',
+      path: 'sub-001/ses-001',
+    });
+    assert.ok(
+      files.every(f => f.blobUrl && !f.blobUrl.includes('X-Amz-')),
+      'the plan carries unsigned blob URLs',
+    );
     env.archive().clearLog();
     const summary = await runDownload(files, options(destination));
     assert.equal(summary.downloaded.length, files.length);
-    assert.deepEqual(env.archive().log.filter(e => /\/download\/?$/.test(e.url.split('?')[0])), [], 'no redirect asked for');
+    assert.deepEqual(
+      env.archive().log.filter(e => /\/download\/?$/.test(e.url.split('?')[0])),
+      [],
+      'no redirect asked for',
+    );
     const blobs = env.archive().log.filter(e => e.origin === 'blob');
     assert.equal(blobs.length, files.length);
     assert.ok(blobs.every(e => e.headers.authorization === undefined && !e.url.includes('X-Amz-')));
@@ -138,15 +189,26 @@ describe('download engine against the stand-in archive', function () {
 
   it('falls back to the API when a blob URL is refused, and plans none for embargoed assets', async () => {
     const owner = env.archive().apiKeys.owner;
-    const [embargoed] = await plan(env.archive(), { kind: 'dandiset', dandisetId: env.archive().ids.embargoed, version: 'draft' }, owner);
+    const [embargoed] = await plan(
+      env.archive(),
+      { kind: 'dandiset', dandisetId: env.archive().ids.embargoed, version: 'draft' },
+      owner,
+    );
     assert.ok(embargoed && embargoed.blobUrl === undefined, 'embargoed assets are fetched through the API');
     // As if the listing had claimed it was open: its unsigned URL answers 403, then the API is asked.
-    const metadata = (await (await fetch(`${env.archive().apiUrl}/assets/${embargoed.assetId}/`, { headers: { authorization: `token ${owner}` } })).json()) as { contentUrl: string[] };
+    const metadata = (await (
+      await fetch(`${env.archive().apiUrl}/assets/${embargoed.assetId}/`, {
+        headers: { authorization: `token ${owner}` },
+      })
+    ).json()) as { contentUrl: string[] };
     const unsigned = metadata.contentUrl[1];
     assert.ok(unsigned?.startsWith(env.archive().blobOrigin));
     const destination = await temps.make();
     env.archive().clearLog();
-    const summary = await runDownload([{ ...embargoed, blobUrl: unsigned }], options(destination, { apiKey: owner }));
+    const summary = await runDownload(
+      [{ ...embargoed, blobUrl: unsigned }],
+      options(destination, { apiKey: owner }),
+    );
     assert.deepEqual(summary.failed, []);
     const statuses = env.archive().log.map(e => `${e.origin}:${e.status}`);
     assert.deepEqual(statuses.slice(0, 3), ['blob:403', 'api:302', 'blob:200'], statuses.join(' '));
@@ -156,26 +218,37 @@ describe('download engine against the stand-in archive', function () {
   it('asks the archive for a new presigned URL after the old one expired (403)', async () => {
     const destination = await temps.make();
     // Without an open blob URL (as for an embargoed asset), reads go through presigned URLs.
-    const file = { ...(await planAsset(env.archive(), env.archive().ids.large, MULTIPART)), blobUrl: undefined };
+    const file = {
+      ...(await planAsset(env.archive(), env.archive().ids.large, MULTIPART)),
+      blobUrl: undefined,
+    };
     let advanced = false;
     // One part at a time; once the first part is in, the archive's clock passes the URL's expiry.
     // Progress is reported every 200 ms, so the parts are slowed down enough for a later request
     // to come after that report (at full speed the whole file can arrive within one interval).
     env.archive().faults.set({ bandwidthBytesPerSec: 100 * 1024 * 1024 });
-    const summary = await runDownload([file], options(destination, {
-      parallelParts: 1,
-      onProgress: p => {
-        if (!advanced && p.bytesDone >= 64 * 1024 * 1024) {
-          advanced = true;
-          env.archive().advanceClock(7 * 3600);
-        }
-      },
-    }));
+    const summary = await runDownload(
+      [file],
+      options(destination, {
+        parallelParts: 1,
+        onProgress: p => {
+          if (!advanced && p.bytesDone >= 64 * 1024 * 1024) {
+            advanced = true;
+            env.archive().advanceClock(7 * 3600);
+          }
+        },
+      }),
+    );
     assert.ok(advanced);
     assert.deepEqual(summary.failed, []);
     await assertVerified(destination, file);
-    assert.ok(env.archive().log.some(e => e.origin === 'blob' && e.status === 403), 'a presigned URL was refused');
-    const resolutions = env.archive().log.filter(e => e.origin === 'api' && /\/download\/?$/.test(e.url.split('?')[0]));
+    assert.ok(
+      env.archive().log.some(e => e.origin === 'blob' && e.status === 403),
+      'a presigned URL was refused',
+    );
+    const resolutions = env
+      .archive()
+      .log.filter(e => e.origin === 'api' && /\/download\/?$/.test(e.url.split('?')[0]));
     assert.equal(resolutions.length, 2, 'resolved once, then once more after the 403');
     assert.ok(logs.some(l => /refused the URL of .* asking the archive for a new one/.test(l)));
   });
@@ -183,7 +256,11 @@ describe('download engine against the stand-in archive', function () {
   it('sends the API key to the API only, never to the blob host', async () => {
     const destination = await temps.make();
     const key = env.archive().apiKeys.owner;
-    const files = await plan(env.archive(), { kind: 'dandiset', dandisetId: env.archive().ids.embargoed, version: 'draft' }, key);
+    const files = await plan(
+      env.archive(),
+      { kind: 'dandiset', dandisetId: env.archive().ids.embargoed, version: 'draft' },
+      key,
+    );
     assert.ok(files.length > 0);
     const summary = await runDownload(files, options(destination, { apiKey: key }));
     assert.deepEqual(summary.failed, []);
@@ -198,7 +275,11 @@ describe('download engine against the stand-in archive', function () {
   it('refuses hostile asset paths, one clear message each, and writes nothing outside', async () => {
     const root = await temps.make();
     const destination = join(root, 'dest');
-    const files = await plan(env.archive(), { kind: 'dandiset', dandisetId: env.archive().hostileId, version: 'draft' });
+    const files = await plan(env.archive(), {
+      kind: 'dandiset',
+      dandisetId: env.archive().hostileId,
+      version: 'draft',
+    });
     const summary = await runDownload(files, options(destination));
     const refused = new Map(summary.failed.map(f => [f.path, f.reason]));
     assert.match(refused.get('../escape.nwb') ?? '', /refused: .*"\.\." segment/);
@@ -213,17 +294,32 @@ describe('download engine against the stand-in archive', function () {
 
   it('refuses targets that collide, with each other or with a path the download writes itself', async () => {
     const destination = await temps.make();
-    const [first, second] = await plan(env.archive(), { kind: 'folder', dandisetId: env.archive().ids.scale, version: 'draft', path: 'sub-001/ses-001' });
+    const [first, second] = await plan(env.archive(), {
+      kind: 'folder',
+      dandisetId: env.archive().ids.scale,
+      version: 'draft',
+      path: 'sub-001/ses-001',
+    });
     assert.ok(first && second, 'two files');
     const twin = { ...second, localPath: first.localPath };
     const yaml = { ...second, path: 'dandiset.yaml', localPath: `${env.archive().ids.scale}/dandiset.yaml` };
-    const summary = await runDownload([first, twin, yaml], options(destination, { reservedPaths: [yaml.localPath] }));
+    const summary = await runDownload(
+      [first, twin, yaml],
+      options(destination, { reservedPaths: [yaml.localPath] }),
+    );
     assert.deepEqual(summary.downloaded, [first.path]);
     const reasons = summary.failed.map(f => f.reason);
     assert.match(reasons[0] ?? '', new RegExp(`refused: its target .* collides with that of ${first.path}`));
-    assert.match(reasons[1] ?? '', /refused: its target .*dandiset\.yaml is .*dandiset\.yaml, which this download writes itself/);
+    assert.match(
+      reasons[1] ?? '',
+      /refused: its target .*dandiset\.yaml is .*dandiset\.yaml, which this download writes itself/,
+    );
     assert.equal(await exists(join(destination, ...yaml.localPath.split('/'))), false);
-    assert.deepEqual((await readdir(destination)).filter(n => n.startsWith('.dandi-probe')), [], 'the name probe cleans up');
+    assert.deepEqual(
+      (await readdir(destination)).filter(n => n.startsWith('.dandi-probe')),
+      [],
+      'the name probe cleans up',
+    );
   });
 
   it('compares names as the destination file system does (this one: case and Unicode forms kept apart)', async () => {

@@ -14,7 +14,9 @@ interface TargetCase {
 
 describe('download layout (dandi-cli rules)', () => {
   it('matches every dandi-cli multiasset_target case', () => {
-    const cases = JSON.parse(readFileSync(join(FIXTURES, 'dandi-api/dandi-multiasset-target-cases.json'), 'utf8')) as TargetCase[];
+    const cases = JSON.parse(
+      readFileSync(join(FIXTURES, 'dandi-api/dandi-multiasset-target-cases.json'), 'utf8'),
+    ) as TargetCase[];
     assert.ok(cases.length >= 9);
     for (const c of cases) {
       assert.equal(multiassetTarget(c.url_path, c.asset_path), c.expected_local_target, JSON.stringify(c));
@@ -33,7 +35,11 @@ describe('download layout (dandi-cli rules)', () => {
   });
 
   it('writes dandiset.yaml as the metadata under the three dandi-cli comment lines', () => {
-    const metadata = { identifier: 'DANDI:000027', name: 'Test: a "quoted" name', contributor: [{ name: 'Halchenko, Yaroslav O.' }] };
+    const metadata = {
+      identifier: 'DANDI:000027',
+      name: 'Test: a "quoted" name',
+      contributor: [{ name: 'Halchenko, Yaroslav O.' }],
+    };
     const text = renderDandisetYaml(metadata, '000027', 'https://dandiarchive.org/');
     const lines = text.split('\n');
     assert.deepEqual(lines.slice(0, 3), [
@@ -45,7 +51,9 @@ describe('download layout (dandi-cli rules)', () => {
   });
 
   it('renders a real dandiset.yaml document back to the same data', () => {
-    const real = parse(readFileSync(join(FIXTURES, 'dandi-api/dandisets/000064/0.221025.1735/dandiset.yaml'), 'utf8')) as unknown;
+    const real = parse(
+      readFileSync(join(FIXTURES, 'dandi-api/dandisets/000064/0.221025.1735/dandiset.yaml'), 'utf8'),
+    ) as unknown;
     assert.deepEqual(parse(renderDandisetYaml(real, '000064', 'https://dandiarchive.org')), real);
   });
 });

@@ -7,7 +7,12 @@ import { Md5Lanes, SCRATCH_BYTES } from '../../../src/download/md5/lanes';
 /** Md5Lanes on a fresh arena, in this thread; `put` copies bytes into a slot and returns their offset. */
 function setUp(policy = { maxWaitMs: 25, staleMs: 150 }) {
   const arena = new SharedArena(64 << 20);
-  const lanes = new Md5Lanes(arena.memory, instantiateKernels(arena.memory, arena.maxPages), SCRATCH_OFFSET, policy);
+  const lanes = new Md5Lanes(
+    arena.memory,
+    instantiateKernels(arena.memory, arena.maxPages),
+    SCRATCH_OFFSET,
+    policy,
+  );
   const slots: Buffer[] = [];
   let used = SLOT_BYTES;
   const put = (bytes: Uint8Array): number => {
@@ -144,7 +149,12 @@ describe('positional writer', () => {
       await writer.close();
       assert.equal(md5(await readFile(path)), md5(body));
       const oDirect = (constants as { O_DIRECT?: number }).O_DIRECT;
-      const supported = oDirect !== undefined && (await open(path, constants.O_RDONLY | oDirect).then(h => h.close().then(() => true), () => false));
+      const supported =
+        oDirect !== undefined &&
+        (await open(path, constants.O_RDONLY | oDirect).then(
+          h => h.close().then(() => true),
+          () => false,
+        ));
       assert.equal(writer.directBytes, supported ? 2 * SLOT_BYTES : 0);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -10,7 +10,15 @@ describe('download paths', () => {
   afterEach(() => temps.cleanup());
 
   it('accepts ordinary asset paths, including spaces and punctuation the archive allows', () => {
-    for (const ok of ['sub-01/sub-01_ses-1.nwb', 'a b/c#d&e+f~g=h,i(j).nwb', 'README', 'x.ome.zarr/0/0/0', 'données/fichier.nwb', '..notes.txt', 'sub/.dandi/x']) {
+    for (const ok of [
+      'sub-01/sub-01_ses-1.nwb',
+      'a b/c#d&e+f~g=h,i(j).nwb',
+      'README',
+      'x.ome.zarr/0/0/0',
+      'données/fichier.nwb',
+      '..notes.txt',
+      'sub/.dandi/x',
+    ]) {
       assert.equal(unsafePathReason(ok), undefined, ok);
     }
   });
@@ -46,7 +54,8 @@ describe('download paths', () => {
       ['sub/y.dandidownload', /temporary folders/],
       ['.dandi/vscode-downloads.json', /keep their records/],
     ];
-    for (const [path, reason] of cases) assert.match(unsafePathReason(path) ?? 'accepted', reason, JSON.stringify(path));
+    for (const [path, reason] of cases)
+      assert.match(unsafePathReason(path) ?? 'accepted', reason, JSON.stringify(path));
   });
 
   it('refuses a target whose parent folder is a link leading outside the destination', async () => {
@@ -63,7 +72,10 @@ describe('download paths', () => {
     assert.equal(ok, join(destination, 'sub', 'file.nwb'));
     // A link that stays inside the destination may be gone through.
     await symlink(join(destination, 'sub'), join(destination, 'alias'));
-    assert.equal(await prepareTarget(destination, 'alias/deeper/file.nwb'), join(destination, 'alias', 'deeper', 'file.nwb'));
+    assert.equal(
+      await prepareTarget(destination, 'alias/deeper/file.nwb'),
+      join(destination, 'alias', 'deeper', 'file.nwb'),
+    );
     assert.deepEqual(await readdir(join(destination, 'sub')), ['deeper']);
     await writeFile(join(destination, 'plain'), 'x');
     await assert.rejects(prepareTarget(destination, 'plain/file.nwb'), /is a file, not a folder/);
@@ -76,7 +88,10 @@ describe('download paths', () => {
     await mkdir(join(destination, '000001'), { recursive: true });
     await writeFile(victim, 'keep me');
     await symlink(victim, join(destination, '000001', 'dandiset.yaml'));
-    assert.equal(await writeDandisetYaml(destination, { localPath: '000001/dandiset.yaml', content: 'name: x\n' }), 'written');
+    assert.equal(
+      await writeDandisetYaml(destination, { localPath: '000001/dandiset.yaml', content: 'name: x\n' }),
+      'written',
+    );
     assert.equal(await readFile(victim, 'utf8'), 'keep me');
     assert.equal(await readFile(join(destination, '000001', 'dandiset.yaml'), 'utf8'), 'name: x\n');
     assert.equal((await lstat(join(destination, '000001', 'dandiset.yaml'))).isSymbolicLink(), false);

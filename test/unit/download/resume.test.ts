@@ -36,7 +36,10 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     });
     assert.equal(first.cancelled, true);
     assert.equal(await exists(target), false, 'no target after cancel');
-    const state = JSON.parse(await readFile(tempPaths(target).state, 'utf8')) as { partial: Record<string, number>; completed: Record<string, string> };
+    const state = JSON.parse(await readFile(tempPaths(target).state, 'utf8')) as {
+      partial: Record<string, number>;
+      completed: Record<string, string>;
+    };
     const completed = Object.keys(state.completed).reduce((n, i) => {
       const { start, end } = partRange(file.size, Number(i));
       return n + end - start;
@@ -51,7 +54,10 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     assert.equal(await etagOfFile(target), file.etag);
     const missing = file.size - kept;
     assert.equal(second.bytesFetched, missing, 'fetched exactly the missing bytes');
-    const served = env.archive().log.filter(e => e.origin === 'blob').reduce((n, e) => n + e.bytes, 0);
+    const served = env
+      .archive()
+      .log.filter(e => e.origin === 'blob')
+      .reduce((n, e) => n + e.bytes, 0);
     assert.equal(served, missing);
   });
 
@@ -62,7 +68,14 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     const temp = tempPaths(target);
     const garbage = Buffer.alloc(file.size, 0x41);
     const claim = (etag: string) =>
-      JSON.stringify({ version: 1, size: file.size, etag, partSize: 64 * 1024 * 1024, completed: { 0: createHash('md5').update(garbage).digest('hex') }, partial: {} });
+      JSON.stringify({
+        version: 1,
+        size: file.size,
+        etag,
+        partSize: 64 * 1024 * 1024,
+        completed: { 0: createHash('md5').update(garbage).digest('hex') },
+        partial: {},
+      });
     for (const [label, state, data] of [
       ['damaged data', claim(file.etag ?? ''), garbage],
       ['missing data', claim(file.etag ?? ''), undefined],
@@ -140,14 +153,21 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
         return {
           ...real,
           write: async (data, position) => {
-            if (position + data.length > 1024 * 1024) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+            if (position + data.length > 1024 * 1024)
+              throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
             return real.write(data, position);
           },
         };
       };
-      const summary = await runDownload([file], options(destination, mounted ? {} : { openWriter: injected }));
+      const summary = await runDownload(
+        [file],
+        options(destination, mounted ? {} : { openWriter: injected }),
+      );
       assert.equal(summary.failed.length, 1);
-      assert.match(summary.failed[0].reason, /The disk is full while writing .*nothing was left at the target/);
+      assert.match(
+        summary.failed[0].reason,
+        /The disk is full while writing .*nothing was left at the target/,
+      );
       const left = (await readdir(destination)).filter(n => n !== '.dandi');
       assert.deepEqual(left, [], 'no partial target, no temp data');
     } finally {
@@ -157,7 +177,12 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
 
   it('downloads a Zarr asset entry by entry, each MD5 checked, into <name>.zarr/', async () => {
     const destination = await temps.make();
-    const files = await plan(env.archive(), { kind: 'glob', dandisetId: env.archive().ids.zarr, version: 'draft', path: '*.zarr' });
+    const files = await plan(env.archive(), {
+      kind: 'glob',
+      dandisetId: env.archive().ids.zarr,
+      version: 'draft',
+      path: '*.zarr',
+    });
     const zarr = files.find(f => f.zarr);
     assert.ok(zarr?.zarr, 'the Zarr Dandiset lists a Zarr asset');
     const summary = await runDownload(files, options(destination));
@@ -165,7 +190,7 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     const root = join(destination, zarr.localPath);
     assert.match(root, /\.zarr$/);
     const entries: { Key: string; ETag: string; Size: number }[] = [];
-    for (let url: string | null = `${zarr.zarr.apiUrl}/zarr/${zarr.zarr.zarrId}/files/`; url; ) {
+    for (let url: string | null = `${zarr.zarr.apiUrl}/zarr/${zarr.zarr.zarrId}/files/`; url;) {
       const page = (await (await fetch(url)).json()) as { next: string | null; results: typeof entries };
       entries.push(...page.results);
       url = page.next;
@@ -190,8 +215,13 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     const again = await runDownload(files, options(destination));
     assert.deepEqual(again.failed, []);
     const listed = new Set(entries.map(e => e.Key));
-    const files2 = (await readdir(root, { recursive: true, withFileTypes: true })).filter(d => !d.isDirectory());
-    assert.deepEqual(files2.map(d => relative(root, join(d.parentPath, d.name)).split(sep).join('/')).sort(), [...listed].sort());
+    const files2 = (await readdir(root, { recursive: true, withFileTypes: true })).filter(
+      d => !d.isDirectory(),
+    );
+    assert.deepEqual(
+      files2.map(d => relative(root, join(d.parentPath, d.name)).split(sep).join('/')).sort(),
+      [...listed].sort(),
+    );
     assert.deepEqual(await readdir(outside), ['keep.txt'], 'the link was removed, not followed');
   });
 });

@@ -20,12 +20,21 @@ export function clientFor(archive: StandInArchive, apiKey?: string): DandiClient
   });
 }
 
-export async function plan(archive: StandInArchive, target: DownloadTarget, apiKey?: string): Promise<PlannedFile[]> {
+export async function plan(
+  archive: StandInArchive,
+  target: DownloadTarget,
+  apiKey?: string,
+): Promise<PlannedFile[]> {
   return (await buildPlan(clientFor(archive, apiKey), target)).files;
 }
 
 /** One asset of a Dandiset's draft by path, planned as a single-asset download. */
-export async function planAsset(archive: StandInArchive, dandisetId: string, path: string, apiKey?: string): Promise<PlannedFile> {
+export async function planAsset(
+  archive: StandInArchive,
+  dandisetId: string,
+  path: string,
+  apiKey?: string,
+): Promise<PlannedFile> {
   const files = await plan(archive, { kind: 'glob', dandisetId, version: 'draft', path }, apiKey);
   const file = files.find(f => f.path === path);
   if (!file) throw new Error(`no asset ${path} in ${dandisetId}`);
@@ -35,7 +44,8 @@ export async function planAsset(archive: StandInArchive, dandisetId: string, pat
 export async function etagOfFile(path: string): Promise<string> {
   const { size } = await stat(path);
   const hasher = new DandiEtagHasher(size);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hasher.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 }))
+    hasher.update(chunk as Buffer);
   return hasher.digest();
 }
 

@@ -16,12 +16,23 @@ function fileBytes(start: number, end: number): Uint8Array {
   return bytes;
 }
 
-function setup(size: number, options: { cacheBytes?: number; policy?: 'adaptive' | 'fixed-100k'; pageSize?: number } = {}) {
+function setup(
+  size: number,
+  options: { cacheBytes?: number; policy?: 'adaptive' | 'fixed-100k'; pageSize?: number } = {},
+) {
   const requests: [number, number][] = [];
-  const cache = new BlockCache(size, (start, end) => {
-    requests.push([start, end]);
-    return fileBytes(start, end);
-  }, { cacheBytes: options.cacheBytes ?? 64 * MiB, policy: options.policy ?? 'adaptive', pageSize: options.pageSize });
+  const cache = new BlockCache(
+    size,
+    (start, end) => {
+      requests.push([start, end]);
+      return fileBytes(start, end);
+    },
+    {
+      cacheBytes: options.cacheBytes ?? 64 * MiB,
+      policy: options.policy ?? 'adaptive',
+      pageSize: options.pageSize,
+    },
+  );
   const read = (position: number, length: number) => {
     const out = new Uint8Array(length);
     const n = cache.read(position, out);
@@ -160,8 +171,14 @@ describe('hdf5 block cache over a stream still arriving', () => {
       assert.deepEqual(requests, [], 'nothing fetched: the pages came from the stream');
       read(STREAM_BYTES + 100, 64);
       assert.equal(requests.length, 1, 'beyond the stream, a miss is fetched');
-      assert.ok(requests[0][0] >= STREAM_BYTES, `the request starts after the streamed bytes (${requests[0][0]})`);
-      assert.ok(cache.pinnedRuns().some(r => r.offset === 0), 'streamed metadata pages are pinned for the metadata cache');
+      assert.ok(
+        requests[0][0] >= STREAM_BYTES,
+        `the request starts after the streamed bytes (${requests[0][0]})`,
+      );
+      assert.ok(
+        cache.pinnedRuns().some(r => r.offset === 0),
+        'streamed metadata pages are pinned for the metadata cache',
+      );
     } finally {
       await writer.terminate();
     }

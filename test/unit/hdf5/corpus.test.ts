@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { startArchive } from '../../archive/server';
 import type { StandInArchive } from '../../archive/types';
 import { Hdf5Error, type Hdf5File, type NumericArray } from '../../../src/hdf5/types';
-import { corpusAssets, digest, fixtureFiles, FIXTURES, isNumericInfo, open, PLUGIN_FILES, walk } from './helpers';
+import {
+  corpusAssets,
+  digest,
+  fixtureFiles,
+  FIXTURES,
+  isNumericInfo,
+  open,
+  PLUGIN_FILES,
+  walk,
+} from './helpers';
 
 describe('hdf5 engine on the real fixture corpus', function () {
   this.timeout(120_000);
@@ -31,7 +40,10 @@ describe('hdf5 engine on the real fixture corpus', function () {
         const remoteTree = await walk(remote);
         assert.deepEqual(remoteTree, localTree);
         const bulk = await remote.walk();
-        assert.deepEqual({ entries: bulk.entries, attributes: bulk.attributes, infos: bulk.datasets }, localTree);
+        assert.deepEqual(
+          { entries: bulk.entries, attributes: bulk.attributes, infos: bulk.datasets },
+          localTree,
+        );
         assert.equal(bulk.truncated, false);
         assert.equal(remote.info.size, local.info.size);
         for (const [path, info] of Object.entries(localTree.infos)) {
@@ -58,12 +70,18 @@ describe('hdf5 engine on the real fixture corpus', function () {
       assert.deepEqual(bare.attributes, {});
       assert.deepEqual(bare.datasets, full.infos);
       const sub = await file.walk('/general');
-      assert.deepEqual(sub.entries, full.entries.filter(e => e.path.startsWith('/general/')));
+      assert.deepEqual(
+        sub.entries,
+        full.entries.filter(e => e.path.startsWith('/general/')),
+      );
       assert.deepEqual(Object.keys(sub.attributes)[0], '/general');
       const cut = await file.walk('/', { maxEntries: 10 });
       assert.equal(cut.truncated, true);
       assert.deepEqual(cut.entries, full.entries.slice(0, 10));
-      await assert.rejects(file.walk('/no/such/group'), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found');
+      await assert.rejects(
+        file.walk('/no/such/group'),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found',
+      );
     } finally {
       await file.close();
     }
@@ -81,10 +99,15 @@ describe('hdf5 engine on the real fixture corpus', function () {
       const file = await open({ kind: 'local', path: join(FIXTURES, name) }, pluginDir ? { pluginDir } : {});
       try {
         const tree = await walk(file);
-        const [path, info] = Object.entries(tree.infos).find(([, i]) => i.filters.some(f => f.name === filter)) ?? [];
+        const [path, info] =
+          Object.entries(tree.infos).find(([, i]) => i.filters.some(f => f.name === filter)) ?? [];
         assert.ok(path && info, `${name} has a ${filter} dataset`);
         assert.equal(info.filters.find(f => f.name === filter)?.supported, false);
-        await assert.rejects(file.read(path), (e: unknown) => e instanceof Hdf5Error && e.code === 'unsupported-filter' && message.test(e.message));
+        await assert.rejects(
+          file.read(path),
+          (e: unknown) =>
+            e instanceof Hdf5Error && e.code === 'unsupported-filter' && message.test(e.message),
+        );
       } finally {
         await file.close();
       }
@@ -95,8 +118,11 @@ describe('hdf5 engine on the real fixture corpus', function () {
     const file = await open({ kind: 'local', path: join(FIXTURES, 'h5wasm__compressed.h5') });
     try {
       const tree = await walk(file);
-      const names = new Set(Object.values(tree.infos).flatMap(i => i.filters.map(f => `${f.name}:${f.supported}`)));
-      for (const f of ['gzip:true', 'shuffle:true', 'scaleoffset:true', 'szip:true']) assert.ok(names.has(f), f);
+      const names = new Set(
+        Object.values(tree.infos).flatMap(i => i.filters.map(f => `${f.name}:${f.supported}`)),
+      );
+      for (const f of ['gzip:true', 'shuffle:true', 'scaleoffset:true', 'szip:true'])
+        assert.ok(names.has(f), f);
       for (const path of Object.keys(tree.infos)) {
         const result = await file.read(path);
         assert.ok((result.data as NumericArray).length > 0, path);
@@ -107,7 +133,10 @@ describe('hdf5 engine on the real fixture corpus', function () {
   });
 
   it('shows dangling soft and external links without failing', async () => {
-    const check = async (name: string, expect: (entries: Awaited<ReturnType<typeof walk>>['entries']) => void) => {
+    const check = async (
+      name: string,
+      expect: (entries: Awaited<ReturnType<typeof walk>>['entries']) => void,
+    ) => {
       const file: Hdf5File = await open({ kind: 'local', path: join(FIXTURES, name) });
       try {
         expect((await walk(file)).entries);
@@ -140,7 +169,10 @@ describe('hdf5 engine on the real fixture corpus', function () {
       const spikeTimes = await file.entry('/units/spike_times');
       assert.equal(spikeTimes.kind, 'dataset');
       assert.equal(spikeTimes.dtype, 'float64');
-      await assert.rejects(file.list('/no/such/group'), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found');
+      await assert.rejects(
+        file.list('/no/such/group'),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found',
+      );
     } finally {
       await file.close();
     }

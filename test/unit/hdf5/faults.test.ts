@@ -39,7 +39,10 @@ describe('hdf5 engine over HTTP with faults', function () {
     archive.faults.set(faults);
     const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id });
     try {
-      assert.equal(JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]), expected);
+      assert.equal(
+        JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]),
+        expected,
+      );
     } finally {
       await file.close();
     }
@@ -63,9 +66,19 @@ describe('hdf5 engine over HTTP with faults', function () {
 
   it('streams a known-size asset in one request, and resumes it where a dropped connection left off', async () => {
     archive.faults.set({ resetMidBody: { count: 1, afterBytes: 100_000 } });
-    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `stream:${asset.id}`, blobUrl: asset.blobUrl });
+    const file = await open({
+      kind: 'dandi',
+      apiUrl: archive.apiUrl,
+      assetId: asset.id,
+      size: asset.size,
+      identity: `stream:${asset.id}`,
+      blobUrl: asset.blobUrl,
+    });
     try {
-      assert.equal(JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]), expected);
+      assert.equal(
+        JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]),
+        expected,
+      );
       assert.equal(file.stats().bytesFetched, asset.size, 'no byte fetched twice');
     } finally {
       await file.close();
@@ -81,8 +94,18 @@ describe('hdf5 engine over HTTP with faults', function () {
   it('a cancelled open fails as cancelled, though the stream it started belongs to the file', async () => {
     const cancel = new AbortController();
     cancel.abort();
-    const spec = { kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, size: asset.size, identity: `cancel:${asset.id}`, blobUrl: asset.blobUrl } as const;
-    await assert.rejects(open(spec, { signal: cancel.signal }), (e: unknown) => e instanceof Hdf5Error && e.code === 'aborted');
+    const spec = {
+      kind: 'dandi',
+      apiUrl: archive.apiUrl,
+      assetId: asset.id,
+      size: asset.size,
+      identity: `cancel:${asset.id}`,
+      blobUrl: asset.blobUrl,
+    } as const;
+    await assert.rejects(
+      open(spec, { signal: cancel.signal }),
+      (e: unknown) => e instanceof Hdf5Error && e.code === 'aborted',
+    );
   });
 
   it('never takes a whole body (200) as the answer to a range request', async () => {
@@ -91,7 +114,8 @@ describe('hdf5 engine over HTTP with faults', function () {
     archive.faults.set({ ignoreRange: { count: 1000 } });
     await assert.rejects(
       open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id }),
-      (e: unknown) => e instanceof Hdf5Error && e.code === 'network' && /ignored the Range header/.test(e.message),
+      (e: unknown) =>
+        e instanceof Hdf5Error && e.code === 'network' && /ignored the Range header/.test(e.message),
     );
   });
 
@@ -99,10 +123,16 @@ describe('hdf5 engine over HTTP with faults', function () {
     const big = (await corpusAssets(archive)).get('neuroconv__nwb_test.nwb');
     assert.ok(big);
     // Known size: no probe, so the first read is the one that meets the expired URL.
-    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: big.id, size: big.size, identity: 'x' }, { cacheBytes: 1024 * 1024 });
+    const file = await open(
+      { kind: 'dandi', apiUrl: archive.apiUrl, assetId: big.id, size: big.size, identity: 'x' },
+      { cacheBytes: 1024 * 1024 },
+    );
     try {
       await file.list('/');
-      await fetch(`${archive.webUrl}/__control/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 7 * 3600 }) });
+      await fetch(`${archive.webUrl}/__control/clock`, {
+        method: 'POST',
+        body: JSON.stringify({ advanceSeconds: 7 * 3600 }),
+      });
       archive.clearLog();
       const series = (await walk(file)).infos;
       assert.ok(Object.keys(series).length > 0);
@@ -118,7 +148,12 @@ describe('hdf5 engine over HTTP with faults', function () {
   });
 
   it('sends the API token to the API only, never to the blob host', async () => {
-    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, apiKey: archive.apiKeys.owner });
+    const file = await open({
+      kind: 'dandi',
+      apiUrl: archive.apiUrl,
+      assetId: asset.id,
+      apiKey: archive.apiKeys.owner,
+    });
     try {
       await walk(file);
     } finally {
@@ -128,13 +163,25 @@ describe('hdf5 engine over HTTP with faults', function () {
     const blob = archive.log.filter(e => e.origin === 'blob');
     assert.ok(api.length > 0 && blob.length > 0);
     assert.ok(api.every(e => e.headers.authorization === `token ${archive.apiKeys.owner}`));
-    assert.ok(blob.every(e => e.headers.authorization === undefined), 'no Authorization at the blob host');
+    assert.ok(
+      blob.every(e => e.headers.authorization === undefined),
+      'no Authorization at the blob host',
+    );
   });
 
   it('reads an open blob straight from its unsigned URL: no API request, one round trip per read', async () => {
-    const file = await open({ kind: 'dandi', apiUrl: archive.apiUrl, assetId: asset.id, blobUrl: asset.blobUrl, apiKey: archive.apiKeys.owner });
+    const file = await open({
+      kind: 'dandi',
+      apiUrl: archive.apiUrl,
+      assetId: asset.id,
+      blobUrl: asset.blobUrl,
+      apiKey: archive.apiKeys.owner,
+    });
     try {
-      assert.equal(JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]), expected);
+      assert.equal(
+        JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]),
+        expected,
+      );
       assert.equal(file.stats().requests, archive.log.length);
     } finally {
       await file.close();
@@ -144,16 +191,29 @@ describe('hdf5 engine over HTTP with faults', function () {
   });
 
   it('falls back to the API when the blob URL refuses (an embargoed blob is not public)', async () => {
-    const list = await fetch(`${archive.apiUrl}/dandisets/${archive.ids.embargoed}/versions/draft/assets/?metadata=true`, {
-      headers: { authorization: `token ${archive.apiKeys.owner}` },
-    });
-    const embargoed = ((await list.json()) as { results: { asset_id: string; path: string; metadata: { contentUrl: string[] } }[] }).results.find(a =>
-      a.path.endsWith('.nwb'),
+    const list = await fetch(
+      `${archive.apiUrl}/dandisets/${archive.ids.embargoed}/versions/draft/assets/?metadata=true`,
+      {
+        headers: { authorization: `token ${archive.apiKeys.owner}` },
+      },
     );
+    const embargoed = (
+      (await list.json()) as {
+        results: { asset_id: string; path: string; metadata: { contentUrl: string[] } }[];
+      }
+    ).results.find(a => a.path.endsWith('.nwb'));
     assert.ok(embargoed);
     archive.clearLog();
     // The embargoed blobs are not HDF5: the source alone shows the route the bytes take.
-    const source = createDandiSource({ apiUrl: archive.apiUrl, assetId: embargoed.asset_id, blobUrl: embargoed.metadata.contentUrl[1], apiKey: archive.apiKeys.owner }, 1);
+    const source = createDandiSource(
+      {
+        apiUrl: archive.apiUrl,
+        assetId: embargoed.asset_id,
+        blobUrl: embargoed.metadata.contentUrl[1],
+        apiKey: archive.apiKeys.owner,
+      },
+      1,
+    );
     try {
       const first = await source.read(0, 1000);
       const again = await source.read(1000, 2000);
@@ -185,7 +245,10 @@ describe('hdf5 engine over HTTP with faults', function () {
     try {
       const path = join(dir, 'page.nwb');
       writeFileSync(path, '<!DOCTYPE html><html><body>503 Service Unavailable</body></html>\n'.repeat(50));
-      await assert.rejects(open({ kind: 'local', path }), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-hdf5');
+      await assert.rejects(
+        open({ kind: 'local', path }),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'not-hdf5',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,7 +12,15 @@ describe('hdf5 filters', function () {
   this.timeout(30_000);
 
   it('names filters and marks only decodable ones as supported', () => {
-    const filters = describeFilters([{ id: 1, name: '' }, { id: 32001, name: 'blosc' }, { id: 32013, name: '' }, { id: 40000, name: 'custom' }], new Set([32001]));
+    const filters = describeFilters(
+      [
+        { id: 1, name: '' },
+        { id: 32001, name: 'blosc' },
+        { id: 32013, name: '' },
+        { id: 40000, name: 'custom' },
+      ],
+      new Set([32001]),
+    );
     assert.deepEqual(filters, [
       { id: 1, name: 'gzip', supported: true },
       { id: 32001, name: 'blosc', supported: true },
@@ -27,8 +35,24 @@ describe('hdf5 filters', function () {
     const ints = Int32Array.from({ length: 10_000 }, (_, i) => i - 5000);
     const floats = Float32Array.from({ length: 10_000 }, (_, i) => i / 7);
     const writer = new h5wasm.File('/nbit.h5', 'w');
-    writer.create_dataset({ name: 'ints', data: ints, shape: [ints.length], dtype: '<i', chunks: [1000], compression: 5, compression_opts: [] });
-    writer.create_dataset({ name: 'floats', data: floats, shape: [floats.length], dtype: '<f', chunks: [1000], compression: 5, compression_opts: [] });
+    writer.create_dataset({
+      name: 'ints',
+      data: ints,
+      shape: [ints.length],
+      dtype: '<i',
+      chunks: [1000],
+      compression: 5,
+      compression_opts: [],
+    });
+    writer.create_dataset({
+      name: 'floats',
+      data: floats,
+      shape: [floats.length],
+      dtype: '<f',
+      chunks: [1000],
+      compression: 5,
+      compression_opts: [],
+    });
     writer.close();
     const dir = mkdtempSync(join(tmpdir(), 'hdf5-nbit-'));
     try {

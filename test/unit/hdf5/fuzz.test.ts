@@ -83,12 +83,19 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
 
   it(`${VARIANTS} mutated or truncated variants end in a result or a clean Hdf5Error (seed ${SEED})`, async () => {
     const random = prng(SEED);
-    const originals = SOURCES.map(name => ({ name, bytes: new Uint8Array(readFileSync(join(FIXTURES, name))) }));
+    const originals = SOURCES.map(name => ({
+      name,
+      bytes: new Uint8Array(readFileSync(join(FIXTURES, name))),
+    }));
     const good = await open({ kind: 'local', path: join(FIXTURES, 'nwbexplorer__test_Units.nwb') });
     const goodRoot = await good.list('/');
     const outcomes = { ok: 0, errors: new Map<string, number>(), severe: [] as string[] };
     try {
-      const runVariant = async (i: number, source: (typeof originals)[number], variant: { bytes: Uint8Array; what: string }) => {
+      const runVariant = async (
+        i: number,
+        source: (typeof originals)[number],
+        variant: { bytes: Uint8Array; what: string },
+      ) => {
         const path = join(dir, `v${i}.h5`);
         writeFileSync(path, variant.bytes);
         let file: Hdf5File | null = null;
@@ -97,9 +104,13 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
           await exercise(file);
           outcomes.ok++;
         } catch (error) {
-          assert.ok(error instanceof Hdf5Error, `variant ${i} (${source.name}: ${variant.what}) threw ${String(error)}`);
+          assert.ok(
+            error instanceof Hdf5Error,
+            `variant ${i} (${source.name}: ${variant.what}) threw ${String(error)}`,
+          );
           outcomes.errors.set(error.code, (outcomes.errors.get(error.code) ?? 0) + 1);
-          if (error.code === 'timeout' || error.code === 'worker-crashed') outcomes.severe.push(`variant ${i} (${source.name}: ${variant.what}): ${error.message}`);
+          if (error.code === 'timeout' || error.code === 'worker-crashed')
+            outcomes.severe.push(`variant ${i} (${source.name}: ${variant.what}): ${error.message}`);
         } finally {
           await file?.close();
           rmSync(path, { force: true });
@@ -107,10 +118,12 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
       };
       // Two at a time: each open is its own worker.
       for (let i = 0; i < VARIANTS; i += 2) {
-        const batch = [i, i + 1].filter(n => n < VARIANTS).map(n => {
-          const source = originals[Math.floor(random() * originals.length)];
-          return runVariant(n, source, mutate(source.bytes, random));
-        });
+        const batch = [i, i + 1]
+          .filter(n => n < VARIANTS)
+          .map(n => {
+            const source = originals[Math.floor(random() * originals.length)];
+            return runVariant(n, source, mutate(source.bytes, random));
+          });
         await Promise.all(batch);
         // The engine still works: the good file answers, and a fresh open succeeds now and then.
         assert.deepEqual(await good.list('/'), goodRoot);
@@ -125,7 +138,9 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
     }
     const total = outcomes.ok + [...outcomes.errors.values()].reduce((a, b) => a + b, 0);
     assert.equal(total, VARIANTS);
-    console.log(`      fuzz outcomes: ${outcomes.ok} read fine, errors ${JSON.stringify(Object.fromEntries(outcomes.errors))}`);
+    console.log(
+      `      fuzz outcomes: ${outcomes.ok} read fine, errors ${JSON.stringify(Object.fromEntries(outcomes.errors))}`,
+    );
     for (const line of outcomes.severe) console.log(`      worker stopped: ${line}`);
   });
 });
@@ -133,7 +148,8 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
 describe('hdf5 engine on a file that sends HDF5 into an endless loop', function () {
   this.timeout(60_000);
   // Found by the fuzz test (seed 20261121, variant 172): these bit flips make an attributes call spin.
-  const FLIPS = '277:0,3867:1,18470:3,590:5,8336:0,17077:1,18597:3,15949:4,13211:5,6634:5,11375:0,3913:2,6087:4,11631:1,13555:2,10013:2';
+  const FLIPS =
+    '277:0,3867:1,18470:3,590:5,8336:0,17077:1,18597:3,15949:4,13211:5,6634:5,11375:0,3913:2,6087:4,11631:1,13555:2,10013:2';
 
   it('fails the call at its deadline, replaces the worker, and the file answers again', async () => {
     const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'nwbexplorer__test_Units.nwb')));
@@ -155,4 +171,3 @@ describe('hdf5 engine on a file that sends HDF5 into an endless loop', function 
     }
   });
 });
-

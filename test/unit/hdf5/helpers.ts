@@ -3,7 +3,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StandInArchive } from '../../archive/types';
 import { openHdf5 } from '../../../src/hdf5/engine';
-import type { DatasetInfo, H5Attribute, H5Entry, Hdf5File, NumericArray, OpenOptions, SourceSpec } from '../../../src/hdf5/types';
+import type {
+  DatasetInfo,
+  H5Attribute,
+  H5Entry,
+  Hdf5File,
+  NumericArray,
+  OpenOptions,
+  SourceSpec,
+} from '../../../src/hdf5/types';
 
 export const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'nwb');
 /** The worker as the extension ships it: tests go through the built bundle on purpose. */
@@ -28,7 +36,11 @@ export interface Snapshot {
 }
 
 /** Every entry, every attribute and every dataset info, depth first (links are not followed). */
-export async function walk(file: Hdf5File, path = '/', snapshot: Snapshot = { entries: [], attributes: {}, infos: {} }): Promise<Snapshot> {
+export async function walk(
+  file: Hdf5File,
+  path = '/',
+  snapshot: Snapshot = { entries: [], attributes: {}, infos: {} },
+): Promise<Snapshot> {
   snapshot.attributes[path] = await file.attributes(path);
   for (const entry of await file.list(path)) {
     snapshot.entries.push(entry);
@@ -51,23 +63,39 @@ export function digest(data: NumericArray): { n: number; sum: string; first: str
     else if (!Number.isNaN(v)) sum += v;
   }
   const text = (v: number | bigint | undefined) => (v === undefined ? '' : String(v));
-  return { n: data.length, sum: big ? bigSum.toString() : String(sum), first: text(data[0]), last: text(data[data.length - 1]) };
+  return {
+    n: data.length,
+    sum: big ? bigSum.toString() : String(sum),
+    first: text(data[0]),
+    last: text(data[data.length - 1]),
+  };
 }
 
 export function isNumericInfo(info: DatasetInfo): boolean {
-  return ['integer', 'float', 'enum', 'boolean', 'bitfield'].includes(info.dtype.class) && [1, 2, 4, 8].includes(info.dtype.size);
+  return (
+    ['integer', 'float', 'enum', 'boolean', 'bitfield'].includes(info.dtype.class) &&
+    [1, 2, 4, 8].includes(info.dtype.size)
+  );
 }
 
 /** Asset id and size of each corpus file in the stand-in archive, by file name. */
 /** The corpus Dandiset's assets by file name: id, size and the unsigned blob URL (contentUrl[1]). */
-export async function corpusAssets(archive: StandInArchive): Promise<Map<string, { id: string; size: number; blobUrl: string }>> {
+export async function corpusAssets(
+  archive: StandInArchive,
+): Promise<Map<string, { id: string; size: number; blobUrl: string }>> {
   const url = `${archive.apiUrl}/dandisets/${archive.ids.corpus}/versions/draft/assets/?page_size=1000&metadata=true`;
   const response = await fetch(url);
   if (!response.ok) throw new Error(`asset list: HTTP ${response.status}`);
-  const body = (await response.json()) as { results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[] };
+  const body = (await response.json()) as {
+    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
+  };
   const out = new Map<string, { id: string; size: number; blobUrl: string }>();
   for (const asset of body.results) {
-    out.set(asset.path.split('/').pop() as string, { id: asset.asset_id, size: asset.size, blobUrl: asset.metadata.contentUrl[1] });
+    out.set(asset.path.split('/').pop() as string, {
+      id: asset.asset_id,
+      size: asset.size,
+      blobUrl: asset.metadata.contentUrl[1],
+    });
   }
   return out;
 }

@@ -16,11 +16,22 @@ describe('hdf5 HTTP source over the HTTP layer', () => {
       if (!req.url?.endsWith(`sig=${signature}`)) return void res.writeHead(403).end();
       const [, from, to] = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '') ?? [];
       const body = BYTES.subarray(Number(from), Number(to) + 1);
-      res.writeHead(206, { 'content-range': `bytes ${from}-${to}/${BYTES.length}`, 'content-length': body.length }).end(body);
+      res
+        .writeHead(206, {
+          'content-range': `bytes ${from}-${to}/${BYTES.length}`,
+          'content-length': body.length,
+        })
+        .end(body);
     });
-    const origin = await serve((_req, res) => res.writeHead(302, { location: `${blob.origin}/blob?sig=${signature}` }).end());
+    const origin = await serve((_req, res) =>
+      res.writeHead(302, { location: `${blob.origin}/blob?sig=${signature}` }).end(),
+    );
     servers.push(blob, origin);
-    const source = new HttpSource({ url: `${origin.origin}/file.nwb`, headers: { 'x-token': 't' }, probeBytes: 1024 });
+    const source = new HttpSource({
+      url: `${origin.origin}/file.nwb`,
+      headers: { 'x-token': 't' },
+      probeBytes: 1024,
+    });
     assert.deepEqual(await source.read(0, 100), new Uint8Array(BYTES.subarray(0, 100)));
     assert.deepEqual(await source.read(100, 200), new Uint8Array(BYTES.subarray(100, 200)));
     assert.equal(origin.seen.length, 1, 'the second read went straight to where the first was sent');
@@ -28,12 +39,19 @@ describe('hdf5 HTTP source over the HTTP layer', () => {
     assert.deepEqual(await source.read(200, 300), new Uint8Array(BYTES.subarray(200, 300)));
     assert.equal(origin.seen.length, 2, 'the refusal sent the source back to its URL once');
     assert.ok(origin.seen.every(r => r.headers['x-token'] === 't'));
-    assert.ok(blob.seen.every(r => r.headers['x-token'] === undefined), 'the headers stay on their origin');
+    assert.ok(
+      blob.seen.every(r => r.headers['x-token'] === undefined),
+      'the headers stay on their origin',
+    );
     assert.equal(source.requests, origin.seen.length + blob.seen.length);
   });
 
   it('refuses a range answer that announces more bytes than asked', async () => {
-    const server = await serve((_req, res) => res.writeHead(206, { 'content-range': 'bytes 0-99/4096', 'content-length': 200 }).end(Buffer.alloc(200)));
+    const server = await serve((_req, res) =>
+      res
+        .writeHead(206, { 'content-range': 'bytes 0-99/4096', 'content-length': 200 })
+        .end(Buffer.alloc(200)),
+    );
     servers.push(server);
     const source = new HttpSource({ url: `${server.origin}/f`, probeBytes: 100, maxAttempts: 1 });
     await assert.rejects(source.read(0, 100), /announced 200 bytes for a range of 100/);

@@ -13,17 +13,26 @@ describe('hdf5 inspector', function () {
     try {
       const report = await inspectFile(file);
       const tree = await walk(file);
-      assert.deepEqual(report.nodes.map(n => n.path), tree.entries.map(e => e.path));
+      assert.deepEqual(
+        report.nodes.map(n => n.path),
+        tree.entries.map(e => e.path),
+      );
       assert.equal(report.truncated, undefined);
       const units = report.nodes.find(n => n.path === '/acquisition/UnitsTest');
       assert.equal(units?.neurodataType, 'Units');
       assert.equal(units?.namespace, 'core');
       const spikes = report.nodes.find(n => n.path === '/acquisition/UnitsTest/spike_times');
-      assert.deepEqual([spikes?.kind, spikes?.shape, spikes?.dtype, spikes?.neurodataType], ['dataset', [6], 'float64', 'VectorData']);
+      assert.deepEqual(
+        [spikes?.kind, spikes?.shape, spikes?.dtype, spikes?.neurodataType],
+        ['dataset', [6], 'float64', 'VectorData'],
+      );
       assert.equal(report.summary.identifier, 'TEST_Units');
       const text = formatReport(report);
       assert.match(text, /^.*nwbexplorer__test_Units\.nwb \(19304 bytes\)/);
-      assert.match(text, /\n {2}UnitsTest\/ {2}<core\.Units>\n {4}id {2}<core\.ElementIdentifiers> {2}int64 \[2\]/);
+      assert.match(
+        text,
+        /\n {2}UnitsTest\/ {2}<core\.Units>\n {4}id {2}<core\.ElementIdentifiers> {2}int64 \[2\]/,
+      );
       assert.equal(text.split('\n').length, 1 + Object.keys(report.summary).length + 1 + report.nodes.length);
     } finally {
       await file.close();

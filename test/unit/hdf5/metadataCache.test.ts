@@ -27,7 +27,13 @@ describe('hdf5 persistent metadata cache', function () {
     const cacheDir = join(dir, 'dandi');
     // A small block cache makes the first open fetch in pieces, as a large file would.
     const options = { metadataCacheDir: cacheDir, cacheBytes: 2 * 1024 * 1024 };
-    const spec = { kind: 'dandi' as const, apiUrl: archive.apiUrl, assetId: asset.id, identity: `test-etag-${asset.id}`, size: asset.size };
+    const spec = {
+      kind: 'dandi' as const,
+      apiUrl: archive.apiUrl,
+      assetId: asset.id,
+      identity: `test-etag-${asset.id}`,
+      size: asset.size,
+    };
     const first = await open(spec, options);
     const firstTree = await walk(first);
     assert.ok(first.stats().requests > 0);
@@ -83,14 +89,20 @@ describe('hdf5 persistent metadata cache', function () {
     const bound = 1_500_000;
     const names = ['ipfx__2018_03_20_0005.nwb', 'nwblinkml__aibs.nwb', 'pynapple__A8604-211122.nwb'];
     for (const name of names) {
-      const file = await open({ kind: 'local', path: join(FIXTURES, name) }, { metadataCacheDir: cacheDir, metadataCacheBytes: bound });
+      const file = await open(
+        { kind: 'local', path: join(FIXTURES, name) },
+        { metadataCacheDir: cacheDir, metadataCacheBytes: bound },
+      );
       await walk(file);
       await file.close();
       const total = readdirSync(cacheDir).reduce((n, f) => n + statSync(join(cacheDir, f)).size, 0);
       assert.ok(total <= bound, `${total} <= ${bound}`);
     }
     // The most recent file is still cached: reopening it costs nothing.
-    const last = await open({ kind: 'local', path: join(FIXTURES, names[2]) }, { metadataCacheDir: cacheDir, metadataCacheBytes: bound });
+    const last = await open(
+      { kind: 'local', path: join(FIXTURES, names[2]) },
+      { metadataCacheDir: cacheDir, metadataCacheBytes: bound },
+    );
     try {
       await walk(last);
       assert.equal(last.stats().requests, 0);

@@ -21,8 +21,17 @@ describe('hdf5 filter plugins', function () {
       const file = await open({ kind: 'local', path: BLOSC_FILE }, { pluginDir: dir });
       try {
         const info = await file.datasetInfo('/dset');
-        assert.deepEqual(info.filters.map(f => [f.name, f.supported]), [['blosc', true]]);
-        await assert.rejects(file.read('/dset'), (e: unknown) => e instanceof Hdf5Error && e.code === 'unsupported-filter' && e.message === 'unsupported compression: blosc');
+        assert.deepEqual(
+          info.filters.map(f => [f.name, f.supported]),
+          [['blosc', true]],
+        );
+        await assert.rejects(
+          file.read('/dset'),
+          (e: unknown) =>
+            e instanceof Hdf5Error &&
+            e.code === 'unsupported-filter' &&
+            e.message === 'unsupported compression: blosc',
+        );
         assert.equal((await file.list('/')).length, 1);
       } finally {
         await file.close();
@@ -33,7 +42,10 @@ describe('hdf5 filter plugins', function () {
   });
 
   it('decodes blosc with the shipped plugins (dist/h5plugins, found beside the worker by default)', async () => {
-    assert.ok(existsSync(join(SHIPPED_PLUGINS, 'libH5Zblosc.so')), 'esbuild.mjs copies the plugins into dist/h5plugins');
+    assert.ok(
+      existsSync(join(SHIPPED_PLUGINS, 'libH5Zblosc.so')),
+      'esbuild.mjs copies the plugins into dist/h5plugins',
+    );
     const file = await open({ kind: 'local', path: BLOSC_FILE });
     try {
       const data = (await file.read('/dset')).data as NumericArray;

@@ -41,7 +41,16 @@ describe('hdf5 values and types', function () {
     await withFile('h5wasm__array.h5', async file => {
       const compound = await file.read('/compound');
       assert.equal(compound.dtype.class, 'compound');
-      assert.deepEqual((compound.data as unknown[])[1], { floaty: [[4, 5], [6, 7]], stringy: [['hello', 'there'], ['hello', 'there']] });
+      assert.deepEqual((compound.data as unknown[])[1], {
+        floaty: [
+          [4, 5],
+          [6, 7],
+        ],
+        stringy: [
+          ['hello', 'there'],
+          ['hello', 'there'],
+        ],
+      });
       const entries = await file.list('/datatype');
       assert.equal(entries[0].kind, 'datatype');
     });
@@ -72,21 +81,40 @@ describe('hdf5 values and types', function () {
       assert.equal(series.dtype.class, 'reference');
       assert.deepEqual((series.data as unknown[])[0], { ref: '/acquisition/data_00000_AD0' });
       const epochs = await file.read('/intervals/epochs/timeseries', { start: [0], count: [1] });
-      assert.deepEqual((epochs.data as unknown[])[0], { idx_start: 0, count: 2333, timeseries: { ref: '/stimulus/presentation/data_00000_DA0' } });
+      assert.deepEqual((epochs.data as unknown[])[0], {
+        idx_start: 0,
+        count: 2333,
+        timeseries: { ref: '/stimulus/presentation/data_00000_DA0' },
+      });
     });
   });
 
   it('guards reads: too many elements, out-of-range selections, missing datasets', async () => {
     await withFile('nwblinkml__aibs.nwb', async file => {
-      await assert.rejects(file.read('/units/spike_times', {}, { maxElements: 5 }), (e: unknown) => e instanceof Hdf5Error && e.code === 'too-large');
-      await assert.rejects(file.read('/units/spike_times', { start: [1e9], count: [1] }), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found');
-      await assert.rejects(file.read('/units'), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found');
-      await assert.rejects(file.attributes('/../etc'), (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found');
+      await assert.rejects(
+        file.read('/units/spike_times', {}, { maxElements: 5 }),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'too-large',
+      );
+      await assert.rejects(
+        file.read('/units/spike_times', { start: [1e9], count: [1] }),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found',
+      );
+      await assert.rejects(
+        file.read('/units'),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found',
+      );
+      await assert.rejects(
+        file.attributes('/../etc'),
+        (e: unknown) => e instanceof Hdf5Error && e.code === 'not-found',
+      );
       const info = await file.datasetInfo('/units/spike_times');
       assert.ok(info.chunks && info.filters.some(f => f.name === 'gzip' && f.supported));
       const part = await file.read('/units/spike_times', { start: [2], count: [5] });
       const whole = await file.read('/units/spike_times');
-      assert.deepEqual(Array.from(part.data as Float64Array), Array.from((whole.data as Float64Array).subarray(2, 7)));
+      assert.deepEqual(
+        Array.from(part.data as Float64Array),
+        Array.from((whole.data as Float64Array).subarray(2, 7)),
+      );
     });
   });
 });

@@ -7,7 +7,12 @@ import type { WarmUpValue } from '../../../src/hdf5/protocol';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import type { H5Entry } from '../../../src/hdf5/types';
 import { WorkerHost } from '../../../src/hdf5/workerHost';
-import { hasSpareWorker, prepareSpareWorker, stopSpareWorkers, takeWorker } from '../../../src/hdf5/workerPool';
+import {
+  hasSpareWorker,
+  prepareSpareWorker,
+  stopSpareWorkers,
+  takeWorker,
+} from '../../../src/hdf5/workerPool';
 import { FIXTURES, open, WORKER } from './helpers';
 
 describe('hdf5 spare workers', function () {
@@ -69,11 +74,28 @@ describe('hdf5 worker warm-up', function () {
       assert.ok(warm.warmUpMs > 0, `the scratch walk ran (${warm.warmUpMs} ms)`);
       host.source = new LocalSource(join(FIXTURES, 'pynwb__1.0.2_nwbfile.nwb'));
       const opened = await host.source.open({});
-      await host.call({ op: 'open', size: opened.size, seed: [], settings: { cacheBytes: 64 << 20, policy: 'adaptive', fetchWaitMs: 10_000 } }, { deadlineMs: 20_000 });
-      const names = ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as H5Entry[]).map(e => e.name);
+      await host.call(
+        {
+          op: 'open',
+          size: opened.size,
+          seed: [],
+          settings: { cacheBytes: 64 << 20, policy: 'adaptive', fetchWaitMs: 10_000 },
+        },
+        { deadlineMs: 20_000 },
+      );
+      const names = ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as H5Entry[]).map(
+        e => e.name,
+      );
       assert.ok(names.includes('acquisition'), 'the real file reads correctly after the warm-up');
-      assert.deepEqual(await host.call({ op: 'warmUp' }, { deadlineMs: 20_000 }), { warmUpMs: 0 }, 'no scratch walk beside an open file');
-      assert.ok(((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as H5Entry[]).length === names.length);
+      assert.deepEqual(
+        await host.call({ op: 'warmUp' }, { deadlineMs: 20_000 }),
+        { warmUpMs: 0 },
+        'no scratch walk beside an open file',
+      );
+      assert.ok(
+        ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as H5Entry[]).length ===
+          names.length,
+      );
     } finally {
       await host.terminate();
       await host.source?.close();

@@ -32,7 +32,10 @@ interface CruiseOutcome {
 function cruise(root: string, cwd: string): CruiseOutcome {
   const bin = path.join(root, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
   const config = path.join(root, '.dependency-cruiser.cjs');
-  const run = spawnSync(process.execPath, [bin, 'src', 'media', '--config', config, '--output-type', 'err'], { cwd, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [bin, 'src', 'media', '--config', config, '--output-type', 'err'], {
+    cwd,
+    encoding: 'utf8',
+  });
   if (run.error) throw run.error;
   return { status: run.status, report: `${run.stdout}${run.stderr}` };
 }
@@ -50,7 +53,10 @@ type EslintClass = new (options: { cwd: string }) => {
 /** Writes `files` (path → source) under a fresh temporary folder with a minimal tsconfig. */
 function craftTree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dandi-imports-'));
-  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true } }));
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', strict: true } }),
+  );
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -96,12 +102,27 @@ describe('import direction (lint)', function () {
     assert.notEqual(outcome.status, 0, 'depcruise must exit non-zero so npm run lint fails');
     const { report } = outcome;
     assert.ok(reports(outcome, 'upward-from-engines', 'src/session/state.ts', 'src/tree/view.ts'), report);
-    assert.ok(reports(outcome, 'upward-from-features', 'src/tree/register.ts', 'src/commands/run.ts'), report);
-    assert.match(report, /error folder-cycle: src\/(tree|commands) → \s*src\/(tree|commands) →/, 'the tree ↔ commands folder cycle');
-    assert.match(report, /error module-cycle: src\/nwb\/[ab]\.ts → \s*src\/nwb\/[ab]\.ts →/, 'the a ↔ b module cycle');
+    assert.ok(
+      reports(outcome, 'upward-from-features', 'src/tree/register.ts', 'src/commands/run.ts'),
+      report,
+    );
+    assert.match(
+      report,
+      /error folder-cycle: src\/(tree|commands) → \s*src\/(tree|commands) →/,
+      'the tree ↔ commands folder cycle',
+    );
+    assert.match(
+      report,
+      /error module-cycle: src\/nwb\/[ab]\.ts → \s*src\/nwb\/[ab]\.ts →/,
+      'the a ↔ b module cycle',
+    );
     assert.ok(reports(outcome, 'media-outside-shared', 'media/page/peek.ts', 'src/dandi/client.ts'), report);
     for (const clean of ['src/dandi/client.ts', 'src/util/text.ts', 'media/page/main.ts']) {
-      assert.doesNotMatch(report, new RegExp(`error [\\w-]+: ${clean.replace(/[./]/g, '\\$&')} →`), `a downward import of ${clean} was reported`);
+      assert.doesNotMatch(
+        report,
+        new RegExp(`error [\\w-]+: ${clean.replace(/[./]/g, '\\$&')} →`),
+        `a downward import of ${clean} was reported`,
+      );
     }
   });
 
@@ -126,10 +147,25 @@ describe('import direction (lint)', function () {
       const [result] = await eslint.lintText(code, { filePath: path.join(root, filePath) });
       return result.messages.filter(m => m.ruleId === 'no-restricted-imports').length;
     };
-    for (const core of ['src/session/probe.ts', 'src/net/probe.ts', 'src/util/probe.ts', 'src/dandi/probe.ts', 'src/shared/probe.ts', 'media/details/probe.ts']) {
+    for (const core of [
+      'src/session/probe.ts',
+      'src/net/probe.ts',
+      'src/util/probe.ts',
+      'src/dandi/probe.ts',
+      'src/shared/probe.ts',
+      'media/details/probe.ts',
+    ]) {
       assert.equal(await restrictedImports(core), 2, `${core} may import vscode (at run time or for types)`);
     }
-    assert.equal(await restrictedImports('src/tree/probe.ts'), 0, 'the tree (a VS Code feature) must be allowed vscode');
-    assert.equal(await restrictedImports('src/commands/session/probe.ts'), 0, 'the session wiring must be allowed vscode');
+    assert.equal(
+      await restrictedImports('src/tree/probe.ts'),
+      0,
+      'the tree (a VS Code feature) must be allowed vscode',
+    );
+    assert.equal(
+      await restrictedImports('src/commands/session/probe.ts'),
+      0,
+      'the session wiring must be allowed vscode',
+    );
   });
 });

@@ -65,10 +65,19 @@ describe('.vsix contents (vsce ls)', function () {
   before(function () {
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
     assert.ok(fs.existsSync(vsce), `${vsce} is missing (npm ci)`);
-    const built = ['dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js'].filter(f => !fs.existsSync(path.join(root, f)));
+    const built = ['dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js'].filter(
+      f => !fs.existsSync(path.join(root, f)),
+    );
     assert.deepEqual(built, [], `build first (node esbuild.mjs): missing ${built.join(', ')}`);
-    const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-    assert.equal(result.status, 0, `vsce ls failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+    const result = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    assert.equal(
+      result.status,
+      0,
+      `vsce ls failed (exit ${result.status}):\n${result.stderr}${result.stdout}`,
+    );
     files = result.stdout
       .split('\n')
       .map(line => line.trim())
@@ -81,17 +90,26 @@ describe('.vsix contents (vsce ls)', function () {
   });
 
   it('ships no sources, tests, node_modules or source maps', () => {
-    const offences = files.flatMap(file => FORBIDDEN.filter(f => f.pattern.test(file)).map(f => `${file} (${f.why})`));
+    const offences = files.flatMap(file =>
+      FORBIDDEN.filter(f => f.pattern.test(file)).map(f => `${file} (${f.why})`),
+    );
     assert.deepEqual(offences, []);
   });
 
   it('ships the entry point, the HDF5 and hash workers and every file package.json refers to', () => {
     const manifest: unknown = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     assert.ok(typeof manifest === 'object' && manifest !== null);
-    const referenced = new Set<string>(['package.json', 'README.md', 'dist/extension.js', 'dist/hdf5Worker.js', 'dist/downloadHashWorker.js']);
+    const referenced = new Set<string>([
+      'package.json',
+      'README.md',
+      'dist/extension.js',
+      'dist/hdf5Worker.js',
+      'dist/downloadHashWorker.js',
+    ]);
     // Every relative file path in the manifest (main, icons of containers and views, ...).
     const visit = (value: unknown): void => {
-      if (typeof value === 'string' && /^(\.\/)?(dist|media)\/[\w./-]+\.\w+$/.test(value)) referenced.add(value.replace(/^\.\//, ''));
+      if (typeof value === 'string' && /^(\.\/)?(dist|media)\/[\w./-]+\.\w+$/.test(value))
+        referenced.add(value.replace(/^\.\//, ''));
       else if (Array.isArray(value)) value.forEach(visit);
       else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
     };
@@ -101,12 +119,22 @@ describe('.vsix contents (vsce ls)', function () {
   });
 
   it('ships the licence, the changelog and a 128×128 PNG icon for the Marketplace', () => {
-    for (const file of ['LICENSE', 'CHANGELOG.md']) assert.ok(files.includes(file), `${file} is not packaged`);
+    for (const file of ['LICENSE', 'CHANGELOG.md'])
+      assert.ok(files.includes(file), `${file} is not packaged`);
     const manifest = readManifest(root);
     assert.equal(manifest.license, 'Apache-2.0');
-    assert.match(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0, January 2004/);
-    assert.match(fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'), new RegExp(`^## ${manifest.version.replace(/\./g, '\\.')}$`, 'm'));
-    assert.ok(typeof manifest.icon === 'string' && manifest.icon.endsWith('.png') && files.includes(manifest.icon), `icon ${manifest.icon}`);
+    assert.match(
+      fs.readFileSync(path.join(root, 'LICENSE'), 'utf8'),
+      /Apache License\s+Version 2\.0, January 2004/,
+    );
+    assert.match(
+      fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8'),
+      new RegExp(`^## ${manifest.version.replace(/\./g, '\\.')}$`, 'm'),
+    );
+    assert.ok(
+      typeof manifest.icon === 'string' && manifest.icon.endsWith('.png') && files.includes(manifest.icon),
+      `icon ${manifest.icon}`,
+    );
     // The IHDR chunk right after the signature holds the width and height.
     const png = fs.readFileSync(path.join(root, manifest.icon));
     assert.equal(png.subarray(0, 8).toString('hex'), '89504e470d0a1a0a', 'the icon is a PNG');

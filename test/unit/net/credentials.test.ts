@@ -39,7 +39,9 @@ describe('net: where the API key goes (one rule, one table)', () => {
 
   it('keeps a loopback API on its own port (the stand-in archive and its blob host)', () => {
     const local = { apiUrl: 'http://127.0.0.1:4000/api', apiKey: 'k' };
-    assert.deepEqual(authorizationFor('http://127.0.0.1:4000/api/assets/x/download/', local), { authorization: 'token k' });
+    assert.deepEqual(authorizationFor('http://127.0.0.1:4000/api/assets/x/download/', local), {
+      authorization: 'token k',
+    });
     assert.deepEqual(authorizationFor('http://127.0.0.1:4001/blobs/x', local), {});
     assert.deepEqual(authorizationFor('http://localhost:4000/api/', local), {});
   });

@@ -10,30 +10,54 @@ describe('net: presigned URLs (resolution, renewal)', () => {
   });
 
   /** An API whose download URL redirects to a blob URL with a new signature each time. */
-  async function archive(): Promise<{ api: TestServer; blob: TestServer; download: string; credentials: { apiUrl: string; apiKey: string } }> {
+  async function archive(): Promise<{
+    api: TestServer;
+    blob: TestServer;
+    download: string;
+    credentials: { apiUrl: string; apiKey: string };
+  }> {
     const blob = await serve((_req, res) => res.end());
     let signature = 0;
     const api = await serve((req, res) => {
-      if (req.url === '/api/assets/a/download') return void res.writeHead(301, { location: '/api/assets/a/download/' }).end();
-      if (req.url === '/api/assets/a/download/') return void res.writeHead(302, { location: `${blob.origin}/blob?sig=${++signature}` }).end();
-      if (req.url === '/api/assets/busy/download/') return void res.writeHead(503, { 'retry-after': '7', 'content-type': 'application/json' }).end('{"detail":"try later"}');
+      if (req.url === '/api/assets/a/download')
+        return void res.writeHead(301, { location: '/api/assets/a/download/' }).end();
+      if (req.url === '/api/assets/a/download/')
+        return void res.writeHead(302, { location: `${blob.origin}/blob?sig=${++signature}` }).end();
+      if (req.url === '/api/assets/busy/download/')
+        return void res
+          .writeHead(503, { 'retry-after': '7', 'content-type': 'application/json' })
+          .end('{"detail":"try later"}');
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not found."}');
     });
     servers.push(api, blob);
-    return { api, blob, download: `${api.origin}/api/assets/a/download`, credentials: { apiUrl: `${api.origin}/api`, apiKey: 'k' } };
+    return {
+      api,
+      blob,
+      download: `${api.origin}/api/assets/a/download`,
+      credentials: { apiUrl: `${api.origin}/api`, apiKey: 'k' },
+    };
   }
 
   it("resolves a download URL through the API's own slash redirect to the blob URL, the key on the API only", async () => {
     const { api, blob, download, credentials } = await archive();
     assert.equal(await resolveDownloadUrl(download, { credentials }), `${blob.origin}/blob?sig=1`);
-    assert.deepEqual(api.seen.map(r => r.headers.authorization), ['token k', 'token k']);
+    assert.deepEqual(
+      api.seen.map(r => r.headers.authorization),
+      ['token k', 'token k'],
+    );
     assert.equal(blob.seen.length, 0, 'resolution does not fetch the blob');
   });
 
   it('reports an API refusal with its status, words and Retry-After', async () => {
     const { api, credentials } = await archive();
-    await assert.rejects(resolveDownloadUrl(`${api.origin}/api/assets/none/download/`, { credentials }), (e: unknown) => e instanceof HttpStatusError && e.status === 404 && e.detail === 'Not found.');
-    await assert.rejects(resolveDownloadUrl(`${api.origin}/api/assets/busy/download/`, { credentials }), (e: unknown) => e instanceof HttpStatusError && e.status === 503 && e.retryAfterMs === 7000);
+    await assert.rejects(
+      resolveDownloadUrl(`${api.origin}/api/assets/none/download/`, { credentials }),
+      (e: unknown) => e instanceof HttpStatusError && e.status === 404 && e.detail === 'Not found.',
+    );
+    await assert.rejects(
+      resolveDownloadUrl(`${api.origin}/api/assets/busy/download/`, { credentials }),
+      (e: unknown) => e instanceof HttpStatusError && e.status === 503 && e.retryAfterMs === 7000,
+    );
   });
 
   it('renews a refused URL once however many readers meet the refusal, and gives up after a bound', async () => {
@@ -51,7 +75,10 @@ describe('net: presigned URLs (resolution, renewal)', () => {
       await location.renew(url);
       url = await location.current();
     }
-    await assert.rejects(location.renew(url), (e: unknown) => e instanceof HttpStatusError && /keeps refusing/.test(e.detail));
+    await assert.rejects(
+      location.renew(url),
+      (e: unknown) => e instanceof HttpStatusError && /keeps refusing/.test(e.detail),
+    );
     location.succeeded();
     assert.equal(api.seen.filter(r => r.url.endsWith('/download/')).length, MAX_RENEWALS + 1);
   });
@@ -68,8 +95,15 @@ describe('net: presigned URLs (resolution, renewal)', () => {
   });
 
   it('keeps signatures and userinfo out of messages', () => {
-    assert.equal(redactUrl('https://user:pw@bucket.s3.amazonaws.com/blobs/a?X-Amz-Signature=deadbeef'), 'https://bucket.s3.amazonaws.com/blobs/a?…');
-    const error = new HttpStatusError(403, redactUrl('https://bucket.s3.amazonaws.com/b?X-Amz-Signature=deadbeef'), 'AccessDenied');
+    assert.equal(
+      redactUrl('https://user:pw@bucket.s3.amazonaws.com/blobs/a?X-Amz-Signature=deadbeef'),
+      'https://bucket.s3.amazonaws.com/blobs/a?…',
+    );
+    const error = new HttpStatusError(
+      403,
+      redactUrl('https://bucket.s3.amazonaws.com/b?X-Amz-Signature=deadbeef'),
+      'AccessDenied',
+    );
     assert.ok(!error.message.includes('deadbeef') && !error.url.includes('deadbeef'));
   });
 });

@@ -64,7 +64,10 @@ describe('net: proxy and TLS', function () {
 
   it('fails through a proxy that is down, naming the proxy route, instead of going direct', async () => {
     configureNetwork({ proxy: 'http://127.0.0.1:9' });
-    await assert.rejects(httpGet(`${plain.origin}/nowhere`), (e: unknown) => e instanceof NetError && e.code === 'connection');
+    await assert.rejects(
+      httpGet(`${plain.origin}/nowhere`),
+      (e: unknown) => e instanceof NetError && e.code === 'connection',
+    );
     assert.ok(!plain.seen.some(r => r.url === '/nowhere'));
   });
 
@@ -109,7 +112,11 @@ describe('net: proxy and TLS', function () {
     configureNetwork({ extraCaCerts: [TEST_CERTIFICATE] });
     assert.equal(await readText(await httpGet(`${secure.origin}/trusted`), 100), 'secure /trusted');
     configureNetwork({});
-    await assert.rejects(httpGet(`${secure.origin}/again`), (e: unknown) => e instanceof NetError && e.code === 'tls', 'a settings change rebuilds the pools');
+    await assert.rejects(
+      httpGet(`${secure.origin}/again`),
+      (e: unknown) => e instanceof NetError && e.code === 'tls',
+      'a settings change rebuilds the pools',
+    );
   });
 
   it('keeps NODE_EXTRA_CA_CERTS trusted when extra CA certificates are configured besides it', async () => {

@@ -27,9 +27,18 @@ describe('net: one back-off policy, one Retry-After reading', () => {
 
   it('backs off exponentially with ±25% jitter up to the bound', () => {
     const samples = (attempt: number) => Array.from({ length: 300 }, () => retryDelay(attempt, POLICY));
-    for (const [attempt, base] of [[1, 100], [2, 200], [3, 400], [4, 800], [8, 1000]]) {
+    for (const [attempt, base] of [
+      [1, 100],
+      [2, 200],
+      [3, 400],
+      [4, 800],
+      [8, 1000],
+    ]) {
       const waits = samples(attempt);
-      assert.ok(waits.every(w => w >= base * 0.75 && w <= base * 1.25), `attempt ${attempt}: ${Math.min(...waits)}..${Math.max(...waits)}`);
+      assert.ok(
+        waits.every(w => w >= base * 0.75 && w <= base * 1.25),
+        `attempt ${attempt}: ${Math.min(...waits)}..${Math.max(...waits)}`,
+      );
       assert.ok(new Set(waits).size > 10, 'jittered, not one fixed value');
     }
   });

@@ -62,7 +62,10 @@ describe('NWB semantics (real fixtures)', function () {
       assert.equal(pose.kind, 'pose');
       // Series come in the skeleton's node order.
       assert.deepEqual(pose.skeleton?.nodes, ['front_left_paw', 'body', 'front_right_paw']);
-      assert.deepEqual(pose.series.map(s => s.name), ['front_left_paw', 'body', 'front_right_paw']);
+      assert.deepEqual(
+        pose.series.map(s => s.name),
+        ['front_left_paw', 'body', 'front_right_paw'],
+      );
       assert.equal(new Float32Array(pose.series[0].x).length, 100);
     });
     await withFile('ndxpose__0.1.1_poseestimation_nodes_edges.nwb', async nwb => {
@@ -78,7 +81,8 @@ describe('NWB semantics (real fixtures)', function () {
     for (const name of names) {
       const overview = await withFile(name, nwb => nwbOverview(nwb));
       assert.ok(Array.isArray(overview.sections), name);
-      for (const item of overview.sections.flatMap(s => s.items)) assert.doesNotMatch(item.summary, /^unreadable/, `${name} ${item.path}`);
+      for (const item of overview.sections.flatMap(s => s.items))
+        assert.doesNotMatch(item.summary, /^unreadable/, `${name} ${item.path}`);
     }
   });
 
@@ -104,14 +108,19 @@ describe('NWB semantics (real fixtures)', function () {
       assert.deepEqual(Array.from(new Uint32Array(set.offsets)), [0, 25, 50]);
       assert.deepEqual(Array.from(new Float32Array(set.weight)).slice(24, 26), [1, 2]);
       const rows = await tableRows(nwb, path, 0, 2, ['pixel_mask']);
-      assert.deepEqual(rows.rows[1][0], [{ x: 7, y: 8, weight: 2 }, { x: 9, y: 10, weight: 2 }]);
+      assert.deepEqual(rows.rows[1][0], [
+        { x: 7, y: 8, weight: 2 },
+        { x: 9, y: 10, weight: 2 },
+      ]);
     });
   });
 
   it('finds the summary image and the response traces of a neuroconv segmentation', async () => {
     await withFile('neuroconv__nwb_test.nwb', async nwb => {
       const overview = await nwbOverview(nwb);
-      const seg = overview.sections.flatMap(s => s.items).find(i => i.view === 'group' && /ImageSegmentation/.test(i.neurodataType ?? ''));
+      const seg = overview.sections
+        .flatMap(s => s.items)
+        .find(i => i.view === 'group' && /ImageSegmentation/.test(i.neurodataType ?? ''));
       assert.ok(seg, 'an ImageSegmentation in the overview');
       const planes = (await nwb.reader.list(seg.path)).filter(e => e.neurodataType === 'PlaneSegmentation');
       const set = await roiSet(nwb, planes[0].path);
@@ -131,24 +140,39 @@ describe('NWB semantics (real fixtures)', function () {
       assert.ok(series);
       const info = await seriesInfo(nwb, series.path);
       assert.ok((info.channelLabels?.length ?? 0) > 0, 'electrode labels');
-      const w = await seriesWindow(nwb, info, { path: series.path, t0: info.tStart, t1: info.tEnd, channels: [0, 1], pixels: 300 });
+      const w = await seriesWindow(nwb, info, {
+        path: series.path,
+        t0: info.tStart,
+        t1: info.tEnd,
+        channels: [0, 1],
+        pixels: 300,
+      });
       assert.ok(w.mode === 'raw' || w.mode === 'minmax');
     });
   });
 
   it('reads units rasters from MatNWB and pynapple files', async () => {
-    for (const name of ['pynapple__A8604-211122.nwb', 'pynapple__sub-4_ses-4_ecephys+image.nwb', 'neuroconv__test.nwb']) {
+    for (const name of [
+      'pynapple__A8604-211122.nwb',
+      'pynapple__sub-4_ses-4_ecephys+image.nwb',
+      'neuroconv__test.nwb',
+    ]) {
       await withFile(name, async nwb => {
         const raster = await unitsRaster(nwb, '/units', 0, 5);
         const offsets = new Uint32Array(raster.offsets);
         assert.equal(offsets.length, raster.units.length + 1, name);
         assert.ok(offsets[offsets.length - 1] > 0, `${name} has spikes`);
         const times = new Float64Array(raster.times);
-        assert.ok(times.every(t => t >= raster.tMin && t <= raster.tMax), name);
+        assert.ok(
+          times.every(t => t >= raster.tMin && t <= raster.tMax),
+          name,
+        );
       });
     }
     // MatNWB 2018 indexed ragged columns with region references: a clear error, not garbage.
-    await withFile('matnwb__ecephys_tutorial.nwb', nwb => assert.rejects(unitsRaster(nwb, '/units', 0, 3), /region references/));
+    await withFile('matnwb__ecephys_tutorial.nwb', nwb =>
+      assert.rejects(unitsRaster(nwb, '/units', 0, 3), /region references/),
+    );
   });
 
   it('pairs ABF sweeps through the SweepTable (ipfx) and through series names', async () => {
@@ -159,7 +183,9 @@ describe('NWB semantics (real fixtures)', function () {
       assert.match(sweep.response?.neurodataType ?? '', /CurrentClampSeries|VoltageClampSeries/);
       assert.match(sweep.stimulus?.neurodataType ?? '', /StimulusSeries/);
     }
-    const old = await withFile('ipfx__UntitledExperiment-2018_12_03_234957-compressed.nwb', nwb => icephysSweeps(nwb, '/'));
+    const old = await withFile('ipfx__UntitledExperiment-2018_12_03_234957-compressed.nwb', nwb =>
+      icephysSweeps(nwb, '/'),
+    );
     assert.ok(old.sweeps.length > 0, 'NWB 1.x sweeps found through ancestry');
   });
 
@@ -176,7 +202,10 @@ describe('NWB semantics (real fixtures)', function () {
       assert.equal((await resolveView(nwb, '/acquisition/annotations1')).view, 'group');
     });
     await withFile('ndxpose__test_pose.nwb', async nwb => {
-      assert.equal((await resolveView(nwb, '/processing/behavior/PoseTraining/source_videos/source_video')).view, 'group');
+      assert.equal(
+        (await resolveView(nwb, '/processing/behavior/PoseTraining/source_videos/source_video')).view,
+        'group',
+      );
     });
   });
 });

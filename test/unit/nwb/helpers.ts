@@ -13,7 +13,10 @@ export function fixture(name: string): string {
 }
 
 /** Opens a local file as an {@link NwbFile}; `close()` it in `after`. */
-export async function openNwb(path: string, limits?: NwbLimits): Promise<NwbFile & { close(): Promise<void> }> {
+export async function openNwb(
+  path: string,
+  limits?: NwbLimits,
+): Promise<NwbFile & { close(): Promise<void> }> {
   const h5: Hdf5File = await openHdf5({ kind: 'local', path }, { workerPath: WORKER, deadlineMs: 30_000 });
   const nwb = new NwbFile(h5, limits) as NwbFile & { close(): Promise<void> };
   nwb.close = () => h5.close();

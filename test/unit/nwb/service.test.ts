@@ -23,11 +23,26 @@ describe('NWB request handlers', function () {
   after(() => nwb?.close());
 
   it('refuses malformed parameters with a clear message', async () => {
-    await assert.rejects(handlers['series/window']({ path: '/acquisition/ElectricalSeries', t0: Number.NaN, t1: 1, channels: [0], pixels: 10 }, ctx), /invalid t0/);
-    const hostile = { path: '/acquisition/ElectricalSeries', t0: 0, t1: 1, channels: ['0; rm'], pixels: 10 } as unknown as Parameters<DataHandlers['series/window']>[0];
+    await assert.rejects(
+      handlers['series/window'](
+        { path: '/acquisition/ElectricalSeries', t0: Number.NaN, t1: 1, channels: [0], pixels: 10 },
+        ctx,
+      ),
+      /invalid t0/,
+    );
+    const hostile = {
+      path: '/acquisition/ElectricalSeries',
+      t0: 0,
+      t1: 1,
+      channels: ['0; rm'],
+      pixels: 10,
+    } as unknown as Parameters<DataHandlers['series/window']>[0];
     await assert.rejects(handlers['series/window'](hostile, ctx), /invalid channel/);
     await assert.rejects(handlers['h5/attributes']({ path: 'acquisition' }, ctx), /invalid path/);
-    await assert.rejects(handlers['table/rows']({ path: '/units', start: 0, count: Infinity }, ctx), /invalid count/);
+    await assert.rejects(
+      handlers['table/rows']({ path: '/units', start: 0, count: Infinity }, ctx),
+      /invalid count/,
+    );
     await assert.rejects(handlers['series/info']({ path: '/units' }, ctx), /has no data/);
   });
 
@@ -41,7 +56,10 @@ describe('NWB request handlers', function () {
   it('exports a series window as CSV with times and physical values', async () => {
     const s = GENERATED_MANIFEST.ecephys.series.find(x => x.path === '/acquisition/temperature');
     assert.ok(s && s.timing.kind === 'rate');
-    const { csv, rows } = await handlers['export/csv']({ what: 'series', path: s.path, t0: 6, t1: 6.1, channels: [0], save: false }, ctx);
+    const { csv, rows } = await handlers['export/csv'](
+      { what: 'series', path: s.path, t0: 6, t1: 6.1, channels: [0], save: false },
+      ctx,
+    );
     const lines = (csv ?? '').trim().split('\n');
     assert.equal(lines[0], 'time_s,channel 0 (degrees Celsius)');
     assert.equal(lines.length, (rows ?? 0) + 1);

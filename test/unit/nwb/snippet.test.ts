@@ -6,8 +6,14 @@ describe('Python snippet', () => {
   it('maps HDF5 paths to pynwb attributes', () => {
     assert.equal(pynwbAccessor('/'), 'nwbfile');
     assert.equal(pynwbAccessor('/acquisition/ElectricalSeries'), 'nwbfile.acquisition["ElectricalSeries"]');
-    assert.equal(pynwbAccessor('/acquisition/ElectricalSeries/data'), 'nwbfile.acquisition["ElectricalSeries"].data');
-    assert.equal(pynwbAccessor('/processing/ophys/ImageSegmentation/PlaneSegmentation'), 'nwbfile.processing["ophys"]["ImageSegmentation"]["PlaneSegmentation"]');
+    assert.equal(
+      pynwbAccessor('/acquisition/ElectricalSeries/data'),
+      'nwbfile.acquisition["ElectricalSeries"].data',
+    );
+    assert.equal(
+      pynwbAccessor('/processing/ophys/ImageSegmentation/PlaneSegmentation'),
+      'nwbfile.processing["ophys"]["ImageSegmentation"]["PlaneSegmentation"]',
+    );
     assert.equal(pynwbAccessor('/units/spike_times'), 'nwbfile.units.spike_times');
     assert.equal(pynwbAccessor('/intervals/trials'), 'nwbfile.trials');
     assert.equal(pynwbAccessor('/general/extracellular_ephys/electrodes'), 'nwbfile.electrodes');
@@ -18,7 +24,14 @@ describe('Python snippet', () => {
 
   it('streams a DANDI asset with DandiAPIClient, remfile, h5py and pynwb', () => {
     const code = pythonSnippet(
-      { kind: 'dandi', apiUrl: 'https://api.dandiarchive.org/api', assetId: 'abc', dandisetId: '000003', version: 'draft', path: 'sub-01/sub-01.nwb' },
+      {
+        kind: 'dandi',
+        apiUrl: 'https://api.dandiarchive.org/api',
+        assetId: 'abc',
+        dandisetId: '000003',
+        version: 'draft',
+        path: 'sub-01/sub-01.nwb',
+      },
       '/units',
     );
     for (const line of [
@@ -38,7 +51,14 @@ describe('Python snippet', () => {
 
   it('names a non-default instance and quotes hostile names safely', () => {
     const code = pythonSnippet(
-      { kind: 'dandi', apiUrl: 'http://127.0.0.1:9000/api', assetId: 'x', dandisetId: '000001', version: '0.1.0', path: 'a"b\n.nwb' },
+      {
+        kind: 'dandi',
+        apiUrl: 'http://127.0.0.1:9000/api',
+        assetId: 'x',
+        dandisetId: '000001',
+        version: '0.1.0',
+        path: 'a"b\n.nwb',
+      },
       '/acquisition/evil"\nname',
     );
     assert.ok(code.includes('DandiAPIClient(api_url="http://127.0.0.1:9000/api")'));

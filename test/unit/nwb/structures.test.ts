@@ -37,7 +37,8 @@ describe('NWB structures (generated files)', function () {
 
   before(async () => {
     const generated = await ensureGeneratedNwb();
-    for (const name of ['ecephys', 'ophys', 'icephys', 'behavior'] as const) files[name] = await openNwb(generated.files[name]);
+    for (const name of ['ecephys', 'ophys', 'icephys', 'behavior'] as const)
+      files[name] = await openNwb(generated.files[name]);
   });
   after(async () => {
     for (const f of Object.values(files)) await f?.close();
@@ -46,9 +47,18 @@ describe('NWB structures (generated files)', function () {
   it('describes table columns: scalar, references, ragged, region, array', async () => {
     const units = await tableInfo(files.ecephys, '/units');
     const kinds = Object.fromEntries(units.columns.map(c => [c.name, c.kind]));
-    assert.deepEqual(kinds, { spike_times: 'ragged', obs_intervals: 'ragged', electrodes: 'ragged', waveform_mean: 'array', quality: 'scalar' });
+    assert.deepEqual(kinds, {
+      spike_times: 'ragged',
+      obs_intervals: 'ragged',
+      electrodes: 'ragged',
+      waveform_mean: 'array',
+      quality: 'scalar',
+    });
     assert.equal(units.rowCount, 8);
-    assert.equal(units.columns.find(c => c.name === 'electrodes')?.target, '/general/extracellular_ephys/electrodes');
+    assert.equal(
+      units.columns.find(c => c.name === 'electrodes')?.target,
+      '/general/extracellular_ephys/electrodes',
+    );
     const electrodes = await tableInfo(files.ecephys, '/general/extracellular_ephys/electrodes');
     assert.equal(electrodes.columns.find(c => c.name === 'group')?.kind, 'reference');
   });
@@ -71,7 +81,10 @@ describe('NWB structures (generated files)', function () {
   it('builds a units raster for a page of units in a time window', async () => {
     const raster = await unitsRaster(files.ecephys, '/units', 1, 3, 10, 20);
     assert.equal(raster.unitCount, 8);
-    assert.deepEqual(raster.units.map(u => u.row), [1, 2, 3]);
+    assert.deepEqual(
+      raster.units.map(u => u.row),
+      [1, 2, 3],
+    );
     const offsets = new Uint32Array(raster.offsets);
     const times = new Float64Array(raster.times);
     [1, 2, 3].forEach((u, k) => {
@@ -81,7 +94,9 @@ describe('NWB structures (generated files)', function () {
   });
 
   it('reads the mean waveform of a unit', async () => {
-    const column = GENERATED_MANIFEST.ecephys.tables.find(t => t.path === '/units')?.columns.find(c => c.name === 'waveform_mean')?.column;
+    const column = GENERATED_MANIFEST.ecephys.tables
+      .find(t => t.path === '/units')
+      ?.columns.find(c => c.name === 'waveform_mean')?.column;
     assert.ok(column && column.kind === 'array');
     const w = await unitWaveform(files.ecephys, '/units', 4, 0);
     const mean = new Float32Array(w.mean);
@@ -115,14 +130,23 @@ describe('NWB structures (generated files)', function () {
     const weight = new Float32Array(set.weight);
     for (let r = 0; r < IMAGE_MASK_ROIS.length; r++) {
       const want: string[] = [];
-      for (let row = 0; row < 64; row++) for (let col = 0; col < 64; col++) if (imageMaskWeight(r, row, col) > 0) want.push(`${row},${col},${imageMaskWeight(r, row, col)}`);
+      for (let row = 0; row < 64; row++)
+        for (let col = 0; col < 64; col++)
+          if (imageMaskWeight(r, row, col) > 0) want.push(`${row},${col},${imageMaskWeight(r, row, col)}`);
       const got: string[] = [];
       for (let k = offsets[r]; k < offsets[r + 1]; k++) got.push(`${x[k]},${y[k]},${weight[k]}`);
       assert.deepEqual(got, want, `ROI ${r}: x = image_mask axis 1 (row), y = axis 2 (column)`);
     }
     assert.ok(set.summaryImage, 'found a summary image of the plane');
-    assert.equal(set.summaryImage.path, '/processing/ophys/SummaryImages/max_projection', 'the maximum-intensity projection, as the seed example asks');
-    assert.deepEqual(set.responses.map(r => r.path).sort(), ['/processing/ophys/DfOverF/DfOverF', '/processing/ophys/Fluorescence/RoiResponseSeries']);
+    assert.equal(
+      set.summaryImage.path,
+      '/processing/ophys/SummaryImages/max_projection',
+      'the maximum-intensity projection, as the seed example asks',
+    );
+    assert.deepEqual(set.responses.map(r => r.path).sort(), [
+      '/processing/ophys/DfOverF/DfOverF',
+      '/processing/ophys/Fluorescence/RoiResponseSeries',
+    ]);
   });
 
   it('reads pixel_mask (compound + index) per ROI as stored', async () => {
@@ -144,16 +168,28 @@ describe('NWB structures (generated files)', function () {
     const series = GENERATED_MANIFEST.ophys.series.find(s => s.path === '/acquisition/TwoPhotonSeries');
     assert.ok(series);
     const frame = await imageFrame(files.ophys, series.path, 7);
-    assert.deepEqual([frame.frameCount, frame.index, frame.height, frame.width, frame.channels], [200, 7, 64, 64, 1]);
+    assert.deepEqual(
+      [frame.frameCount, frame.index, frame.height, frame.width, frame.channels],
+      [200, 7, 64, 64, 1],
+    );
     const data = new Float32Array(frame.data);
-    for (const [row, col] of [[0, 0], [14, 12], [63, 5], [30, 60]]) assert.equal(data[row * 64 + col], series.data.valueAt([7, row, col]));
+    for (const [row, col] of [
+      [0, 0],
+      [14, 12],
+      [63, 5],
+      [30, 60],
+    ])
+      assert.equal(data[row * 64 + col], series.data.valueAt([7, row, col]));
     assert.equal(frame.time, 7 / 30);
     assert.ok(frame.min <= frame.p1 && frame.p1 <= frame.p99 && frame.p99 <= frame.max);
     for (const image of GENERATED_MANIFEST.ophys.images) {
       const f = await imageFrame(files.ophys, image.path);
       assert.equal(f.channels, image.shape.length === 3 ? image.shape[2] : 1);
       const values = new Float32Array(f.data);
-      assert.equal(values[f.channels * (5 * f.width + 3) + f.channels - 1], image.data.valueAt(image.shape.length === 3 ? [5, 3, f.channels - 1] : [5, 3]));
+      assert.equal(
+        values[f.channels * (5 * f.width + 3) + f.channels - 1],
+        image.data.valueAt(image.shape.length === 3 ? [5, 3, f.channels - 1] : [5, 3]),
+      );
     }
   });
 
@@ -163,8 +199,14 @@ describe('NWB structures (generated files)', function () {
     assert.equal(sweeps.sweeps.length, 4);
     sweeps.sweeps.forEach((sweep, k) => {
       const id = String(k).padStart(3, '0');
-      assert.match(sweep.response?.path ?? '', new RegExp(`^/acquisition/(CurrentClamp|VoltageClamp)Series${id}$`));
-      assert.match(sweep.stimulus?.path ?? '', new RegExp(`^/stimulus/presentation/(CurrentClamp|VoltageClamp)StimulusSeries${id}$`));
+      assert.match(
+        sweep.response?.path ?? '',
+        new RegExp(`^/acquisition/(CurrentClamp|VoltageClamp)Series${id}$`),
+      );
+      assert.match(
+        sweep.stimulus?.path ?? '',
+        new RegExp(`^/stimulus/presentation/(CurrentClamp|VoltageClamp)StimulusSeries${id}$`),
+      );
     });
     assert.equal(sweeps.sweeps[3].response?.unit, 'amperes');
   });
@@ -172,7 +214,9 @@ describe('NWB structures (generated files)', function () {
   it('reads a Position trajectory and a PoseEstimation with its skeleton and confidence', async () => {
     const position = await trajectories(files.behavior, '/processing/behavior/Position');
     assert.equal(position.kind, 'spatial');
-    const pos = GENERATED_MANIFEST.behavior.series.find(s => s.path === '/processing/behavior/Position/position');
+    const pos = GENERATED_MANIFEST.behavior.series.find(
+      s => s.path === '/processing/behavior/Position/position',
+    );
     assert.ok(pos);
     const px = new Float32Array(position.series[0].x);
     const py = new Float32Array(position.series[0].y as ArrayBuffer);
@@ -181,7 +225,10 @@ describe('NWB structures (generated files)', function () {
     const pose = await trajectories(files.behavior, '/processing/behavior/PoseEstimation');
     assert.equal(pose.kind, 'pose');
     assert.deepEqual(pose.skeleton, { nodes: BODY_PARTS, edges: POSE_EDGES });
-    assert.deepEqual(pose.series.map(s => s.name), BODY_PARTS);
+    assert.deepEqual(
+      pose.series.map(s => s.name),
+      BODY_PARTS,
+    );
     const ear = pose.series[1];
     const t = new Float64Array(ear.time);
     assert.equal(t[101], poseTimestamp(101));
@@ -201,7 +248,10 @@ describe('NWB structures (generated files)', function () {
     assert.equal((await resolveView(files.ecephys, '/intervals/trials')).view, 'intervals');
     assert.equal((await resolveView(files.ophys, `${SEG}/PlaneSegmentation`)).view, 'planeSegmentation');
     assert.equal((await resolveView(files.ophys, '/acquisition/TwoPhotonSeries')).view, 'imageSeries');
-    assert.equal((await resolveView(files.ophys, '/processing/ophys/SummaryImages/mean_image')).view, 'image');
+    assert.equal(
+      (await resolveView(files.ophys, '/processing/ophys/SummaryImages/mean_image')).view,
+      'image',
+    );
     assert.equal((await resolveView(files.ecephys, '/')).view, 'overview');
     assert.equal((await resolveView(files.ecephys, '/acquisition/ElectricalSeries/data')).view, 'dataset');
   });

@@ -16,11 +16,29 @@ import {
 import { type File as H5File, Reference } from 'h5wasm/node';
 import * as read from './readBack';
 
-const { UUID, assertMatchesFormula, attr, dataset, group, numbers, openH5, refAttrTarget, strings, targetOf } = read;
+const {
+  UUID,
+  assertMatchesFormula,
+  attr,
+  dataset,
+  group,
+  numbers,
+  openH5,
+  refAttrTarget,
+  strings,
+  targetOf,
+} = read;
 
 const { ecephys, ophys, icephys, behavior } = GENERATED_MANIFEST;
 const NWB_FILES: NwbFileExpectation[] = [ecephys, ophys, icephys, behavior];
-const STANDARD_GROUPS = ['acquisition', 'analysis', 'processing', 'stimulus/presentation', 'stimulus/templates', 'general/devices'];
+const STANDARD_GROUPS = [
+  'acquisition',
+  'analysis',
+  'processing',
+  'stimulus/presentation',
+  'stimulus/templates',
+  'general/devices',
+];
 
 function checkSeries(file: H5File, s: TimeSeriesExpectation): void {
   const g = group(file, s.path);
@@ -34,7 +52,10 @@ function checkSeries(file: H5File, s: TimeSeriesExpectation): void {
   assert.equal(attr(data, 'offset'), s.offset);
   assert.equal(attr(data, 'resolution'), s.resolution);
   if (s.gzip !== undefined) {
-    assert.deepEqual(data.filters.map(f => [f.name, f.cd_values]), [['deflate', [s.gzip]]]);
+    assert.deepEqual(
+      data.filters.map(f => [f.name, f.cd_values]),
+      [['deflate', [s.gzip]]],
+    );
     assert.deepEqual(data.metadata.chunks, s.chunks);
   }
   assertMatchesFormula(data, s.shape, s.data);
@@ -47,7 +68,10 @@ function checkSeries(file: H5File, s: TimeSeriesExpectation): void {
   } else {
     if (timing.linkTarget) assert.equal(file.get_link(`${s.path}/timestamps`), timing.linkTarget);
     const stamps = numbers(dataset(file, `${s.path}/timestamps`));
-    assert.deepEqual(stamps, stamps.map((_, i) => timing.timestampAt(i)));
+    assert.deepEqual(
+      stamps,
+      stamps.map((_, i) => timing.timestampAt(i)),
+    );
   }
   if (s.region) {
     const region = dataset(file, `${s.path}/${s.region.name}`);
@@ -60,7 +84,8 @@ function checkSeries(file: H5File, s: TimeSeriesExpectation): void {
     const ds = dataset(file, `${s.path}/${name}`);
     assert.deepEqual(typeof value === 'string' ? strings(ds) : numbers(ds), [value]);
   }
-  for (const [name, target] of Object.entries(s.links ?? {})) assert.equal(file.get_link(`${s.path}/${name}`), target);
+  for (const [name, target] of Object.entries(s.links ?? {}))
+    assert.equal(file.get_link(`${s.path}/${name}`), target);
   for (const a of s.arrays ?? []) assertMatchesFormula(dataset(file, `${s.path}/${a.name}`), a.shape, a.data);
 }
 
@@ -68,13 +93,17 @@ function checkTable(file: H5File, t: TableExpectation): void {
   const g = group(file, t.path);
   assert.equal(attr(g, 'neurodata_type'), t.neurodataType);
   assert.equal(attr(g, 'description'), t.description);
-  assert.deepEqual(g.get_attribute('colnames', false), t.columns.map(c => c.name));
+  assert.deepEqual(
+    g.get_attribute('colnames', false),
+    t.columns.map(c => c.name),
+  );
   assert.deepEqual(numbers(dataset(file, `${t.path}/id`)), t.ids);
   for (const { name, description, column: c, attributes } of t.columns) {
     const path = `${t.path}/${name}`;
     const ds = dataset(file, path);
     assert.equal(attr(ds, 'description'), description);
-    for (const [key, value] of Object.entries(attributes ?? {})) assert.equal(attr(ds, key), value, `${path}@${key}`);
+    for (const [key, value] of Object.entries(attributes ?? {}))
+      assert.equal(attr(ds, key), value, `${path}@${key}`);
     const index = (): number[] => {
       const idx = dataset(file, `${path}_index`);
       assert.equal(attr(idx, 'neurodata_type'), 'VectorIndex');
@@ -94,13 +123,19 @@ function checkTable(file: H5File, t: TableExpectation): void {
         break;
       case 'raggedCompound':
         assert.deepEqual(ds.dtype, c.members);
-        assert.deepEqual(ds.value, c.values.map(v => c.members.map(([m]) => v[m])));
+        assert.deepEqual(
+          ds.value,
+          c.values.map(v => c.members.map(([m]) => v[m])),
+        );
         assert.deepEqual(index(), c.index);
         break;
       case 'references': {
         const refs = ds.value;
         assert.ok(Array.isArray(refs));
-        assert.deepEqual(refs.map(r => (r instanceof Reference ? targetOf(file, r) : undefined)), c.targets);
+        assert.deepEqual(
+          refs.map(r => (r instanceof Reference ? targetOf(file, r) : undefined)),
+          c.targets,
+        );
         break;
       }
       case 'region':
@@ -112,7 +147,11 @@ function checkTable(file: H5File, t: TableExpectation): void {
       case 'timeSeriesReferences':
         // h5wasm 0.10.3 reads object references inside compounds as []: check the numbers here.
         assert.equal(attr(ds, 'neurodata_type'), 'TimeSeriesReferenceVectorData');
-        assert.deepEqual(ds.dtype, [['idx_start', '<i'], ['count', '<i'], ['timeseries', 'Reference']]);
+        assert.deepEqual(ds.dtype, [
+          ['idx_start', '<i'],
+          ['count', '<i'],
+          ['timeseries', 'Reference'],
+        ]);
         assert.deepEqual(
           (ds.value as unknown[][]).map(row => row.slice(0, 2)),
           c.rows.map(r => [r.idxStart, r.count]),
@@ -121,7 +160,10 @@ function checkTable(file: H5File, t: TableExpectation): void {
     }
   }
   if (t.categories) {
-    assert.deepEqual(g.get_attribute('categories', false), t.categories.map(c => c.path.slice(t.path.length + 1)));
+    assert.deepEqual(
+      g.get_attribute('categories', false),
+      t.categories.map(c => c.path.slice(t.path.length + 1)),
+    );
     for (const category of t.categories) checkTable(file, category);
   }
 }
@@ -188,17 +230,18 @@ describe('nwbgen: generated NWB files match the manifest', function () {
       it('caches the specifications it uses, with resolvable inheritance', () => {
         const types = new Map<string, string | undefined>();
         for (const [name, version] of Object.entries(expected.specifications)) {
-          const ns = JSON.parse(strings(dataset(file, `/specifications/${name}/${version}/namespace`))[0]) as {
+          const ns = JSON.parse(
+            strings(dataset(file, `/specifications/${name}/${version}/namespace`))[0],
+          ) as {
             namespaces: { name: string; version: string; schema: { source?: string }[] }[];
           };
           assert.equal(ns.namespaces[0].name, name);
           assert.equal(ns.namespaces[0].version, version);
           for (const { source } of ns.namespaces[0].schema) {
             if (!source) continue;
-            const doc = JSON.parse(strings(dataset(file, `/specifications/${name}/${version}/${source}`))[0]) as Record<
-              string,
-              { neurodata_type_def?: string; neurodata_type_inc?: string }[]
-            >;
+            const doc = JSON.parse(
+              strings(dataset(file, `/specifications/${name}/${version}/${source}`))[0],
+            ) as Record<string, { neurodata_type_def?: string; neurodata_type_inc?: string }[]>;
             for (const def of [...(doc.groups ?? []), ...(doc.datasets ?? [])]) {
               if (def.neurodata_type_def) types.set(def.neurodata_type_def, def.neurodata_type_inc);
             }
@@ -210,11 +253,15 @@ describe('nwbgen: generated NWB files match the manifest', function () {
             assert.ok(types.has(type), `${t.path}: type ${type} is defined in the cached specs`);
             chain.push(type);
           }
-          assert.ok(['Container', 'Data'].includes(chain[chain.length - 1]), `${t.path}: ${chain.join(' < ')}`);
+          assert.ok(
+            ['Container', 'Data'].includes(chain[chain.length - 1]),
+            `${t.path}: ${chain.join(' < ')}`,
+          );
         }
       });
 
-      for (const s of expected.series) it(`series ${s.path} matches its formula and metadata`, () => checkSeries(file, s));
+      for (const s of expected.series)
+        it(`series ${s.path} matches its formula and metadata`, () => checkSeries(file, s));
       for (const t of expected.tables) it(`table ${t.path} matches the manifest`, () => checkTable(file, t));
       for (const img of expected.images) {
         it(`image ${img.path} matches its formula`, () => {

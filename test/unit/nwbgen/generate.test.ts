@@ -63,7 +63,10 @@ describe('nwbgen: generation and broken files', function () {
     writeFileSync(stampPath, JSON.stringify({ ...stamp, version: GENERATOR_VERSION - 1 }));
     writeFileSync(generated.files.behavior, 'clobbered');
     await ensureGeneratedNwb(dir);
-    assert.equal((JSON.parse(readFileSync(stampPath, 'utf8')) as { version: number }).version, GENERATOR_VERSION);
+    assert.equal(
+      (JSON.parse(readFileSync(stampPath, 'utf8')) as { version: number }).version,
+      GENERATOR_VERSION,
+    );
     assert.notEqual(readFileSync(generated.files.behavior, 'utf8').slice(0, 9), 'clobbered');
     const file = await openH5(generated.files.behavior);
     try {
@@ -90,12 +93,14 @@ describe('nwbgen: generation and broken files', function () {
     const expected = GENERATED_MANIFEST.brokenLinks;
     const file = await openH5(generated.files.brokenLinks);
     try {
-      for (const [path, target] of Object.entries(expected.danglingSoftLinks ?? {})) assert.equal(file.get_link(path), target);
+      for (const [path, target] of Object.entries(expected.danglingSoftLinks ?? {}))
+        assert.equal(file.get_link(path), target);
       assert.equal(file.get('/analysis/dangling_top')?.constructor.name, 'BrokenSoftLink');
       for (const [path, link] of Object.entries(expected.externalLinks ?? {})) {
         assert.deepEqual(file.get_external_link(path), { filename: link.file, obj_path: link.path });
       }
-      for (const s of expected.readable ?? []) assertMatchesFormula(dataset(file, `${s.path}/data`), s.shape, s.data);
+      for (const s of expected.readable ?? [])
+        assertMatchesFormula(dataset(file, `${s.path}/data`), s.shape, s.data);
     } finally {
       file.close();
     }
@@ -106,7 +111,10 @@ describe('nwbgen: generation and broken files', function () {
     const spikeColumn = units?.columns.find(c => c.name === 'spike_times')?.column;
     assert.ok(spikeColumn?.kind === 'ragged');
     const counts = spikeColumn.index.map((end, u) => end - (u === 0 ? 0 : spikeColumn.index[u - 1]));
-    assert.deepEqual(counts, counts.map((_, u) => unitSpikeTimes(u).length));
+    assert.deepEqual(
+      counts,
+      counts.map((_, u) => unitSpikeTimes(u).length),
+    );
     for (let u = 0; u < counts.length; u++) {
       const times = unitSpikeTimes(u);
       assert.ok(times.every((t, k) => t >= 0 && t <= 60 && (k === 0 || t > times[k - 1])));

@@ -4,7 +4,12 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LARGE_GENERATOR_VERSION, type LargeFileInfo, ensureLargeEphys, largeEphysSample } from '../../fixtures/nwbgen';
+import {
+  LARGE_GENERATOR_VERSION,
+  type LargeFileInfo,
+  ensureLargeEphys,
+  largeEphysSample,
+} from '../../fixtures/nwbgen';
 import { attr, dataset, group, numbers, openH5, refAttrTarget, toNumbers } from './readBack';
 
 const BYTES = 3 * 1024 * 1024;
@@ -42,7 +47,10 @@ describe('nwbgen: large ElectricalSeries generator (small size)', function () {
       assert.deepEqual(data.shape, info.shape);
       assert.equal(data.dtype, '<h');
       assert.deepEqual(data.metadata.chunks, info.chunks);
-      assert.deepEqual(data.filters.map(f => [f.name, f.cd_values]), [['deflate', [info.gzip]]]);
+      assert.deepEqual(
+        data.filters.map(f => [f.name, f.cd_values]),
+        [['deflate', [info.gzip]]],
+      );
       assert.equal(attr(data, 'conversion'), info.conversion);
       for (const start of [0, info.chunks[0] - 3, Math.floor(info.shape[0] / 2), info.shape[0] - 50]) {
         const rows = Math.min(50, info.shape[0] - start);

@@ -26,7 +26,8 @@ export function group(file: H5File, path: string): Group {
 export function attr(node: Group | Dataset, name: string): unknown {
   assert.ok(name in node.attrs, `${node.path} has attribute ${name}`);
   const value = node.get_attribute(name, false);
-  if (ArrayBuffer.isView(value) && value.length === 1) return Number((value as ArrayLike<number | bigint>)[0]);
+  if (ArrayBuffer.isView(value) && value.length === 1)
+    return Number((value as ArrayLike<number | bigint>)[0]);
   if (Array.isArray(value) && value.length === 1 && value[0] instanceof Reference) return value[0];
   return value;
 }

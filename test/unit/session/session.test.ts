@@ -62,11 +62,22 @@ describe('DandiSession (plain Node)', function () {
     assert.equal(session.client().signedIn, false);
     const user = await session.signIn(` ${archive.apiKeys.owner} `);
     assert.equal(user.username, 'owner');
-    assert.equal(secrets.values.get(`dandi.apiKey:${archive.apiUrl}`), archive.apiKeys.owner, 'trimmed and stored under the API URL');
+    assert.equal(
+      secrets.values.get(`dandi.apiKey:${archive.apiUrl}`),
+      archive.apiKeys.owner,
+      'trimmed and stored under the API URL',
+    );
     assert.equal(session.client().signedIn, true);
-    assert.equal(await session.apiKey(`${archive.apiUrl}/`), archive.apiKeys.owner, 'the same API with a trailing slash');
+    assert.equal(
+      await session.apiKey(`${archive.apiUrl}/`),
+      archive.apiKeys.owner,
+      'the same API with a trailing slash',
+    );
     assert.equal(await session.apiKey(other.apiUrl), undefined, 'never for another API');
-    assert.ok((await session.client().listDandisets({ user: 'me', embargoed: true, pageSize: 100 })).items.length > 0, "the signed-in client lists the owner's Dandisets");
+    assert.ok(
+      (await session.client().listDandisets({ user: 'me', embargoed: true, pageSize: 100 })).items.length > 0,
+      "the signed-in client lists the owner's Dandisets",
+    );
     await session.signOut();
     assert.equal(secrets.values.size, 0);
     assert.equal(session.client().signedIn, false);
@@ -76,8 +87,15 @@ describe('DandiSession (plain Node)', function () {
   it('refuses a malformed key without asking the archive and a wrong key without storing it', async () => {
     const secrets = new MemorySecrets();
     const { session } = make(secrets);
-    await assert.rejects(session.signIn('not a key'), (e: unknown) => e instanceof DandiApiError && e.kind === 'bad-request' && /40 letters and digits/.test(e.message));
-    await assert.rejects(session.signIn('a'.repeat(40)), (e: unknown) => e instanceof DandiApiError && e.kind === 'unauthorized');
+    await assert.rejects(
+      session.signIn('not a key'),
+      (e: unknown) =>
+        e instanceof DandiApiError && e.kind === 'bad-request' && /40 letters and digits/.test(e.message),
+    );
+    await assert.rejects(
+      session.signIn('a'.repeat(40)),
+      (e: unknown) => e instanceof DandiApiError && e.kind === 'unauthorized',
+    );
     assert.equal(secrets.values.size, 0);
     assert.equal(await session.apiKey(), undefined);
   });
@@ -98,7 +116,11 @@ describe('DandiSession (plain Node)', function () {
     assert.equal(await session.apiKey(), undefined);
     assert.deepEqual(events.slice(-2), ['signedIn=false', 'client']);
     await session.setInstance(standIn);
-    assert.equal(await session.apiKey(archive.apiUrl), archive.apiKeys.owner, 'switching back finds the stand-in key again');
+    assert.equal(
+      await session.apiKey(archive.apiUrl),
+      archive.apiKeys.owner,
+      'switching back finds the stand-in key again',
+    );
   });
 
   it('learns a custom instance web address from /info/ and reloads a key changed elsewhere', async () => {

@@ -20,7 +20,10 @@ type Ev = { type: 'ping'; n: number } | { type: 'other' };
 function pair(options: { hold?: boolean; timeoutMs?: number } = {}) {
   const toHost: Envelope[] = [];
   const toView: Envelope[] = [];
-  const ends: { host?: Messenger<HostSide, MethodMap, Ev, Ev>; view?: Messenger<MethodMap, HostSide, Ev, Ev> } = {};
+  const ends: {
+    host?: Messenger<HostSide, MethodMap, Ev, Ev>;
+    view?: Messenger<MethodMap, HostSide, Ev, Ev>;
+  } = {};
   const host = new Messenger<HostSide, MethodMap, Ev, Ev>({
     post: m => (toView.push(m), queueMicrotask(() => ends.view?.handle(structuredClone(m)))),
     holdEvents: options.hold,
@@ -49,12 +52,18 @@ describe('Messenger', () => {
     host.onRequest('fail', () => {
       throw Object.assign(new Error('file is truncated'), { code: 'corrupt' });
     });
-    await assert.rejects(view.request('fail', {}), (e: unknown) => e instanceof RequestError && e.message === 'file is truncated' && e.code === 'corrupt');
+    await assert.rejects(
+      view.request('fail', {}),
+      (e: unknown) => e instanceof RequestError && e.message === 'file is truncated' && e.code === 'corrupt',
+    );
   });
 
   it('rejects a request for a method nobody handles', async () => {
     const { view } = pair();
-    await assert.rejects(view.request('add', { a: 1, b: 1 }), (e: unknown) => e instanceof RequestError && e.code === 'unknown-method');
+    await assert.rejects(
+      view.request('add', { a: 1, b: 1 }),
+      (e: unknown) => e instanceof RequestError && e.code === 'unknown-method',
+    );
   });
 
   it('cancels: the caller rejects at once and the handler sees its signal aborted', async () => {
@@ -81,7 +90,10 @@ describe('Messenger', () => {
   it('times out a request that is never answered', async () => {
     // Requests into the void: nothing ever replies.
     const silent = new Messenger<MethodMap, HostSide, Ev, Ev>({ post: () => undefined, timeoutMs: 20 });
-    await assert.rejects(silent.request('slow', {}), (e: unknown) => e instanceof RequestError && e.code === 'timeout');
+    await assert.rejects(
+      silent.request('slow', {}),
+      (e: unknown) => e instanceof RequestError && e.code === 'timeout',
+    );
     assert.equal(silent.pendingCount, 0);
   });
 
@@ -121,12 +133,26 @@ describe('Messenger', () => {
 
   it('drops anything that is not a valid envelope and reports it', () => {
     const diagnostics: string[] = [];
-    const m = new Messenger<HostSide, MethodMap, Ev, Ev>({ post: () => assert.fail('must not answer garbage'), onDiagnostic: t => diagnostics.push(t) });
-    for (const junk of [null, 42, 'req', { kind: 'req', id: 1, method: 'add' }, { tag: ENVELOPE_TAG, kind: 'req', id: 'x', method: 'add' }, { tag: ENVELOPE_TAG, kind: 'event', event: { type: 5 } }]) {
+    const m = new Messenger<HostSide, MethodMap, Ev, Ev>({
+      post: () => assert.fail('must not answer garbage'),
+      onDiagnostic: t => diagnostics.push(t),
+    });
+    for (const junk of [
+      null,
+      42,
+      'req',
+      { kind: 'req', id: 1, method: 'add' },
+      { tag: ENVELOPE_TAG, kind: 'req', id: 'x', method: 'add' },
+      { tag: ENVELOPE_TAG, kind: 'event', event: { type: 5 } },
+    ]) {
       m.handle(junk);
     }
     assert.equal(diagnostics.length, 6);
-    assert.equal(parseEnvelope({ tag: ENVELOPE_TAG, kind: 'ok', id: 3 })?.kind, 'ok', 'JSON transport drops result: undefined');
+    assert.equal(
+      parseEnvelope({ tag: ENVELOPE_TAG, kind: 'ok', id: 3 })?.kind,
+      'ok',
+      'JSON transport drops result: undefined',
+    );
   });
 
   it('refuses a second handler for the same method', () => {

@@ -2,7 +2,13 @@ import * as assert from 'node:assert/strict';
 import { DandiClient } from '../../../src/dandi/client';
 import { BrowseModel } from '../../../src/tree/browseModel';
 import { dandiUrl, downloadCommand, webPageUrl } from '../../../src/tree/links';
-import { classifyAsset, foldersFirst, formatBytes, pathElement, type TreeElement } from '../../../src/tree/model';
+import {
+  classifyAsset,
+  foldersFirst,
+  formatBytes,
+  pathElement,
+  type TreeElement,
+} from '../../../src/tree/model';
 import { describeQuery, listOptions, normaliseQuery } from '../../../src/tree/query';
 import { servicesFor } from '../../../src/dandi/externalServices';
 import { startArchive } from '../../archive/server';
@@ -14,12 +20,20 @@ describe('tree model', function () {
   let client: DandiClient;
   let loading: boolean[];
   const model = (pageSize = 20, query = {}) =>
-    new BrowseModel({ source: () => client, query: () => ({ ordering: 'id', ...query }), rootPageSize: () => pageSize, onLoading: l => loading.push(l) });
+    new BrowseModel({
+      source: () => client,
+      query: () => ({ ordering: 'id', ...query }),
+      rootPageSize: () => pageSize,
+      onLoading: l => loading.push(l),
+    });
   const labelOf = (e: TreeElement) => ('path' in e ? e.path : e.id);
 
   before(async () => {
     archive = await startArchive();
-    client = new DandiClient({ instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl }, retry: { attempts: 2, baseDelayMs: 5 } });
+    client = new DandiClient({
+      instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl },
+      retry: { attempts: 2, baseDelayMs: 5 },
+    });
   });
   after(() => archive.close());
   beforeEach(() => {
@@ -42,7 +56,11 @@ describe('tree model', function () {
     const dandisets = second.filter(e => e.kind === 'dandiset');
     assert.equal(dandisets.length, 40);
     assert.equal(new Set(dandisets.map(e => e.id)).size, 40);
-    assert.deepEqual(dandisets.slice(0, 20), first.slice(0, 20), 'page 1 elements are kept (same objects, same ids)');
+    assert.deepEqual(
+      dandisets.slice(0, 20),
+      first.slice(0, 20),
+      'page 1 elements are kept (same objects, same ids)',
+    );
     assert.equal(second.at(-1)?.kind, 'loadMore');
   });
 
@@ -65,7 +83,12 @@ describe('tree model', function () {
 
   it('pages a folder with more children than a page (1,200 under stimuli/)', async () => {
     const m = model(1000);
-    const stimuli = await m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'stimuli', isFolder: true });
+    const stimuli = await m.reveal({
+      dandisetId: archive.ids.scale,
+      version: 'draft',
+      path: 'stimuli',
+      isFolder: true,
+    });
     const page1 = await m.getChildren(stimuli);
     assert.equal(page1.length, 1001);
     const more = page1[1000];
@@ -78,7 +101,11 @@ describe('tree model', function () {
 
   it('reveals a deep asset past the first page, loading each level', async () => {
     const m = model(10); // the scale Dandiset is not on the first root page: it gets pinned
-    const asset = await m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'stimuli/stim-1150.png' });
+    const asset = await m.reveal({
+      dandisetId: archive.ids.scale,
+      version: 'draft',
+      path: 'stimuli/stim-1150.png',
+    });
     assert.equal(asset.kind, 'asset');
     assert.equal(asset.id, `dandiset:${archive.ids.scale}/version:draft/path:stimuli/stim-1150.png`);
     const chain: string[] = [];
@@ -86,21 +113,39 @@ describe('tree model', function () {
     assert.deepEqual(chain, ['asset', 'folder', 'version', 'dandiset']);
     const roots = await m.getChildren();
     assert.equal(roots[0].kind === 'dandiset' && roots[0].pinned, true);
-    await assert.rejects(m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'stimuli/nope.png' }), /File "stimuli\/nope.png" .* was not found/);
+    await assert.rejects(
+      m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'stimuli/nope.png' }),
+      /File "stimuli\/nope.png" .* was not found/,
+    );
   });
 
   it('keeps ids stable across a refresh', async () => {
     const m = model(1000);
-    const before = await m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'sub-002/ses-001', isFolder: true });
+    const before = await m.reveal({
+      dandisetId: archive.ids.scale,
+      version: 'draft',
+      path: 'sub-002/ses-001',
+      isFolder: true,
+    });
     m.refresh();
-    const after = await m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'sub-002/ses-001', isFolder: true });
+    const after = await m.reveal({
+      dandisetId: archive.ids.scale,
+      version: 'draft',
+      path: 'sub-002/ses-001',
+      isFolder: true,
+    });
     assert.equal(after.id, before.id);
     assert.notEqual(after, before);
   });
 
   it('refreshing a folder reloads it and everything below it, nothing else', async () => {
     const m = model(1000);
-    const deep = await m.reveal({ dandisetId: archive.ids.scale, version: 'draft', path: 'sub-003/ses-002', isFolder: true });
+    const deep = await m.reveal({
+      dandisetId: archive.ids.scale,
+      version: 'draft',
+      path: 'sub-003/ses-002',
+      isFolder: true,
+    });
     await m.getChildren(deep);
     const sub = m.getParent(deep);
     assert.ok(sub);
@@ -111,7 +156,9 @@ describe('tree model', function () {
     archive.clearLog();
     await m.getChildren(sub);
     await m.getChildren(m.get(deep.id));
-    const listed = archive.log.filter(e => e.url.includes('/assets/paths/')).map(e => new URL(e.url, 'http://x').searchParams.get('path_prefix'));
+    const listed = archive.log
+      .filter(e => e.url.includes('/assets/paths/'))
+      .map(e => new URL(e.url, 'http://x').searchParams.get('path_prefix'));
     assert.deepEqual(listed, ['sub-003', 'sub-003/ses-002']);
   });
 
@@ -119,9 +166,15 @@ describe('tree model', function () {
     archive.faults.set({ html503: { count: 10, scope: 'api' } });
     const m = model();
     const children = await m.getChildren();
-    assert.deepEqual(children.map(e => e.kind), ['message', 'action', 'action', 'action']);
+    assert.deepEqual(
+      children.map(e => e.kind),
+      ['message', 'action', 'action', 'action'],
+    );
     assert.match(children[0].kind === 'message' ? children[0].text : '', /unavailable right now/);
-    assert.deepEqual(children.slice(1).map(e => (e.kind === 'action' ? e.action : '')), ['retry', 'changeApiUrl', 'selectInstance']);
+    assert.deepEqual(
+      children.slice(1).map(e => (e.kind === 'action' ? e.action : '')),
+      ['retry', 'changeApiUrl', 'selectInstance'],
+    );
     archive.faults.reset();
     m.refresh();
     assert.equal((await m.getChildren())[0].kind, 'dandiset');
@@ -151,19 +204,45 @@ describe('tree model', function () {
   });
 
   it('shows an empty search as a message', async () => {
-    const m = new BrowseModel({ source: () => client, query: () => ({ search: 'zzzqqqxxx-no-such-thing' }), rootPageSize: () => 20, emptyText: () => 'No Dandisets match.' });
+    const m = new BrowseModel({
+      source: () => client,
+      query: () => ({ search: 'zzzqqqxxx-no-such-thing' }),
+      rootPageSize: () => 20,
+      emptyText: () => 'No Dandisets match.',
+    });
     const children = await m.getChildren();
-    assert.deepEqual(children.map(e => (e.kind === 'message' ? e.text : e.kind)), ['No Dandisets match.']);
+    assert.deepEqual(
+      children.map(e => (e.kind === 'message' ? e.text : e.kind)),
+      ['No Dandisets match.'],
+    );
   });
 });
 
 describe('tree helpers', () => {
   const el = (path: string, folder: boolean) =>
-    pathElement('000001', 'draft', { path, aggregate_files: 1, aggregate_size: 10, asset: folder ? null : { asset_id: '00000000-0000-4000-8000-000000000000', url: 'https://s3/x' } }, false);
+    pathElement(
+      '000001',
+      'draft',
+      {
+        path,
+        aggregate_files: 1,
+        aggregate_size: 10,
+        asset: folder ? null : { asset_id: '00000000-0000-4000-8000-000000000000', url: 'https://s3/x' },
+      },
+      false,
+    );
 
   it('sorts folders first, then files, byte order within each', () => {
-    const sorted = foldersFirst([el('a/zeta.nwb', false), el('a/B', true), el('a/alpha', true), el('a/Beta.json', false)]);
-    assert.deepEqual(sorted.map(e => ('path' in e ? e.path : '')), ['a/B', 'a/alpha', 'a/Beta.json', 'a/zeta.nwb']);
+    const sorted = foldersFirst([
+      el('a/zeta.nwb', false),
+      el('a/B', true),
+      el('a/alpha', true),
+      el('a/Beta.json', false),
+    ]);
+    assert.deepEqual(
+      sorted.map(e => ('path' in e ? e.path : '')),
+      ['a/B', 'a/alpha', 'a/Beta.json', 'a/zeta.nwb'],
+    );
   });
   it('builds stable ids from API identity; a file and a folder of one name never collide', () => {
     assert.equal(el('sub-01', true).id, 'dandiset:000001/version:draft/path:sub-01/');
@@ -177,25 +256,78 @@ describe('tree helpers', () => {
     );
     assert.equal(classifyAsset('x', 'https://s3/zarr/abc/'), 'zarr');
   });
-  it('formats sizes', () => assert.deepEqual([formatBytes(0), formatBytes(1500), formatBytes(218_366_752)], ['0 B', '1.5 KB', '218 MB']));
+  it('formats sizes', () =>
+    assert.deepEqual(
+      [formatBytes(0), formatBytes(1500), formatBytes(218_366_752)],
+      ['0 B', '1.5 KB', '218 MB'],
+    ));
   it('remembers queries safely and describes them', () => {
-    assert.deepEqual(normaliseQuery({ ordering: 'DROP TABLE', search: 5 }), { search: '', ordering: '-modified', includeDrafts: true, includeEmpty: false });
-    assert.equal(describeQuery({ search: 'mouse', ordering: 'name', includeDrafts: false, includeEmpty: false }), '"mouse" · Name ↑ · published only');
+    assert.deepEqual(normaliseQuery({ ordering: 'DROP TABLE', search: 5 }), {
+      search: '',
+      ordering: '-modified',
+      includeDrafts: true,
+      includeEmpty: false,
+    });
+    assert.equal(
+      describeQuery({ search: 'mouse', ordering: 'name', includeDrafts: false, includeEmpty: false }),
+      '"mouse" · Name ↑ · published only',
+    );
     assert.equal(listOptions(normaliseQuery({}), true).embargoed, true);
   });
   it('writes web, API and dandi download links like the web UI', () => {
-    const dandi = { name: 'dandi', prefix: 'DANDI', apiUrl: 'https://api.dandiarchive.org/api', webUrl: 'https://dandiarchive.org' };
+    const dandi = {
+      name: 'dandi',
+      prefix: 'DANDI',
+      apiUrl: 'https://api.dandiarchive.org/api',
+      webUrl: 'https://dandiarchive.org',
+    };
     const folder = el('sub-01', true);
     const asset = el('sub-01/x y.nwb', false);
-    assert.equal(webPageUrl(folder as never, dandi.webUrl), 'https://dandiarchive.org/dandiset/000001/draft/files?location=sub-01');
-    assert.equal(dandiUrl(asset as never, dandi), 'https://api.dandiarchive.org/api/dandisets/000001/versions/draft/assets/00000000-0000-4000-8000-000000000000/download/');
-    assert.equal(downloadCommand(folder as never, dandi), 'dandi download dandi://dandi/000001@draft/sub-01/');
+    assert.equal(
+      webPageUrl(folder as never, dandi.webUrl),
+      'https://dandiarchive.org/dandiset/000001/draft/files?location=sub-01',
+    );
+    assert.equal(
+      dandiUrl(asset as never, dandi),
+      'https://api.dandiarchive.org/api/dandisets/000001/versions/draft/assets/00000000-0000-4000-8000-000000000000/download/',
+    );
+    assert.equal(
+      downloadCommand(folder as never, dandi),
+      'dandi download dandi://dandi/000001@draft/sub-01/',
+    );
   });
   it('offers the same external services as the website, placeholders verbatim', () => {
-    const services = servicesFor({ apiRoot: 'https://api.dandiarchive.org/api/', dandisetId: '000064', version: 'draft', assetId: 'bb61e86d-e28f-4da7-b07a-44dfa377cf32', path: 'sub-001/sub-001.nwb', size: 218366752, s3Url: 'https://s3/blob', embargoed: false });
-    assert.deepEqual(services.map(s => s.name), ['MetaCell/NWBExplorer', 'Neurosift']);
-    assert.equal(services[1].url, 'https://neurosift.app/nwb?url=https://api.dandiarchive.org/api/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/&dandisetId=000064&dandisetVersion=draft');
-    const big = servicesFor({ apiRoot: 'x/', dandisetId: '1', version: 'draft', assetId: 'a', path: 'b.nwb', size: 2e9, s3Url: 's', embargoed: false });
-    assert.deepEqual(big.map(s => s.name), ['Neurosift']);
+    const services = servicesFor({
+      apiRoot: 'https://api.dandiarchive.org/api/',
+      dandisetId: '000064',
+      version: 'draft',
+      assetId: 'bb61e86d-e28f-4da7-b07a-44dfa377cf32',
+      path: 'sub-001/sub-001.nwb',
+      size: 218366752,
+      s3Url: 'https://s3/blob',
+      embargoed: false,
+    });
+    assert.deepEqual(
+      services.map(s => s.name),
+      ['MetaCell/NWBExplorer', 'Neurosift'],
+    );
+    assert.equal(
+      services[1].url,
+      'https://neurosift.app/nwb?url=https://api.dandiarchive.org/api/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/&dandisetId=000064&dandisetVersion=draft',
+    );
+    const big = servicesFor({
+      apiRoot: 'x/',
+      dandisetId: '1',
+      version: 'draft',
+      assetId: 'a',
+      path: 'b.nwb',
+      size: 2e9,
+      s3Url: 's',
+      embargoed: false,
+    });
+    assert.deepEqual(
+      big.map(s => s.name),
+      ['Neurosift'],
+    );
   });
 });

@@ -52,7 +52,10 @@ describe('abortOnCancel', () => {
     for (const link of links) link.dispose();
     assert.equal(source.listeners(), 0);
     external.abort();
-    assert.ok(links.every(link => !link.signal.aborted), 'disposed links no longer follow the signal');
+    assert.ok(
+      links.every(link => !link.signal.aborted),
+      'disposed links no longer follow the signal',
+    );
   });
 
   it('linkedAbort aborts on demand or with its signal, and stops following it on dispose', () => {

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { intervalBar, laneAssignment, paddedBounds, polylineRuns, rowExtent, skeletonSegments, tickColumns } from '../../../media/viewer/chartGeometry';
+import {
+  intervalBar,
+  laneAssignment,
+  paddedBounds,
+  polylineRuns,
+  rowExtent,
+  skeletonSegments,
+  tickColumns,
+} from '../../../media/viewer/chartGeometry';
 
 /** 10 pixels per unit, starting at pixel 100 for value 0. */
 const toPx = (v: number): number => 100 + v * 10;
@@ -14,7 +22,10 @@ describe('chart geometry', () => {
 
     it('costs one tick per column for a dense row', () => {
       const times = Float64Array.from({ length: 100_000 }, (_, i) => i / 100_000);
-      assert.deepEqual(tickColumns(times, toPx, 0, 1000), [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110]);
+      assert.deepEqual(
+        tickColumns(times, toPx, 0, 1000),
+        [100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110],
+      );
     });
 
     it('skips non-finite times', () => {
@@ -86,7 +97,14 @@ describe('chart geometry', () => {
         { x: 10, y: 0 },
         { x: NaN, y: 5 },
       ];
-      assert.deepEqual(skeletonSegments(points, [[0, 1], [1, 2], [0, 7]]), [[0, 0, 10, 0]]);
+      assert.deepEqual(
+        skeletonSegments(points, [
+          [0, 1],
+          [1, 2],
+          [0, 7],
+        ]),
+        [[0, 0, 10, 0]],
+      );
     });
 
     it('pads bounds over the finite values of every series', () => {

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { autoContrast, finiteRange, percentiles, slidersFromWindow, windowFromSliders } from '../../../media/viewer/contrast';
+import {
+  autoContrast,
+  finiteRange,
+  percentiles,
+  slidersFromWindow,
+  windowFromSliders,
+} from '../../../media/viewer/contrast';
 
 describe('viewer contrast', () => {
   it('finiteRange skips NaN and handles empty input', () => {

@@ -1,5 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { axisLabel, ellipsize, formatBytes, formatNumber, formatSeconds, formatShape, storedNumberText } from '../../../media/viewer/format';
+import {
+  axisLabel,
+  ellipsize,
+  formatBytes,
+  formatNumber,
+  formatSeconds,
+  formatShape,
+  storedNumberText,
+} from '../../../media/viewer/format';
 
 describe('viewer formatting', () => {
   it('formats seconds with a unit suited to the visible span', () => {

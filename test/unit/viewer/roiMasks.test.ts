@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { labelCentroids, labelImage, labelOutlines, overlayPixels, pixelMaskToDense } from '../../../media/viewer/roiMasks';
+import {
+  labelCentroids,
+  labelImage,
+  labelOutlines,
+  overlayPixels,
+  pixelMaskToDense,
+} from '../../../media/viewer/roiMasks';
 
 describe('viewer ROI masks', () => {
   const W = 6;

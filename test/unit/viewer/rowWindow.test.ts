@@ -15,14 +15,25 @@ import {
 
 describe('viewer row windowing', () => {
   it('renders the visible rows plus overscan and keeps the full scroll height', () => {
-    const w = rowWindow({ scrollTop: 2200, viewportHeight: 440, rowHeight: 22, rowCount: 1_000_000, overscan: 5 });
+    const w = rowWindow({
+      scrollTop: 2200,
+      viewportHeight: 440,
+      rowHeight: 22,
+      rowCount: 1_000_000,
+      overscan: 5,
+    });
     assert.equal(w.first, 95);
     assert.equal(w.end, 100 + 21 + 5);
     assert.equal(w.padTop + (w.end - w.first) * 22 + w.padBottom, 1_000_000 * 22);
   });
 
   it('clamps at both ends and handles empty tables', () => {
-    assert.deepEqual(rowWindow({ scrollTop: 0, viewportHeight: 100, rowHeight: 20, rowCount: 0 }), { first: 0, end: 0, padTop: 0, padBottom: 0 });
+    assert.deepEqual(rowWindow({ scrollTop: 0, viewportHeight: 100, rowHeight: 20, rowCount: 0 }), {
+      first: 0,
+      end: 0,
+      padTop: 0,
+      padBottom: 0,
+    });
     const end = rowWindow({ scrollTop: 1e9, viewportHeight: 100, rowHeight: 20, rowCount: 10, overscan: 2 });
     assert.equal(end.end, 10);
     assert.ok(end.first >= 0 && end.first < 10);

@@ -48,7 +48,7 @@ describe('viewer scope', () => {
     assert.match(String(errors[0]), /boom/);
   });
 
-  it('disposes a child with its parent, in the parent\'s order', () => {
+  it("disposes a child with its parent, in the parent's order", () => {
     const parent = new Scope();
     const log: string[] = [];
     parent.onDispose(() => log.push('parent resource'));

@@ -5,8 +5,16 @@ import { valueText, firstRef } from '../../../media/viewer/values';
 
 describe('viewer N-D slicer', () => {
   it('shows the chosen axes whole and fixes the others at their index', () => {
-    assert.deepEqual(planSlice([10, 20, 30], [1, 2], [4, 0, 0], 1e6), { start: [4, 0, 0], count: [1, 20, 30], stride: [1, 1, 1] });
-    assert.deepEqual(planSlice([10, 20, 30], [0], [0, 99, -3], 1e6), { start: [0, 19, 0], count: [10, 1, 1], stride: [1, 1, 1] });
+    assert.deepEqual(planSlice([10, 20, 30], [1, 2], [4, 0, 0], 1e6), {
+      start: [4, 0, 0],
+      count: [1, 20, 30],
+      stride: [1, 1, 1],
+    });
+    assert.deepEqual(planSlice([10, 20, 30], [0], [0, 99, -3], 1e6), {
+      start: [0, 19, 0],
+      count: [10, 1, 1],
+      stride: [1, 1, 1],
+    });
   });
 
   it('strides evenly to stay under the element budget', () => {
@@ -23,9 +31,18 @@ describe('viewer value text', () => {
   it('formats arrays, references, compounds and cut ragged cells', () => {
     assert.equal(valueText([1, 2.5, 'a']), '[1, 2.5, "a"]');
     assert.equal(valueText({ ref: '/acquisition/ts' }), '→ /acquisition/ts');
-    assert.equal(valueText({ idx_start: 0, count: 3, timeseries: { ref: '/x' } }), '{idx_start: 0, count: 3, timeseries: → /x}');
+    assert.equal(
+      valueText({ idx_start: 0, count: 3, timeseries: { ref: '/x' } }),
+      '{idx_start: 0, count: 3, timeseries: → /x}',
+    );
     assert.equal(valueText([1, 2, { more: 98 }] as never), '[1, 2, … 98 more]');
-    assert.equal(valueText(Array.from({ length: 30 }, (_, i) => i), 3), '[0, 1, 2, … 27 more]');
+    assert.equal(
+      valueText(
+        Array.from({ length: 30 }, (_, i) => i),
+        3,
+      ),
+      '[0, 1, 2, … 27 more]',
+    );
     assert.equal(valueText(null), 'null');
   });
 

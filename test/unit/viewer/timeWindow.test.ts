@@ -67,13 +67,24 @@ describe('viewer time window', () => {
     const raw = drawableFromMinMax([0, 1, 2], [1, 2, 3], [1, 2, 3]);
     assert.equal(raw.band, undefined);
     assert.deepEqual(raw.mid, [1, 2, 3]);
-    const dec = drawableFromMinMax([0, 1, 2], Float32Array.from([0, NaN, -1]), Float32Array.from([2, NaN, 1]));
+    const dec = drawableFromMinMax(
+      [0, 1, 2],
+      Float32Array.from([0, NaN, -1]),
+      Float32Array.from([2, NaN, 1]),
+    );
     assert.deepEqual(dec.mid, [1, null, 0]);
     assert.deepEqual(dec.band, { min: [0, null, -1], max: [2, null, 1] });
   });
 
   it('stacks channels top-down with equal spacing', () => {
-    const { offsets, spacing } = stackOffsets([{ min: -1, max: 1 }, { min: 9, max: 11 }, { min: NaN, max: NaN }], 1);
+    const { offsets, spacing } = stackOffsets(
+      [
+        { min: -1, max: 1 },
+        { min: 9, max: 11 },
+        { min: NaN, max: NaN },
+      ],
+      1,
+    );
     assert.equal(spacing, 2);
     // channel 0 is the highest trace; each is centred on its own mean
     assert.equal(offsets[0], 4);

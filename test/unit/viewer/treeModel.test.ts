@@ -1,9 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { flattenTree, initialNav, navigateTree, type TreeData, type TreeNode, type TreeRow } from '../../../media/viewer/treeModel';
+import {
+  flattenTree,
+  initialNav,
+  navigateTree,
+  type TreeData,
+  type TreeNode,
+  type TreeRow,
+} from '../../../media/viewer/treeModel';
 
 function tree(): TreeData {
   const nodes = new Map<string, TreeNode>();
-  const add = (id: string, label: string, expandable: boolean, badge?: string) => nodes.set(id, { id, label, expandable, badge });
+  const add = (id: string, label: string, expandable: boolean, badge?: string) =>
+    nodes.set(id, { id, label, expandable, badge });
   add('/acquisition', 'acquisition', true);
   add('/acquisition/ts', 'ts', false, 'TimeSeries');
   add('/acquisition/lfp', 'lfp', true, 'LFP');
@@ -25,7 +33,13 @@ const label = (data: TreeData) => (id: string) => data.nodes.get(id)?.label ?? '
 describe('viewer tree model', () => {
   it('flattens roots and expanded children with depth and ARIA positions', () => {
     const rows = flattenTree(tree(), new Set(['/acquisition']));
-    assert.deepEqual(ids(rows), ['/acquisition', '/acquisition/ts', '/acquisition/lfp', '/processing', '/units']);
+    assert.deepEqual(ids(rows), [
+      '/acquisition',
+      '/acquisition/ts',
+      '/acquisition/lfp',
+      '/processing',
+      '/units',
+    ]);
     assert.equal(rows[1].depth, 1);
     assert.equal(rows[1].parent, '/acquisition');
     assert.deepEqual([rows[2].posInSet, rows[2].setSize], [2, 2]);
@@ -60,7 +74,8 @@ describe('viewer tree model', () => {
   describe('keyboard', () => {
     const data = tree();
     const rows = flattenTree(data, new Set(['/acquisition']));
-    const press = (focus: string | null, key: string, now = 0) => navigateTree(rows, label(data), initialNav(focus), key, now);
+    const press = (focus: string | null, key: string, now = 0) =>
+      navigateTree(rows, label(data), initialNav(focus), key, now);
 
     it('moves with arrows, Home and End', () => {
       assert.equal(press('/acquisition', 'ArrowDown').state.focus, '/acquisition/ts');
