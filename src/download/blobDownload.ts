@@ -209,7 +209,12 @@ async function hashFromDisk(
 }
 
 /** The MD5 of part `index` as the data file holds it now (on the hash worker for large parts). */
-async function hashPartOnDisk(ctx: FileContext, size: number, index: number, dataPath: string): Promise<Buffer> {
+async function hashPartOnDisk(
+  ctx: FileContext,
+  size: number,
+  index: number,
+  dataPath: string,
+): Promise<Buffer> {
   const { start, end } = partRange(size, index);
   const hashing = ctx.hashPool.forPart(end - start, Math.min(WRITE_BUFFER, end - start));
   let digested = false;

@@ -30,8 +30,7 @@ export function tempPaths(target: string): { dir: string; data: string; state: s
 const MD5_HEX = /^[0-9a-f]{32}$/;
 const INDEX = /^(?:0|[1-9]\d*)$/;
 
-const isCount = (v: unknown): v is number =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === 'object' && !Array.isArray(v);

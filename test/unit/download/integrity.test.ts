@@ -121,7 +121,9 @@ describe('download engine: resume re-verifies, one download per target, no endle
     assert.deepEqual([...a.failed, ...b.failed], []);
     assert.deepEqual([...a.downloaded, ...b.downloaded], [MULTIPART]);
     assert.deepEqual([...a.skipped, ...b.skipped], [MULTIPART]);
-    assert.ok(logs.some(l => l.includes(`waiting: its target is in use by another download (pid ${process.pid}`)));
+    assert.ok(
+      logs.some(l => l.includes(`waiting: its target is in use by another download (pid ${process.pid}`)),
+    );
     assert.equal(await etagOfFile(join(destination, file.localPath)), file.etag);
   });
 
