@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { DandiClient } from '../src/dandi/client';
 import { KNOWN_INSTANCES, isHttpUrl, trimSlashes } from '../src/dandi/instances';
@@ -226,6 +227,8 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, io
 
 async function main(): Promise<void> {
   const controller = new AbortController();
+  // Every request of the run listens to this one signal: many at once is expected, not a leak.
+  setMaxListeners(Infinity, controller.signal);
   // The first Ctrl+C stops cleanly (unfinished files resume next time); a second one exits at once.
   process.once('SIGINT', () => {
     controller.abort();
