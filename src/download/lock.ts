@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { readFile, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ export interface LockHolder {
   host: string;
   /** ISO time the lock was taken. */
   since: string;
+  /** Tells this process's own locks apart (two spellings of one path on a case-folding disk). */
+  token?: string;
 }
 
 export interface LockOptions {
@@ -45,8 +48,9 @@ const LOCK_NAME = 'lock';
 const TAKEOVER_NAME = 'lock.takeover';
 const TAKEOVER_STALE_MS = 60_000;
 
-/** Targets this process holds (their lock files say so too). */
+/** Targets this process holds, and the tokens written in their lock files. */
 const heldHere = new Set<string>();
+const heldTokens = new Set<string>();
 
 function lockPath(target: string): string {
   return join(tempPaths(target).dir, LOCK_NAME);
@@ -68,7 +72,12 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
       typeof parsed.host === 'string' &&
       typeof parsed.since === 'string'
     )
-      return { pid: parsed.pid as number, host: parsed.host, since: parsed.since };
+      return {
+        pid: parsed.pid as number,
+        host: parsed.host,
+        since: parsed.since,
+        token: typeof parsed.token === 'string' ? parsed.token : undefined,
+      };
   } catch {
     // Missing, or being written right now: judged by its age alone.
   }
@@ -85,19 +94,19 @@ function processAlive(pid: number): boolean {
   }
 }
 
-async function isStale(path: string, target: string, staleMs: number): Promise<boolean> {
+async function isStale(path: string, staleMs: number): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
   if (!info) return false; // gone already: the next try takes it
   const holder = await readHolder(path);
   if (holder && holder.host === hostname()) {
-    if (holder.pid === process.pid) return !heldHere.has(target);
+    if (holder.pid === process.pid) return !heldTokens.has(holder.token ?? '');
     if (!processAlive(holder.pid)) return true;
   }
   return Date.now() - info.mtimeMs > staleMs;
 }
 
 /** Removes a stale lock, unless another waiter is doing so or it stopped being stale meanwhile. */
-async function breakStale(dir: string, target: string, staleMs: number): Promise<void> {
+async function breakStale(dir: string, staleMs: number): Promise<void> {
   const takeover = join(dir, TAKEOVER_NAME);
   try {
     await writeFile(takeover, String(process.pid), { flag: 'wx' });
@@ -108,7 +117,7 @@ async function breakStale(dir: string, target: string, staleMs: number): Promise
   }
   try {
     const path = join(dir, LOCK_NAME);
-    if (await isStale(path, target, staleMs)) await unlink(path).catch(() => undefined);
+    if (await isStale(path, staleMs)) await unlink(path).catch(() => undefined);
   } finally {
     await unlink(takeover).catch(() => undefined);
   }
@@ -167,12 +176,18 @@ export async function lockTarget(target: string, options: LockOptions): Promise<
     if (options.signal?.aborted) throw abortError();
     if (!heldHere.has(target)) {
       await makeDir(dir);
-      const holder: LockHolder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+      const holder: LockHolder = {
+        pid: process.pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+        token: randomUUID(),
+      };
       const outcome = await tryCreate(path, holder);
-      if (outcome === 'taken') return held(target, dir, path, options.heartbeatMs ?? 60_000);
+      if (outcome === 'taken')
+        return held(target, holder.token ?? '', dir, path, options.heartbeatMs ?? 60_000);
       if (outcome === 'gone') continue;
-      if (await isStale(path, target, staleMs)) {
-        await breakStale(dir, target, staleMs);
+      if (await isStale(path, staleMs)) {
+        await breakStale(dir, staleMs);
         continue;
       }
     }
@@ -194,8 +209,9 @@ function ownHolder(): LockHolder {
   return { pid: process.pid, host: hostname(), since: 'earlier in this session' };
 }
 
-function held(target: string, dir: string, path: string, heartbeatMs: number): TargetLock {
+function held(target: string, token: string, dir: string, path: string, heartbeatMs: number): TargetLock {
   heldHere.add(target);
+  heldTokens.add(token);
   const heartbeat = setInterval(() => {
     const now = new Date();
     utimes(path, now, now).catch(() => undefined);
@@ -209,6 +225,7 @@ function held(target: string, dir: string, path: string, heartbeatMs: number): T
       clearInterval(heartbeat);
       await unlink(path).catch(() => undefined);
       heldHere.delete(target);
+      heldTokens.delete(token);
       // The temp folder goes with the lock when nothing else is left in it (rmdir refuses otherwise).
       await rmdir(dir).catch(() => undefined);
     },

@@ -154,7 +154,7 @@ describe('download engine: resume re-verifies, one download per target, no endle
     }
   });
 
-  it('takes over a lock of another host that nobody refreshed for longer than the stale time', async () => {
+  it('takes over a lock of another host unrefreshed for longer than the stale time, and its own leftover', async () => {
     const destination = await temps.make();
     const file = await planAsset(env.archive(), env.archive().ids.zarr, 'README.md');
     const target = join(destination, 'README.md');
@@ -167,6 +167,15 @@ describe('download engine: resume re-verifies, one download per target, no endle
     await utimes(lock, old, old);
     const summary = await runDownload([file], options(destination, { lockWaitMs: 200 }));
     assert.deepEqual(summary.failed, []);
+
+    // Left by this very process, but not by any lock it holds now: stale at once.
+    await rm(join(destination, 'README.md'));
+    await mkdir(tempPaths(target).dir, { recursive: true });
+    const own = { pid: process.pid, host: hostname(), since: '2026-01-01T00:00:00Z', token: 'gone' };
+    await writeFile(lock, JSON.stringify(own));
+    const again = await runDownload([file], options(destination, { lockWaitMs: 200 }));
+    assert.deepEqual(again.failed, []);
+    assert.equal(await etagOfFile(target), file.etag);
   });
 
   it('gives up on a server that trickles forever, after the retry budget', async function () {
