@@ -70,16 +70,12 @@ async function resumableState(
 ): Promise<DownloadState | undefined> {
   const state = await loadState(target, expected);
   if (!state) return undefined;
+  // loadState checked every index and length against the blob's layout.
   let extent = 0;
-  try {
-    for (const index of Object.keys(state.completed))
-      extent = Math.max(extent, partRange(expected.size, Number(index)).end);
-    for (const [index, bytes] of Object.entries(state.partial)) {
-      extent = Math.max(extent, partRange(expected.size, Number(index)).start + bytes);
-    }
-  } catch {
-    return undefined; // a part index that does not exist: not our state
-  }
+  for (const index of Object.keys(state.completed))
+    extent = Math.max(extent, partRange(expected.size, Number(index)).end);
+  for (const [index, bytes] of Object.entries(state.partial))
+    extent = Math.max(extent, partRange(expected.size, Number(index)).start + bytes);
   const data = await lstat(tempPaths(target).data).catch(() => undefined);
   return data?.isFile() && data.size >= extent ? state : undefined;
 }
@@ -108,7 +104,6 @@ async function attempt(
   let writer: PositionalWriter | undefined;
   const stateWriter = new StateWriter(target);
   const digests: Buffer[] = new Array<Buffer>(layout.count);
-  let resumedBytes = 0;
   let progressed = 0;
   const progress = (delta: number): void => {
     progressed += delta;
@@ -118,18 +113,29 @@ async function attempt(
     await prepareTempDir(target, saved !== undefined);
     writer = await ctx.openWriter(paths.data, { direct: ctx.directIo && HashPool.onWorker(layout.partSize) });
     await stateWriter.save(state);
-    for (const [index, md5] of Object.entries(state.completed)) {
-      digests[Number(index)] = Buffer.from(md5, 'hex');
-      const r = partRange(size, Number(index));
-      resumedBytes += r.end - r.start;
-    }
-    progress(resumedBytes);
-    const pending = [...Array(layout.count).keys()].filter(i => digests[i] === undefined);
     const activeWriter = writer;
+    const pending = [...Array(layout.count).keys()];
     const workers = Array.from({ length: Math.min(ctx.parallelParts, pending.length) }, async () => {
       for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+        const recorded = state.completed[next];
+        if (recorded !== undefined) {
+          // A recorded MD5 vouches for nothing by itself: after a power cut the data may never
+          // have reached the disk (zeros, or an older run's bytes). Hash what is really there.
+          const found = await hashPartOnDisk(ctx, file.size, next, paths.data);
+          if (found.toString('hex') === recorded) {
+            digests[next] = found;
+            const r = partRange(size, next);
+            progress(r.end - r.start);
+            continue;
+          }
+          ctx.log('warn', `part ${next + 1} on disk does not match its recorded MD5; fetching it again`);
+          delete state.completed[next];
+          await stateWriter.save(state);
+        }
         const digest = await downloadPart(ctx, file, next, state, activeWriter, paths.data, progress);
         digests[next] = digest;
+        // The state may claim the part only once its bytes are on the disk, not in a cache.
+        await activeWriter.sync?.();
         state.completed[next] = digest.toString('hex');
         delete state.partial[next];
         await stateWriter.save(state);
@@ -140,6 +146,8 @@ async function attempt(
     await stateWriter.save(state);
     if (failure) throw failure.reason;
     const actual = layout.count === 0 ? etagFromPartDigests([]) : etagFromPartDigests(digests);
+    // Renamed into place it counts as verified: its bytes must be on the disk first.
+    await writer.sync?.();
     await writer.close();
     writer = undefined;
     if (etag && actual !== etag) {
@@ -197,6 +205,27 @@ async function hashFromDisk(
     }
   } finally {
     await file.close();
+  }
+}
+
+/** The MD5 of part `index` as the data file holds it now (on the hash worker for large parts). */
+async function hashPartOnDisk(
+  ctx: FileContext,
+  size: number,
+  index: number,
+  dataPath: string,
+): Promise<Buffer> {
+  const { start, end } = partRange(size, index);
+  const hashing = ctx.hashPool.forPart(end - start, Math.min(WRITE_BUFFER, end - start));
+  let digested = false;
+  try {
+    await hashFromDisk(dataPath, start, end - start, hashing.buffers[0], hashing.hasher);
+    const digest = await hashing.hasher.digest();
+    digested = true;
+    return digest;
+  } finally {
+    if (!digested) hashing.hasher.dispose();
+    hashing.release();
   }
 }
 

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { downloadBlob, fileSystemError, type FileContext } from './blobDownload';
 import { isAbort } from './fetchRange';
 import { HashPool } from './hashPool';
+import { describeHolder, lockTarget } from './lock';
 import { nameFolding, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
 import { ProgressTracker } from './progress';
 import { Transport, redactUrl } from './transport';
@@ -25,6 +26,11 @@ export const DEFAULTS = {
   maxBackoffMs: 30_000,
   headersMs: 60_000,
   idleMs: 60_000,
+  /** How long a run waits for another download of the same target (lock.ts). */
+  lockWaitMs: 10 * 60_000,
+  /** Slower than this over the window, an attempt counts against the retry budget (fetchRange.ts). */
+  minBytesPerSec: 1024,
+  slowWindowMs: 60_000,
 };
 
 function messageOf(err: unknown): string {
@@ -103,6 +109,10 @@ export async function runDownload(
     parallelParts,
     maxAttempts: options.maxAttempts ?? DEFAULTS.maxAttempts,
     maxBackoffMs: options.maxBackoffMs ?? DEFAULTS.maxBackoffMs,
+    minimumRate: {
+      bytesPerSec: options.minimumRate?.bytesPerSec ?? DEFAULTS.minBytesPerSec,
+      windowMs: options.minimumRate?.windowMs ?? DEFAULTS.slowWindowMs,
+    },
     openWriter: options.openWriter ?? openPositionalWriter,
     directIo: options.directIo ?? true,
     folding,
@@ -118,38 +128,52 @@ export async function runDownload(
     const reason = unsafePathReason(file.path) ?? unsafePathReason(file.localPath) ?? collisions.get(file);
     if (reason) throw new DownloadError(`refused: ${reason}`);
     const target = await prepareTarget(destination, file.localPath);
-    if (file.zarr) {
-      const zarr = await downloadZarr(ctx, file, target, total => {
-        tracker.bytesTotal += total - file.size;
-      });
-      if (zarr.failed.length > 0) {
-        const first = zarr.failed[0];
-        throw new DownloadError(
-          `${zarr.failed.length} Zarr entries failed (first: ${first.key}: ${first.reason})`,
-        );
+    const lock = await lockTarget(target, {
+      waitMs: options.lockWaitMs ?? DEFAULTS.lockWaitMs,
+      signal: options.signal,
+      onWait: holder => log('info', `${file.path}: waiting: its target is ${describeHolder(holder)}`),
+    });
+    try {
+      if (file.zarr) {
+        const zarr = await downloadZarr(ctx, file, target, total => {
+          tracker.bytesTotal += total - file.size;
+        });
+        if (zarr.failed.length > 0) {
+          const first = zarr.failed[0];
+          throw new DownloadError(
+            `${zarr.failed.length} Zarr entries failed (first: ${first.key}: ${first.reason})`,
+          );
+        }
+        summary.downloaded.push(file.path);
+        return;
       }
+      const policy = options.existing ?? 'skip';
+      const existing = await lstat(target).catch(() => undefined);
+      if (existing?.isFile() && policy === 'keep') {
+        tracker.addBytes(file.size, file.path);
+        summary.skipped.push(file.path);
+        return;
+      }
+      if (
+        existing &&
+        policy === 'skip' &&
+        file.etag &&
+        (await index.isIdentical(file.localPath, target, file.size, file.etag, options.signal))
+      ) {
+        tracker.addBytes(file.size, file.path);
+        summary.skipped.push(file.path);
+        return;
+      }
+      log(
+        'info',
+        `downloading ${file.path} (${file.size} bytes) from ${redactUrl(file.downloadUrl)} to ${file.localPath}`,
+      );
+      await downloadBlob(ctx, file, target);
+      if (file.etag) await index.recordVerified(file.localPath, target, file.etag);
       summary.downloaded.push(file.path);
-      return;
+    } finally {
+      await lock.release();
     }
-    const policy = options.existing ?? 'skip';
-    const existing = await lstat(target).catch(() => undefined);
-    if (
-      existing &&
-      policy === 'skip' &&
-      file.etag &&
-      (await index.isIdentical(file.localPath, target, file.size, file.etag, options.signal))
-    ) {
-      tracker.addBytes(file.size, file.path);
-      summary.skipped.push(file.path);
-      return;
-    }
-    log(
-      'info',
-      `downloading ${file.path} (${file.size} bytes) from ${redactUrl(file.downloadUrl)} to ${file.localPath}`,
-    );
-    await downloadBlob(ctx, file, target);
-    if (file.etag) await index.recordVerified(file.localPath, target, file.etag);
-    summary.downloaded.push(file.path);
   };
 
   const queue = [...plan];

@@ -32,6 +32,8 @@ export interface FetchContext {
   signal?: AbortSignal;
   maxAttempts: number;
   maxBackoffMs: number;
+  /** Slower than this over the window, a response is dropped and its attempt is not free. */
+  minimumRate: { bytesPerSec: number; windowMs: number };
   /** Every body byte received, including bytes later thrown away. */
   onBytes(count: number): void;
   log(level: 'info' | 'warn', message: string): void;
@@ -70,6 +72,8 @@ export async function fetchRange(
     const before = position;
     // Errors of the sink (the disk) are never retried; everything else on the wire may be.
     let sinkFailure: unknown;
+    // A trickle moves forward forever without ever going idle: such attempts are not free.
+    let tooSlow = false;
     try {
       url = await ctx.transport.blobUrl(source.key, source.resolveUrl, source.apiUrl, source.directUrl);
       const res = await ctx.transport.getBlob(url, position, end, source.size, source.apiUrl);
@@ -81,6 +85,9 @@ export async function fetchRange(
         throw new TransientError(`the blob host ignored Range (200 instead of 206) at byte ${before}`);
       }
       ctx.transport.confirmed(source.key);
+      const { bytesPerSec, windowMs } = ctx.minimumRate;
+      let windowStart = Date.now();
+      let windowPosition = position;
       for (let chunk = await res.body.read(); chunk; chunk = await res.body.read()) {
         ctx.onBytes(chunk.length);
         const usable = Math.min(chunk.length, end - position);
@@ -99,6 +106,19 @@ export async function fetchRange(
           res.body.discard();
           break;
         }
+        const now = Date.now();
+        if (now - windowStart >= windowMs) {
+          const moved = position - windowPosition;
+          if (moved * 1000 < bytesPerSec * (now - windowStart)) {
+            res.body.discard();
+            tooSlow = true;
+            throw new TransientError(
+              `too slow: ${moved} bytes in ${((now - windowStart) / 1000).toFixed(1)} s (less than ${bytesPerSec} bytes/s)`,
+            );
+          }
+          windowStart = now;
+          windowPosition = position;
+        }
       }
       if (position < end) throw new TransientError(`the connection closed after ${position - before} bytes`);
     } catch (caught) {
@@ -114,8 +134,8 @@ export async function fetchRange(
         continue;
       }
       if (!(err instanceof TransientError)) throw err;
-      // Attempts that moved forward are free (dandi-cli's "aggressive retry").
-      attempts = position > before ? 1 : attempts + 1;
+      // Attempts that moved forward are free (dandi-cli's "aggressive retry"), unless too slowly.
+      attempts = position > before && !tooSlow ? 1 : attempts + 1;
       if (attempts >= ctx.maxAttempts) {
         throw new DownloadError(`gave up after ${attempts} attempts: ${err.message}`, false);
       }

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { partLayout, partRange } from '../dandi/etag';
 import { ensureRealDirectory, TEMP_SUFFIX } from './paths';
 
 /**
@@ -26,41 +27,64 @@ export function tempPaths(target: string): { dir: string; data: string; state: s
   return { dir, data: join(dir, 'data'), state: join(dir, 'state.json') };
 }
 
-function isState(value: unknown): value is DownloadState {
-  if (!value || typeof value !== 'object') return false;
-  const v = value as Partial<DownloadState>;
-  return (
-    v.version === 1 &&
-    typeof v.size === 'number' &&
-    typeof v.etag === 'string' &&
-    typeof v.partSize === 'number' &&
-    !!v.completed &&
-    typeof v.completed === 'object' &&
-    !!v.partial &&
-    typeof v.partial === 'object'
-  );
+const MD5_HEX = /^[0-9a-f]{32}$/;
+const INDEX = /^(?:0|[1-9]\d*)$/;
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The parsed state.json when every number in it is what this blob's layout allows: finite whole
+ * numbers, part indices that exist, MD5s of the right form, partial lengths inside their part and
+ * no part both complete and partial. Anything else is not our state (damaged, edited, or written
+ * by something else) and the download starts over.
+ */
+function validState(
+  value: unknown,
+  expected: { size: number; etag: string; partSize: number },
+): DownloadState | undefined {
+  if (!isRecord(value) || value.version !== 1) return undefined;
+  if (value.size !== expected.size || value.etag !== expected.etag || value.partSize !== expected.partSize)
+    return undefined;
+  if (!isCount(expected.size) || !isCount(expected.partSize)) return undefined;
+  const { completed, partial } = value;
+  if (!isRecord(completed) || !isRecord(partial)) return undefined;
+  const layout = partLayout(expected.size);
+  const partLength = (key: string): number | undefined => {
+    if (!INDEX.test(key) || Number(key) >= layout.count) return undefined;
+    const { start, end } = partRange(expected.size, Number(key));
+    return end - start;
+  };
+  const state: DownloadState = { ...(value as unknown as DownloadState), completed: {}, partial: {} };
+  for (const [key, md5] of Object.entries(completed)) {
+    if (partLength(key) === undefined || typeof md5 !== 'string' || !MD5_HEX.test(md5)) return undefined;
+    state.completed[key] = md5;
+  }
+  for (const [key, bytes] of Object.entries(partial)) {
+    const length = partLength(key);
+    if (length === undefined || key in state.completed) return undefined;
+    if (!isCount(bytes) || bytes === 0 || bytes >= length) return undefined;
+    state.partial[key] = bytes;
+  }
+  return state;
 }
 
-/** The saved state when it describes the same blob (size, etag, part size); undefined otherwise. */
+/**
+ * The saved state when it describes the same blob (size, etag, part size) and every number in it
+ * is valid for that blob; undefined otherwise.
+ */
 export async function loadState(
   target: string,
   expected: { size: number; etag: string; partSize: number },
 ): Promise<DownloadState | undefined> {
   const paths = tempPaths(target);
   try {
-    const parsed: unknown = JSON.parse(await readFile(paths.state, 'utf8'));
-    if (
-      isState(parsed) &&
-      parsed.size === expected.size &&
-      parsed.etag === expected.etag &&
-      parsed.partSize === expected.partSize
-    ) {
-      return parsed;
-    }
+    return validState(JSON.parse(await readFile(paths.state, 'utf8')), expected);
   } catch {
-    // No state or unreadable: start over.
+    return undefined; // No state or unreadable: start over.
   }
-  return undefined;
 }
 
 /** Creates the temp folder (refusing a link or file in its place); clears it unless resuming. */
@@ -93,6 +117,14 @@ export class StateWriter {
   }
 }
 
+/**
+ * Removes the temp data and state. The folder itself stays while it holds the target's lock
+ * (lock.ts): the lock's release removes it.
+ */
 export async function removeTemp(target: string): Promise<void> {
-  await rm(tempPaths(target).dir, { recursive: true, force: true });
+  const paths = tempPaths(target);
+  await rm(paths.data, { force: true });
+  await rm(paths.state, { force: true });
+  await rm(`${paths.state}.tmp`, { force: true });
+  await rmdir(paths.dir).catch(() => undefined);
 }

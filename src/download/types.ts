@@ -28,8 +28,13 @@ export interface PlannedFile {
   zarr?: { zarrId: string; apiUrl: string; checksum?: string };
 }
 
-/** What to do when the target already exists. `ask` is resolved by the caller before starting. */
-export type ExistingFilePolicy = 'skip' | 'overwrite';
+/**
+ * What to do when the target already exists (`ask` is resolved by the caller before starting):
+ * `skip` keeps files identical to the asset (same size and dandi-etag) and downloads the rest,
+ * `overwrite` downloads everything again, `keep` leaves every existing file alone (dandi-cli's
+ * `--existing skip`).
+ */
+export type ExistingFilePolicy = 'skip' | 'overwrite' | 'keep';
 
 export interface Timeouts {
   /** Time allowed for a response's headers, in milliseconds. */
@@ -58,6 +63,13 @@ export interface DownloadOptions {
   maxAttempts?: number;
   /** Upper bound of one back-off wait, in milliseconds (default 30 s); Retry-After is capped at 5 min. */
   maxBackoffMs?: number;
+  /**
+   * A response slower than this over the window is dropped and its attempt counts against
+   * `maxAttempts` (default 1 KiB/s over 60 s): a server that trickles forever ends in an error.
+   */
+  minimumRate?: { bytesPerSec?: number; windowMs?: number };
+  /** How long to wait while another download holds a target (default 10 min), then fail "in use". */
+  lockWaitMs?: number;
   /** Paths (relative to the destination) the caller writes itself, e.g. `<id>/dandiset.yaml`. */
   reservedPaths?: readonly string[];
   /** Large files bypass the page cache where the file system allows it (default true; writer.ts). */
@@ -74,6 +86,8 @@ export interface DownloadOptions {
 /** Positional writes into the temporary data file. */
 export interface PositionalWriter {
   write(data: Uint8Array, position: number): Promise<void>;
+  /** Waits until every byte written so far is on the disk (fdatasync); optional for test writers. */
+  sync?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -60,6 +60,10 @@ export async function openPositionalWriter(
       }
       await writeAll(handle, data, position);
     },
+    async sync() {
+      // One inode: syncing either descriptor flushes the file's data and size.
+      await handle.datasync();
+    },
     async close() {
       await direct?.close();
       await handle.close();

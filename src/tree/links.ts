@@ -55,8 +55,9 @@ export function downloadCommand(element: Located, instance: DandiInstance): stri
       return `dandi download ${shellQuote(`dandi://${known.name}/${element.dandisetId}@${element.version}/${element.path}/`)}`;
     return `dandi download ${shellQuote(webPageUrl(element, instance.webUrl ?? instance.apiUrl))}`;
   }
+  // Ids and versions come from the archive: quoted like everything else, in case one is hostile.
   if (known?.prefix)
-    return `dandi download ${known.prefix}:${element.dandisetId}${version ? `/${version}` : ''}`;
+    return `dandi download ${shellQuote(`${known.prefix}:${element.dandisetId}${version ? `/${version}` : ''}`)}`;
   const origin = trimSlashes(instance.webUrl ?? instance.apiUrl);
   return `dandi download ${shellQuote(`${origin}/dandiset/${element.dandisetId}${version ? `/${version}` : ''}`)}`;
 }

@@ -295,6 +295,18 @@ describe('tree helpers', () => {
       downloadCommand(folder as never, dandi),
       'dandi download dandi://dandi/000001@draft/sub-01/',
     );
+    // Ids, versions and paths from a hostile archive never run in the shell they are pasted into.
+    const hostile = { kind: 'version', dandisetId: '000001;touch /tmp/x', version: "$(id)'" };
+    assert.equal(
+      downloadCommand(hostile as never, dandi),
+      `dandi download 'DANDI:000001;touch /tmp/x/$(id)'\\'''`,
+    );
+    assert.equal(
+      downloadCommand({ kind: 'dandiset', dandisetId: '000001', record: {} } as never, dandi),
+      'dandi download DANDI:000001',
+    );
+    const evil = { ...asset, assetId: 'a b`id`' };
+    assert.match(downloadCommand(evil as never, dandi), /^dandi download '[^']*a b`id`\/download\/'$/);
   });
   it('offers the same external services as the website, placeholders verbatim', () => {
     const services = servicesFor({
