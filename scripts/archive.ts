@@ -1,22 +1,26 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { startArchive } from '../test/archive/server';
 import { type ArchiveOptions, type StandInArchive } from '../test/archive/types';
 
 /**
  * The stand-in DANDI archive as a process:
- *   npm run archive -- [--port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--json] [--verbose]
- * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys}.
+ *   npm run archive -- [--port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--https]
+ *                      [--allow-client ADDR]... [--json] [--verbose]
+ * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys}, plus
+ * caFile (the PEM of the CA that signed its certificate) with --https.
  */
 
 const USAGE =
-  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--json] [--verbose]';
+  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--https] [--allow-client ADDR]... [--json] [--verbose]';
 
 export function parseArgs(argv: string[]): { options: ArchiveOptions; json: boolean } {
   const options: ArchiveOptions = {};
   let json = false;
   const corpus: string[] = [];
   const large: string[] = [];
+  const allowedClients: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -54,6 +58,12 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
       case '--expiry':
         options.presignExpirySeconds = int();
         break;
+      case '--https':
+        options.https = true;
+        break;
+      case '--allow-client':
+        allowedClients.push(ipAddress(value(), arg));
+        break;
       case '--json':
         json = true;
         break;
@@ -71,12 +81,21 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
   }
   if (corpus.length > 0) options.corpusDirs = corpus;
   if (large.length > 0) options.largeFiles = large;
+  if (allowedClients.length > 0) options.allowedClients = allowedClients;
   const defaultGenerated = resolve('.cache', 'nwb');
   if (!options.generatedNwbDir && existsSync(defaultGenerated)) options.generatedNwbDir = defaultGenerated;
   for (const f of [...large, ...(options.generatedNwbDir ? [options.generatedNwbDir] : []), ...corpus]) {
     if (!existsSync(f)) throw new Error(`not found: ${f}`);
   }
   return { options, json };
+}
+
+function ipAddress(text: string, arg: string): string {
+  if (isIP(text) === 0)
+    throw new Error(
+      `${arg} needs an IP address (the proxy's outgoing address, e.g. 127.0.0.2), got "${text}"`,
+    );
+  return text;
 }
 
 /** Starts the archive and prints its addresses; the caller owns the returned archive. */
@@ -86,11 +105,17 @@ export async function runCli(
 ): Promise<StandInArchive> {
   const { options, json } = parseArgs(argv);
   const archive = await startArchive(options);
-  const { apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys } = archive;
-  if (json) write(JSON.stringify({ apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys }));
+  const { apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys, caFile } = archive;
+  if (json)
+    write(
+      JSON.stringify({ apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys, ...(caFile ? { caFile } : {}) }),
+    );
   else {
     write(`DANDI stand-in archive\n  API: ${apiUrl}\n  Web: ${webUrl}\n  Blobs: ${blobOrigin}`);
     write(`  Control: ${controlUrl}\n  Keys: owner ${apiKeys.owner}, other ${apiKeys.other}`);
+    if (caFile) write(`  CA certificate: ${caFile} (trust it, e.g. NODE_EXTRA_CA_CERTS=${caFile})`);
+    if (options.allowedClients)
+      write(`  Only these clients may connect: ${options.allowedClients.join(', ')}`);
   }
   return archive;
 }

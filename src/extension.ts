@@ -7,6 +7,7 @@ import { registerViewer } from './editor/registerViewer';
 import { stopSpareWorkers } from './hdf5/workerPool';
 import { getLog } from './log';
 import type { ExtensionServices } from './services';
+import { registerNetworkConfiguration } from './commands/networkConfiguration';
 
 /**
  * Composition root: builds the session and the shared services, then each feature registers its
@@ -15,7 +16,7 @@ import type { ExtensionServices } from './services';
  */
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = getLog();
-  context.subscriptions.push(log);
+  context.subscriptions.push(log, registerNetworkConfiguration(log));
   const session = createVscodeSession(context, log);
   const services: ExtensionServices = {
     context,

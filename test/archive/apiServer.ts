@@ -26,6 +26,21 @@ export interface ControlHooks {
   /** Moves the archive's clock (presigned URL expiry) forward. */
   advanceClock(seconds: number): void;
   resetAll(): void;
+  /** Only these remote addresses may connect (undefined: anyone). */
+  setAllowedClients(addresses: string[] | undefined): void;
+}
+
+function parseAllowedClients(body: unknown): string[] | undefined {
+  const addresses = (body as { addresses?: unknown }).addresses;
+  if (addresses === null || addresses === undefined) return undefined;
+  if (
+    !Array.isArray(addresses) ||
+    addresses.length === 0 ||
+    !addresses.every(a => typeof a === 'string' && a !== '')
+  ) {
+    throw new TypeError('addresses must be a non-empty array of IP addresses, or null to let anyone connect');
+  }
+  return addresses as string[];
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -58,6 +73,9 @@ async function control(
         return sendJson(req, res, 200, { ok: true });
       case 'clear-log':
         hooks.log.clear();
+        return sendJson(req, res, 200, { ok: true });
+      case 'allowed-clients':
+        hooks.setAllowedClients(parseAllowedClients(body));
         return sendJson(req, res, 200, { ok: true });
       case 'clock': {
         const seconds = (body as { advanceSeconds?: unknown }).advanceSeconds;
@@ -141,7 +159,7 @@ export function apiHandler(archive: ArchiveContext, hooks: ControlHooks) {
         pathname: url.pathname,
         query: url.searchParams,
         params: match.params,
-        origin: `http://${req.headers.host ?? new URL(archive.apiUrl).host}`,
+        origin: `${new URL(archive.apiUrl).protocol}//${req.headers.host ?? new URL(archive.apiUrl).host}`,
         user: isApi ? authenticate(archive, req) : null,
       };
       await match.route.handler(ctx);

@@ -2,6 +2,11 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { bytesSent, headerRecord } from './http';
 import { type RequestLogEntry } from './types';
 
+/** The client's address as the tests write it (`127.0.0.2`, not `::ffff:127.0.0.2`). */
+export function clientAddress(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+}
+
 /** Every request received, in order; capped so that long benchmark runs cannot exhaust memory. */
 export class RequestLog {
   static readonly MAX_ENTRIES = 200_000;
@@ -12,6 +17,7 @@ export class RequestLog {
   /** Records the exchange when the response is finished or the connection is dropped. */
   watch(origin: 'api' | 'blob', req: IncomingMessage, res: ServerResponse): void {
     const headers = headerRecord(req);
+    const client = clientAddress(req);
     const started = Date.now();
     res.once('close', () => {
       const entry: RequestLogEntry = {
@@ -21,6 +27,7 @@ export class RequestLog {
         headers,
         status: res.statusCode,
         bytes: bytesSent(res),
+        client,
       };
       this.entries.push(entry);
       if (this.entries.length > RequestLog.MAX_ENTRIES)
@@ -28,7 +35,7 @@ export class RequestLog {
       if (this.verbose) {
         const cut = res.writableFinished ? '' : ' (connection closed early)';
         console.log(
-          `${origin.padEnd(4)} ${entry.method} ${entry.url} -> ${entry.status} ${entry.bytes} B ${Date.now() - started} ms${cut}`,
+          `${origin.padEnd(4)} ${client} ${entry.method} ${entry.url} -> ${entry.status} ${entry.bytes} B ${Date.now() - started} ms${cut}`,
         );
       }
     });

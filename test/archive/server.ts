@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { type AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { apiHandler, type ControlHooks } from './apiServer';
@@ -9,9 +10,10 @@ import { type ArchiveContext } from './context';
 import { FaultState } from './faults';
 import { ArchiveStore } from './model';
 import { DEFAULT_EXPIRY_SECONDS, Presigner } from './presign';
-import { RequestLog } from './requestLog';
+import { clientAddress, RequestLog } from './requestLog';
 import { loadGeneratedSeed, OWNER, SEED_IDS } from './seedGenerated';
 import { CURATOR, loadRealSeed } from './seedReal';
+import { makeTestCertificate, type TestCertificate } from './tls';
 import { type ArchiveOptions, type FaultConfig, type RequestLogEntry, type StandInArchive } from './types';
 
 /** Fixed keys so other processes (and people running the demo) can rely on them. */
@@ -50,14 +52,45 @@ function close(server: Server): Promise<void> {
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-function makeServer(handler: () => Handler): Server {
-  const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
+/**
+ * Refuses clients whose address is not allowed (proxy-only mode): a request that bypassed the
+ * proxy fails loudly and is logged with its address. Control requests always pass.
+ */
+function gate(
+  origin: 'api' | 'blob',
+  allowed: () => string[] | undefined,
+  log: RequestLog,
+  handler: Handler,
+): Handler {
+  return async (req, res) => {
+    const addresses = allowed();
+    if (!addresses) return handler(req, res);
+    const client = clientAddress(req);
+    const isControl = origin === 'api' && (req.url ?? '').startsWith('/__control/');
+    if (addresses.includes(client) || isControl) return handler(req, res);
+    log.watch(origin, req, res);
+    const body = `stand-in archive: refused a direct connection from ${client}; only ${addresses.join(', ')} (the proxy) may connect\n`;
+    res
+      .writeHead(403, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+      })
+      .end(body);
+  };
+}
+
+function makeServer(handler: () => Handler, tls: TestCertificate | undefined): Server {
+  const options = { keepAliveTimeout: 30_000 };
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     handler()(req, res).catch(e => {
       console.error('stand-in archive: request failed:', e);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
-  });
+  };
+  const server = tls
+    ? createTlsServer({ ...options, cert: tls.cert, key: tls.key }, serve)
+    : createServer(options, serve);
   // A client that vanishes mid-body must not crash the archive.
   server.on('clientError', (_err, socket) => socket.destroy());
   return server;
@@ -101,6 +134,7 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
   const faults = new FaultState(options.latencyMs ? { latencyMs: options.latencyMs } : {});
   const presigner = new Presigner(options.presignExpirySeconds ?? DEFAULT_EXPIRY_SECONDS);
   const log = new RequestLog(options.verbose === true);
+  let allowedClients = options.allowedClients;
   const archive: ArchiveContext = { store, faults, presigner, apiUrl: '', webUrl: '', blobOrigin: '' };
   const hooks: ControlHooks = {
     log,
@@ -110,18 +144,28 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
     resetAll: () => {
       faults.reset();
       presigner.clockOffsetMs = 0;
+      allowedClients = options.allowedClients;
+    },
+    setAllowedClients: addresses => {
+      allowedClients = addresses;
     },
   };
-  const api = makeServer(() => apiHandler(archive, hooks));
-  const blobs = makeServer(() => blobHandler(archive, hooks));
-  const apiPort = await listen(api, options.port ?? 0);
-  const blobPort = await listen(blobs, options.blobPort ?? 0).catch(async e => {
-    await close(api);
+  const tls = options.https ? await makeTestCertificate() : undefined;
+  const api = makeServer(() => gate('api', () => allowedClients, log, apiHandler(archive, hooks)), tls);
+  const blobs = makeServer(() => gate('blob', () => allowedClients, log, blobHandler(archive, hooks)), tls);
+  const apiPort = await listen(api, options.port ?? 0).catch(async e => {
+    await tls?.remove();
     throw e;
   });
-  archive.apiUrl = `http://127.0.0.1:${apiPort}/api`;
-  archive.webUrl = `http://127.0.0.1:${apiPort}`;
-  archive.blobOrigin = `http://127.0.0.1:${blobPort}`;
+  const blobPort = await listen(blobs, options.blobPort ?? 0).catch(async e => {
+    await close(api);
+    await tls?.remove();
+    throw e;
+  });
+  const scheme = tls ? 'https' : 'http';
+  archive.apiUrl = `${scheme}://127.0.0.1:${apiPort}/api`;
+  archive.webUrl = `${scheme}://127.0.0.1:${apiPort}`;
+  archive.blobOrigin = `${scheme}://127.0.0.1:${blobPort}`;
 
   // Hash real files in the background; requests that need a digest wait for their own file.
   for (const b of store.blobs.values())
@@ -144,12 +188,15 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
       return log.entries;
     },
     clearLog: () => log.clear(),
+    ...(tls ? { caFile: tls.caFile } : {}),
+    setAllowedClients: addresses => hooks.setAllowedClients(addresses),
     advanceClock: (seconds: number) => hooks.advanceClock(seconds),
     whenLoaded: () => store.whenLoaded(),
     close: async () => {
       if (closed) return;
       closed = true;
       await Promise.all([close(api), close(blobs)]);
+      await tls?.remove();
       await store.whenLoaded().catch(() => undefined);
       await digestCache.flush();
     },

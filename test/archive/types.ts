@@ -38,6 +38,8 @@ export interface RequestLogEntry {
   status: number;
   /** Body bytes sent. */
   bytes: number;
+  /** Remote address of the connection (a proxy's outgoing address when the request came through one). */
+  client: string;
 }
 
 export interface ArchiveOptions {
@@ -59,6 +61,13 @@ export interface ArchiveOptions {
   presignExpirySeconds?: number;
   /** Log every request to stdout (the CLI's --verbose). */
   verbose?: boolean;
+  /** Serve both origins over TLS with a certificate made at start (CA in `StandInArchive.caFile`). */
+  https?: boolean;
+  /**
+   * Only these remote addresses may connect (e.g. a proxy that connects out from 127.0.0.2);
+   * any other client gets a 403 saying so. Absent: anyone on loopback. Control requests are exempt.
+   */
+  allowedClients?: string[];
 }
 
 /** Well-known Dandiset ids of the generated seed data. */
@@ -85,7 +94,10 @@ export interface StandInArchive {
   /** Origin of the S3-like blob host, e.g. `http://127.0.0.1:41235`. */
   blobOrigin: string;
   ids: SeedIds;
-  /** `${webUrl}/__control`: POST faults (JSON FaultConfig), POST reset, POST clear-log, POST clock {advanceSeconds}, GET log. */
+  /**
+   * `${webUrl}/__control`: POST faults (JSON FaultConfig), POST reset, POST clear-log, POST clock {advanceSeconds},
+   * GET log, POST allowed-clients {addresses: string[] | null}.
+   */
   controlUrl: string;
   /** Dandiset whose asset paths are hostile (`../escape.nwb`, `/abs.nwb`, a control character, ...). */
   hostileId: string;
@@ -98,6 +110,10 @@ export interface StandInArchive {
   /** Every request received, in order (tests assert e.g. that no Authorization reached the blob host). */
   readonly log: RequestLogEntry[];
   clearLog(): void;
+  /** PEM file of the CA that signed the archive's certificate (with `https`), for clients to trust. */
+  caFile?: string;
+  /** Replaces `allowedClients` (undefined: anyone); `faults.reset` does not change it, the control's reset restores the start value. */
+  setAllowedClients(addresses: string[] | undefined): void;
   /** Moves the archive's clock forward (presigned URLs expire without waiting). */
   advanceClock(seconds: number): void;
   /** Resolves when background loading (the 57k-asset listing of 000026) is done. */

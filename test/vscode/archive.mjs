@@ -33,21 +33,26 @@ export function ensureGeneratedFixtures(repoRoot) {
 }
 
 /**
- * Starts the archive and resolves with its `--json` line once it is listening.
+ * Starts the archive and resolves with its `--json` line once it is listening. `extraArgs` go to the
+ * archive's command line (e.g. `['--https']`, whose JSON then has `caFile`).
  * @returns {Promise<{info: import('../e2e/types').ArchiveInfo, json: string, child: import('node:child_process').ChildProcess}>}
  */
-export async function startArchive(repoRoot, { logFile, timeoutMs = 60_000 } = {}) {
+export async function startArchive(
+  repoRoot,
+  { logFile, timeoutMs = 60_000, extraArgs = [], name = 'archive' } = {},
+) {
   // DANDI_ARCHIVE_TOOL: run another build of the archive CLI (same flags and --json line).
   const tool = process.env.DANDI_ARCHIVE_TOOL ?? join(repoRoot, 'dist', 'tools', 'archive.js');
   if (!existsSync(tool)) throw new Error(`${tool} is missing: build first (node esbuild.mjs --only=tools)`);
   const args = [tool, '--json', '--port', '0'];
   if (hasFiles(corpusDir(repoRoot))) args.push('--corpus', corpusDir(repoRoot));
   if (hasFiles(generatedDir(repoRoot))) args.push('--generated', generatedDir(repoRoot));
+  args.push(...extraArgs);
 
   let buffered = '';
   let resolveLine;
   const firstLine = new Promise(r => (resolveLine = r));
-  const child = startProcess('archive', process.execPath, args, {
+  const child = startProcess(name, process.execPath, args, {
     cwd: repoRoot,
     logFile,
     onStdout: text => {

@@ -92,8 +92,10 @@ export async function ensureAptPackages(packages) {
   }
   const started = Date.now();
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update'], { env });
-  await run('apt-get', ['install', '-y', ...missing], { env });
+  // Another apt run (another test harness, unattended upgrades) may hold the dpkg lock: wait for it.
+  const waitForLock = ['-o', 'DPkg::Lock::Timeout=600'];
+  await run('apt-get', [...waitForLock, 'update'], { env });
+  await run('apt-get', [...waitForLock, 'install', '-y', ...missing], { env });
   log(`apt packages installed (${missing.join(', ')}) in ${seconds(started)}`);
 }
 

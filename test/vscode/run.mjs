@@ -10,6 +10,9 @@
 // Phase 2 (e2e): a fresh code-server and page with only extensionDevelopmentPath; the real UI is
 // driven by dist/test/e2e/runE2E.js. Outputs in test-results/: vscode-suite.json, e2e.json,
 // <scenario>.png, code-server.log, archive.log, workbench-*.log, vscode-run.json (counts).
+// The suite also gets a second archive over TLS (`--https`, its CA trusted through
+// NODE_EXTRA_CA_CERTS) and a real proxy (tinyproxy, test/vscode/tinyproxy.mjs) for
+// test/integration/network.test.ts: DANDI_TEST_HTTPS_ARCHIVE and DANDI_TEST_PROXY.
 import {
   copyFileSync,
   cpSync,
@@ -28,6 +31,7 @@ import { ensureCodeServer, repoRoot } from './install.mjs';
 import { ensureGeneratedFixtures, startArchive, tail } from './archive.mjs';
 import { launchChromium, startCodeServer, workbenchUrl, writeUserSettings } from './codeServer.mjs';
 import { cleanupAll, installSignalHandlers, onCleanup, stopProcess } from './processes.mjs';
+import { ensureTinyproxy, startTinyproxy } from './tinyproxy.mjs';
 
 const USAGE = 'usage: node test/vscode/run.mjs [--suite-only | --e2e-only] [--grep <regexp>] [--keep]';
 const resultsDir = join(repoRoot, 'test-results');
@@ -72,6 +76,7 @@ async function openWorkbench({
   extensionTestsPath,
   resultFile,
   grep,
+  network,
 }) {
   const dir = join(tmpRoot, phase);
   const workspace = join(dir, 'workspace');
@@ -89,6 +94,7 @@ async function openWorkbench({
       DANDI_TEST_WORKSPACE: workspace,
       ...(resultFile ? { DANDI_TEST_RESULT: resultFile } : {}),
       ...(grep ? { DANDI_TEST_GREP: grep } : {}),
+      ...(network ? networkEnv(network) : {}),
     },
   });
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
@@ -112,6 +118,49 @@ async function openWorkbench({
     if (existsSync(logs)) cpSync(logs, join(resultsDir, `logs-${phase}`), { recursive: true });
   };
   return { server, page, workspace, close };
+}
+
+/**
+ * The network tests' environment: where the HTTPS archive and the proxy are, the HTTPS archive's
+ * CA trusted the way a corporate CA is (NODE_EXTRA_CA_CERTS), and no proxy from the machine's
+ * environment, so the tests alone decide (through VS Code's http.* settings) what goes through one.
+ */
+function networkEnv({ httpsArchive, proxy }) {
+  const { url, logFile, outgoingAddress } = proxy;
+  const noProxyFromMachine = Object.fromEntries(
+    [
+      'HTTPS_PROXY',
+      'https_proxy',
+      'HTTP_PROXY',
+      'http_proxy',
+      'NO_PROXY',
+      'no_proxy',
+      'ALL_PROXY',
+      'all_proxy',
+    ].map(name => [name, '']),
+  );
+  return {
+    ...noProxyFromMachine,
+    DANDI_TEST_HTTPS_ARCHIVE: httpsArchive.json,
+    DANDI_TEST_PROXY: JSON.stringify({ url, logFile, outgoingAddress }),
+    NODE_EXTRA_CA_CERTS: httpsArchive.info.caFile,
+  };
+}
+
+/** The HTTPS archive and tinyproxy for the suite's network tests, started beside the main archive. */
+async function startNetworkParts(tmpRoot) {
+  await ensureTinyproxy();
+  const [httpsArchive, proxy] = await Promise.all([
+    startArchive(repoRoot, {
+      logFile: join(resultsDir, 'archive-https.log'),
+      extraArgs: ['--https'],
+      name: 'archive-https',
+    }),
+    startTinyproxy({ dir: join(tmpRoot, 'tinyproxy'), logFile: join(resultsDir, 'tinyproxy.log') }),
+  ]);
+  if (typeof httpsArchive.info.caFile !== 'string')
+    throw new Error(`the --https archive printed no caFile: ${httpsArchive.json.slice(0, 300)}`);
+  return { httpsArchive, proxy };
 }
 
 /** Waits for the suite's result file; fails early when code-server or the page dies. */
@@ -189,13 +238,17 @@ async function main() {
   else
     log('WARNING: dist/tools/genFixtures.js is not built; the archive starts without generated NWB fixtures');
 
-  started = Date.now();
-  const archive = await startArchive(repoRoot, { logFile: join(resultsDir, 'archive.log') });
-  log(`stand-in archive at ${archive.info.apiUrl} (${seconds(Date.now() - started)})`);
-
   const tmpRoot = mkdtempSync(join(tmpdir(), 'dandi-vscode-test-'));
   if (!options.keep) onCleanup(async () => rmSync(tmpRoot, { recursive: true, force: true }));
   else log(`keeping ${tmpRoot}`);
+
+  started = Date.now();
+  const [archive, network] = await Promise.all([
+    startArchive(repoRoot, { logFile: join(resultsDir, 'archive.log') }),
+    options.suite ? startNetworkParts(tmpRoot) : undefined,
+  ]);
+  log(`stand-in archive at ${archive.info.apiUrl} (${seconds(Date.now() - started)})`);
+  if (network) log(`HTTPS archive at ${network.httpsArchive.info.apiUrl}, tinyproxy at ${network.proxy.url}`);
   const browser = await launchChromium();
   onCleanup(() => browser.close());
 
@@ -211,6 +264,7 @@ async function main() {
       tmpRoot,
       resultFile,
       grep: options.grep,
+      network,
       extensionTestsPath: join(repoRoot, 'dist', 'test', 'suite', 'index.js'),
     });
     try {

@@ -139,6 +139,7 @@ describe('stand-in archive: fault injection, control endpoint and request log', 
         url: '/api/dandisets/000003/',
         status: 200,
         bytes: (log[0] as RequestLogEntry).bytes,
+        client: '127.0.0.1',
         headers: undefined,
       },
     );
