@@ -9,7 +9,7 @@
 import type { H5Region } from './types';
 
 /** Reads [position, position + target.length) of the file; returns bytes read. */
-export type ReadAt = (position: number, target: Uint8Array) => number;
+type ReadAt = (position: number, target: Uint8Array) => number;
 
 /** Blocks kept from a regular hyperslab before the selection is reported as too large to list. */
 const MAX_BLOCKS = 1_000_000;

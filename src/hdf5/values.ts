@@ -37,7 +37,7 @@ const POINTER_GROWTH = 4;
  * is a pointer (4 → 8 bytes) and a vlen sequence a length and a pointer (8 → 16). Compounds grow
  * by what their members grow (members are packed, as libhdf5 lays out the types it reads).
  */
-export function nativeSize(meta: Metadata): number {
+function nativeSize(meta: Metadata): number {
   return meta.size + pointerGrowth(meta);
 }
 

@@ -2,6 +2,7 @@
 // libhdf5 1.10.8 (Debian python3-h5py) on the same file, and is written here as a literal.
 import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
+import { inspectFile } from '../../../src/hdf5/inspect';
 import type { H5Value, Hdf5File } from '../../../src/hdf5/types';
 import { FIXTURES, open } from './helpers';
 
@@ -81,6 +82,18 @@ describe('hdf5 fidelity with libhdf5', function () {
           region: '[0:1]',
           selection: { kind: 'hyperslab', blocks: [{ start: [0], count: [1] }] },
         },
+      ]);
+    });
+  });
+
+  it('inspect names each region reference with its selection', async () => {
+    await withFile(fixture('matnwb__ecephys_tutorial.nwb'), async file => {
+      const report = await inspectFile(file);
+      const index = report.nodes.find(n => n.path === '/units/spike_times_index');
+      assert.deepEqual(index?.regions, [
+        '/units/spike_times[0:4]',
+        '/units/spike_times[4:8]',
+        '/units/spike_times[8:10]',
       ]);
     });
   });
