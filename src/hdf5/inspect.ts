@@ -16,6 +16,8 @@ export interface InspectNode {
   chunks?: number[] | null;
   filters?: string[];
   children?: number;
+  /** Small region-reference datasets: where each reference points, e.g. `/units/spike_times[0:4]`. */
+  regions?: string[];
 }
 
 export interface InspectReport {
@@ -89,10 +91,27 @@ async function walk(file: Hdf5File, path: string, nodes: InspectNode[]): Promise
       node.dtype = info.dtype.display;
       node.chunks = info.chunks;
       node.filters = info.filters.map(f => (f.supported ? f.name : `${f.name} (unsupported)`));
+      if (info.dtype.refType === 'region' && info.size <= SUMMARY_MAX_ELEMENTS)
+        node.regions = await regionTargets(file, entry.path);
     }
     nodes.push(node);
   }
   return snapshot.truncated;
+}
+
+/** Each region reference of a small dataset as `target[selection]` (h5py: `f[ref][ref]`'s source). */
+async function regionTargets(file: Hdf5File, path: string): Promise<string[]> {
+  try {
+    const { data } = await file.read(path, undefined, { maxElements: SUMMARY_MAX_ELEMENTS });
+    if (ArrayBuffer.isView(data)) return [];
+    return data.map(v =>
+      v !== null && typeof v === 'object' && 'ref' in v && typeof v.ref === 'string'
+        ? `${v.ref}${typeof v.region === 'string' ? v.region : ''}`
+        : 'null',
+    );
+  } catch (error) {
+    return [`unreadable (${error instanceof Error ? error.message : String(error)})`];
+  }
 }
 
 /** The report as indented text, one object per line. */
@@ -113,6 +132,7 @@ export function formatReport(report: InspectReport): string {
       parts.push(`${node.dtype} [${(node.shape ?? []).join(' x ') || 'scalar'}]`);
       if (node.chunks) parts.push(`chunks [${node.chunks.join(' x ')}]`);
       if (node.filters && node.filters.length > 0) parts.push(`filters ${node.filters.join(', ')}`);
+      if (node.regions) parts.push(`-> ${node.regions.join(', ')}`);
     }
     lines.push(parts.join('  '));
   }

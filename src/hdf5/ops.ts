@@ -5,6 +5,7 @@
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
 import { describeFilters } from './filters';
+import { decodeRegion } from './regions';
 import {
   Hdf5Error,
   type DatasetInfo,
@@ -48,14 +49,28 @@ export class FileOps {
   /** References that could not be resolved (maybe bytes that failed to arrive): values holding one are not kept. */
   private refFailures = 0;
 
+  /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
+  private baseAddress: number | null = null;
+
   constructor(
     private readonly m: H5Module,
     private readonly fileId: bigint,
     private readonly cache: BlockCache,
     private readonly plugins: ReadonlySet<number>,
+    /** Whether a byte fetch failed during the current call (such failures must fail the call). */
+    private readonly fetchFailed: () => boolean = () => false,
   ) {
     this.ctx = {
       heap: () => m.HEAPU8,
+      region: bytes => {
+        try {
+          return decodeRegion(bytes, (at, target) => cache.read(at, target), this.superblockAt());
+        } catch (error) {
+          if (this.fetchFailed()) throw error;
+          this.refFailures++;
+          return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+        }
+      },
       resolveRef: (bytes, isObject) => {
         if (bytes.every(b => b === 0)) return null;
         // HDF5 finds a referenced object's name by searching the file: once per reference is enough.
@@ -97,6 +112,18 @@ export class FileOps {
     this.cache.beginOp('metadata');
     this.requireObject(path);
     return this.attributeNamesOf(path).map(name => this.attribute(path, name));
+  }
+
+  /** The superblock's offset: 0, or 512, 1024, 2048… after a user block. */
+  private superblockAt(): number {
+    if (this.baseAddress !== null) return this.baseAddress;
+    const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+    const probe = new Uint8Array(8);
+    for (let at = 0; at < 1 << 30; at = at === 0 ? 512 : at * 2) {
+      if (this.cache.read(at, probe) < 8) break;
+      if (probe.every((b, i) => b === signature[i])) return (this.baseAddress = at);
+    }
+    return (this.baseAddress = 0);
   }
 
   datasetInfo(path: string): DatasetInfo {
@@ -169,14 +196,17 @@ export class FileOps {
     try {
       const scalar = shape.length === 0;
       const big = (a: number[]) => a.map(BigInt);
-      this.m.get_dataset_data(
-        this.fileId,
-        path,
-        scalar ? null : big(count),
-        scalar ? null : big(start),
-        scalar ? null : big(stride),
-        BigInt(ptr),
-      );
+      const get = () =>
+        this.m.get_dataset_data(
+          this.fileId,
+          path,
+          scalar ? null : big(count),
+          scalar ? null : big(start),
+          scalar ? null : big(stride),
+          BigInt(ptr),
+        );
+      if (isBigEndianEnum(meta)) this.readBigEndianEnum(path, ptr, nbytes, meta, get);
+      else get();
       const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
       const data = isNumeric(meta) ? toTypedArray(bytes, meta) : toValues(bytes, meta, this.ctx);
       if (hasVlen(meta))
@@ -224,7 +254,9 @@ export class FileOps {
         const first = Array.isArray(v) ? v[0] : v;
         return typeof first === 'string' ? first : undefined;
       };
-      const neurodataType = text('neurodata_type');
+      const neurodataType = nwb1Type(text('neurodata_type'), name, () =>
+        names.includes('ancestry') ? this.attribute(path, 'ancestry').value : null,
+      );
       const namespace = text('namespace');
       if (neurodataType !== undefined) entry.neurodataType = neurodataType;
       if (namespace !== undefined) entry.namespace = namespace;
@@ -232,7 +264,27 @@ export class FileOps {
     return entry;
   }
 
+  /**
+   * One attribute; when HDF5 cannot read it (not when its bytes failed to arrive), the attribute
+   * carries the error and its siblings and the walk go on, as h5py reads each attribute alone.
+   */
   private attribute(path: string, name: string): H5Attribute {
+    try {
+      return this.rememberedAttribute(path, name);
+    } catch (error) {
+      if (this.fetchFailed() || !isLibraryError(error)) throw error;
+      const message = firstDiagnostic(error instanceof Error ? error.message : String(error));
+      let dtype: H5Attribute['dtype'] = { class: 'unknown', size: 0, display: 'unknown' };
+      try {
+        dtype = toDtype(this.m.get_attribute_metadata(this.fileId, path, name));
+      } catch {
+        // the type itself is unreadable: 'unknown' says so
+      }
+      return { name, dtype, shape: null, value: null, error: `cannot read this attribute: ${message}` };
+    }
+  }
+
+  private rememberedAttribute(path: string, name: string): H5Attribute {
     const read = () => {
       const failuresBefore = this.refFailures;
       return { ...this.readAttribute(path, name), complete: this.refFailures === failuresBefore };
@@ -252,7 +304,9 @@ export class FileOps {
     const nbytes = meta.size * meta.total_size;
     const ptr = this.malloc(nbytes);
     try {
-      this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
+      const get = () => this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
+      if (isBigEndianEnum(meta)) this.readBigEndianEnum(`${path} ${name}`, ptr, nbytes, meta, get);
+      else get();
       const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
       const values = toValues(bytes, meta, this.ctx);
       if (isVlenString(meta)) this.freeStrings(bytes, meta.size);
@@ -263,6 +317,32 @@ export class FileOps {
     } finally {
       this.m._free(ptr);
     }
+  }
+
+  /**
+   * h5wasm reads a big-endian attribute or dataset by setting its copy of the type to little-endian, which
+   * HDF5 refuses for enums ("operation not allowed after enum members are defined"; h5py writes
+   * bool attributes as big-endian int8 enums on s390x). That refusal is harmless: HDF5 then reads
+   * the bytes as stored, so the error handler is paused around the call and the bytes are swapped
+   * here. The read's own status still tells a real failure.
+   */
+  private readBigEndianEnum(
+    what: string,
+    ptr: number,
+    nbytes: number,
+    meta: Metadata,
+    get: () => number,
+  ): void {
+    this.m.deactivate_throwing_error_handler();
+    let status: number;
+    try {
+      status = get();
+    } finally {
+      this.m.activate_throwing_error_handler();
+    }
+    if (status < 0) throw new Error(`HDF5-DIAG: cannot read the big-endian enum ${what}`);
+    const bytes = this.m.HEAPU8.subarray(ptr, ptr + nbytes);
+    for (let at = 0; at < bytes.length; at += meta.size) bytes.subarray(at, at + meta.size).reverse();
   }
 
   /**
@@ -342,6 +422,37 @@ export class FileOps {
     if (ptr === 0) throw new Hdf5Error('too-large', `cannot allocate ${nbytes} bytes in the HDF5 worker`);
     return ptr;
   }
+}
+
+/**
+ * The most specific neurodata type. NWB 1.x writes `neurodata_type` `TimeSeries` on every series
+ * and lists the real type last in `ancestry`; its interfaces are `Interface` groups named after
+ * their type (`Fluorescence`, `ImageSegmentation`…) and its processing modules are `Module`.
+ */
+function nwb1Type(declared: string | undefined, name: string, ancestry: () => H5Value): string | undefined {
+  if (declared === 'Interface') return name;
+  if (declared === 'Module') return 'ProcessingModule';
+  const chain = ancestry();
+  const list = Array.isArray(chain) ? chain : [chain];
+  const last = list[list.length - 1];
+  return typeof last === 'string' && last !== '' ? last : declared;
+}
+
+/** Errors HDF5 itself raised (the module stays usable), not traps or aborts. */
+function isLibraryError(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : String(error);
+  return /^HDF5-DIAG|^error - /.test(text) && !(error instanceof Error && error.name === 'RuntimeError');
+}
+
+/** The most specific line of an HDF5 error stack. */
+function firstDiagnostic(text: string): string {
+  const frames = [...text.matchAll(/#\d+: \S+ line \d+ in [\w_]+\(\): (.*)/g)];
+  const line = frames.length > 0 ? frames[frames.length - 1][1] : text.split('\n')[0];
+  return line.trim().slice(0, 300);
+}
+
+function isBigEndianEnum(meta: Metadata): boolean {
+  return meta.type === 8 && !meta.littleEndian;
 }
 
 export function joinPath(parent: string, name: string): string {

@@ -64,8 +64,9 @@ export interface Dtype {
 
 /**
  * Attribute and non-numeric dataset values as JSON-safe data. Object and region references are
- * `{ ref: '/path' }` (the path they point to; region references add `region`); 64-bit integers
- * beyond 2^53 are strings.
+ * `{ ref: '/path' }` (the path they point to; region references add `region`, the selection as
+ * text such as `[0:4]`, and `selection`, the selection itself); 64-bit integers beyond 2^53 are
+ * strings.
  */
 export type H5Value =
   | string
@@ -73,8 +74,19 @@ export type H5Value =
   | boolean
   | null
   | H5Value[]
-  | { ref: string; region?: string }
+  | { ref: string; region?: string; selection?: H5Region }
   | { [key: string]: H5Value };
+
+/**
+ * The selection of a region reference, as libhdf5's H5Rget_region gives it: hyperslab blocks
+ * (`count` elements per dimension from `start`) or points (one coordinate list each).
+ */
+export type H5Region =
+  | { kind: 'all' }
+  | { kind: 'none' }
+  | { kind: 'hyperslab'; blocks: { start: number[]; count: number[] }[] }
+  | { kind: 'points'; points: number[][] }
+  | { kind: 'error'; message: string };
 
 export interface H5Attribute {
   name: string;
@@ -82,6 +94,8 @@ export interface H5Attribute {
   /** null for scalars. */
   shape: number[] | null;
   value: H5Value;
+  /** Why the attribute could not be read (then `value` is null): one bad attribute fails alone. */
+  error?: string;
 }
 
 export interface H5Filter {

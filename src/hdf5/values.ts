@@ -4,7 +4,8 @@
  * references are resolved to the paths they point to.
  */
 import type { Metadata } from 'h5wasm';
-import type { Dtype, H5Value, NumericArray } from './types';
+import { regionText } from './regions';
+import type { Dtype, H5Region, H5Value, NumericArray } from './types';
 
 /** H5T class numbers (H5T_class_t). */
 const INTEGER = 0;
@@ -24,6 +25,31 @@ export interface ValueContext {
   heap(): Uint8Array;
   /** Path of the object a reference points to; null for a null or dangling reference. */
   resolveRef(bytes: Uint8Array, isObject: boolean): string | null;
+  /** The selection a region reference holds. */
+  region(bytes: Uint8Array): H5Region;
+}
+
+/** wasm32 pointers are 4 bytes; libhdf5 on the 64-bit machines files are compared on uses 8. */
+const POINTER_GROWTH = 4;
+
+/**
+ * The element size libhdf5 (64-bit) reports, from h5wasm's wasm32 memory layout: a vlen string
+ * is a pointer (4 → 8 bytes) and a vlen sequence a length and a pointer (8 → 16). Compounds grow
+ * by what their members grow (members are packed, as libhdf5 lays out the types it reads).
+ */
+function nativeSize(meta: Metadata): number {
+  return meta.size + pointerGrowth(meta);
+}
+
+function pointerGrowth(meta: Metadata): number {
+  if ((meta.type === STRING && meta.vlen) || meta.type === VLEN) return POINTER_GROWTH;
+  if (meta.type === COMPOUND)
+    return (meta.compound_type?.members ?? []).reduce((sum, m) => sum + pointerGrowth(m), 0);
+  if (meta.type === ARRAY && meta.array_type) {
+    const count = (meta.array_type.shape ?? []).reduce((a, b) => a * b, 1);
+    return pointerGrowth(meta.array_type) * count;
+  }
+  return 0;
 }
 
 function isBoolEnum(meta: Metadata): boolean {
@@ -58,7 +84,7 @@ export function toDtype(meta: Metadata): Dtype {
       const charset = meta.cset === 1 ? 'utf-8' : 'ascii';
       return {
         class: 'string',
-        size: meta.size,
+        size: nativeSize(meta),
         vlen: meta.vlen,
         charset,
         display: meta.vlen ? `${charset} string (vlen)` : `${charset} string (${meta.size} bytes)`,
@@ -68,7 +94,7 @@ export function toDtype(meta: Metadata): Dtype {
       const members = (meta.compound_type?.members ?? []).map(m => ({ name: m.name, dtype: toDtype(m) }));
       return {
         class: 'compound',
-        size: meta.size,
+        size: nativeSize(meta),
         members,
         display: `compound {${members.map(m => `${m.name}: ${m.dtype.display}`).join(', ')}}`,
       };
@@ -93,7 +119,7 @@ export function toDtype(meta: Metadata): Dtype {
       const base = meta.vlen_type ? toDtype(meta.vlen_type) : undefined;
       return {
         class: 'array',
-        size: meta.size,
+        size: nativeSize(meta),
         vlen: true,
         base,
         display: `vlen ${base?.display ?? 'unknown'}`,
@@ -104,7 +130,7 @@ export function toDtype(meta: Metadata): Dtype {
       const arrayShape = meta.array_type?.shape ?? [];
       return {
         class: 'array',
-        size: meta.size,
+        size: nativeSize(meta),
         base,
         arrayShape,
         display: `${base?.display ?? 'unknown'}[${arrayShape.join(', ')}]`,
@@ -160,7 +186,8 @@ export function toTypedArray(bytes: Uint8Array, meta: Metadata): NumericArray {
     const halves = new Uint16Array(buffer, 0, n);
     return Float32Array.from(halves, halfToFloat);
   }
-  const signed = meta.type === ENUM ? signedEnum(meta) : meta.signed;
+  // An enum's `signed` is its base integer type's (h5py's bool is an int8 enum).
+  const signed = meta.signed;
   switch (meta.size) {
     case 1:
       return signed ? new Int8Array(buffer, 0, n) : new Uint8Array(buffer, 0, n);
@@ -171,10 +198,6 @@ export function toTypedArray(bytes: Uint8Array, meta: Metadata): NumericArray {
     default:
       return signed ? new BigInt64Array(buffer, 0, n) : new BigUint64Array(buffer, 0, n);
   }
-}
-
-function signedEnum(meta: Metadata): boolean {
-  return Object.values(meta.enum_type?.members ?? {}).some(v => v < 0);
 }
 
 function halfToFloat(h: number): number {
@@ -242,7 +265,12 @@ export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): 
       const isObject = meta.ref_type !== 'region';
       for (let i = 0; i < count; i++) {
         const path = ctx.resolveRef(bytes.slice(i * size, (i + 1) * size), isObject);
-        out.push(path === null ? null : isObject ? { ref: path } : { ref: path, region: 'selection' });
+        if (path === null || isObject) {
+          out.push(path === null ? null : { ref: path });
+          continue;
+        }
+        const selection = ctx.region(bytes.slice(i * size, (i + 1) * size));
+        out.push({ ref: path, region: regionText(selection), selection });
       }
       return out;
     }
@@ -303,8 +331,9 @@ export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): 
   }
 }
 
-function cString(heap: Uint8Array, ptr: number, utf8: boolean): string | null {
-  if (ptr === 0) return null;
+/** A NULL pointer is an empty string, as libhdf5 (and h5py) read it. */
+function cString(heap: Uint8Array, ptr: number, utf8: boolean): string {
+  if (ptr === 0) return '';
   let end = ptr;
   while (end < heap.length && heap[end] !== 0) end++;
   return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(heap.subarray(ptr, end));

@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       io = { cache, node: new LazyFileNode(fs, FILE_PATH, cache) };
       cache.beginOp('metadata');
       const h5 = new h5wasm.File(FILE_PATH, 'r');
-      ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds));
+      ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds), () => io?.node.lastFailure != null);
       return { pluginsLoaded: pluginIds };
     }
     if (call.op === 'warmUp') {

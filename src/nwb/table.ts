@@ -3,7 +3,7 @@
  * offsets, possibly indexed twice), DynamicTableRegion columns (row indices into the table their
  * `table` attribute references) and object references shown as paths. Rows are read as a window.
  */
-import type { H5Value } from '../hdf5/types';
+import type { H5Region, H5Value } from '../hdf5/types';
 import type { ColumnInfo, TableInfo, TableRows } from '../shared/protocol';
 import type { NwbFile } from './nwbFile';
 import { joinPath, refPath, valueToStrings, valueToText } from './reader';
@@ -153,11 +153,7 @@ export async function raggedRanges(
   signal?: AbortSignal,
 ): Promise<[number, number][]> {
   const info = await nwb.reader.datasetInfo(indexPath);
-  if (info.dtype.class === 'reference') {
-    throw new Error(
-      `${indexPath} holds region references (NWB 2.0 pre-release); this layout of ragged columns is not supported`,
-    );
-  }
+  if (info.dtype.class === 'reference') return regionRanges(nwb, indexPath, row, count, signal);
   const first = Math.max(0, row - 1);
   const ends = await nwb.reader.readNumbers(
     indexPath,
@@ -171,6 +167,41 @@ export async function raggedRanges(
     prev = ends[i];
   }
   return out;
+}
+
+/**
+ * Ragged rows whose index holds one region reference per row into the data (MatNWB and the NWB
+ * 2.0 pre-release): each row is its region's one 1-D hyperslab block.
+ */
+async function regionRanges(
+  nwb: NwbFile,
+  indexPath: string,
+  row: number,
+  count: number,
+  signal?: AbortSignal,
+): Promise<[number, number][]> {
+  const refs = await nwb.reader.readValues(indexPath, { start: [row], count: [count] }, { signal });
+  return refs.map((ref, i): [number, number] => {
+    const selection = regionSelection(ref);
+    if (selection?.kind === 'none') return [0, 0];
+    if (
+      selection?.kind === 'hyperslab' &&
+      selection.blocks.length === 1 &&
+      selection.blocks[0].start.length === 1
+    ) {
+      const { start, count: length } = selection.blocks[0];
+      return [start[0], start[0] + length[0]];
+    }
+    const text = selection?.kind === 'error' ? selection.message : (selection?.kind ?? 'no selection');
+    throw new Error(`${indexPath} row ${row + i}: the region is not one range of the data (${text})`);
+  });
+}
+
+/** The selection a region reference value carries. */
+function regionSelection(value: H5Value): H5Region | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('selection' in value))
+    return undefined;
+  return (value as { selection?: H5Region }).selection;
 }
 
 /** The `id` column of a table (row index when absent). */

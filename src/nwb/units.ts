@@ -29,8 +29,9 @@ export async function unitsRaster(
   const ranges = count > 0 ? await raggedRanges(nwb, indexPath, first, count, signal) : [];
   // Clamp to the data: subset files (nwb-linkml) keep index entries past the end of spike_times.
   const stored = (await r.entry(timesPath))?.shape?.[0] ?? 0;
-  const lo = Math.min(ranges[0]?.[0] ?? 0, stored);
-  const hi = Math.min(ranges[ranges.length - 1]?.[1] ?? 0, stored);
+  // Region-reference indexes (MatNWB) need not run in order: read the span of all rows.
+  const lo = Math.min(ranges.length ? Math.min(...ranges.map(([a]) => a)) : 0, stored);
+  const hi = Math.min(ranges.length ? Math.max(...ranges.map(([, b]) => b)) : 0, stored);
   const all =
     hi > lo
       ? await r.readNumbers(

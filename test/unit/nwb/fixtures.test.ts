@@ -169,9 +169,13 @@ describe('NWB semantics (real fixtures)', function () {
         );
       });
     }
-    // MatNWB 2018 indexed ragged columns with region references: a clear error, not garbage.
-    await withFile('matnwb__ecephys_tutorial.nwb', nwb =>
-      assert.rejects(unitsRaster(nwb, '/units', 0, 3), /region references/),
+    // MatNWB 2018 indexes ragged columns with region references. h5py: units/id [1, 2, 3];
+    // spike_times[spike_times_index[i]] = [0.1, 0.21, 0.5, 0.61], [0.34, 0.36, 0.66, 0.69], [0.4, 0.43].
+    const matnwb = await withFile('matnwb__ecephys_tutorial.nwb', nwb => unitsRaster(nwb, '/units', 0, 3));
+    assert.deepEqual(Array.from(new Uint32Array(matnwb.offsets)), [0, 4, 8, 10]);
+    assert.deepEqual(
+      Array.from(new Float64Array(matnwb.times)),
+      [0.1, 0.21, 0.5, 0.61, 0.34, 0.36, 0.66, 0.69, 0.4, 0.43],
     );
   });
 

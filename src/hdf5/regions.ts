@@ -1,0 +1,183 @@
+/**
+ * Region references (H5T_STD_REF_DSETREG) to the selection they hold. h5wasm resolves a region
+ * reference to its dataset's name but has no call that returns the selection, so it is decoded
+ * here from the file, as libhdf5's H5Rget_region does: the 12 reference bytes are a global heap
+ * collection address and an object index; that heap object holds the dataset's address and the
+ * serialized dataspace selection (H5S_SEL_POINTS / H5S_SEL_HYPERSLABS / ALL / NONE, versions 1-3).
+ * Assumes 8-byte offsets and lengths (every writer's default; the superblock says otherwise rarely).
+ */
+import type { H5Region } from './types';
+
+/** Reads [position, position + target.length) of the file; returns bytes read. */
+type ReadAt = (position: number, target: Uint8Array) => number;
+
+/** Blocks kept from a regular hyperslab before the selection is reported as too large to list. */
+const MAX_BLOCKS = 1_000_000;
+const UNLIMITED = 2 ** 53;
+
+/** The selection a region reference holds, or a description of why it cannot be read. */
+export function decodeRegion(ref: Uint8Array, readAt: ReadAt, baseAddress = 0): H5Region {
+  const view = new DataView(ref.buffer, ref.byteOffset, ref.byteLength);
+  const heapAddress = Number(view.getBigUint64(0, true)) + baseAddress;
+  const index = view.getUint32(8, true);
+  const object = heapObject(readAt, heapAddress, index);
+  // The object: the referenced dataset's address (8 bytes), then the selection.
+  return decodeSelection(new Reader(object, 8));
+}
+
+function heapObject(readAt: ReadAt, address: number, index: number): Uint8Array {
+  const header = new Uint8Array(16);
+  if (readAt(address, header) < 16 || String.fromCharCode(...header.subarray(0, 4)) !== 'GCOL')
+    throw new Error(`no global heap collection at ${address}`);
+  const size = Number(new DataView(header.buffer).getBigUint64(8, true));
+  if (size < 16 || size > 1 << 30) throw new Error(`global heap collection at ${address} has size ${size}`);
+  const collection = new Uint8Array(size);
+  readAt(address, collection);
+  const view = new DataView(collection.buffer);
+  for (let at = 16; at + 16 <= size;) {
+    const id = view.getUint16(at, true);
+    const length = Number(view.getBigUint64(at + 8, true));
+    if (id === 0) break; // the free space object ends the list
+    if (id === index) return collection.subarray(at + 16, at + 16 + length);
+    at += 16 + Math.ceil(length / 8) * 8;
+  }
+  throw new Error(`global heap object ${index} not found at ${address}`);
+}
+
+class Reader {
+  private readonly view: DataView;
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  u8(): number {
+    return this.view.getUint8(this.at++);
+  }
+  u32(): number {
+    const v = this.view.getUint32(this.at, true);
+    this.at += 4;
+    return v;
+  }
+  u64(): number {
+    const v = this.view.getBigUint64(this.at, true);
+    this.at += 8;
+    return v >= BigInt(UNLIMITED) ? UNLIMITED : Number(v);
+  }
+  /** An unsigned integer of 2, 4 or 8 bytes (version 2-3 selections choose the size). */
+  sized(bytes: number): number {
+    if (bytes === 2) {
+      const v = this.view.getUint16(this.at, true);
+      this.at += 2;
+      return v;
+    }
+    return bytes === 4 ? this.u32() : this.u64();
+  }
+  skip(n: number): void {
+    this.at += n;
+  }
+}
+
+function decodeSelection(r: Reader): H5Region {
+  const type = r.u32();
+  const version = r.u32();
+  switch (type) {
+    case 0:
+      return { kind: 'none' };
+    case 3:
+      return { kind: 'all' };
+    case 1:
+      return decodePoints(r, version);
+    case 2:
+      return decodeHyperslab(r, version);
+    default:
+      throw new Error(`unknown selection type ${type}`);
+  }
+}
+
+function decodePoints(r: Reader, version: number): H5Region {
+  let size = 4;
+  if (version === 1)
+    r.skip(8); // reserved, length
+  else size = r.u8();
+  const rank = r.u32();
+  const n = r.sized(size);
+  const points: number[][] = [];
+  for (let i = 0; i < n; i++) points.push(Array.from({ length: rank }, () => r.sized(size)));
+  return { kind: 'points', points };
+}
+
+function decodeHyperslab(r: Reader, version: number): H5Region {
+  if (version === 1) {
+    r.skip(8); // reserved, length
+    const rank = r.u32();
+    const n = r.u32();
+    const blocks = [];
+    for (let i = 0; i < n; i++) {
+      const start = Array.from({ length: rank }, () => r.u32());
+      const end = Array.from({ length: rank }, () => r.u32());
+      blocks.push({ start, count: end.map((e, d) => e - start[d] + 1) });
+    }
+    return { kind: 'hyperslab', blocks };
+  }
+  const flags = r.u8();
+  let size = 8;
+  if (version === 2)
+    r.skip(4); // length
+  else size = r.u8();
+  const rank = r.u32();
+  if (version === 2 || (flags & 1) === 1) {
+    const read = () => Array.from({ length: rank }, () => r.sized(size));
+    const [start, stride, count, block] = [read(), read(), read(), read()];
+    return { kind: 'hyperslab', blocks: regularBlocks(start, stride, count, block) };
+  }
+  const n = r.sized(size);
+  const blocks = [];
+  for (let i = 0; i < n; i++) {
+    const start = Array.from({ length: rank }, () => r.sized(size));
+    const end = Array.from({ length: rank }, () => r.sized(size));
+    blocks.push({ start, count: end.map((e, d) => e - start[d] + 1) });
+  }
+  return { kind: 'hyperslab', blocks };
+}
+
+/** A regular hyperslab (start, stride, count, block per dimension) as its list of blocks. */
+function regularBlocks(
+  start: number[],
+  stride: number[],
+  count: number[],
+  block: number[],
+): { start: number[]; count: number[] }[] {
+  if (count.some(c => c >= UNLIMITED) || block.some(b => b >= UNLIMITED))
+    throw new Error('an unlimited selection cannot be listed');
+  const total = count.reduce((a, b) => a * b, 1);
+  if (total > MAX_BLOCKS) throw new Error(`a selection of ${total} blocks is too large to list`);
+  const blocks = [];
+  const at = count.map(() => 0);
+  for (let i = 0; i < total; i++) {
+    blocks.push({ start: at.map((k, d) => start[d] + k * stride[d]), count: [...block] });
+    for (let d = at.length - 1; d >= 0; d--) {
+      if (++at[d] < count[d]) break;
+      at[d] = 0;
+    }
+  }
+  return blocks;
+}
+
+/** The selection as text, numpy style: `[0:4]`, `[0:4, 2:3] ∪ …`, `points (1), (5)`. */
+export function regionText(region: H5Region): string {
+  switch (region.kind) {
+    case 'all':
+    case 'none':
+      return region.kind;
+    case 'points':
+      return `points ${region.points.map(p => `(${p.join(', ')})`).join(', ')}`;
+    case 'hyperslab':
+      return region.blocks
+        .map(b => `[${b.start.map((s, d) => `${s}:${s + b.count[d]}`).join(', ')}]`)
+        .join(' ∪ ');
+    case 'error':
+      return `unreadable selection (${region.message})`;
+  }
+}
