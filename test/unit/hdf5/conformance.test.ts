@@ -94,6 +94,14 @@ const KNOWN_GAPS: readonly KnownGap[] = [
     reason:
       'reading an enum over big-endian int32 fails: "operation not allowed after enum members are defined"',
   },
+  {
+    file: /^PyTables\/times-nested-be\.h5$/,
+    path: /^\/(earr32|earr64|tbl)$/,
+    field: /^values$/,
+    row: ROW.timeType,
+    reason:
+      'big-endian H5T_TIME data (alone or in a compound) fails as "the file is damaged or unreadable: no appropriate function for conversion path"; libhdf5 returns its bytes',
+  },
 ];
 
 function dumpsFor(file: JudgedFile): Promise<[CanonFile, CanonFile]> {
@@ -110,23 +118,31 @@ function dumpsFor(file: JudgedFile): Promise<[CanonFile, CanonFile]> {
   ]);
 }
 
-/** Both dumps of every file, two files at a time (the machine's cores), in the order the tests ask. */
-function dumpAll(files: readonly JudgedFile[]): Map<string, Promise<[CanonFile, CanonFile]>> {
-  const results = new Map<string, Promise<[CanonFile, CanonFile]>>();
-  let chain: Promise<unknown>[] = [Promise.resolve(), Promise.resolve()];
-  files.forEach((file, i) => {
-    const lane = i % chain.length;
-    const result = chain[lane].then(() => dumpsFor(file));
-    chain[lane] = result.catch(() => undefined);
-    results.set(file.path, result);
-  });
-  chain = [];
-  return results;
+/**
+ * Both dumps of each file, on first request; asking for file i starts file i + 1 too, so two files
+ * are read at a time (the machine's two cores) while the tests still go in order.
+ */
+function dumpQueue(files: readonly JudgedFile[]): (index: number) => Promise<[CanonFile, CanonFile]> {
+  const started = new Map<number, Promise<[CanonFile, CanonFile]>>();
+  const start = (index: number) => {
+    let result = started.get(index);
+    if (!result) {
+      result = dumpsFor(files[index]);
+      result.catch(() => undefined); // awaited by its own test; a test filtered out must not crash the run
+      started.set(index, result);
+    }
+    return result;
+  };
+  return index => {
+    if (index + 1 < files.length) void start(index + 1);
+    const result = start(index);
+    started.delete(index);
+    return result;
+  };
 }
 
 describe('conformance: the engine reads every file exactly as libhdf5 does', function () {
   this.timeout(120_000);
-  let dumps = new Map<string, Promise<[CanonFile, CanonFile]>>();
 
   // Installed while mocha loads the tests (a fresh machine lacks them), so the packaged files
   // are there to get a test each; a failed install fails the suite's first hook.
@@ -138,14 +154,15 @@ describe('conformance: the engine reads every file exactly as libhdf5 does', fun
   }
   const files = [...fixtureFiles(), ...packagedFiles()];
 
+  const dumps = dumpQueue(files);
+
   before(() => {
     if (installError) throw installError;
-    dumps = dumpAll(files);
   });
 
-  for (const file of files) {
+  files.forEach((file, index) => {
     it(`${file.name} matches libhdf5`, async () => {
-      const [libhdf5, engine] = await (dumps.get(file.path) ?? dumpsFor(file));
+      const [libhdf5, engine] = await dumps(index);
       const verdict = judge(file.name, compareDumps(libhdf5, engine), KNOWN_GAPS);
       const problems: string[] = [];
       if (verdict.unexplained.length > 0)
@@ -154,7 +171,7 @@ describe('conformance: the engine reads every file exactly as libhdf5 does', fun
         problems.push(`known gap no longer occurs (remove it from KNOWN_GAPS): ${gap.row}: ${gap.reason}`);
       assert.ok(problems.length === 0, problems.join('\n'));
     });
-  }
+  });
 
   it('runs over at least 20 packaged files from other writers', () => {
     const others = files.filter(f => !f.path.startsWith(FIXTURES));
