@@ -69,7 +69,13 @@ export function canonDtype(dtype: Dtype): Canon {
       };
     case 'enum':
     case 'boolean':
-      return { class: 'enum', size: dtype.size, members: { ...(dtype.enumMapping ?? {}) } };
+      return {
+        class: 'enum',
+        size: dtype.size,
+        // The engine's booleans (FALSE/TRUE enums) carry no base: that is a difference too.
+        base: dtype.base ? canonDtype(dtype.base) : null,
+        members: { ...(dtype.enumMapping ?? {}) },
+      };
     case 'array':
       return dtype.vlen
         ? { class: 'vlen', base: base(dtype.base) }

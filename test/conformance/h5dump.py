@@ -43,7 +43,7 @@ def dtype_of(tid):
     if cls == h5t.ENUM:
         members = {tid.get_member_name(i).decode('utf-8', 'surrogateescape'): int(tid.get_member_value(i))
                    for i in range(tid.get_nmembers())}
-        return {'class': 'enum', 'size': size, 'members': members}
+        return {'class': 'enum', 'size': size, 'base': dtype_of(tid.get_super()), 'members': members}
     if cls == h5t.ARRAY:
         return {'class': 'array', 'size': size, 'shape': list(tid.get_array_dims()), 'base': dtype_of(tid.get_super())}
     if cls == h5t.VLEN:
