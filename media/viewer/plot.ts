@@ -324,7 +324,11 @@ export class LinePlot extends Chart {
       ...(ticks
         ? {
             yTicks: ticks,
-            yRange: { start: Math.min(...ticks.values) - pad, end: Math.max(...ticks.values) + pad },
+            // reduce, not a spread: one tick per channel or unit, and a spread's arguments go on the stack.
+            yRange: {
+              start: ticks.values.reduce((a, b) => Math.min(a, b), Infinity) - pad,
+              end: ticks.values.reduce((a, b) => Math.max(a, b), -Infinity) + pad,
+            },
           }
         : {}),
     });

@@ -172,7 +172,7 @@ export class DandiClient {
       { subject: `the versions of Dandiset ${id}` },
       signal,
     )) {
-      out.push(...page.results);
+      for (const version of page.results) out.push(version); // a spread of a hostile page overflows the stack
     }
     return out;
   }

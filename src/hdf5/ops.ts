@@ -36,6 +36,8 @@ const MAX_READ_BYTES = 1024 * 1024 * 1024;
 const MEMO_LIMIT = 200_000;
 /** Attribute values larger than this are read again rather than kept. */
 const MEMO_ATTRIBUTE_BYTES = 64 * 1024;
+/** Attributes with more elements are described, not read (dense storage lets a small file hold huge ones). */
+const MAX_ATTRIBUTE_ELEMENTS = 1_000_000;
 
 export class FileOps {
   private readonly ctx: ValueContext;
@@ -301,6 +303,10 @@ export class FileOps {
     const meta = this.m.get_attribute_metadata(this.fileId, path, name);
     const dtype = toDtype(meta);
     if (!meta.shape) return { value: { name, dtype, shape: [], value: null }, nbytes: 0 };
+    if (meta.total_size > MAX_ATTRIBUTE_ELEMENTS) {
+      const value = `${meta.total_size} elements of shape [${meta.shape.join(', ')}] (${dtype.class}, ${dtype.size} bytes each): too large to show`;
+      return { value: { name, dtype, shape: meta.shape, value }, nbytes: 0 };
+    }
     const nbytes = meta.size * meta.total_size;
     const ptr = this.malloc(nbytes);
     try {

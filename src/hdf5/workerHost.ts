@@ -39,6 +39,14 @@ export function defaultWorkerPath(): string {
   return findBundledFile('hdf5Worker.js');
 }
 
+/**
+ * The worker's V8 heap limits. The block cache and h5wasm's memory are ArrayBuffers outside the
+ * V8 heap; the heap holds decoded values (strings, compounds, attributes), which reads cap at
+ * the viewer's `maxSliceElements`. A hostile file that still gets past that ends this worker
+ * with ERR_WORKER_OUT_OF_MEMORY, not the extension host.
+ */
+export const WORKER_RESOURCE_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 64 };
+
 /** h5wasm compiled by the first worker of this process, given to every later one. */
 let sharedWasmModule: WasmModule | undefined;
 
@@ -57,13 +65,21 @@ export class WorkerHost {
   source: ByteSource | null = null;
   dead: Hdf5Error | null = null;
 
-  constructor(workerPath: string, plugins: WorkerInit['plugins']) {
+  constructor(
+    workerPath: string,
+    plugins: WorkerInit['plugins'],
+    resourceLimits: {
+      maxOldGenerationSizeMb: number;
+      maxYoungGenerationSizeMb: number;
+    } = WORKER_RESOURCE_LIMITS,
+  ) {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const full: WorkerInit = { plugins, control: this.control, stats: this.statsBuffer };
     this.worker = new Worker(workerPath, {
       workerData: { init: full, fetchPort: channel.port2, wasmModule: sharedWasmModule },
       transferList: [channel.port2],
+      resourceLimits,
       stdout: true,
       stderr: true,
     });
@@ -85,8 +101,15 @@ export class WorkerHost {
       } else if (message.type === 'fetch') void this.serveFetch(message.seq, message.start, message.end);
       else this.settle(message);
     });
-    this.worker.on('error', error =>
-      this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker crashed: ${error.message}`)),
+    this.worker.on('error', (error: Error & { code?: string }) =>
+      this.fail(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new Hdf5Error(
+              'worker-crashed',
+              `the HDF5 worker ran out of memory (its limit is ${resourceLimits.maxOldGenerationSizeMb} MiB); the file holds more than can be shown`,
+            )
+          : new Hdf5Error('worker-crashed', `the HDF5 worker crashed: ${error.message}`),
+      ),
     );
     this.worker.on('exit', code =>
       this.fail(new Hdf5Error('worker-crashed', `the HDF5 worker stopped (exit code ${code})${this.tail()}`)),

@@ -23,7 +23,7 @@ export class NwbFile {
     readonly h5: Hdf5File,
     readonly limits: NwbLimits = DEFAULT_LIMITS,
   ) {
-    this.reader = new NwbReader(h5);
+    this.reader = new NwbReader(h5, limits.maxElements);
     this.types = new TypeRegistry(this.reader);
   }
 

@@ -25,7 +25,15 @@ export class NwbReader {
   private readonly _rawAttrs = new Map<string, Promise<H5Attribute[]>>();
   private readonly _infos = new Map<string, Promise<DatasetInfo>>();
 
-  constructor(readonly h5: Hdf5File) {}
+  /**
+   * @param maxElements the most elements any one read may return (the viewer's
+   * `maxSliceElements` setting): a read asking for more, or for no limit, gets this one, so a
+   * small compressed file cannot expand into the host's memory.
+   */
+  constructor(
+    readonly h5: Hdf5File,
+    readonly maxElements = Number.POSITIVE_INFINITY,
+  ) {}
 
   /**
    * The object at `path`, soft links followed (its `path` is then the target's), or null when
@@ -88,16 +96,22 @@ export class NwbReader {
 
   /** Reads numeric data as float64 (64-bit integers converted). */
   async readNumbers(path: string, selection?: Selection, options: ReadOptions = {}): Promise<Float64Array> {
-    const result = await this.h5.read(path, selection, options);
+    const result = await this.h5.read(path, selection, this.bounded(options));
     if (Array.isArray(result.data)) return Float64Array.from(result.data, v => toNumber(v) ?? NaN);
     return toFloat64(result.data);
   }
 
   /** Reads data as JSON-safe values (strings, references, compounds; numbers for numeric data). */
   async readValues(path: string, selection?: Selection, options: ReadOptions = {}): Promise<H5Value[]> {
-    const result = await this.h5.read(path, selection, options);
+    const result = await this.h5.read(path, selection, this.bounded(options));
     if (Array.isArray(result.data)) return result.data;
     return Array.from(toFloat64(result.data));
+  }
+
+  /** The caller's limit, never above the file's (the engine's own default is far larger). */
+  private bounded(options: ReadOptions): ReadOptions {
+    const asked = options.maxElements ?? this.maxElements;
+    return { ...options, maxElements: Math.min(asked, this.maxElements) };
   }
 
   /** The value of a scalar (or 1-element) dataset. */

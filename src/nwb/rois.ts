@@ -13,6 +13,8 @@ import { joinPath, parentPath, refPath, toNumber } from './reader';
 import { raggedRanges, tableIds } from './table';
 
 const DEFAULT_ROI_LIMIT = 2000;
+/** The most ROIs one request returns, whatever `limit` the webview asks for. */
+const MAX_ROI_LIMIT = 20_000;
 
 interface MaskPixels {
   offsets: number[];
@@ -31,7 +33,8 @@ export async function roiSet(
   const r = nwb.reader;
   const ids = await tableIds(nwb, path);
   const roiCount = ids.length;
-  const n = Math.min(roiCount, Math.max(1, limit));
+  const asked = Number.isFinite(limit) ? Math.floor(limit) : DEFAULT_ROI_LIMIT;
+  const n = Math.min(roiCount, Math.max(1, Math.min(asked, MAX_ROI_LIMIT)));
   let maskKind: RoiSet['maskKind'];
   let pixels: MaskPixels;
   let height = 0;
@@ -52,8 +55,8 @@ export async function roiSet(
   }
   const summaryImage = await findSummaryImage(nwb, path, signal).catch(() => undefined);
   if (!height || !width) {
-    height = summaryImage?.height ?? Math.max(0, ...pixels.x) + 1;
-    width = summaryImage?.width ?? Math.max(0, ...pixels.y) + 1;
+    height = summaryImage?.height ?? largest(pixels.x) + 1;
+    width = summaryImage?.width ?? largest(pixels.y) + 1;
   }
   const set: RoiSet = {
     path,
@@ -72,6 +75,13 @@ export async function roiSet(
   if (pixels.z) set.z = toArrayBuffer(Uint32Array.from(pixels.z));
   if (summaryImage) set.summaryImage = summaryImage;
   return set;
+}
+
+/** The largest value, or 0 (a loop: `Math.max(...xs)` overflows the stack past ~100k values). */
+function largest(xs: readonly number[]): number {
+  let max = 0;
+  for (const x of xs) if (x > max) max = x;
+  return max;
 }
 
 /** Non-zero pixels of image_mask[0..n), read in batches of ROIs to bound memory. */
@@ -96,6 +106,10 @@ async function sparsifyImageMasks(
       for (let k = 0; k < perRoi; k++) {
         const v = data[base + k];
         if (!v) continue;
+        if (out.x.length >= nwb.limits.maxElements)
+          throw new Error(
+            `the masks of ${path} have more than ${nwb.limits.maxElements} pixels (the maxSliceElements setting)`,
+          );
         out.x.push(Math.floor(k / (w * d)));
         out.y.push(Math.floor(k / d) % w);
         out.z?.push(k % d);
@@ -168,7 +182,8 @@ async function findSummaryImage(
   const module = parentPath(segmentation);
   const candidates: H5Entry[] = [];
   for (const child of await r.typedChildren(module)) {
-    if (await nwb.isA(child.path, 'Images')) candidates.push(...(await r.typedChildren(child.path)));
+    if (await nwb.isA(child.path, 'Images'))
+      for (const e of await r.typedChildren(child.path)) candidates.push(e);
   }
   const images = candidates.filter(e => e.kind === 'dataset');
   const preferred =

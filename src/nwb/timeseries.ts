@@ -215,8 +215,14 @@ function planChannels(info: SeriesInfo, requested: number[]): ChannelPlan {
   if (info.shape.length > 2) {
     return { channels, firstColumn: 0, readWidth: info.channelCount, picks: channels };
   }
-  const firstColumn = Math.min(...channels);
-  const readWidth = Math.max(...channels) - firstColumn + 1;
+  // Loops, not spreads: a spread's arguments go on the stack.
+  let firstColumn = channels[0];
+  let lastColumn = channels[0];
+  for (const c of channels) {
+    firstColumn = Math.min(firstColumn, c);
+    lastColumn = Math.max(lastColumn, c);
+  }
+  const readWidth = lastColumn - firstColumn + 1;
   return { channels, firstColumn, readWidth, picks: channels.map(c => c - firstColumn) };
 }
 
@@ -285,7 +291,9 @@ export async function seriesWindow(
   const bins = new MinMaxBins(columns, plan.channels.length, start, end);
   const columnTimes = new Float64Array(columns);
   if (exact) {
-    let rowsPerBlock = Math.max(1, Math.floor(BLOCK_ELEMENTS / plan.readWidth));
+    // Each block is one read, so it stays within the file's read limit too.
+    const blockElements = Math.min(BLOCK_ELEMENTS, nwb.limits.maxElements);
+    let rowsPerBlock = Math.max(1, Math.floor(blockElements / plan.readWidth));
     if (chunkRows > 0 && rowsPerBlock > chunkRows) rowsPerBlock -= rowsPerBlock % chunkRows;
     for (let s = start; s < end; s += rowsPerBlock) {
       signal?.throwIfAborted();

@@ -1,7 +1,17 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type ArchiveContext, authenticate, type RequestContext } from './context';
 import { validateFaults } from './faults';
-import { DJANGO_404, HEROKU_503, HttpError, redirect, send, sendHtml, sendJson, sleep } from './http';
+import {
+  countBytes,
+  DJANGO_404,
+  HEROKU_503,
+  HttpError,
+  redirect,
+  send,
+  sendHtml,
+  sendJson,
+  sleep,
+} from './http';
 import { type RequestLog } from './requestLog';
 import { Router } from './router';
 import { assetRoutes } from './routesAssets';
@@ -102,6 +112,10 @@ export async function applyRequestFaults(
   const { faults } = archive;
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
   if (faults.takeHang(origin)) return true; // never answered: the client must give up
+  if (faults.takeEndless(origin)) {
+    void sendEndless(req, res);
+    return true;
+  }
   const retryAfter = faults.takeRateLimit(origin);
   if (retryAfter !== undefined) {
     const headers = { 'Retry-After': String(retryAfter), ...CORS_HEADERS };
@@ -128,6 +142,33 @@ export async function applyRequestFaults(
     return true;
   }
   return false;
+}
+
+/** Stops a runaway test server anyway: past this, the client under test has failed to stop. */
+const ENDLESS_SAFETY_BYTES = 4 * 1024 * 1024 * 1024;
+
+/** The endless fault: a body with no Content-Length that keeps coming until the client hangs up. */
+async function sendEndless(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const range = /^bytes=(\d+)-(\d+)?$/.exec(req.headers.range ?? '');
+  if (range) {
+    const start = Number(range[1]);
+    const end = range[2] === undefined ? start + 1024 * 1024 - 1 : Number(range[2]);
+    res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/*`, ...CORS_HEADERS });
+  } else res.writeHead(200, { 'Content-Type': 'application/json', ...CORS_HEADERS });
+  res.write('[');
+  const chunk = Buffer.from('0,'.repeat(32 * 1024));
+  let sent = 0;
+  while (!res.destroyed && sent < ENDLESS_SAFETY_BYTES) {
+    countBytes(res, chunk.length);
+    sent += chunk.length;
+    if (!res.write(chunk))
+      await new Promise<void>(resolve => {
+        const done = () => (res.off('drain', done), res.off('close', done), resolve());
+        res.on('drain', done);
+        res.on('close', done);
+      });
+  }
+  res.destroy();
 }
 
 export function apiHandler(archive: ArchiveContext, hooks: ControlHooks) {

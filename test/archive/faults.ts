@@ -35,7 +35,7 @@ export class FaultState {
 
   /** Takes one use of a scoped counter fault if it applies to `origin`. */
   private takeScoped(
-    name: 'rateLimit' | 'html503' | 'hang',
+    name: 'rateLimit' | 'html503' | 'hang' | 'endless',
     origin: 'api' | 'blob',
     defaultScope: FaultScope,
   ): boolean {
@@ -58,6 +58,10 @@ export class FaultState {
 
   takeHang(origin: 'api' | 'blob'): boolean {
     return this.takeScoped('hang', origin, 'blob');
+  }
+
+  takeEndless(origin: 'api' | 'blob'): boolean {
+    return this.takeScoped('endless', origin, 'both');
   }
 
   takeReset(): number | undefined {
@@ -112,6 +116,7 @@ export function validateFaults(input: unknown): FaultConfig {
     'corruptByte',
     'draftChangesBetweenPages',
     'hang',
+    'endless',
   ]);
   for (const key of Object.keys(input)) if (!known.has(key)) throw new TypeError(`unknown fault "${key}"`);
   const obj = (key: string): Record<string, unknown> | undefined => {
@@ -153,5 +158,7 @@ export function validateFaults(input: unknown): FaultConfig {
   }
   const hang = obj('hang');
   if (hang) out.hang = { count: num(hang.count, 'hang.count'), scope: scopeOf(hang.scope) };
+  const endless = obj('endless');
+  if (endless) out.endless = { count: num(endless.count, 'endless.count'), scope: scopeOf(endless.scope) };
   return out;
 }

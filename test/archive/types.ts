@@ -26,6 +26,11 @@ export interface FaultConfig {
   draftChangesBetweenPages?: boolean;
   /** The blob host hangs (sends nothing) for the next `count` requests until the client gives up. */
   hang?: { count: number; scope?: FaultScope };
+  /**
+   * The next `count` requests in `scope` get a body that never ends and has no Content-Length:
+   * 206 with the asked Content-Range (total `*`) for a ranged GET, else 200 JSON-looking bytes.
+   */
+  endless?: { count: number; scope?: FaultScope };
 }
 
 export interface RequestLogEntry {

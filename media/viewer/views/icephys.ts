@@ -27,7 +27,8 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
     item.addEventListener('click', () => choose(i));
     return item;
   });
-  list.append(...items);
+  // One by one: a spread passes every item as an argument, which overflows the stack past ~100k.
+  for (const item of items) list.append(item);
   list.addEventListener('keydown', e => {
     const next =
       e.key === 'ArrowDown'

@@ -80,7 +80,8 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     item.addEventListener('click', () => choose(i));
     return item;
   });
-  list.append(...items);
+  // One by one: a spread passes every item as an argument, which overflows the stack past ~100k.
+  for (const item of items) list.append(item);
   list.addEventListener('keydown', e => {
     const cur = selected ?? -1;
     const next =

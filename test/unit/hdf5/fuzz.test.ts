@@ -5,6 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hdf5Error, type Hdf5File } from '../../../src/hdf5/types';
+import { NwbFile } from '../../../src/nwb/nwbFile';
+import { dataHandlers } from '../../../src/nwb/service';
+import { everyRequest } from '../nwb/everyRequest';
 import { FIXTURES, open } from './helpers';
 
 const SEED = Number(process.env.HDF5_FUZZ_SEED ?? 20261121);
@@ -75,6 +78,48 @@ async function exercise(file: Hdf5File, path = '/', budget = { calls: 250 }): Pr
   }
 }
 
+/** Objects whose every view request is sent per variant: the root and the first typed objects. */
+const VIEWED_OBJECTS = 6;
+/** A low read limit keeps each variant's work small; the limit itself is what is being checked. */
+const FUZZ_LIMITS = { maxElements: 200_000 };
+/** Growth of heapUsed + arrayBuffers over all variants. */
+const HEAP_BOUND = 256 * 1024 * 1024;
+
+const used = () => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+};
+
+/**
+ * The viewer's host methods on a damaged file: every view's request for the root and the first
+ * typed objects. Each must end in a result or an Error with a message; a TypeError or RangeError
+ * is a bug in our code (a stack overflow from a spread, a missing guard), not a clean error.
+ */
+async function viewEverything(file: Hdf5File, label: string): Promise<number> {
+  const nwb = new NwbFile(file, FUZZ_LIMITS);
+  const handlers = dataHandlers(nwb, { kind: 'local', path: '/fuzz.nwb' });
+  const paths = ['/'];
+  const walk = async (path: string, depth: number): Promise<void> => {
+    for (const entry of await nwb.reader.list(path).catch(() => [])) {
+      if (paths.length > VIEWED_OBJECTS) return;
+      if (entry.neurodataType) paths.push(entry.path);
+      if (entry.kind === 'group' && depth < 3) await walk(entry.path, depth + 1);
+    }
+  };
+  await walk('/', 0);
+  let requests = 0;
+  for (const path of paths) {
+    for (const outcome of await everyRequest(handlers, path)) {
+      requests++;
+      assert.ok(
+        outcome.ok || !/^(TypeError|RangeError)|call stack|Invalid array length/.test(outcome.message ?? ''),
+        `${label}: ${outcome.method} ${path} failed with ${outcome.message}`,
+      );
+    }
+  }
+  return requests;
+}
+
 describe('hdf5 engine on damaged files (fuzz)', function () {
   this.timeout(20 * 60_000);
   let dir: string;
@@ -89,7 +134,9 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
     }));
     const good = await open({ kind: 'local', path: join(FIXTURES, 'nwbexplorer__test_Units.nwb') });
     const goodRoot = await good.list('/');
-    const outcomes = { ok: 0, errors: new Map<string, number>(), severe: [] as string[] };
+    const outcomes = { ok: 0, requests: 0, errors: new Map<string, number>(), severe: [] as string[] };
+    global.gc?.();
+    const before = used();
     try {
       const runVariant = async (
         i: number,
@@ -103,6 +150,7 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
           file = await open({ kind: 'local', path }, { deadlineMs: 10_000 });
           await exercise(file);
           outcomes.ok++;
+          outcomes.requests += await viewEverything(file, `variant ${i} (${source.name}: ${variant.what})`);
         } catch (error) {
           assert.ok(
             error instanceof Hdf5Error,
@@ -136,10 +184,12 @@ describe('hdf5 engine on damaged files (fuzz)', function () {
     } finally {
       await good.close();
     }
+    const grew = used() - before;
+    assert.ok(grew < HEAP_BOUND, `the heap grew by ${Math.round(grew / 2 ** 20)} MiB`);
     const total = outcomes.ok + [...outcomes.errors.values()].reduce((a, b) => a + b, 0);
     assert.equal(total, VARIANTS);
     console.log(
-      `      fuzz outcomes: ${outcomes.ok} read fine, errors ${JSON.stringify(Object.fromEntries(outcomes.errors))}`,
+      `      fuzz outcomes: ${outcomes.ok} read fine (${outcomes.requests} viewer requests settled), errors ${JSON.stringify(Object.fromEntries(outcomes.errors))}`,
     );
     for (const line of outcomes.severe) console.log(`      worker stopped: ${line}`);
   });
