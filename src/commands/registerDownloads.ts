@@ -22,9 +22,14 @@ export function registerDownloads(services: ExtensionServices): void {
   const depsFor = async (apiUrl?: string): Promise<DownloadDeps> => {
     const active = services.client();
     if (!apiUrl || trimSlashes(apiUrl) === active.apiUrl)
-      return { client: active, apiKey: await services.apiKey(active.apiUrl), log };
+      return {
+        client: active,
+        apiKey: await services.apiKey(active.apiUrl),
+        log,
+        memento: context.globalState,
+      };
     const other = new DandiClient({ instance: { name: new URL(apiUrl).host, apiUrl, webUrl: null } });
-    return { client: other, apiKey: undefined, log };
+    return { client: other, apiKey: undefined, log, memento: context.globalState };
   };
 
   const run = async (

@@ -6,6 +6,10 @@
  *
  * The path ends with the asset's real file name (for `*.nwb` editor selection and tab titles).
  * This module is shared by the tree (which builds the URI) and the editor (which resolves it).
+ *
+ * Anyone can write such a link (a README, a chat message), so `size=` and `blob=` are only hints:
+ * they are used when this process vouched for them from the API's own answer (the tree's listing,
+ * {@link vouchForAsset}); otherwise the viewer asks the API where the bytes are and how many.
  */
 import { isHttpUrl } from './instances';
 
@@ -58,4 +62,37 @@ export function parseAssetUri(uri: string): RemoteAssetRef {
   const blobUrl = url.searchParams.get('blob');
   if (blobUrl !== null && isHttpUrl(blobUrl)) ref.blobUrl = blobUrl;
   return ref;
+}
+
+/** What the API said about an asset: its blob's unsigned URL (open assets) and its size. */
+interface VouchedFacts {
+  blobUrl?: string;
+  size: number;
+}
+
+/** Bounded: a long session browsing many folders keeps only the most recent assets. */
+const MAX_VOUCHED = 20_000;
+const vouched = new Map<string, VouchedFacts>();
+
+function vouchKey(apiUrl: string, assetId: string): string {
+  return `${apiUrl.replace(/\/+$/, '')} ${assetId}`;
+}
+
+/** Records what the API answered for this asset, so a link built from it opens without asking again. */
+export function vouchForAsset(ref: RemoteAssetRef): void {
+  if (ref.size === undefined) return;
+  const key = vouchKey(ref.apiUrl, ref.assetId);
+  vouched.delete(key);
+  vouched.set(key, { size: ref.size, ...(ref.blobUrl !== undefined ? { blobUrl: ref.blobUrl } : {}) });
+  if (vouched.size > MAX_VOUCHED) vouched.delete(vouched.keys().next().value as string);
+}
+
+/**
+ * The link's size and blob URL when they are exactly what the API said for this asset; nothing
+ * otherwise (a foreign `blob=` or a wrong `size=` is ignored, never half used).
+ */
+export function vouchedHints(ref: RemoteAssetRef): { size?: number; blobUrl?: string } {
+  const facts = vouched.get(vouchKey(ref.apiUrl, ref.assetId));
+  if (!facts || facts.size !== ref.size || facts.blobUrl !== ref.blobUrl) return {};
+  return facts.blobUrl !== undefined ? { size: facts.size, blobUrl: facts.blobUrl } : { size: facts.size };
 }

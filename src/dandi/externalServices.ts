@@ -40,7 +40,7 @@ export const EXTERNAL_SERVICES: readonly ExternalService[] = [
     name: 'MetaCell/NWBExplorer',
     regex: /\.nwb$/,
     maxSize: 1e9,
-    url: 'http://nwbexplorer.opensourcebrain.org/nwbfile=$asset_url$',
+    url: 'https://nwbexplorer.opensourcebrain.org/nwbfile=$asset_url$',
   },
   {
     name: 'VTK/ITK Viewer',

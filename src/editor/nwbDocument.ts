@@ -7,9 +7,9 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../constants';
 import { ASSET_URI_SCHEME } from '../dandi/assetUri';
-import { trimSlashes } from '../dandi/instances';
 import { assetRefOfUri } from './assetUriOf';
 import { openHdf5 } from '../hdf5/engine';
+import { assetSourceSpec } from '../hdf5/sources/dandi';
 import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
 import { DEFAULT_LIMITS, NwbFile } from '../nwb/nwbFile';
 import type { SourceDescription, ViewerFileInfo } from '../shared/protocol';
@@ -125,18 +125,8 @@ async function sourceSpec(
   services: ExtensionServices,
 ): Promise<SourceSpec> {
   if (source.kind === 'local') return { kind: 'local', path: source.path };
-  const ref = assetRefOfUri(uri);
-  const apiKey = await services.apiKey(source.apiUrl);
-  const spec: SourceSpec = { kind: 'dandi', apiUrl: source.apiUrl, assetId: source.assetId };
-  if (apiKey) spec.apiKey = apiKey;
-  if (ref.blobUrl) spec.blobUrl = ref.blobUrl;
-  if (ref.size !== undefined) {
-    spec.size = ref.size;
-    // DANDI assets are immutable (new content gets a new asset id): with the size known, a file
-    // opened before reopens from the persistent metadata cache without a single request.
-    spec.identity = `asset:${trimSlashes(source.apiUrl)}/${source.assetId}`;
-  }
-  return spec;
+  // The link's size and blob URL count only where the API vouched for them (assetSourceSpec).
+  return assetSourceSpec(assetRefOfUri(uri), await services.apiKey(source.apiUrl));
 }
 
 function openOptions(services: ExtensionServices): OpenOptions {
@@ -148,10 +138,15 @@ function openOptions(services: ExtensionServices): OpenOptions {
     workerPath: vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'hdf5Worker.js').fsPath,
   };
   if (metadataMB > 0) {
-    options.metadataCacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'hdf5-metadata').fsPath;
+    options.metadataCacheDir = metadataCacheDir(services.context);
     options.metadataCacheBytes = metadataMB * MiB;
   }
   return options;
+}
+
+/** The persistent metadata cache, under the extension's global storage. */
+export function metadataCacheDir(context: vscode.ExtensionContext): string {
+  return vscode.Uri.joinPath(context.globalStorageUri, 'hdf5-metadata').fsPath;
 }
 
 export function errorText(e: unknown): string {

@@ -5,9 +5,11 @@
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
 import { ASSET_URI_SCHEME } from '../dandi/assetUri';
+import { forgetPrivateMetadata } from '../hdf5/metadataCache';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
 import { AssetFileSystemProvider } from './assetFileSystem';
+import { metadataCacheDir } from './nwbDocument';
 import { NwbEditorProvider } from './nwbEditorProvider';
 
 export interface ViewerFeature {
@@ -20,6 +22,15 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
   const provider = new NwbEditorProvider(services);
   provider.register([ViewTypes.nwbViewer, ViewTypes.hdf5Viewer]);
   context.subscriptions.push(provider);
+
+  // What was read with the key (embargoed files' metadata) does not outlive the sign-in.
+  context.subscriptions.push(
+    services.session.onDidSignOut(async () => {
+      const removed = await forgetPrivateMetadata(metadataCacheDir(context));
+      if (removed > 0)
+        services.log.info(`Signed out: deleted ${removed} cached metadata entries read with the key.`);
+    }),
+  );
 
   const assetFs = new AssetFileSystemProvider();
   context.subscriptions.push(assetFs);

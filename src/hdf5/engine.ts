@@ -54,18 +54,41 @@ const WALK_DEADLINE_FACTOR = 10;
 /** The size probe brings the file's first bytes along (superblock, root group, often more). */
 const PROBE_BYTES = 512 * 1024;
 
+/** An open seeded from a persistent cache entry failed: the entry is suspect. */
+class SeededOpenError extends Error {
+  constructor(readonly identity: string) {
+    super('an open seeded from the metadata cache failed');
+  }
+}
+
 export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Promise<Hdf5File> {
+  try {
+    return await openOnce(spec, options, true);
+  } catch (error) {
+    if (!(error instanceof SeededOpenError)) throw error;
+    // Whatever the entry holds (an older engine's pages, a blob that changed), it is not to be
+    // trusted again: drop it and open once more from the source alone.
+    await metadataCacheFor(spec, options)?.drop(error.identity);
+    return openOnce(spec, options, false);
+  }
+}
+
+function metadataCacheFor(spec: SourceSpec, options: OpenOptions): MetadataCache | null {
+  const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
+  const bytes = options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes;
+  if (!options.metadataCacheDir || policy !== 'adaptive' || bytes <= 0) return null;
+  return new MetadataCache(options.metadataCacheDir, bytes, {
+    private: spec.kind === 'dandi' && (spec.private ?? spec.apiKey !== undefined),
+  });
+}
+
+async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolean): Promise<Hdf5File> {
   const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
   const source = createSource(spec, policy === 'adaptive' ? PROBE_BYTES : 1);
   const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
   const deadline = Date.now() + deadlineMs;
   const cacheBytes = options.cacheBytes ?? DEFAULTS.cacheBytes;
-  const metaCache =
-    options.metadataCacheDir &&
-    policy === 'adaptive' &&
-    (options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes) > 0
-      ? new MetadataCache(options.metadataCacheDir, options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes)
-      : null;
+  const metaCache = metadataCacheFor(spec, options);
   let file: EngineFile | null = null;
   try {
     const workerPath = options.workerPath ?? defaultWorkerPath();
@@ -80,10 +103,10 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
       spec.kind === 'local'
         ? {}
         : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
-    let cached = known.identity && metaCache ? await metaCache.load(known.identity) : null;
+    let cached = useCache && known.identity && metaCache ? await metaCache.load(known.identity) : null;
     if (cached && known.size === undefined) known.size = cached.size;
     const opened = await source.open(known, { signal: options.signal, deadline });
-    if (!cached && metaCache) cached = await metaCache.load(opened.identity);
+    if (useCache && !cached && metaCache) cached = await metaCache.load(opened.identity);
     if (cached && cached.size !== opened.size) cached = null;
     const seed: PageRun[] = [...(cached?.runs ?? [])];
     let stream: StreamRun | undefined;
@@ -103,13 +126,22 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
       stream,
       cached !== null,
     );
-    await file.start(Math.max(1, deadline - Date.now()));
+    try {
+      await file.start(Math.max(1, deadline - Date.now()));
+    } catch (error) {
+      const retryable = !(
+        error instanceof Hdf5Error && ['aborted', 'timeout', 'network'].includes(error.code)
+      );
+      if (cached && retryable && !options.signal?.aborted) throw new SeededOpenError(opened.identity);
+      throw error;
+    }
     // The start-up does not watch the caller's signal (the stream belongs to the file): check it here.
     if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the open was cancelled');
     return file;
   } catch (error) {
     if (file) await file.close();
     else await source.close();
+    if (error instanceof SeededOpenError) throw error;
     throw error instanceof Hdf5Error
       ? error
       : new Hdf5Error('network', error instanceof Error ? error.message : String(error));

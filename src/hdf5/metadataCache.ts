@@ -3,19 +3,30 @@
  * pinned pages), saved per blob identity, so that opening the same blob again and repeating those
  * calls costs no request. One file per identity; whole files are evicted least recently used
  * first to stay under the byte bound.
+ *
+ * Each entry carries the sha256 of its bytes: an entry that does not match (a damaged disk, a
+ * write cut short) is deleted on load rather than failing that file forever. Entries of files read
+ * with an API key are marked private, so signing out can delete them.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PageRun } from './protocol';
 
-const VERSION = 1;
+const VERSION = 2;
 const SUFFIX = '.h5meta';
+const TEMP_SUFFIX = '.tmp';
+/** A temp file this old was left by a write that never finished (writes take milliseconds). */
+const STALE_TEMP_MS = 10 * 60_000;
 
 interface Header {
   version: number;
   identity: string;
   size: number;
+  /** sha256 (hex) of everything after the header: the runs' bytes, in order. */
+  sha256: string;
+  /** Read with an API key (possibly embargoed): deleted at sign-out. */
+  private: boolean;
   runs: { offset: number; length: number }[];
 }
 
@@ -24,52 +35,66 @@ export interface CachedMetadata {
   runs: PageRun[];
 }
 
+export interface MetadataCacheOptions {
+  /** Entries this cache saves are private (the file was read with an API key). */
+  private?: boolean;
+}
+
+/** Folders already swept of leftover temp files by this process. */
+const swept = new Set<string>();
+
 export class MetadataCache {
   constructor(
     private readonly dir: string,
     private readonly maxBytes: number,
+    private readonly options: MetadataCacheOptions = {},
   ) {}
 
   private fileFor(identity: string): string {
     return join(this.dir, createHash('sha256').update(identity).digest('hex').slice(0, 40) + SUFFIX);
   }
 
-  /** The saved bytes for this identity, or null (a damaged entry counts as absent). */
+  /** The saved bytes for this identity, or null; a damaged or outdated entry is deleted. */
   async load(identity: string): Promise<CachedMetadata | null> {
+    await this.sweepOnce();
     const file = this.fileFor(identity);
-    let handle;
+    let data: Buffer;
     try {
-      handle = await open(file, 'r');
-    } catch {
-      return null;
-    }
-    try {
-      const data = await handle.readFile();
-      const headerLength = data.readUInt32LE(0);
-      const header = JSON.parse(data.subarray(4, 4 + headerLength).toString('utf8')) as Header;
-      if (header.version !== VERSION || header.identity !== identity) return null;
-      let at = 4 + headerLength;
-      const runs: PageRun[] = [];
-      for (const run of header.runs) {
-        if (at + run.length > data.length) return null;
-        runs.push({ offset: run.offset, bytes: new Uint8Array(data.subarray(at, at + run.length)) });
-        at += run.length;
+      const handle = await open(file, 'r');
+      try {
+        data = await handle.readFile();
+      } finally {
+        await handle.close();
       }
-      const now = new Date();
-      await utimes(file, now, now).catch(() => undefined);
-      return { size: header.size, runs };
     } catch {
       return null;
-    } finally {
-      await handle.close();
     }
+    const entry = parseEntry(data);
+    if (!entry) {
+      await unlink(file).catch(() => undefined);
+      return null;
+    }
+    // Another identity's hash prefix collision is not damage: leave that entry alone.
+    if (entry.header.identity !== identity) return null;
+    const now = new Date();
+    await utimes(file, now, now).catch(() => undefined);
+    return { size: entry.header.size, runs: entry.runs };
+  }
+
+  /** Deletes this identity's entry (an open seeded from it failed). */
+  async drop(identity: string): Promise<void> {
+    await unlink(this.fileFor(identity)).catch(() => undefined);
   }
 
   async save(identity: string, size: number, runs: PageRun[]): Promise<void> {
+    const hash = createHash('sha256');
+    for (const run of runs) hash.update(run.bytes);
     const header: Header = {
       version: VERSION,
       identity,
       size,
+      sha256: hash.digest('hex'),
+      private: this.options.private ?? false,
       runs: runs.map(r => ({ offset: r.offset, length: r.bytes.length })),
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -79,9 +104,14 @@ export class MetadataCache {
     if (total > this.maxBytes) return;
     await mkdir(this.dir, { recursive: true });
     const file = this.fileFor(identity);
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(temp, Buffer.concat([prefix, json, ...runs.map(r => r.bytes)]));
-    await rename(temp, file);
+    const temp = `${file}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`;
+    try {
+      await writeFile(temp, Buffer.concat([prefix, json, ...runs.map(r => r.bytes)]));
+      await rename(temp, file);
+    } catch (error) {
+      await unlink(temp).catch(() => undefined);
+      throw error;
+    }
     await this.evict();
   }
 
@@ -100,5 +130,101 @@ export class MetadataCache {
       await unlink(join(this.dir, entry.name)).catch(() => undefined);
       total -= entry.size;
     }
+  }
+
+  /** Once per folder and process: temp files of writes that died (their process is gone, or long ago). */
+  private async sweepOnce(): Promise<void> {
+    if (swept.has(this.dir)) return;
+    swept.add(this.dir);
+    await removeStaleTemps(this.dir);
+  }
+}
+
+/** Removes temp files left by interrupted writes: their writer is gone, or they are old. */
+async function removeStaleTemps(dir: string): Promise<number> {
+  let removed = 0;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter(n => n.endsWith(TEMP_SUFFIX))) {
+    const path = join(dir, name);
+    const pid = Number(/\.h5meta\.(\d+)\.\d+\.tmp$/.exec(name)?.[1] ?? NaN);
+    const s = await stat(path).catch(() => null);
+    if (!s) continue;
+    if (!isAlive(pid) || Date.now() - s.mtimeMs > STALE_TEMP_MS) {
+      await unlink(path).catch(() => undefined);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** Deletes every private entry (files read with an API key): at sign-out. Returns how many. */
+export async function forgetPrivateMetadata(dir: string): Promise<number> {
+  let removed = 0;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter(n => n.endsWith(SUFFIX))) {
+    const path = join(dir, name);
+    const header = await readHeader(path);
+    // An unreadable entry may be private: delete it too.
+    if (header === null || header.private !== false) {
+      await unlink(path).catch(() => undefined);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, under another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readHeader(path: string): Promise<Header | null> {
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const prefix = Buffer.alloc(4);
+      if ((await handle.read(prefix, 0, 4, 0)).bytesRead !== 4) return null;
+      const length = prefix.readUInt32LE(0);
+      if (length > 64 * 1024 * 1024) return null;
+      const json = Buffer.alloc(length);
+      if ((await handle.read(json, 0, length, 4)).bytesRead !== length) return null;
+      return JSON.parse(json.toString('utf8')) as Header;
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** The entry's header and runs when the bytes match its digest; null for anything damaged. */
+function parseEntry(data: Buffer): { header: Header; runs: PageRun[] } | null {
+  try {
+    if (data.length < 4) return null;
+    const headerLength = data.readUInt32LE(0);
+    if (4 + headerLength > data.length) return null;
+    const header = JSON.parse(data.subarray(4, 4 + headerLength).toString('utf8')) as Header;
+    if (header.version !== VERSION || !Array.isArray(header.runs)) return null;
+    const body = data.subarray(4 + headerLength);
+    if (createHash('sha256').update(body).digest('hex') !== header.sha256) return null;
+    let at = 0;
+    const runs: PageRun[] = [];
+    for (const run of header.runs) {
+      if (!Number.isSafeInteger(run.offset) || !Number.isSafeInteger(run.length) || run.length < 0)
+        return null;
+      if (at + run.length > body.length) return null;
+      runs.push({ offset: run.offset, bytes: new Uint8Array(body.subarray(at, at + run.length)) });
+      at += run.length;
+    }
+    return at === body.length ? { header, runs } : null;
+  } catch {
+    return null;
   }
 }

@@ -243,6 +243,11 @@ export type SourceSpec =
       /** Blob identity when known (dandi-etag or blob id), so a second open needs no request. */
       identity?: string;
       size?: number;
+      /**
+       * Embargoed (or not known to be open): its cached metadata is deleted at sign-out. Default:
+       * private when read with an API key.
+       */
+      private?: boolean;
     };
 
 export interface OpenOptions {

@@ -3,7 +3,7 @@ import { DandiApiError } from '../dandi/errors';
 import { instanceFromServerInfo, instanceLabel, trimSlashes } from '../dandi/instances';
 import { ResponseCache } from '../dandi/responseCache';
 import type { DandiInstance, UserRecord } from '../dandi/types';
-import { Disposable } from '../util/disposable';
+import { Disposable, type IDisposable } from '../util/disposable';
 import { Emitter, type Event } from '../util/event';
 
 const SECRET_PREFIX = 'dandi.apiKey:';
@@ -53,6 +53,8 @@ export class DandiSession extends Disposable {
   readonly onDidChangeClient: Event<void>;
   /** Resolves once the stored key of the active instance has been read. */
   ready: Promise<void>;
+  /** Work that sign-out waits for (deleting what was read with the key), by whoever registered it. */
+  private readonly signOutTasks = new Set<(apiUrl: string) => Promise<unknown>>();
 
   constructor(private readonly options: SessionOptions) {
     super();
@@ -147,8 +149,18 @@ export class DandiSession extends Disposable {
     return user;
   }
 
+  /**
+   * Runs `task` at every sign-out (here, or in another window, seen as the key disappearing);
+   * sign-out resolves once it settled. Dispose the result to stop.
+   */
+  onDidSignOut(task: (apiUrl: string) => Promise<unknown>): IDisposable {
+    this.signOutTasks.add(task);
+    return { dispose: () => void this.signOutTasks.delete(task) };
+  }
+
   async signOut(): Promise<void> {
     await this.options.secrets.delete(this.secretName);
+    await this.signedOut();
     this._apiKey = undefined;
     this._user = undefined;
     this._client = undefined;
@@ -168,11 +180,20 @@ export class DandiSession extends Disposable {
     // The instance changed while this key was read: it belongs to the previous one.
     if (secret !== this.secretName) return;
     if (key !== this._apiKey) {
+      if (key === undefined && this._apiKey !== undefined) await this.signedOut();
       this._apiKey = key;
       this._client = undefined;
       this._user = undefined;
     }
     await this.options.reportSignedIn?.(Boolean(key));
+  }
+
+  private async signedOut(): Promise<void> {
+    const apiUrl = this._instance.apiUrl;
+    const results = await Promise.allSettled([...this.signOutTasks].map(task => task(apiUrl)));
+    for (const result of results)
+      if (result.status === 'rejected')
+        this.options.log.warn(`Clean-up at sign-out failed: ${errorText(result.reason)}`);
   }
 
   private makeClient(apiKey: string | undefined): DandiClient {

@@ -12,6 +12,7 @@ import {
   sendJson,
   sleep,
 } from './http';
+import { poisonedLink } from './poisonedLink';
 import { type RequestLog } from './requestLog';
 import { Router } from './router';
 import { assetRoutes } from './routesAssets';
@@ -70,6 +71,13 @@ async function control(
   try {
     if (action === 'log' && method === 'GET') return sendJson(req, res, 200, hooks.log.entries);
     if (action === 'faults' && method === 'GET') return sendJson(req, res, 200, archive.faults.current);
+    if (action === 'poisoned-link' && method === 'GET')
+      return sendJson(
+        req,
+        res,
+        200,
+        await poisonedLink(archive, new URL(req.url ?? '/', 'http://x').searchParams),
+      );
     if (method !== 'POST')
       return sendJson(req, res, 405, { error: `${method} not allowed on /__control/${action}` });
     const text = await readBody(req);

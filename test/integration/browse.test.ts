@@ -289,18 +289,19 @@ describe('browse the archive (VS Code)', function () {
       if (browse?.session.client().signedIn) await vscode.commands.executeCommand(Commands.signOut);
     });
 
+    // The session signs in here: the command with a key argument asks a modal question first
+    // (a key another extension hands over), which the suite cannot answer.
     it('refuses a wrong key and stays signed out', async () => {
-      const user = await vscode.commands.executeCommand<string | undefined>(Commands.signIn, 'e'.repeat(40));
-      assert.equal(user, undefined);
+      await assert.rejects(
+        browse.session.signIn('e'.repeat(40)),
+        (e: unknown) => (e as { kind?: string }).kind === 'unauthorized',
+      );
       assert.equal(browse.session.client().signedIn, false);
     });
 
     it('signs in with an API key; embargoed Dandisets, My Dandisets and Starred appear', async () => {
-      const user = await vscode.commands.executeCommand<string | undefined>(
-        Commands.signIn,
-        archive.apiKeys.owner,
-      );
-      assert.equal(user, 'owner');
+      const user = await browse.session.signIn(archive.apiKeys.owner);
+      assert.equal(user.username, 'owner');
       assert.equal(browse.session.client().signedIn, true);
       await vscode.commands.executeCommand(Commands.search, 'Embargoed test Dandiset');
       assert.ok(ids(await explorer.provider.getChildren()).includes(archive.ids.embargoed));

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, ViewTypes } from '../../src/constants';
 import { formatAssetUri } from '../../src/dandi/assetUri';
+import type { PathRecord } from '../../src/dandi/types';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
 import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
@@ -19,6 +20,7 @@ import {
   type SeriesWindow,
   type WebviewEvent,
 } from '../../src/shared/protocol';
+import { pathElement, type AssetElement } from '../../src/tree/model';
 import { defaultFixturesDir } from '../archive/server';
 import {
   GENERATED_MANIFEST,
@@ -84,6 +86,44 @@ async function openPanel(
   await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
   const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
   await when(provider, () => find() !== undefined, `a panel for ${uri.toString(true)}`);
+  return find() as ViewerPanel;
+}
+
+/** The tree's element for an asset: what the `paths` listing says about it (id, size, blob URL). */
+async function treeElement(
+  archive: ArchiveInfo,
+  dandisetId: string,
+  asset: AssetItem,
+): Promise<AssetElement> {
+  const parent = asset.path.includes('/') ? asset.path.slice(0, asset.path.lastIndexOf('/') + 1) : '';
+  const url = `${archive.apiUrl}/dandisets/${dandisetId}/versions/draft/assets/paths/?path_prefix=${encodeURIComponent(parent)}`;
+  const page = (await (await fetch(url)).json()) as { results: PathRecord[] };
+  const item = page.results.find(r => r.path === asset.path);
+  assert.ok(item?.asset, `the paths listing has ${asset.path}`);
+  const element = pathElement(dandisetId, 'draft', item, false);
+  assert.ok(element.kind === 'asset');
+  return element;
+}
+
+/** Opens an asset as a click in the tree does (DANDI: Open), and resolves with its panel. */
+async function openFromTree(
+  provider: NwbEditorProvider,
+  apiUrl: string,
+  element: AssetElement,
+): Promise<ViewerPanel> {
+  await vscode.commands.executeCommand(Commands.openAsset, element);
+  const text = formatAssetUri({
+    apiUrl,
+    assetId: element.assetId,
+    path: element.path,
+    dandisetId: element.dandisetId,
+    version: element.version,
+    size: element.size,
+    blobUrl: element.s3Url,
+  });
+  const uri = vscode.Uri.parse(text).toString();
+  const find = () => provider.panels.find(p => p.document.uri.toString() === uri);
+  await when(provider, () => find() !== undefined, `a panel for ${element.path}`);
   return find() as ViewerPanel;
 }
 
@@ -296,18 +336,9 @@ describe('NWB viewer (VS Code)', function () {
     const info = archive;
     const asset = (await assetsOf(info, info.ids.nwbDemo)).find(a => a.path.endsWith('icephys.nwb'));
     assert.ok(asset, 'the demo Dandiset has icephys.nwb');
-    const uri = vscode.Uri.parse(
-      formatAssetUri({
-        apiUrl: info.apiUrl,
-        assetId: asset.asset_id,
-        path: asset.path,
-        dandisetId: info.ids.nwbDemo,
-        version: 'draft',
-        size: asset.size,
-      }),
-    );
+    const element = await treeElement(info, info.ids.nwbDemo, asset);
     const overview = async () => {
-      const panel = await openPanel(provider, uri);
+      const panel = await openFromTree(provider, info.apiUrl, element);
       const result = await recorderOf(panel).request('nwb/overview', {});
       const document = panel.document;
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -327,6 +358,45 @@ describe('NWB viewer (VS Code)', function () {
       'no request for the file reached the archive on the second open',
     );
     assert.deepEqual(second, first, 'the same overview, from the cache');
+  });
+
+  it('a poisoned link (foreign blob=) shows the genuine asset, and opens from the tree stay genuine', async function () {
+    if (!archive) this.skip();
+    const info = archive;
+    const assets = await assetsOf(info, info.ids.nwbDemo);
+    const genuine = assets.find(a => a.path.endsWith('ophys.nwb'));
+    const foreign = assets.find(a => a.path.endsWith('behavior.nwb'));
+    assert.ok(genuine && foreign, 'the demo Dandiset has ophys.nwb and behavior.nwb');
+    const query = new URLSearchParams({
+      dandiset: info.ids.nwbDemo,
+      path: genuine.path,
+      foreign: foreign.path,
+    });
+    const hostile = (await (await fetch(`${info.controlUrl}/poisoned-link?${query}`)).json()) as {
+      link: string;
+    };
+    const overviewOf = async (panel: ViewerPanel) => {
+      const result = await recorderOf(panel).request('nwb/overview', {});
+      const document = panel.document;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await when(provider, () => provider.documentCount === 0, 'the document to be released');
+      await document.closed;
+      return result;
+    };
+    const local = await overviewOf(
+      await openPanel(provider, vscode.Uri.file(join(repo, '.cache', 'nwb', genuine.path))),
+    );
+    const foreignLocal = await overviewOf(
+      await openPanel(provider, vscode.Uri.file(join(repo, '.cache', 'nwb', foreign.path))),
+    );
+    assert.notDeepEqual(foreignLocal, local, 'the two files differ');
+    const viaLink = await overviewOf(await openPanel(provider, vscode.Uri.parse(hostile.link)));
+    assert.deepEqual(viaLink, local, 'the link shows the asset it names, not the foreign blob');
+    const element = await treeElement(info, info.ids.nwbDemo, genuine);
+    const fromTree = await overviewOf(await openFromTree(provider, info.apiUrl, element));
+    assert.deepEqual(fromTree, local, 'the open from the tree is the genuine file');
+    const again = await overviewOf(await openFromTree(provider, info.apiUrl, element));
+    assert.deepEqual(again, local, 'and so is its reopen from the metadata cache');
   });
 
   it('streams a real fixture from the corpus Dandiset and reads its pose trajectories', async function () {

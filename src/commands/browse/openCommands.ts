@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../../constants';
-import { formatAssetUri, type RemoteAssetRef } from '../../dandi/assetUri';
+import { formatAssetUri, vouchForAsset, type RemoteAssetRef } from '../../dandi/assetUri';
 import { servicesFor } from '../../dandi/externalServices';
 import type { BrowseContext } from '../../tree/browseContext';
 import { webPageUrl } from '../../tree/links';
@@ -97,6 +97,8 @@ async function openAsset(browse: BrowseContext, element: AssetElement): Promise<
   };
   // Open blobs are public on S3: reading them there directly skips the API's redirect.
   if (!element.embargoed && element.s3Url) ref.blobUrl = element.s3Url;
+  // The tree's element is the API's answer: a link built from it opens with no question asked.
+  vouchForAsset(ref);
   if (element.assetKind === 'nwb' || /\.(h5|hdf5)$/i.test(element.path)) {
     const viewType = element.assetKind === 'nwb' ? ViewTypes.nwbViewer : ViewTypes.hdf5Viewer;
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(formatAssetUri(ref)), viewType);

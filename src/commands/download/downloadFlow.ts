@@ -14,6 +14,7 @@ import type {
 import { formatBytes } from '../../tree/model';
 import { abortOnCancel, linkedAbort } from '../../util/abortOnCancel';
 import { plainText } from '../../util/plainText';
+import { mayDownloadTo } from './workspaceFolderConsent';
 
 /** Optional second argument of the download commands, for programmatic use (tasks, tests). */
 export interface DownloadCommandOptions {
@@ -42,20 +43,29 @@ export interface DownloadDeps {
   client: DandiClient;
   apiKey: string | undefined;
   log: vscode.LogOutputChannel;
+  /** Remembers the answers about download folders that workspace settings chose (globalState). */
+  memento: vscode.Memento;
 }
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(Settings.section);
 }
 
-/** dandi.downloadFolder, else the first workspace folder, else a folder the user picks. */
-export async function resolveDestination(): Promise<string | undefined> {
+/**
+ * dandi.downloadFolder, else the first workspace folder, else a folder the user picks. A folder
+ * that the workspace's settings put outside the workspace needs the user's yes (once per folder).
+ */
+export async function resolveDestination(memento: vscode.Memento): Promise<string | undefined> {
   const configured = (config().get<string>(Settings.downloadFolder) ?? '').trim();
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (configured) {
     const expanded = configured.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~');
-    if (isAbsolute(expanded)) return expanded;
-    if (workspace) return resolve(workspace.fsPath, expanded);
+    const folder = isAbsolute(expanded)
+      ? expanded
+      : workspace
+        ? resolve(workspace.fsPath, expanded)
+        : undefined;
+    if (folder !== undefined) return (await mayDownloadTo(folder, memento)) ? folder : undefined;
   }
   if (workspace) return workspace.fsPath;
   const picked = await vscode.window.showOpenDialog({
@@ -183,7 +193,7 @@ export async function downloadTargets(
     void vscode.window.showWarningMessage('DANDI: nothing to download here.');
     return undefined;
   }
-  const destination = options.destination ?? (await resolveDestination());
+  const destination = options.destination ?? (await resolveDestination(deps.memento));
   if (!destination) return undefined;
   const plans = await planAll(deps, targets, options.signal);
   if (!plans) return undefined;

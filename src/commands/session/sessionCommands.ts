@@ -10,8 +10,10 @@ import { plainText } from '../../util/plainText';
 export function registerSessionCommands(services: ExtensionServices): void {
   const { context, session } = services;
   context.subscriptions.push(
-    // `key` lets tests (and links) sign in without the input box.
+    // `key` lets another extension (or a link) hand a key over; the user confirms it first.
     vscode.commands.registerCommand(Commands.signIn, async (key?: string) => {
+      if (typeof key === 'string' && !(await confirmHandedKey(session.label, session.instance.apiUrl)))
+        return undefined;
       const webUrl = await session.webUrl();
       const apiKey =
         typeof key === 'string'
@@ -93,4 +95,22 @@ export function registerSessionCommands(services: ExtensionServices): void {
       await config.update(Settings.instance, chosen, vscode.ConfigurationTarget.Global);
     }),
   );
+}
+
+/**
+ * A key passed to the command did not come from the user's keyboard: another extension may be
+ * signing the user in to an account of its choosing. Nothing is stored unless the user agrees.
+ */
+async function confirmHandedKey(label: string, apiUrl: string): Promise<boolean> {
+  const choice = await vscode.window.showWarningMessage(
+    plainText(`Sign in to ${label} with an API key handed over by another extension or link?`),
+    {
+      modal: true,
+      detail: plainText(
+        `The key would be kept in VS Code's secret storage and sent to ${new URL(apiUrl).host}; everything you browse and download would be as that account. Sign in only if you started this.`,
+      ),
+    },
+    'Sign In',
+  );
+  return choice === 'Sign In';
 }

@@ -3,6 +3,7 @@ import { ContextKeys, Settings } from '../../constants';
 import { customApiUrlProblem, instanceFromSettings } from '../../dandi/instances';
 import type { DandiInstance } from '../../dandi/types';
 import { DandiSession } from '../../session/session';
+import { plainText } from '../../util/plainText';
 
 /**
  * The session wired to VS Code: the instance from settings (followed as they change), API keys in
@@ -53,7 +54,8 @@ function instanceFromConfig(log: vscode.LogOutputChannel): DandiInstance {
     // Not from getChildren and not modal: the tree keeps working on DANDI meanwhile.
     log.warn(`${problem}; browsing DANDI instead.`);
     void vscode.window
-      .showWarningMessage(`${problem}; browsing DANDI instead.`, 'Change API URL')
+      // The problem quotes the raw setting, which a settings file can fill with link syntax.
+      .showWarningMessage(plainText(`${problem}; browsing DANDI instead.`), 'Change API URL')
       .then(choice => {
         if (choice)
           void vscode.commands.executeCommand(

@@ -85,11 +85,13 @@ export class HttpSource implements ByteSource {
     }
     const probe = await this.withRetries(() => this.rangedGet(0, this.options.probeBytes, options), options);
     this.size = probe.total;
-    // The origin is part of it: another server must not be able to claim a known blob's cache entry.
-    const origin = new URL(this.options.url).origin;
+    // Where the bytes came from is part of it (origin and path, never a signature's query): another
+    // server, or another object of the same one, must not be able to claim a blob's cache entry.
+    const from = new URL(probe.from);
+    const where = `${from.origin}${from.pathname}`;
     const identity =
       known.identity ??
-      (probe.etag ? `etag:${origin}:${probe.etag}:${probe.total}` : `url:${this.label}:${probe.total}`);
+      (probe.etag ? `etag:${where}:${probe.etag}:${probe.total}` : `url:${where}:${probe.total}`);
     return { size: probe.total, identity, head: { offset: 0, bytes: probe.bytes } };
   }
 
@@ -158,7 +160,7 @@ export class HttpSource implements ByteSource {
     end: number,
     options: ReadOptions,
     sink?: BodySink,
-  ): Promise<{ bytes: Uint8Array; total: number; etag?: string }> {
+  ): Promise<{ bytes: Uint8Array; total: number; etag?: string; from: string }> {
     const signal = this.signalFor(options);
     let url = this.followed ?? this.options.url;
     try {
@@ -183,7 +185,7 @@ export class HttpSource implements ByteSource {
     if (!this.location) this.followed = response.url === this.options.url ? undefined : response.url;
     if (status === 206) {
       this.location?.succeeded();
-      return this.readBody(response, start, end, options, sink);
+      return { ...(await this.readBody(response, start, end, options, sink)), from: response.url };
     }
     discard(response.body);
     if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');

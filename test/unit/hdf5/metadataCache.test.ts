@@ -1,11 +1,24 @@
 // The persistent metadata cache: a second open of the same blob repeats its metadata calls with
 // no request at all; entries are keyed by identity and evicted whole, least recently used first.
+// A damaged entry, or one the open fails on, repairs itself; temp files of dead writes go.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync, appendFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startArchive } from '../../archive/server';
 import type { StandInArchive } from '../../archive/types';
+import { MetadataCache } from '../../../src/hdf5/metadataCache';
 import { corpusAssets, FIXTURES, open, walk } from './helpers';
 
 describe('hdf5 persistent metadata cache', function () {
@@ -109,5 +122,76 @@ describe('hdf5 persistent metadata cache', function () {
     } finally {
       await last.close();
     }
+  });
+
+  /** Opens a fixture once through the cache so its entry exists; returns the walk and the entry file. */
+  async function cachedLocal(cacheDir: string, name: string) {
+    const path = join(FIXTURES, name);
+    const first = await open({ kind: 'local', path }, { metadataCacheDir: cacheDir });
+    const tree = await walk(first);
+    const identity = first.info.identity;
+    await first.close();
+    const files = readdirSync(cacheDir).filter(f => f.endsWith('.h5meta'));
+    assert.equal(files.length, 1);
+    return { path, tree, identity, entry: join(cacheDir, files[0]) };
+  }
+
+  it('drops a damaged entry (its digest does not match) and repairs it on the next close', async () => {
+    const cacheDir = join(dir, 'damaged');
+    const { path, tree, identity, entry } = await cachedLocal(cacheDir, 'pynwb__1.0.2_nwbfile.nwb');
+    const bytes = readFileSync(entry);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(entry, bytes);
+    assert.equal(await new MetadataCache(cacheDir, 1e9).load(identity), null, 'the damage is seen');
+    assert.equal(readdirSync(cacheDir).length, 0, 'and the entry is gone');
+    const second = await open({ kind: 'local', path }, { metadataCacheDir: cacheDir });
+    try {
+      assert.deepEqual(await walk(second), tree);
+      assert.ok(second.stats().requests > 0, 'read from the file, not from the damaged entry');
+    } finally {
+      await second.close();
+    }
+    const third = await open({ kind: 'local', path }, { metadataCacheDir: cacheDir });
+    try {
+      await walk(third);
+      assert.equal(third.stats().requests, 0, 'the repaired entry serves the next open');
+    } finally {
+      await third.close();
+    }
+  });
+
+  it('an open that fails on a cached entry drops it and opens again without it', async () => {
+    const cacheDir = join(dir, 'wrong-pages');
+    const { path, tree, identity } = await cachedLocal(cacheDir, 'pynwb__1.0.2_nwbfile.nwb');
+    const size = statSync(path).size;
+    // A whole, well-formed entry whose pages are not this file's (an older engine's, a changed blob).
+    await new MetadataCache(cacheDir, 1e9).save(identity, size, [
+      { offset: 0, bytes: new Uint8Array(64 * 1024).fill(0x5a) },
+    ]);
+    const reopened = await open({ kind: 'local', path }, { metadataCacheDir: cacheDir });
+    try {
+      assert.deepEqual(await walk(reopened), tree);
+    } finally {
+      await reopened.close();
+    }
+    const entry = await new MetadataCache(cacheDir, 1e9).load(identity);
+    assert.ok(entry);
+    const file = readFileSync(path);
+    for (const run of entry.runs)
+      assert.ok(Buffer.from(run.bytes).equals(file.subarray(run.offset, run.offset + run.bytes.length)));
+  });
+
+  it('cleans up temp files left by interrupted writes, and only those', async () => {
+    const cacheDir = join(dir, 'temps');
+    mkdirSync(cacheDir, { recursive: true });
+    // A writer that died (no such process), one that ran long ago, and one writing right now.
+    const dead = join(cacheDir, `${'a'.repeat(40)}.h5meta.999999999.1.tmp`);
+    const old = join(cacheDir, `${'b'.repeat(40)}.h5meta.${process.pid}.2.tmp`);
+    const live = join(cacheDir, `${'c'.repeat(40)}.h5meta.${process.pid}.3.tmp`);
+    for (const f of [dead, old, live]) writeFileSync(f, 'partial');
+    const longAgo = new Date(Date.now() - 3600_000);
+    utimesSync(old, longAgo, longAgo);
+    assert.equal(await new MetadataCache(cacheDir, 1e9).load('anything'), null);
+    assert.deepEqual(readdirSync(cacheDir), [live.split('/').pop()]);
   });
 });

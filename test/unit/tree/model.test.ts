@@ -10,7 +10,7 @@ import {
   type TreeElement,
 } from '../../../src/tree/model';
 import { describeQuery, listOptions, normaliseQuery } from '../../../src/tree/query';
-import { servicesFor } from '../../../src/dandi/externalServices';
+import { EXTERNAL_SERVICES, servicesFor } from '../../../src/dandi/externalServices';
 import { startArchive } from '../../archive/server';
 import type { StandInArchive } from '../../archive/types';
 
@@ -327,6 +327,10 @@ describe('tree helpers', () => {
       services[1].url,
       'https://neurosift.app/nwb?url=https://api.dandiarchive.org/api/assets/bb61e86d-e28f-4da7-b07a-44dfa377cf32/download/&dandisetId=000064&dandisetVersion=draft',
     );
+    // Every viewer is reached over https (NWB Explorer's link was plain http).
+    assert.equal(services[0].url, 'https://nwbexplorer.opensourcebrain.org/nwbfile=https://s3/blob');
+    for (const service of EXTERNAL_SERVICES)
+      if (typeof service.url === 'string') assert.match(service.url, /^https:\/\//, service.name);
     const big = servicesFor({
       apiRoot: 'x/',
       dandisetId: '1',
