@@ -2,7 +2,15 @@
  * The canonical form both readers are brought to (h5dump.py writes it from libhdf5 through h5py;
  * engineDump() builds it from the engine's public API), so one deep comparison judges the engine.
  */
-import type { DatasetInfo, Dtype, H5Attribute, H5Value, Hdf5File, NumericArray } from '../../src/hdf5/types';
+import type {
+  DatasetInfo,
+  Dtype,
+  H5Attribute,
+  H5Region,
+  H5Value,
+  Hdf5File,
+  NumericArray,
+} from '../../src/hdf5/types';
 
 /** JSON: numbers as JSON numbers, NaN/±Infinity/-0 and integers beyond 2^53 as strings. */
 export type Canon = string | number | boolean | null | Canon[] | { [key: string]: Canon };
@@ -127,11 +135,32 @@ function canonValue(v: H5Value, dtype: Dtype): Canon {
       if (dtype.vlen) return v.map(x => canonValue(x, inner));
       return nestedValue(v, Math.max(1, (dtype.arrayShape ?? []).length), inner);
     }
-    case 'reference':
+    case 'reference': {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) return v as Canon;
-      return { ...(v as { [key: string]: Canon }) };
+      const { selection, ...rest } = v as {
+        selection?: H5Region;
+        [key: string]: H5Value | H5Region | undefined;
+      };
+      if (!selection) return rest as Canon;
+      return { ...(rest as { [key: string]: Canon }), region: canonRegion(selection) };
+    }
     default:
       return v as Canon;
+  }
+}
+
+/** A region's selection as h5dump.py writes libhdf5's: blocks as [first corner, last corner]. */
+function canonRegion(region: H5Region): Canon {
+  switch (region.kind) {
+    case 'all':
+    case 'none':
+      return region.kind;
+    case 'points':
+      return { points: region.points };
+    case 'hyperslab':
+      return { blocks: region.blocks.map(b => [b.start, b.start.map((s, i) => s + (b.count[i] ?? 1) - 1)]) };
+    case 'error':
+      return { error: region.message };
   }
 }
 

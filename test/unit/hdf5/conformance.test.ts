@@ -43,35 +43,6 @@ const KNOWN_GAPS: readonly KnownGap[] = [
     reason: 'the engine refuses zfp (no plugin); libhdf5 decodes it through hdf5plugin',
   },
   {
-    file: /^(matnwb__ecephys_tutorial\.nwb|matnwb__example\.h5|nwbexplorer__nwb_test_file\.nwb)$/,
-    path: ANY,
-    field: /^values\.data\[\d+\](\.\w+)?\.region$/,
-    row: ROW.regionRefs,
-    reason: 'region references come back as region: "selection" instead of the selected blocks',
-  },
-  {
-    file: /^mies__AB_SweepsFromMultipleDevices-V2\.nwb$/,
-    path: /^\/general\//,
-    field: /^values\.data\[\d+\]$/,
-    values: (libhdf5, engine) => libhdf5 === '' && engine === null,
-    row: ROW.emptyVlen,
-    reason: 'an empty vlen string (a null pointer in memory) is read as null instead of ""',
-  },
-  {
-    file: /^(matnwb__example\.h5|nwbexplorer__nwb_test_file\.nwb)$/,
-    path: /^\/(general\/extracellular_ephys\/electrodes|epochs\/epochs)$/,
-    field: /^dtype\.size$/,
-    row: ROW.pointerSizes,
-    reason: 'compounds with vlen/reference members are sized with 4-byte wasm pointers',
-  },
-  {
-    file: /^PyTables\/smpl_unsupptype\.h5$/,
-    path: /^\/CompoundChunked$/,
-    field: /^dtype\.(size|members\[1\]\.dtype\.size)$/,
-    row: ROW.pointerSizes,
-    reason: 'a vlen member is sized 16 bytes by libhdf5 (64-bit hvl_t), 8 by the engine: compound 240 vs 224',
-  },
-  {
     file: /^PyTables\/(smpl_compound_chunked|smpl_unsupptype)\.h5$/,
     path: /^\/CompoundChunked$/,
     field: /^values\.data\[\d+\]\.[a-z]_name(\[\d+\])*$/,
@@ -86,14 +57,6 @@ const KNOWN_GAPS: readonly KnownGap[] = [
     row: ROW.wideFloats,
     reason:
       'an 80-bit x87 long double (16 bytes in the file) comes back as the hex of its bytes, not numbers',
-  },
-  {
-    file: /^PyTables\/smpl_enum\.h5$/,
-    path: /^\/EnumTest$/,
-    field: /^values$/,
-    row: ROW.bigEndianEnums,
-    reason:
-      'reading an enum over big-endian int32 fails: "operation not allowed after enum members are defined"',
   },
   {
     file: /^(h5wasm__array\.h5|jupyterlabhdf5__non_simple_entities\.h5|ndxpose__test_pose\.nwb|nwblinkml__aibs(_ecephys)?\.nwb)$/,
