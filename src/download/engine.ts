@@ -115,7 +115,8 @@ export async function runDownload(
       progress: delta => tracker.addBytes(delta, file.path),
       log: (level, message) => log(level, `${file.path}: ${message}`),
     };
-    const reason = unsafePathReason(file.path) ?? unsafePathReason(file.localPath) ?? collisions.get(file);
+    const reason =
+      unsafePathReason(file.path) ?? unsafePathReason(file.localPath, folding) ?? collisions.get(file);
     if (reason) throw new DownloadError(`refused: ${reason}`);
     const target = await prepareTarget(destination, file.localPath);
     if (file.zarr) {
