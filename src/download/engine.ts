@@ -120,9 +120,15 @@ export async function runDownload(
     if (reason) throw new DownloadError(`refused: ${reason}`);
     const target = await prepareTarget(destination, file.localPath);
     if (file.zarr) {
-      const zarr = await downloadZarr(ctx, file, target, total => {
-        tracker.bytesTotal += total - file.size;
-      });
+      const zarr = await downloadZarr(
+        ctx,
+        file,
+        target,
+        total => {
+          tracker.bytesTotal += total - file.size;
+        },
+        options.confirmStrayRemoval,
+      );
       if (zarr.failed.length > 0) {
         const first = zarr.failed[0];
         throw new DownloadError(
