@@ -6,7 +6,7 @@ import { type ArchiveOptions, type StandInArchive } from '../test/archive/types'
 /**
  * The stand-in DANDI archive as a process:
  *   npm run archive -- [--port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--json] [--verbose]
- * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys}.
+ * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, hostileId, apiKeys}.
  */
 
 const USAGE =
@@ -86,8 +86,8 @@ export async function runCli(
 ): Promise<StandInArchive> {
   const { options, json } = parseArgs(argv);
   const archive = await startArchive(options);
-  const { apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys } = archive;
-  if (json) write(JSON.stringify({ apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys }));
+  const { apiUrl, webUrl, blobOrigin, controlUrl, ids, hostileId, apiKeys } = archive;
+  if (json) write(JSON.stringify({ apiUrl, webUrl, blobOrigin, controlUrl, ids, hostileId, apiKeys }));
   else {
     write(`DANDI stand-in archive\n  API: ${apiUrl}\n  Web: ${webUrl}\n  Blobs: ${blobOrigin}`);
     write(`  Control: ${controlUrl}\n  Keys: owner ${apiKeys.owner}, other ${apiKeys.other}`);
