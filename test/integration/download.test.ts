@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants';
@@ -123,6 +124,26 @@ describe('downloads (VS Code)', function () {
     } finally {
       for (const folder of ['.git', '.vscode', id, '.dandi'])
         await rm(join(ws, folder), { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to overwrite in a destination outside the download folder and the workspace', async () => {
+    const id = archive.ids.zarr;
+    const outside = join(tmpdir(), `dandi-outside-${process.pid}`);
+    const mine = join(outside, id, 'README.md');
+    await mkdir(join(outside, id), { recursive: true });
+    await writeFile(mine, 'my own README');
+    try {
+      const summary = await vscode.commands.executeCommand<DownloadSummary | undefined>(
+        Commands.downloadReference,
+        `${archive.webUrl}/dandiset/${id}/draft`,
+        { destination: outside, existing: 'overwrite' },
+      );
+      assert.equal(summary, undefined, 'nothing downloaded');
+      assert.equal(await readFile(mine, 'utf8'), 'my own README');
+      assert.deepEqual(await readdir(join(outside, id)), ['README.md'], 'not even dandiset.yaml');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
     }
   });
 

@@ -77,22 +77,16 @@ export async function resolveDestination(): Promise<string | undefined> {
 
 /**
  * A destination passed to the command (by another extension, a task, a link) that lies outside the
- * download folder and every workspace folder may hold anything of the user's: overwriting files
- * there needs the user's yes.
+ * download folder and every workspace folder may hold anything of the user's: overwriting there is
+ * refused (the user's own downloads never pass a destination; they pick one in a dialog).
  */
-async function allowOverwriteAt(destination: string): Promise<boolean> {
+function assertMayOverwriteAt(destination: string): void {
   const roots = [configuredFolder(), ...(vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath)];
   const target = resolve(destination);
-  if (roots.some(root => root !== undefined && isInside(resolve(root), target))) return true;
-  const overwrite = 'Overwrite';
-  const choice = await vscode.window.showWarningMessage(
-    plainText(
-      `DANDI: overwrite existing files in ${target}? It is outside the download folder and the workspace.`,
-    ),
-    { modal: true },
-    overwrite,
+  if (roots.some(root => root !== undefined && isInside(resolve(root), target))) return;
+  throw new Error(
+    `refused to overwrite files in ${target}: it is outside the download folder and the workspace (download there with existing files skipped, or set dandi.downloadFolder)`,
   );
-  return choice === overwrite;
 }
 
 /** Asks before deleting files a Zarr lacks from a folder the extension did not create for it. */
@@ -238,8 +232,7 @@ export async function downloadTargets(
   const title = plans.length === 1 ? plans[0].title : `${plans.length} selections`;
   const policy = options.existing ?? (await resolvePolicy(destination, files));
   if (!policy) return undefined;
-  if (options.destination && policy === 'overwrite' && !(await allowOverwriteAt(options.destination)))
-    return undefined;
+  if (options.destination && policy === 'overwrite') assertMayOverwriteAt(options.destination);
   for (const plan of plans) {
     if (plan.dandisetYaml) {
       const result = await writeDandisetYaml(destination, plan.dandisetYaml);
