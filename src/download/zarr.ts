@@ -163,7 +163,7 @@ export async function downloadZarr(
   );
   const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (rejected) throw rejected.reason;
-  if (failed.length === 0) await cleanUp(ctx, file.path, target, entries, ours, confirmRemoval);
+  if (failed.length === 0) await cleanUp(ctx, target, entries, ours, confirmRemoval);
   return { failed };
 }
 
@@ -199,7 +199,6 @@ async function claimFolder(target: string, zarrId: string): Promise<boolean> {
 /** Removes the local files the Zarr lacks where that is safe (see downloadZarr), reports the rest. */
 async function cleanUp(
   ctx: FileContext,
-  assetPath: string,
   target: string,
   entries: readonly ZarrEntry[],
   ours: boolean,
@@ -215,7 +214,7 @@ async function cleanUp(
     return;
   }
   await removeStrays(target, strays);
-  ctx.log('info', `${assetPath}: removed ${strays.length} local files the Zarr does not have (${listed})`);
+  ctx.log('info', `removed ${strays.length} local files the Zarr does not have (${listed})`);
 }
 
 /** The keys of what lies under `root` but is not in `keys` (links are listed, never followed). */
