@@ -8,7 +8,7 @@ import { type ArchiveOptions, type StandInArchive } from '../test/archive/types'
  * The stand-in DANDI archive as a process:
  *   npm run archive -- [--port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--https]
  *                      [--allow-client ADDR]... [--json] [--verbose]
- * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys}, plus
+ * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, hostileId, apiKeys}, plus
  * caFile (the PEM of the CA that signed its certificate) with --https.
  */
 
@@ -105,10 +105,19 @@ export async function runCli(
 ): Promise<StandInArchive> {
   const { options, json } = parseArgs(argv);
   const archive = await startArchive(options);
-  const { apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys, caFile } = archive;
+  const { apiUrl, webUrl, blobOrigin, controlUrl, ids, hostileId, apiKeys, caFile } = archive;
   if (json)
     write(
-      JSON.stringify({ apiUrl, webUrl, blobOrigin, controlUrl, ids, apiKeys, ...(caFile ? { caFile } : {}) }),
+      JSON.stringify({
+        apiUrl,
+        webUrl,
+        blobOrigin,
+        controlUrl,
+        ids,
+        hostileId,
+        apiKeys,
+        ...(caFile ? { caFile } : {}),
+      }),
     );
   else {
     write(`DANDI stand-in archive\n  API: ${apiUrl}\n  Web: ${webUrl}\n  Blobs: ${blobOrigin}`);

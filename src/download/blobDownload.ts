@@ -160,7 +160,15 @@ async function attempt(
     }
     if (!etag) ctx.log('warn', `${file.path}: the archive gave no dandi-etag; the file is not verified`);
     if (size === 0) await writeFile(paths.data, new Uint8Array(0));
-    await rename(paths.data, target);
+    try {
+      await rename(paths.data, target);
+    } catch (err) {
+      // The data is complete and verified: keep it (a next run moves it into place) and say where.
+      const why = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+      throw new DownloadError(
+        `the download is complete and verified but could not be moved to ${target} (${why}); it is kept at ${paths.data}`,
+      );
+    }
     await removeTemp(target);
     if (file.blobDateModified) {
       const mtime = new Date(file.blobDateModified);

@@ -125,7 +125,8 @@ export async function runDownload(
       progress: delta => tracker.addBytes(delta, file.path),
       log: (level, message) => log(level, `${file.path}: ${message}`),
     };
-    const reason = unsafePathReason(file.path) ?? unsafePathReason(file.localPath) ?? collisions.get(file);
+    const reason =
+      unsafePathReason(file.path) ?? unsafePathReason(file.localPath, folding) ?? collisions.get(file);
     if (reason) throw new DownloadError(`refused: ${reason}`);
     const target = await prepareTarget(destination, file.localPath);
     const lock = await lockTarget(target, {
@@ -135,9 +136,15 @@ export async function runDownload(
     });
     try {
       if (file.zarr) {
-        const zarr = await downloadZarr(ctx, file, target, total => {
-          tracker.bytesTotal += total - file.size;
-        });
+        const zarr = await downloadZarr(
+          ctx,
+          file,
+          target,
+          total => {
+            tracker.bytesTotal += total - file.size;
+          },
+          options.confirmStrayRemoval,
+        );
         if (zarr.failed.length > 0) {
           const first = zarr.failed[0];
           throw new DownloadError(

@@ -70,6 +70,11 @@ export interface DownloadOptions {
   minimumRate?: { bytesPerSec?: number; windowMs?: number };
   /** How long to wait while another download holds a target (default 10 min), then fail "in use". */
   lockWaitMs?: number;
+  /**
+   * Asked before deleting files a Zarr lacks from a folder this extension did not create for it
+   * (they may be the user's); without it they stay and the log says so.
+   */
+  confirmStrayRemoval?: ConfirmStrayRemoval;
   /** Paths (relative to the destination) the caller writes itself, e.g. `<id>/dandiset.yaml`. */
   reservedPaths?: readonly string[];
   /** Large files bypass the page cache where the file system allows it (default true; writer.ts). */
@@ -82,6 +87,9 @@ export interface DownloadOptions {
   /** Test hook: replaces the positional writer (e.g. to inject ENOSPC). */
   openWriter?: (path: string, options?: { direct?: boolean }) => Promise<PositionalWriter>;
 }
+
+/** Whether to delete `strays` (keys under `folder`) that the downloaded Zarr does not have. */
+export type ConfirmStrayRemoval = (folder: string, strays: readonly string[]) => Promise<boolean>;
 
 /** Positional writes into the temporary data file. */
 export interface PositionalWriter {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fetchRange, isAbort } from './fetchRange';
 import { fileSystemError, type FileContext } from './blobDownload';
-import { ensureRealDirectory, nameKey, prepareTarget, unsafePathReason, type NameFolding } from './paths';
+import { nameKey, prepareTarget, unsafePathReason, ZARR_MARKER, type NameFolding } from './paths';
 import { BufferedRangeWriter } from './writer';
-import { DownloadError, type PlannedFile } from './types';
+import { DownloadError, type ConfirmStrayRemoval, type PlannedFile } from './types';
 import { trimSlashes } from '../dandi/instances';
 
 /** One object of a Zarr, from `GET /zarr/{id}/files/`. */
@@ -105,17 +105,20 @@ async function md5OfFile(path: string): Promise<string> {
  * each entry's MD5 and, when the plan has it, the whole tree's Zarr checksum. Entries already on
  * disk with the right MD5 are kept. Keys that name one file where the destination folds case or
  * Unicode forms (probed once per download) are refused. When every entry arrived, local files the
- * Zarr does not have are deleted, as dandi-cli does, so the folder is the asset.
+ * Zarr does not have are deleted, as dandi-cli does, so the folder is the asset, but only in a
+ * folder this extension created for this Zarr (it holds our marker): in any other folder they may
+ * be the user's, so they stay unless `confirmRemoval` says yes.
  */
 export async function downloadZarr(
   ctx: FileContext,
   file: PlannedFile,
   target: string,
   onTotal: (bytes: number) => void,
+  confirmRemoval?: ConfirmStrayRemoval,
 ): Promise<{ failed: { key: string; reason: string }[] }> {
   const zarr = file.zarr;
   if (!zarr) throw new Error('not a Zarr asset');
-  await ensureRealDirectory(target);
+  const ours = await claimFolder(target, zarr.zarrId);
   const entries = await listZarrEntries(ctx, zarr.apiUrl, zarr.zarrId);
   onTotal(entries.reduce((n, e) => n + e.size, 0));
   if (zarr.checksum) {
@@ -160,46 +163,85 @@ export async function downloadZarr(
   );
   const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (rejected) throw rejected.reason;
-  if (failed.length === 0) {
-    const removed = await removeStrays(target, new Set(entries.map(e => nameKey(e.key, folding))), folding);
-    if (removed.length > 0)
-      ctx.log(
-        'info',
-        `${file.path}: removed ${removed.length} local files the Zarr does not have (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', ...' : ''})`,
-      );
-  }
+  if (failed.length === 0) await cleanUp(ctx, target, entries, ours, confirmRemoval);
   return { failed };
 }
 
+interface ZarrMarker {
+  zarrId: string;
+}
+
 /**
- * Deletes what lies under `root` but is not a key of the Zarr (then folders left empty). Links
- * are removed as links, never followed. Returns the removed files' keys.
+ * Whether `target` is a folder this extension created for this Zarr. A missing folder is created
+ * with the marker; an existing one is ours only if it holds the marker naming this Zarr.
  */
-async function removeStrays(
-  root: string,
-  keys: ReadonlySet<string>,
-  folding: NameFolding,
-): Promise<string[]> {
-  const removed: string[] = [];
-  const visit = async (dir: string, prefix: string): Promise<boolean> => {
-    let empty = true;
+async function claimFolder(target: string, zarrId: string): Promise<boolean> {
+  const info = await lstat(target).catch(() => undefined);
+  if (info && !info.isDirectory())
+    throw new DownloadError(`Cannot use ${target}: it exists and is not a folder.`);
+  const marker = join(target, ZARR_MARKER);
+  if (!info) {
+    await mkdir(target);
+    const content: ZarrMarker = { zarrId };
+    await writeFile(marker, `${JSON.stringify(content)}\n`, { flag: 'wx' });
+    return true;
+  }
+  const markerInfo = await lstat(marker).catch(() => undefined);
+  if (!markerInfo?.isFile()) return false;
+  try {
+    const parsed = JSON.parse(await readFile(marker, 'utf8')) as Partial<ZarrMarker> | null;
+    return parsed?.zarrId === zarrId;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the local files the Zarr lacks where that is safe (see downloadZarr), reports the rest. */
+async function cleanUp(
+  ctx: FileContext,
+  target: string,
+  entries: readonly ZarrEntry[],
+  ours: boolean,
+  confirmRemoval: ConfirmStrayRemoval | undefined,
+): Promise<void> {
+  const keys = new Set(entries.map(e => nameKey(e.key, ctx.folding)));
+  keys.add(nameKey(ZARR_MARKER, ctx.folding));
+  const strays = await findStrays(target, keys, ctx.folding);
+  if (strays.length === 0) return;
+  const listed = `${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', ...' : ''}`;
+  if (!ours && !(await confirmRemoval?.(target, strays))) {
+    ctx.log('warn', `${strays.length} files not in the Zarr were left in ${target} (${listed})`);
+    return;
+  }
+  await removeStrays(target, strays);
+  ctx.log('info', `removed ${strays.length} local files the Zarr does not have (${listed})`);
+}
+
+/** The keys of what lies under `root` but is not in `keys` (links are listed, never followed). */
+async function findStrays(root: string, keys: ReadonlySet<string>, folding: NameFolding): Promise<string[]> {
+  const strays: string[] = [];
+  const visit = async (dir: string, prefix: string): Promise<void> => {
     for (const item of await readdir(dir, { withFileTypes: true })) {
       const key = prefix + item.name;
-      const path = join(dir, item.name);
-      if (item.isDirectory()) {
-        if (await visit(path, `${key}/`)) await rmdir(path).catch(() => (empty = false));
-        else empty = false;
-      } else if (keys.has(nameKey(key, folding))) {
-        empty = false;
-      } else {
-        await rm(path, { force: true });
-        removed.push(key);
-      }
+      if (item.isDirectory()) await visit(join(dir, item.name), `${key}/`);
+      else if (!keys.has(nameKey(key, folding))) strays.push(key);
     }
-    return empty;
   };
   await visit(root, '');
-  return removed;
+  return strays;
+}
+
+/** Deletes the given keys under `root`, then the folders they leave empty. */
+async function removeStrays(root: string, strays: readonly string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const key of strays) {
+    await rm(join(root, ...key.split('/')), { force: true });
+    const parts = key.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+  }
+  // Deepest first; a folder that still holds something stays.
+  for (const folder of [...folders].sort((a, b) => b.split('/').length - a.split('/').length))
+    await rmdir(join(root, ...folder.split('/'))).catch(() => undefined);
 }
 
 async function downloadEntry(
@@ -208,7 +250,11 @@ async function downloadEntry(
   root: string,
   entry: ZarrEntry,
 ): Promise<void> {
-  const reason = unsafePathReason(entry.key);
+  const reason =
+    unsafePathReason(entry.key, ctx.folding) ??
+    (nameKey(entry.key, ctx.folding) === nameKey(ZARR_MARKER, ctx.folding)
+      ? `${ZARR_MARKER} is the marker of a folder this extension made`
+      : undefined);
   if (reason) throw new DownloadError(`refused Zarr entry ${JSON.stringify(entry.key)}: ${reason}`);
   const entryTarget = await prepareTarget(root, entry.key);
   const existing = await stat(entryTarget).catch(() => undefined);

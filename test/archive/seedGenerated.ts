@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { type SeedIds } from './types';
-import { type FileDigestCache, fileBlob, generatedBlob } from './blobs';
+import { bytesBlob, type FileDigestCache, fileBlob, generatedBlob } from './blobs';
 import { seedOf, uuidFrom } from './content';
 import {
   type ArchiveStore,
@@ -28,14 +28,44 @@ export const HOSTILE_ID = '990007';
 export const OWNER = 'owner';
 export const NWB_DEMO_PUBLISHED = '0.250101.1200';
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)> Scale test';
+/**
+ * Asset paths of the hostile Dandiset that a download must refuse: escapes, Windows devices and
+ * controls, and every spelling of a tool's control folder (a `.git/config` with `core.fsmonitor`
+ * makes git run a command as soon as VS Code's Git extension looks at the folder).
+ */
 export const HOSTILE_PATHS = [
   '../escape.nwb',
   'sub-01/../../x.nwb',
   '/abs.nwb',
   'con.txt',
   'sub-02/bad\u0007name.nwb',
-  'sub-01/ok.nwb',
+  '.git/HEAD',
+  '.git/config',
+  '.git/objects/4b/825dc642cb6eb9a060e54bf8d69288fbee4904',
+  '.git/refs/heads/main',
+  '.GIT~1/config',
+  'GIT~1/config',
+  '.g\u200cit/config',
+  '.vscode/tasks.json',
+  '.vscode/settings.json',
+  'CONIN$',
+  'sub-01/report\u202Eslx.nwb',
 ];
+/** The hostile Dandiset's ordinary files, beside the hostile ones: they must arrive. */
+export const HOSTILE_NORMAL_PATHS = ['sub-01/ok.nwb', 'sub-02/notes.txt'];
+/** What the control-folder files hold: what an attacker would plant there. */
+const HOSTILE_TEXT: Record<string, string> = {
+  '.git/HEAD': 'ref: refs/heads/main\n',
+  '.git/config':
+    '[core]\n\trepositoryformatversion = 0\n\tfsmonitor = "touch /tmp/dandi-hostile-fsmonitor-ran"\n',
+  '.GIT~1/config': '[core]\n\tfsmonitor = "touch /tmp/dandi-hostile-fsmonitor-ran"\n',
+  'GIT~1/config': '[core]\n\tfsmonitor = "touch /tmp/dandi-hostile-fsmonitor-ran"\n',
+  '.g\u200cit/config': '[core]\n\tfsmonitor = "touch /tmp/dandi-hostile-fsmonitor-ran"\n',
+  '.git/refs/heads/main': '4b825dc642cb6eb9a060e54bf8d69288fbee4904\n',
+  '.vscode/tasks.json':
+    '{"version":"2.0.0","tasks":[{"label":"x","type":"shell","command":"touch /tmp/dandi-hostile-task-ran","runOptions":{"runOn":"folderOpen"}}]}\n',
+  '.vscode/settings.json': '{"git.path":"/tmp/dandi-hostile-git"}\n',
+};
 
 const BASE_TIME = Date.parse('2025-01-01T00:00:00Z');
 
@@ -330,9 +360,14 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
     'Asset paths that must never be written as given.',
     ['curator'],
   );
-  (hostile.versions[0] as StoredVersion).assets = HOSTILE_PATHS.map((p, i) =>
-    assetOf(HOSTILE_ID, p, genBlob(HOSTILE_ID, p, 64 + i), i),
-  );
+  (hostile.versions[0] as StoredVersion).assets = [...HOSTILE_PATHS, ...HOSTILE_NORMAL_PATHS].map((p, i) => {
+    const text = HOSTILE_TEXT[p];
+    const blob =
+      text === undefined
+        ? genBlob(HOSTILE_ID, p, 64 + i)
+        : bytesBlob(uuidFrom(`blob:${HOSTILE_ID}:${p}`), Buffer.from(text), new Date(BASE_TIME));
+    return assetOf(HOSTILE_ID, p, blob, i);
+  });
   finish(store, hostile);
 
   for (const sid of ['000003', '000064', SEED_IDS.nwbDemo]) store.dandisets.get(sid)?.starredBy.add(OWNER);

@@ -4,7 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID } from '../../src/constants';
@@ -17,6 +18,7 @@ interface ArchiveInfo {
   webUrl: string;
   controlUrl: string;
   ids: { zarr: string; large: string };
+  hostileId: string;
 }
 
 interface AssetItem {
@@ -83,6 +85,66 @@ describe('downloads (VS Code)', function () {
       assert.equal(dandiEtag(bytes), etag, asset.path);
     }
     await rm(destination, { recursive: true, force: true });
+  });
+
+  it("downloads the hostile Dandiset from the tree: unsafe paths refused by name, the workspace's own files kept", async () => {
+    const ws = workspace ?? '';
+    const id = archive.hostileId;
+    const own = new Map([
+      ['.git/config', '[core]\n\trepositoryformatversion = 0\n'],
+      ['.vscode/settings.json', '{"editor.tabSize": 2}\n'],
+    ]);
+    for (const [path, text] of own) {
+      await mkdir(join(ws, path, '..'), { recursive: true });
+      await writeFile(join(ws, path), text);
+    }
+    try {
+      const summary = await vscode.commands.executeCommand<DownloadSummary | undefined>(Commands.download, {
+        kind: 'version',
+        dandisetId: id,
+        version: 'draft',
+      });
+      assert.ok(summary, 'the command returned a summary');
+      const normal = ['sub-01/ok.nwb', 'sub-02/notes.txt'];
+      const assets = await assetsOf(archive, id);
+      const hostile = assets.map(a => a.path).filter(p => !normal.includes(p));
+      assert.ok(hostile.includes('.git/config') && hostile.includes('.vscode/tasks.json'));
+      assert.deepEqual(summary.failed.map(f => f.path).sort(), hostile.sort(), 'every hostile path named');
+      for (const f of summary.failed) assert.match(f.reason, /^refused: /, f.path);
+      assert.match(summary.failed.find(f => f.path === '.git/config')?.reason ?? '', /\.git \(a folder/);
+      assert.deepEqual([...summary.downloaded].sort(), normal);
+      for (const asset of assets.filter(a => normal.includes(a.path))) {
+        const bytes = await readFile(join(ws, id, ...asset.path.split('/')));
+        assert.equal(dandiEtag(bytes), asset.metadata?.digest?.['dandi:dandi-etag'], asset.path);
+      }
+      assert.deepEqual((await readdir(join(ws, id))).sort(), ['dandiset.yaml', 'sub-01', 'sub-02']);
+      for (const [path, text] of own) assert.equal(await readFile(join(ws, path), 'utf8'), text, path);
+      assert.deepEqual(await readdir(join(ws, '.git')), ['config']);
+      assert.deepEqual(await readdir(join(ws, '.vscode')), ['settings.json']);
+    } finally {
+      for (const folder of ['.git', '.vscode', id, '.dandi'])
+        await rm(join(ws, folder), { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to overwrite in a destination outside the download folder and the workspace', async () => {
+    const id = archive.ids.zarr;
+    const outside = join(tmpdir(), `dandi-outside-${process.pid}`);
+    const mine = join(outside, id, 'README.md');
+    await mkdir(join(outside, id), { recursive: true });
+    await writeFile(mine, 'my own README');
+    try {
+      const summary = await vscode.commands.executeCommand<DownloadSummary | undefined>(
+        Commands.downloadReference,
+        `${archive.webUrl}/dandiset/${id}/draft`,
+        { destination: outside, existing: 'overwrite' },
+      );
+      assert.equal(summary, undefined, 'nothing downloaded');
+      assert.equal(await readFile(mine, 'utf8'), 'my own README');
+      assert.deepEqual(await readdir(join(outside, id)), ['README.md'], 'not even dandiset.yaml');
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('downloads the file of an NWB viewer tab from its dandi-asset: URI', async () => {

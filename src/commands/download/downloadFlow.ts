@@ -5,6 +5,7 @@ import { Settings } from '../../constants';
 import type { DandiClient } from '../../dandi/client';
 import { buildPlan, writeDandisetYaml, type DownloadPlan, type DownloadTarget } from '../../download/planner';
 import { runDownload } from '../../download/engine';
+import { isInside } from '../../download/paths';
 import type {
   DownloadProgress,
   DownloadSummary,
@@ -51,22 +52,24 @@ function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(Settings.section);
 }
 
+/** dandi.downloadFolder as an absolute path, when set (relative to the first workspace folder). */
+function configuredFolder(): string | undefined {
+  const configured = (config().get<string>(Settings.downloadFolder) ?? '').trim();
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!configured) return undefined;
+  const expanded = configured.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~');
+  if (isAbsolute(expanded)) return expanded;
+  return workspace ? resolve(workspace.fsPath, expanded) : undefined;
+}
+
 /**
  * dandi.downloadFolder, else the first workspace folder, else a folder the user picks. A folder
  * that the workspace's settings put outside the workspace needs the user's yes (once per folder).
  */
 export async function resolveDestination(memento: vscode.Memento): Promise<string | undefined> {
-  const configured = (config().get<string>(Settings.downloadFolder) ?? '').trim();
+  const configured = configuredFolder();
+  if (configured) return (await mayDownloadTo(configured, memento)) ? configured : undefined;
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (configured) {
-    const expanded = configured.replace(/^~(?=$|[\\/])/, process.env.HOME ?? '~');
-    const folder = isAbsolute(expanded)
-      ? expanded
-      : workspace
-        ? resolve(workspace.fsPath, expanded)
-        : undefined;
-    if (folder !== undefined) return (await mayDownloadTo(folder, memento)) ? folder : undefined;
-  }
   if (workspace) return workspace.fsPath;
   const picked = await vscode.window.showOpenDialog({
     canSelectFolders: true,
@@ -76,6 +79,34 @@ export async function resolveDestination(memento: vscode.Memento): Promise<strin
     title: 'DANDI: Where should the download go?',
   });
   return picked?.[0]?.fsPath;
+}
+
+/**
+ * A destination passed to the command (by another extension, a task, a link) that lies outside the
+ * download folder and every workspace folder may hold anything of the user's: overwriting there is
+ * refused (the user's own downloads never pass a destination; they pick one in a dialog).
+ */
+function assertMayOverwriteAt(destination: string): void {
+  const roots = [configuredFolder(), ...(vscode.workspace.workspaceFolders ?? []).map(f => f.uri.fsPath)];
+  const target = resolve(destination);
+  if (roots.some(root => root !== undefined && isInside(resolve(root), target))) return;
+  throw new Error(
+    `refused to overwrite files in ${target}: it is outside the download folder and the workspace (download there with existing files skipped, or set dandi.downloadFolder)`,
+  );
+}
+
+/** Asks before deleting files a Zarr lacks from a folder the extension did not create for it. */
+async function confirmStrayRemoval(folder: string, strays: readonly string[]): Promise<boolean> {
+  const listed = `${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`;
+  const remove = 'Delete Them';
+  const choice = await vscode.window.showWarningMessage(
+    plainText(
+      `DANDI: ${strays.length} files in ${folder} are not in the downloaded Zarr (${listed}). This folder was not created by the download; delete them?`,
+    ),
+    { modal: true },
+    remove,
+  );
+  return choice === remove;
 }
 
 /** The existing-files policy; `ask` shows a Quick Pick only when some targets already exist. */
@@ -207,6 +238,7 @@ export async function downloadTargets(
   const title = plans.length === 1 ? plans[0].title : `${plans.length} selections`;
   const policy = options.existing ?? (await resolvePolicy(destination, files));
   if (!policy) return undefined;
+  if (options.destination && policy === 'overwrite') assertMayOverwriteAt(options.destination);
   for (const plan of plans) {
     if (plan.dandisetYaml) {
       const result = await writeDandisetYaml(destination, plan.dandisetYaml);
@@ -234,6 +266,7 @@ export async function downloadTargets(
         parallelFiles: config().get<number>(Settings.parallelFiles),
         parallelParts: config().get<number>(Settings.parallelParts),
         onLog: (level, message) => deps.log[level](message),
+        confirmStrayRemoval,
         onProgress: p => {
           const percent =
             p.bytesTotal > 0
@@ -261,7 +294,14 @@ async function showSummary(
     `${summary.downloaded.length} downloaded`,
     `${summary.skipped.length} skipped as identical`,
   ];
-  if (summary.failed.length > 0) counts.push(`${summary.failed.length} failed`);
+  const refused = summary.failed.filter(f => f.reason.startsWith('refused:'));
+  if (summary.failed.length > refused.length) counts.push(`${summary.failed.length - refused.length} failed`);
+  if (refused.length > 0) {
+    const names = refused.slice(0, 3).map(f => JSON.stringify(f.path));
+    counts.push(
+      `${refused.length} refused as unsafe (${names.join(', ')}${refused.length > 3 ? ', …' : ''})`,
+    );
+  }
   deps.log.info(
     `Download of ${title} ${summary.cancelled ? 'cancelled' : 'finished'}: ${counts.join(', ')} (${destination})`,
   );

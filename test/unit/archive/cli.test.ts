@@ -15,7 +15,15 @@ describe('stand-in archive: command line', () => {
     );
     try {
       const info = JSON.parse(lines[0] as string) as Record<string, unknown>;
-      assert.deepEqual(Object.keys(info), ['apiUrl', 'webUrl', 'blobOrigin', 'controlUrl', 'ids', 'apiKeys']);
+      assert.deepEqual(Object.keys(info), [
+        'apiUrl',
+        'webUrl',
+        'blobOrigin',
+        'controlUrl',
+        'ids',
+        'hostileId',
+        'apiKeys',
+      ]);
       assert.equal(info.apiUrl, archive.apiUrl);
       const served = await getJson<{ services: { api: { url: string } } }>(`${info.apiUrl as string}/info/`);
       assert.equal(served.services.api.url, info.apiUrl);

@@ -287,9 +287,12 @@ describe('download engine against the stand-in archive', function () {
     assert.match(refused.get('/abs.nwb') ?? '', /refused: the path is absolute/);
     assert.match(refused.get('con.txt') ?? '', /refused: .*reserved device name/);
     assert.match(refused.get('sub-02/bad\u0007name.nwb') ?? '', /refused: .*control characters/);
-    assert.deepEqual(summary.downloaded, ['sub-01/ok.nwb']);
+    assert.deepEqual(summary.downloaded.sort(), ['sub-01/ok.nwb', 'sub-02/notes.txt']);
     assert.deepEqual(await readdir(root), ['dest']);
-    assert.deepEqual((await readdir(join(destination, env.archive().hostileId))).sort(), ['sub-01']);
+    assert.deepEqual((await readdir(join(destination, env.archive().hostileId))).sort(), [
+      'sub-01',
+      'sub-02',
+    ]);
   });
 
   it('refuses targets that collide, with each other or with a path the download writes itself', async () => {

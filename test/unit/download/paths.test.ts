@@ -58,6 +58,83 @@ describe('download paths', () => {
       assert.match(unsafePathReason(path) ?? 'accepted', reason, JSON.stringify(path));
   });
 
+  it('refuses every spelling of a control folder (.git, .hg, .svn, .vscode) a file system may fold', () => {
+    const controlFolder = /is, or may be taken for, \.(git|hg|svn|vscode) /;
+    const cases: [string, RegExp][] = [
+      ['.git/config', controlFolder],
+      ['.git/HEAD', controlFolder],
+      ['sub/.git/hooks/post-checkout', controlFolder],
+      ['.GIT/config', controlFolder],
+      ['.Git./config', controlFolder],
+      ['.git /config', controlFolder],
+      ['.git. . /config', controlFolder],
+      ['GIT~1/config', controlFolder],
+      ['git~2/config', controlFolder],
+      ['.GIT~1/config', controlFolder],
+      ['.git::$INDEX_ALLOCATION/config', controlFolder],
+      ['.g\u200cit/config', controlFolder],
+      ['.\u200dgit/config', controlFolder],
+      ['.gi\u200bt/config', controlFolder],
+      ['\ufeff.git/config', controlFolder],
+      ['.gi\u00adt/config', controlFolder],
+      ['.g\u2060it/config', controlFolder],
+      ['\uff0e\uff47\uff49\uff54/config', controlFolder], // full-width ．ｇｉｔ (NFKC)
+      ['.vscode/tasks.json', controlFolder],
+      ['.VSCode/settings.json', controlFolder],
+      ['VSCODE~1/settings.json', controlFolder],
+      ['.hg/hgrc', controlFolder],
+      ['HG~1/hgrc', controlFolder],
+      ['.svn/entries', controlFolder],
+      ['sub/.SVN/entries', controlFolder],
+      ['.git', controlFolder],
+      // Windows devices, with and without extensions.
+      ['CONIN$', /reserved device name/],
+      ['conout$.txt', /reserved device name/],
+      ['CLOCK$', /reserved device name/],
+      ['sub/nul .txt', /reserved device name/],
+      ['COM\u00b9.log', /reserved device name/],
+      // Bidirectional controls anywhere in a name.
+      ['sub/report\u202Etxt.exe', /bidirectional control/],
+      ['a\u2066b.nwb', /bidirectional control/],
+      ['a\u200fb.nwb', /bidirectional control/],
+      ['a\u200eb/c.nwb', /bidirectional control/],
+      ['\u0085next', /control characters/],
+      // The downloader's own names, folded as the strictest destination folds them.
+      ['.DANDI/vscode-downloads.json', /keep their records/],
+      ['.Dandi/x', /keep their records/],
+      ['sub/x.nwb.DandiDownload', /temporary folders/],
+    ];
+    for (const [path, reason] of cases)
+      assert.match(unsafePathReason(path) ?? 'accepted', reason, JSON.stringify(path));
+    for (const ok of [
+      '.gitignore',
+      '.github/workflows/ci.yml',
+      'git/config',
+      '.gitx/config',
+      'sub/.vscodeignore',
+      'vscode/settings.json',
+      'GIT~X/y',
+      '.g1t/config',
+      'console.txt',
+      'comics/conin.txt',
+      'sub/\u00e9t\u00e9.nwb',
+      '.zattrs',
+    ]) {
+      assert.equal(unsafePathReason(ok), undefined, JSON.stringify(ok));
+    }
+  });
+
+  it("compares the downloader's own names as the destination compares names", () => {
+    const exact = { foldsCase: false, foldsUnicode: false };
+    assert.equal(unsafePathReason('.DANDI/x', exact), undefined);
+    assert.equal(unsafePathReason('sub/x.DANDIDOWNLOAD', exact), undefined);
+    assert.match(unsafePathReason('.dandi/x', exact) ?? '', /keep their records/);
+    const caseFolding = { foldsCase: true, foldsUnicode: false };
+    assert.match(unsafePathReason('.DANDI/x', caseFolding) ?? '', /keep their records/);
+    // Control folders are refused whatever the destination: the folder may be copied elsewhere.
+    assert.match(unsafePathReason('.GIT/config', exact) ?? '', /\.git/);
+  });
+
   it('refuses a target whose parent folder is a link leading outside the destination', async () => {
     const root = await temps.make();
     const destination = join(root, 'dest');

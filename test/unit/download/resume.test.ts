@@ -220,7 +220,8 @@ describe('download engine: cancel, resume, skip, full disk, Zarr', function () {
     );
     assert.deepEqual(
       files2.map(d => relative(root, join(d.parentPath, d.name)).split(sep).join('/')).sort(),
-      [...listed].sort(),
+      [...listed, '.dandi-zarr.json'].sort(),
+      'the Zarr and the marker of the folder this extension made',
     );
     assert.deepEqual(await readdir(outside), ['keep.txt'], 'the link was removed, not followed');
   });
