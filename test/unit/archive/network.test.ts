@@ -186,6 +186,7 @@ describe('stand-in archive: command line network options', () => {
         'blobOrigin',
         'controlUrl',
         'ids',
+        'hostileId',
         'apiKeys',
         'caFile',
       ]);
