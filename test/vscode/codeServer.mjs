@@ -23,6 +23,15 @@ export function writeUserSettings(userDataDir, { apiUrl } = {}) {
   };
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // dandi.instance and dandi.apiUrl are machine-scoped (a workspace must not redirect the archive);
+  // code-server's window is remote, where such settings come from the remote machine's settings.
+  if (apiUrl) {
+    mkdirSync(join(userDataDir, 'Machine'), { recursive: true });
+    writeFileSync(
+      join(userDataDir, 'Machine', 'settings.json'),
+      JSON.stringify({ 'dandi.instance': 'custom', 'dandi.apiUrl': apiUrl }, null, 2),
+    );
+  }
 }
 
 /**
