@@ -36,13 +36,6 @@ const ROW = {
 
 const KNOWN_GAPS: readonly KnownGap[] = [
   {
-    file: /^hdf5plugin__zfp_054\.h5$/,
-    path: /^\/compressed$/,
-    field: /^values$/,
-    row: ROW.zfp,
-    reason: 'the engine refuses zfp (no plugin); libhdf5 decodes it through hdf5plugin',
-  },
-  {
     file: /^PyTables\/times-nested-be\.h5$/,
     path: /^\/(earr32|earr64|tbl)$/,
     field: /^values$/,
