@@ -105,7 +105,7 @@ const configs = Object.entries(groups)
   .filter(c => (Array.isArray(c.entryPoints) ? c.entryPoints.length > 0 : true));
 
 // HDF5 filter plugins (h5wasm-plugins side modules) beside the worker, which loads them from there.
-// zfp is left out: it aborts the wasm module at load (../shared/fixtures/nwb/MANIFEST.md).
+// zfp needs `ldexp`, which the worker links in (src/hdf5/zfpLink.ts).
 const PLUGINS = [
   'libH5Zblosc.so',
   'libH5Zblosc2.so',
@@ -113,6 +113,7 @@ const PLUGINS = [
   'libH5Zbz2.so',
   'libH5Zlz4.so',
   'libH5Zlzf.so',
+  'libH5Zzfp.so',
   'libH5Zzstd.so',
 ];
 function copyPlugins() {

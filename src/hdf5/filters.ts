@@ -36,6 +36,7 @@ export const PLUGIN_FILES: Record<number, string> = {
   32001: 'libH5Zblosc.so',
   32004: 'libH5Zlz4.so',
   32008: 'libH5Zbshuf.so',
+  32013: 'libH5Zzfp.so',
   32015: 'libH5Zzstd.so',
   32026: 'libH5Zblosc2.so',
 };

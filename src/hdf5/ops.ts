@@ -4,6 +4,7 @@
  */
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
+import { orderChangeFails, swapLeftBigEndian } from './byteOrder';
 import { describeFilters } from './filters';
 import { decodeRegion } from './regions';
 import {
@@ -207,9 +208,10 @@ export class FileOps {
           scalar ? null : big(stride),
           BigInt(ptr),
         );
-      if (isBigEndianEnum(meta)) this.readBigEndianEnum(path, ptr, nbytes, meta, get);
+      if (orderChangeFails(meta)) this.readQuietly(path, get);
       else get();
       const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
+      swapLeftBigEndian(bytes, meta);
       const data = isNumeric(meta) ? toTypedArray(bytes, meta) : toValues(bytes, meta, this.ctx);
       if (hasVlen(meta))
         this.m.reclaim_vlen_memory_count(this.fileId, path, '', BigInt(ptr), scalar ? [] : big(count));
@@ -311,9 +313,10 @@ export class FileOps {
     const ptr = this.malloc(nbytes);
     try {
       const get = () => this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
-      if (isBigEndianEnum(meta)) this.readBigEndianEnum(`${path} ${name}`, ptr, nbytes, meta, get);
+      if (orderChangeFails(meta)) this.readQuietly(`${path} ${name}`, get);
       else get();
       const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
+      swapLeftBigEndian(bytes, meta);
       const values = toValues(bytes, meta, this.ctx);
       if (isVlenString(meta)) this.freeStrings(bytes, meta.size);
       else if (hasVlen(meta)) this.m.reclaim_vlen_memory(this.fileId, path, name, BigInt(ptr));
@@ -329,16 +332,10 @@ export class FileOps {
    * h5wasm reads a big-endian attribute or dataset by setting its copy of the type to little-endian, which
    * HDF5 refuses for enums ("operation not allowed after enum members are defined"; h5py writes
    * bool attributes as big-endian int8 enums on s390x). That refusal is harmless: HDF5 then reads
-   * the bytes as stored, so the error handler is paused around the call and the bytes are swapped
-   * here. The read's own status still tells a real failure.
+   * the rest as stored (swapLeftBigEndian swaps it), so the error handler is paused around the
+   * call. The read's own status still tells a real failure.
    */
-  private readBigEndianEnum(
-    what: string,
-    ptr: number,
-    nbytes: number,
-    meta: Metadata,
-    get: () => number,
-  ): void {
+  private readQuietly(what: string, get: () => number): void {
     this.m.deactivate_throwing_error_handler();
     let status: number;
     try {
@@ -346,9 +343,7 @@ export class FileOps {
     } finally {
       this.m.activate_throwing_error_handler();
     }
-    if (status < 0) throw new Error(`HDF5-DIAG: cannot read the big-endian enum ${what}`);
-    const bytes = this.m.HEAPU8.subarray(ptr, ptr + nbytes);
-    for (let at = 0; at < bytes.length; at += meta.size) bytes.subarray(at, at + meta.size).reverse();
+    if (status < 0) throw new Error(`HDF5-DIAG: cannot read the big-endian ${what}`);
   }
 
   /**
@@ -455,10 +450,6 @@ function firstDiagnostic(text: string): string {
   const frames = [...text.matchAll(/#\d+: \S+ line \d+ in [\w_]+\(\): (.*)/g)];
   const line = frames.length > 0 ? frames[frames.length - 1][1] : text.split('\n')[0];
   return line.trim().slice(0, 300);
-}
-
-function isBigEndianEnum(meta: Metadata): boolean {
-  return meta.type === 8 && !meta.littleEndian;
 }
 
 export function joinPath(parent: string, name: string): string {

@@ -105,8 +105,8 @@ export function toDtype(meta: Metadata): Dtype {
     }
     case ENUM: {
       const enumMapping = { ...(meta.enum_type?.members ?? {}) };
-      if (isBoolEnum(meta)) return { class: 'boolean', size: meta.size, enumMapping, display: 'bool' };
       const base = toDtype({ ...meta, type: meta.enum_type?.type ?? INTEGER });
+      if (isBoolEnum(meta)) return { class: 'boolean', size: meta.size, base, enumMapping, display: 'bool' };
       return {
         class: 'enum',
         size: meta.size,
@@ -320,15 +320,56 @@ export function toValues(bytes: Uint8Array, meta: Metadata, ctx: ValueContext): 
     case TIME:
       for (let i = 0; i < count; i++) out.push(hex(bytes.subarray(i * size, (i + 1) * size)));
       return out;
-    default: {
-      if (!isNumeric(meta)) {
-        for (let i = 0; i < count; i++) out.push(hex(bytes.subarray(i * size, (i + 1) * size)));
+    case FLOAT:
+      if (looksExtended(view, size, count)) {
+        for (let i = 0; i < count; i++) out.push(extendedToNumber(view, i * size));
         return out;
       }
-      for (const v of toTypedArray(bytes.slice(), meta)) out.push(numberValue(v));
-      return out;
-    }
+      return numbersOrHex(bytes, meta, count);
+    default:
+      return numbersOrHex(bytes, meta, count);
   }
+}
+
+/** Numbers of a size JavaScript has, else each element's bytes as hex. */
+function numbersOrHex(bytes: Uint8Array, meta: Metadata, count: number): H5Value[] {
+  if (isNumeric(meta)) return Array.from(toTypedArray(bytes.slice(), meta), numberValue);
+  return Array.from({ length: count }, (_, i) => hex(bytes.subarray(i * meta.size, (i + 1) * meta.size)));
+}
+
+/**
+ * Whether floats of 10 to 16 bytes hold x87 80-bit extended values rather than IEEE quads (h5wasm
+ * gives no precision to tell them apart): every element must be a canonical x87 encoding (the
+ * explicit integer bit set exactly when the exponent is not zero) and one at least not zero or
+ * denormal. A quad's low bytes rarely pass; ones that fail stay hex, as libhdf5 returns quads.
+ */
+function looksExtended(view: DataView, size: number, count: number): boolean {
+  if (size < 10 || size > 16) return false;
+  let normal = false;
+  for (let i = 0; i < count; i++) {
+    const integerBit = (view.getUint8(i * size + 7) & 0x80) !== 0;
+    const exponent = view.getUint16(i * size + 8, true) & 0x7fff;
+    if (integerBit !== (exponent !== 0)) return false;
+    if (exponent !== 0) normal = true;
+  }
+  return normal;
+}
+
+/**
+ * An x87 80-bit extended float (C's long double on x86: 10 bytes, padded to 12 or 16), as libhdf5
+ * converts it to a double: 64-bit mantissa with an explicit integer bit, 15-bit exponent (bias
+ * 16383), sign. The mantissa rounds to 53 bits once; the scaling by powers of two is exact.
+ */
+function extendedToNumber(view: DataView, at: number): number {
+  const mantissa = view.getBigUint64(at, true);
+  const top = view.getUint16(at + 8, true);
+  const sign = top & 0x8000 ? -1 : 1;
+  const exponent = top & 0x7fff;
+  if (exponent === 0x7fff) return (mantissa & ((1n << 63n) - 1n)) === 0n ? sign * Infinity : NaN;
+  const power = (exponent === 0 ? 1 : exponent) - 16383;
+  if (power > 1023) return sign * Infinity;
+  if (power < -1074) return sign * 0;
+  return sign * (Number(mantissa) * 2 ** -63) * 2 ** power;
 }
 
 /** A NULL pointer is an empty string, as libhdf5 (and h5py) read it. */

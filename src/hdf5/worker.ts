@@ -22,8 +22,13 @@ import {
   type WorkerToHost,
 } from './protocol';
 import { Hdf5Error, type Hdf5ErrorCode } from './types';
+import { ldexpSideModule, withNeededLibrary } from './zfpLink';
 
 const PLUGIN_DIR = '/plugins';
+const PLUGIN_DEPS_DIR = '/plugin-deps';
+/** Gives the zfp plugin the `ldexp` h5wasm lacks (src/hdf5/zfpLink.ts). */
+const LDEXP_LIBRARY = `${PLUGIN_DEPS_DIR}/libldexp.so`;
+const ZFP = 32013;
 const FILE_PATH = '/data/file.h5';
 
 const init = (workerData as { init: WorkerInit; fetchPort: MessagePort }).init;
@@ -86,7 +91,14 @@ function installPlugins(m: H5Module): number[] {
     writeFile(path: string, data: Uint8Array): void;
   };
   fs.mkdirTree(PLUGIN_DIR);
-  for (const plugin of init.plugins) fs.writeFile(`${PLUGIN_DIR}/${plugin.name}`, plugin.bytes);
+  // Outside the plugin folder, which HDF5 searches for filters.
+  fs.mkdirTree(PLUGIN_DEPS_DIR);
+  fs.writeFile(LDEXP_LIBRARY, ldexpSideModule());
+  for (const plugin of init.plugins) {
+    const bytes =
+      plugin.name === PLUGIN_FILES[ZFP] ? withNeededLibrary(plugin.bytes, LDEXP_LIBRARY) : plugin.bytes;
+    fs.writeFile(`${PLUGIN_DIR}/${plugin.name}`, bytes);
+  }
   m.insert_plugin_search_path(PLUGIN_DIR, 0);
   const names = new Set(init.plugins.map(p => p.name));
   return Object.entries(PLUGIN_FILES)

@@ -10,7 +10,7 @@ import { toArrayBuffer } from '../shared/binary';
 import { imageFrame } from './images';
 import type { NwbFile } from './nwbFile';
 import { joinPath, parentPath, refPath, toNumber } from './reader';
-import { raggedRanges, tableIds } from './table';
+import { raggedRanges, regionRows, tableIds } from './table';
 
 const DEFAULT_ROI_LIMIT = 2000;
 /** The most ROIs one request returns, whatever `limit` the webview asks for. */
@@ -209,7 +209,11 @@ async function findResponses(nwb: NwbFile, table: string): Promise<RoiSet['respo
   for (const container of containers) {
     for (const child of await r.typedChildren(container)) {
       if (!(await nwb.isA(child.path, 'RoiResponseSeries'))) continue;
-      const target = refPath(await r.attr(joinPath(child.path, 'rois'), 'table').catch(() => undefined));
+      const rois = joinPath(child.path, 'rois');
+      // The `table` attribute, or the table the region references point into (NWB 1.x, MatNWB).
+      const target =
+        refPath(await r.attr(rois, 'table').catch(() => undefined)) ??
+        (await regionRows(nwb, rois, 1_000_000).catch(() => undefined))?.table;
       if (target === table)
         out.push({ path: child.path, name: child.name, neurodataType: child.neurodataType });
     }

@@ -204,8 +204,49 @@ function regionSelection(value: H5Value): H5Region | undefined {
   return (value as { selection?: H5Region }).selection;
 }
 
+/** Rows a 1-D region selects, in the order libhdf5 lists them (blocks, then points). */
+function selectedRows(selection: H5Region | undefined, where: string): number[] {
+  if (selection?.kind === 'none') return [];
+  if (selection?.kind === 'hyperslab' && selection.blocks.every(b => b.start.length === 1)) {
+    const rows: number[] = [];
+    for (const { start, count } of selection.blocks)
+      for (let i = 0; i < count[0]; i++) rows.push(start[0] + i);
+    return rows;
+  }
+  if (selection?.kind === 'points' && selection.points.every(p => p.length === 1))
+    return selection.points.map(p => p[0]);
+  const text = selection?.kind === 'error' ? selection.message : (selection?.kind ?? 'no selection');
+  throw new Error(`${where}: the region is not a selection of rows (${text})`);
+}
+
+/**
+ * The rows a DynamicTableRegion (or NWB 1.x / MatNWB table region) selects and the table they
+ * are rows of: row indices with a `table` attribute, or region references that carry both.
+ */
+export async function regionRows(
+  nwb: NwbFile,
+  path: string,
+  maxElements: number,
+): Promise<{ rows: number[]; table: string | undefined }> {
+  const r = nwb.reader;
+  const info = await r.datasetInfo(path);
+  if (info.dtype.class !== 'reference' || info.dtype.refType !== 'region') {
+    const rows = Array.from(await r.readNumbers(path, undefined, { maxElements }));
+    return { rows, table: refPath(await r.attr(path, 'table')) };
+  }
+  const rows: number[] = [];
+  let table: string | undefined;
+  for (const value of await r.readValues(path, undefined, { maxElements })) {
+    table ??= refPath(value);
+    for (const row of selectedRows(regionSelection(value), path)) rows.push(row);
+  }
+  return { rows, table };
+}
+
 /** The `id` column of a table (row index when absent). */
 export async function tableIds(nwb: NwbFile, table: string): Promise<number[]> {
+  const fields = await compoundField(nwb, table, 'id');
+  if (fields) return fields.map((v, row) => (typeof v === 'number' ? v : row));
   const idPath = joinPath(table, 'id');
   if (!(await nwb.reader.exists(idPath))) return [];
   return Array.from(await nwb.reader.readNumbers(idPath, undefined, { maxElements: 10_000_000 }));
@@ -218,10 +259,28 @@ export async function tableColumnText(
   column: string,
 ): Promise<string[] | undefined> {
   const path = joinPath(table, column);
-  const entry = await nwb.reader.entry(path);
-  if (entry?.kind !== 'dataset' || (entry.shape?.length ?? 0) !== 1) return undefined;
-  const values = await nwb.reader.readValues(path, undefined, { maxElements: 1_000_000 });
+  const fields = await compoundField(nwb, table, column);
+  const entry = fields ? undefined : await nwb.reader.entry(path);
+  if (!fields && (entry?.kind !== 'dataset' || (entry.shape?.length ?? 0) !== 1)) return undefined;
+  const values = fields ?? (await nwb.reader.readValues(path, undefined, { maxElements: 1_000_000 }));
   return values.map(v => (refPath(v) ?? valueToText(v)).split('/').pop() ?? '');
+}
+
+/**
+ * One field of every row of a table stored as a compound dataset (NWB 1.x electrode tables, as
+ * MatNWB wrote them); undefined when the table is a group or has no such field.
+ */
+async function compoundField(nwb: NwbFile, table: string, field: string): Promise<H5Value[] | undefined> {
+  const entry = await nwb.reader.entry(table);
+  if (entry?.kind !== 'dataset' || entry.dtype !== 'compound') return undefined;
+  const info = await nwb.reader.datasetInfo(table);
+  if (info.shape.length !== 1 || !info.dtype.members?.some(m => m.name === field)) return undefined;
+  const rows = await nwb.reader.readValues(table, undefined, { maxElements: 1_000_000 });
+  return rows.map(row =>
+    row !== null && typeof row === 'object' && !Array.isArray(row) && field in row
+      ? (row as { [key: string]: H5Value })[field]
+      : null,
+  );
 }
 
 /** A whole numeric column (e.g. `start_time`). */

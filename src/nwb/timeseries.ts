@@ -8,8 +8,8 @@ import type { SeriesInfo, SeriesWindow, SeriesWindowParams, Timing } from '../sh
 import { toArrayBuffer } from '../shared/binary';
 import { fillGaps, MinMaxBins } from './decimate';
 import type { NwbFile } from './nwbFile';
-import { joinPath, product, refPath, toNumber, valueToText } from './reader';
-import { tableIds, tableColumnText } from './table';
+import { joinPath, product, toNumber, valueToText } from './reader';
+import { regionRows, tableIds, tableColumnText } from './table';
 
 /** Windows with at most this many samples per pixel column are sent raw. */
 const RAW_SAMPLES_PER_PIXEL = 2;
@@ -89,10 +89,10 @@ async function addChannelLabels(nwb: NwbFile, info: SeriesInfo): Promise<void> {
   for (const name of ['electrodes', 'rois']) {
     const regionPath = joinPath(info.path, name);
     const entry = await r.entry(regionPath);
-    if (entry?.kind !== 'dataset' || (entry.shape?.length ?? 0) !== 1) continue;
+    // Row indices (1-D), or region references (MatNWB and NWB 1.x: often one, scalar).
+    if (entry?.kind !== 'dataset' || (entry.shape?.length ?? 0) > 1) continue;
     try {
-      const rows = Array.from(await r.readNumbers(regionPath, undefined, { maxElements: 1_000_000 }));
-      const table = refPath(await r.attr(regionPath, 'table'));
+      const { rows, table } = await regionRows(nwb, regionPath, 1_000_000);
       info.electrodeRows = name === 'electrodes' ? rows : undefined;
       if (!table) {
         info.channelLabels = rows.map(row => `row ${row}`);

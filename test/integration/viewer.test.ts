@@ -274,6 +274,34 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(inspection.dataset);
   });
 
+  it('rasters the spike times of MatNWB units, ragged through region references', async () => {
+    const uri = vscode.Uri.file(join(defaultFixturesDir(), 'nwb', 'matnwb__ecephys_tutorial.nwb'));
+    const panel = await openPanel(provider, uri);
+    await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
+    const raster = await recorderOf(panel).request('units/raster', {
+      path: '/units',
+      unitStart: 0,
+      unitCount: 3,
+    });
+    // h5py: ids [1 2 3]; spike_times[spike_times_index[i]] per unit
+    assert.equal(raster.unitCount, 3);
+    assert.deepEqual(
+      raster.units.map(u => u.id),
+      [1, 2, 3],
+    );
+    const offsets = Array.from(new Uint32Array(raster.offsets));
+    const times = Array.from(new Float64Array(raster.times));
+    assert.deepEqual(
+      [0, 1, 2].map(u => times.slice(offsets[u], offsets[u + 1])),
+      [
+        [0.1, 0.21, 0.5, 0.61],
+        [0.34, 0.36, 0.66, 0.69],
+        [0.4, 0.43],
+      ],
+    );
+    assert.deepEqual([raster.tMin, raster.tMax], [0.1, 0.69]);
+  });
+
   it('answers init with a clear error for a file that is not HDF5, without crashing', async () => {
     const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'not-hdf5.nwb'));
     const panel = await openPanel(provider, uri);

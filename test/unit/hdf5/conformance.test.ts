@@ -36,38 +36,6 @@ const ROW = {
 
 const KNOWN_GAPS: readonly KnownGap[] = [
   {
-    file: /^hdf5plugin__zfp_054\.h5$/,
-    path: /^\/compressed$/,
-    field: /^values$/,
-    row: ROW.zfp,
-    reason: 'the engine refuses zfp (no plugin); libhdf5 decodes it through hdf5plugin',
-  },
-  {
-    file: /^PyTables\/(smpl_compound_chunked|smpl_unsupptype)\.h5$/,
-    path: /^\/CompoundChunked$/,
-    field: /^values\.data\[\d+\]\.[a-z]_name(\[\d+\])*$/,
-    row: ROW.bigEndianMembers,
-    reason:
-      'big-endian compound members (int32 a_name, float32 e_name, int32[] d_name, float64[] f_name) are read without swapping bytes: 1 reads as 16777216',
-  },
-  {
-    file: /^PyTables\/float\.h5$/,
-    path: /^\/longdouble$/,
-    field: /^values\.data\[\d+\]$/,
-    row: ROW.wideFloats,
-    reason:
-      'an 80-bit x87 long double (16 bytes in the file) comes back as the hex of its bytes, not numbers',
-  },
-  {
-    file: /^(h5wasm__array\.h5|jupyterlabhdf5__non_simple_entities\.h5|ndxpose__test_pose\.nwb|nwblinkml__aibs(_ecephys)?\.nwb)$/,
-    path: ANY,
-    field: /^(attributes\.\w+\.)?dtype\.base$/,
-    values: (libhdf5, engine) =>
-      engine === null && JSON.stringify(libhdf5) === '{"class":"integer","size":1,"order":"<","signed":true}',
-    row: ROW.booleans,
-    reason: "a boolean (FALSE/TRUE enum over int8) has no base in the engine's dtype",
-  },
-  {
     file: /^PyTables\/times-nested-be\.h5$/,
     path: /^\/(earr32|earr64|tbl)$/,
     field: /^values$/,

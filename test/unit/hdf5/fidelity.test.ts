@@ -1,16 +1,28 @@
 // The engine reads what libhdf5 reads. Every expected value below was read off h5py 3.7 /
 // libhdf5 1.10.8 (Debian python3-h5py) on the same file, and is written here as a literal.
 import * as assert from 'node:assert/strict';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { inspectFile } from '../../../src/hdf5/inspect';
 import type { H5Value, Hdf5File } from '../../../src/hdf5/types';
+import { writeWithH5py } from './h5pyFiles';
 import { FIXTURES, open } from './helpers';
 
 /**
  * Written with h5py's low-level API as h5py writes bools on s390x: a root attribute `flag`, a
  * scalar enum {FALSE: 0, TRUE: 1} over big-endian int8 (h5py: True), between `after` (3) and `before` ('x').
  */
-const S390X_BOOL = resolve(process.cwd(), 'test', 'fixtures', 'hdf5', 's390x-bool-attribute.h5');
+const S390X_BOOL = `
+import sys, h5py, numpy as np
+from h5py import h5a, h5s, h5t
+with h5py.File(sys.argv[1], 'w') as f:
+    f.attrs['after'] = 3
+    f.attrs['before'] = 'x'
+    flag = h5t.enum_create(h5t.STD_I8BE)
+    flag.enum_insert(b'FALSE', 0)
+    flag.enum_insert(b'TRUE', 1)
+    h5a.create(f.id, b'flag', flag, h5s.create(h5s.SCALAR)).write(np.array(True))
+    f.create_group('g').create_dataset('flags', data=np.zeros(3, 'i1'))
+`;
 
 async function withFile(path: string, body: (file: Hdf5File) => Promise<void>): Promise<void> {
   const file = await open({ kind: 'local', path });
@@ -27,28 +39,33 @@ describe('hdf5 fidelity with libhdf5', function () {
   this.timeout(30_000);
 
   it('reads a big-endian bool enum attribute, and its siblings and the walk with it', async () => {
-    await withFile(S390X_BOOL, async file => {
-      const attrs = await file.attributes('/');
-      // h5py: {'after': 3, 'before': 'x', 'flag': True}
-      assert.deepEqual(
-        attrs.map(a => [a.name, a.value, a.error]),
-        [
-          ['after', 3, undefined],
-          ['before', 'x', undefined],
-          ['flag', true, undefined],
-        ],
-      );
-      assert.equal(attrs[2].dtype.class, 'boolean');
-      const walked = await file.walk('/');
-      assert.deepEqual(
-        walked.attributes['/'].map(a => a.value),
-        [3, 'x', true],
-      );
-      assert.deepEqual(
-        walked.entries.map(e => e.path),
-        ['/g', '/g/flags'],
-      );
-    });
+    const written = writeWithH5py('s390x-bool-attribute.h5', S390X_BOOL);
+    try {
+      await withFile(written.path, async file => {
+        const attrs = await file.attributes('/');
+        // h5py: {'after': 3, 'before': 'x', 'flag': True}
+        assert.deepEqual(
+          attrs.map(a => [a.name, a.value, a.error]),
+          [
+            ['after', 3, undefined],
+            ['before', 'x', undefined],
+            ['flag', true, undefined],
+          ],
+        );
+        assert.equal(attrs[2].dtype.class, 'boolean');
+        const walked = await file.walk('/');
+        assert.deepEqual(
+          walked.attributes['/'].map(a => a.value),
+          [3, 'x', true],
+        );
+        assert.deepEqual(
+          walked.entries.map(e => e.path),
+          ['/g', '/g/flags'],
+        );
+      });
+    } finally {
+      written.remove();
+    }
   });
 
   it('resolves region references to their hyperslabs (MatNWB units)', async () => {

@@ -41,6 +41,26 @@ describe('hdf5 filter plugins', function () {
     }
   });
 
+  it('decodes zfp with the shipped plugin, linked to the ldexp it needs', async () => {
+    const file = await open({ kind: 'local', path: join(FIXTURES, 'hdf5plugin__zfp_054.h5') });
+    try {
+      const info = await file.datasetInfo('/compressed');
+      assert.deepEqual(
+        info.filters.map(f => [f.name, f.supported]),
+        [['zfp', true]],
+      );
+      const data = (await file.read('/compressed')).data as Float64Array;
+      assert.equal(data.length, 1024);
+      // h5py + hdf5plugin: f['compressed'][:3]
+      assert.deepEqual(
+        Array.from(data.subarray(0, 3)),
+        [17.6993350982666, 17.807783126831055, 17.916688919067383],
+      );
+    } finally {
+      await file.close();
+    }
+  });
+
   it('decodes blosc with the shipped plugins (dist/h5plugins, found beside the worker by default)', async () => {
     assert.ok(
       existsSync(join(SHIPPED_PLUGINS, 'libH5Zblosc.so')),

@@ -31,6 +31,12 @@ describe('hdf5 values and types', function () {
       assert.deepEqual(Array.from(big.data as BigInt64Array, Number), [4, 5, 6, 7]);
       const bool = await file.read('/bool');
       assert.equal(bool.dtype.class, 'boolean');
+      // libhdf5: h5py's bool is an enum over a signed little-endian int8.
+      assert.deepEqual(
+        { class: bool.dtype.base?.class, size: bool.dtype.base?.size, signed: bool.dtype.base?.signed },
+        { class: 'integer', size: 1, signed: true },
+      );
+      assert.equal(bool.dtype.base?.littleEndian, true);
       assert.deepEqual(Array.from(bool.data as Uint8Array), [0, 1, 1, 0]);
       const strided = await file.read('/bigint', { start: [0, 0, 0], count: [2, 1, 1], stride: [1, 2, 2] });
       assert.deepEqual(Array.from(strided.data as BigInt64Array, Number), [0, 4]);
