@@ -2,7 +2,7 @@
  * Any dataset: a line for 1-D numbers, a heatmap for 2-D, values for small, string or compound
  * data, and a dimension slicer for N-D (choose the two displayed axes, slide the others).
  */
-import type { DatasetSlice, ImageFrame } from '../../../src/shared/protocol';
+import type { CsvExportParams, DatasetSlice, ImageFrame } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
 import { h, message, select, slider } from '../dom';
 import { formatShape } from '../format';
@@ -62,6 +62,14 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
           text: `every ${plan.stride.join(' × ')} element shown (zoom into a range with Python for every value)`,
         })
       : null;
+    const csv = (): CsvExportParams => ({
+      what: 'dataset',
+      path: ctx.path,
+      start: plan.start,
+      count: plan.count,
+      stride: plan.stride,
+      save: true,
+    });
     if (axes.length === 1 || lineMode) {
       const n = plan.count[axes[0]];
       const channels = axes.length === 2 ? plan.count[axes[1]] : 1;
@@ -89,14 +97,7 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
       plot.setWindow(full);
       ctx.exports = {
         png: () => plot.canvas,
-        csv: () => ({
-          what: 'dataset',
-          path: ctx.path,
-          start: plan.start,
-          count: plan.count,
-          stride: plan.stride,
-          save: true,
-        }),
+        csv,
       };
     } else {
       const height = plan.count[axes[0]];
@@ -124,14 +125,7 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
       ic.reset(frame);
       ctx.exports = {
         png: () => img.canvas,
-        csv: () => ({
-          what: 'dataset',
-          path: ctx.path,
-          start: plan.start,
-          count: plan.count,
-          stride: plan.stride,
-          save: true,
-        }),
+        csv,
       };
     }
     if (note) body.appendChild(note);

@@ -1,7 +1,7 @@
 /** Intracellular electrophysiology: a navigable sweep list; each sweep plots its response and stimulus. */
 import type { Sweep } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
-import { h, message } from '../dom';
+import { h, listKeyTarget, message } from '../dom';
 import { axisLabel } from '../format';
 import { LinePlot, seriesColor } from '../plot';
 import { columnsForWidth } from '../timeWindow';
@@ -30,19 +30,10 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
   // One by one: a spread passes every item as an argument, which overflows the stack past ~100k.
   for (const item of items) list.append(item);
   list.addEventListener('keydown', e => {
-    const next =
-      e.key === 'ArrowDown'
-        ? current + 1
-        : e.key === 'ArrowUp'
-          ? current - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? sweeps.length - 1
-              : null;
+    const next = listKeyTarget(e.key, current, sweeps.length);
     if (next === null) return;
     e.preventDefault();
-    choose(Math.max(0, Math.min(sweeps.length - 1, next)));
+    choose(next);
   });
   const plots = h('div', { class: 'sweep-plots' });
   ctx.root.append(

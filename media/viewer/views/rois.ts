@@ -5,7 +5,7 @@
  */
 import type { ImageFrame, RoiSet } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
-import { h, message, select, slider } from '../dom';
+import { h, listKeyTarget, message, select, slider } from '../dom';
 import { ImageCanvas } from '../imageCanvas';
 import { LinePlot, seriesColor } from '../plot';
 import { categoricalRgb, labelImage, labelOutlines, masksFromRoiSet, overlayPixels } from '../roiMasks';
@@ -83,20 +83,10 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
   // One by one: a spread passes every item as an argument, which overflows the stack past ~100k.
   for (const item of items) list.append(item);
   list.addEventListener('keydown', e => {
-    const cur = selected ?? -1;
-    const next =
-      e.key === 'ArrowDown'
-        ? cur + 1
-        : e.key === 'ArrowUp'
-          ? cur - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? items.length - 1
-              : null;
+    const next = listKeyTarget(e.key, selected ?? -1, items.length);
     if (next === null) return;
     e.preventDefault();
-    choose(Math.max(0, Math.min(items.length - 1, next)));
+    choose(next);
   });
 
   const traceBox = h('div', { class: 'roi-trace' });
