@@ -1,7 +1,8 @@
 /** Intracellular electrophysiology: a navigable sweep list; each sweep plots its response and stimulus. */
 import type { Sweep } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
-import { h, listKeyTarget, message } from '../dom';
+import { h, message } from '../dom';
+import { listKeyTarget } from '../listKeys';
 import { axisLabel } from '../format';
 import { LinePlot, seriesColor } from '../plot';
 import { columnsForWidth } from '../timeWindow';

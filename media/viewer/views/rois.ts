@@ -5,7 +5,8 @@
  */
 import type { ImageFrame, RoiSet } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
-import { h, listKeyTarget, message, select, slider } from '../dom';
+import { h, message, select, slider } from '../dom';
+import { listKeyTarget } from '../listKeys';
 import { ImageCanvas } from '../imageCanvas';
 import { LinePlot, seriesColor } from '../plot';
 import { categoricalRgb, labelImage, labelOutlines, masksFromRoiSet, overlayPixels } from '../roiMasks';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { listKeyTarget } from '../../../media/viewer/dom';
+import { listKeyTarget } from '../../../media/viewer/listKeys';
 
 describe('list keyboard navigation', () => {
   it('moves by one, jumps to either end, and stays inside the list', () => {
