@@ -12,11 +12,27 @@ const LAYERS = [
   { id: 'base', name: 'base helpers', paths: ['^src/util/', '^src/constants\\.ts$'] },
   { id: 'net', name: 'net', paths: ['^src/net/'] },
   { id: 'dandi', name: 'dandi', paths: ['^src/dandi/'] },
-  { id: 'engines', name: 'session and byte-source engines', paths: ['^src/session/', '^src/hdf5/', '^src/zarr/', '^src/video/'] },
+  {
+    id: 'engines',
+    name: 'session and byte-source engines',
+    paths: ['^src/session/', '^src/hdf5/', '^src/zarr/', '^src/video/'],
+  },
   { id: 'contract', name: 'webview contract', paths: ['^src/shared/'] },
-  { id: 'nwb-download', name: 'nwb and download', paths: ['^src/nwb/', '^src/download/'] },
-  { id: 'features', name: 'features (VS Code)', paths: ['^src/tree/', '^src/editor/', '^src/services\\.ts$'] },
-  { id: 'commands', name: 'UI and commands', paths: ['^src/commands/', '^src/extension\\.ts$', '^src/log\\.ts$'] },
+  {
+    id: 'nwb-download',
+    name: 'nwb, pose and download',
+    paths: ['^src/nwb/', '^src/download/', '^src/pose/'],
+  },
+  {
+    id: 'features',
+    name: 'features (VS Code)',
+    paths: ['^src/tree/', '^src/editor/', '^src/services\\.ts$'],
+  },
+  {
+    id: 'commands',
+    name: 'UI and commands',
+    paths: ['^src/commands/', '^src/extension\\.ts$', '^src/log\\.ts$'],
+  },
 ];
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
