@@ -5,7 +5,9 @@ import * as assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeVideo } from '../../fixtures/videogen/encode';
 import { defaultVideoDir, ensureGeneratedVideos, IBL_PATHS, IBL_ROOT } from '../../fixtures/videogen/index';
+import { VIDEO_RECIPES } from '../../fixtures/videogen/recipes';
 
 describe('generated videos: the cache', function () {
   this.timeout(600_000);
@@ -60,5 +62,15 @@ describe('generated videos: the cache', function () {
     const faststart = videos.find(v => v.name === 'faststart');
     assert.equal(faststart?.size, statSync(join(dir, 'variants/left-faststart.mp4')).size);
     assert.ok((faststart?.size ?? 0) > 1000);
+  });
+
+  it("fails with ffmpeg's own message when ffmpeg refuses a recipe", async () => {
+    const recipe = VIDEO_RECIPES.find(r => r.name === 'vp9');
+    assert.ok(recipe);
+    const broken = { ...recipe, frames: 2000, ffmpegArgs: ['-c:v', 'no-such-encoder', '-f', 'mp4'] };
+    await assert.rejects(
+      encodeVideo(broken, join(dir, 'broken.mp4')),
+      /ffmpeg failed on vp9 \(exit code \d+\): .*no-such-encoder/i,
+    );
   });
 });
