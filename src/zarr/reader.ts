@@ -45,7 +45,11 @@ function storeFor(spec: ZarrStoreSpec, options: OpenZarrOptions): ZarrStore {
     case 'dandi':
       // A public prefix is read directly; an embargoed Zarr (no prefix) through the API per key.
       return spec.baseUrl
-        ? new HttpStore(spec.baseUrl, options)
+        ? new HttpStore(
+            spec.baseUrl,
+            options,
+            new DandiApiStore(spec.apiUrl, spec.zarrId, spec.apiKey, options),
+          )
         : new DandiApiStore(spec.apiUrl, spec.zarrId, spec.apiKey, options);
   }
 }

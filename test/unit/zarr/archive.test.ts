@@ -74,18 +74,37 @@ describe('Zarr reader through the stand-in archive', () => {
     assert.deepEqual(Array.from((await reader.read('nested', [])).values as BigInt64Array), [1n, 2n, 3n, 4n]);
   });
 
-  it('lists a group through the API where there is no consolidated metadata', async () => {
+  it('lists a group through the API where there is no consolidated metadata, reading keys from S3', async () => {
     const a = archive();
-    const asset = await corpusAsset('zarr/zarrimpl__zarr.zr');
-    const spec = zarrSpecForAsset({ zarr: asset.zarr }, a.apiUrl);
+    const spec = zarrSpecForAsset(await corpusAsset('zarr/zarrimpl__zarr.zr'), a.apiUrl);
+    assert.ok(spec.kind === 'dandi' && spec.baseUrl);
     const reader = await openZarr(spec);
     assert.equal(reader.consolidated, false);
+    a.clearLog();
     assert.deepEqual(
       (await reader.children('')).map(c => c.path),
       ['blosc', 'gzip', 'raw', 'zlib'],
     );
+    assert.ok(a.log.some(e => e.origin === 'api' && e.url.includes('/files/?prefix=')));
+    a.clearLog();
     const pixel = await reader.read('gzip', [0, 0, null]);
     assert.deepEqual(Array.from(pixel.values as Uint8Array), [154, 147, 151]);
+    // Chunks are 100 × 100 × 1: one pixel's three channels are three chunks.
+    assert.deepEqual(
+      a.log.map(e => `${e.origin} ${e.url}`).sort(),
+      ['0.0.0', '0.0.1', '0.0.2'].map(k => `blob /zarr/${spec.zarrId}/gzip/${k}`),
+    );
+  });
+
+  it('reads through the API alone when no public prefix is known', async () => {
+    const a = archive();
+    const asset = await corpusAsset('zarr/neuroglancer__simple_0.4.ome.zarr');
+    const reader = await openZarr(zarrSpecForAsset({ zarr: asset.zarr }, a.apiUrl));
+    const { values } = await reader.read('scale1/image', []);
+    assert.equal(
+      Array.from(values as Uint16Array).reduce((x, y) => x + y, 0),
+      1085,
+    );
   });
 
   it('reads an embargoed Zarr through presigned per-key redirects with the key on the API only', async () => {

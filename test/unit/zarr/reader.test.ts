@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PICKLE_UNREADABLE } from '../../../src/zarr/codecs';
@@ -149,6 +149,23 @@ describe('Zarr reader (local stores)', () => {
     const reader = await openZarr(local('zarrimpl__zarr.zr'), { maxSelectionBytes: 1000 });
     await assert.rejects(reader.read('raw', []), /786,432 values .* more than/);
     assert.equal((await reader.read('raw', [0, { start: 0, stop: 10 }, null])).values.length, 30);
+  });
+
+  it('drops a damaged metadata cache entry (sha256 mismatch) and reads the store again', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'zarr-meta-'));
+    try {
+      const spec = local('neuroglancer__simple_0.4.ome.zarr');
+      await (await openZarr(spec, { metadataCacheDir: cacheDir })).close();
+      const [entry] = readdirSync(cacheDir);
+      assert.ok(entry?.endsWith('.zmeta'));
+      const file = join(cacheDir, entry);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('scale0', 'scaleX'));
+      const reopened = await openZarr(spec, { metadataCacheDir: cacheDir });
+      assert.equal(reopened.requests, 1, '.zmetadata read again');
+      assert.equal((await reopened.node('scale0/image'))?.kind, 'array');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('reopens from the metadata cache without a request', async () => {
