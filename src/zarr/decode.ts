@@ -27,6 +27,8 @@ export interface ChunkSource {
 export interface DecodeResult {
   shape: number[];
   values: ZarrValues;
+  /** Chunks (or shards) the store does not hold: their part of the values is the fill value. */
+  missingChunks: number;
 }
 
 /** Bytes per element for the cap (object and string items counted at 16). */
@@ -250,7 +252,21 @@ export async function decodeSelection(
   options: { signal?: AbortSignal; maxBytes: number },
 ): Promise<DecodeResult> {
   const half = isFloat16(docs);
-  const array = await openArray(half ? asUint16(docs) : docs, chunks);
+  let missingChunks = 0;
+  const counted: ChunkSource = {
+    get: async (key, signal) => {
+      const bytes = await chunks.get(key, signal);
+      if (!bytes) missingChunks++;
+      return bytes;
+    },
+    getRange: async (key, range, signal) => {
+      const bytes = await chunks.getRange(key, range, signal);
+      // A shard's index is read first (a suffix range): count a missing shard once.
+      if (!bytes && 'suffixLength' in range) missingChunks++;
+      return bytes;
+    },
+  };
+  const array = await openArray(half ? asUint16(docs) : docs, counted);
   const shape = array.shape;
   const slices = toZarrita(selection, shape, docs.path || '/');
   const outShape = selectedShape(slices, shape);
@@ -284,11 +300,11 @@ export async function decodeSelection(
           : typeof value === 'boolean'
             ? Uint8Array.of(value ? 1 : 0)
             : [value as ZarrJson];
-    return { shape: [], values };
+    return { shape: [], values, missingChunks };
   }
   const result = await zarr.get(array, slices, { signal: options.signal });
   const ordered = cOrder(result.data, outShape, result.stride);
   const values = half ? halfToFloat(ordered as Uint16Array) : plainValues(ordered, count);
   const kept = outShape.filter((_, dim) => typeof selection[dim] !== 'number');
-  return { shape: kept, values };
+  return { shape: kept, values, missingChunks };
 }

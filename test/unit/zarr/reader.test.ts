@@ -104,7 +104,9 @@ describe('Zarr reader (local stores)', () => {
     });
     try {
       const reader = await openZarr({ kind: 'local', path: store.path });
-      assert.deepEqual(Array.from((await reader.read('a', [])).values as Int16Array), [1, 2, 7, 7]);
+      const a = await reader.read('a', []);
+      assert.deepEqual(Array.from(a.values as Int16Array), [1, 2, 7, 7]);
+      assert.equal(a.missingChunks, 1);
       await assert.rejects(reader.read('b', []), (error: unknown) => {
         assert.ok(error instanceof ZarrError);
         assert.equal(error.code, 'corrupt');

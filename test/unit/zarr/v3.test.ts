@@ -35,6 +35,10 @@ describe('Zarr v3 fixtures', () => {
 
   it('gives the MANIFEST known answers: 351 for every 3×3×3 arange, 10 for every [1,2,3,4]', async () => {
     const v3 = await openZarr({ kind: 'local', path: join(ZARR_FIXTURES, 'zarritajs__v3_data.zarr') });
+    // Its second shard (c/1) was never written: fill values, and said so.
+    const filled = await v3.read('1d.chunked.filled.compressed.sharded.i2', []);
+    assert.deepEqual(Array.from(filled.values as Int16Array), [1, 2, 0, 0]);
+    assert.equal(filled.missingChunks, 1);
     for (const path of [
       '3d.contiguous.i2',
       '3d.chunked.i2',
