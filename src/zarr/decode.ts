@@ -125,6 +125,25 @@ async function openArray(docs: ArrayDocuments, chunks: ChunkSource) {
   }
 }
 
+/** Chunks fetched and decoded at once: zarrita's own queue starts every chunk of a selection together. */
+const CHUNKS_IN_FLIGHT = 8;
+
+function boundedQueue(limit: number): zarr.GetOptions['createQueue'] {
+  return () => {
+    let active = 0;
+    const waiting: (() => void)[] = [];
+    const all: Promise<void>[] = [];
+    const acquire = () =>
+      active < limit ? (active++, Promise.resolve()) : new Promise<void>(resolve => waiting.push(resolve));
+    // A waiting task takes the slot over; the count drops only when nobody waits.
+    const release = () => (waiting.length ? (waiting.shift() as () => void)() : active--);
+    return {
+      add: fn => void all.push(acquire().then(fn).finally(release)),
+      onIdle: () => Promise.all(all),
+    };
+  };
+}
+
 function describe(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++)
@@ -190,7 +209,10 @@ export async function decodeSelection(
             : [value as ZarrJson];
     return { shape: [], values, missingChunks };
   }
-  const result = await zarr.get(array, slices, { signal: options.signal });
+  const result = await zarr.get(array, slices, {
+    signal: options.signal,
+    createQueue: boundedQueue(CHUNKS_IN_FLIGHT),
+  });
   const ordered = cOrder(result.data, outShape, result.stride);
   const values = half ? halfToFloat(ordered as Uint16Array) : plainValues(ordered, count);
   const kept = outShape.filter((_, dim) => typeof selection[dim] !== 'number');

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PICKLE_UNREADABLE } from '../../../src/zarr/codecs';
 import { ZarrError } from '../../../src/zarr/errors';
+import { decodeSelection, type ChunkSource } from '../../../src/zarr/decode';
 import { openZarr } from '../../../src/zarr/reader';
+import { LocalStore } from '../../../src/zarr/stores';
+import type { ZarrJson } from '../../../src/zarr/types';
 import { ZARR_FIXTURES } from './helpers';
 
 const local = (name: string) => ({ kind: 'local' as const, path: join(ZARR_FIXTURES, name) });
@@ -168,6 +171,30 @@ describe('Zarr reader (local stores)', () => {
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
+  });
+
+  it('fetches at most eight chunks at once', async () => {
+    const dir = join(ZARR_FIXTURES, 'zarrimpl__zarr.zr');
+    const store = new LocalStore(dir);
+    let inFlight = 0;
+    let most = 0;
+    const counting: ChunkSource = {
+      get: async key => {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await store.get(`/${key}`);
+        } finally {
+          inFlight--;
+        }
+      },
+      getRange: (key, range) => store.getRange(`/${key}`, range),
+    };
+    const array = JSON.parse(readFileSync(join(dir, 'raw', '.zarray'), 'utf8')) as Record<string, ZarrJson>;
+    const { values } = await decodeSelection({ path: 'raw', format: 2, array }, [], counting, {
+      maxBytes: 1 << 30,
+    });
+    assert.equal(values.length, 512 * 512 * 3);
+    assert.equal(most, 8);
   });
 
   it('reopens from the metadata cache without a request', async () => {
