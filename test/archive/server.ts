@@ -130,6 +130,8 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
     generatedNwbDir,
     largeFiles: options.largeFiles ?? [],
     digestCache,
+    fixturesDir,
+    embargoedZarr: options.embargoedZarr,
   });
   const defaultVideos = resolve(process.cwd(), '.cache', 'video');
   await loadVideoSeed(store, {

@@ -75,6 +75,8 @@ export interface ArchiveOptions {
    * any other client gets a 403 saying so. Absent: anyone on loopback. Control requests are exempt.
    */
   allowedClients?: string[];
+  /** Also serve an embargoed Zarr asset (a copy of a small OME-Zarr) in the embargoed Dandiset. */
+  embargoedZarr?: boolean;
 }
 
 /** Well-known Dandiset ids of the generated seed data. */
@@ -95,6 +97,8 @@ export interface SeedIds {
   ibl: string;
   /** The real videos of ../shared/fixtures/video beside their pose files, plus the generated variants. */
   videoCorpus: string;
+  /** Every real Zarr store of ../shared/fixtures (zarr/ and nwb/*.zarr) as a Zarr asset. */
+  zarrCorpus: string;
 }
 
 export interface StandInArchive {
