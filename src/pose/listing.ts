@@ -23,8 +23,10 @@ export function localListing(root: string): SiblingListing {
       for (const entry of entries) {
         const path = folder ? `${folder}/${entry.name}` : entry.name;
         const full = join(dir, entry.name);
-        if (entry.isDirectory()) folders.push(path);
-        else if (entry.isFile())
+        // Symbolic links count as what they point to (a dangling one is left out).
+        const info = entry.isSymbolicLink() ? await stat(full).catch(() => undefined) : entry;
+        if (info?.isDirectory()) folders.push(path);
+        else if (info?.isFile())
           files.push({ path, size: (await stat(full)).size, uri: pathToFileURL(full).href });
       }
       return { files, folders };

@@ -22,6 +22,8 @@ export interface SlpLabels {
   tracks: string[];
   /** Labelled frames per video (index as in `videos`). */
   labeledFrames: number[];
+  /** Last labelled frame + 1 per video. */
+  frameSpan: number[];
   /** The pose of one of the file's videos (0 unless the project labels several). */
   source(video?: number): PoseSource;
   close(): Promise<void>;
@@ -88,8 +90,8 @@ export async function openSlp(h5: Hdf5File, signal?: AbortSignal): Promise<SlpLa
         }
         if (!wanted.length) return [];
         const all = wanted.flatMap(([, r]) => r);
-        const i0 = Math.min(...all.map(r => r.instanceStart));
-        const i1 = Math.max(...all.map(r => r.instanceEnd));
+        const i0 = all.reduce((m, r) => Math.min(m, r.instanceStart), Infinity);
+        const i1 = all.reduce((m, r) => Math.max(m, r.instanceEnd), -Infinity);
         const instances = await readRows(h5, '/instances', i0, i1 - i0, callSignal);
         const shown = wanted.map(([frame, r]) => ({
           frame,
@@ -117,6 +119,11 @@ export async function openSlp(h5: Hdf5File, signal?: AbortSignal): Promise<SlpLa
     videos,
     tracks,
     labeledFrames: videos.map((_, i) => byVideo.get(i)?.size ?? 0),
+    frameSpan: videos.map((_, i) => {
+      let last = -1;
+      for (const frame of byVideo.get(i)?.keys() ?? []) last = Math.max(last, frame);
+      return last + 1;
+    }),
     source,
     close: () => h5.close(),
   };
@@ -144,8 +151,8 @@ async function pointReader(h5: Hdf5File, instances: Row[], signal?: AbortSignal)
   for (const dataset of ['points', 'pred_points'] as const) {
     const mine = instances.filter(i => (Number(i.instance_type) === 0) === (dataset === 'points'));
     if (!mine.length) continue;
-    const start = Math.min(...mine.map(i => Number(i.point_id_start)));
-    const end = Math.max(...mine.map(i => Number(i.point_id_end)));
+    const start = mine.reduce((m, i) => Math.min(m, Number(i.point_id_start)), Infinity);
+    const end = mine.reduce((m, i) => Math.max(m, Number(i.point_id_end)), -Infinity);
     spans.set(dataset, { start, rows: await readRows(h5, `/${dataset}`, start, end - start, signal) });
   }
   return (dataset, index) => {
