@@ -11,7 +11,7 @@ export type PoseClock =
   { kind: 'timestamps'; times: Float64Array } | { kind: 'rate'; start: number; rate: number; count: number };
 
 export interface FrameMap {
-  /** How frames were matched to samples. */
+  /** How frames were matched to samples (`frame-index`: sample i is frame i). */
   mode: 'camera-timestamps' | 'video-rate' | 'frame-index';
   /** The pose sample for a video frame, or -1 when none is within half a frame period. */
   sampleOf(frame: number): number;
@@ -97,6 +97,20 @@ export function frameMap(clock: PoseClock, video: VideoTiming): FrameMap {
       mode: 'frame-index',
       warnings,
       sampleOf: frame => (frame >= 0 && frame < video.frames ? withinHalf(clock, frame, 0.5) : -1),
+    };
+  }
+  const drift = n > 1 ? Math.abs(poseSpan - videoSpan) : 0;
+  if (n === video.frames && drift > period / 2 && !disagree) {
+    // One pose sample per frame whose clock runs off the nominal rate (IBL's cameras drift): by
+    // the nominal rate, late frames would get a neighbour's pose. Sample i is frame i.
+    warnings.push(
+      `No camera timestamps: the pose has one sample per video frame (${n}) but its clock differs from ` +
+        `${fmt(video.fps)} fps by ${fmt(drift)} s over the video, so sample i is drawn on frame i.`,
+    );
+    return {
+      mode: 'frame-index',
+      warnings,
+      sampleOf: frame => (Number.isInteger(frame) && frame >= 0 && frame < n ? frame : -1),
     };
   }
   if (disagree) {

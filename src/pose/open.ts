@@ -5,7 +5,7 @@
  */
 import type { Hdf5File } from '../hdf5/types';
 import { NwbFile, type NwbLimits } from '../nwb/nwbFile';
-import { cameraClockFor, externalVideos } from './camera';
+import { cameraClockFor, externalVideos, type CameraClock } from './camera';
 import type { PoseInspection } from './findVideo';
 import { findPoseEstimations, readPoseEstimation } from './ndxPose';
 import { openNwbPose } from './nwbPoseSource';
@@ -20,6 +20,11 @@ export interface OpenPoseOptions {
   video: VideoTiming;
   /** The video's file name or path relative to the pose file: finds the camera's timestamps and name. */
   videoName?: string;
+  /**
+   * The camera's timestamps when another file holds them (IBL: the raw NWB file's ImageSeries,
+   * read with {@link readCameraClock}); otherwise the pose file's own ImageSeries naming the video.
+   */
+  camera?: CameraClock;
   limits?: NwbLimits;
   signal?: AbortSignal;
 }
@@ -54,7 +59,8 @@ export async function openPose(h5: Hdf5File, options: OpenPoseOptions): Promise<
     poses.find(p => camera !== undefined && posixBasename(p).toLowerCase() === camera.toLowerCase()) ??
     poses[0];
   const info = await readPoseEstimation(nwb, path);
-  const clock = options.videoName ? await cameraClockFor(nwb, options.videoName, signal) : undefined;
+  const clock =
+    options.camera ?? (options.videoName ? await cameraClockFor(nwb, options.videoName, signal) : undefined);
   const timing: VideoTiming = clock?.timestamps
     ? { ...video, cameraTimestamps: clock.timestamps, startingFrame: clock.startingFrame }
     : video;
@@ -91,4 +97,13 @@ export async function inspectPoseFile(h5: Hdf5File, signal?: AbortSignal): Promi
     }
   }
   return { externalFiles: external.map(e => e.file), originalVideos, poses, frameCount };
+}
+
+/** The clock of the camera whose ImageSeries names `videoName` in this NWB file (undefined when none does). */
+export function readCameraClock(
+  h5: Hdf5File,
+  videoName: string,
+  signal?: AbortSignal,
+): Promise<CameraClock | undefined> {
+  return cameraClockFor(new NwbFile(h5), videoName, signal);
 }

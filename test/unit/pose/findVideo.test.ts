@@ -4,7 +4,6 @@
  * output and ndx-pose's `original_videos`, built in a temp dir from the real files.
  */
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,38 +12,14 @@ import { findPoseForVideo, findVideosForPose } from '../../../src/pose/findVideo
 import { localListing } from '../../../src/pose/listing';
 import { inspectPoseFile } from '../../../src/pose/open';
 import type { SiblingFile, SiblingListing } from '../../../src/pose/types';
-import { ensureDebianPackages } from '../../support/debianPackages';
 import { fixture, WORKER } from '../nwb/helpers';
-import { VIDEO_FIXTURES } from './helpers';
+import { ffprobeFrames, VIDEO_FIXTURES } from './helpers';
 
 async function fileIn(listing: SiblingListing, path: string): Promise<SiblingFile> {
   const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
   const file = (await listing.list(folder)).files.find(f => f.path === path);
   if (!file) throw new Error(`${path} is not in the listing`);
   return file;
-}
-
-/** Frames of a video as ffprobe counts them (the oracle of "frame count equality"). */
-function ffprobeFrames(path: string): number | undefined {
-  ensureDebianPackages(['ffmpeg']);
-  const out = execFileSync(
-    'ffprobe',
-    [
-      '-v',
-      'error',
-      '-select_streams',
-      'v:0',
-      '-count_packets',
-      '-show_entries',
-      'stream=nb_read_packets',
-      '-of',
-      'csv=p=0',
-      path,
-    ],
-    { encoding: 'utf8' },
-  );
-  const n = Number(out.trim());
-  return Number.isFinite(n) ? n : undefined;
 }
 
 async function inspect(path: string) {

@@ -64,3 +64,15 @@ export function sameCoordinates(actual: Float32Array, expected: Array<number | n
     if (!ok) throw new Error(`${what}[${i}]: ${a}, expected ${e}`);
   });
 }
+
+/** Debian's ffprobe (package ffmpeg, installed when missing): the oracle of frame counts. */
+const FFPROBE = '/usr/bin/ffprobe';
+
+/** Frames of a video as ffprobe counts them (video packets of the first video stream). */
+export function ffprobeFrames(path: string): number | undefined {
+  ensureDebianPackages(['ffmpeg']);
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-count_packets'];
+  args.push('-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path);
+  const n = Number(execFileSync(FFPROBE, args, { encoding: 'utf8' }).trim());
+  return Number.isFinite(n) ? n : undefined;
+}
