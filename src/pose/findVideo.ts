@@ -174,7 +174,8 @@ export async function findPoseForVideo(
     }
     if (camera && session && sessionOf(name) === session && /behavior/i.test(name)) {
       const pose = facts?.poses.find(p => p.path.split('/').pop()?.toLowerCase() === camera.toLowerCase());
-      if (!facts || pose) {
+      // Unread, only IBL's processed file is taken to hold pose (the raw one holds the videos' series).
+      if (facts ? pose : /_desc-processed_/.test(name)) {
         const posePath = pose?.path ?? `/processing/pose_estimation/${camera}`;
         found.push({
           file,

@@ -6,7 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { join, posix } from 'node:path';
+import { parseAssetUri } from '../../../src/dandi/assetUri';
 import { DandiClient } from '../../../src/dandi/client';
+import { assetSourceSpec } from '../../../src/hdf5/sources/dandi';
 import { openHdf5 } from '../../../src/hdf5/engine';
 import type { Hdf5File } from '../../../src/hdf5/types';
 import { findPoseForVideo, findVideosForPose } from '../../../src/pose/findVideo';
@@ -19,6 +21,7 @@ import { ensureIblSessionNwb } from '../../fixtures/nwbgen/ibl';
 import {
   cameraTimestamp,
   defaultVideoDir,
+  ensureGeneratedVideos,
   IBL_PATHS,
   KEYPOINT_EDGES,
   KEYPOINTS,
@@ -105,23 +108,58 @@ describe('pose: an IBL-shaped session and a Dandiset listing', function () {
     }
   });
 
-  describe('the video corpus Dandiset (990009) through the DANDI client', () => {
+  describe('the video Dandisets (990008 ibl, 990009 videoCorpus) through the DANDI client', () => {
     let archive: StandInArchive;
     let listing: SiblingListing;
+    let client: DandiClient;
     before(async () => {
+      // 990008 serves the generated session's videos (cached by recipe; npm test generates them first).
+      await ensureGeneratedVideos();
       archive = await startArchive();
-      const client = new DandiClient({
+      client = new DandiClient({
         instance: { name: 'stand-in', apiUrl: archive.apiUrl, webUrl: archive.webUrl },
       });
       listing = dandisetListing(client, archive.ids.videoCorpus, 'draft');
     });
     after(() => archive.close());
 
-    const fileAt = async (path: string): Promise<SiblingFile> => {
-      const file = (await listing.list(posix.dirname(path))).files.find(f => f.path === path);
+    const fileAt = async (path: string, where = listing): Promise<SiblingFile> => {
+      const file = (await where.list(posix.dirname(path))).files.find(f => f.path === path);
       if (!file) throw new Error(`${path} is not an asset`);
       return file;
     };
+
+    it("IBL (990008): the session's videos and pose files across its folders, read remotely", async () => {
+      const ibl = dandisetListing(client, archive.ids.ibl, 'draft');
+      const processed = await fileAt(IBL_PATHS.processed, ibl);
+      const byCamera = await findVideosForPose({ file: processed, cameras: ['LeftCamera'] }, ibl);
+      assert.deepEqual(
+        byCamera.map(c => `${c.file.path} ${c.reason}`),
+        [`${IBL_PATHS.leftVideo} ibl-session`],
+      );
+      const video = await fileAt(IBL_PATHS.leftVideo, ibl);
+      const byName = await findPoseForVideo({ file: video }, ibl);
+      assert.deepEqual(
+        byName.map(c => `${c.file.path} ${c.reason} ${c.posePath}`),
+        [`${IBL_PATHS.processed} ibl-session /processing/pose_estimation/LeftCamera`],
+      );
+      // Reading the session's NWB files over HTTP: the raw file names the video, the processed one has its pose.
+      const inspect = async (file: SiblingFile) => {
+        const h5 = await openHdf5(assetSourceSpec(parseAssetUri(file.uri), undefined), {
+          workerPath: WORKER,
+        });
+        try {
+          return await inspectPoseFile(h5);
+        } finally {
+          await h5.close();
+        }
+      };
+      const byContent = await findPoseForVideo({ file: video, frames: LEFT.frames }, ibl, { inspect });
+      assert.deepEqual(
+        byContent.map(c => `${c.file.path} ${c.reason}`),
+        [`${IBL_PATHS.raw} external-file`, `${IBL_PATHS.processed} original-video`],
+      );
+    });
 
     it('pairs SLEAP files with their videos by name, as assets with dandi-asset URIs', async () => {
       const slp = await fileAt('sleap-clip/sleap__clip.predictions.slp');
