@@ -12,6 +12,9 @@ const scenario: Scenario = {
     const legend = await frame.locator('.legend').innerText();
     for (const keypoint of ['nose', 'left_ear', 'right_ear'])
       check(legend.includes(keypoint), `the legend lacks keypoint ${keypoint}: ${legend}`);
+    // The video viewer opens from here (dandi.openVideo with this file as the pose).
+    const showOnVideo = frame.getByRole('button', { name: 'Show on video' });
+    check(await showOnVideo.isVisible(), 'the pose view has no "Show on video" button');
     const slider = frame.getByRole('slider', { name: 'Time' });
     const output = frame.locator('.slider output').first();
     const before = await output.innerText();
