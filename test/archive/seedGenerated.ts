@@ -12,6 +12,7 @@ import {
   type StoredVersion,
 } from './model';
 import { encodingFor } from './seedReal';
+import { seedOmeLarge } from './seedOme';
 import { generateZarr } from './zarr';
 
 /** The generated Dandisets (ids in the 99000x range) described in test/archive/README.md. */
@@ -369,6 +370,8 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
     return assetOf(HOSTILE_ID, p, blob, i);
   });
   finish(store, hostile);
+
+  seedOmeLarge(store);
 
   for (const sid of ['000003', '000064', SEED_IDS.nwbDemo]) store.dandisets.get(sid)?.starredBy.add(OWNER);
 }
