@@ -14,6 +14,7 @@ import {
 import { encodingFor } from './seedReal';
 import { seedOmeLarge } from './seedOme';
 import { generateZarr } from './zarr';
+import { addEmbargoedZarr, seedZarrCorpus, ZARR_CORPUS_ID } from './zarrCorpus';
 
 /** The generated Dandisets (ids in the 99000x range) described in test/archive/README.md. */
 
@@ -24,6 +25,7 @@ export const SEED_IDS: SeedIds = {
   embargoed: '990004',
   large: '990005',
   zarr: '990006',
+  zarrCorpus: ZARR_CORPUS_ID,
 };
 export const HOSTILE_ID = '990007';
 export const OWNER = 'owner';
@@ -246,6 +248,10 @@ export interface GeneratedSeedOptions {
   generatedNwbDir?: string;
   largeFiles: string[];
   digestCache: FileDigestCache;
+  /** ../shared/fixtures: its Zarr stores become Dandiset 990010 (zarrCorpus.ts). */
+  fixturesDir?: string;
+  /** Also serve an embargoed Zarr asset in the embargoed Dandiset. */
+  embargoedZarr?: boolean;
 }
 
 export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeedOptions): Promise<void> {
@@ -371,6 +377,15 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
   });
   finish(store, hostile);
 
+  if (opts.fixturesDir) {
+    const dir = opts.fixturesDir;
+    seedZarrCorpus(store, dir, id =>
+      makeDandiset(id, 'Zarr corpus', 'Real Zarr stores: NWB-Zarr, OME-Zarr and codec fixtures.', [
+        'curator',
+      ]),
+    );
+    if (opts.embargoedZarr) addEmbargoedZarr(store, dir, SEED_IDS.embargoed);
+  }
   seedOmeLarge(store);
 
   for (const sid of ['000003', '000064', SEED_IDS.nwbDemo]) store.dandisets.get(sid)?.starredBy.add(OWNER);
