@@ -31,7 +31,10 @@ export function joinPath(...parts: string[]): string {
     .join('/');
 }
 
-async function groupAttributes(reader: ZarrReader, path: string): Promise<ZarrNodeInfo['attributes'] | undefined> {
+async function groupAttributes(
+  reader: ZarrReader,
+  path: string,
+): Promise<ZarrNodeInfo['attributes'] | undefined> {
   const node = await reader.node(path);
   return node?.kind === 'group' ? node.attributes : undefined;
 }
@@ -84,7 +87,9 @@ export async function openImage(reader: ZarrReader, path: string, storeName = ''
     const node = await reader.node(joinPath(path, l.path));
     if (node?.kind !== 'array') throw new OmeMetadataError(`level ${l.path} is not an array`);
     if (node.shape.length !== spec.axes.length)
-      throw new OmeMetadataError(`level ${l.path} has ${node.shape.length} dimensions, the axes ${spec.axes.length}`);
+      throw new OmeMetadataError(
+        `level ${l.path} has ${node.shape.length} dimensions, the axes ${spec.axes.length}`,
+      );
     levels.push({
       path: joinPath(path, l.path),
       shape: node.shape,
@@ -117,7 +122,8 @@ export async function openImage(reader: ZarrReader, path: string, storeName = ''
 }
 
 function typeName(values: ZarrValues): string {
-  if (Array.isArray(values)) throw new OmeMetadataError('an image level holds strings or objects, not numbers');
+  if (Array.isArray(values))
+    throw new OmeMetadataError('an image level holds strings or objects, not numbers');
   return values.constructor.name;
 }
 
@@ -160,11 +166,27 @@ export async function coarseContrast(
   const ax = axisIndex(image.axes);
   const out: [number, number][] = [];
   for (let c = 0; c < image.channels.length; c++) {
-    const zc = ax.z >= 0 ? Math.min(Math.round((z * (image.levels[0]?.scale[ax.z] ?? 1)) / (level.scale[ax.z] as number)), (level.shape[ax.z] as number) - 1) : 0;
+    const zc =
+      ax.z >= 0
+        ? Math.min(
+            Math.round((z * (image.levels[0]?.scale[ax.z] ?? 1)) / (level.scale[ax.z] as number)),
+            (level.shape[ax.z] as number) - 1,
+          )
+        : 0;
     const { values } = await readTile(
       reader,
       image,
-      { image: image.path, level: last, channel: c, z: zc, t, y0: 0, y1: level.shape[ax.y] as number, x0: 0, x1: level.shape[ax.x] as number },
+      {
+        image: image.path,
+        level: last,
+        channel: c,
+        z: zc,
+        t,
+        y0: 0,
+        y1: level.shape[ax.y] as number,
+        x0: 0,
+        x1: level.shape[ax.x] as number,
+      },
       signal,
     );
     out.push(percentiles(values, 0.005, 0.995));
@@ -180,7 +202,8 @@ export function percentiles(values: ArrayLike<number | bigint>, low: number, hig
   }
   if (finite.length === 0) return [0, 1];
   finite.sort((a, b) => a - b);
-  const at = (q: number): number => finite[Math.min(finite.length - 1, Math.floor(q * (finite.length - 1)))] as number;
+  const at = (q: number): number =>
+    finite[Math.min(finite.length - 1, Math.floor(q * (finite.length - 1)))] as number;
   const lo = at(low);
   const hi = at(high);
   return hi > lo ? [lo, hi] : [lo, lo + 1];

@@ -25,9 +25,13 @@ function numbers(v: ZarrJson | undefined): number[] | undefined {
 }
 
 /** The NGFF attributes of a group: `attributes.ome` (0.5) with its version, else the attributes (≤ 0.4). */
-export function ngffAttributes(attributes: Record<string, ZarrJson>): { attrs: JsonObject; version?: string } {
+export function ngffAttributes(attributes: Record<string, ZarrJson>): {
+  attrs: JsonObject;
+  version?: string;
+} {
   const ome = attributes.ome;
-  if (isObject(ome)) return { attrs: ome, version: typeof ome.version === 'string' ? ome.version : undefined };
+  if (isObject(ome))
+    return { attrs: ome, version: typeof ome.version === 'string' ? ome.version : undefined };
   return { attrs: attributes };
 }
 
@@ -91,7 +95,8 @@ export function parseMultiscales(attributes: Record<string, ZarrJson>): Multisca
   if (!isObject(ms)) throw new OmeMetadataError('multiscales[0] is not an object');
   const version = omeVersion ?? (typeof ms.version === 'string' ? ms.version : '0.4');
   const datasets = ms.datasets;
-  if (!Array.isArray(datasets) || datasets.length === 0) throw new OmeMetadataError('multiscales[0] has no datasets');
+  if (!Array.isArray(datasets) || datasets.length === 0)
+    throw new OmeMetadataError('multiscales[0] has no datasets');
   let axes = parseAxes(ms.axes);
   // Rank from the axes, else from the first dataset's scale (0.1/0.2 have no axes: t,c,z,y,x).
   const rank =
@@ -99,7 +104,9 @@ export function parseMultiscales(attributes: Record<string, ZarrJson>): Multisca
     (isObject(datasets[0]) && Array.isArray(datasets[0].coordinateTransformations)
       ? (numbers((datasets[0].coordinateTransformations[0] as JsonObject | undefined)?.scale)?.length ?? 5)
       : 5);
-  axes ??= ['t', 'c', 'z', 'y', 'x'].slice(5 - rank).map(name => ({ name, type: AXIS_TYPES[name] as string }));
+  axes ??= ['t', 'c', 'z', 'y', 'x']
+    .slice(5 - rank)
+    .map(name => ({ name, type: AXIS_TYPES[name] as string }));
   const global = parseTransforms(ms.coordinateTransformations, rank, 'multiscales[0]');
   const levels = datasets.map((d, i): MultiscaleLevelSpec => {
     if (!isObject(d) || typeof d.path !== 'string') throw new OmeMetadataError(`dataset ${i} has no path`);
@@ -147,7 +154,9 @@ export function parseOmero(attributes: Record<string, ZarrJson>, channelCount: n
       color: hexColor(o.color, channelCount === 1 && !isObject(c) ? 0 : i),
       active: typeof o.active === 'boolean' ? o.active : true,
       ...(window ? { window } : {}),
-      ...(w && typeof w.min === 'number' && typeof w.max === 'number' ? { range: { min: w.min, max: w.max } } : {}),
+      ...(w && typeof w.min === 'number' && typeof w.max === 'number'
+        ? { range: { min: w.min, max: w.max } }
+        : {}),
     });
   }
   if (channelCount === 1 && !isObject(raw[0])) (out[0] as OmeChannel).color = 'FFFFFF';

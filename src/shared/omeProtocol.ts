@@ -125,7 +125,7 @@ export function axisIndex(axes: readonly OmeAxis[]): Record<'t' | 'c' | 'z' | 'y
   const byName = (n: string): number => find(a => a.name === n);
   const y = byName('y') >= 0 ? byName('y') : (spatial[spatial.length - 2]?.i ?? -1);
   const x = byName('x') >= 0 ? byName('x') : (spatial[spatial.length - 1]?.i ?? -1);
-  const z = byName('z') >= 0 ? byName('z') : (spatial.length > 2 ? (spatial[spatial.length - 3]?.i ?? -1) : -1);
+  const z = byName('z') >= 0 ? byName('z') : spatial.length > 2 ? (spatial[spatial.length - 3]?.i ?? -1) : -1;
   return { t: find(a => a.type === 'time'), c: find(a => a.type === 'channel'), z, y, x };
 }
 

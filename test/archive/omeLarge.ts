@@ -130,7 +130,8 @@ function chunkKeys(): string[] {
     const [channels, height, width] = levelShape(level);
     for (let c = 0; c < channels; c++)
       for (let row = 0; row < Math.ceil(height / OME_LARGE.chunk); row++)
-        for (let col = 0; col < Math.ceil(width / OME_LARGE.chunk); col++) keys.push(`${level}/${c}/${row}/${col}`);
+        for (let col = 0; col < Math.ceil(width / OME_LARGE.chunk); col++)
+          keys.push(`${level}/${c}/${row}/${col}`);
   }
   return keys;
 }
@@ -151,5 +152,13 @@ export function generateOmeLargeZarr(zarrId: string, name: string, dandisetId: s
   const chunkCount = entries.filter(e => e instanceof ComputedChunk).length;
   const size = chunkCount * OME_LARGE.chunk * OME_LARGE.chunk * 2;
   const digest = createHash('md5').update(JSON.stringify({ OME_LARGE, docs })).digest('hex');
-  return { zarrId, name, dandisetId, entries, checksum: `${digest}-${entries.length}--${size}`, size, embargoed: false };
+  return {
+    zarrId,
+    name,
+    dandisetId,
+    entries,
+    checksum: `${digest}-${entries.length}--${size}`,
+    size,
+    embargoed: false,
+  };
 }
