@@ -8,6 +8,7 @@ import { Messenger, RequestError } from '../../src/shared/messenger';
 import {
   OME_PROTOCOL_VERSION,
   type OmeHostMethods,
+  type OmeChannel,
   type OmeImageInfo,
   type OmeInitResult,
   type OmeLevel,
@@ -59,6 +60,8 @@ let lastPointer: { sx: number; sy: number } | undefined;
 function setState(state: 'loading' | 'ready' | 'error', detail = ''): void {
   viewHost.dataset.state = state;
   if (detail) status.textContent = detail;
+  viewHost.querySelector('[role=alert]')?.remove();
+  if (state === 'error') viewHost.append(el('p', { role: 'alert', class: 'error' }, detail));
 }
 
 function onDrawn(complete: boolean, tiles: number): void {
@@ -137,13 +140,27 @@ function valueAt(v: ImageView, channel: number, iy: number, ix: number): number 
   return value === undefined ? undefined : Number(value.toPrecision(6));
 }
 
-function defaultStyles(image: OmeImageInfo, contrast?: [number, number][]): ChannelStyle[] {
+/** A window that spans the whole declared range says nothing: the data's percentiles are used then. */
+function usefulWindow(c: OmeChannel): boolean {
+  return c.window !== undefined && !(c.range && c.window.start <= c.range.min && c.window.end >= c.range.max);
+}
+
+function defaultStyles(
+  image: OmeImageInfo,
+  contrast: [number, number][] | undefined,
+  preferData: boolean,
+): ChannelStyle[] {
+  // Channels of one colour added together cannot be told apart (writers often make every channel
+  // white): only the first of each colour starts shown.
+  const seen = new Set<string>();
   return image.channels.map((c, i) => {
-    const data = contrast?.[i];
-    // A window that spans the whole type range says nothing: use the data's percentiles then.
-    const useful = c.window && !(c.range && c.window.start <= c.range.min && c.window.end >= c.range.max);
-    const [low, high] = useful && !contrast ? [c.window?.start ?? 0, c.window?.end ?? 1] : (data ?? [0, 1]);
-    return { active: c.active, rgb: hexToRgb(c.color), low, high };
+    const first = !seen.has(c.color);
+    if (c.active) seen.add(c.color);
+    const [low, high] =
+      usefulWindow(c) && c.window && !(preferData && contrast)
+        ? [c.window.start, c.window.end]
+        : (contrast?.[i] ?? [0, 1]);
+    return { active: c.active && (first || image.labels), rgb: hexToRgb(c.color), low, high };
   });
 }
 
@@ -209,15 +226,17 @@ function picker(label: string, options: string[], onPick: (value: string) => voi
 
 async function showImage(image: OmeImageInfo, init: OmeInitResult, pickers: HTMLElement[]): Promise<void> {
   setState('loading', `Opening ${image.name}…`);
-  const v = new ImageView(canvas, viewHost, image, cache, scheduler, onDrawn);
-  view = v;
-  const needData = image.channels.some(
-    c => !c.window || (c.range && c.window.start <= c.range.min && c.window.end >= c.range.max),
-  );
-  v.styles = defaultStyles(
+  view = undefined;
+  const needData = image.channels.some(c => !usefulWindow(c));
+  // Styles first: a view drawn without them would cache black blocks.
+  const styles = defaultStyles(
     image,
     needData ? await api.request('contrast', { image: image.path, z: 0, t: 0 }) : undefined,
+    false,
   );
+  const v = new ImageView(canvas, viewHost, image, cache, scheduler, onDrawn);
+  v.styles = styles;
+  view = v;
   const l0 = image.levels[0] as OmeLevel;
   const controls: HTMLElement[] = [
     ...pickers,
@@ -225,7 +244,10 @@ async function showImage(image: OmeImageInfo, init: OmeInitResult, pickers: HTML
     button('1:1', () => v.oneToOne()),
     button('Auto contrast', () => {
       void api.request('contrast', { image: image.path, z: v.z, t: v.t }).then(c => {
-        v.styles = defaultStyles(image, c).map((s, i) => ({ ...s, active: v.styles[i]?.active ?? s.active }));
+        v.styles = defaultStyles(image, c, true).map((s, i) => ({
+          ...s,
+          active: v.styles[i]?.active ?? s.active,
+        }));
         renderChannels(v);
         v.restyle();
       });

@@ -169,6 +169,8 @@ export class ImageView {
     ];
     this._scheduler.want(wanted);
     this.host.dataset.level = String(this.level);
+    // Stale until the next frame says otherwise: tests must not read the previous view's "ready".
+    if (this.host.dataset.state === 'ready') this.host.dataset.state = 'loading';
     this.redraw();
   }
 
@@ -280,6 +282,10 @@ export class ImageView {
     ctx.fillRect(16, h - 24, px, 5);
     ctx.strokeRect(16, h - 24, px, 5);
     ctx.font = '12px sans-serif';
-    ctx.fillText(formatLength(length, this.image.axes[this._ax.x]?.unit), 16, h - 30);
+    // Dark outline: the label stays legible over bright tissue.
+    const label = formatLength(length, this.image.axes[this._ax.x]?.unit);
+    ctx.lineWidth = 3;
+    ctx.strokeText(label, 16, h - 30);
+    ctx.fillText(label, 16, h - 30);
   }
 }

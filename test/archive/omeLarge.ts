@@ -111,16 +111,26 @@ export function chunkBytes(key: string): Buffer | undefined {
   return data;
 }
 
-/** A chunk entry whose bytes are computed on use; the md5 is remembered (32 bytes per key). */
+/**
+ * A chunk entry whose bytes are computed on use. Its md5 and size are remembered (a few bytes per
+ * key), so a listing computes each chunk once, not once per page.
+ */
 class ComputedChunk implements ZarrEntry {
-  private _md5: string | undefined;
+  private _digest: { md5: string; size: number } | undefined;
   constructor(readonly key: string) {}
   get data(): Buffer {
-    return chunkBytes(this.key) as Buffer;
+    const data = chunkBytes(this.key) as Buffer;
+    this._digest ??= { md5: createHash('md5').update(data).digest('hex'), size: data.length };
+    return data;
   }
   get md5(): string {
-    this._md5 ??= createHash('md5').update(this.data).digest('hex');
-    return this._md5;
+    if (!this._digest) void this.data;
+    return (this._digest as { md5: string }).md5;
+  }
+  /** The stored size, for listings (`Size`), without keeping the bytes. */
+  get size(): number {
+    if (!this._digest) void this.data;
+    return (this._digest as { size: number }).size;
   }
 }
 
