@@ -145,6 +145,21 @@ const scenario: Scenario = {
       colours.every(c => c === '#ffffff'),
       `omero colours not applied: ${colours.join(',')}`,
     );
+    // Four white channels added up would be white everywhere: only the first starts shown.
+    const shown = await real
+      .locator('#channels input[type=checkbox]')
+      .evaluateAll(nodes => nodes.map(n => (n as unknown as { checked: boolean }).checked));
+    check(shown.join(',') === 'true,false,false,false', `channels shown at first: ${shown.join(',')}`);
+    await real.getByRole('checkbox', { name: 'show FDX1' }).click();
+    await waitForView(real, { timeoutMs: 60_000 });
+    const tissue = await pixelUnderPointer(real, 0.5, 0.5);
+    check(
+      typeof tissue.values[0] === 'number' &&
+        typeof tissue.values[1] === 'number' &&
+        tissue.values[2] === null,
+      `the DNA and FDX1 values are not both shown: ${JSON.stringify(tissue)}`,
+    );
+    check((await litPoints(real)) > 20, 'the CyCIF tissue is drawn black');
     await ctx.screenshot('ome-zarr-vitessce');
   },
 };
