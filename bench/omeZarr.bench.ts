@@ -2,8 +2,8 @@
  * The large generated OME-Zarr (990011: 20,480² × 3 channels, 7 levels, ~6,400 chunks) at 50 ms
  * injected latency: requests and bytes to the first (whole-slide) image and then to a
  * full-resolution (1:1) view of the centre of a 1,600 × 1,000 viewport, for the viewer's path
- * (metadata by key from `.zmetadata`, then only the chunks of the chosen level that the viewport
- * touches, 4 in flight) against a lister's path (what `ls` through the API does first: page through
+ * (metadata by key from `.zmetadata`, the coarsest level drawn first, then only the chunks of the
+ * chosen level that the viewport touches, 4 in flight) against a lister's path (what `ls` through the API does first: page through
  * `/zarr/{id}/files/`, then read the same metadata and chunks). One JSON object per line.
  *
  *   node esbuild.mjs --only=bench --filter=omeZarr && node dist/bench/omeZarr.bench.js
@@ -53,10 +53,24 @@ async function cost(archive: StandInArchive, fn: () => Promise<void>): Promise<C
   };
 }
 
-/** The tiles a viewport at `zoom` (screen px per µm) centred on the image asks for: its level's chunks × channels. */
-function tilesFor(image: OmeImageInfo, zoom: number): { level: number; tiles: TileRequest[] } {
+/**
+ * The tiles a viewport at `zoom` (screen px per µm) centred on the image asks for: its level's
+ * chunks × channels, after the coarsest level's when `coarseFirst` (what the viewer draws first).
+ */
+function tilesFor(
+  image: OmeImageInfo,
+  zoom: number,
+  coarseFirst = false,
+): { level: number; tiles: TileRequest[] } {
   const ax = axisIndex(image.axes);
   const level = chooseLevel(image.levels, ax.y, ax.x, zoom);
+  const coarsest = image.levels.length - 1;
+  const first = coarseFirst && level !== coarsest ? tilesAt(image, coarsest, zoom).tiles : [];
+  return { level, tiles: [...first, ...tilesAt(image, level, zoom).tiles] };
+}
+
+function tilesAt(image: OmeImageInfo, level: number, zoom: number): { level: number; tiles: TileRequest[] } {
+  const ax = axisIndex(image.axes);
   const l0 = image.levels[0] as OmeLevel;
   const cy = ((l0.shape[ax.y] as number) * (l0.scale[ax.y] as number)) / 2;
   const cx = ((l0.shape[ax.x] as number) * (l0.scale[ax.x] as number)) / 2;
@@ -137,7 +151,7 @@ async function main(): Promise<void> {
           VIEW.width / ((l0.shape[ax.x] as number) * (l0.scale[ax.x] as number)),
           VIEW.height / ((l0.shape[ax.y] as number) * (l0.scale[ax.y] as number)),
         );
-        const plan = tilesFor(image, fitZoom);
+        const plan = tilesFor(image, fitZoom, true);
         firstLevel = plan.level;
         await readAll(reader, image, plan.tiles);
       });
@@ -156,7 +170,8 @@ async function main(): Promise<void> {
         latencyMs: LATENCY_MS,
         level: firstLevel,
         ...first,
-        target: 'no listing request; metadata plus only the chosen level chunks the viewport touches',
+        target:
+          'no listing request; metadata, the coarsest level, then only the chosen level chunks the viewport touches',
         met: first.listingRequests === 0,
       });
       emit({
