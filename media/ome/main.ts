@@ -219,7 +219,11 @@ function picker(label: string, options: string[], onPick: (value: string) => voi
   const wrap = el('label', {}, `${label} `);
   const select = el('select', { 'aria-label': label });
   for (const o of options) select.append(el('option', { value: o }, o));
-  select.addEventListener('change', () => onPick(select.value));
+  select.addEventListener('change', () => {
+    // Loading from the first moment: tests (and the status) must not read the previous image's "ready".
+    setState('loading');
+    onPick(select.value);
+  });
   wrap.append(select);
   return wrap;
 }

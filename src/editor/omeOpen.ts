@@ -4,7 +4,7 @@
  * `.nwb.zarr`, a plain Zarr) goes to `dandi.openZarrInViewer` with the same argument.
  */
 import * as vscode from 'vscode';
-import { Commands } from '../constants';
+import { Commands, Settings } from '../constants';
 import { parseAssetUri, type RemoteAssetRef } from '../dandi/assetUri';
 import { OmeMetadataError } from '../ome/ngff';
 import type { ExtensionServices } from '../services';
@@ -78,7 +78,19 @@ export async function openZarrCommand(
     await vscode.commands.executeCommand(OPEN_ZARR_IN_VIEWER, arg);
     return undefined;
   }
-  const reader = await openZarr(await specOf(target, services));
+  // Metadata cached on disk by the Zarr's checksum (a local folder: its metadata stamps), like the
+  // NWB viewer's Zarr documents: reopening costs no metadata request.
+  const metadataMB = vscode.workspace
+    .getConfiguration(Settings.section)
+    .get<number>(Settings.metadataCacheSizeMB, 200);
+  const reader = await openZarr(await specOf(target, services), {
+    ...(metadataMB > 0
+      ? {
+          metadataCacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath,
+          metadataCacheMaxBytes: metadataMB * 1024 * 1024,
+        }
+      : {}),
+  });
   try {
     return await OmePanel.open(services.context.extensionUri, reader, target.name, services.log);
   } catch (e) {

@@ -161,6 +161,27 @@ const scenario: Scenario = {
     );
     check((await litPoints(real)) > 20, 'the CyCIF tissue is drawn black');
     await ctx.screenshot('ome-zarr-vitessce');
+
+    // Segmentation masks stored as channels: drawn as labels, every mask shown.
+    await ctx.reset();
+    const seg = await openFromTree(ctx, '990010', ['zarr'], /vitessce__exemplar-001\.crop\.segmentations/);
+    await waitForView(seg, { timeoutMs: 60_000 });
+    const masks = await seg
+      .locator('#channels input[type=checkbox]')
+      .evaluateAll(nodes => nodes.map(n => (n as unknown as { checked: boolean }).checked));
+    check(masks.join(',') === 'true,true', `label channels shown: ${masks.join(',')}`);
+    check((await litPoints(seg)) > 20, 'the segmentation labels are not drawn');
+    await ctx.screenshot('ome-zarr-labels');
+
+    // An HCS plate: the well picker opens another well's field.
+    await ctx.reset();
+    const plate = await openFromTree(ctx, '990010', ['zarr'], /bf2raw_plate-rows-2/);
+    await waitForView(plate, { timeoutMs: 60_000 });
+    await plate.getByLabel('Well').selectOption('B/1');
+    await waitForView(plate, { timeoutMs: 60_000 });
+    const fields = await plate.getByLabel('Field').locator('option').allInnerTexts();
+    check(fields.join(',') === 'B/1/0', `the fields of well B/1 are ${fields.join(',')}`);
+    check((await litPoints(plate)) > 20, 'the plate field is not drawn');
   },
 };
 
