@@ -133,7 +133,10 @@ export async function readTile(
   image: OmeImageInfo,
   req: TileRequest,
   signal?: AbortSignal,
-): Promise<{ reply: Omit<TileReply, 'data'>; values: Exclude<ZarrValues, string[] | unknown[]> }> {
+): Promise<{
+  reply: Omit<TileReply, 'data'>;
+  values: Exclude<ZarrValues, string[] | unknown[] | BigInt64Array | BigUint64Array>;
+}> {
   const level = image.levels[req.level];
   if (!level) throw new OmeMetadataError(`no level ${req.level}`);
   const ax = axisIndex(image.axes);
@@ -145,11 +148,16 @@ export async function readTile(
     if (i === ax.t) return req.t;
     return 0;
   });
-  const { values } = await reader.read(level.path, selection, signal);
-  const type = typeName(values);
+  const read = (await reader.read(level.path, selection, signal)).values;
+  typeName(read);
+  // 64-bit integers (label ids, counts) are drawn as doubles: exact below 2^53.
+  const values =
+    read instanceof BigInt64Array || read instanceof BigUint64Array
+      ? Float64Array.from(read, Number)
+      : (read as Exclude<ZarrValues, string[] | unknown[] | BigInt64Array | BigUint64Array>);
   return {
-    reply: { height: req.y1 - req.y0, width: req.x1 - req.x0, type },
-    values: values as Exclude<ZarrValues, string[] | unknown[]>,
+    reply: { height: req.y1 - req.y0, width: req.x1 - req.x0, type: typeName(values) },
+    values,
   };
 }
 

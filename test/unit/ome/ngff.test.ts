@@ -217,6 +217,38 @@ describe('OME-NGFF metadata over the real fixtures', () => {
       assert.deepEqual(shapes(img.levels)[0], [1, 1, 1, 512, 512]);
     }));
 
+  it('64-bit integer tiles arrive as doubles (zarr-python fixture `flat`, <i8 [[1, 2], [3, 4]])', () =>
+    withStore('zarrpy__fixture_subset.zarr', async r => {
+      const image = {
+        path: '',
+        name: 'flat',
+        version: '0.4',
+        axes: [
+          { name: 'y', type: 'space' },
+          { name: 'x', type: 'space' },
+        ],
+        levels: [
+          { path: 'flat', shape: [2, 2], chunks: [2, 2], dtype: '<i8', scale: [1, 1], translation: [0, 0] },
+        ],
+        channels: [{ label: 'flat', color: 'FFFFFF', active: true }],
+        labels: true,
+        labelPaths: [],
+      };
+      const tile = await readTile(r, image, {
+        image: '',
+        level: 0,
+        channel: 0,
+        z: 0,
+        t: 0,
+        y0: 0,
+        y1: 2,
+        x0: 0,
+        x1: 2,
+      });
+      assert.equal(tile.reply.type, 'Float64Array');
+      assert.deepEqual([...tile.values], [1, 2, 3, 4]);
+    }));
+
   it('a plain Zarr is no OME-Zarr: a clear error', () =>
     withStore('zarritajs__v2_data.zarr', async r => {
       await assert.rejects(describeRoot(r), OmeMetadataError);
