@@ -127,6 +127,15 @@ const scenario: Scenario = {
     );
     await ctx.screenshot('ome-zarr-full-resolution');
 
+    // The keyboard: "-" halves the zoom, so the next coarser level that still resolves a pixel.
+    await frame.locator('#image').focus();
+    await ctx.page.keyboard.press('-');
+    let halfLevel = 0;
+    for (let l = 0; l < OME_LARGE.levels; l++)
+      if (OME_LARGE.pixelSizeUm * 2 ** l * 2 * size.dpr <= 1) halfLevel = l;
+    await waitForLevel(frame, halfLevel);
+    checkPixel(await pixelUnderPointer(frame, 0.6, 0.6));
+
     // A real OME-Zarr with its channels.
     await ctx.reset();
     const real = await openFromTree(
