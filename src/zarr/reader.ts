@@ -10,7 +10,7 @@ import { ZarrError } from './errors';
 import { Hierarchy, joinKey, normalizePath, type MetadataSnapshot } from './hierarchy';
 import { ZarrMetadataCache } from './metadataCache';
 import { DandiApiStore, HttpStore, LocalStore, type RemoteStoreOptions, type ZarrStore } from './stores';
-import type { ZarrNodeInfo, ZarrReader, ZarrSelection, ZarrStoreSpec, ZarrValues } from './types';
+import type { ZarrNodeInfo, ZarrReader, ZarrSelection, ZarrStoreSpec } from './types';
 
 /** Largest selection one read may return, in decoded bytes, unless told. */
 export const DEFAULT_MAX_SELECTION_BYTES = 256 * 1024 * 1024;
@@ -45,7 +45,11 @@ function storeFor(spec: ZarrStoreSpec, options: OpenZarrOptions): ZarrStore {
     case 'dandi':
       // A public prefix is read directly; an embargoed Zarr (no prefix) through the API per key.
       return spec.baseUrl
-        ? new HttpStore(spec.baseUrl, options)
+        ? new HttpStore(
+            spec.baseUrl,
+            options,
+            new DandiApiStore(spec.apiUrl, spec.zarrId, spec.apiKey, options),
+          )
         : new DandiApiStore(spec.apiUrl, spec.zarrId, spec.apiKey, options);
   }
 }
@@ -53,9 +57,10 @@ function storeFor(spec: ZarrStoreSpec, options: OpenZarrOptions): ZarrStore {
 /** What keys this store's cached metadata, or undefined when it has no stable identity. */
 async function cacheIdentity(spec: ZarrStoreSpec): Promise<string | undefined> {
   switch (spec.kind) {
-    case 'local':
-      // Consolidated metadata and root documents: their sizes and mtimes change when the store does.
-      return `local:${await LocalStore.metadataStamp(spec.path, ['.zmetadata', 'zarr.json', '.zgroup', '.zarray', '.zattrs'])}`;
+    case 'local': {
+      const stamp = await LocalStore.consolidatedStamp(spec.path);
+      return stamp ? `local:${stamp}` : undefined;
+    }
     case 'http':
       return spec.identity;
     case 'dandi':
@@ -110,11 +115,7 @@ class Reader implements ZarrReader {
     return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  async read(
-    rawPath: string,
-    selection: ZarrSelection,
-    signal?: AbortSignal,
-  ): Promise<{ shape: number[]; values: ZarrValues }> {
+  async read(rawPath: string, selection: ZarrSelection, signal?: AbortSignal): Promise<DecodeResult> {
     const path = normalizePath(rawPath);
     const info = await this.node(path);
     if (!info) throw new ZarrError('not-found', `${this.label}: no array at ${path || '/'}`);

@@ -28,6 +28,8 @@ export interface ZarrStore {
   ): Promise<Uint8Array | undefined>;
   /** Names directly under a prefix ("" is the root), or undefined when this store cannot list cheaply. */
   list?(prefix: string, signal?: AbortSignal): Promise<string[] | undefined>;
+  /** Listing sends no request (a local readdir): worth doing even when consolidated metadata exists. */
+  readonly listingIsFree?: boolean;
   requests: number;
   bytesFetched: number;
 }
@@ -65,6 +67,7 @@ export class LocalStore implements ZarrStore {
   requests = 0;
   bytesFetched = 0;
   readonly label: string;
+  readonly listingIsFree = true;
 
   constructor(private readonly root: string) {
     this.label = root;
@@ -115,16 +118,23 @@ export class LocalStore implements ZarrStore {
     }
   }
 
-  /** Newest mtime of the metadata files (part of a local store's cache identity). */
-  static async metadataStamp(root: string, keys: string[]): Promise<string> {
-    const stamps = await Promise.all(
-      keys.map(k =>
-        stat(join(root, ...k.split('/')))
-          .then(s => `${k}:${s.size}:${s.mtimeMs}`)
-          .catch(() => `${k}:-`),
-      ),
-    );
-    return `${root.split(sep).join('/')}|${stamps.join('|')}`;
+  /**
+   * A local store's cache identity: its path and the size and mtime of its consolidated metadata
+   * (`.zmetadata`, or a root `zarr.json` holding `consolidated_metadata`), which change whenever the
+   * hierarchy is consolidated again. Without consolidated metadata there is none: any nested
+   * document may change unseen, and reading them locally is cheap anyway.
+   */
+  static async consolidatedStamp(root: string): Promise<string | undefined> {
+    const where = root.split(sep).join('/');
+    for (const key of ['.zmetadata', 'zarr.json']) {
+      const file = join(root, key);
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) continue;
+      if (key === 'zarr.json' && !(await readFile(file, 'utf8')).includes('"consolidated_metadata"'))
+        return undefined;
+      return `${where}|${key}:${info.size}:${info.mtimeMs}`;
+    }
+    return undefined;
   }
 }
 
@@ -239,10 +249,26 @@ export class HttpStore extends RemoteStore {
   readonly label: string;
   private readonly base: string;
 
-  constructor(baseUrl: string, options: RemoteStoreOptions = {}) {
+  /** `lister`: where a group's children may be listed (an archive Zarr's API); a plain prefix is never listed. */
+  constructor(
+    baseUrl: string,
+    options: RemoteStoreOptions = {},
+    private readonly lister?: DandiApiStore,
+  ) {
     super(options);
     this.base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
     this.label = this.base;
+  }
+
+  async list(prefix: string, signal?: AbortSignal): Promise<string[] | undefined> {
+    if (!this.lister) return undefined;
+    const [requests, bytes] = [this.lister.requests, this.lister.bytesFetched];
+    try {
+      return await this.lister.list(prefix, signal);
+    } finally {
+      this.requests += this.lister.requests - requests;
+      this.bytesFetched += this.lister.bytesFetched - bytes;
+    }
   }
 
   protected async fetchKey(key: string, signal?: AbortSignal, range?: ByteRange): Promise<KeyAnswer> {
