@@ -10,6 +10,7 @@ import { OmeMetadataError } from '../ome/ngff';
 import type { ExtensionServices } from '../services';
 import { zarrSpecForAsset } from '../zarr/assetSpec';
 import { openZarr } from '../zarr/reader';
+import { WorkerDecoder } from '../zarr/workerDecoder';
 import type { ZarrStoreSpec } from '../zarr/types';
 import { OmePanel } from './omePanel';
 
@@ -84,6 +85,10 @@ export async function openZarrCommand(
     .getConfiguration(Settings.section)
     .get<number>(Settings.metadataCacheSizeMB, 200);
   const reader = await openZarr(await specOf(target, services), {
+    // Chunks decode in the Zarr worker, off the extension host's thread (a 512² tile is ~100 KB of zlib).
+    decoder: new WorkerDecoder(
+      vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'zarrWorker.js').fsPath,
+    ),
     ...(metadataMB > 0
       ? {
           metadataCacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath,
