@@ -11,6 +11,7 @@ export const Commands = {
   filter: 'dandi.filter',
   open: 'dandi.open',
   openAsset: 'dandi.openAsset',
+  openZarr: 'dandi.openZarr',
   openWith: 'dandi.openWith',
   openOnWeb: 'dandi.openOnWeb',
   showMetadata: 'dandi.showMetadata',
@@ -63,6 +64,7 @@ export const Settings = {
   cacheSizeMB: 'hdf5.cacheSizeMB',
   metadataCacheSizeMB: 'hdf5.metadataCacheSizeMB',
   maxSliceElements: 'viewer.maxSliceElements',
+  omeTileCacheMB: 'ome.tileCacheMB',
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';

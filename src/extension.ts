@@ -3,6 +3,7 @@ import { registerBrowse } from './commands/registerBrowse';
 import { registerDownloads } from './commands/registerDownloads';
 import { registerSessionCommands } from './commands/session/sessionCommands';
 import { createVscodeSession } from './commands/session/vscodeSession';
+import { registerOmeViewer } from './editor/omeOpen';
 import { registerViewer } from './editor/registerViewer';
 import { stopSpareWorkers } from './hdf5/workerPool';
 import { getLog } from './log';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const browse = registerBrowse(services);
   registerDownloads(services);
   const viewer = registerViewer(services);
+  registerOmeViewer(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
   return { services, browse, viewer };
 }

@@ -27,6 +27,8 @@ export interface ZarrEntry {
   key: string;
   data: Buffer;
   md5: string;
+  /** The stored size when known without building `data` (computed chunks). */
+  readonly size?: number;
 }
 
 export interface StoredZarr {

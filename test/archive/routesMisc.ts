@@ -111,7 +111,7 @@ async function zarrFiles(ctx: RequestContext): Promise<void> {
       Key: e.key,
       LastModified: ZARR_MODIFIED,
       ETag: e.md5,
-      Size: e.data.length,
+      Size: e.size ?? e.data.length,
     })),
   });
 }

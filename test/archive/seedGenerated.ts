@@ -12,6 +12,7 @@ import {
   type StoredVersion,
 } from './model';
 import { encodingFor } from './seedReal';
+import { seedOmeLarge } from './seedOme';
 import { generateZarr } from './zarr';
 import { addEmbargoedZarr, seedZarrCorpus, ZARR_CORPUS_ID } from './zarrCorpus';
 
@@ -387,6 +388,7 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
     );
     if (opts.embargoedZarr) addEmbargoedZarr(store, dir, SEED_IDS.embargoed);
   }
+  seedOmeLarge(store);
 
   for (const sid of ['000003', '000064', SEED_IDS.nwbDemo]) store.dandisets.get(sid)?.starredBy.add(OWNER);
 }

@@ -104,17 +104,16 @@ async function openAsset(browse: BrowseContext, element: AssetElement): Promise<
     await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.parse(formatAssetUri(ref)), viewType);
     return;
   }
+  if (element.assetKind === 'zarr') {
+    await vscode.commands.executeCommand(Commands.openZarr, element);
+    return;
+  }
   if (element.assetKind === 'text' && element.size <= MAX_TEXT_BYTES) {
     const document = await vscode.workspace.openTextDocument(textDocumentUri(ref));
     await vscode.window.showTextDocument(document, { preview: true });
     return;
   }
-  const why =
-    element.assetKind === 'zarr'
-      ? 'is a Zarr folder'
-      : element.assetKind === 'text'
-        ? 'is too large to show here'
-        : 'cannot be shown in the editor';
+  const why = element.assetKind === 'text' ? 'is too large to show here' : 'cannot be shown in the editor';
   const options = ['Download', 'Open With...', 'Open on Web'];
   const picked = await vscode.window.showInformationMessage(
     plainText(`${element.path.split('/').pop()} ${why}.`),

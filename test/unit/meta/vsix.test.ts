@@ -39,6 +39,7 @@ const ALLOWED: RegExp[] = [
   /^dist\/extension\.js$/,
   /^dist\/hdf5Worker\.js$/,
   /^dist\/downloadHashWorker\.js$/,
+  /^dist\/zarrWorker\.js$/,
   /^dist\/h5plugins\/libH5Z\w+\.so$/,
   /^dist\/webview\/[^/].*$/,
   /^media\/icons\/[^/].*$/,
