@@ -132,7 +132,7 @@ export async function indexAvi(file: VideoBytes): Promise<VideoIndex> {
       width: header.width,
       height: header.height,
       timescale: header.rate || 1,
-      shift: 0,
+      shift: undefined,
       durationTicks: samples.length * header.scale,
       moovAtEnd: false,
     },

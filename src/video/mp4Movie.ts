@@ -21,7 +21,7 @@ export interface MovieTrack {
   codec: CodecInfo;
   width: number;
   height: number;
-  shift: number;
+  shift: number | undefined;
   samples: SampleArrays;
   durationTicks: number;
   /** `mvex` present: samples (also) live in movie fragments. */
@@ -68,7 +68,7 @@ export function parseMovie(bytes: Uint8Array): MovieTrack {
     trackId,
     timescale,
     ...entry,
-    shift: elst ? editShift(bytes, elst) : 0,
+    shift: elst ? editShift(bytes, elst) : undefined,
     samples,
     durationTicks,
     fragmented: mvex !== undefined,
@@ -110,7 +110,7 @@ function timescaleOf(bytes: Uint8Array, mdhd: BoxHeader): number {
  * empty first edit delays the track; like ffprobe we count frame 0 from the first shown sample,
  * so only the media_time (in the media's timescale) matters.
  */
-function editShift(bytes: Uint8Array, elst: BoxHeader): number {
+function editShift(bytes: Uint8Array, elst: BoxHeader): number | undefined {
   const c = Cursor.ofBox(bytes, elst);
   const { version } = c.fullBox();
   const count = c.u32();
@@ -123,7 +123,7 @@ function editShift(bytes: Uint8Array, elst: BoxHeader): number {
     c.skip(4);
     if (mediaTime >= 0) return mediaTime;
   }
-  return 0;
+  return undefined;
 }
 
 function trexFor(bytes: Uint8Array, mvex: BoxHeader, trackId: number): TrexDefaults {

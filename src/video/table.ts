@@ -54,8 +54,8 @@ export interface TrackFacts {
   width: number;
   height: number;
   timescale: number;
-  /** Media time the edit list starts presenting at (elst media_time), in the timescale. */
-  shift: number;
+  /** Media time the edit list starts presenting at (elst media_time), in the timescale; without an edit list, the first sample's. */
+  shift: number | undefined;
   /** Sum of sample durations, in the timescale. */
   durationTicks: number;
   moovAtEnd: boolean;
@@ -72,11 +72,16 @@ export function finishIndex(facts: TrackFacts, samples: SampleArrays, fileSize: 
       );
   }
   const scale = facts.timescale;
+  let shift = facts.shift;
+  if (shift === undefined) {
+    shift = n > 0 ? Infinity : 0;
+    for (let i = 0; i < n; i++) shift = Math.min(shift, samples.cts[i]);
+  }
   const presentationSeconds = new Float64Array(n);
   const decodeSeconds = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    presentationSeconds[i] = (samples.cts[i] - facts.shift) / scale;
-    decodeSeconds[i] = (samples.dts[i] - facts.shift) / scale;
+    presentationSeconds[i] = (samples.cts[i] - shift) / scale;
+    decodeSeconds[i] = (samples.dts[i] - shift) / scale;
   }
   const frameToSample = new Uint32Array(n);
   for (let i = 0; i < n; i++) frameToSample[i] = i;

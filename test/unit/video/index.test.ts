@@ -1,0 +1,140 @@
+// The index against ffprobe, for every real video in ../shared/fixtures/video, the variants the
+// issue names (made here with ffmpeg), and the generated IBL-like videos when they exist.
+import { strict as assert } from 'node:assert';
+import { basename } from 'node:path';
+import { LocalSource } from '../../../src/hdf5/sources/local';
+import { readVideoIndex } from '../../../src/video/readIndex';
+import type { VideoIndex } from '../../../src/video/types';
+import { corpus, ensureFfmpeg, probePackets, probeStream, ratio, variants } from './ffmpeg';
+
+async function indexOf(path: string): Promise<VideoIndex> {
+  const source = new LocalSource(path);
+  try {
+    return await readVideoIndex(source);
+  } finally {
+    await source.close();
+  }
+}
+
+/** ffprobe calls WebCodecs' "avc1.PPCCLL" profiles by these names; the level is level_idc. */
+function checkCodec(index: VideoIndex, path: string): void {
+  const stream = probeStream(path);
+  assert.equal(index.width, stream.width, 'width');
+  assert.equal(index.height, stream.height, 'height');
+  const expectedFps = ratio(stream.avg_frame_rate);
+  assert.ok(
+    Math.abs(index.fps - expectedFps) / expectedFps < 1e-3,
+    `fps ${index.fps} vs ffprobe ${expectedFps}`,
+  );
+  if (stream.codec_name === 'h264') {
+    assert.match(index.codec ?? '', /^avc[13]\.[0-9a-f]{6}$/);
+    assert.equal(parseInt(index.codec!.slice(-2), 16), stream.level, 'level_idc');
+    assert.ok(
+      index.codecName.startsWith(`H.264 ${stream.profile} L`),
+      `${index.codecName} vs ffprobe ${stream.profile}`,
+    );
+    assert.ok(index.description && index.description[0] === 1, 'avcC as the description');
+  } else if (stream.codec_name === 'vp9') {
+    assert.match(index.codec ?? '', /^vp09\.0\d\.\d\d\.08$/);
+    assert.equal(index.codecName, stream.profile?.replace('Profile', 'VP9 Profile'));
+  } else if (stream.codec_name === 'mpeg4') {
+    assert.equal(index.codec, undefined);
+    assert.match(index.codecName, /^MPEG-4 Part 2 \(/);
+    assert.match(index.undecodable ?? '', /AVI/);
+  }
+}
+
+function checkPackets(index: VideoIndex, path: string): void {
+  const packets = probePackets(path);
+  const timeBase = ratio(probeStream(path).time_base);
+  // Frame 0 presents at 0 s: ffprobe agrees when an edit list says where presentation starts;
+  // without one (ffmpeg's fragmented MP4) its times start at the first sample's composition offset.
+  const firstPts = Math.min(...packets.map(p => p.pts));
+  assert.equal(index.frames, packets.length, 'frame count');
+  assert.equal(index.offsets.length, packets.length, 'samples');
+  const matroska = index.container === 'webm' || index.container === 'mkv';
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i];
+    assert.equal(index.sizes[i], p.size, `size of sample ${i}`);
+    // ffprobe's pos is where the sample's bytes start; for Matroska, where its block element starts.
+    if (matroska)
+      assert.ok(index.offsets[i] > p.pos && index.offsets[i] - p.pos <= 16, `offset of sample ${i}`);
+    else assert.equal(index.offsets[i], p.pos, `offset of sample ${i}`);
+    assert.equal(index.keyframe[i], p.key ? 1 : 0, `keyframe flag of sample ${i}`);
+    const pts = (p.pts - firstPts) * timeBase;
+    assert.ok(
+      Math.abs(index.presentationSeconds[i] - pts) < 1e-6 + timeBase / 2,
+      `pts of sample ${i}: ${index.presentationSeconds[i]} vs ${pts}`,
+    );
+  }
+  const order = packets.map((_, i) => i).sort((a, b) => packets[a].pts - packets[b].pts || a - b);
+  assert.deepEqual(Array.from(index.frameToSample), order, 'frame → sample (pts order)');
+  const keyframes = order.flatMap((sample, frame) => (packets[sample].key ? [frame] : []));
+  assert.deepEqual(index.keyframeFrames, keyframes, 'keyframes in presentation order');
+  if (index.container !== 'avi')
+    assert.equal(index.presentationSeconds[index.frameToSample[0]], 0, 'frame 0 at 0 s');
+}
+
+describe('video index vs ffprobe', function () {
+  this.timeout(300_000);
+  before(() => ensureFfmpeg());
+
+  for (const path of corpus()) {
+    it(basename(path), async () => {
+      const index = await indexOf(path);
+      checkCodec(index, path);
+      checkPackets(index, path);
+    });
+  }
+
+  it('the fixtures whose moov is at the end say so, the faststart ones do not', async () => {
+    const fixtures = corpus().filter(p => p.includes('/shared/fixtures/'));
+    const atEnd = async (name: string) => (await indexOf(fixtures.find(p => p.endsWith(name))!)).moovAtEnd;
+    assert.equal(await atEnd('dlc__m3v1mp4.mp4'), true);
+    assert.equal(await atEnd('sleap__small_robot.mp4'), true);
+    assert.equal(await atEnd('sleap__centered_pair_low_quality.mp4'), false);
+    assert.equal(await atEnd('sleap__dance.mp4'), false);
+  });
+
+  describe('variants made with ffmpeg', () => {
+    const names = [
+      'high-bframes-moov-end.mp4',
+      'faststart.mp4',
+      'fragmented.mp4',
+      'gop30.mp4',
+      'vp9.webm',
+      'audio-video.mp4',
+      'quicktime.mov',
+      'single-gop.mp4',
+    ];
+    for (const name of names) {
+      it(name, async () => {
+        const path = variants().get(name)!;
+        const index = await indexOf(path);
+        checkCodec(index, path);
+        checkPackets(index, path);
+      });
+    }
+
+    it('names each container and where moov is', async () => {
+      const v = variants();
+      const facts = async (name: string) => {
+        const index = await indexOf(v.get(name)!);
+        return [index.container, index.moovAtEnd];
+      };
+      assert.deepEqual(await facts('high-bframes-moov-end.mp4'), ['mp4', true]);
+      assert.deepEqual(await facts('faststart.mp4'), ['mp4', false]);
+      assert.deepEqual(await facts('fragmented.mp4'), ['fmp4', false]);
+      assert.deepEqual(await facts('quicktime.mov'), ['mov', true]);
+      assert.deepEqual(await facts('vp9.webm'), ['webm', false]);
+    });
+
+    it('-g 30 puts a keyframe every 30 frames', async () => {
+      const index = await indexOf(variants().get('gop30.mp4')!);
+      assert.deepEqual(
+        index.keyframeFrames,
+        Array.from({ length: 12 }, (_, i) => i * 30),
+      );
+    });
+  });
+});
