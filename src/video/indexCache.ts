@@ -27,7 +27,11 @@ const ARRAYS = {
 type ArrayName = keyof typeof ARRAYS;
 const NAMES = Object.keys(ARRAYS) as ArrayName[];
 
-type Scalars = Omit<VideoIndex, ArrayName | 'description'>;
+/** Byte strings that may be absent. */
+const OPTIONAL = ['description', 'seiPrelude'] as const;
+type OptionalName = (typeof OPTIONAL)[number];
+
+type Scalars = Omit<VideoIndex, ArrayName | OptionalName>;
 
 interface Header {
   version: number;
@@ -35,7 +39,7 @@ interface Header {
   private: boolean;
   sha256: string;
   scalars: Scalars;
-  /** Byte lengths of the arrays in NAMES order, then of the description (-1: none). */
+  /** Byte lengths of the arrays in NAMES order, then of the OPTIONAL byte strings (-1: absent). */
   lengths: number[];
 }
 
@@ -75,11 +79,11 @@ export class VideoIndexCache {
     const parts: Uint8Array[] = NAMES.map(
       name => new Uint8Array(index[name].buffer, index[name].byteOffset, index[name].byteLength),
     );
-    parts.push(index.description ?? new Uint8Array(0));
+    for (const name of OPTIONAL) parts.push(index[name] ?? new Uint8Array(0));
     const hash = createHash('sha256');
     for (const part of parts) hash.update(part);
     const scalars: Record<string, unknown> = { ...index };
-    for (const name of [...NAMES, 'description']) delete scalars[name];
+    for (const name of [...NAMES, ...OPTIONAL]) delete scalars[name];
     const header: Header = {
       version: VERSION,
       identity,
@@ -87,8 +91,8 @@ export class VideoIndexCache {
       sha256: hash.digest('hex'),
       scalars: scalars as unknown as Scalars,
       lengths: [
-        ...parts.slice(0, -1).map(p => p.byteLength),
-        index.description ? index.description.byteLength : -1,
+        ...parts.slice(0, NAMES.length).map(p => p.byteLength),
+        ...OPTIONAL.map(name => index[name]?.byteLength ?? -1),
       ],
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -153,7 +157,7 @@ function parseEntry(data: Buffer): { identity: string; private: boolean; index: 
     if (
       header.version !== VERSION ||
       !Array.isArray(header.lengths) ||
-      header.lengths.length !== NAMES.length + 1
+      header.lengths.length !== NAMES.length + OPTIONAL.length
     )
       return null;
     const body = data.subarray(4 + headerLength);
@@ -174,12 +178,14 @@ function parseEntry(data: Buffer): { identity: string; private: boolean; index: 
       arrays[name] = new Type(new Uint8Array(body.subarray(at, at + length)).buffer);
       at += length;
     }
-    const descriptionLength = header.lengths[NAMES.length];
-    const description =
-      descriptionLength >= 0 ? new Uint8Array(body.subarray(at, at + descriptionLength)) : undefined;
-    at += Math.max(0, descriptionLength);
+    const index = { ...header.scalars, ...arrays } as VideoIndex;
+    for (const [i, name] of OPTIONAL.entries()) {
+      const length = header.lengths[NAMES.length + i];
+      if (!Number.isSafeInteger(length) || at + Math.max(0, length) > body.length) return null;
+      if (length >= 0) index[name] = new Uint8Array(body.subarray(at, at + length));
+      at += Math.max(0, length);
+    }
     if (at !== body.length) return null;
-    const index = { ...header.scalars, ...arrays, description } as VideoIndex;
     return { identity: header.identity, private: header.private, index };
   } catch {
     return null;

@@ -254,8 +254,7 @@ export async function indexMatroska(file: VideoBytes): Promise<VideoIndex> {
     width: out.track.width,
     height: out.track.height,
     timescale: perSecond,
-    shift:
-      out.samples.length > 0 ? Math.min(...out.samples.cts.subarray(0, Math.min(out.samples.length, 64))) : 0,
+    shift: undefined,
     durationTicks: out.durationTicks,
     moovAtEnd: false,
   };

@@ -11,6 +11,7 @@ import type { VideoIndexCache } from './indexCache';
 import { indexMatroska } from './matroska';
 import { indexMp4, MP4_TOP_LEVEL, type VideoBytes } from './mp4';
 import { fourcc } from './boxes';
+import { addSeiPrelude } from './h264';
 import type { VideoIndex } from './types';
 
 const HEAD = 64 * 1024;
@@ -47,6 +48,7 @@ export async function readVideoIndex(
     },
   };
   const index = await indexBytes(file, source.label);
+  await addSeiPrelude(index, file.head, file.read);
   await options.cache?.put(opened.identity, index);
   return index;
 }
