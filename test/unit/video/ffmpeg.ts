@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { strict as assert } from 'node:assert';
 import { join, resolve } from 'node:path';
 import { ensureDebianPackages } from '../../support/debianPackages';
 
@@ -194,4 +195,26 @@ export function corpus(): string[] {
     });
   if (existsSync(GENERATED)) files.push(...walk(GENERATED));
   return files;
+}
+
+/** Offset of the box at `path` (e.g. moov, trak, mdia...) in an MP4 file's bytes. */
+export function findBox(bytes: Buffer, path: string[]): number {
+  let from = 0;
+  let to = bytes.length;
+  let found = -1;
+  for (const type of path) {
+    found = -1;
+    for (let at = from; at + 8 <= to;) {
+      const size = bytes.readUInt32BE(at);
+      if (bytes.toString('latin1', at + 4, at + 8) === type) {
+        found = at;
+        from = at + 8;
+        to = at + size;
+        break;
+      }
+      at += size;
+    }
+    assert.ok(found >= 0, `no ${path.join('/')} box`);
+  }
+  return found;
 }

@@ -1,11 +1,13 @@
 // The index against ffprobe, for every real video in ../shared/fixtures/video, the variants the
 // issue names (made here with ffmpeg), and the generated IBL-like videos when they exist.
 import { strict as assert } from 'node:assert';
-import { basename } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import { readVideoIndex } from '../../../src/video/readIndex';
 import type { VideoIndex } from '../../../src/video/types';
-import { corpus, ensureFfmpeg, probePackets, probeStream, ratio, variants } from './ffmpeg';
+import { corpus, ensureFfmpeg, findBox, probePackets, probeStream, ratio, variants } from './ffmpeg';
 
 async function indexOf(path: string): Promise<VideoIndex> {
   const source = new LocalSource(path);
@@ -127,6 +129,30 @@ describe('video index vs ffprobe', function () {
       assert.deepEqual(await facts('fragmented.mp4'), ['fmp4', false]);
       assert.deepEqual(await facts('quicktime.mov'), ['mov', true]);
       assert.deepEqual(await facts('vp9.webm'), ['webm', false]);
+    });
+
+    it('a 64-bit mdat size, and an mdat of size 0 (to the end of the file)', async () => {
+      const v = variants();
+      const moovAtEnd = Buffer.from(readFileSync(v.get('high-bframes-moov-end.mp4')!));
+      // ffmpeg writes free(8) then mdat: one 16-byte mdat header with a largesize takes their place.
+      assert.equal(moovAtEnd.toString('latin1', 36, 40), 'free');
+      const mdatSize = moovAtEnd.readUInt32BE(40);
+      moovAtEnd.writeUInt32BE(1, 32);
+      moovAtEnd.write('mdat', 36, 'latin1');
+      moovAtEnd.writeUInt32BE(0, 40);
+      moovAtEnd.writeUInt32BE(mdatSize + 8, 44);
+      const faststart = Buffer.from(readFileSync(v.get('faststart.mp4')!));
+      faststart.writeUInt32BE(0, findBox(faststart, ['mdat']));
+      const dir = mkdtempSync(join(tmpdir(), 'vboxes-'));
+      for (const [name, bytes] of [
+        ['largesize.mp4', moovAtEnd],
+        ['size0.mp4', faststart],
+      ] as const) {
+        const path = join(dir, name);
+        writeFileSync(path, bytes);
+        const index = await indexOf(path);
+        checkPackets(index, path);
+      }
     });
 
     it('-g 30 puts a keyframe every 30 frames', async () => {
