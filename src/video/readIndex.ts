@@ -40,17 +40,28 @@ export async function readVideoIndex(
         : await source.read(0, Math.min(HEAD, size), { signal, deadline });
   const file: VideoBytes = {
     size,
-    head: head.subarray(0, Math.min(head.length, size)),
-    read: (start, end) => {
+    head: plain(head.subarray(0, Math.min(head.length, size))),
+    read: async (start, end) => {
       if (start < 0 || end > size || start > end)
         throw new VideoError('corrupt', `a read of ${start}…${end} lies outside the file (${size} bytes)`);
-      return source.read(start, end, { signal, deadline });
+      return plain(await source.read(start, end, { signal, deadline }));
     },
   };
   const index = await indexBytes(file, source.label);
   await addSeiPrelude(index, file.head, file.read);
   await options.cache?.put(opened.identity, index);
   return index;
+}
+
+/**
+ * A plain Uint8Array view of the same bytes: HTTP sources answer with Node Buffers, whose `slice`
+ * does not copy (a kept slice, such as the avcC description, would pin a whole response), and
+ * one array shape keeps the parsers' element reads monomorphic.
+ */
+function plain(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function indexBytes(file: VideoBytes, label: string): Promise<VideoIndex> {

@@ -83,10 +83,7 @@ export function finishIndex(facts: TrackFacts, samples: SampleArrays, fileSize: 
     presentationSeconds[i] = (samples.cts[i] - shift) / scale;
     decodeSeconds[i] = (samples.dts[i] - shift) / scale;
   }
-  const frameToSample = new Uint32Array(n);
-  for (let i = 0; i < n; i++) frameToSample[i] = i;
-  const cts = samples.cts;
-  frameToSample.sort((a, b) => cts[a] - cts[b] || a - b);
+  const frameToSample = presentationOrder(samples.cts, n);
   const keyframe = samples.keyframe.slice(0, n);
   const keyframeFrames: number[] = [];
   for (let f = 0; f < n; f++) if (keyframe[frameToSample[f]]) keyframeFrames.push(f);
@@ -113,4 +110,33 @@ export function finishIndex(facts: TrackFacts, samples: SampleArrays, fileSize: 
   const undecodable = facts.codec.undecodable ?? (n === 0 ? 'it has no video samples' : undefined);
   if (undecodable) index.undecodable = undecodable;
   return index;
+}
+
+/**
+ * Sample indices sorted by composition time (ties in decode order). Integer times are packed with
+ * their index into one float64 key, exact below 2^53, so the engine's native numeric sort does
+ * the work: a comparator sort of IBL's 108000 samples took most of the indexing time.
+ */
+function presentationOrder(cts: Float64Array, n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  let ascending = true;
+  let integers = true;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (i > 0 && cts[i] < cts[i - 1]) ascending = false;
+    if (!Number.isInteger(cts[i])) integers = false;
+    min = Math.min(min, cts[i]);
+    max = Math.max(max, cts[i]);
+  }
+  if (ascending) return order;
+  const shift = 2 ** Math.ceil(Math.log2(n + 1));
+  if (!integers || (max - min + 1) * shift > Number.MAX_SAFE_INTEGER)
+    return order.sort((a, b) => cts[a] - cts[b] || a - b);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = (cts[i] - min) * shift + i;
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i] % shift;
+  return order;
 }
