@@ -136,7 +136,7 @@ export interface Variant {
 
 const SOURCE = ['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30:duration=12'];
 const X264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p'];
-/** The variants the issue names: IBL-like (High, B-frames, moov at end), faststart, fragmented, -g 30, VP9 WebM, audio + video, QuickTime, one GOP. */
+/** The variants the issue names (IBL-like: High, B-frames, moov at end; faststart; fragmented; -g 30; VP9 WebM; audio + video), QuickTime, HEVC/AV1/VP9 in MP4, one GOP. */
 const VARIANTS: Variant[] = [
   { name: 'high-bframes-moov-end.mp4', args: [...SOURCE, ...X264, '-profile:v', 'high', '-bf', '3'] },
   { name: 'faststart.mp4', args: [...SOURCE, ...X264, '-profile:v', 'high', '-movflags', '+faststart'] },
@@ -163,6 +163,26 @@ const VARIANTS: Variant[] = [
     ],
   },
   { name: 'quicktime.mov', args: [...SOURCE, ...X264, '-bf', '2'] },
+  // Codecs in MP4 the webview may decode where the host has them: their sample entries' records.
+  {
+    name: 'hevc.mp4',
+    args: [
+      ...SOURCE,
+      '-c:v',
+      'libx265',
+      '-preset',
+      'ultrafast',
+      '-tag:v',
+      'hvc1',
+      '-x265-params',
+      'log-level=error',
+    ],
+  },
+  { name: 'av1.mp4', args: [...SOURCE, '-c:v', 'libsvtav1', '-preset', '12'] },
+  {
+    name: 'vp9.mp4',
+    args: [...SOURCE, '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '200k'],
+  },
   {
     name: 'single-gop.mp4',
     args: [...SOURCE, ...X264, '-profile:v', 'high', '-bf', '3', '-g', '1000', '-sc_threshold', '0'],

@@ -36,6 +36,14 @@ function checkCodec(index: VideoIndex, path: string): void {
       `${index.codecName} vs ffprobe ${stream.profile}`,
     );
     assert.ok(index.description && index.description[0] === 1, 'avcC as the description');
+  } else if (stream.codec_name === 'hevc') {
+    const match = /^hvc1\.1\.6\.L(\d+)\.[0-9A-F]+$/.exec(index.codec ?? '');
+    assert.ok(match, index.codec);
+    assert.equal(Number(match[1]), stream.level, 'general_level_idc');
+    assert.equal(index.codecName, `H.265/HEVC ${stream.profile} L${stream.level! / 30}`);
+  } else if (stream.codec_name === 'av1') {
+    assert.match(index.codec ?? '', /^av01\.0\.\d\dM\.08$/);
+    assert.equal(index.codecName, `AV1 ${stream.profile}`);
   } else if (stream.codec_name === 'vp9') {
     assert.match(index.codec ?? '', /^vp09\.0\d\.\d\d\.08$/);
     assert.equal(index.codecName, stream.profile?.replace('Profile', 'VP9 Profile'));
@@ -108,6 +116,9 @@ describe('video index vs ffprobe', function () {
       'audio-video.mp4',
       'quicktime.mov',
       'single-gop.mp4',
+      'hevc.mp4',
+      'av1.mp4',
+      'vp9.mp4',
     ];
     for (const name of names) {
       it(name, async () => {
