@@ -7,7 +7,17 @@ import { basename, join } from 'node:path';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import { readVideoIndex } from '../../../src/video/readIndex';
 import type { VideoIndex } from '../../../src/video/types';
-import { corpus, ensureFfmpeg, findBox, probePackets, probeStream, ratio, variants } from './ffmpeg';
+import { videoSummary } from '../../../src/video/summary';
+import {
+  corpus,
+  ensureFfmpeg,
+  FIXTURES,
+  findBox,
+  probePackets,
+  probeStream,
+  ratio,
+  variants,
+} from './ffmpeg';
 
 async function indexOf(path: string): Promise<VideoIndex> {
   const source = new LocalSource(path);
@@ -104,6 +114,29 @@ describe('video index vs ffprobe', function () {
     assert.equal(await atEnd('sleap__small_robot.mp4'), true);
     assert.equal(await atEnd('sleap__centered_pair_low_quality.mp4'), false);
     assert.equal(await atEnd('sleap__dance.mp4'), false);
+  });
+
+  it("inspect's summary of the DeepLabCut video (the MANIFEST's facts)", async () => {
+    const summary = videoSummary(await indexOf(join(FIXTURES, 'dlc__m3v1mp4.mp4')));
+    assert.deepEqual(
+      { ...summary, fps: Number(summary.fps.toFixed(4)) },
+      {
+        kind: 'video',
+        container: 'mp4',
+        codec: 'avc1.f4001e',
+        codecName: 'H.264 High 4:4:4 Predictive L3',
+        width: 640,
+        height: 480,
+        frames: 2330,
+        fps: 30.0003,
+        durationSeconds: 77.66589,
+        keyframes: [0, 182, 366, 548, 797, 985, 1173, 1383, 1588, 1794, 2016, 2219],
+        moovAtEnd: true,
+      },
+    );
+    const avi = videoSummary(await indexOf(join(FIXTURES, 'dlclive__dog_clip.avi')));
+    assert.equal(avi.codec, null);
+    assert.match(avi.undecodable ?? '', /MPEG-4 Part 2 \(DIVX\)/);
   });
 
   describe('variants made with ffmpeg', () => {
