@@ -7,17 +7,32 @@ import { openHdf5 } from '../src/hdf5/engine';
 import { formatReport, inspectFile } from '../src/hdf5/inspect';
 import { HttpSource } from '../src/hdf5/sources/http';
 import { LocalSource } from '../src/hdf5/sources/local';
+import type { ByteSource } from '../src/hdf5/sources/source';
 import { Hdf5Error, type SourceSpec } from '../src/hdf5/types';
 import { VideoError } from '../src/video/errors';
-import { readVideoIndex } from '../src/video/readIndex';
+import { looksLikeVideo, readVideoIndex } from '../src/video/readIndex';
 import { videoSummary, formatVideoSummary } from '../src/video/summary';
 
 const VIDEO = /\.(mp4|m4v|mov|webm|mkv|avi)$/i;
+const HDF5 = /\.(nwb|h5|hdf5|hdf|slp)$/i;
+
+function videoSource(target: string, remote: boolean): ByteSource {
+  return remote ? new HttpSource({ url: target, probeBytes: 64 * 1024 }) : new LocalSource(resolve(target));
+}
+
+/** A target named neither as a video nor as HDF5 (a blob URL has no extension): its first bytes decide. */
+async function sniffVideo(target: string, remote: boolean): Promise<boolean> {
+  const source = videoSource(target, remote);
+  try {
+    const { size, head } = await source.open({});
+    return looksLikeVideo(head?.bytes ?? (await source.read(0, Math.min(16, size))));
+  } finally {
+    await source.close();
+  }
+}
 
 async function inspectVideo(target: string, remote: boolean, json: boolean): Promise<void> {
-  const source = remote
-    ? new HttpSource({ url: target, probeBytes: 64 * 1024 })
-    : new LocalSource(resolve(target));
+  const source = videoSource(target, remote);
   try {
     const summary = videoSummary(await readVideoIndex(source));
     if (json) console.log(JSON.stringify(summary));
@@ -41,7 +56,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const remote = /^https?:\/\//i.test(target);
-  if (VIDEO.test(remote ? new URL(target).pathname : target)) {
+  const name = remote ? new URL(target).pathname : target;
+  if (VIDEO.test(name) || (!HDF5.test(name) && (await sniffVideo(target, remote)))) {
     await inspectVideo(target, remote, json);
     return 0;
   }

@@ -64,12 +64,27 @@ function plain(bytes: Uint8Array): Uint8Array {
     : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+type Container = 'mp4' | 'matroska' | 'avi';
+
+function containerOf(head: Uint8Array): Container | undefined {
+  if (head.length >= 8 && MP4_TOP_LEVEL.has(fourcc(head, 4))) return 'mp4';
+  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3)
+    return 'matroska';
+  if (head.length >= 12 && fourcc(head, 0) === 'RIFF') return 'avi';
+  return undefined;
+}
+
+/** Whether a file's first bytes (12 are enough) start a container readVideoIndex reads. */
+export function looksLikeVideo(head: Uint8Array): boolean {
+  return containerOf(head) !== undefined;
+}
+
 function indexBytes(file: VideoBytes, label: string): Promise<VideoIndex> {
   const { head } = file;
-  if (head.length >= 8 && MP4_TOP_LEVEL.has(fourcc(head, 4))) return indexMp4(file);
-  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3)
-    return indexMatroska(file);
-  if (head.length >= 12 && fourcc(head, 0) === 'RIFF') return indexAvi(file);
+  const container = containerOf(head);
+  if (container === 'mp4') return indexMp4(file);
+  if (container === 'matroska') return indexMatroska(file);
+  if (container === 'avi') return indexAvi(file);
   return Promise.reject(
     new VideoError(
       'not-video',
