@@ -111,21 +111,45 @@ interface Walk {
   cut: boolean;
 }
 
-/** Walks the elements in `bytes` [from, to), descending into the master elements this reader needs. */
-function walk(bytes: Uint8Array, from: number, to: number, out: Walk, cluster: { time: number }): void {
+/** Elements that sit directly in a Segment: where an unknown-size Cluster (a live stream's) ends. */
+const SEGMENT_CHILDREN = new Set([
+  0x114d9b74, // SeekHead
+  ID.info,
+  ID.tracks,
+  ID.cluster,
+  0x1c53bb6b, // Cues
+  0x1941a469, // Attachments
+  0x1043a770, // Chapters
+  0x1254c367, // Tags
+]);
+
+/**
+ * Walks the elements in `bytes` [from, to), descending into the master elements this reader
+ * needs; returns where it stopped. Inside an unknown-size Cluster the walk stops at the next
+ * Segment-level element, so a live stream's clusters are siblings, not ever deeper nesting.
+ */
+function walk(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  out: Walk,
+  cluster: { time: number },
+  parent = 0,
+): number {
   let at = from;
   while (at < to) {
     const e = element(bytes, at);
     if (!e) {
       out.cut = true;
-      return;
+      return to;
     }
+    if (parent === ID.cluster && SEGMENT_CHILDREN.has(e.id)) return at;
     const end = e.size === UNKNOWN ? to : e.data + e.size;
     if (e.id === ID.docType)
       out.docType = new TextDecoder().decode(bytes.subarray(e.data, Math.min(end, bytes.length)));
     if (end > bytes.length && !MASTER.has(e.id)) {
       out.cut = true;
-      return;
+      return to;
     }
     if (e.id === ID.trackEntry) readTrack(bytes, e, out);
     else if (e.id === ID.timecodeScale) out.timecodeScale = uint(bytes, e);
@@ -135,11 +159,16 @@ function walk(bytes: Uint8Array, from: number, to: number, out: Walk, cluster: {
       readBlock(bytes, e, cluster.time, out, e.id === ID.simpleBlock);
     else if (e.id === ID.referenceBlock && out.samples.length > 0)
       out.samples.keyframe[out.samples.length - 1] = 0;
-    else if (MASTER.has(e.id) && e.id !== ID.trackEntry)
-      walk(bytes, e.data, Math.min(end, bytes.length), out, cluster);
-    if (e.size === UNKNOWN) return;
+    else if (MASTER.has(e.id)) {
+      const stopped = walk(bytes, e.data, Math.min(end, bytes.length), out, cluster, e.id);
+      if (e.size === UNKNOWN) {
+        at = stopped;
+        continue;
+      }
+    }
     at = end;
   }
+  return at;
 }
 
 function readTrack(bytes: Uint8Array, entry: Element, out: Walk): void {
@@ -255,8 +284,21 @@ export async function indexMatroska(file: VideoBytes): Promise<VideoIndex> {
     height: out.track.height,
     timescale: perSecond,
     shift: undefined,
-    durationTicks: out.durationTicks,
+    durationTicks: out.durationTicks || spanOf(out.samples),
     moovAtEnd: false,
   };
   return finishIndex(facts, out.samples, file.size);
+}
+
+/** Without a Duration (live WebM): the span of the presentation times plus one mean frame period. */
+function spanOf(samples: SampleArrays): number {
+  const n = samples.length;
+  if (n < 2) return 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    min = Math.min(min, samples.cts[i]);
+    max = Math.max(max, samples.cts[i]);
+  }
+  return ((max - min) * n) / (n - 1);
 }

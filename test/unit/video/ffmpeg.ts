@@ -163,6 +163,26 @@ const VARIANTS: Variant[] = [
     ],
   },
   { name: 'quicktime.mov', args: [...SOURCE, ...X264, '-bf', '2'] },
+  {
+    name: 'live.webm',
+    args: [
+      ...SOURCE,
+      '-c:v',
+      'libvpx',
+      '-deadline',
+      'realtime',
+      '-cpu-used',
+      '8',
+      '-b:v',
+      '200k',
+      '-g',
+      '30',
+      '-live',
+      '1',
+      '-f',
+      'webm',
+    ],
+  },
   // Codecs in MP4 the webview may decode where the host has them: their sample entries' records.
   {
     name: 'hevc.mp4',

@@ -152,6 +152,7 @@ describe('video index vs ffprobe', function () {
       'hevc.mp4',
       'av1.mp4',
       'vp9.mp4',
+      'live.webm',
     ];
     for (const name of names) {
       it(name, async () => {
@@ -197,6 +198,45 @@ describe('video index vs ffprobe', function () {
         const index = await indexOf(path);
         checkPackets(index, path);
       }
+    });
+
+    it('WebM clusters of unknown size (a live stream) index as the sized ones do', async () => {
+      const path = variants().get('live.webm')!;
+      const bytes = Buffer.from(readFileSync(path));
+      // EBML vints: the length is the leading zeros of the first byte plus one.
+      const vint = (at: number) => {
+        const length = Math.clz32(bytes[at]) - 23;
+        let value = bytes[at] & (0xff >> length);
+        for (let i = 1; i < length; i++) value = value * 256 + bytes[at + i];
+        return { length, value };
+      };
+      const element = (at: number) => {
+        const id = vint(at);
+        const size = vint(at + id.length);
+        return {
+          id: bytes.readUIntBE(at, id.length),
+          sizeAt: at + id.length,
+          size,
+          data: at + id.length + size.length,
+        };
+      };
+      const header = element(0);
+      const segment = element(header.data + header.size.value);
+      let clusters = 0;
+      for (let at = segment.data; at < bytes.length;) {
+        const e = element(at);
+        if (e.id === 0x1f43b675) {
+          // All value bits set: "unknown size", in the same number of bytes.
+          bytes[e.sizeAt] |= 0xff >> e.size.length;
+          bytes.fill(0xff, e.sizeAt + 1, e.sizeAt + e.size.length);
+          clusters++;
+        }
+        at = e.data + e.size.value;
+      }
+      assert.ok(clusters > 1, `${clusters} clusters`);
+      const unknown = join(mkdtempSync(join(tmpdir(), 'vlive-')), 'unknown-size.webm');
+      writeFileSync(unknown, bytes);
+      assert.deepEqual(await indexOf(unknown), await indexOf(path));
     });
 
     it('-g 30 puts a keyframe every 30 frames', async () => {
