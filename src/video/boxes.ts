@@ -53,6 +53,8 @@ export function childBoxes(bytes: Uint8Array, from: number, to: number): BoxHead
   const out: BoxHeader[] = [];
   let at = from;
   while (at + 8 <= to) {
+    // Zero padding after the last child (QuickTime writers end some lists with zero bytes).
+    if (bytes.subarray(at, at + 8).every(b => b === 0)) break;
     const header = readBoxHeader(bytes.subarray(0, to), at, 0, to);
     if (!header) break;
     out.push(header);
