@@ -1,17 +1,24 @@
 // `npm run inspect -- <path|url> [--json]`: prints an HDF5/NWB file's hierarchy (NWB summary,
-// then every group and dataset with type, shape, dtype, chunks and filters). URLs are read with
-// HTTP range requests, like the viewer does. A Zarr store (a folder with Zarr metadata, a name
+// then every group and dataset with type, shape, dtype, chunks and filters), or a video's index
+// (container, codec, size, frames, keyframes) for .mp4/.m4v/.mov/.webm/.mkv/.avi. URLs are read
+// with HTTP range requests, like the viewer does. A Zarr store (a folder with Zarr metadata, a name
 // ending in .zarr, an S3 `zarr/{id}/` prefix, or --zarr) prints its groups and arrays with codecs
 // and, for OME-Zarr, the multiscale levels; it is read by key, never listed over HTTP.
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openHdf5 } from '../src/hdf5/engine';
 import { formatReport, inspectFile } from '../src/hdf5/inspect';
+import { HttpSource } from '../src/hdf5/sources/http';
+import { LocalSource } from '../src/hdf5/sources/local';
+import type { ByteSource } from '../src/hdf5/sources/source';
 import { Hdf5Error, type SourceSpec } from '../src/hdf5/types';
 import { ZarrError } from '../src/zarr/errors';
 import { formatZarrReport, inspectZarr } from '../src/zarr/inspect';
 import { openZarr } from '../src/zarr/reader';
 import type { ZarrStoreSpec } from '../src/zarr/types';
+import { VideoError } from '../src/video/errors';
+import { looksLikeVideo, readVideoIndex } from '../src/video/readIndex';
+import { videoSummary, formatVideoSummary } from '../src/video/summary';
 
 const ZARR_KEYS = ['.zmetadata', '.zgroup', '.zarray', 'zarr.json'];
 
@@ -48,6 +55,40 @@ async function inspectZarrStore(spec: ZarrStoreSpec, json: boolean): Promise<num
   return 0;
 }
 
+const VIDEO = /\.(mp4|m4v|mov|webm|mkv|avi)$/i;
+const HDF5 = /\.(nwb|h5|hdf5|hdf|slp)$/i;
+
+function videoSource(target: string, remote: boolean): ByteSource {
+  return remote ? new HttpSource({ url: target, probeBytes: 64 * 1024 }) : new LocalSource(resolve(target));
+}
+
+/** A target named neither as a video nor as HDF5 (a blob URL has no extension): its first bytes decide. */
+async function sniffVideo(target: string, remote: boolean): Promise<boolean> {
+  const source = videoSource(target, remote);
+  try {
+    const { size, head } = await source.open({});
+    return looksLikeVideo(head?.bytes ?? (await source.read(0, Math.min(16, size))));
+  } finally {
+    await source.close();
+  }
+}
+
+async function inspectVideo(target: string, remote: boolean, json: boolean): Promise<void> {
+  const source = videoSource(target, remote);
+  try {
+    const summary = videoSummary(await readVideoIndex(source));
+    if (json) console.log(JSON.stringify(summary));
+    else {
+      console.log(formatVideoSummary(summary));
+      console.error(
+        `\n${source.requests} ${remote ? 'requests' : 'reads'}, ${source.bytesFetched} bytes fetched`,
+      );
+    }
+  } finally {
+    await source.close();
+  }
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const json = args.includes('--json');
@@ -58,9 +99,13 @@ async function main(): Promise<number> {
   }
   const zarr = zarrSpecFor(target, args.includes('--zarr'));
   if (zarr) return inspectZarrStore(zarr, json);
-  const spec: SourceSpec = /^https?:\/\//i.test(target)
-    ? { kind: 'http', url: target }
-    : { kind: 'local', path: resolve(target) };
+  const remote = /^https?:\/\//i.test(target);
+  const name = remote ? new URL(target).pathname : target;
+  if (VIDEO.test(name) || (!HDF5.test(name) && (await sniffVideo(target, remote)))) {
+    await inspectVideo(target, remote, json);
+    return 0;
+  }
+  const spec: SourceSpec = remote ? { kind: 'http', url: target } : { kind: 'local', path: resolve(target) };
   const file = await openHdf5(spec);
   try {
     const report = await inspectFile(file);
@@ -82,7 +127,9 @@ main().then(
   code => process.exit(code),
   (error: unknown) => {
     console.error(
-      error instanceof Hdf5Error || error instanceof ZarrError ? `${error.code}: ${error.message}` : error,
+      error instanceof Hdf5Error || error instanceof ZarrError || error instanceof VideoError
+        ? `${error.code}: ${error.message}`
+        : error,
     );
     process.exit(1);
   },

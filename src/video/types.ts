@@ -39,6 +39,13 @@ export interface VideoIndex {
   frameToSample: Uint32Array;
   /** Keyframes as frame indices in presentation order, ascending. */
   keyframeFrames: number[];
+  /**
+   * H.264: the SEI NAL units of sample 0, length-prefixed like a sample's units. Send them ahead of
+   * a keyframe that is not sample 0: x264 writes its version there, and ffmpeg-based decoders fix
+   * old x264 builds' 4:4:4 streams only after seeing it (see src/video/h264.ts). Added by the index
+   * work (not in the first contract).
+   */
+  seiPrelude?: Uint8Array;
   /** Why this file cannot be decoded from this index (no sample table, unknown codec...); absent when it can. */
   undecodable?: string;
 }
