@@ -6,7 +6,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zarr from 'zarrita';
-import FileSystemStore from '@zarrita/storage/fs';
 import type { ZarrJson, ZarrNodeInfo, ZarrReader, ZarrSelection, ZarrValues } from '../../src/zarr/types';
 
 type JsonObject = { [key: string]: ZarrJson };
@@ -43,11 +42,20 @@ export class LocalZarrReader implements ZarrReader {
   requests = 0;
   bytesFetched = 0;
   private readonly meta: Record<string, JsonObject>;
-  private readonly store: FileSystemStore;
+  /** What zarrita reads keys from: a file per key under the root (missing keys are absent). */
+  private readonly store: { get(key: string): Promise<Uint8Array | undefined> };
 
   constructor(private readonly root: string) {
     this.label = root;
-    this.store = new FileSystemStore(root);
+    this.store = {
+      get: async (key: string) => {
+        try {
+          return new Uint8Array(readFileSync(join(root, key.replace(/^\/+/, ''))));
+        } catch {
+          return undefined;
+        }
+      },
+    };
     const consolidated = this.file('.zmetadata');
     this.consolidated = consolidated !== undefined;
     this.meta = consolidated ? ((consolidated as JsonObject).metadata as Record<string, JsonObject>) : {};
@@ -104,7 +112,7 @@ export class LocalZarrReader implements ZarrReader {
   }
 
   async read(path: string, selection: ZarrSelection): Promise<{ shape: number[]; values: ZarrValues }> {
-    const array = await zarr.open.v2(zarr.root(this.store).resolve(path), { kind: 'array' });
+    const array = await zarr.open.v2(zarr.root(this.store as never).resolve(path), { kind: 'array' });
     const sel = selection.map(s =>
       s === null ? null : typeof s === 'number' ? s : zarr.slice(s.start, s.stop, s.step ?? 1),
     );

@@ -32,3 +32,10 @@ export function pythonZarrSlices(store: string, slices: [string, number, number]
   if (run.status !== 0) throw new Error(`python3-zarr failed: ${run.stderr}`);
   return JSON.parse(run.stdout) as unknown[][];
 }
+
+/** Runs a python3-zarr script with `out` (a folder to write stores into) as `sys.argv[1]`. */
+export function pythonZarrWrite(script: string, out: string): void {
+  ensureDebianPackages(['python3-zarr', 'python3-numcodecs']);
+  const run = spawnSync(PYTHON, ['-c', script, out], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`python3-zarr failed: ${run.stderr}`);
+}
