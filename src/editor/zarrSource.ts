@@ -1,0 +1,58 @@
+/**
+ * Opening a Zarr (a local folder or an archive Zarr asset) for the NWB viewer: the Zarr reader
+ * (src/zarr) under the hdmf-zarr adapter, so the viewer reads it as it reads an HDF5 file. An
+ * `.nwb.zarr` gets the NWB views; any other Zarr opens in the raw HDF5-style mode.
+ */
+import * as vscode from 'vscode';
+import { Settings } from '../constants';
+import { ZarrNwbBackend } from '../nwbzarr/backend';
+import type { SourceDescription } from '../shared/protocol';
+import type { ExtensionServices } from '../services';
+import { zarrSpecForAsset } from '../zarr/assetSpec';
+import { openZarr } from '../zarr/reader';
+import type { ZarrStoreSpec } from '../zarr/types';
+
+const MiB = 1024 * 1024;
+
+/** Whether `uri` names a Zarr store (`x.zarr`, `x.nwb.zarr`, `x.ome.zarr`, trailing `/` allowed). */
+export function isZarrUri(uri: vscode.Uri): boolean {
+  return /\.zarr\/?$/i.test(uri.path);
+}
+
+/** Whether the viewer should show NWB views (hdmf-zarr) or the raw tree (any other Zarr). */
+export function isNwbZarr(uri: vscode.Uri): boolean {
+  return /\.nwb\.zarr\/?$/i.test(uri.path);
+}
+
+export async function openZarrBackend(
+  source: SourceDescription,
+  services: ExtensionServices,
+  signal?: AbortSignal,
+): Promise<ZarrNwbBackend> {
+  const spec = await zarrSpec(source, services, signal);
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
+  const zarr = await openZarr(spec, {
+    signal,
+    ...(metadataMB > 0
+      ? {
+          metadataCacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath,
+          metadataCacheMaxBytes: metadataMB * MiB,
+        }
+      : {}),
+  });
+  return new ZarrNwbBackend(zarr);
+}
+
+async function zarrSpec(
+  source: SourceDescription,
+  services: ExtensionServices,
+  signal?: AbortSignal,
+): Promise<ZarrStoreSpec> {
+  if (source.kind === 'local') return { kind: 'local', path: source.path };
+  // The asset's zarr id, public prefix and checksum come with its info (cached: assets are immutable).
+  const info = await services
+    .client()
+    .getAssetInfo(source.assetId, { dandisetId: source.dandisetId, version: source.version }, signal);
+  return zarrSpecForAsset(info, source.apiUrl, await services.apiKey(source.apiUrl));
+}
