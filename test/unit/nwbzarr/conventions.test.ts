@@ -11,7 +11,7 @@ import { Hdf5Error } from '../../../src/hdf5/types';
 import { NwbFile } from '../../../src/nwb/nwbFile';
 import { seriesInfo } from '../../../src/nwb/timeseries';
 import { ZarrNwbBackend } from '../../../src/nwbzarr/backend';
-import { LocalZarrReader } from '../../support/localZarr';
+import { openZarr } from '../../../src/zarr/reader';
 import { pythonZarrWrite } from '../../support/pythonZarr';
 
 const WRITE = `
@@ -47,10 +47,12 @@ describe('hdmf-zarr conventions', function () {
   let dir = '';
   let nwb: NwbFile;
 
-  before(() => {
+  before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nwbzarr-'));
     pythonZarrWrite(WRITE, dir);
-    nwb = new NwbFile(new ZarrNwbBackend(new LocalZarrReader(join(dir, 'links.nwb.zarr'))));
+    nwb = new NwbFile(
+      new ZarrNwbBackend(await openZarr({ kind: 'local', path: join(dir, 'links.nwb.zarr') })),
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -12,7 +12,8 @@ import { tableInfo, tableRows } from '../../../src/nwb/table';
 import { seriesInfo, seriesWindow } from '../../../src/nwb/timeseries';
 import { resolveView } from '../../../src/nwb/views';
 import { ZarrNwbBackend } from '../../../src/nwbzarr/backend';
-import { LocalZarrReader } from '../../support/localZarr';
+import { openZarr } from '../../../src/zarr/reader';
+import type { ZarrReader } from '../../../src/zarr/types';
 import { pythonZarrSlices } from '../../support/pythonZarr';
 
 const SHARED = resolve(process.cwd(), '..', 'shared', 'fixtures');
@@ -23,15 +24,15 @@ const TABLE = '/processing/eye_tracking/eye_tracking';
 const BLINKS = '/processing/eye_tracking/likely_blink_times';
 const ROWS = 763_524;
 
-function openStore(path: string): { nwb: NwbFile; zarr: LocalZarrReader } {
-  const zarr = new LocalZarrReader(path);
+async function openStore(path: string): Promise<{ nwb: NwbFile; zarr: ZarrReader }> {
+  const zarr = await openZarr({ kind: 'local', path });
   return { nwb: new NwbFile(new ZarrNwbBackend(zarr)), zarr };
 }
 
 describe('NWB-Zarr through the NWB layer', () => {
   describe('the AIND NWB 2.8.0 store', () => {
     it('gives the overview: version, session fields, subject, typed objects, cached namespaces', async () => {
-      const { nwb } = openStore(AIND);
+      const { nwb } = await openStore(AIND);
       const overview = await nwbOverview(nwb);
       assert.equal(overview.nwbVersion, '2.8.0');
       const field = (name: string) => overview.fields.find(f => f.name === name)?.value;
@@ -58,7 +59,7 @@ describe('NWB-Zarr through the NWB layer', () => {
     });
 
     it('lists groups and arrays as HDF5 entries, hdmf-zarr bookkeeping hidden', async () => {
-      const { nwb } = openStore(AIND);
+      const { nwb } = await openStore(AIND);
       const root = await nwb.reader.list('/');
       const byName = new Map(root.map(e => [e.name, e]));
       assert.equal(byName.get('processing')?.kind, 'group');
@@ -82,7 +83,7 @@ describe('NWB-Zarr through the NWB layer', () => {
     });
 
     it('reads the eye-tracking table: rows at the start and the end match python3-zarr', async () => {
-      const { nwb } = openStore(AIND);
+      const { nwb } = await openStore(AIND);
       const info = await tableInfo(nwb, TABLE);
       assert.equal(info.rowCount, ROWS);
       assert.deepEqual(
@@ -118,7 +119,7 @@ describe('NWB-Zarr through the NWB layer', () => {
     });
 
     it('plots the blink time series from its timestamps (bool data as numbers)', async () => {
-      const { nwb } = openStore(AIND);
+      const { nwb } = await openStore(AIND);
       assert.equal((await resolveView(nwb, BLINKS)).view, 'timeseries');
       const info = await seriesInfo(nwb, BLINKS);
       assert.equal(info.sampleCount, 254_508);
@@ -149,17 +150,30 @@ describe('NWB-Zarr through the NWB layer', () => {
       assert.ok(min.every(v => v === 0 || v === 1 || Number.isNaN(v)));
     });
 
-    it('reads the whole overview from .zmetadata: one read of metadata, none for .zattrs', async () => {
-      const { nwb, zarr } = openStore(AIND);
-      await nwbOverview(nwb);
+    it('reads the whole hierarchy from .zmetadata in one request; the overview adds only value chunks', async () => {
+      const { nwb, zarr } = await openStore(AIND);
       assert.equal(zarr.consolidated, true);
+      const walk = async (path: string): Promise<number> => {
+        let count = 0;
+        for (const entry of await nwb.reader.list(path)) {
+          await nwb.reader.attributeList(entry.path);
+          count += 1 + (entry.kind === 'group' ? await walk(entry.path) : 0);
+        }
+        return count;
+      };
+      // Every group, array and attribute of the store (the specs too), no .zattrs read one by one.
+      assert.equal(await walk('/'), 65);
       assert.equal(zarr.requests, 1);
+      await nwbOverview(nwb);
+      // The overview's values (session fields, subject, first/last timestamps, spec texts) are one
+      // small chunk each; reading each .zattrs, .zarray and .zgroup instead would add 117 requests.
+      assert.ok(zarr.requests > 1 && zarr.requests < 40, `${zarr.requests} requests`);
     });
   });
 
   describe("hdmf-zarr's test stores", () => {
     it('reads the ragged column of example.zarr through its VectorIndex (target an attribute reference)', async () => {
-      const { nwb } = openStore(EXAMPLE);
+      const { nwb } = await openStore(EXAMPLE);
       assert.equal((await resolveView(nwb, '/')).view, 'table');
       const info = await tableInfo(nwb, '/');
       assert.deepEqual(
@@ -187,7 +201,7 @@ describe('NWB-Zarr through the NWB layer', () => {
     });
 
     it('reads test_consolidate.zarr (int, float, bool and enum columns) as python3-zarr does', async () => {
-      const { nwb, zarr } = openStore(CONSOLIDATE);
+      const { nwb, zarr } = await openStore(CONSOLIDATE);
       const rows = await tableRows(nwb, '/', 0, 2);
       assert.deepEqual(rows.columns, ['foo', 'bar', 'qux', 'quux']);
       const expected = pythonZarrSlices(CONSOLIDATE, [
