@@ -61,6 +61,7 @@ const groups = {
   extension: [
     { ...node, entryPoints: existing('src/extension.ts'), outfile: 'dist/extension.js' },
     { ...node, entryPoints: existing('src/hdf5/worker.ts'), outfile: 'dist/hdf5Worker.js' },
+    { ...node, entryPoints: existing('src/zarr/worker.ts'), outfile: 'dist/zarrWorker.js' },
     { ...node, entryPoints: existing('src/download/hashWorker.ts'), outfile: 'dist/downloadHashWorker.js' },
   ],
   webview: [

@@ -143,6 +143,49 @@ function halfToFloat(bits: Uint16Array): Float32Array {
   return out;
 }
 
+interface Indexable {
+  length: number;
+  get?(index: number): unknown;
+  [index: number]: unknown;
+}
+
+/** zarrita answers an F-ordered array with F strides: copy such answers into C order. */
+function cOrder<T>(data: T, shape: number[], stride: number[]): T {
+  const c = new Array<number>(shape.length);
+  let step = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    c[i] = step;
+    step *= shape[i] as number;
+  }
+  if (shape.every((n, i) => n <= 1 || stride[i] === c[i])) return data;
+  const source = data as unknown as Indexable;
+  const count = step;
+  const read =
+    typeof source.get === 'function'
+      ? (i: number) => (source.get as (i: number) => unknown)(i)
+      : (i: number) => source[i];
+  const picked = new Array<unknown>(count);
+  const index = new Array<number>(shape.length).fill(0);
+  for (let n = 0; n < count; n++) {
+    let offset = 0;
+    for (let d = 0; d < shape.length; d++) offset += (index[d] as number) * (stride[d] as number);
+    picked[n] = read(offset);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++(index[d] as number) < (shape[d] as number)) break;
+      index[d] = 0;
+    }
+  }
+  if (ArrayBuffer.isView(data)) {
+    const Typed = (data as unknown as { constructor: new (values: unknown[]) => T }).constructor;
+    return new Typed(picked);
+  }
+  if (Array.isArray(data)) return picked as T;
+  // zarrita's BoolArray and string arrays take an iterable of their items.
+  const Wrapper = (data as unknown as { constructor: new (...args: unknown[]) => T }).constructor;
+  const chars = (data as unknown as { chars?: number }).chars;
+  return chars === undefined ? new Wrapper(picked) : new Wrapper(chars, picked);
+}
+
 /** The chunk key for chunk coordinates, as the array's metadata encodes it. */
 function chunkKeyEncoder(docs: ArrayDocuments): (coords: number[]) => string {
   if (docs.format === 2) {
@@ -244,7 +287,8 @@ export async function decodeSelection(
     return { shape: [], values };
   }
   const result = await zarr.get(array, slices, { signal: options.signal });
-  const values = half ? halfToFloat(result.data as Uint16Array) : plainValues(result.data, count);
+  const ordered = cOrder(result.data, outShape, result.stride);
+  const values = half ? halfToFloat(ordered as Uint16Array) : plainValues(ordered, count);
   const kept = outShape.filter((_, dim) => typeof selection[dim] !== 'number');
   return { shape: kept, values };
 }

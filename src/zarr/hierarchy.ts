@@ -27,6 +27,11 @@ export function joinKey(path: string, name: string): string {
 
 type JsonObject = { [key: string]: ZarrJson };
 
+/** `a/b/.zarray` → `a/b/`; `.zarray` → ``. */
+function folderOf(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
+}
+
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -59,6 +64,8 @@ export interface MetadataSnapshot {
   consolidated: boolean;
   /** Documents by store key; null marks a key known to be absent. */
   docs: Record<string, JsonObject | null>;
+  /** Node folders (`a/b/`) that consolidated metadata lacks but the store holds: their documents were fetched. */
+  outside?: string[];
 }
 
 /** The metadata of a store: consolidated when it has it, else fetched lazily key by key. */
@@ -127,11 +134,21 @@ export class Hierarchy {
   async document(key: string, signal?: AbortSignal): Promise<JsonObject | null> {
     const known = this.snapshot.docs[key];
     if (known !== undefined) return known;
-    if (this.snapshot.consolidated) return null;
+    // Consolidated metadata speaks for the nodes it holds. A node it lacks may still exist
+    // (written after consolidation, like the AIND store's core 2.8.0 spec): asked for by path, it is fetched.
+    if (this.snapshot.consolidated && this.coversNodeOf(key)) return null;
     const bytes = await this.store.get(`/${key}`, { signal });
     const doc = bytes ? parseDocument(key, bytes, this.store.label) : null;
     this.snapshot.docs[key] = doc;
+    if (doc && this.snapshot.consolidated) (this.snapshot.outside ??= []).push(folderOf(key));
     return doc;
+  }
+
+  /** True when the map holds a document of the node `key` belongs to (its other documents are then known absent). */
+  private coversNodeOf(key: string): boolean {
+    const dir = folderOf(key);
+    if (this.snapshot.outside?.includes(dir)) return false;
+    return ['.zarray', '.zgroup', 'zarr.json'].some(name => this.snapshot.docs[dir + name]);
   }
 
   /** The node at `path`, or null when there is none. */
@@ -162,17 +179,20 @@ export class Hierarchy {
   async childNames(rawPath: string, signal?: AbortSignal): Promise<string[] | undefined> {
     const path = normalizePath(rawPath);
     const prefix = path ? `${path}/` : '';
+    const names = new Set<string>();
     if (this.consolidated) {
-      const names = new Set<string>();
       for (const [key, doc] of Object.entries(this.snapshot.docs)) {
         if (!doc || !key.startsWith(prefix)) continue;
         const rest = key.slice(prefix.length).split('/');
         if (rest.length >= 2 && rest[0]) names.add(rest[0]);
       }
-      return [...names].sort();
+      // Where listing costs nothing (a local folder), nodes added after consolidation show too.
+      if (!this.store.listingIsFree) return [...names].sort();
     }
     const listed = await this.store.list?.(path, signal);
-    return listed?.filter(name => !isMetadataKey(name) && !name.startsWith('.'));
+    if (!listed) return this.consolidated ? [...names].sort() : undefined;
+    for (const name of listed) if (!isMetadataKey(name) && !name.startsWith('.')) names.add(name);
+    return [...names].sort();
   }
 }
 

@@ -28,6 +28,8 @@ export interface ZarrStore {
   ): Promise<Uint8Array | undefined>;
   /** Names directly under a prefix ("" is the root), or undefined when this store cannot list cheaply. */
   list?(prefix: string, signal?: AbortSignal): Promise<string[] | undefined>;
+  /** Listing sends no request (a local readdir): worth doing even when consolidated metadata exists. */
+  readonly listingIsFree?: boolean;
   requests: number;
   bytesFetched: number;
 }
@@ -65,6 +67,7 @@ export class LocalStore implements ZarrStore {
   requests = 0;
   bytesFetched = 0;
   readonly label: string;
+  readonly listingIsFree = true;
 
   constructor(private readonly root: string) {
     this.label = root;

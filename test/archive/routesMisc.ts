@@ -1,4 +1,4 @@
-import { type RequestContext, requireUser } from './context';
+import { assertCanRead, type RequestContext, requireUser } from './context';
 import { boolParam, escapeHtml, HttpError, notFound, redirect, sendHtml, sendJson } from './http';
 import { dandisetModified, publishedOf, type StoredZarr, versionTotals } from './model';
 import { dandiPage } from './pagination';
@@ -74,6 +74,9 @@ async function getZarr(ctx: RequestContext): Promise<void> {
 /** S3-style listing with an `after` cursor; `download=true` redirects to the presigned entry. */
 async function zarrFiles(ctx: RequestContext): Promise<void> {
   const z = await findZarr(ctx);
+  // An embargoed Zarr's files (listing and presigned keys) only for those who may read its Dandiset.
+  const owner = z.embargoed ? ctx.archive.store.dandisets.get(z.dandisetId) : undefined;
+  if (owner) assertCanRead(ctx, owner);
   const q = ctx.query;
   const prefix = q.get('prefix') ?? '';
   if (boolParam(q, 'download', false)) {

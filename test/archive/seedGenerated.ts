@@ -13,6 +13,7 @@ import {
 } from './model';
 import { encodingFor } from './seedReal';
 import { generateZarr } from './zarr';
+import { addEmbargoedZarr, seedZarrCorpus, ZARR_CORPUS_ID } from './zarrCorpus';
 
 /** The generated Dandisets (ids in the 99000x range) described in test/archive/README.md. */
 
@@ -23,6 +24,7 @@ export const SEED_IDS: SeedIds = {
   embargoed: '990004',
   large: '990005',
   zarr: '990006',
+  zarrCorpus: ZARR_CORPUS_ID,
 };
 export const HOSTILE_ID = '990007';
 export const OWNER = 'owner';
@@ -245,6 +247,10 @@ export interface GeneratedSeedOptions {
   generatedNwbDir?: string;
   largeFiles: string[];
   digestCache: FileDigestCache;
+  /** ../shared/fixtures: its Zarr stores become Dandiset 990010 (zarrCorpus.ts). */
+  fixturesDir?: string;
+  /** Also serve an embargoed Zarr asset in the embargoed Dandiset. */
+  embargoedZarr?: boolean;
 }
 
 export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeedOptions): Promise<void> {
@@ -369,6 +375,16 @@ export async function loadGeneratedSeed(store: ArchiveStore, opts: GeneratedSeed
     return assetOf(HOSTILE_ID, p, blob, i);
   });
   finish(store, hostile);
+
+  if (opts.fixturesDir) {
+    const dir = opts.fixturesDir;
+    seedZarrCorpus(store, dir, id =>
+      makeDandiset(id, 'Zarr corpus', 'Real Zarr stores: NWB-Zarr, OME-Zarr and codec fixtures.', [
+        'curator',
+      ]),
+    );
+    if (opts.embargoedZarr) addEmbargoedZarr(store, dir, SEED_IDS.embargoed);
+  }
 
   for (const sid of ['000003', '000064', SEED_IDS.nwbDemo]) store.dandisets.get(sid)?.starredBy.add(OWNER);
 }

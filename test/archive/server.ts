@@ -129,6 +129,8 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
     generatedNwbDir,
     largeFiles: options.largeFiles ?? [],
     digestCache,
+    fixturesDir,
+    embargoedZarr: options.embargoedZarr,
   });
 
   const faults = new FaultState(options.latencyMs ? { latencyMs: options.latencyMs } : {});

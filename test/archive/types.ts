@@ -73,6 +73,8 @@ export interface ArchiveOptions {
    * any other client gets a 403 saying so. Absent: anyone on loopback. Control requests are exempt.
    */
   allowedClients?: string[];
+  /** Also serve an embargoed Zarr asset (a copy of a small OME-Zarr) in the embargoed Dandiset. */
+  embargoedZarr?: boolean;
 }
 
 /** Well-known Dandiset ids of the generated seed data. */
@@ -89,6 +91,8 @@ export interface SeedIds {
   large: string;
   /** A Dandiset with Zarr assets. */
   zarr: string;
+  /** Every real Zarr store of ../shared/fixtures (zarr/ and nwb/*.zarr) as a Zarr asset. */
+  zarrCorpus: string;
 }
 
 export interface StandInArchive {

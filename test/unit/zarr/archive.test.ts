@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AssetRecord } from '../../../src/dandi/types';
+import { zarrSpecForAsset } from '../../../src/zarr/assetSpec';
+import { ZarrError } from '../../../src/zarr/errors';
+import { openZarr } from '../../../src/zarr/reader';
+import { EMBARGOED_ZARR_PATH } from '../../archive/zarrCorpus';
+import { getJson, type PageBody, tokenHeader, useArchive } from '../archive/helpers';
+
+const NWB = 'zarr/aind__multiplane-ophys_eye-tracking.nwb.zarr';
+
+describe('Zarr reader through the stand-in archive', () => {
+  const archive = useArchive({ embargoedZarr: true });
+
+  async function assets(dandisetId: string, apiKey?: string): Promise<AssetRecord[]> {
+    const a = archive();
+    const page = await getJson<PageBody<AssetRecord>>(
+      `${a.apiUrl}/dandisets/${dandisetId}/versions/draft/assets/?zarr=true&metadata=true&page_size=100`,
+      apiKey ? tokenHeader(apiKey) : {},
+    );
+    return page.results;
+  }
+
+  async function corpusAsset(path: string): Promise<AssetRecord> {
+    const found = (await assets(archive().ids.zarrCorpus)).find(a => a.path === path);
+    assert.ok(found, `${path} is served`);
+    return found;
+  }
+
+  it('serves every fixture store as a Zarr asset of the corpus Dandiset', async () => {
+    const paths = (await assets(archive().ids.zarrCorpus)).map(a => a.path);
+    assert.ok(paths.includes(NWB));
+    assert.ok(paths.includes('nwb/hdmfzarr__example.zarr'));
+    assert.ok(paths.includes('zarr/zarritajs__v3_data.zarr'));
+    assert.equal(paths.length, 15);
+  });
+
+  it('opens the NWB-Zarr store from its S3 prefix with one request and reads a column', async () => {
+    const a = archive();
+    const spec = zarrSpecForAsset(await corpusAsset(NWB), a.apiUrl);
+    assert.equal(spec.kind === 'dandi' && spec.baseUrl?.startsWith(a.blobOrigin), true);
+    a.clearLog();
+    const reader = await openZarr(spec);
+    assert.equal(reader.consolidated, true);
+    assert.equal(reader.requests, 1);
+    const table = await reader.children('processing/eye_tracking/eye_tracking');
+    assert.equal(table.length, 11);
+    assert.equal(reader.requests, 1);
+    const { values } = await reader.read('processing/eye_tracking/eye_tracking/timestamps', [
+      { start: 0, stop: 3 },
+    ]);
+    assert.deepEqual(Array.from(values as Float64Array), [0.56842, 0.58508, 0.60175]);
+    // One chunk of 47,721 rows, nothing else.
+    assert.equal(reader.requests, 2);
+    assert.ok(
+      a.log.every(e => !e.url.includes('/files/')),
+      'no listing',
+    );
+  });
+
+  it('answers the fill value where a key is absent (S3 says 403 to anonymous callers)', async () => {
+    const reader = await openZarr(
+      zarrSpecForAsset(await corpusAsset('zarr/zarrpy__fixture_subset.zarr'), archive().apiUrl),
+    );
+    // Its chunk is stored at 0/0 while the metadata says ".": the key 0.0 is absent.
+    assert.deepEqual(Array.from((await reader.read('nested_legacy', [])).values as BigInt64Array), [
+      0n,
+      0n,
+      0n,
+      0n,
+    ]);
+    assert.deepEqual(Array.from((await reader.read('nested', [])).values as BigInt64Array), [1n, 2n, 3n, 4n]);
+  });
+
+  it('lists a group through the API where there is no consolidated metadata', async () => {
+    const a = archive();
+    const asset = await corpusAsset('zarr/zarrimpl__zarr.zr');
+    const spec = zarrSpecForAsset({ zarr: asset.zarr }, a.apiUrl);
+    const reader = await openZarr(spec);
+    assert.equal(reader.consolidated, false);
+    assert.deepEqual(
+      (await reader.children('')).map(c => c.path),
+      ['blosc', 'gzip', 'raw', 'zlib'],
+    );
+    const pixel = await reader.read('gzip', [0, 0, null]);
+    assert.deepEqual(Array.from(pixel.values as Uint8Array), [154, 147, 151]);
+  });
+
+  it('reads an embargoed Zarr through presigned per-key redirects with the key on the API only', async () => {
+    const a = archive();
+    const asset = (await assets(a.ids.embargoed, a.apiKeys.owner)).find(x => x.path === EMBARGOED_ZARR_PATH);
+    assert.ok(asset);
+    const anonymous = zarrSpecForAsset(asset, a.apiUrl);
+    assert.equal(anonymous.kind === 'dandi' ? anonymous.baseUrl : 'x', undefined);
+    await assert.rejects(
+      openZarr(anonymous),
+      (error: unknown) => error instanceof ZarrError && error.code === 'forbidden',
+    );
+    await assert.rejects(
+      openZarr(zarrSpecForAsset(asset, a.apiUrl, a.apiKeys.other)),
+      (error: unknown) => error instanceof ZarrError && error.code === 'forbidden',
+    );
+    a.clearLog();
+    const reader = await openZarr(zarrSpecForAsset(asset, a.apiUrl, a.apiKeys.owner));
+    const { values } = await reader.read('scale0/image', []);
+    assert.equal(
+      Array.from(values as Uint16Array).reduce((x, y) => x + y, 0),
+      4950,
+    );
+    const blobRequests = a.log.filter(e => e.origin === 'blob');
+    assert.ok(blobRequests.length >= 2);
+    assert.ok(
+      blobRequests.every(e => e.headers.authorization === undefined),
+      'no API key on the blob host',
+    );
+    assert.ok(a.log.filter(e => e.origin === 'api').every(e => e.url.includes('download=true')));
+  });
+
+  it('reopens an archive Zarr from the metadata cache (keyed by its checksum) without a request', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'zarr-meta-'));
+    try {
+      const spec = zarrSpecForAsset(await corpusAsset('zarr/omezarrmodels__cat.ome.zarr'), archive().apiUrl);
+      assert.ok(spec.kind === 'dandi' && spec.checksum);
+      const first = await openZarr(spec, { metadataCacheDir: cacheDir });
+      const levels = await Promise.all(['0', '1', '2', '3', '4'].map(p => first.node(p)));
+      await first.close();
+      const second = await openZarr(spec, { metadataCacheDir: cacheDir });
+      assert.deepEqual(await Promise.all(['0', '1', '2', '3', '4'].map(p => second.node(p))), levels);
+      assert.equal(second.requests, 0);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+});
