@@ -5,7 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { Settings } from '../constants';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ZarrNwbBackend } from '../nwbzarr/backend';
+import { ValueCache } from '../nwbzarr/valueCache';
 import type { SourceDescription } from '../shared/protocol';
 import type { ExtensionServices } from '../services';
 import { zarrSpecForAsset } from '../zarr/assetSpec';
@@ -33,6 +36,7 @@ export async function openZarrBackend(
   const spec = await zarrSpec(source, services, signal);
   const config = vscode.workspace.getConfiguration(Settings.section);
   const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
+  const cacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath;
   const zarr = await openZarr(spec, {
     signal,
     // Chunks decode in a worker, as HDF5 does: a 357 KB blosc chunk per column stays off the host's thread.
@@ -41,12 +45,41 @@ export async function openZarrBackend(
     ),
     ...(metadataMB > 0
       ? {
-          metadataCacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath,
+          metadataCacheDir: cacheDir,
           metadataCacheMaxBytes: metadataMB * MiB,
         }
       : {}),
   });
-  return new ZarrNwbBackend(zarr);
+  const identity = metadataMB > 0 ? await valueIdentity(spec) : undefined;
+  const values = identity
+    ? await ValueCache.load(join(cacheDir, 'values'), identity, (metadataMB * MiB) / 4)
+    : ValueCache.none();
+  return new ZarrNwbBackend(zarr, values);
+}
+
+/**
+ * What the kept values of a store are keyed by: the archive's Zarr checksum (a draft Zarr that
+ * changes gets a new one), a local folder's consolidated metadata size and time. Embargoed stores
+ * keep none, since nothing read with the key may outlive the sign-in.
+ */
+async function valueIdentity(spec: ZarrStoreSpec): Promise<string | undefined> {
+  switch (spec.kind) {
+    case 'dandi':
+      return spec.baseUrl && spec.checksum ? `dandi-zarr:${spec.zarrId}:${spec.checksum}` : undefined;
+    case 'http':
+      return spec.identity;
+    case 'local': {
+      const stamps = await Promise.all(
+        ['.zmetadata', 'zarr.json', '.zgroup'].map(name =>
+          stat(join(spec.path, name)).then(
+            s => `${name}:${s.size}:${s.mtimeMs}`,
+            () => '',
+          ),
+        ),
+      );
+      return `local:${spec.path}:${stamps.join(',')}`;
+    }
+  }
 }
 
 async function zarrSpec(

@@ -9,7 +9,6 @@ import {
   type FileInfo,
   type H5Attribute,
   type H5Entry,
-  type H5Value,
   Hdf5Error,
   type ReadResult,
   type Selection,
@@ -27,6 +26,7 @@ import {
   zarrPathOf,
 } from './values';
 import { shortDtype } from '../hdf5/values';
+import { ValueCache } from './valueCache';
 
 /** A link as hdmf-zarr lists it on the group holding it. */
 interface ZarrLink {
@@ -42,8 +42,33 @@ const MAX_LINK_HOPS = 8;
 export class ZarrNwbBackend implements NwbBackend {
   readonly info: FileInfo;
 
-  constructor(private readonly zarr: ZarrReader) {
+  /** Children by name per group path, kept while the store is open (its hierarchy does not change). */
+  private readonly childMaps = new Map<string, Promise<Map<string, ZarrNodeInfo>>>();
+
+  /** @param values small values kept between opens (the overview's scalars and spec files). */
+  constructor(
+    private readonly zarr: ZarrReader,
+    private readonly values: ValueCache = ValueCache.none(),
+  ) {
     this.info = { size: 0, identity: zarr.label, label: zarr.label };
+  }
+
+  /**
+   * The child `name` of a group, or null. With consolidated metadata the group's children are the
+   * whole answer (the NWB layer asks for many optional fields that are absent, and probing each
+   * by key would cost a request); without, the node is asked for by key.
+   */
+  private async child(group: ZarrNodeInfo, name: string): Promise<ZarrNodeInfo | null> {
+    if (!this.zarr.consolidated) return this.zarr.node(joinZarr(group.path, name));
+    let children = this.childMaps.get(group.path);
+    if (!children) {
+      children = this.zarr
+        .children(group.path)
+        .then(list => new Map(list.map(node => [lastName(node.path), node])));
+      this.childMaps.set(group.path, children);
+      children.catch(() => this.childMaps.delete(group.path));
+    }
+    return (await children).get(name) ?? null;
   }
 
   async list(path: string): Promise<H5Entry[]> {
@@ -69,7 +94,7 @@ export class ZarrNwbBackend implements NwbBackend {
     const parent = await this.resolve(parentOf(abs));
     if (parent?.kind !== 'group') throw notFound(path);
     const name = lastName(abs);
-    const node = await this.zarr.node(joinZarr(parent.path, name));
+    const node = await this.child(parent, name);
     if (node) return this.describe(abs, node);
     const link = linksOf(parent).find(l => l.name === name);
     if (link) return linkEntry(parentOf(abs), link);
@@ -113,11 +138,20 @@ export class ZarrNwbBackend implements NwbBackend {
       ? [null]
       : count.map((n, i) => ({ start: start[i], stop: start[i] + (n - 1) * stride[i] + 1, step: stride[i] }));
     if (elements === 0) return { shape: count, dtype, data: [] };
+    const key = `${info.path}[${start.join(',')}|${count.join(',')}|${stride.join(',')}]`;
+    const kept = this.values.get(key);
+    if (kept) return kept;
     const result = await this.zarr.read(info.path, zarrSelection, options.signal);
     const values = result.values;
-    if (!Array.isArray(values)) return { shape: count, dtype, data: values };
-    const data: H5Value[] = (values as ZarrJson[]).map(v => toH5Value(v));
-    return { shape: count, dtype, data };
+    const read: ReadResult = Array.isArray(values)
+      ? { shape: count, dtype, data: (values as ZarrJson[]).map(v => toH5Value(v)) }
+      : { shape: count, dtype, data: values };
+    this.values.put(
+      key,
+      info.shape.reduce((a, b) => a * b, 1),
+      read,
+    );
+    return read;
   }
 
   stats(): SourceStats {
@@ -131,8 +165,9 @@ export class ZarrNwbBackend implements NwbBackend {
     };
   }
 
-  close(): Promise<void> {
-    return this.zarr.close();
+  async close(): Promise<void> {
+    await this.values.save().catch(() => undefined);
+    await this.zarr.close();
   }
 
   /** The node at an absolute path, links on the way followed; null when nothing is there. */
@@ -141,7 +176,7 @@ export class ZarrNwbBackend implements NwbBackend {
     let node = await this.zarr.node('');
     for (let i = 0; i < parts.length && node; i++) {
       if (node.kind !== 'group') return null;
-      const child = await this.zarr.node(joinZarr(node.path, parts[i]));
+      const child = await this.child(node, parts[i]);
       if (child) {
         node = child;
         continue;
