@@ -13,7 +13,7 @@ import { type ArchiveOptions, type StandInArchive } from '../test/archive/types'
  */
 
 const USAGE =
-  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--https] [--allow-client ADDR]... [--json] [--verbose]';
+  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--https] [--allow-client ADDR]... [--embargoed-zarr] [--json] [--verbose]';
 
 export function parseArgs(argv: string[]): { options: ArchiveOptions; json: boolean } {
   const options: ArchiveOptions = {};
@@ -69,6 +69,9 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
         break;
       case '--verbose':
         options.verbose = true;
+        break;
+      case '--embargoed-zarr':
+        options.embargoedZarr = true;
         break;
       case '--help':
       case '-h':

@@ -10,7 +10,7 @@ import { ZarrError } from './errors';
 import { Hierarchy, joinKey, normalizePath, type MetadataSnapshot } from './hierarchy';
 import { ZarrMetadataCache } from './metadataCache';
 import { DandiApiStore, HttpStore, LocalStore, type RemoteStoreOptions, type ZarrStore } from './stores';
-import type { ZarrNodeInfo, ZarrReader, ZarrSelection, ZarrStoreSpec, ZarrValues } from './types';
+import type { ZarrNodeInfo, ZarrReader, ZarrSelection, ZarrStoreSpec } from './types';
 
 /** Largest selection one read may return, in decoded bytes, unless told. */
 export const DEFAULT_MAX_SELECTION_BYTES = 256 * 1024 * 1024;
@@ -45,7 +45,11 @@ function storeFor(spec: ZarrStoreSpec, options: OpenZarrOptions): ZarrStore {
     case 'dandi':
       // A public prefix is read directly; an embargoed Zarr (no prefix) through the API per key.
       return spec.baseUrl
-        ? new HttpStore(spec.baseUrl, options)
+        ? new HttpStore(
+            spec.baseUrl,
+            options,
+            new DandiApiStore(spec.apiUrl, spec.zarrId, spec.apiKey, options),
+          )
         : new DandiApiStore(spec.apiUrl, spec.zarrId, spec.apiKey, options);
   }
 }
@@ -110,11 +114,7 @@ class Reader implements ZarrReader {
     return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  async read(
-    rawPath: string,
-    selection: ZarrSelection,
-    signal?: AbortSignal,
-  ): Promise<{ shape: number[]; values: ZarrValues }> {
+  async read(rawPath: string, selection: ZarrSelection, signal?: AbortSignal): Promise<DecodeResult> {
     const path = normalizePath(rawPath);
     const info = await this.node(path);
     if (!info) throw new ZarrError('not-found', `${this.label}: no array at ${path || '/'}`);

@@ -242,10 +242,26 @@ export class HttpStore extends RemoteStore {
   readonly label: string;
   private readonly base: string;
 
-  constructor(baseUrl: string, options: RemoteStoreOptions = {}) {
+  /** `lister`: where a group's children may be listed (an archive Zarr's API); a plain prefix is never listed. */
+  constructor(
+    baseUrl: string,
+    options: RemoteStoreOptions = {},
+    private readonly lister?: DandiApiStore,
+  ) {
     super(options);
     this.base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
     this.label = this.base;
+  }
+
+  async list(prefix: string, signal?: AbortSignal): Promise<string[] | undefined> {
+    if (!this.lister) return undefined;
+    const [requests, bytes] = [this.lister.requests, this.lister.bytesFetched];
+    try {
+      return await this.lister.list(prefix, signal);
+    } finally {
+      this.requests += this.lister.requests - requests;
+      this.bytesFetched += this.lister.bytesFetched - bytes;
+    }
   }
 
   protected async fetchKey(key: string, signal?: AbortSignal, range?: ByteRange): Promise<KeyAnswer> {

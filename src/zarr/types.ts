@@ -64,12 +64,16 @@ export interface ZarrReader {
   node(path: string): Promise<ZarrNodeInfo | null>;
   /** Child names of a group, from consolidated metadata, or a listing where the store can list (local, the API). */
   children(path: string): Promise<ZarrNodeInfo[]>;
-  /** Values of a selection, C order, with the selection's shape (indexed dimensions dropped). */
+  /**
+   * Values of a selection, C order, with the selection's shape (indexed dimensions dropped).
+   * `missingChunks` counts the chunks the store does not hold, shown as the fill value: a viewer
+   * says so rather than presenting them as data.
+   */
   read(
     path: string,
     selection: ZarrSelection,
     signal?: AbortSignal,
-  ): Promise<{ shape: number[]; values: ZarrValues }>;
+  ): Promise<{ shape: number[]; values: ZarrValues; missingChunks: number }>;
   /** Requests and bytes this reader sent (benchmarks and tests count them). */
   readonly requests: number;
   readonly bytesFetched: number;

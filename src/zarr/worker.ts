@@ -38,13 +38,18 @@ async function decode(message: Extract<HostToWorker, { type: 'decode' }>): Promi
   const abort = new AbortController();
   running.set(message.id, abort);
   try {
-    const { shape, values } = await decodeSelection(message.docs, message.selection, chunksFor(message.id), {
-      signal: abort.signal,
-      maxBytes: message.maxBytes,
-    });
+    const { shape, values, missingChunks } = await decodeSelection(
+      message.docs,
+      message.selection,
+      chunksFor(message.id),
+      {
+        signal: abort.signal,
+        maxBytes: message.maxBytes,
+      },
+    );
     const transfer =
       ArrayBuffer.isView(values) && values.buffer instanceof ArrayBuffer ? [values.buffer] : [];
-    send({ type: 'result', id: message.id, shape, values }, transfer);
+    send({ type: 'result', id: message.id, shape, values, missingChunks }, transfer);
   } catch (error) {
     const code = error instanceof ZarrError ? error.code : abort.signal.aborted ? 'aborted' : 'corrupt';
     send({ type: 'error', id: message.id, code, message: (error as Error).message });

@@ -110,7 +110,11 @@ export class WorkerDecoder implements SelectionDecoder {
         void this.serve(message);
         break;
       case 'result':
-        this.settled(message.id)?.resolve({ shape: message.shape, values: message.values });
+        this.settled(message.id)?.resolve({
+          shape: message.shape,
+          values: message.values,
+          missingChunks: message.missingChunks,
+        });
         break;
       case 'error':
         this.settled(message.id)?.reject(new ZarrError(message.code, message.message));

@@ -13,5 +13,5 @@ export type HostToWorker =
 
 export type WorkerToHost =
   | { type: 'get'; id: number; request: number; key: string; range?: ByteRange }
-  | { type: 'result'; id: number; shape: number[]; values: ZarrValues }
+  | { type: 'result'; id: number; shape: number[]; values: ZarrValues; missingChunks: number }
   | { type: 'error'; id: number; code: ZarrErrorCode; message: string };

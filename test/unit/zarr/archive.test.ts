@@ -65,27 +65,45 @@ describe('Zarr reader through the stand-in archive', () => {
       zarrSpecForAsset(await corpusAsset('zarr/zarrpy__fixture_subset.zarr'), archive().apiUrl),
     );
     // Its chunk is stored at 0/0 while the metadata says ".": the key 0.0 is absent.
-    assert.deepEqual(Array.from((await reader.read('nested_legacy', [])).values as BigInt64Array), [
-      0n,
-      0n,
-      0n,
-      0n,
-    ]);
-    assert.deepEqual(Array.from((await reader.read('nested', [])).values as BigInt64Array), [1n, 2n, 3n, 4n]);
+    const legacy = await reader.read('nested_legacy', []);
+    assert.deepEqual(Array.from(legacy.values as BigInt64Array), [0n, 0n, 0n, 0n]);
+    assert.equal(legacy.missingChunks, 1, 'said, not shown as data');
+    const nested = await reader.read('nested', []);
+    assert.deepEqual(Array.from(nested.values as BigInt64Array), [1n, 2n, 3n, 4n]);
+    assert.equal(nested.missingChunks, 0);
   });
 
-  it('lists a group through the API where there is no consolidated metadata', async () => {
+  it('lists a group through the API where there is no consolidated metadata, reading keys from S3', async () => {
     const a = archive();
-    const asset = await corpusAsset('zarr/zarrimpl__zarr.zr');
-    const spec = zarrSpecForAsset({ zarr: asset.zarr }, a.apiUrl);
+    const spec = zarrSpecForAsset(await corpusAsset('zarr/zarrimpl__zarr.zr'), a.apiUrl);
+    assert.ok(spec.kind === 'dandi' && spec.baseUrl);
     const reader = await openZarr(spec);
     assert.equal(reader.consolidated, false);
+    a.clearLog();
     assert.deepEqual(
       (await reader.children('')).map(c => c.path),
       ['blosc', 'gzip', 'raw', 'zlib'],
     );
+    assert.ok(a.log.some(e => e.origin === 'api' && e.url.includes('/files/?prefix=')));
+    a.clearLog();
     const pixel = await reader.read('gzip', [0, 0, null]);
     assert.deepEqual(Array.from(pixel.values as Uint8Array), [154, 147, 151]);
+    // Chunks are 100 × 100 × 1: one pixel's three channels are three chunks.
+    assert.deepEqual(
+      a.log.map(e => `${e.origin} ${e.url}`).sort(),
+      ['0.0.0', '0.0.1', '0.0.2'].map(k => `blob /zarr/${spec.zarrId}/gzip/${k}`),
+    );
+  });
+
+  it('reads through the API alone when no public prefix is known', async () => {
+    const a = archive();
+    const asset = await corpusAsset('zarr/neuroglancer__simple_0.4.ome.zarr');
+    const reader = await openZarr(zarrSpecForAsset({ zarr: asset.zarr }, a.apiUrl));
+    const { values } = await reader.read('scale1/image', []);
+    assert.equal(
+      Array.from(values as Uint16Array).reduce((x, y) => x + y, 0),
+      1085,
+    );
   });
 
   it('reads an embargoed Zarr through presigned per-key redirects with the key on the API only', async () => {

@@ -61,8 +61,9 @@ describe('Zarr inspect', () => {
     const asset = page.results.find(x => x.path === 'zarr/omezarrpy__bf2raw_fake-series-2.zarr');
     assert.ok(asset);
     const spec = zarrSpecForAsset(asset, a.apiUrl);
+    assert.ok(spec.kind === 'dandi' && spec.baseUrl);
     a.clearLog();
-    const report = await inspectZarr(await openZarr(spec));
+    const report = await inspectZarr(await openZarr({ kind: 'http', baseUrl: spec.baseUrl }));
     assert.deepEqual(
       report.multiscales.map(m => m.path),
       ['0', '1'],

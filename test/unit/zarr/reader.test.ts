@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PICKLE_UNREADABLE } from '../../../src/zarr/codecs';
 import { ZarrError } from '../../../src/zarr/errors';
+import { decodeSelection, type ChunkSource } from '../../../src/zarr/decode';
 import { openZarr } from '../../../src/zarr/reader';
+import { LocalStore } from '../../../src/zarr/stores';
+import type { ZarrJson } from '../../../src/zarr/types';
 import { ZARR_FIXTURES } from './helpers';
 
 const local = (name: string) => ({ kind: 'local' as const, path: join(ZARR_FIXTURES, name) });
@@ -104,7 +107,9 @@ describe('Zarr reader (local stores)', () => {
     });
     try {
       const reader = await openZarr({ kind: 'local', path: store.path });
-      assert.deepEqual(Array.from((await reader.read('a', [])).values as Int16Array), [1, 2, 7, 7]);
+      const a = await reader.read('a', []);
+      assert.deepEqual(Array.from(a.values as Int16Array), [1, 2, 7, 7]);
+      assert.equal(a.missingChunks, 1);
       await assert.rejects(reader.read('b', []), (error: unknown) => {
         assert.ok(error instanceof ZarrError);
         assert.equal(error.code, 'corrupt');
@@ -149,6 +154,47 @@ describe('Zarr reader (local stores)', () => {
     const reader = await openZarr(local('zarrimpl__zarr.zr'), { maxSelectionBytes: 1000 });
     await assert.rejects(reader.read('raw', []), /786,432 values .* more than/);
     assert.equal((await reader.read('raw', [0, { start: 0, stop: 10 }, null])).values.length, 30);
+  });
+
+  it('drops a damaged metadata cache entry (sha256 mismatch) and reads the store again', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'zarr-meta-'));
+    try {
+      const spec = local('neuroglancer__simple_0.4.ome.zarr');
+      await (await openZarr(spec, { metadataCacheDir: cacheDir })).close();
+      const [entry] = readdirSync(cacheDir);
+      assert.ok(entry?.endsWith('.zmeta'));
+      const file = join(cacheDir, entry);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('scale0', 'scaleX'));
+      const reopened = await openZarr(spec, { metadataCacheDir: cacheDir });
+      assert.equal(reopened.requests, 1, '.zmetadata read again');
+      assert.equal((await reopened.node('scale0/image'))?.kind, 'array');
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('fetches at most eight chunks at once', async () => {
+    const dir = join(ZARR_FIXTURES, 'zarrimpl__zarr.zr');
+    const store = new LocalStore(dir);
+    let inFlight = 0;
+    let most = 0;
+    const counting: ChunkSource = {
+      get: async key => {
+        most = Math.max(most, ++inFlight);
+        try {
+          return await store.get(`/${key}`);
+        } finally {
+          inFlight--;
+        }
+      },
+      getRange: (key, range) => store.getRange(`/${key}`, range),
+    };
+    const array = JSON.parse(readFileSync(join(dir, 'raw', '.zarray'), 'utf8')) as Record<string, ZarrJson>;
+    const { values } = await decodeSelection({ path: 'raw', format: 2, array }, [], counting, {
+      maxBytes: 1 << 30,
+    });
+    assert.equal(values.length, 512 * 512 * 3);
+    assert.equal(most, 8);
   });
 
   it('reopens from the metadata cache without a request', async () => {
