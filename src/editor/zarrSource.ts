@@ -33,7 +33,7 @@ export async function openZarrBackend(
   services: ExtensionServices,
   signal?: AbortSignal,
 ): Promise<ZarrNwbBackend> {
-  const spec = await zarrSpec(source, services, signal);
+  const { spec, size } = await zarrSpec(source, services, signal);
   const config = vscode.workspace.getConfiguration(Settings.section);
   const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
   const cacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath;
@@ -54,7 +54,7 @@ export async function openZarrBackend(
   const values = identity
     ? await ValueCache.load(join(cacheDir, 'values'), identity, (metadataMB * MiB) / 4)
     : ValueCache.none();
-  return new ZarrNwbBackend(zarr, values);
+  return new ZarrNwbBackend(zarr, values, size);
 }
 
 /**
@@ -86,11 +86,14 @@ async function zarrSpec(
   source: SourceDescription,
   services: ExtensionServices,
   signal?: AbortSignal,
-): Promise<ZarrStoreSpec> {
-  if (source.kind === 'local') return { kind: 'local', path: source.path };
+): Promise<{ spec: ZarrStoreSpec; size: number }> {
+  if (source.kind === 'local') return { spec: { kind: 'local', path: source.path }, size: 0 };
   // The asset's zarr id, public prefix and checksum come with its info (cached: assets are immutable).
   const info = await services
     .client()
     .getAssetInfo(source.assetId, { dandisetId: source.dandisetId, version: source.version }, signal);
-  return zarrSpecForAsset(info, source.apiUrl, await services.apiKey(source.apiUrl));
+  return {
+    spec: zarrSpecForAsset(info, source.apiUrl, await services.apiKey(source.apiUrl)),
+    size: info.size,
+  };
 }

@@ -45,12 +45,17 @@ export class ZarrNwbBackend implements NwbBackend {
   /** Children by name per group path, kept while the store is open (its hierarchy does not change). */
   private readonly childMaps = new Map<string, Promise<Map<string, ZarrNodeInfo>>>();
 
-  /** @param values small values kept between opens (the overview's scalars and spec files). */
+  /**
+   * @param values small values kept between opens (the overview's scalars and spec files).
+   * @param size the store's total bytes when known (the archive's asset size; a store is never
+   * listed to learn it).
+   */
   constructor(
     private readonly zarr: ZarrReader,
     private readonly values: ValueCache = ValueCache.none(),
+    size = 0,
   ) {
-    this.info = { size: 0, identity: zarr.label, label: zarr.label };
+    this.info = { size, identity: zarr.label, label: zarr.label };
   }
 
   /**
