@@ -102,6 +102,15 @@ function v3AsNumpy(name: string): string | undefined {
   return `${bytes === 1 ? '|' : '<'}${kind}${bytes}`;
 }
 
+/** numpy's bool as h5py stores it (and the HDF5 engine describes it): an int8 enum FALSE/TRUE. */
+const BOOL: Dtype = {
+  class: 'boolean',
+  size: 1,
+  base: { class: 'integer', size: 1, signed: true, littleEndian: true, display: 'int8' },
+  enumMapping: { FALSE: 0, TRUE: 1 },
+  display: 'bool',
+};
+
 const VLEN_UTF8: Dtype = {
   class: 'string',
   size: 0,
@@ -136,7 +145,7 @@ export function arrayDtype(info: ZarrArrayInfo): Dtype {
     const kind = NUMPY_KINDS[numeric[2]];
     const size = Number(numeric[3]);
     const littleEndian = numeric[1] !== '>';
-    if (kind === 'boolean') return { class: 'boolean', size, display: 'bool' };
+    if (kind === 'boolean') return BOOL;
     const name = kind === 'float' ? `float${size * 8}` : `${numeric[2] === 'u' ? 'uint' : 'int'}${size * 8}`;
     return {
       class: kind,
