@@ -123,8 +123,15 @@ export class ZarrNwbBackend implements NwbBackend {
     options: { signal?: AbortSignal; maxElements?: number } = {},
   ): Promise<ReadResult> {
     const info = await this.array(path);
-    if (info.unreadable)
-      throw new Hdf5Error('unsupported-filter', `unsupported compression: ${info.unreadable}`);
+    if (info.unreadable) {
+      // A codec JavaScript cannot run reads like the HDF5 engine's unsupported filter; a structured
+      // dtype the reader cannot decode says so.
+      const codec = info.codecs.some(c => info.unreadable?.toLowerCase().includes(c.toLowerCase()));
+      throw new Hdf5Error(
+        'unsupported-filter',
+        codec ? `unsupported compression: ${info.unreadable}` : `${path}: ${info.unreadable}`,
+      );
+    }
     const dtype = arrayDtype(info);
     const scalar = isWrappedScalar(info);
     const shape = scalar ? [] : info.shape;

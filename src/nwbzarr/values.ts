@@ -128,6 +128,7 @@ export function arrayDtype(info: ZarrArrayInfo): Dtype {
     info.attributes._REFERENCE !== undefined;
   if (isReference) return { class: 'reference', size: 8, refType: 'object', display: 'object reference' };
   const dtype = v3AsNumpy(info.dtype) ?? info.dtype;
+  if (dtype.startsWith('[')) return structuredDtype(dtype);
   if (dtype === '|O' || dtype === 'string' || dtype === 'str') {
     if (info.codecs.includes('vlen-bytes') || marker === 'bytes')
       return { class: 'string', size: 0, vlen: true, charset: 'ascii', display: 'ascii string (vlen)' };
@@ -156,6 +157,43 @@ export function arrayDtype(info: ZarrArrayInfo): Dtype {
     };
   }
   return { class: 'unknown', size: 0, display: dtype };
+}
+
+/** A numpy type string alone (`<f8`, `|S10`), as the type of a compound member. */
+function plainDtype(dtype: string): Dtype {
+  return arrayDtype({
+    path: '',
+    zarrFormat: 2,
+    shape: [],
+    chunks: [],
+    dtype,
+    fillValue: null,
+    codecs: [],
+    attributes: {},
+  });
+}
+
+/**
+ * A v2 structured dtype (`[["x", "<f8"], ["label", "|S10"]]`, as hdmf-zarr writes compound data)
+ * as a compound, described like the HDF5 engine describes one.
+ */
+function structuredDtype(text: string): Dtype {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(text);
+  } catch {
+    return { class: 'unknown', size: 0, display: text };
+  }
+  if (!Array.isArray(fields)) return { class: 'unknown', size: 0, display: text };
+  const members: { name: string; dtype: Dtype }[] = [];
+  for (const field of fields) {
+    if (!Array.isArray(field) || typeof field[0] !== 'string' || typeof field[1] !== 'string')
+      return { class: 'unknown', size: 0, display: text };
+    members.push({ name: field[0], dtype: plainDtype(field[1]) });
+  }
+  const size = members.reduce((n, m) => n + m.dtype.size, 0);
+  const display = `compound {${members.map(m => `${m.name}: ${m.dtype.display}`).join(', ')}}`;
+  return { class: 'compound', size, members, display };
 }
 
 /** Codecs as the filter list the inspector shows; one JavaScript cannot run is unsupported. */

@@ -41,9 +41,11 @@ refs[:] = [{'source': '.', 'path': '/acquisition/ts', 'object_id': None, 'source
 refs.attrs['zarr_dtype'] = 'object'
 pick = root.create_dataset('pickled', shape=(2,), dtype=object, object_codec=numcodecs.Pickle())
 pick[:] = ['a', 'b']
+root.create_dataset('compound', data=np.array([(1.5, b'ab'), (2.5, b'cd')], dtype=[('x', '<f8'), ('label', 'S4')]))
 `;
 
 describe('hdmf-zarr conventions', function () {
+  this.timeout(60_000);
   let dir = '';
   let nwb: NwbFile;
 
@@ -104,6 +106,17 @@ describe('hdmf-zarr conventions', function () {
     await assert.rejects(
       nwb.reader.readValues('/pickled'),
       (e: unknown) => e instanceof Hdf5Error && e.code === 'unsupported-filter' && /Pickle/.test(e.message),
+    );
+  });
+
+  it('describes a structured array as a compound, and says why its values are not read', async () => {
+    const info = await nwb.reader.datasetInfo('/compound');
+    assert.equal(info.dtype.class, 'compound');
+    assert.equal(info.dtype.display, 'compound {x: float64, label: ascii string (4 bytes)}');
+    assert.deepEqual(info.shape, [2]);
+    await assert.rejects(
+      nwb.reader.readValues('/compound'),
+      (e: unknown) => e instanceof Hdf5Error && /^\/compound: structured dtype/.test(e.message),
     );
   });
 });
