@@ -57,9 +57,10 @@ function storeFor(spec: ZarrStoreSpec, options: OpenZarrOptions): ZarrStore {
 /** What keys this store's cached metadata, or undefined when it has no stable identity. */
 async function cacheIdentity(spec: ZarrStoreSpec): Promise<string | undefined> {
   switch (spec.kind) {
-    case 'local':
-      // Consolidated metadata and root documents: their sizes and mtimes change when the store does.
-      return `local:${await LocalStore.metadataStamp(spec.path, ['.zmetadata', 'zarr.json', '.zgroup', '.zarray', '.zattrs'])}`;
+    case 'local': {
+      const stamp = await LocalStore.consolidatedStamp(spec.path);
+      return stamp ? `local:${stamp}` : undefined;
+    }
     case 'http':
       return spec.identity;
     case 'dandi':

@@ -118,16 +118,23 @@ export class LocalStore implements ZarrStore {
     }
   }
 
-  /** Newest mtime of the metadata files (part of a local store's cache identity). */
-  static async metadataStamp(root: string, keys: string[]): Promise<string> {
-    const stamps = await Promise.all(
-      keys.map(k =>
-        stat(join(root, ...k.split('/')))
-          .then(s => `${k}:${s.size}:${s.mtimeMs}`)
-          .catch(() => `${k}:-`),
-      ),
-    );
-    return `${root.split(sep).join('/')}|${stamps.join('|')}`;
+  /**
+   * A local store's cache identity: its path and the size and mtime of its consolidated metadata
+   * (`.zmetadata`, or a root `zarr.json` holding `consolidated_metadata`), which change whenever the
+   * hierarchy is consolidated again. Without consolidated metadata there is none: any nested
+   * document may change unseen, and reading them locally is cheap anyway.
+   */
+  static async consolidatedStamp(root: string): Promise<string | undefined> {
+    const where = root.split(sep).join('/');
+    for (const key of ['.zmetadata', 'zarr.json']) {
+      const file = join(root, key);
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) continue;
+      if (key === 'zarr.json' && !(await readFile(file, 'utf8')).includes('"consolidated_metadata"'))
+        return undefined;
+      return `${where}|${key}:${info.size}:${info.mtimeMs}`;
+    }
+    return undefined;
   }
 }
 

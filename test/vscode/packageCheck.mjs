@@ -13,6 +13,7 @@ const REQUIRED = [
   'package.json',
   'dist/extension.js',
   'dist/hdf5Worker.js',
+  'dist/zarrWorker.js',
   'dist/downloadHashWorker.js',
   'dist/h5plugins/libH5Zblosc.so',
   'dist/webview/viewer.js',

@@ -197,23 +197,25 @@ describe('Zarr reader (local stores)', () => {
     assert.equal(most, 8);
   });
 
-  it('reopens from the metadata cache without a request', async () => {
+  it('reopens a consolidated local store from the metadata cache without a read; caches no other', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'zarr-meta-'));
     try {
-      const spec = local('zarrpy__fixture_subset.zarr');
+      const spec = local('zarritajs__v2_data.zarr');
       const first = await openZarr(spec, { metadataCacheDir: cacheDir });
-      const names = (await first.children('20')).map(c => c.path);
+      const names = (await first.children('')).map(c => c.path);
       await first.close();
       const second = await openZarr(spec, { metadataCacheDir: cacheDir });
-      const sent = second.requests;
+      assert.equal(second.requests, 0);
       assert.deepEqual(
-        (await second.children('20')).map(c => c.path),
+        (await second.children('')).map(c => c.path),
         names,
       );
-      // The folder's mtime stamp costs stat calls, not store requests; children come from the snapshot
-      // except the one readdir a non-consolidated local store lists with.
-      assert.equal(second.requests, sent);
+      assert.equal(second.requests, 0);
       await second.close();
+      // Without consolidated metadata any nested document may change unseen: no entry at all.
+      const entries = readdirSync(cacheDir).length;
+      await (await openZarr(local('zarrpy__fixture_subset.zarr'), { metadataCacheDir: cacheDir })).close();
+      assert.equal(readdirSync(cacheDir).length, entries);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
