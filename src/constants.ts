@@ -29,6 +29,7 @@ export const Commands = {
   download: 'dandi.download',
   downloadReference: 'dandi.downloadReference',
   openInNwbViewer: 'dandi.openInNwbViewer',
+  openZarrInViewer: 'dandi.openZarrInViewer',
   viewerDownloadFile: 'dandi.viewer.downloadFile',
   viewerCopyPythonSnippet: 'dandi.viewer.copyPythonSnippet',
 } as const;

@@ -1,6 +1,6 @@
 /**
- * One open NWB/HDF5 file, shared by every viewer panel of it. Owns the {@link Hdf5File} (closed in
- * dispose). Opening never throws: a file that fails to open becomes a document with `error`, and
+ * One open NWB/HDF5 file or Zarr store, shared by every viewer panel of it. Owns the backend (the
+ * {@link Hdf5File}, or the hdmf-zarr adapter over a Zarr reader; closed in dispose). Opening never throws: a file that fails to open becomes a document with `error`, and
  * its panels show that error in place.
  */
 import { basename } from 'node:path';
@@ -10,10 +10,12 @@ import { ASSET_URI_SCHEME } from '../dandi/assetUri';
 import { assetRefOfUri } from './assetUriOf';
 import { openHdf5 } from '../hdf5/engine';
 import { assetSourceSpec } from '../hdf5/sources/dandi';
-import type { Hdf5File, OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
+import type { OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
+import type { NwbBackend } from '../nwb/backend';
 import { DEFAULT_LIMITS, NwbFile } from '../nwb/nwbFile';
 import type { SourceDescription, ViewerFileInfo } from '../shared/protocol';
 import type { ExtensionServices } from '../services';
+import { isZarrUri, openZarrBackend } from './zarrSource';
 
 const MiB = 1024 * 1024;
 
@@ -28,10 +30,13 @@ export class NwbDocument implements vscode.CustomDocument {
     readonly source: SourceDescription,
     readonly nwb: NwbFile | null,
     readonly error: string | null,
-    private readonly _h5: Hdf5File | null,
+    private readonly _h5: NwbBackend | null,
   ) {}
 
-  /** Opens `uri` (a local file or a `dandi-asset:` URI); failures become a document with `error`. */
+  /**
+   * Opens `uri` (a local file or `.zarr` folder, or a `dandi-asset:` URI); failures become a
+   * document with `error`.
+   */
   static async open(
     uri: vscode.Uri,
     services: ExtensionServices,
@@ -44,8 +49,9 @@ export class NwbDocument implements vscode.CustomDocument {
       return new NwbDocument(uri, { kind: 'local', path: uri.toString() }, null, errorText(e), null);
     }
     try {
-      const spec = await sourceSpec(source, uri, services);
-      const h5 = await openHdf5(spec, { ...openOptions(services), signal });
+      const h5: NwbBackend = isZarrUri(uri)
+        ? await openZarrBackend(source, services, signal)
+        : await openHdf5(await sourceSpec(source, uri, services), { ...openOptions(services), signal });
       const config = vscode.workspace.getConfiguration(Settings.section);
       const maxElements = config.get<number>(Settings.maxSliceElements, DEFAULT_LIMITS.maxElements);
       return new NwbDocument(uri, source, new NwbFile(h5, { maxElements }), null, h5);

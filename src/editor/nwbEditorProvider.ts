@@ -118,6 +118,31 @@ export class NwbEditorProvider
     this._onDidChange.fire();
   }
 
+  /**
+   * Opens `uri` in a viewer panel of its own, outside the custom-editor machinery: a Zarr store is
+   * a folder (or a remote prefix), which VS Code's editors do not open as a resource.
+   */
+  async openPanel(uri: vscode.Uri, viewType: string, title: string): Promise<ViewerPanel> {
+    const cancel = new vscode.CancellationTokenSource();
+    try {
+      const document = await this.openCustomDocument(
+        uri,
+        { untitledDocumentData: undefined, backupId: undefined },
+        cancel.token,
+      );
+      const webviewPanel = vscode.window.createWebviewPanel(viewType, title, vscode.ViewColumn.Active, {
+        ...webviewOptions(this._services.context.extensionUri),
+        retainContextWhenHidden: true,
+      });
+      // The panel owns its document here (a custom editor's document is VS Code's to dispose).
+      webviewPanel.onDidDispose(() => document.dispose());
+      await this.resolveCustomEditor(document, webviewPanel, cancel.token, viewType);
+      return [...this._panels].find(p => p.webviewPanel === webviewPanel) as ViewerPanel;
+    } finally {
+      cancel.dispose();
+    }
+  }
+
   override dispose(): void {
     for (const panel of this._panels) panel.dispose();
     this._panels.clear();

@@ -4,13 +4,14 @@
  */
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
-import { ASSET_URI_SCHEME } from '../dandi/assetUri';
+import { ASSET_URI_SCHEME, formatAssetUri, vouchForAsset, type RemoteAssetRef } from '../dandi/assetUri';
 import { forgetPrivateMetadata } from '../hdf5/metadataCache';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
 import { AssetFileSystemProvider } from './assetFileSystem';
 import { metadataCacheDir } from './nwbDocument';
 import { NwbEditorProvider } from './nwbEditorProvider';
+import { isNwbZarr } from './zarrSource';
 
 export interface ViewerFeature {
   /** Counts of open documents and panels, and the panels themselves (the VS Code tests inspect them). */
@@ -60,6 +61,19 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
       const viewType = /\.(h5|hdf5)$/i.test(uri.path) ? ViewTypes.hdf5Viewer : ViewTypes.nwbViewer;
       await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
     }),
+    vscode.commands.registerCommand(Commands.openZarrInViewer, async (arg?: unknown) => {
+      const uri = zarrUriOf(arg, services);
+      if (!uri) {
+        void vscode.window.showInformationMessage(
+          'Select a .zarr folder or a Zarr asset to open it in the viewer.',
+        );
+        return undefined;
+      }
+      // hdmf-zarr stores get the NWB views; any other Zarr the raw tree of groups and arrays.
+      const viewType = isNwbZarr(uri) ? ViewTypes.nwbViewer : ViewTypes.hdf5Viewer;
+      const name = uri.path.replace(/\/+$/, '').split('/').pop() ?? uri.path;
+      return provider.openPanel(uri, viewType, name);
+    }),
     vscode.commands.registerCommand(
       Commands.viewerCopyPythonSnippet,
       async (): Promise<string | undefined> => {
@@ -76,4 +90,40 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
     ),
   );
   return { provider };
+}
+
+/** The tree's asset element, as the tree passes it to commands. */
+interface AssetArgument {
+  kind: 'asset';
+  assetId: string;
+  path: string;
+  dandisetId: string;
+  version: string;
+  size?: number;
+}
+
+function isAssetArgument(arg: unknown): arg is AssetArgument {
+  if (typeof arg !== 'object' || arg === null) return false;
+  const a = arg as Record<string, unknown>;
+  return (
+    a.kind === 'asset' &&
+    ['assetId', 'path', 'dandisetId', 'version'].every(key => typeof a[key] === 'string')
+  );
+}
+
+/** A local folder or `dandi-asset:` Uri as given, or the asset URI of a tree element. */
+function zarrUriOf(arg: unknown, services: ExtensionServices): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (!isAssetArgument(arg)) return undefined;
+  const ref: RemoteAssetRef = {
+    apiUrl: services.session.instance.apiUrl,
+    assetId: arg.assetId,
+    path: arg.path,
+    dandisetId: arg.dandisetId,
+    version: arg.version,
+    ...(arg.size !== undefined ? { size: arg.size } : {}),
+  };
+  // The tree's element is the API's answer: a link built from it opens with no question asked.
+  vouchForAsset(ref);
+  return vscode.Uri.parse(formatAssetUri(ref));
 }

@@ -1,8 +1,8 @@
 /**
- * One open NWB (or plain HDF5) file with its NWB semantics: the reader with its caches, the type
+ * One open NWB (or plain HDF5 or Zarr) file with its NWB semantics: the reader with its caches, the type
  * registry and the version. Everything under src/nwb takes this object.
  */
-import type { Hdf5File } from '../hdf5/types';
+import type { NwbBackend } from './backend';
 import { NwbReader, valueToStrings } from './reader';
 import { TypeRegistry } from './schema';
 import { detectNwbVersion } from './version';
@@ -20,7 +20,7 @@ export class NwbFile {
   private _version: Promise<string | null> | null = null;
 
   constructor(
-    readonly h5: Hdf5File,
+    readonly h5: NwbBackend,
     readonly limits: NwbLimits = DEFAULT_LIMITS,
   ) {
     this.reader = new NwbReader(h5, limits.maxElements);

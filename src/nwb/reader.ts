@@ -1,17 +1,10 @@
 /**
- * A thin layer over {@link Hdf5File} that the NWB modules share: per-document caches of entries
+ * A thin layer over an {@link NwbBackend} (an HDF5 file or an hdmf-zarr store) that the NWB modules share: per-document caches of entries
  * and attributes (metadata is asked for again and again while a view is built, and every miss on a
  * remote file is a round trip), and helpers that turn stored values into numbers and strings.
  */
-import type {
-  DatasetInfo,
-  H5Attribute,
-  H5Entry,
-  H5Value,
-  Hdf5File,
-  NumericArray,
-  Selection,
-} from '../hdf5/types';
+import type { DatasetInfo, H5Attribute, H5Entry, H5Value, NumericArray, Selection } from '../hdf5/types';
+import type { NwbBackend } from './backend';
 
 export interface ReadOptions {
   signal?: AbortSignal;
@@ -31,7 +24,7 @@ export class NwbReader {
    * small compressed file cannot expand into the host's memory.
    */
   constructor(
-    readonly h5: Hdf5File,
+    readonly h5: NwbBackend,
     readonly maxElements = Number.POSITIVE_INFINITY,
   ) {}
 

@@ -112,15 +112,21 @@ export class TypeRegistry {
       const latest = versions.sort((a, b) => compareVersions(b.name, a.name))[0];
       if (!latest) continue;
       this._namespaces.push({ name: ns.name, version: latest.name });
-      for (const source of await this._reader.list(latest.path)) {
-        if (source.kind !== 'dataset' || source.name === 'namespace') continue;
-        try {
-          const text = valueToText(await this._reader.scalar(joinPath(latest.path, source.name)));
-          this._addSource(ns.name, parseSpecText(text));
-        } catch {
-          // One unreadable source file must not hide the others.
-        }
-      }
+      const sources = (await this._reader.list(latest.path)).filter(
+        source => source.kind === 'dataset' && source.name !== 'namespace',
+      );
+      // Read together (a Zarr store holds each source in its own object: one round trip each),
+      // added in listing order.
+      const docs = await Promise.all(
+        sources.map(source =>
+          this._reader
+            .scalar(joinPath(latest.path, source.name))
+            .then(value => parseSpecText(valueToText(value)))
+            // One unreadable source file must not hide the others.
+            .catch(() => undefined),
+        ),
+      );
+      for (const doc of docs) this._addSource(ns.name, doc);
     }
   }
 
