@@ -9,7 +9,7 @@ import { dirname, posix, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { ASSET_URI_SCHEME } from '../dandi/assetUri';
 import { DandiClient } from '../dandi/client';
-import type { Hdf5File } from '../hdf5/types';
+import type { NwbBackend } from '../nwb/backend';
 import { findPoseForVideo, findVideosForPose } from '../pose/findVideo';
 import { dandisetListing, localListing } from '../pose/listing';
 import { inspectPoseFile, openPose, readCameraClock } from '../pose/open';
@@ -53,7 +53,7 @@ async function openHdf5At(
   services: ExtensionServices,
   uri: vscode.Uri,
   signal?: AbortSignal,
-): Promise<Hdf5File> {
+): Promise<NwbBackend> {
   const doc = await NwbDocument.open(uri, services, signal);
   if (!doc.nwb) throw new Error(doc.error ?? `could not open ${uri.toString(true)}`);
   return doc.nwb.h5;
@@ -62,7 +62,7 @@ async function openHdf5At(
 async function withHdf5<T>(
   services: ExtensionServices,
   uri: vscode.Uri,
-  body: (h5: Hdf5File) => Promise<T>,
+  body: (h5: NwbBackend) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
   const h5 = await openHdf5At(services, uri, signal);

@@ -3,7 +3,7 @@
  * over an open HDF5 file, paired with the video being shown, and the facts the video/pose matching
  * needs from a pose file. The returned source owns the HDF5 file: `close()` closes it.
  */
-import type { Hdf5File } from '../hdf5/types';
+import type { NwbBackend } from '../nwb/backend';
 import { NwbFile, type NwbLimits } from '../nwb/nwbFile';
 import { cameraClockFor, externalVideos, type CameraClock } from './camera';
 import type { PoseInspection } from './findVideo';
@@ -29,12 +29,12 @@ export interface OpenPoseOptions {
   signal?: AbortSignal;
 }
 
-async function isSlp(h5: Hdf5File): Promise<boolean> {
+async function isSlp(h5: NwbBackend): Promise<boolean> {
   const attrs = await h5.attributes('/metadata').catch(() => []);
   return attrs.some(a => a.name === 'format_id') && attrs.some(a => a.name === 'json');
 }
 
-export async function openPose(h5: Hdf5File, options: OpenPoseOptions): Promise<PoseSource> {
+export async function openPose(h5: NwbBackend, options: OpenPoseOptions): Promise<PoseSource> {
   const { video, signal } = options;
   if (await isSlp(h5)) {
     const labels = await openSlp(h5, signal);
@@ -69,7 +69,7 @@ export async function openPose(h5: Hdf5File, options: OpenPoseOptions): Promise<
 }
 
 /** What matching needs from a pose file: the videos it names, its PoseEstimations, its frame count. */
-export async function inspectPoseFile(h5: Hdf5File, signal?: AbortSignal): Promise<PoseInspection> {
+export async function inspectPoseFile(h5: NwbBackend, signal?: AbortSignal): Promise<PoseInspection> {
   if (await isSlp(h5)) {
     const labels = await openSlp(h5, signal);
     // Predictions on every frame give the video's frame count; sparse user labels do not.
@@ -101,7 +101,7 @@ export async function inspectPoseFile(h5: Hdf5File, signal?: AbortSignal): Promi
 
 /** The clock of the camera whose ImageSeries names `videoName` in this NWB file (undefined when none does). */
 export function readCameraClock(
-  h5: Hdf5File,
+  h5: NwbBackend,
   videoName: string,
   signal?: AbortSignal,
 ): Promise<CameraClock | undefined> {

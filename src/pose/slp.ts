@@ -7,7 +7,8 @@
  * Which instances a frame shows follows SLEAP's `LabeledFrame.instances_to_show`: a prediction a
  * user instance replaced (same track, or `from_predicted` when the frame has no tracks) is hidden.
  */
-import type { H5Value, Hdf5File } from '../hdf5/types';
+import type { H5Value } from '../hdf5/types';
+import type { NwbBackend } from '../nwb/backend';
 import { toNumber, valueToStrings } from '../nwb/reader';
 import type { PoseFrame, PoseInstance, PoseSkeleton, PoseSource } from './types';
 
@@ -36,7 +37,7 @@ interface FrameRow {
 
 type Row = Record<string, H5Value>;
 
-export async function openSlp(h5: Hdf5File, signal?: AbortSignal): Promise<SlpLabels> {
+export async function openSlp(h5: NwbBackend, signal?: AbortSignal): Promise<SlpLabels> {
   const label = h5.info.label;
   const metaAttrs = await h5.attributes('/metadata').catch(() => {
     throw new Error(`${label} is not a SLEAP .slp file (no /metadata group)`);
@@ -146,7 +147,7 @@ function instancesToShow(instances: Row[]): Row[] {
 type PointLookup = (dataset: 'points' | 'pred_points', index: number) => Row | undefined;
 
 /** Reads the span of `points` and of `pred_points` the instances use (two reads at most). */
-async function pointReader(h5: Hdf5File, instances: Row[], signal?: AbortSignal): Promise<PointLookup> {
+async function pointReader(h5: NwbBackend, instances: Row[], signal?: AbortSignal): Promise<PointLookup> {
   const spans = new Map<'points' | 'pred_points', { start: number; rows: Row[] }>();
   for (const dataset of ['points', 'pred_points'] as const) {
     const mine = instances.filter(i => (Number(i.instance_type) === 0) === (dataset === 'points'));
@@ -186,7 +187,7 @@ function toPoseInstance(
 }
 
 async function readRows(
-  h5: Hdf5File,
+  h5: NwbBackend,
   path: string,
   start?: number,
   count?: number,
@@ -205,7 +206,7 @@ async function readRows(
 }
 
 /** `videos_json` / `tracks_json`: one JSON text per row; an empty float dataset when there are none. */
-async function readJsonRows(h5: Hdf5File, path: string): Promise<unknown[]> {
+async function readJsonRows(h5: NwbBackend, path: string): Promise<unknown[]> {
   const entry = await h5.entry(path).catch(() => undefined);
   if (entry?.kind !== 'dataset' || !entry.shape?.[0]) return [];
   const result = await h5.read(path);
