@@ -66,10 +66,12 @@ const groups = {
   webview: [
     {
       ...common,
-      entryPoints: existing('media/viewer/main.ts', 'media/details/main.ts').map(f => ({
-        in: f,
-        out: f.split('/')[1],
-      })),
+      entryPoints: existing('media/viewer/main.ts', 'media/details/main.ts', 'media/video/main.ts').map(
+        f => ({
+          in: f,
+          out: f.split('/')[1],
+        }),
+      ),
       outdir: 'dist/webview',
       platform: 'browser',
       format: 'iife',

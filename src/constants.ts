@@ -30,6 +30,10 @@ export const Commands = {
   openInNwbViewer: 'dandi.openInNwbViewer',
   viewerDownloadFile: 'dandi.viewer.downloadFile',
   viewerCopyPythonSnippet: 'dandi.viewer.copyPythonSnippet',
+  openVideo: 'dandi.openVideo',
+  videoShowPoseFrom: 'dandi.video.showPoseFrom',
+  videoExportPng: 'dandi.video.exportPng',
+  videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
 } as const;
 
 export const Views = {
@@ -42,6 +46,7 @@ export const Views = {
 export const ViewTypes = {
   nwbViewer: 'dandi.nwbViewer',
   hdf5Viewer: 'dandi.hdf5Viewer',
+  videoViewer: 'dandi.videoViewer',
 } as const;
 
 /** Context keys set with `setContext`, read by `when` clauses in package.json. */
@@ -63,6 +68,7 @@ export const Settings = {
   cacheSizeMB: 'hdf5.cacheSizeMB',
   metadataCacheSizeMB: 'hdf5.metadataCacheSizeMB',
   maxSliceElements: 'viewer.maxSliceElements',
+  videoMaxDecodedFrames: 'video.maxDecodedFrames',
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';

@@ -8,6 +8,8 @@ import { stopSpareWorkers } from './hdf5/workerPool';
 import { getLog } from './log';
 import type { ExtensionServices } from './services';
 import { registerNetworkConfiguration } from './commands/networkConfiguration';
+import { registerVideo } from './commands/videoCommands';
+import { poseProvider, videoIndexer, videosForPose } from './editor/videoParts';
 
 /**
  * Composition root: builds the session and the shared services, then each feature registers its
@@ -30,8 +32,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const browse = registerBrowse(services);
   registerDownloads(services);
   const viewer = registerViewer(services);
+  const video = registerVideo(services, videoIndexer, poseProvider, videosForPose);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
-  return { services, browse, viewer };
+  return { services, browse, viewer, video };
 }
 
 export function deactivate(): Promise<void> {
@@ -44,4 +47,5 @@ export interface ExtensionApi {
   services: ExtensionServices;
   browse: ReturnType<typeof registerBrowse>;
   viewer: ReturnType<typeof registerViewer>;
+  video: ReturnType<typeof registerVideo>;
 }
