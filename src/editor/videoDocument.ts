@@ -11,13 +11,13 @@ import { assetSourceSpec, createDandiSource } from '../hdf5/sources/dandi';
 import { LocalSource } from '../hdf5/sources/local';
 import type { ByteSource } from '../hdf5/sources/source';
 import type { PoseSource } from '../pose/types';
-import { toArrayBuffer } from '../shared/binary';
 import type { SourceDescription } from '../shared/protocol';
-import type { EncodedSample, SamplesResult, VideoInfo } from '../shared/videoProtocol';
+import type { SamplesResult, VideoInfo } from '../shared/videoProtocol';
 import type { ExtensionServices } from '../services';
 import type { FramePlan, VideoIndex } from '../video/types';
 import { assetRefOfUri } from './assetUriOf';
 import { describeSource, errorText } from './nwbDocument';
+import { readSamples, samplesToDecode } from './videoSamples';
 
 /** What the viewer needs from the container index (src/video): read once per asset, plan per frame. */
 export interface VideoIndexer {
@@ -129,48 +129,8 @@ export class VideoDocument implements vscode.CustomDocument {
   async samples(frame: number, through: number | undefined, signal?: AbortSignal): Promise<SamplesResult> {
     const index = this.index;
     if (!index || !this._bytes) throw new Error(this.error ?? 'the video could not be opened');
-    if (index.undecodable !== undefined || index.codec === undefined)
-      throw new Error(index.undecodable ?? `no decoder configuration for ${index.codecName}`);
-    const last = index.frames - 1;
-    if (!Number.isInteger(frame) || frame < 0 || frame > last)
-      throw new Error(`frame ${frame} is outside 0…${last}`);
-    const plan = this._indexer.plan(index, frame);
-    let sampleList = plan.samples;
-    if (through !== undefined && Number.isInteger(through) && through > frame) {
-      const further = this._indexer.plan(index, Math.min(through, last));
-      // Only when it decodes from the same keyframe: a later GOP is its own request.
-      if (further.samples[0] === sampleList[0] && further.samples.length > sampleList.length)
-        sampleList = further.samples;
-    }
-    const sampleFrames = framesOfSamples(index);
-    const start = index.offsets[sampleList[0]];
-    const lastSample = sampleList[sampleList.length - 1];
-    const end = index.offsets[lastSample] + index.sizes[lastSample];
-    const before = this._bytes.bytesFetched;
-    // One request for the whole run unless other tracks (audio) fill most of it: then one per sample.
-    const wanted = sampleList.reduce((sum, s) => sum + index.sizes[s], 0);
-    const block = end - start <= 2 * wanted ? await this._bytes.read(start, end, { signal }) : undefined;
-    const samples: EncodedSample[] = [];
-    for (const s of sampleList) {
-      const offset = index.offsets[s];
-      const size = index.sizes[s];
-      const data = block
-        ? block.subarray(offset - start, offset - start + size)
-        : await this._bytes.read(offset, offset + size, { signal });
-      samples.push({
-        data: toArrayBuffer(data),
-        timestampUs: Math.round(index.presentationSeconds[s] * 1e6),
-        frame: sampleFrames[s],
-        key: index.keyframe[s] === 1,
-      });
-    }
-    const config: SamplesResult['config'] = {
-      codec: index.codec,
-      codedWidth: index.width,
-      codedHeight: index.height,
-    };
-    if (index.description) config.description = toArrayBuffer(index.description);
-    return { frame, config, samples, bytesRead: this._bytes.bytesFetched - before };
+    const samples = samplesToDecode(index, (ix, f) => this._indexer.plan(ix, f), frame, through);
+    return readSamples(this._bytes, index, frame, samples, signal);
   }
 
   get isDisposed(): boolean {
@@ -192,19 +152,6 @@ export class VideoDocument implements vscode.CustomDocument {
     this._onDidDispose.dispose();
     this._onDidChangePose.dispose();
   }
-}
-
-const sampleFramesCache = new WeakMap<VideoIndex, Int32Array>();
-
-/** sample (decode order) → frame (presentation order); -1 for a sample no frame shows (edit list). */
-export function framesOfSamples(index: VideoIndex): Int32Array {
-  let out = sampleFramesCache.get(index);
-  if (!out) {
-    out = new Int32Array(index.sizes.length).fill(-1);
-    for (let frame = 0; frame < index.frameToSample.length; frame++) out[index.frameToSample[frame]] = frame;
-    sampleFramesCache.set(index, out);
-  }
-  return out;
 }
 
 async function byteSource(
