@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const browse = registerBrowse(services);
   registerDownloads(services);
   const viewer = registerViewer(services);
-  const video = registerVideo(services, videoIndexer, poseProvider, videosForPose);
+  const video = registerVideo(services, videoIndexer(services), poseProvider, videosForPose);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
   return { services, browse, viewer, video };
 }

@@ -21,8 +21,14 @@ import { readSamples, samplesToDecode } from './videoSamples';
 
 /** What the viewer needs from the container index (src/video): read once per asset, plan per frame. */
 export interface VideoIndexer {
-  /** The index of the bytes `source` reads; cached by `identity`, so a second open reads nothing. */
-  index(source: ByteSource, identity: string, signal?: AbortSignal): Promise<VideoIndex>;
+  /**
+   * Opens `source` and reads its index (cached by the source's identity, so a second open reads
+   * nothing); `known` is what the asset listing vouched for. `keyed`: read with an API key.
+   */
+  index(
+    source: ByteSource,
+    options: { known: { size?: number; identity?: string }; keyed: boolean; signal?: AbortSignal },
+  ): Promise<VideoIndex>;
   plan(index: VideoIndex, frame: number): FramePlan;
 }
 
@@ -64,10 +70,9 @@ export class VideoDocument implements vscode.CustomDocument {
     }
     let bytes: ByteSource | null = null;
     try {
-      const { source: opening, known } = await byteSource(source, uri, services);
+      const { source: opening, known, keyed } = await byteSource(source, uri, services);
       bytes = opening;
-      const opened = await bytes.open(known, { signal });
-      const index = await indexer.index(bytes, opened.identity, signal);
+      const index = await indexer.index(bytes, { known, keyed, signal });
       return new VideoDocument(uri, source, index, null, bytes, indexer);
     } catch (e) {
       await bytes?.close().catch(() => undefined);
@@ -158,8 +163,8 @@ async function byteSource(
   source: SourceDescription,
   uri: vscode.Uri,
   services: ExtensionServices,
-): Promise<{ source: ByteSource; known: { size?: number; identity?: string } }> {
-  if (source.kind === 'local') return { source: new LocalSource(source.path), known: {} };
+): Promise<{ source: ByteSource; known: { size?: number; identity?: string }; keyed: boolean }> {
+  if (source.kind === 'local') return { source: new LocalSource(source.path), known: {}, keyed: false };
   if (uri.scheme !== ASSET_URI_SCHEME) throw new Error(`cannot read ${uri.scheme}: videos`);
   const spec = assetSourceSpec(assetRefOfUri(uri), await services.apiKey(source.apiUrl));
   if (spec.kind !== 'dandi') throw new Error('unexpected source kind for a DANDI asset');
@@ -168,5 +173,7 @@ async function byteSource(
   return {
     source: createDandiSource(dandi, PROBE_BYTES),
     known: { size: spec.size, identity: spec.identity },
+    // Embargoed assets (read with the key, not known to be open): their cached index goes at sign-out.
+    keyed: spec.apiKey !== undefined && spec.private !== false,
   };
 }

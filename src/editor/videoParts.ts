@@ -1,20 +1,41 @@
 /**
- * The container index (src/video) and the pose readers (src/pose) as the video viewer uses them.
- * Until those parts land on this branch, opening a video or a pose file says so plainly.
+ * The container index (src/video) and the pose readers (src/pose) as the video viewer uses them:
+ * indexes cached under the extension's global storage (bounded like the HDF5 metadata cache; those
+ * read with an API key deleted at sign-out).
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { Settings } from '../constants';
+import type { ExtensionServices } from '../services';
+import { VideoIndexCache } from '../video/indexCache';
+import { planFrame } from '../video/plan';
+import { readVideoIndex } from '../video/readIndex';
 import type { VideoIndexer } from './videoDocument';
 import type { PoseProvider } from './videoEditorProvider';
 
-const NO_INDEX = 'this build has no video container index yet (src/video)';
+const MiB = 1024 * 1024;
 const NO_POSE = 'this build has no pose readers yet (src/pose)';
 
-export const videoIndexer: VideoIndexer = {
-  index: () => Promise.reject(new Error(NO_INDEX)),
-  plan: () => {
-    throw new Error(NO_INDEX);
-  },
-};
+/** The indexer with its persistent cache; registers the sign-out cleanup. */
+export function videoIndexer(services: ExtensionServices): VideoIndexer {
+  const dir = vscode.Uri.joinPath(services.context.globalStorageUri, 'video-index').fsPath;
+  const cacheFor = (keyed: boolean): VideoIndexCache | undefined => {
+    const config = vscode.workspace.getConfiguration(Settings.section);
+    const megabytes = config.get<number>(Settings.metadataCacheSizeMB, 200);
+    return megabytes > 0 ? new VideoIndexCache(dir, megabytes * MiB, { private: keyed }) : undefined;
+  };
+  services.context.subscriptions.push(
+    services.session.onDidSignOut(async () => {
+      const removed = await new VideoIndexCache(dir, 0).forgetPrivate();
+      if (removed > 0)
+        services.log.info(`Signed out: deleted ${removed} cached video indexes read with the key.`);
+    }),
+  );
+  return {
+    index: (source, { known, keyed, signal }) =>
+      readVideoIndex(source, { known, signal, cache: cacheFor(keyed) }),
+    plan: planFrame,
+  };
+}
 
 export const poseProvider: PoseProvider = {
   candidates: () => Promise.resolve([]),
