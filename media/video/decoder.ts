@@ -7,6 +7,11 @@
 import type { DecoderConfigMessage, SamplesResult } from '../../src/shared/videoProtocol';
 import type { FrameStore } from './frameStore';
 
+/** The decoder accepted the configuration but failed on the stream (e.g. H.264 4:4:4 in Chromium). */
+export class DecoderFailure extends Error {
+  override name = 'DecoderFailure';
+}
+
 export type Support = { supported: true } | { supported: false; reason: string };
 
 /** Whether this webview can decode `codec` (asked at run time: hosts differ). */
@@ -84,19 +89,21 @@ export class FrameDecoder {
       throw new Error(`the samples for frame ${batch.frame} do not start at a keyframe`);
     const decoder = this._ensure(batch.config);
     this._frameOf = new Map(batch.samples.map(s => [s.timestampUs, s.frame]));
-    for (const sample of batch.samples) {
+    batch.samples.forEach((sample, k) => {
       decoder.decode(
         new EncodedVideoChunk({
           type: sample.key ? 'key' : 'delta',
           timestamp: sample.timestampUs,
-          data: sample.data,
+          data: k === 0 && batch.keyPrefix ? concat(batch.keyPrefix, sample.data) : sample.data,
         }),
       );
-    }
+    });
     try {
       await decoder.flush();
     } catch (e) {
-      throw this._error ?? (e instanceof Error ? e : new Error(String(e)));
+      throw (
+        this._error ?? new DecoderFailure(`the decoder failed: ${e instanceof Error ? e.message : String(e)}`)
+      );
     }
   }
 
@@ -109,7 +116,7 @@ export class FrameDecoder {
     const decoder = new VideoDecoder({
       output: frame => this._output(frame),
       error: e => {
-        this._error = new Error(`the decoder failed: ${e.message}`);
+        this._error = new DecoderFailure(`the decoder failed: ${e.message}`);
       },
     });
     const init: VideoDecoderConfig = {
@@ -134,4 +141,11 @@ export class FrameDecoder {
     }
     this._store.put(frame, decoded, this._focus());
   }
+}
+
+function concat(a: ArrayBuffer, b: ArrayBuffer): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(new Uint8Array(a));
+  out.set(new Uint8Array(b), a.byteLength);
+  return out;
 }

@@ -14,7 +14,7 @@ import {
   type VideoWebviewEvent,
   type VideoWebviewMethodMap,
 } from '../../src/shared/videoProtocol';
-import { FrameDecoder, decoderSupport, supportedCodecs } from './decoder';
+import { DecoderFailure, FrameDecoder, decoderSupport, supportedCodecs } from './decoder';
 import { FrameStore } from './frameStore';
 import { PoseOverlay, decodePoseFrame, type PoseInstanceData } from './overlay';
 import { buildView, renderLegend, type VideoView } from './view';
@@ -74,14 +74,22 @@ class VideoViewer {
       ? { supported: false as const, reason: info.undecodable }
       : await decoderSupport(info.codec, info.width, info.height);
     this._decodable = support.supported;
-    if (!support.supported) {
-      const can = await supportedCodecs();
-      v.message.hidden = false;
-      v.message.textContent = `Cannot show the picture: the video is ${info.codecName} in ${info.container.toUpperCase()} (${support.reason}). This webview decodes ${can.length ? can.join(', ') : 'no video codec through WebCodecs'}. The pose overlay is still drawn on a blank frame.`;
-    }
+    if (!support.supported) await this._cannotDecode(support.reason);
     this.setPose(pose);
     this._wire();
     await this.show(startFrame);
+  }
+
+  /** From now on: a blank frame of the video's size (with the pose), and a message saying why. */
+  private async _cannotDecode(reason: string): Promise<void> {
+    this._decodable = false;
+    this._store.clear();
+    this._decoder.close();
+    const info = this._info;
+    const can = await supportedCodecs();
+    const v = this._view;
+    v.message.hidden = false;
+    v.message.textContent = `Cannot show the picture: the video is ${info.codecName} (${info.codec ?? 'no WebCodecs codec string'}) in ${info.container.toUpperCase()}: ${reason}. This webview decodes ${can.length ? can.join(', ') : 'no video codec through WebCodecs'}. The pose overlay is still drawn on a blank frame.`;
   }
 
   setPose(pose: PoseInfo | undefined): void {
@@ -107,14 +115,22 @@ class VideoViewer {
     try {
       if (this._decodable && !this._store.has(target)) {
         root.dataset.state = 'loading';
-        await this._ensureDecoded(target);
+        try {
+          await this._ensureDecoded(target);
+        } catch (e) {
+          // Accepted by isConfigSupported yet undecodable here (H.264 4:4:4 in Chromium): say so, go on blank.
+          if (!(e instanceof DecoderFailure)) throw e;
+          await this._cannotDecode(e.message);
+        }
       }
       await this._ensurePose(target);
       if (seq !== this._showSeq) return; // a later show() took over
       const decoded = this._draw(target);
       root.dataset.frame = String(target);
       root.dataset.state = this._decodable ? 'ready' : 'unsupported';
-      api.notify({ type: 'shown', frame: target, decoded, ms: performance.now() - started });
+      const ms = performance.now() - started;
+      const message = this._view.message.hidden ? undefined : (this._view.message.textContent ?? undefined);
+      api.notify({ type: 'shown', frame: target, decoded, ms, ...(message ? { message } : {}) });
       if (this._playing) this._prefetch();
     } catch (e) {
       if (seq !== this._showSeq) return;

@@ -34,8 +34,8 @@ export class VideoPanel {
   private _initId = -1;
   /** The frame on the canvas (from the webview's `shown` events). */
   shownFrame = 0;
-  /** Every `shown` event, for the tests: frame, whether a picture was decoded, milliseconds. */
-  readonly onDidShow: vscode.Event<{ frame: number; decoded: boolean; ms: number }>;
+  /** Every `shown` and `error` event of the webview (the tests wait on them). */
+  readonly onDidRender: vscode.Event<VideoWebviewEvent>;
 
   constructor(
     readonly document: VideoDocument,
@@ -57,19 +57,20 @@ export class VideoPanel {
     });
     this._store.add(this._messenger);
     this._store.add(channel.onDidReceiveMessage(message => this._messenger.handle(message)));
-    const shown = new vscode.EventEmitter<{ frame: number; decoded: boolean; ms: number }>();
-    this._store.add(shown);
-    this.onDidShow = shown.event;
+    const rendered = new vscode.EventEmitter<VideoWebviewEvent>();
+    this._store.add(rendered);
+    this.onDidRender = rendered.event;
     this._store.add(
       this._messenger.onEvent('shown', e => {
         this.shownFrame = e.frame;
-        shown.fire({ frame: e.frame, decoded: e.decoded, ms: e.ms });
+        rendered.fire(e);
       }),
     );
     this._store.add(
-      this._messenger.onEvent('error', e =>
-        this._log.warn(`Video viewer: ${this.document.fileName}: ${e.message}`),
-      ),
+      this._messenger.onEvent('error', e => {
+        this._log.warn(`Video viewer: ${this.document.fileName}: ${e.message}`);
+        rendered.fire(e);
+      }),
     );
     this._store.add(
       document.onDidChangePose(() => this._messenger.notify({ type: 'pose', pose: poseInfo(document) })),

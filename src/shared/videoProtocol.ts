@@ -68,6 +68,11 @@ export interface SamplesResult {
   samples: EncodedSample[];
   /** Bytes read from the source for this answer (0 when cached). */
   bytesRead: number;
+  /**
+   * Bytes to put before the first (key) sample's: the encoder's version SEI from the file's first
+   * sample, which the decoder needs for some streams (x264 < r151 4:4:4) when starting later.
+   */
+  keyPrefix?: ArrayBuffer;
 }
 
 export interface PoseSkeletonMessage {
@@ -144,4 +149,12 @@ export type VideoHostEvent =
 /** Webview → host notifications. */
 export type VideoWebviewEvent =
   /** The canvas shows `frame` (the picture, or a blank frame when the codec cannot be decoded). */
-  { type: 'shown'; frame: number; decoded: boolean; ms: number } | { type: 'error'; message: string };
+  | {
+      type: 'shown';
+      frame: number;
+      decoded: boolean;
+      ms: number;
+      /** The message shown above the picture (why it cannot be decoded), when there is one. */
+      message?: string;
+    }
+  | { type: 'error'; message: string };

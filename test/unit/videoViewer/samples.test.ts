@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { byteRuns, readSamples, samplesToDecode } from '../../../src/editor/videoSamples';
+import { byteRuns, encoderSei, readSamples, samplesToDecode } from '../../../src/editor/videoSamples';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import { planFrame } from '../../../src/video/plan';
 import { readVideoIndex } from '../../../src/video/readIndex';
@@ -153,6 +153,35 @@ describe('video viewer: samples sent to the decoder', () => {
       { start: 0, end: 150, samples: [0, 1] },
       { start: 300_000, end: 300_060, samples: [2, 3] },
     ]);
+  });
+
+  it("carries x264's version SEI to later keyframes of a 4:4:4 stream, and only there", async () => {
+    const dlc = new LocalSource(join(VIDEOS, 'dlc__m3v1mp4.mp4'));
+    const other = new LocalSource(join(VIDEOS, 'sleap__clip.mp4'));
+    try {
+      const index = await readVideoIndex(dlc);
+      const sei = await encoderSei(dlc, index);
+      assert.ok(sei, 'the DLC video (x264 r2643, High 4:4:4) has a version SEI');
+      assert.equal(sei[4] & 0x1f, 6, 'an SEI NAL unit, 4-byte length prefix');
+      assert.equal(sei.length, 4 + new DataView(sei.buffer, sei.byteOffset).getUint32(0));
+      assert.match(Buffer.from(sei).toString('latin1'), /x264 - core 148/);
+      const later = index.keyframeFrames[3];
+      const batch = await readSamples(
+        dlc,
+        index,
+        later,
+        samplesToDecode(index, planFrame, later, undefined),
+        undefined,
+        sei,
+      );
+      assert.deepEqual(new Uint8Array(batch.keyPrefix ?? new ArrayBuffer(0)), sei);
+      const fromStart = await readSamples(dlc, index, 0, [0], undefined, sei);
+      assert.equal(fromStart.keyPrefix, undefined, 'the first sample has it already');
+      assert.equal(await encoderSei(other, await readVideoIndex(other)), undefined);
+    } finally {
+      await dlc.close();
+      await other.close();
+    }
   });
 
   it('refuses an index no decoder can use, naming why', async () => {
