@@ -6,14 +6,14 @@ import { type ArchiveOptions, type StandInArchive } from '../test/archive/types'
 
 /**
  * The stand-in DANDI archive as a process:
- *   npm run archive -- [--port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--https]
+ *   npm run archive -- [--port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--video DIR] [--large FILE]... [--https]
  *                      [--allow-client ADDR]... [--json] [--verbose]
  * With --json the first stdout line is one JSON object {apiUrl, webUrl, blobOrigin, controlUrl, ids, hostileId, apiKeys}, plus
  * caFile (the PEM of the CA that signed its certificate) with --https.
  */
 
 const USAGE =
-  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--https] [--allow-client ADDR]... [--json] [--verbose]';
+  'usage: archive [--port N] [--blob-port N] [--corpus DIR]... [--latency MS] [--generated DIR] [--video DIR] [--large FILE]... [--fixtures DIR] [--expiry SECONDS] [--https] [--allow-client ADDR]... [--json] [--verbose]';
 
 export function parseArgs(argv: string[]): { options: ArchiveOptions; json: boolean } {
   const options: ArchiveOptions = {};
@@ -48,6 +48,9 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
         break;
       case '--generated':
         options.generatedNwbDir = resolve(value());
+        break;
+      case '--video':
+        options.generatedVideoDir = resolve(value());
         break;
       case '--large':
         large.push(resolve(value()));
@@ -84,7 +87,12 @@ export function parseArgs(argv: string[]): { options: ArchiveOptions; json: bool
   if (allowedClients.length > 0) options.allowedClients = allowedClients;
   const defaultGenerated = resolve('.cache', 'nwb');
   if (!options.generatedNwbDir && existsSync(defaultGenerated)) options.generatedNwbDir = defaultGenerated;
-  for (const f of [...large, ...(options.generatedNwbDir ? [options.generatedNwbDir] : []), ...corpus]) {
+  for (const f of [
+    ...large,
+    ...(options.generatedNwbDir ? [options.generatedNwbDir] : []),
+    ...(options.generatedVideoDir ? [options.generatedVideoDir] : []),
+    ...corpus,
+  ]) {
     if (!existsSync(f)) throw new Error(`not found: ${f}`);
   }
   return { options, json };

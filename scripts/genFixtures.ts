@@ -1,10 +1,12 @@
-// Writes the project's generated NWB fixtures.
+// Writes the project's generated NWB fixtures and videos.
 //   npm run fixtures -- [--out DIR] [--large] [--large-size-gb N] [--large-out FILE]
 // Small files go to DIR (default <repo>/.cache/nwb); --large also writes the benchmark
 // ElectricalSeries (default <repo>/.cache/large/ecephys-1gib.nwb, at least N GiB, default 1).
+// The videos and the IBL-shaped session go to <repo>/.cache/video (ffmpeg, cached by recipe).
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { defaultLargePath, ensureGeneratedNwb, ensureLargeEphys } from '../test/fixtures/nwbgen';
+import { ensureGeneratedVideos } from '../test/fixtures/videogen';
 
 interface Args {
   out?: string;
@@ -55,6 +57,13 @@ async function main(): Promise<void> {
   console.log(
     `  ${basename(generated.manyRows.path).padEnd(24)} ${generated.manyRows.size} bytes (${generated.manyRows.rows} rows in ${generated.manyRows.table})`,
   );
+  started = Date.now();
+  const videos = await ensureGeneratedVideos();
+  console.log(`videos and the IBL-shaped session in .cache/video (${Date.now() - started} ms):`);
+  for (const v of videos)
+    console.log(
+      `  ${basename(v.path).padEnd(24)} ${v.size} bytes, ${v.frames} frames at ${v.fps} Hz (encoded in ${v.generationMs} ms)`,
+    );
   if (args.large) {
     started = Date.now();
     const info = await ensureLargeEphys(args.largeOut ?? defaultLargePath(), {

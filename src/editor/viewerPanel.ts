@@ -32,6 +32,8 @@ export interface WebviewChannel {
 }
 
 const STATS_INTERVAL_MS = 500;
+/** Registered by the video viewer (Commands.openVideo on its branch): `(videoUri | undefined, { pose, frame })`. */
+const OPEN_VIDEO_COMMAND = 'dandi.openVideo';
 
 export class ViewerPanel {
   private readonly _store = new DisposableStore();
@@ -116,6 +118,16 @@ export class ViewerPanel {
     this._store.add(
       m.onRequest('file/download', async () => {
         await vscode.commands.executeCommand(Commands.viewerDownloadFile, doc.uri);
+        return { started: true };
+      }),
+    );
+    this._store.add(
+      m.onRequest('video/show', async ({ path, frame }) => {
+        // The video viewer's command finds the video for this pose file (no video given).
+        await vscode.commands.executeCommand(OPEN_VIDEO_COMMAND, undefined, {
+          pose: { uri: doc.uri.toString(), path },
+          ...(frame !== undefined ? { frame } : {}),
+        });
         return { started: true };
       }),
     );

@@ -137,6 +137,10 @@ export interface HostMethods {
   'clipboard/write': { params: { text: string }; result: { ok: boolean } };
   // requested by webview: the header's "Download" button runs dandi.viewer.downloadFile for this document.
   'file/download': { params: Record<string, never>; result: { started: boolean } };
+  // requested by webview: the pose view's "Show on video" runs dandi.openVideo with this file as the
+  // pose (the video viewer finds the video); `frame` is the pose sample shown, the video frame for
+  // per-frame pose (DeepLabCut, SLEAP, IBL).
+  'video/show': { params: { path: string; frame?: number }; result: { started: boolean } };
 }
 
 /** Requests the host may send to the webview (none yet; kept for symmetry of the Messenger). */

@@ -23,6 +23,8 @@ export const SEED_IDS: SeedIds = {
   embargoed: '990004',
   large: '990005',
   zarr: '990006',
+  ibl: '990008',
+  videoCorpus: '990009',
 };
 export const HOSTILE_ID = '990007';
 export const OWNER = 'owner';
@@ -120,7 +122,7 @@ function dandisetMetadata(id: string, name: string, description: string, extra: 
   };
 }
 
-function makeDandiset(
+export function makeDandiset(
   id: string,
   name: string,
   description: string,
@@ -176,7 +178,7 @@ function genBlob(dandisetId: string, path: string, size: number, embargoed = fal
   return generatedBlob(uuidFrom(`blob:${dandisetId}:${path}`), size, new Date(BASE_TIME), embargoed);
 }
 
-function finish(store: ArchiveStore, d: StoredDandiset): void {
+export function finish(store: ArchiveStore, d: StoredDandiset): void {
   for (const v of d.versions) {
     v.modified = v.assets.reduce((m, a) => (a.modified > m ? a.modified : m), v.created);
     v.generation++;
@@ -209,7 +211,7 @@ function scale(store: ArchiveStore): void {
   finish(store, d);
 }
 
-function listFiles(dir: string, exts: RegExp): string[] {
+export function listFiles(dir: string, exts: RegExp): string[] {
   if (!existsSync(dir)) return [];
   const out: string[] = [];
   const walk = (d: string): void => {
@@ -226,9 +228,9 @@ function listFiles(dir: string, exts: RegExp): string[] {
   return out;
 }
 
-const toPosix = (p: string): string => p.split(sep).join('/');
+export const toPosix = (p: string): string => p.split(sep).join('/');
 
-async function fileAssets(
+export async function fileAssets(
   id: string,
   files: { file: string; path: string }[],
   cache: FileDigestCache,

@@ -97,7 +97,13 @@ const ENCODINGS: Record<string, string> = {
   png: 'image/png',
   jpg: 'image/jpeg',
   mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
   avi: 'video/x-msvideo',
+  // SLEAP label files are HDF5.
+  slp: 'application/x-hdf5',
   zarr: 'application/x-zarr',
   h5: 'application/x-hdf5',
   hdf5: 'application/x-hdf5',

@@ -12,6 +12,7 @@ import { ArchiveStore } from './model';
 import { DEFAULT_EXPIRY_SECONDS, Presigner } from './presign';
 import { clientAddress, RequestLog } from './requestLog';
 import { loadGeneratedSeed, OWNER, SEED_IDS } from './seedGenerated';
+import { loadVideoSeed } from './seedVideo';
 import { CURATOR, loadRealSeed } from './seedReal';
 import { makeTestCertificate, type TestCertificate } from './tls';
 import { type ArchiveOptions, type FaultConfig, type RequestLogEntry, type StandInArchive } from './types';
@@ -128,6 +129,12 @@ export async function startArchive(options: ArchiveOptions = {}): Promise<StandI
     corpusDirs,
     generatedNwbDir,
     largeFiles: options.largeFiles ?? [],
+    digestCache,
+  });
+  const defaultVideos = resolve(process.cwd(), '.cache', 'video');
+  await loadVideoSeed(store, {
+    generatedVideoDir: options.generatedVideoDir ?? (existsSync(defaultVideos) ? defaultVideos : undefined),
+    fixturesDir,
     digestCache,
   });
 

@@ -60,6 +60,8 @@ export interface ArchiveOptions {
   fixturesDir?: string;
   /** Folder of the project's generated NWB files to serve in the demo Dandiset (default: .cache/nwb when it exists). */
   generatedNwbDir?: string;
+  /** Folder of the generated videos (test/fixtures/videogen; default: .cache/video when it exists). */
+  generatedVideoDir?: string;
   /** Extra local files to serve as assets of the large-file Dandiset (e.g. the generated 1 GiB file). */
   largeFiles?: string[];
   /** Seconds a presigned blob URL stays valid (default 21600, as production). */
@@ -89,6 +91,10 @@ export interface SeedIds {
   large: string;
   /** A Dandiset with Zarr assets. */
   zarr: string;
+  /** An IBL-shaped session: camera videos (the 30-min left camera) and their NWB files (test/fixtures/videogen). */
+  ibl: string;
+  /** The real videos of ../shared/fixtures/video beside their pose files, plus the generated variants. */
+  videoCorpus: string;
 }
 
 export interface StandInArchive {

@@ -21,7 +21,16 @@ export interface ArchiveInfo {
   blobOrigin: string;
   /** POST FaultConfig JSON to `${controlUrl}/faults`, POST `${controlUrl}/reset`, GET `${controlUrl}/log`. */
   controlUrl: string;
-  ids: { scale: string; nwbDemo: string; corpus: string; embargoed: string; large: string; zarr: string };
+  ids: {
+    scale: string;
+    nwbDemo: string;
+    corpus: string;
+    embargoed: string;
+    large: string;
+    zarr: string;
+    ibl: string;
+    videoCorpus: string;
+  };
   apiKeys: { owner: string; other: string };
 }
 

@@ -6,7 +6,7 @@ import type { TrajectorySet } from '../../../src/shared/protocol';
 import { paddedBounds } from '../chartGeometry';
 import { XYPlot, type Marker } from '../charts';
 import { categoricalColor } from '../colormaps';
-import { h, slider } from '../dom';
+import { button, h, slider } from '../dom';
 import { axisLabel, formatSeconds } from '../format';
 import type { ViewContext } from './context';
 import { sampleAt } from './spatialMath';
@@ -42,13 +42,15 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
     draw();
   });
   time.input.value = String(Math.round(((t - set.tStart) / (set.tEnd - set.tStart || 1)) * 1000));
+  const controls = h('div', { class: 'controls' }, time.root);
+  if (pose) controls.append(...showOnVideo(ctx, () => poseSampleAt(series, t, set.stride)));
   ctx.root.append(
     h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
     h('p', {
       class: 'muted',
       text: `${series.length} ${pose ? 'keypoints' : 'series'} · ${formatSeconds(set.tStart)} – ${formatSeconds(set.tEnd)}${set.stride > 1 ? ` · every ${set.stride}th sample` : ''}`,
     }),
-    h('div', { class: 'controls' }, time.root),
+    controls,
   );
 
   // 2-D: y against x; 1-D: the position against time.
@@ -93,4 +95,26 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
     chart.setMarkers(markers, set.skeleton?.edges ?? []);
   };
   draw();
+}
+
+/** The unstrided index of the first keypoint's sample shown at time t (the video frame for per-frame pose). */
+function poseSampleAt(series: Decoded[], t: number, stride: number): number | undefined {
+  const at = series.length ? sampleAt(series[0].time, t) : -1;
+  return at >= 0 ? at * stride : undefined;
+}
+
+/** "Show on video": the host runs the video viewer's dandi.openVideo with this file as the pose. */
+function showOnVideo(ctx: ViewContext, frame: () => number | undefined): HTMLElement[] {
+  const status = h('span', { class: 'muted', role: 'status' });
+  const open = button('Show on video', () => {
+    status.textContent = 'Opening the video…';
+    ctx
+      .request('video/show', { path: ctx.path, frame: frame() })
+      .then(() => (status.textContent = ''))
+      .catch(
+        (e: unknown) =>
+          (status.textContent = `Could not open the video: ${e instanceof Error ? e.message : String(e)}`),
+      );
+  });
+  return [open, status];
 }

@@ -43,10 +43,11 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   'export/png': true,
   'clipboard/write': true,
   'file/download': true,
+  'video/show': true,
 };
 
 /** Requests the editor answers itself (they need VS Code). */
-const EDITOR_METHODS = ['init', 'export/png', 'clipboard/write', 'file/download'];
+const EDITOR_METHODS = ['init', 'export/png', 'clipboard/write', 'file/download', 'video/show'];
 
 /** The property names of the object literal assigned to `name` in a TypeScript source file. */
 function objectKeys(file: string, name: string): string[] {
