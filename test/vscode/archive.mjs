@@ -1,5 +1,6 @@
 // Starts the stand-in DANDI archive (dist/tools/archive.js) as a child process for the VS Code
-// runners and `npm start -- --demo`, generating the project's NWB fixtures first when missing.
+// runners and `npm start -- --demo`, generating the project's NWB fixtures (and the videos of
+// .cache/video) first when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -24,7 +25,7 @@ export function ensureGeneratedFixtures(repoRoot) {
   if (!existsSync(tool)) {
     throw new Error(`${tool} is missing: build first (node esbuild.mjs --only=tools)`);
   }
-  console.log(`[fixtures] bringing the NWB fixtures in ${generatedDir(repoRoot)} up to date`);
+  console.log(`[fixtures] bringing the NWB fixtures in ${generatedDir(repoRoot)} and the videos up to date`);
   const started = Date.now();
   const r = spawnSync(process.execPath, [tool], { cwd: repoRoot, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`node ${tool} failed (exit code ${r.status}, signal ${r.signal})`);
