@@ -9,7 +9,8 @@ import { getLog } from './log';
 import type { ExtensionServices } from './services';
 import { registerNetworkConfiguration } from './commands/networkConfiguration';
 import { registerVideo } from './commands/videoCommands';
-import { poseProvider, videoIndexer, videosForPose } from './editor/videoParts';
+import { videoIndexer } from './editor/videoParts';
+import { VideoPoseProvider } from './editor/videoPose';
 
 /**
  * Composition root: builds the session and the shared services, then each feature registers its
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const browse = registerBrowse(services);
   registerDownloads(services);
   const viewer = registerViewer(services);
-  const video = registerVideo(services, videoIndexer(services), poseProvider, videosForPose);
+  const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
   return { services, browse, viewer, video };
 }

@@ -16,7 +16,7 @@ import {
 } from '../../src/shared/videoProtocol';
 import { DecoderFailure, FrameDecoder, decoderSupport, supportedCodecs } from './decoder';
 import { FrameStore } from './frameStore';
-import { PoseOverlay, decodePoseFrame, type PoseInstanceData } from './overlay';
+import { PoseOverlay, unpackPoseFrames, type PoseInstanceData } from './overlay';
 import { buildView, renderLegend, type VideoView } from './view';
 
 type Api = Messenger<VideoWebviewMethodMap, VideoHostMethodMap, VideoWebviewEvent, VideoHostEvent>;
@@ -177,14 +177,18 @@ class VideoViewer {
 
   private async _ensurePose(frame: number): Promise<void> {
     if (!this._pose) return;
+    const root = this._view.root;
     const trail = this._trail();
     const first = Math.max(0, frame - trail);
     for (let start = Math.floor(first / POSE_WINDOW) * POSE_WINDOW; start <= frame; start += POSE_WINDOW) {
       if (this._poseLoaded.has(start)) continue;
-      const frames = await api.request('pose/frames', { first: start, last: start + POSE_WINDOW - 1 });
-      for (const f of frames) this._poseFrames.set(f.frame, decodePoseFrame(f));
+      root.dataset.pose = 'loading';
+      const packed = await api.request('pose/frames', { first: start, last: start + POSE_WINDOW - 1 });
+      for (const [frame, instances] of unpackPoseFrames(packed)) this._poseFrames.set(frame, instances);
       this._poseLoaded.add(start);
     }
+    // For tests and people: how many frames of pose the webview holds.
+    root.dataset.pose = String(this._poseFrames.size);
   }
 
   /** Draws the picture (or a blank frame) and the overlay; returns whether a picture was drawn. */
@@ -200,9 +204,11 @@ class VideoViewer {
       ctx.fillRect(0, 0, this._info.width, this._info.height);
     }
     overlay.clearRect(0, 0, this._info.width, this._info.height);
+    v.root.dataset.keypoints = '0';
     if (this._pose) {
       const threshold = Number(v.threshold.value);
-      this._pose.draw(overlay, this._poseFrames, frame, { threshold, trail: this._trail() });
+      const drawn = this._pose.draw(overlay, this._poseFrames, frame, { threshold, trail: this._trail() });
+      v.root.dataset.keypoints = String(drawn);
       renderLegend(v.legend, this._pose.legend(this._poseFrames.get(frame) ?? []));
     }
     return decoded !== undefined;

@@ -3,7 +3,7 @@
  * over the previous frames, coloured per node (one animal) or per track (several). Coordinates
  * are scaled from the pose file's pixels to the video's.
  */
-import type { PoseFrameMessage, PoseInfo } from '../../src/shared/videoProtocol';
+import type { PoseFramesMessage, PoseInfo } from '../../src/shared/videoProtocol';
 import { PALETTE, colourKey, poseScale, visible, type Size } from './poseGeometry';
 
 export interface PoseInstanceData {
@@ -19,13 +19,27 @@ export interface OverlaySettings {
   trail: number;
 }
 
-export function decodePoseFrame(message: PoseFrameMessage): PoseInstanceData[] {
-  return message.instances.map(i => ({
-    track: i.track,
-    x: new Float32Array(i.x),
-    y: new Float32Array(i.y),
-    confidence: i.confidence ? new Float32Array(i.confidence) : undefined,
-  }));
+/** Unpacks the host's flat rows into instances per frame. */
+export function unpackPoseFrames(message: PoseFramesMessage): Map<number, PoseInstanceData[]> {
+  const { nodes } = message;
+  const x = new Float32Array(message.x);
+  const y = new Float32Array(message.y);
+  const confidence = new Float32Array(message.confidence);
+  const out = new Map<number, PoseInstanceData[]>();
+  message.frames.forEach((frame, row) => {
+    const at = row * nodes;
+    const scores = confidence.subarray(at, at + nodes);
+    const instance: PoseInstanceData = {
+      track: message.tracks[row] ?? undefined,
+      x: x.subarray(at, at + nodes),
+      y: y.subarray(at, at + nodes),
+      confidence: scores.some(c => !Number.isNaN(c)) ? scores : undefined,
+    };
+    const list = out.get(frame);
+    if (list) list.push(instance);
+    else out.set(frame, [instance]);
+  });
+  return out;
 }
 
 export interface LegendEntry {

@@ -22,9 +22,6 @@ export interface OpenVideoOptions {
   frame?: number;
 }
 
-/** Finds the videos a pose file belongs to (src/pose's findVideosForPose), best first. */
-export type VideosForPose = (pose: vscode.Uri, path: string | undefined) => Promise<vscode.Uri[]>;
-
 const VIDEO_FILTERS = { Videos: ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi'] };
 const POSE_FILTERS = { 'Pose files': ['nwb', 'slp'] };
 
@@ -32,7 +29,6 @@ export function registerVideo(
   services: ExtensionServices,
   indexer: VideoIndexer,
   poses: PoseProvider,
-  videosForPose: VideosForPose,
 ): VideoFeature {
   const context = services.context;
   const provider: VideoEditorProvider = new VideoEditorProvider(
@@ -55,14 +51,16 @@ export function registerVideo(
       async (videoUri?: unknown, options?: OpenVideoOptions): Promise<boolean> => {
         const poseUri = options?.pose ? vscode.Uri.parse(options.pose.uri, true) : undefined;
         let video = videoUri instanceof vscode.Uri ? videoUri : undefined;
-        if (!video && poseUri) video = (await videosForPose(poseUri, options?.pose?.path))[0];
+        if (!video && poseUri) video = (await poses.videosFor(poseUri, options?.pose?.path))[0];
         video ??= await pickFile('Choose the video to show', VIDEO_FILTERS);
         if (!video) return false;
         const frame = Number.isInteger(options?.frame) ? options?.frame : undefined;
-        const pose = poseUri ? await poses.open(poseUri, options?.pose?.path) : undefined;
+        const pose = poseUri ? { uri: poseUri, path: options?.pose?.path } : undefined;
         const open = provider.panelOf(video);
         if (open) {
-          if (pose) await open.document.attachPose(pose);
+          const index = open.document.index;
+          if (pose && index)
+            await open.document.attachPose(await poses.open(pose.uri, pose.path, { uri: video, index }));
           if (frame !== undefined) open.seek(frame);
           open.webviewPanel.reveal();
           return true;
@@ -118,8 +116,10 @@ async function choosePose(provider: VideoEditorProvider, panel: VideoPanel): Pro
   if (!chosen) return false;
   const uri = chosen instanceof vscode.Uri ? chosen : chosen.uri;
   const path = chosen instanceof vscode.Uri ? undefined : chosen.path;
+  const index = panel.document.index;
+  if (!index) return false;
   try {
-    await panel.document.attachPose(await provider.poses.open(uri, path));
+    await panel.document.attachPose(await provider.poses.open(uri, path, { uri: panel.document.uri, index }));
     return true;
   } catch (e) {
     void vscode.window.showErrorMessage(plainText(`Could not read pose from ${uri.path}: ${message(e)}`));

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { ViewTypes } from '../constants';
 import type { PoseSource } from '../pose/types';
 import type { ExtensionServices } from '../services';
+import { plainText } from '../util/plainText';
+import type { VideoIndex } from '../video/types';
 import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
 import { VideoDocument, type VideoIndexer } from './videoDocument';
@@ -26,7 +28,21 @@ export interface PoseCandidate {
 /** What the viewer needs from the pose readers (src/pose): find the session's pose files, open one. */
 export interface PoseProvider {
   candidates(video: vscode.Uri, signal?: AbortSignal): Promise<PoseCandidate[]>;
-  open(uri: vscode.Uri, path: string | undefined, signal?: AbortSignal): Promise<PoseSource>;
+  /** Videos a pose file belongs to, best first. */
+  videosFor(pose: vscode.Uri, path: string | undefined): Promise<vscode.Uri[]>;
+  /** Opens a pose file paired with the video (its frame count, rate and size; its camera clock). */
+  open(
+    uri: vscode.Uri,
+    path: string | undefined,
+    video: { uri: vscode.Uri; index: VideoIndex },
+    signal?: AbortSignal,
+  ): Promise<PoseSource>;
+}
+
+/** What `dandi.openVideo` asked for, applied when the document opens. */
+interface PendingOpen {
+  frame?: number;
+  pose?: { uri: vscode.Uri; path?: string };
 }
 
 export class VideoEditorProvider
@@ -41,7 +57,7 @@ export class VideoEditorProvider
   readonly onDidOpenPanel = this._onDidOpenPanel.event;
   private readonly _channelWrappers = new Set<(channel: WebviewChannel) => WebviewChannel>();
   /** Applied to the next document opened for that URI (`dandi.openVideo` with a frame or a pose). */
-  private readonly _pendingOpen = new Map<string, { frame?: number; pose?: PoseSource }>();
+  private readonly _pendingOpen = new Map<string, PendingOpen>();
 
   constructor(
     private readonly _services: ExtensionServices,
@@ -86,7 +102,7 @@ export class VideoEditorProvider
   }
 
   /** The next open of `uri` starts at `frame` and/or with `pose` attached. */
-  prepareOpen(uri: vscode.Uri, options: { frame?: number; pose?: PoseSource }): void {
+  prepareOpen(uri: vscode.Uri, options: PendingOpen): void {
     this._pendingOpen.set(uri.toString(), options);
   }
 
@@ -101,7 +117,20 @@ export class VideoEditorProvider
       const pending = this._pendingOpen.get(uri.toString());
       this._pendingOpen.delete(uri.toString());
       if (pending?.frame !== undefined) document.startFrame = pending.frame;
-      if (pending?.pose) await document.attachPose(pending.pose);
+      if (pending?.pose && document.index) {
+        const { uri: poseUri, path } = pending.pose;
+        try {
+          await document.attachPose(
+            await this.poses.open(poseUri, path, { uri, index: document.index }, abort.signal),
+          );
+        } catch (e) {
+          void vscode.window.showWarningMessage(
+            plainText(
+              `Could not read pose from ${poseUri.path}: ${e instanceof Error ? e.message : String(e)}`,
+            ),
+          );
+        }
+      }
       this._documents.add(document);
       document.onDidDispose(() => this._documents.delete(document));
       return document;
@@ -140,7 +169,6 @@ export class VideoEditorProvider
   override dispose(): void {
     for (const panel of this._panels) panel.dispose();
     this._panels.clear();
-    for (const pending of this._pendingOpen.values()) void pending.pose?.close();
     this._pendingOpen.clear();
     super.dispose();
   }

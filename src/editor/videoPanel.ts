@@ -5,11 +5,10 @@
 import * as vscode from 'vscode';
 import { Settings } from '../constants';
 import type { PoseFrame, PoseSource } from '../pose/types';
-import { toArrayBuffer } from '../shared/binary';
 import { Messenger } from '../shared/messenger';
 import {
   VIDEO_PROTOCOL_VERSION,
-  type PoseFrameMessage,
+  type PoseFramesMessage,
   type PoseInfo,
   type VideoHostEvent,
   type VideoHostMethodMap,
@@ -109,11 +108,12 @@ export class VideoPanel {
     this._store.add(
       m.onRequest('pose/frames', async ({ first, last }, ctx) => {
         const pose = doc.pose;
-        if (!pose) return [];
+        if (!pose) return packPoseFrames([], 0);
         if (!Number.isInteger(first) || !Number.isInteger(last) || last < first)
           throw new Error(`bad pose frame range ${first}…${last}`);
         const to = Math.min(last, first + MAX_POSE_FRAMES - 1);
-        return (await pose.framesBetween(Math.max(0, first), to, ctx.signal)).map(poseFrameMessage);
+        const frames = await pose.framesBetween(Math.max(0, first), to, ctx.signal);
+        return packPoseFrames(frames, pose.skeleton.nodes.length);
       }),
     );
     this._store.add(
@@ -169,17 +169,25 @@ export function poseInfo(doc: VideoDocument): PoseInfo | undefined {
   };
 }
 
-function poseFrameMessage(frame: PoseFrame): PoseFrameMessage {
-  return {
-    frame: frame.frame,
-    instances: frame.instances.map(instance => {
-      const out: PoseFrameMessage['instances'][number] = {
-        track: instance.track,
-        x: toArrayBuffer(instance.x),
-        y: toArrayBuffer(instance.y),
-      };
-      if (instance.confidence) out.confidence = toArrayBuffer(instance.confidence);
-      return out;
-    }),
-  };
+/** Packs pose frames into the flat rows of {@link PoseFramesMessage}. */
+export function packPoseFrames(frames: PoseFrame[], nodes: number): PoseFramesMessage {
+  const rows = frames.reduce((sum, f) => sum + f.instances.length, 0);
+  const x = new Float32Array(rows * nodes).fill(Number.NaN);
+  const y = new Float32Array(rows * nodes).fill(Number.NaN);
+  const confidence = new Float32Array(rows * nodes).fill(Number.NaN);
+  const frameOf: number[] = [];
+  const tracks: Array<string | null> = [];
+  let row = 0;
+  for (const frame of frames) {
+    for (const instance of frame.instances) {
+      const n = Math.min(nodes, instance.x.length);
+      x.set(instance.x.subarray(0, n), row * nodes);
+      y.set(instance.y.subarray(0, n), row * nodes);
+      if (instance.confidence) confidence.set(instance.confidence.subarray(0, n), row * nodes);
+      frameOf.push(frame.frame);
+      tracks.push(instance.track ?? null);
+      row++;
+    }
+  }
+  return { nodes, frames: frameOf, tracks, x: x.buffer, y: y.buffer, confidence: confidence.buffer };
 }

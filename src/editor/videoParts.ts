@@ -1,6 +1,5 @@
 /**
- * The container index (src/video) and the pose readers (src/pose) as the video viewer uses them:
- * indexes cached under the extension's global storage (bounded like the HDF5 metadata cache; those
+ * The container index (src/video) as the video viewer uses it: indexes cached under the extension's global storage (bounded like the HDF5 metadata cache; those
  * read with an API key deleted at sign-out).
  */
 import * as vscode from 'vscode';
@@ -10,10 +9,8 @@ import { VideoIndexCache } from '../video/indexCache';
 import { planFrame } from '../video/plan';
 import { readVideoIndex } from '../video/readIndex';
 import type { VideoIndexer } from './videoDocument';
-import type { PoseProvider } from './videoEditorProvider';
 
 const MiB = 1024 * 1024;
-const NO_POSE = 'this build has no pose readers yet (src/pose)';
 
 /** The indexer with its persistent cache; registers the sign-out cleanup. */
 export function videoIndexer(services: ExtensionServices): VideoIndexer {
@@ -35,13 +32,4 @@ export function videoIndexer(services: ExtensionServices): VideoIndexer {
       readVideoIndex(source, { known, signal, cache: cacheFor(keyed) }),
     plan: planFrame,
   };
-}
-
-export const poseProvider: PoseProvider = {
-  candidates: () => Promise.resolve([]),
-  open: () => Promise.reject(new Error(NO_POSE)),
-};
-
-export function videosForPose(_pose: vscode.Uri, _path: string | undefined): Promise<vscode.Uri[]> {
-  return Promise.resolve([]);
 }

@@ -7,7 +7,8 @@
  * of the samples to decode (keyframe first, decode order), each as its own ArrayBuffer.
  *
  * Render completion (tests): `#video` carries `data-state` (`loading`, `ready`, `error`,
- * `unsupported`) and `data-frame` (the frame on the canvas), and the webview sends `shown`.
+ * `unsupported`), `data-frame` (the frame on the canvas) and `data-keypoints` (keypoints drawn),
+ * and the webview sends `shown`.
  */
 
 /** Bumped on any incompatible change; the host refuses a mismatch. */
@@ -89,18 +90,22 @@ export interface PoseInfo {
   warnings: string[];
 }
 
-export interface PoseInstanceMessage {
-  track: string | undefined;
-  /** Float32 ArrayBuffer, per node, NaN when missing. */
+/**
+ * Pose at a range of frames, one row per (frame, instance), packed into a few flat arrays (one
+ * message of thousands of small buffers does not survive the webview's message transport).
+ */
+export interface PoseFramesMessage {
+  /** Keypoints per instance (the skeleton's node count). */
+  nodes: number;
+  /** Per row: the video frame. */
+  frames: number[];
+  /** Per row: the track, null when the file has none. */
+  tracks: Array<string | null>;
+  /** Float32 ArrayBuffers, row-major (row r's node n at r × nodes + n); NaN where missing. */
   x: ArrayBuffer;
   y: ArrayBuffer;
-  /** Float32 ArrayBuffer, per node; absent when the file has no confidence. */
-  confidence?: ArrayBuffer;
-}
-
-export interface PoseFrameMessage {
-  frame: number;
-  instances: PoseInstanceMessage[];
+  /** Float32 ArrayBuffer like `x`; NaN where the file gives no confidence. */
+  confidence: ArrayBuffer;
 }
 
 export interface VideoInitResult {
@@ -117,7 +122,7 @@ export interface VideoHostMethods {
   init: { params: { protocol: number }; result: VideoInitResult };
   'video/samples': { params: SamplesParams; result: SamplesResult };
   /** Pose at frames [first, last]; empty without a pose source. */
-  'pose/frames': { params: { first: number; last: number }; result: PoseFrameMessage[] };
+  'pose/frames': { params: { first: number; last: number }; result: PoseFramesMessage };
   /** Save the shown frame (with the overlay) as PNG: asks where. */
   'export/png': {
     params: { suggestedName: string; png: ArrayBuffer };
