@@ -67,7 +67,12 @@ const groups = {
   webview: [
     {
       ...common,
-      entryPoints: existing('media/viewer/main.ts', 'media/details/main.ts', 'media/ome/main.ts').map(f => ({
+      entryPoints: existing(
+        'media/viewer/main.ts',
+        'media/details/main.ts',
+        'media/ome/main.ts',
+        'media/video/main.ts',
+      ).map(f => ({
         in: f,
         out: f.split('/')[1],
       })),

@@ -32,6 +32,10 @@ export const Commands = {
   openZarrInViewer: 'dandi.openZarrInViewer',
   viewerDownloadFile: 'dandi.viewer.downloadFile',
   viewerCopyPythonSnippet: 'dandi.viewer.copyPythonSnippet',
+  openVideo: 'dandi.openVideo',
+  videoShowPoseFrom: 'dandi.video.showPoseFrom',
+  videoExportPng: 'dandi.video.exportPng',
+  videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
 } as const;
 
 export const Views = {
@@ -44,6 +48,7 @@ export const Views = {
 export const ViewTypes = {
   nwbViewer: 'dandi.nwbViewer',
   hdf5Viewer: 'dandi.hdf5Viewer',
+  videoViewer: 'dandi.videoViewer',
 } as const;
 
 /** Context keys set with `setContext`, read by `when` clauses in package.json. */
@@ -66,6 +71,7 @@ export const Settings = {
   metadataCacheSizeMB: 'hdf5.metadataCacheSizeMB',
   maxSliceElements: 'viewer.maxSliceElements',
   omeTileCacheMB: 'ome.tileCacheMB',
+  videoMaxDecodedFrames: 'video.maxDecodedFrames',
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';

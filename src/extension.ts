@@ -9,6 +9,9 @@ import { stopSpareWorkers } from './hdf5/workerPool';
 import { getLog } from './log';
 import type { ExtensionServices } from './services';
 import { registerNetworkConfiguration } from './commands/networkConfiguration';
+import { registerVideo } from './commands/videoCommands';
+import { videoIndexer } from './editor/videoParts';
+import { VideoPoseProvider } from './editor/videoPose';
 
 /**
  * Composition root: builds the session and the shared services, then each feature registers its
@@ -32,8 +35,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerDownloads(services);
   const viewer = registerViewer(services);
   registerOmeViewer(services);
+  const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
-  return { services, browse, viewer };
+  return { services, browse, viewer, video };
 }
 
 export function deactivate(): Promise<void> {
@@ -46,4 +50,5 @@ export interface ExtensionApi {
   services: ExtensionServices;
   browse: ReturnType<typeof registerBrowse>;
   viewer: ReturnType<typeof registerViewer>;
+  video: ReturnType<typeof registerVideo>;
 }

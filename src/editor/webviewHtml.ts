@@ -18,7 +18,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 export interface PageShell {
   /** Bundle name in dist/webview: loads `<bundle>.js` and `<bundle>.css`. */
-  bundle: 'viewer' | 'details' | 'ome';
+  bundle: 'viewer' | 'details' | 'ome' | 'video';
   title: string;
   /** Static markup shown before the script runs (written by the extension, never from data). */
   placeholderHtml?: string;

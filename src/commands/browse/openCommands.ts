@@ -108,6 +108,15 @@ async function openAsset(browse: BrowseContext, element: AssetElement): Promise<
     await vscode.commands.executeCommand(Commands.openZarr, element);
     return;
   }
+  if (element.assetKind === 'video') {
+    // Streamed like NWB: the index and then only the GOP a frame needs.
+    await vscode.commands.executeCommand(
+      'vscode.openWith',
+      vscode.Uri.parse(formatAssetUri(ref)),
+      ViewTypes.videoViewer,
+    );
+    return;
+  }
   if (element.assetKind === 'text' && element.size <= MAX_TEXT_BYTES) {
     const document = await vscode.workspace.openTextDocument(textDocumentUri(ref));
     await vscode.window.showTextDocument(document, { preview: true });

@@ -25,8 +25,8 @@ import {
   IBL_PATHS,
   KEYPOINT_EDGES,
   KEYPOINTS,
-  keypointAt,
 } from '../../fixtures/videogen';
+import { keypointAt } from '../../fixtures/videogen/scene';
 import { WORKER } from '../nwb/helpers';
 import { ffprobeFrames, VIDEO_FIXTURES } from './helpers';
 
