@@ -4,15 +4,14 @@
  * `.nwb.zarr`, a plain Zarr) goes to `dandi.openZarrInViewer` with the same argument.
  */
 import * as vscode from 'vscode';
-import { Commands, Settings } from '../constants';
+import { Commands } from '../constants';
 import { parseAssetUri, type RemoteAssetRef } from '../dandi/assetUri';
 import { OmeMetadataError } from '../ome/ngff';
 import type { ExtensionServices } from '../services';
-import { zarrSpecForAsset } from '../zarr/assetSpec';
 import { openZarr } from '../zarr/reader';
-import { WorkerDecoder } from '../zarr/workerDecoder';
 import type { ZarrStoreSpec } from '../zarr/types';
 import { OmePanel } from './omePanel';
+import { zarrReaderOptions, zarrSpecOfAsset } from './zarrReaderOptions';
 
 /** Registered by the NWB viewer (src/editor/registerViewer.ts): Zarrs that are not OME-Zarr. */
 const OPEN_ZARR_IN_VIEWER = 'dandi.openZarrInViewer';
@@ -58,11 +57,7 @@ function targetOf(arg: unknown, services: ExtensionServices): Target | undefined
 
 async function specOf(target: Target, services: ExtensionServices): Promise<ZarrStoreSpec> {
   if (target.kind === 'local') return { kind: 'local', path: target.path };
-  const { ref } = target;
-  const info = await services
-    .client()
-    .getAssetInfo(ref.assetId, { dandisetId: ref.dandisetId, version: ref.version });
-  return zarrSpecForAsset(info, ref.apiUrl, await services.apiKey(ref.apiUrl));
+  return (await zarrSpecOfAsset(services, target.ref)).spec;
 }
 
 /** Opens `arg` in the OME-Zarr viewer, or hands it to the NWB viewer; the panel when one opened. */
@@ -79,23 +74,8 @@ export async function openZarrCommand(
     await vscode.commands.executeCommand(OPEN_ZARR_IN_VIEWER, arg);
     return undefined;
   }
-  // Metadata cached on disk by the Zarr's checksum (a local folder: its metadata stamps), like the
-  // NWB viewer's Zarr documents: reopening costs no metadata request.
-  const metadataMB = vscode.workspace
-    .getConfiguration(Settings.section)
-    .get<number>(Settings.metadataCacheSizeMB, 200);
-  const reader = await openZarr(await specOf(target, services), {
-    // Chunks decode in the Zarr worker, off the extension host's thread (a 512² tile is ~100 KB of zlib).
-    decoder: new WorkerDecoder(
-      vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'zarrWorker.js').fsPath,
-    ),
-    ...(metadataMB > 0
-      ? {
-          metadataCacheDir: vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath,
-          metadataCacheMaxBytes: metadataMB * 1024 * 1024,
-        }
-      : {}),
-  });
+  // Metadata cached on disk, like the NWB viewer's Zarr documents: reopening costs no metadata request.
+  const reader = await openZarr(await specOf(target, services), zarrReaderOptions(services));
   try {
     return await OmePanel.open(services.context.extensionUri, reader, target.name, services.log);
   } catch (e) {

@@ -11,6 +11,7 @@ import type { ExtensionServices } from '../services';
 import { AssetFileSystemProvider } from './assetFileSystem';
 import { metadataCacheDir } from './nwbDocument';
 import { NwbEditorProvider } from './nwbEditorProvider';
+import { forgetPrivateZarrMetadata } from './zarrReaderOptions';
 import { isNwbZarr } from './zarrSource';
 
 export interface ViewerFeature {
@@ -27,7 +28,8 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
   // What was read with the key (embargoed files' metadata) does not outlive the sign-in.
   context.subscriptions.push(
     services.session.onDidSignOut(async () => {
-      const removed = await forgetPrivateMetadata(metadataCacheDir(context));
+      const removed =
+        (await forgetPrivateMetadata(metadataCacheDir(context))) + (await forgetPrivateZarrMetadata(context));
       if (removed > 0)
         services.log.info(`Signed out: deleted ${removed} cached metadata entries read with the key.`);
     }),

@@ -17,7 +17,7 @@ import type { ExtensionServices } from '../services';
 import type { FramePlan, VideoIndex } from '../video/types';
 import { assetRefOfUri } from './assetUriOf';
 import { describeSource, errorText } from './nwbDocument';
-import { encoderSei, readSamples, samplesToDecode } from './videoSamples';
+import { keyframePrelude, readSamples, samplesToDecode } from './videoSamples';
 
 /** What the viewer needs from the container index (src/video): read once per asset, plan per frame. */
 export interface VideoIndexer {
@@ -43,8 +43,6 @@ export class VideoDocument implements vscode.CustomDocument {
   /** Fires when a pose source is attached or replaced. */
   readonly onDidChangePose = this._onDidChangePose.event;
   private _pose: PoseSource | undefined;
-  /** The encoder's SEI some decoders need before a later keyframe (read once; see encoderSei). */
-  private _sei: Promise<Uint8Array | undefined> | undefined;
   /** The frame a command asked to show first (`dandi.openVideo` with `frame`). */
   startFrame = 0;
 
@@ -138,9 +136,7 @@ export class VideoDocument implements vscode.CustomDocument {
     if (!index || !this._bytes) throw new Error(this.error ?? 'the video could not be opened');
     const samples = samplesToDecode(index, (ix, f) => this._indexer.plan(ix, f), frame, through);
     const bytes = this._bytes;
-    this._sei ??= encoderSei(bytes, index);
-    this._sei.catch(() => (this._sei = undefined));
-    return readSamples(bytes, index, frame, samples, signal, await this._sei);
+    return readSamples(bytes, index, frame, samples, signal, keyframePrelude(index));
   }
 
   get isDisposed(): boolean {

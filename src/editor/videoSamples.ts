@@ -54,39 +54,18 @@ export function byteRuns(
 }
 
 /**
- * x264 writes its version as an SEI in the first sample only. libavcodec (Chromium's software H.264
- * decoder) needs it to decode 4:4:4 streams of x264 before r151 (it applies a workaround for their
- * bug): decoding from a later keyframe without it fails. For High 4:4:4 H.264 this returns that SEI
- * NAL unit (length-prefixed like the samples), to go before a batch's keyframe; undefined otherwise.
+ * The SEI units to send before a later keyframe (the index's `seiPrelude`, x264's version among
+ * them): libavcodec, Chromium's software H.264 decoder, needs x264's version to decode 4:4:4
+ * streams of x264 before r151 from a keyframe other than the first. Only High 4:4:4 gets them;
+ * other streams decode without, and are sent their samples unchanged.
  */
-export async function encoderSei(
-  bytes: ByteSource,
-  index: VideoIndex,
-  signal?: AbortSignal,
-): Promise<Uint8Array | undefined> {
-  const avcC = index.description;
-  if (
-    !index.codec?.toLowerCase().startsWith('avc1.f4') ||
-    !avcC ||
-    avcC.length < 5 ||
-    index.sizes.length === 0
-  )
-    return undefined;
-  const lengthSize = (avcC[4] & 3) + 1;
-  const first = await bytes.read(index.offsets[0], index.offsets[0] + index.sizes[0], { signal });
-  for (let at = 0; at + lengthSize < first.length;) {
-    let length = 0;
-    for (let k = 0; k < lengthSize; k++) length = length * 256 + first[at + k];
-    const nal = first.subarray(at, at + lengthSize + length);
-    if ((first[at + lengthSize] & 0x1f) === 6 && Buffer.from(nal).includes('x264')) return nal.slice();
-    at += lengthSize + length;
-  }
-  return undefined;
+export function keyframePrelude(index: VideoIndex): Uint8Array | undefined {
+  return index.codec?.toLowerCase().startsWith('avc1.f4') ? index.seiPrelude : undefined;
 }
 
 /**
  * Reads `samples` from `bytes` and packages them with the decoder configuration; `prefix` (see
- * {@link encoderSei}) goes with a batch that does not start at the file's first sample.
+ * {@link keyframePrelude}) goes with a batch that does not start at the file's first sample.
  */
 export async function readSamples(
   bytes: ByteSource,

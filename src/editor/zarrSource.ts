@@ -3,20 +3,16 @@
  * (src/zarr) under the hdmf-zarr adapter, so the viewer reads it as it reads an HDF5 file. An
  * `.nwb.zarr` gets the NWB views; any other Zarr opens in the raw HDF5-style mode.
  */
-import * as vscode from 'vscode';
-import { Settings } from '../constants';
+import type * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ZarrNwbBackend } from '../nwbzarr/backend';
 import { ValueCache } from '../nwbzarr/valueCache';
 import type { SourceDescription } from '../shared/protocol';
 import type { ExtensionServices } from '../services';
-import { zarrSpecForAsset } from '../zarr/assetSpec';
 import { openZarr } from '../zarr/reader';
-import { WorkerDecoder } from '../zarr/workerDecoder';
 import type { ZarrStoreSpec } from '../zarr/types';
-
-const MiB = 1024 * 1024;
+import { zarrMetadataCacheBytes, zarrReaderOptions, zarrSpecOfAsset } from './zarrReaderOptions';
 
 /** Whether `uri` names a Zarr store (`x.zarr`, `x.nwb.zarr`, `x.ome.zarr`, trailing `/` allowed). */
 export function isZarrUri(uri: vscode.Uri): boolean {
@@ -34,26 +30,14 @@ export async function openZarrBackend(
   signal?: AbortSignal,
 ): Promise<ZarrNwbBackend> {
   const { spec, size } = await zarrSpec(source, services, signal);
-  const config = vscode.workspace.getConfiguration(Settings.section);
-  const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
-  const cacheDir = vscode.Uri.joinPath(services.context.globalStorageUri, 'zarr-metadata').fsPath;
-  const zarr = await openZarr(spec, {
-    signal,
-    // Chunks decode in a worker, as HDF5 does: a 357 KB blosc chunk per column stays off the host's thread.
-    decoder: new WorkerDecoder(
-      vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'zarrWorker.js').fsPath,
-    ),
-    ...(metadataMB > 0
-      ? {
-          metadataCacheDir: cacheDir,
-          metadataCacheMaxBytes: metadataMB * MiB,
-        }
-      : {}),
-  });
-  const identity = metadataMB > 0 ? await valueIdentity(spec) : undefined;
-  const values = identity
-    ? await ValueCache.load(join(cacheDir, 'values'), identity, (metadataMB * MiB) / 4)
-    : ValueCache.none();
+  const options = zarrReaderOptions(services, signal);
+  const zarr = await openZarr(spec, options);
+  const cacheDir = options.metadataCacheDir;
+  const identity = cacheDir ? await valueIdentity(spec) : undefined;
+  const values =
+    cacheDir && identity
+      ? await ValueCache.load(join(cacheDir, 'values'), identity, zarrMetadataCacheBytes() / 4)
+      : ValueCache.none();
   return new ZarrNwbBackend(zarr, values, size);
 }
 
@@ -88,12 +72,5 @@ async function zarrSpec(
   signal?: AbortSignal,
 ): Promise<{ spec: ZarrStoreSpec; size: number }> {
   if (source.kind === 'local') return { spec: { kind: 'local', path: source.path }, size: 0 };
-  // The asset's zarr id, public prefix and checksum come with its info (cached: assets are immutable).
-  const info = await services
-    .client()
-    .getAssetInfo(source.assetId, { dandisetId: source.dandisetId, version: source.version }, signal);
-  return {
-    spec: zarrSpecForAsset(info, source.apiUrl, await services.apiKey(source.apiUrl)),
-    size: info.size,
-  };
+  return zarrSpecOfAsset(services, source, signal);
 }

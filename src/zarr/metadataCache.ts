@@ -75,15 +75,24 @@ export class ZarrMetadataCache {
     await this.evict();
   }
 
-  /** Deletes the entries saved from reads with an API key (sign-out). */
-  async deletePrivate(): Promise<void> {
+  /** Deletes the entries saved from reads with an API key (sign-out); how many it deleted. */
+  async deletePrivate(): Promise<number> {
+    let removed = 0;
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {
       if (!name.endsWith(SUFFIX)) continue;
       const file = join(this.dir, name);
       const text = await readFile(file, 'utf8').catch(() => '');
       const header = /^[^\n]*/.exec(text)?.[0] ?? '';
-      if (/"private":true/.test(header)) await unlink(file).catch(() => undefined);
+      if (
+        /"private":true/.test(header) &&
+        (await unlink(file).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed++;
     }
+    return removed;
   }
 
   private async evict(): Promise<void> {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AssetRecord } from '../../../src/dandi/types';
 import { zarrSpecForAsset } from '../../../src/zarr/assetSpec';
 import { ZarrError } from '../../../src/zarr/errors';
+import { ZarrMetadataCache } from '../../../src/zarr/metadataCache';
 import { openZarr } from '../../../src/zarr/reader';
 import { EMBARGOED_ZARR_PATH } from '../../archive/zarrCorpus';
 import { getJson, type PageBody, tokenHeader, useArchive } from '../archive/helpers';
@@ -147,6 +148,33 @@ describe('Zarr reader through the stand-in archive', () => {
       const second = await openZarr(spec, { metadataCacheDir: cacheDir });
       assert.deepEqual(await Promise.all(['0', '1', '2', '3', '4'].map(p => second.node(p))), levels);
       assert.equal(second.requests, 0);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps what was read with the key apart: sign-out deletes it and leaves the public entries', async () => {
+    const a = archive();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'zarr-meta-'));
+    try {
+      const embargoed = (await assets(a.ids.embargoed, a.apiKeys.owner)).find(
+        x => x.path === EMBARGOED_ZARR_PATH,
+      );
+      assert.ok(embargoed);
+      const keyed = zarrSpecForAsset(embargoed, a.apiUrl, a.apiKeys.owner);
+      const open = zarrSpecForAsset(await corpusAsset('zarr/omezarrmodels__cat.ome.zarr'), a.apiUrl);
+      for (const spec of [keyed, open]) await (await openZarr(spec, { metadataCacheDir: cacheDir })).close();
+      const cache = new ZarrMetadataCache(cacheDir, 0);
+      assert.equal(await cache.deletePrivate(), 1, "the embargoed store's entry");
+      assert.equal(await cache.deletePrivate(), 0);
+      a.clearLog();
+      const reopened = await openZarr(open, { metadataCacheDir: cacheDir });
+      await reopened.node('0');
+      assert.equal(reopened.requests, 0, 'the public entry is still there');
+      await reopened.close();
+      const again = await openZarr(keyed, { metadataCacheDir: cacheDir });
+      assert.ok(again.requests > 0, 'the embargoed store is read again, with the key');
+      await again.close();
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
