@@ -12,7 +12,7 @@ import {
   type StoredVersion,
 } from './model';
 import { encodingFor } from './seedReal';
-import { seedOmeLarge } from './seedOme';
+import { OME_LARGE_ID, seedOmeLarge } from './seedOme';
 import { generateZarr } from './zarr';
 import { addEmbargoedZarr, seedZarrCorpus, ZARR_CORPUS_ID } from './zarrCorpus';
 
@@ -28,6 +28,7 @@ export const SEED_IDS: SeedIds = {
   ibl: '990008',
   videoCorpus: '990009',
   zarrCorpus: ZARR_CORPUS_ID,
+  omeLarge: OME_LARGE_ID,
 };
 export const HOSTILE_ID = '990007';
 export const OWNER = 'owner';

@@ -99,6 +99,8 @@ export interface SeedIds {
   videoCorpus: string;
   /** Every real Zarr store of ../shared/fixtures (zarr/ and nwb/*.zarr) as a Zarr asset. */
   zarrCorpus: string;
+  /** A 20,480² OME-Zarr whose chunks are computed on request. */
+  omeLarge: string;
 }
 
 export interface StandInArchive {

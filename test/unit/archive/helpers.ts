@@ -81,3 +81,9 @@ export async function downloadLocation(
   if (r.status !== 302) throw new Error(`download of ${assetId} -> ${r.status}: ${r.text}`);
   return header(r, 'location');
 }
+
+/** The generated Dandisets the test user `owner` owns: all but the curator's (the Zarr corpora). */
+export function ownersIds(a: StandInArchive): string[] {
+  const curators = new Set([a.ids.zarrCorpus, a.ids.omeLarge]);
+  return Object.values(a.ids).filter(id => !curators.has(id));
+}

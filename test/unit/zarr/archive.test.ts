@@ -163,7 +163,10 @@ describe('Zarr reader through the stand-in archive', () => {
       assert.ok(embargoed);
       const keyed = zarrSpecForAsset(embargoed, a.apiUrl, a.apiKeys.owner);
       const open = zarrSpecForAsset(await corpusAsset('zarr/omezarrmodels__cat.ome.zarr'), a.apiUrl);
-      for (const spec of [keyed, open]) await (await openZarr(spec, { metadataCacheDir: cacheDir })).close();
+      await (await openZarr(keyed, { metadataCacheDir: cacheDir })).close();
+      const first = await openZarr(open, { metadataCacheDir: cacheDir });
+      await first.node('0');
+      await first.close();
       const cache = new ZarrMetadataCache(cacheDir, 0);
       assert.equal(await cache.deletePrivate(), 1, "the embargoed store's entry");
       assert.equal(await cache.deletePrivate(), 0);
