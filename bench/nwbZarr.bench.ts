@@ -7,21 +7,20 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
 import { NwbFile } from '../src/nwb/nwbFile';
 import { nwbOverview } from '../src/nwb/overview';
 import { ZarrNwbBackend } from '../src/nwbzarr/backend';
 import { ValueCache } from '../src/nwbzarr/valueCache';
-import { zarrSpecForAsset } from '../src/zarr/assetSpec';
 import { openZarr } from '../src/zarr/reader';
 import type { ZarrStoreSpec } from '../src/zarr/types';
 import { ensureDebianPackages } from '../test/support/debianPackages';
 import { controlArchive, startArchiveProcess, type ArchiveProcess } from './archiveProcess';
+import { NWB, nwbZarrAsset } from './nwbZarrAsset';
 
 const LATENCY_MS = 50;
-const NWB = 'zarr/aind__multiplane-ophys_eye-tracking.nwb.zarr';
 const PYTHON = '/usr/bin/python3';
 /** The overview's scalar fields in this store (what the peer reads after the metadata). */
 const SCALARS = [
@@ -107,27 +106,7 @@ async function main(): Promise<void> {
   const archive = await startArchiveProcess([]);
   const cacheDir = mkdtempSync(join(tmpdir(), 'nwbzarr-bench-'));
   try {
-    const ids = archive.ids as unknown as { zarrCorpus: string };
-    const list = await request(
-      `${archive.apiUrl}/dandisets/${ids.zarrCorpus}/versions/draft/assets/?metadata=true&page_size=100`,
-    );
-    const assets = (
-      (await list.body.json()) as { results: { path: string; zarr: string | null; metadata: never }[] }
-    ).results;
-    const asset = assets.find(a => a.path === NWB);
-    if (!asset) throw new Error(`${NWB} is not served`);
-    const spec = zarrSpecForAsset(asset, archive.apiUrl);
-    const baseUrl = spec.kind === 'dandi' && spec.baseUrl ? spec.baseUrl : '';
-    // Every object's path, from the local copy: the peer is told them, as it cannot list S3 keys.
-    const local = await openZarr({ kind: 'local', path: resolve('..', 'shared', 'fixtures', NWB) });
-    const paths: string[] = [''];
-    const collect = async (p: string): Promise<void> => {
-      for (const c of await local.children(p)) {
-        paths.push(c.path);
-        if (c.kind === 'group') await collect(c.path);
-      }
-    };
-    await collect('');
+    const { spec, baseUrl, paths } = await nwbZarrAsset(archive);
     await controlArchive(archive, 'faults', { latencyMs: LATENCY_MS });
 
     progress('ours, cold');

@@ -1,12 +1,14 @@
 // Video viewer benchmark: the generated IBL-like left camera (30 min at 60 Hz, moov at the end)
 // streamed from the stand-in archive with 50 ms latency. Time from asking for frame 100000 to the
 // frame on a canvas (index + GOP through the host code the editor uses, decoded with WebCodecs in
-// Debian's Chromium by the webview's own decoder and frame store) and a warm one-frame step.
-// (Memory while playing is not measured yet.) One JSON object per line.
+// Debian's Chromium by the webview's own decoder and frame store), a warm one-frame step, and the
+// page's memory while playing 20 s at the file's rate (GOPs fetched and decoded as playing needs
+// them, decoded frames bounded by the store). One JSON object per line.
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import * as esbuild from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { assetSourceSpec, createDandiSource } from '../src/hdf5/sources/dandi';
 import { readSamples, samplesToDecode } from '../src/editor/videoSamples';
 import type { SamplesResult } from '../src/shared/videoProtocol';
@@ -58,6 +60,7 @@ window.bench = {
   },
   step(frame) { const t0 = performance.now(); focus = frame; const shown = show(frame); return { ms: performance.now() - t0, shown }; },
   kept() { return store.size; },
+  heap() { return performance.memory ? performance.memory.usedJSHeapSize : 0; },
 };
 `;
 
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
         maxMs: Number(steps[steps.length - 1].toFixed(3)),
         targetMs: 16.7,
       });
+      await playFor(page, source, index, FRAME + 30);
     } finally {
       await source.close();
     }
@@ -163,6 +167,102 @@ async function main(): Promise<void> {
     await browser.close();
     archive.child.kill();
   }
+}
+
+/**
+ * Resident memory (bytes) of the Chromium processes this bench started (descendants of this
+ * process named chromium): the renderer holds the decoded frames.
+ */
+function browserRss(): number {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss=,comm='], { encoding: 'utf8' });
+  const rows = table
+    .trim()
+    .split('\n')
+    .map(line => line.trim().split(/\s+/))
+    .map(([pid, ppid, rss, comm]) => ({ pid: Number(pid), ppid: Number(ppid), rss: Number(rss), comm }));
+  const tree = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of rows)
+      if (tree.has(row.ppid) && !tree.has(row.pid)) {
+        tree.add(row.pid);
+        grew = true;
+      }
+  }
+  return rows
+    .filter(row => tree.has(row.pid) && row.comm?.startsWith('chrom'))
+    .reduce((sum, row) => sum + row.rss * 1024, 0);
+}
+
+/**
+ * Plays 20 s from `start` at the file's rate, as the viewer does: a frame not kept is fetched
+ * (its GOP through the frames the store can hold) and decoded; between frames, waits out the
+ * frame period. Reports frames late, the kept-frame count and the page's memory along the way.
+ */
+async function playFor(
+  page: Page,
+  source: Parameters<typeof readSamples>[0],
+  index: Awaited<ReturnType<typeof readVideoIndex>>,
+  start: number,
+): Promise<void> {
+  const period = 1000 / index.fps;
+  const frames = Math.round(20 * index.fps);
+  const rssBefore = browserRss();
+  let peakRss = rssBefore;
+  let peakHeap = 0;
+  let peakKept = 0;
+  let late = 0;
+  let fetches = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < frames; i++) {
+    const frame = start + i;
+    const step = await page.evaluate(n => (globalThis as unknown as BenchPage).bench.step(n), frame);
+    if (!step.shown) {
+      fetches++;
+      const nextKey = index.keyframeFrames.find(k => k > frame) ?? index.frames;
+      const through = Math.min(frame + Math.floor(MAX_DECODED * 0.75), nextKey - 1);
+      const batch = await readSamples(
+        source,
+        index,
+        frame,
+        samplesToDecode(index, planFrame, frame, through),
+      );
+      await page.evaluate(([b, f]) => (globalThis as unknown as BenchPage).bench.decodeAndShow(b, f), [
+        toWire(batch),
+        frame,
+      ] as const);
+    }
+    const due = t0 + (i + 1) * period;
+    const now = performance.now();
+    if (now > due + period) late++;
+    else await new Promise(r => setTimeout(r, Math.max(0, due - now)));
+    if (i % 60 === 0) {
+      peakRss = Math.max(peakRss, browserRss());
+      peakHeap = Math.max(
+        peakHeap,
+        await page.evaluate(() => (globalThis as unknown as BenchPage).bench.heap()),
+      );
+      peakKept = Math.max(
+        peakKept,
+        await page.evaluate(() => (globalThis as unknown as BenchPage).bench.kept()),
+      );
+    }
+  }
+  emit({
+    bench: 'videoViewer',
+    case: 'playing 20 s at the file rate (memory of the page while playing)',
+    latencyMs: LATENCY_MS,
+    frames,
+    fps: index.fps,
+    framesLate: late,
+    gopFetches: fetches,
+    wallMs: Math.round(performance.now() - t0),
+    maxDecodedFramesSetting: MAX_DECODED,
+    peakKeptFrames: peakKept,
+    browserRssBeforeMB: Math.round(rssBefore / 2 ** 20),
+    browserRssPeakMB: Math.round(peakRss / 2 ** 20),
+    pageJsHeapPeakMB: Number((peakHeap / 2 ** 20).toFixed(1)),
+  });
 }
 
 /** Base64 for page.evaluate (its argument is JSON). */
@@ -185,6 +285,7 @@ interface BenchPage {
     ): Promise<{ ms: number; shown: boolean; kept: number }>;
     step(frame: number): { ms: number; shown: boolean };
     kept(): number;
+    heap(): number;
   };
 }
 

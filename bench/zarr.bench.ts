@@ -8,7 +8,6 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { request } from 'undici';
-import { zarrSpecForAsset } from '../src/zarr/assetSpec';
 import { joinKey } from '../src/zarr/hierarchy';
 import { openZarr } from '../src/zarr/reader';
 import { HttpStore } from '../src/zarr/stores';
@@ -16,9 +15,9 @@ import type { ZarrReader } from '../src/zarr/types';
 import { WorkerDecoder } from '../src/zarr/workerDecoder';
 import { ensureDebianPackages } from '../test/support/debianPackages';
 import { controlArchive, startArchiveProcess, type ArchiveProcess } from './archiveProcess';
+import { NWB, nwbZarrAsset } from './nwbZarrAsset';
 
 const LATENCY_MS = 50;
-const NWB = 'zarr/aind__multiplane-ophys_eye-tracking.nwb.zarr';
 const COLUMN = 'processing/eye_tracking/eye_tracking/timestamps';
 const PYTHON = '/usr/bin/python3';
 
@@ -98,27 +97,7 @@ async function main(): Promise<void> {
   ensureDebianPackages(['python3-zarr', 'python3-numcodecs', 'python3-fsspec', 'python3-aiohttp']);
   const archive = await startArchiveProcess([]);
   try {
-    const ids = archive.ids as unknown as { zarrCorpus: string };
-    const list = await request(
-      `${archive.apiUrl}/dandisets/${ids.zarrCorpus}/versions/draft/assets/?metadata=true&page_size=100`,
-    );
-    const assets = (
-      (await list.body.json()) as { results: { path: string; zarr: string | null; metadata: never }[] }
-    ).results;
-    const asset = assets.find(a => a.path === NWB);
-    if (!asset) throw new Error(`${NWB} is not served`);
-    const spec = zarrSpecForAsset(asset, archive.apiUrl);
-    const baseUrl = spec.kind === 'dandi' && spec.baseUrl ? spec.baseUrl : '';
-    // The node paths, known from the store itself, for the one-by-one baseline.
-    const local = await openZarr({ kind: 'local', path: resolve('..', 'shared', 'fixtures', NWB) });
-    const paths: string[] = [''];
-    const collect = async (p: string): Promise<void> => {
-      for (const c of await local.children(p)) {
-        paths.push(c.path);
-        if (c.kind === 'group') await collect(c.path);
-      }
-    };
-    await collect('');
+    const { spec, baseUrl, paths } = await nwbZarrAsset(archive);
     await controlArchive(archive, 'faults', { latencyMs: LATENCY_MS });
 
     progress(`hierarchy of ${NWB} (${paths.length} nodes)`);

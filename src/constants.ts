@@ -34,6 +34,7 @@ export const Commands = {
   viewerCopyPythonSnippet: 'dandi.viewer.copyPythonSnippet',
   openVideo: 'dandi.openVideo',
   videoShowPoseFrom: 'dandi.video.showPoseFrom',
+  videoOpenPoseFile: 'dandi.video.openPoseFile',
   videoExportPng: 'dandi.video.exportPng',
   videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
 } as const;

@@ -70,6 +70,13 @@ export function registerVideo(
         return true;
       },
     ),
+    // A pose file (SLEAP .slp, or NWB with ndx-pose) opens on the video it belongs to.
+    vscode.commands.registerCommand(Commands.videoOpenPoseFile, async (uri?: unknown): Promise<boolean> => {
+      const pose = uri instanceof vscode.Uri ? uri : await pickFile('Choose a pose file', POSE_FILTERS);
+      if (!pose) return false;
+      const options: OpenVideoOptions = { pose: { uri: pose.toString() } };
+      return (await vscode.commands.executeCommand<boolean>(Commands.openVideo, undefined, options)) === true;
+    }),
     vscode.commands.registerCommand(Commands.videoShowPoseFrom, async (): Promise<boolean> => {
       const panel = activePanel();
       return panel ? choosePose(provider, panel) : false;

@@ -4,10 +4,8 @@
  * (OpenCV's frame N is the viewer's frame N: presentation order after the edit list). A local file
  * opens by its path. No `vscode` here.
  */
-import { trimSlashes } from '../dandi/instances';
+import { assetUrlLines } from '../nwb/snippet';
 import type { SourceDescription } from '../shared/protocol';
-
-const DEFAULT_API = 'https://api.dandiarchive.org/api';
 
 /** A Python string literal (JSON escaping is valid Python for these characters). */
 function py(text: string): string {
@@ -33,22 +31,9 @@ export function videoPythonSnippet(source: SourceDescription, frame: number): st
   if (source.kind === 'local') {
     return ['import cv2', '', `cap = cv2.VideoCapture(${py(source.path)})`, ...show].join('\n');
   }
-  const client =
-    trimSlashes(source.apiUrl) === DEFAULT_API
-      ? 'DandiAPIClient()'
-      : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
   return [
     'import cv2',
-    'from dandi.dandiapi import DandiAPIClient',
-    '',
-    `dandiset_id = ${py(source.dandisetId)}`,
-    `version = ${py(source.version)}`,
-    `asset_path = ${py(source.path)}`,
-    '',
-    '# embargoed Dandisets: DandiAPIClient(token="<your API key>") and get_content_url(follow_redirects=1)',
-    `with ${client} as client:`,
-    '    asset = client.get_dandiset(dandiset_id, version).get_asset_by_path(asset_path)',
-    '    url = asset.get_content_url(follow_redirects=1, strip_query=True)',
+    ...assetUrlLines(source, 'url'),
     '',
     '# OpenCV streams the remote file with HTTP range requests (FFmpeg backend)',
     'cap = cv2.VideoCapture(url)',

@@ -45,6 +45,32 @@ function py(text: string): string {
   return JSON.stringify(text);
 }
 
+/**
+ * Python that sets `variable` to a remote asset's S3 URL through DandiAPIClient (the imports it
+ * needs first), as the DANDI quick-start does.
+ */
+export function assetUrlLines(
+  source: Exclude<SourceDescription, { kind: 'local' }>,
+  variable: string,
+): string[] {
+  const client =
+    trimSlashes(source.apiUrl) === DEFAULT_API
+      ? 'DandiAPIClient()'
+      : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
+  return [
+    'from dandi.dandiapi import DandiAPIClient',
+    '',
+    `dandiset_id = ${py(source.dandisetId)}`,
+    `version = ${py(source.version)}`,
+    `asset_path = ${py(source.path)}`,
+    '',
+    '# embargoed Dandisets: DandiAPIClient(token="<your API key>") and get_content_url(follow_redirects=1)',
+    `with ${client} as client:`,
+    '    asset = client.get_dandiset(dandiset_id, version).get_asset_by_path(asset_path)',
+    `    ${variable} = asset.get_content_url(follow_redirects=1, strip_query=True)`,
+  ];
+}
+
 /** pynwb expression for an HDF5 path, or null when pynwb has no attribute for it. */
 export function pynwbAccessor(path: string): string | null {
   const parts = path.split('/').filter(Boolean);
@@ -107,24 +133,11 @@ export function pythonSnippet(source: SourceDescription, path: string): string {
       '',
     ].join('\n');
   }
-  const client =
-    trimSlashes(source.apiUrl) === DEFAULT_API
-      ? 'DandiAPIClient()'
-      : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
   return [
     'import h5py',
     'import remfile',
-    'from dandi.dandiapi import DandiAPIClient',
     'from pynwb import NWBHDF5IO',
-    '',
-    `dandiset_id = ${py(source.dandisetId)}`,
-    `version = ${py(source.version)}`,
-    `asset_path = ${py(source.path)}`,
-    '',
-    '# embargoed Dandisets: DandiAPIClient(token="<your API key>") and get_content_url(follow_redirects=1)',
-    `with ${client} as client:`,
-    '    asset = client.get_dandiset(dandiset_id, version).get_asset_by_path(asset_path)',
-    '    s3_url = asset.get_content_url(follow_redirects=1, strip_query=True)',
+    ...assetUrlLines(source, 's3_url'),
     '',
     'file = remfile.File(s3_url)',
     'h5_file = h5py.File(file, "r")',

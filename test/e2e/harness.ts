@@ -113,6 +113,20 @@ export class WorkbenchHarness implements E2EContext {
     this.lastScreenshotPath = undefined;
   }
 
+  /**
+   * Collapses the DANDI tree when it is shown, so that a scenario's `expandTreeItem(/^draft/)`
+   * finds its own Dandiset's row, not one an earlier scenario left expanded above it.
+   */
+  async collapseDandiTree(): Promise<void> {
+    if (!(await this.page.locator(SELECTORS.dandiViewlet).isVisible())) return;
+    const collapseAll = this.page
+      .locator(
+        '.part.sidebar .title-actions .action-label[aria-label^="Collapse All"], .part.sidebar .pane-header .action-label[aria-label^="Collapse All"]',
+      )
+      .first();
+    if (await collapseAll.isVisible().catch(() => false)) await collapseAll.click();
+  }
+
   async openDandiView(): Promise<void> {
     const item = this.page.locator(SELECTORS.activityBarDandi).first();
     await item.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });

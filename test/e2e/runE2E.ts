@@ -90,6 +90,7 @@ export async function runE2E(options: E2ERunOptions): Promise<E2EResult[]> {
     harness.clearLastScreenshot();
     let error: string | undefined;
     try {
+      await harness.collapseDandiTree();
       await withTimeout(scenario.run(harness), SCENARIO_TIMEOUT_MS, `scenario ${scenario.name}`);
     } catch (err) {
       error = describeError(err);

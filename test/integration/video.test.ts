@@ -201,4 +201,26 @@ describe('Video viewer (VS Code)', function () {
     assert.match(code, /cv2\.VideoCapture\(".*sleap__clip\.mp4"\)/);
     assert.match(code, /frame_index = 42/);
   });
+
+  it('opens a SLEAP .slp file on the video beside it, with its predictions drawn', async () => {
+    const opened = new Promise<VideoPanel>(resolve => {
+      const sub = provider.onDidOpenPanel(panel => {
+        sub.dispose();
+        resolve(panel);
+      });
+    });
+    const slp = vscode.Uri.file(join(videos, 'sleap__clip.predictions.slp'));
+    assert.equal(await vscode.commands.executeCommand(Commands.videoOpenPoseFile, slp), true);
+    const panel = await opened;
+    assert.match(panel.document.uri.path, /\/sleap__clip\.mp4$/, 'the video the labels were made on');
+    for (let waited = 0; !panel.document.pose && waited < 60_000; waited += 100)
+      await new Promise(resolve => setTimeout(resolve, 100));
+    const pose = panel.document.pose;
+    assert.ok(pose, 'the .slp is attached as the pose');
+    assert.match(pose.label, /sleap__clip\.predictions\.slp/);
+    assert.deepEqual([...pose.skeleton.nodes].sort(), ['head', 'thorax']);
+    const frames = await pose.framesBetween(0, 99);
+    const tracks = new Set(frames.flatMap(f => f.instances.map(i => i.track)));
+    assert.equal(tracks.size, 2, `two tracks, got ${[...tracks].join(', ')}`);
+  });
 });

@@ -117,6 +117,11 @@ async function openAsset(browse: BrowseContext, element: AssetElement): Promise<
     );
     return;
   }
+  if (/\.slp$/i.test(element.path)) {
+    // SLEAP labels: shown over the video they were made on (found beside them in the Dandiset).
+    await vscode.commands.executeCommand(Commands.videoOpenPoseFile, vscode.Uri.parse(formatAssetUri(ref)));
+    return;
+  }
   if (element.assetKind === 'text' && element.size <= MAX_TEXT_BYTES) {
     const document = await vscode.workspace.openTextDocument(textDocumentUri(ref));
     await vscode.window.showTextDocument(document, { preview: true });
