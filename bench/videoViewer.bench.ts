@@ -60,6 +60,7 @@ window.bench = {
   },
   step(frame) { const t0 = performance.now(); focus = frame; const shown = show(frame); return { ms: performance.now() - t0, shown }; },
   kept() { return store.size; },
+  missingAfter(frame, span) { return store.firstMissingAfter(frame, span); },
   heap() { return performance.memory ? performance.memory.usedJSHeapSize : 0; },
 };
 `;
@@ -208,19 +209,21 @@ async function playFor(
   const period = 1000 / index.fps;
   const frames = Math.round(20 * index.fps);
   const rssBefore = browserRss();
+  const bytesBefore = source.bytesFetched;
   let peakRss = rssBefore;
   let peakHeap = 0;
   let peakKept = 0;
   let late = 0;
   let fetches = 0;
   const t0 = performance.now();
-  for (let i = 0; i < frames; i++) {
-    const frame = start + i;
-    const step = await page.evaluate(n => (globalThis as unknown as BenchPage).bench.step(n), frame);
-    if (!step.shown) {
-      fetches++;
-      const nextKey = index.keyframeFrames.find(k => k > frame) ?? index.frames;
-      const through = Math.min(frame + Math.floor(MAX_DECODED * 0.75), nextKey - 1);
+  // As the viewer does while playing: the first frame not kept within the next 2 s is asked for
+  // ahead (one request in flight), and a frame not there when due waits for it.
+  let pending: Promise<void> | undefined;
+  const fetchFrom = (frame: number): Promise<void> => {
+    fetches++;
+    const nextKey = index.keyframeFrames.find(k => k > frame) ?? index.frames;
+    const through = Math.min(frame + Math.floor(MAX_DECODED * 0.75), nextKey - 1);
+    const done = (async () => {
       const batch = await readSamples(
         source,
         index,
@@ -231,6 +234,28 @@ async function playFor(
         toWire(batch),
         frame,
       ] as const);
+    })();
+    pending = done;
+    done
+      .finally(() => {
+        if (pending === done) pending = undefined;
+      })
+      .catch(() => undefined);
+    return done;
+  };
+  for (let i = 0; i < frames; i++) {
+    const frame = start + i;
+    const show = () => page.evaluate(n => (globalThis as unknown as BenchPage).bench.step(n), frame);
+    if (!(await show()).shown) {
+      if (pending) await pending;
+      if (!(await show()).shown) await fetchFrom(frame);
+    }
+    if (!pending) {
+      const missing = await page.evaluate(
+        ([f, span]) => (globalThis as unknown as BenchPage).bench.missingAfter(f, span),
+        [frame, Math.ceil(index.fps * 2)] as const,
+      );
+      if (missing !== undefined && missing < index.frames) void fetchFrom(missing).catch(() => undefined);
     }
     const due = t0 + (i + 1) * period;
     const now = performance.now();
@@ -248,6 +273,7 @@ async function playFor(
       );
     }
   }
+  await pending?.catch(() => undefined);
   emit({
     bench: 'videoViewer',
     case: 'playing 20 s at the file rate (memory of the page while playing)',
@@ -256,6 +282,7 @@ async function playFor(
     fps: index.fps,
     framesLate: late,
     gopFetches: fetches,
+    bytesRead: source.bytesFetched - bytesBefore,
     wallMs: Math.round(performance.now() - t0),
     maxDecodedFramesSetting: MAX_DECODED,
     peakKeptFrames: peakKept,
@@ -285,6 +312,7 @@ interface BenchPage {
     ): Promise<{ ms: number; shown: boolean; kept: number }>;
     step(frame: number): { ms: number; shown: boolean };
     kept(): number;
+    missingAfter(frame: number, span: number): number | undefined;
     heap(): number;
   };
 }
