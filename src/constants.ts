@@ -35,6 +35,7 @@ export const Commands = {
   openVideo: 'dandi.openVideo',
   videoShowPoseFrom: 'dandi.video.showPoseFrom',
   videoOpenPoseFile: 'dandi.video.openPoseFile',
+  videoOpenExternalFile: 'dandi.video.openExternalFile',
   videoExportPng: 'dandi.video.exportPng',
   videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
 } as const;

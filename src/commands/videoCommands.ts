@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
+import { externalFileUri } from '../editor/poseFiles';
 import { saveBytes } from '../editor/saveFile';
 import type { VideoIndexer } from '../editor/videoDocument';
 import { VideoEditorProvider, type PoseCandidate, type PoseProvider } from '../editor/videoEditorProvider';
@@ -68,6 +69,16 @@ export function registerVideo(
         provider.prepareOpen(video, { frame, pose });
         await vscode.commands.executeCommand('vscode.openWith', video, ViewTypes.videoViewer);
         return true;
+      },
+    ),
+    // An ImageSeries' external_file, from the NWB viewer: the video beside the NWB file.
+    vscode.commands.registerCommand(
+      Commands.videoOpenExternalFile,
+      async (nwb: unknown, name: unknown): Promise<boolean> => {
+        if (!(nwb instanceof vscode.Uri) || typeof name !== 'string') return false;
+        const video = await externalFileUri(services, nwb, name);
+        if (!video) throw new Error(`${name} is not next to ${nwb.path.split('/').pop() ?? 'the NWB file'}`);
+        return (await vscode.commands.executeCommand<boolean>(Commands.openVideo, video)) === true;
       },
     ),
     // A pose file (SLEAP .slp, or NWB with ndx-pose) opens on the video it belongs to.

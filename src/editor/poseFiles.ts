@@ -76,6 +76,25 @@ async function withHdf5<T>(
 const inspector = (services: ExtensionServices) => (file: SiblingFile, signal?: AbortSignal) =>
   withHdf5(services, vscode.Uri.parse(file.uri, true), h5 => inspectPoseFile(h5, signal), signal);
 
+/**
+ * The file an NWB file's `external_file` names (relative to the NWB file, as pynwb writes it), when
+ * it is there: beside a local file, or an asset of the same Dandiset version.
+ */
+export async function externalFileUri(
+  services: ExtensionServices,
+  nwb: vscode.Uri,
+  name: string,
+  signal?: AbortSignal,
+): Promise<vscode.Uri | undefined> {
+  const { listing, file } = await locate(services, nwb);
+  const target = posix.normalize(posix.join(posix.dirname(file.path), name.replace(/\\/g, '/')));
+  if (target.startsWith('../') || posix.isAbsolute(target)) return undefined;
+  const folder = posix.dirname(target);
+  const { files } = await listing.list(folder === '.' ? '' : folder, signal);
+  const hit = files.find(f => f.path === target);
+  return hit ? vscode.Uri.parse(hit.uri, true) : undefined;
+}
+
 /** The pose files (NWB, .slp) of a video's session, best first. */
 export async function poseCandidatesForVideo(
   services: ExtensionServices,

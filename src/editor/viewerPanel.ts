@@ -131,6 +131,16 @@ export class ViewerPanel {
         return { started: true };
       }),
     );
+    this._store.add(
+      m.onRequest('video/openExternal', async ({ file }) => {
+        const started = await vscode.commands.executeCommand<boolean>(
+          Commands.videoOpenExternalFile,
+          doc.uri,
+          file,
+        );
+        return { started: started === true };
+      }),
+    );
     const nwb = doc.nwb;
     if (!nwb) return; // Only `init` answers (with the open error); other requests get "unknown method".
     const handlers: DataHandlers = dataHandlers(nwb, doc.source);

@@ -16,7 +16,8 @@ import { VIEWS, type ViewHandler, type ViewMethod } from './viewRegistry';
 import { resolveView } from './views';
 
 /** Requests the editor answers itself: they need VS Code (dialogs, clipboard, commands). */
-type EditorMethod = 'init' | 'export/png' | 'clipboard/write' | 'file/download' | 'video/show';
+type EditorMethod =
+  'init' | 'export/png' | 'clipboard/write' | 'file/download' | 'video/show' | 'video/openExternal';
 
 export type DataMethod = Exclude<keyof HostMethods, EditorMethod>;
 /** Requests not tied to one view: a new request is either here or in its view's entry, or this does not compile. */

@@ -141,6 +141,8 @@ export interface HostMethods {
   // pose (the video viewer finds the video); `frame` is the pose sample shown, the video frame for
   // per-frame pose (DeepLabCut, SLEAP, IBL).
   'video/show': { params: { path: string; frame?: number }; result: { started: boolean } };
+  /** Opens an ImageSeries' `external_file` (a video beside the NWB file) in the video viewer. */
+  'video/openExternal': { params: { file: string }; result: { started: boolean } };
 }
 
 /** Requests the host may send to the webview (none yet; kept for symmetry of the Messenger). */

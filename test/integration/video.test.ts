@@ -18,6 +18,7 @@ import { parseEnvelope } from '../../src/shared/messenger';
 import type { Envelope } from '../../src/shared/protocol';
 import type { SamplesResult, VideoWebviewEvent } from '../../src/shared/videoProtocol';
 import { defaultFixturesDir } from '../archive/server';
+import { IBL_PATHS, IBL_ROOT } from '../fixtures/videogen';
 
 type Shown = Extract<VideoWebviewEvent, { type: 'shown' }>;
 
@@ -222,5 +223,36 @@ describe('Video viewer (VS Code)', function () {
     const frames = await pose.framesBetween(0, 99);
     const tracks = new Set(frames.flatMap(f => f.instances.map(i => i.track)));
     assert.equal(tracks.size, 2, `two tracks, got ${[...tracks].join(', ')}`);
+  });
+
+  it("opens an ImageSeries' external_file, the video beside the NWB file, in the video viewer", async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const root = join(extension.extensionPath, '.cache', 'video', IBL_ROOT);
+    const nwb = vscode.Uri.file(join(root, IBL_PATHS.raw));
+    const video = vscode.Uri.file(join(root, IBL_PATHS.leftVideo));
+    // As the raw file's OriginalVideoLeftCamera names it: relative to the NWB file's folder.
+    const name = IBL_PATHS.leftVideo.slice(IBL_PATHS.raw.lastIndexOf('/') + 1);
+    const opened = new Promise<VideoPanel>(resolve => {
+      const sub = provider.onDidOpenPanel(panel => {
+        if (panel.document.uri.toString() !== video.toString()) return;
+        sub.dispose();
+        resolve(panel);
+      });
+    });
+    assert.equal(await vscode.commands.executeCommand(Commands.videoOpenExternalFile, nwb, name), true);
+    const panel = await opened;
+    await shown(panel, e => e.frame === 0);
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand(Commands.videoOpenExternalFile, nwb, 'missing.mp4')),
+      /missing\.mp4 is not next to/,
+    );
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand(Commands.videoOpenExternalFile, nwb, '../../../../etc/x.mp4'),
+      ),
+      /is not next to/,
+      'a path out of the session is not followed',
+    );
   });
 });

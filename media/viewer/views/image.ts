@@ -150,10 +150,32 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
     image.element.remove();
     controls.element.remove();
     ctx.root.appendChild(h('p', { text: 'The frames of this series are stored in external files:' }));
-    const list = h('ul', { class: 'file-list' });
-    for (const f of files) list.appendChild(h('li', { text: f }));
-    ctx.root.appendChild(list);
+    ctx.root.appendChild(externalFileList(ctx, files));
   }
+}
+
+const VIDEO_FILE = /\.(mp4|m4v|mov|webm|mkv|avi)$/i;
+
+/** The external files, each video with a button that opens it in the video viewer. */
+export function externalFileList(ctx: ViewContext, files: string[]): HTMLElement {
+  const list = h('ul', { class: 'file-list' });
+  for (const f of files) {
+    const item = h('li', { text: f });
+    if (VIDEO_FILE.test(f)) {
+      const status = h('span', { class: 'muted', role: 'status' });
+      const open = h('button', { type: 'button', class: 'btn link', text: 'Open in video viewer' });
+      open.addEventListener('click', () => {
+        status.textContent = 'Opening…';
+        ctx
+          .request('video/openExternal', { file: f })
+          .then(() => (status.textContent = ''))
+          .catch((e: unknown) => (status.textContent = `Could not open it: ${errorText(e)}`));
+      });
+      item.append(' ', open, ' ', status);
+    }
+    list.appendChild(item);
+  }
+  return list;
 }
 
 /** The series' external_file entries, or null when it has none. */

@@ -20,7 +20,7 @@ import {
 } from '../timeWindow';
 import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
-import { externalFiles } from './image';
+import { externalFileList, externalFiles } from './image';
 
 const PAGE_SIZES = [1, 4, 5, 8, 16, 32, 64];
 
@@ -249,7 +249,5 @@ async function renderEmptySeries(ctx: ViewContext, info: SeriesInfo): Promise<vo
     return;
   }
   ctx.root.appendChild(h('p', { text: 'The data of this series are stored in external files:' }));
-  const list = h('ul', { class: 'file-list' });
-  for (const f of files) list.appendChild(h('li', { text: f }));
-  ctx.root.appendChild(list);
+  ctx.root.appendChild(externalFileList(ctx, files));
 }

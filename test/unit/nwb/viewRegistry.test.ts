@@ -44,10 +44,18 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   'clipboard/write': true,
   'file/download': true,
   'video/show': true,
+  'video/openExternal': true,
 };
 
 /** Requests the editor answers itself (they need VS Code). */
-const EDITOR_METHODS = ['init', 'export/png', 'clipboard/write', 'file/download', 'video/show'];
+const EDITOR_METHODS = [
+  'init',
+  'export/png',
+  'clipboard/write',
+  'file/download',
+  'video/show',
+  'video/openExternal',
+];
 
 /** The property names of the object literal assigned to `name` in a TypeScript source file. */
 function objectKeys(file: string, name: string): string[] {
