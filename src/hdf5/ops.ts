@@ -6,6 +6,7 @@ import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
 import { orderChangeFails, swapLeftBigEndian } from './byteOrder';
 import { describeFilters } from './filters';
+import { checkSelection } from './selection';
 import { decodeRegion } from './regions';
 import {
   Hdf5Error,
@@ -461,32 +462,6 @@ function hasVlen(meta: Metadata): boolean {
   if (meta.compound_type) return meta.compound_type.members.some(hasVlen);
   if (meta.array_type) return hasVlen(meta.array_type);
   return false;
-}
-
-function checkSelection(
-  path: string,
-  shape: number[],
-  start: number[],
-  count: number[],
-  stride: number[],
-): void {
-  const ok =
-    start.length === shape.length &&
-    count.length === shape.length &&
-    stride.length === shape.length &&
-    shape.every((n, i) => {
-      const [s, c, st] = [start[i], count[i], stride[i]];
-      return (
-        Number.isInteger(s) &&
-        Number.isInteger(c) &&
-        Number.isInteger(st) &&
-        s >= 0 &&
-        c >= 0 &&
-        st >= 1 &&
-        (c === 0 || s + (c - 1) * st < n)
-      );
-    });
-  if (!ok) throw new Hdf5Error('not-found', `selection outside ${path} (shape [${shape.join(', ')}])`);
 }
 
 /** What the read will need from the file, so prefetch stops at the end of the selection. */

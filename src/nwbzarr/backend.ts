@@ -4,6 +4,7 @@
  * lists, v3 `_LINKS`) soft or external links, and its wrapped scalars scalars. Everything above
  * (overview, tree, inspector, every view) then reads it exactly as it reads an HDF5 file.
  */
+import { checkSelection } from '../hdf5/selection';
 import {
   type DatasetInfo,
   type FileInfo,
@@ -275,29 +276,6 @@ function linkEntry(parent: string, link: ZarrLink): H5Entry {
   const target = '/' + zarrPathOf(link.path);
   if (isLocal(link)) return { name: link.name, path, kind: 'softLink', target };
   return { name: link.name, path, kind: 'externalLink', target: `${link.source}:/${target}` };
-}
-
-function checkSelection(
-  path: string,
-  shape: number[],
-  start: number[],
-  count: number[],
-  stride: number[],
-): void {
-  const ok =
-    start.length === shape.length &&
-    count.length === shape.length &&
-    stride.length === shape.length &&
-    shape.every(
-      (n, i) =>
-        Number.isInteger(start[i]) &&
-        Number.isInteger(count[i]) &&
-        stride[i] >= 1 &&
-        start[i] >= 0 &&
-        count[i] >= 0 &&
-        (count[i] === 0 || start[i] + (count[i] - 1) * stride[i] < n),
-    );
-  if (!ok) throw new Hdf5Error('not-found', `selection outside ${path} (shape [${shape.join(', ')}])`);
 }
 
 function notFound(path: string, why = 'does not exist'): Hdf5Error {
