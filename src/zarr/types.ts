@@ -4,6 +4,8 @@
  * Paths are store-relative, `/`-separated, without a leading slash ("" or "/" is the root).
  */
 
+import type { NumericArray } from '../hdf5/types';
+
 /** Where a store's keys are read from. Never listed to be shown; keys are fetched by name. */
 export type ZarrStoreSpec =
   | { kind: 'local'; path: string }
@@ -43,19 +45,7 @@ export type ZarrNodeInfo = ({ kind: 'group' } & ZarrGroupInfo) | ({ kind: 'array
 /** Per dimension: an index, a half-open [start, stop) with optional step, or null for all. */
 export type ZarrSelection = Array<number | { start: number; stop: number; step?: number } | null>;
 
-export type ZarrValues =
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array
-  | string[]
-  | ZarrJson[];
+export type ZarrValues = NumericArray | string[] | ZarrJson[];
 
 export interface ZarrReader {
   readonly label: string;
