@@ -13,22 +13,26 @@ export const REFERENCE_DOCUMENTS: vscode.DocumentSelector = [
 const MAX_SCANNED_CHARS = 5_000_000;
 
 /**
- * The references of a document, scanned once per document version and active instance (the link
- * provider, the hover and the diagnostics all ask for the same document's references).
+ * The references of a document, scanned once per text and active instance (the link provider, the
+ * hover and the diagnostics all ask for the same document's references).
  */
 export class DocumentReferences {
-  private readonly scans = new WeakMap<vscode.TextDocument, { key: string; found: FoundReference[] }>();
+  private readonly scans = new WeakMap<
+    vscode.TextDocument,
+    { instance: DandiInstance; text: string; found: FoundReference[] }
+  >();
 
   constructor(private readonly activeInstance: () => DandiInstance) {}
 
   of(document: vscode.TextDocument): FoundReference[] {
     const instance = this.activeInstance();
-    const key = `${document.version} ${instance.apiUrl} ${instance.webUrl ?? ''}`;
-    const hit = this.scans.get(document);
-    if (hit?.key === key) return hit.found;
+    // Keyed by the text itself: VS Code may hand back one document object, at the same version,
+    // for an untitled document closed and opened again with other content.
     const text = document.getText();
+    const hit = this.scans.get(document);
+    if (hit?.instance === instance && hit.text === text) return hit.found;
     const found = text.length > MAX_SCANNED_CHARS ? [] : findDandiReferences(text, { instances: [instance] });
-    this.scans.set(document, { key, found });
+    this.scans.set(document, { instance, text, found });
     return found;
   }
 
