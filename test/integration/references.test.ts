@@ -150,6 +150,28 @@ describe('DANDI references in documents (VS Code)', function () {
     ])
       assert.ok(markdown.includes(`[${label}](command:${command}?`), `${label} runs ${command}`);
 
+    // A file's card adds its path, size and type (from the asset's metadata).
+    const files = await api.services.client().listPaths(archive.ids.nwbDemo, published, '');
+    const nwb = files.items.find(p => p.asset && p.path.endsWith('.nwb'));
+    assert.ok(nwb, 'the published demo holds an NWB file');
+    const assetDocument = await openShown(
+      `f = "dandi://dandi/${archive.ids.nwbDemo}@${published}/${nwb.path}"\n`,
+    );
+    const assetHovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      assetDocument.uri,
+      new vscode.Position(0, 10),
+    );
+    const assetCard = assetHovers
+      .flatMap(h => h.contents)
+      .map(c => (typeof c === 'string' ? c : c.value))
+      .join('\n')
+      .replace(/\\(.)/g, '$1');
+    const info = await api.services.client().getAssetInfo(nwb.asset?.asset_id ?? '');
+    assert.ok(assetCard.includes(`File ${nwb.path} · `), assetCard);
+    assert.ok(info.metadata.encodingFormat, 'the asset has a type');
+    assert.ok(assetCard.includes(` · ${info.metadata.encodingFormat}`), assetCard);
+
     const copied = await vscode.commands.executeCommand<string>(
       Commands.referenceCopyCitation,
       `${archive.apiUrl}/dandisets/${archive.ids.nwbDemo}/versions/${published}/`,
