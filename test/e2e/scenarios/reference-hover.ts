@@ -3,7 +3,7 @@
  * reveals the version in the DANDI view, and a Dandiset that does not exist is a warning in the
  * Problems panel.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../types';
 
@@ -95,6 +95,8 @@ const scenario: Scenario = {
       });
     await ctx.screenshot('reference-problems');
     await ctx.runCommand('View: Close Panel').catch(() => undefined);
+    await ctx.reset();
+    rmSync(file, { force: true }); // later scenarios download into the workspace
   },
 };
 
