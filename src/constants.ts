@@ -38,6 +38,7 @@ export const Commands = {
   videoOpenExternalFile: 'dandi.video.openExternalFile',
   videoExportPng: 'dandi.video.exportPng',
   videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
+  openAsNotebook: 'dandi.openAsNotebook',
 } as const;
 
 export const Views = {
