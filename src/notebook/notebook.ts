@@ -51,7 +51,6 @@ const code = (...lines: string[]): NotebookCell => ({ kind: 'code', source: line
  * The fence is longer than any run of backticks inside; line breaks and controls become spaces.
  */
 export function markdownLiteral(text: string): string {
-  // eslint-disable-next-line no-control-regex -- controls are exactly what is replaced
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length));
   const fence = '`'.repeat(longest + 1);
