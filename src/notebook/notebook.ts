@@ -8,6 +8,7 @@
 import {
   STREAM_IMPORTS,
   clientExpression,
+  isZarrSource,
   objectLines,
   openFileLines,
   pythonString,
@@ -70,6 +71,15 @@ const LIST_OBJECTS = code(
   '    print(f"{neurodata_object.neurodata_type:<32} {neurodata_object.name}")',
 );
 
+/** The packages a file's notebook imports. */
+function installFor(source: SourceDescription): string {
+  if (isZarrSource(source))
+    return source.kind === 'dandi'
+      ? 'dandi hdmf-zarr fsspec aiohttp pynwb matplotlib'
+      : 'hdmf-zarr pynwb matplotlib';
+  return source.kind === 'dandi' ? 'dandi remfile h5py pynwb matplotlib' : 'pynwb matplotlib';
+}
+
 function fileCells(source: SourceDescription, object: SelectedObject | undefined): NotebookCell[] {
   const fileName = source.path.split(/[\\/]/).filter(Boolean).pop() ?? source.path;
   const facts =
@@ -88,11 +98,13 @@ function fileCells(source: SourceDescription, object: SelectedObject | undefined
   const title = type ? markdownLiteral(type) : object ? 'Object' : 'NWB file';
   const cells = [
     markdown(`# ${title} in ${markdownLiteral(fileName)}`, '', ...facts),
-    installCell(source.kind === 'dandi' ? 'dandi remfile h5py pynwb matplotlib' : 'pynwb matplotlib'),
+    installCell(installFor(source)),
     markdown(
-      source.kind === 'dandi'
-        ? '## Stream the file\nThe DANDI quick-start way: the asset’s S3 URL, read lazily with remfile, h5py and pynwb (nothing is downloaded).'
-        : '## Open the file',
+      source.kind !== 'dandi'
+        ? '## Open the file'
+        : isZarrSource(source)
+          ? '## Stream the store\nThe asset’s S3 URL, read lazily by hdmf-zarr (nothing is downloaded).'
+          : '## Stream the file\nThe DANDI quick-start way: the asset’s S3 URL, read lazily with remfile, h5py and pynwb (nothing is downloaded).',
     ),
     code(...openFileLines(source), 'nwbfile'),
   ];

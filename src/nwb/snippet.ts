@@ -176,8 +176,27 @@ export function streamLines(urlVariable: string): string[] {
 /** The imports {@link streamLines} needs. */
 export const STREAM_IMPORTS = ['import h5py', 'import remfile', 'from pynwb import NWBHDF5IO'];
 
-/** Python that sets `nwbfile` (and `h5_file`, the h5py file under it) for a source. */
+/** An NWB-Zarr store (hdmf-zarr) rather than an HDF5 file. */
+export function isZarrSource(source: SourceDescription): boolean {
+  return /\.zarr\/?$/i.test(source.path);
+}
+
+/**
+ * Python that sets `nwbfile` and `h5_file` for a source: the h5py file under pynwb, or for an
+ * NWB-Zarr store (hdmf-zarr's NWBZarrIO, remote through fsspec) its root Zarr group.
+ */
 export function openFileLines(source: SourceDescription): string[] {
+  if (isZarrSource(source)) {
+    const where = source.kind === 'local' ? [] : ['', ...assetUrlLines(source, 's3_url')];
+    return [
+      'from hdmf_zarr.nwb import NWBZarrIO',
+      ...where,
+      '',
+      `io = NWBZarrIO(${source.kind === 'local' ? py(source.path) : 's3_url'}, mode="r")`,
+      'nwbfile = io.read()',
+      'h5_file = io.file  # the root Zarr group (named as for HDF5, so the lines below read alike)',
+    ];
+  }
   if (source.kind === 'local') {
     return [
       'from pynwb import NWBHDF5IO',

@@ -251,6 +251,24 @@ describe('Open as notebook', () => {
     assert.match(code, /^# %pip install pynwb matplotlib$/m);
   });
 
+  it('opens an NWB-Zarr store with hdmf-zarr, locally and from DANDI', () => {
+    const object = OBJECTS[0].object;
+    const local = codeOf({ kind: 'file', source: { kind: 'local', path: '/data/x.nwb.zarr' }, object });
+    assert.ok(local.join('\n').includes('io = NWBZarrIO("/data/x.nwb.zarr", mode="r")'));
+    const remote = codeOf({ kind: 'file', source: { ...ASSET, path: 'sub-01/x.nwb.zarr' }, object }).join(
+      '\n',
+    );
+    assert.ok(remote.includes('    s3_url = asset.get_content_url(follow_redirects=1, strip_query=True)'));
+    assert.ok(remote.includes('io = NWBZarrIO(s3_url, mode="r")'));
+    assert.ok(!/h5py|remfile/.test(remote.replace(/^#.*$/gm, '')), 'no HDF5 readers for a Zarr store');
+    assert.match(remote, /^# %pip install dandi hdmf-zarr fsspec aiohttp pynwb matplotlib$/m);
+    assert.ok(
+      checkNotebook(
+        JSON.stringify(toIpynb(cellsOf({ kind: 'file', source: { ...ASSET, path: 'x.nwb.zarr' }, object }))),
+      ).length >= 3,
+    );
+  });
+
   it('lists a Dandiset’s assets and streams its first NWB file', () => {
     const subject: NotebookSubject = {
       kind: 'dandiset',
