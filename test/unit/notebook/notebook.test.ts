@@ -146,7 +146,7 @@ const OBJECTS: { object: SelectedObject; plot: PlotKind; expect: RegExp }[] = [
   {
     object: { path: '/acquisition/ts/data', inheritance: [], view: 'dataset' },
     plot: 'dataset',
-    expect: /obj\[:1000\]/,
+    expect: /data\[:1000\]/,
   },
   {
     object: { path: '/general/subject', neurodataType: 'Subject', inheritance: ['Subject'], view: 'group' },
