@@ -90,7 +90,7 @@ const SERIES_TIMES = [
 /** Values in the series' unit: `data * conversion + offset`. */
 const SCALED = [
   'def scaled(series, values):',
-  '    """Raw values in the series\' unit: data * conversion + offset."""',
+  '    """Values in the series\' unit: data * conversion + offset."""',
   '    return np.asarray(values, dtype=float) * series.conversion + getattr(series, "offset", 0.0)',
   '',
 ];

@@ -35,6 +35,11 @@ const scenario: Scenario = {
     const status = await ctx.page.locator('.statusbar').innerText();
     check(/Cell \d+ of 8/.test(status), `the status bar does not count the 8 cells: ${status}`);
     await ctx.screenshot('generate-notebook');
+    // The last cell: the matplotlib plot of 5 ROIs (Focus Last Cell, in the notebook's command mode).
+    await ctx.page.keyboard.press('Escape');
+    await ctx.page.keyboard.press('Control+End');
+    await cells.filter({ hasText: 'frames, rois = 1000, 5' }).first().waitFor({ timeout: TIMEOUT_MS });
+    await ctx.screenshot('generate-notebook-plot');
 
     // Save it where the runner's workspace is, as a user would, and keep it with the results.
     const saved = path.join(ctx.workspaceDir, 'generate-notebook.ipynb');
