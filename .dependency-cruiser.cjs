@@ -21,7 +21,7 @@ const LAYERS = [
   {
     id: 'nwb-download',
     name: 'nwb, pose and download',
-    paths: ['^src/nwb/', '^src/nwbzarr/', '^src/download/', '^src/pose/', '^src/ome/'],
+    paths: ['^src/nwb/', '^src/nwbzarr/', '^src/download/', '^src/pose/', '^src/ome/', '^src/notebook/'],
   },
   {
     id: 'features',

@@ -36,6 +36,7 @@ export default tseslint.config(
       'src/video/**',
       'src/shared/**',
       'src/nwb/**',
+      'src/notebook/**',
       'src/download/**',
       'media/**',
     ],

@@ -40,6 +40,7 @@ export const Commands = {
   videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
   referenceOpen: 'dandi.references.open',
   referenceCopyCitation: 'dandi.references.copyCitation',
+  openAsNotebook: 'dandi.openAsNotebook',
 } as const;
 
 export const Views = {

@@ -10,6 +10,7 @@ import { getLog } from './log';
 import type { ExtensionServices } from './services';
 import { registerNetworkConfiguration } from './commands/networkConfiguration';
 import { registerVideo } from './commands/videoCommands';
+import { registerNotebookCommands } from './commands/notebookCommands';
 import { videoIndexer } from './editor/videoParts';
 import { VideoPoseProvider } from './editor/videoPose';
 import { registerReferences } from './references/register';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerDownloads(services);
   const viewer = registerViewer(services);
   registerOmeViewer(services);
+  registerNotebookCommands(services, viewer);
   const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
   const references = registerReferences(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);

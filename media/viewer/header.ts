@@ -5,6 +5,7 @@ import { formatBytes } from './format';
 
 export interface HeaderActions {
   copySnippet(): void;
+  openNotebook(): void;
   exportPng(): void;
   exportCsv(): void;
   download(): void;
@@ -38,6 +39,7 @@ export class Header {
     const tools = h('div', { class: 'header-actions', role: 'toolbar', 'aria-label': 'File actions' });
     tools.append(
       button('Copy Python snippet', () => actions.copySnippet()),
+      button('Open as notebook', () => actions.openNotebook()),
       button('Export PNG', () => actions.exportPng()),
       button('Export CSV', () => actions.exportCsv()),
     );

@@ -62,6 +62,7 @@ class Viewer {
   ) {
     this._header = new Header(_init, {
       copySnippet: () => void this._copySnippet(),
+      openNotebook: () => void this._openNotebook(),
       exportPng: () => void this._exportPng(),
       exportCsv: () => void this._exportCsv(),
       download: () => void this._download(),
@@ -251,6 +252,15 @@ class Viewer {
       );
     } catch (e) {
       this._header.say(`Could not make a Python snippet: ${errorText(e)}`);
+    }
+  }
+
+  private async _openNotebook(): Promise<void> {
+    try {
+      const { opened } = await this._api.request('notebook/open', { path: state.selection ?? '/' });
+      this._header.say(opened ? 'Notebook opened in a new editor.' : 'No notebook was made.');
+    } catch (e) {
+      this._header.say(`Could not make a notebook: ${errorText(e)}`);
     }
   }
 

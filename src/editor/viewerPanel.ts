@@ -122,6 +122,16 @@ export class ViewerPanel {
       }),
     );
     this._store.add(
+      m.onRequest('notebook/open', async ({ path }) => {
+        const opened = await vscode.commands.executeCommand<unknown>(Commands.openAsNotebook, {
+          kind: 'viewerObject',
+          uri: doc.uri.toString(),
+          path: String(path),
+        });
+        return { opened: opened !== undefined };
+      }),
+    );
+    this._store.add(
       m.onRequest('video/show', async ({ path, frame }) => {
         // The video viewer's command finds the video for this pose file (no video given).
         await vscode.commands.executeCommand(OPEN_VIDEO_COMMAND, undefined, {

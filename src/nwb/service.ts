@@ -17,7 +17,13 @@ import { resolveView } from './views';
 
 /** Requests the editor answers itself: they need VS Code (dialogs, clipboard, commands). */
 type EditorMethod =
-  'init' | 'export/png' | 'clipboard/write' | 'file/download' | 'video/show' | 'video/openExternal';
+  | 'init'
+  | 'export/png'
+  | 'clipboard/write'
+  | 'file/download'
+  | 'video/show'
+  | 'video/openExternal'
+  | 'notebook/open';
 
 export type DataMethod = Exclude<keyof HostMethods, EditorMethod>;
 /** Requests not tied to one view: a new request is either here or in its view's entry, or this does not compile. */

@@ -40,9 +40,51 @@ const FIELDS = new Set([
   'voxel_mask',
 ]);
 
-/** A Python string literal (JSON escaping is valid Python for these characters). */
-function py(text: string): string {
-  return JSON.stringify(text);
+/** Python's escapes for these; other characters that need one get \xHH or \uHHHH. */
+const NAMED: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Code units written as escapes: controls (C0, DEL, C1), line and paragraph separators (editors
+ * split lines on them), lone surrogate halves, the BOM, and the bidi controls that make code read
+ * differently from how it runs ("Trojan Source").
+ */
+function needsEscape(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0xd800 && code <= 0xdfff) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    [0x061c, 0x200e, 0x200f, 0x2028, 0x2029, 0xfeff].includes(code)
+  );
+}
+
+const hex = (code: number, width: number): string => code.toString(16).padStart(width, '0');
+
+/**
+ * A double-quoted Python string literal of any text (a name or path read from a file or the
+ * archive): it cannot end early, span lines or hide characters, whatever the text holds.
+ */
+export function pythonString(text: string): string {
+  let out = '"';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    const code = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    if (code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      out += ch + text[++i]; // a well-formed pair is a character like any other
+    } else if (NAMED[ch] !== undefined) out += NAMED[ch];
+    else if (needsEscape(code)) out += code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+const py = pythonString;
+
+/** `DandiAPIClient()` for the main archive, with `api_url` for another instance. */
+export function clientExpression(apiUrl: string): string {
+  return trimSlashes(apiUrl) === DEFAULT_API ? 'DandiAPIClient()' : `DandiAPIClient(api_url=${py(apiUrl)})`;
 }
 
 /**
@@ -53,10 +95,7 @@ export function assetUrlLines(
   source: Exclude<SourceDescription, { kind: 'local' }>,
   variable: string,
 ): string[] {
-  const client =
-    trimSlashes(source.apiUrl) === DEFAULT_API
-      ? 'DandiAPIClient()'
-      : `DandiAPIClient(api_url=${py(source.apiUrl)})`;
+  const client = clientExpression(source.apiUrl);
   return [
     'from dandi.dandiapi import DandiAPIClient',
     '',
@@ -116,11 +155,48 @@ export function pynwbAccessor(path: string): string | null {
   return expr;
 }
 
-export function pythonSnippet(source: SourceDescription, path: string): string {
+/** Python that sets `obj` to the object at `path` (pynwb, else h5py) and prints it; needs `nwbfile` and `h5_file`. */
+export function objectLines(path: string): string[] {
   const accessor = pynwbAccessor(path);
-  const objectLines = accessor
+  return accessor
     ? [`obj = ${accessor}`, `# the same object through h5py: h5_file[${py(path)}]`, 'print(obj)']
     : [`obj = h5_file[${py(path)}]  # no pynwb attribute for this path`, 'print(obj)'];
+}
+
+/** Python that opens the NWB file at `url_variable` (an S3 URL) lazily: remfile, h5py, pynwb. */
+export function streamLines(urlVariable: string): string[] {
+  return [
+    `file = remfile.File(${urlVariable})`,
+    'h5_file = h5py.File(file, "r")',
+    'io = NWBHDF5IO(file=h5_file, load_namespaces=True)',
+    'nwbfile = io.read()',
+  ];
+}
+
+/** The imports {@link streamLines} needs. */
+export const STREAM_IMPORTS = ['import h5py', 'import remfile', 'from pynwb import NWBHDF5IO'];
+
+/** An NWB-Zarr store (hdmf-zarr) rather than an HDF5 file. */
+export function isZarrSource(source: SourceDescription): boolean {
+  return /\.zarr\/?$/i.test(source.path);
+}
+
+/**
+ * Python that sets `nwbfile` and `h5_file` for a source: the h5py file under pynwb, or for an
+ * NWB-Zarr store (hdmf-zarr's NWBZarrIO, remote through fsspec) its root Zarr group.
+ */
+export function openFileLines(source: SourceDescription): string[] {
+  if (isZarrSource(source)) {
+    const where = source.kind === 'local' ? [] : ['', ...assetUrlLines(source, 's3_url')];
+    return [
+      'from hdmf_zarr.nwb import NWBZarrIO',
+      ...where,
+      '',
+      `io = NWBZarrIO(${source.kind === 'local' ? py(source.path) : 's3_url'}, mode="r")`,
+      'nwbfile = io.read()',
+      'h5_file = io.file  # the root Zarr group (named as for HDF5, so the lines below read alike)',
+    ];
+  }
   if (source.kind === 'local') {
     return [
       'from pynwb import NWBHDF5IO',
@@ -128,23 +204,11 @@ export function pythonSnippet(source: SourceDescription, path: string): string {
       `io = NWBHDF5IO(${py(source.path)}, mode="r", load_namespaces=True)`,
       'nwbfile = io.read()',
       'h5_file = io._file',
-      '',
-      ...objectLines,
-      '',
-    ].join('\n');
+    ];
   }
-  return [
-    'import h5py',
-    'import remfile',
-    'from pynwb import NWBHDF5IO',
-    ...assetUrlLines(source, 's3_url'),
-    '',
-    'file = remfile.File(s3_url)',
-    'h5_file = h5py.File(file, "r")',
-    'io = NWBHDF5IO(file=h5_file, load_namespaces=True)',
-    'nwbfile = io.read()',
-    '',
-    ...objectLines,
-    '',
-  ].join('\n');
+  return [...STREAM_IMPORTS, ...assetUrlLines(source, 's3_url'), '', ...streamLines('s3_url')];
+}
+
+export function pythonSnippet(source: SourceDescription, path: string): string {
+  return [...openFileLines(source), '', ...objectLines(path), ''].join('\n');
 }

@@ -143,6 +143,8 @@ export interface HostMethods {
   'video/show': { params: { path: string; frame?: number }; result: { started: boolean } };
   /** Opens an ImageSeries' `external_file` (a video beside the NWB file) in the video viewer. */
   'video/openExternal': { params: { file: string }; result: { started: boolean } };
+  // requested by webview: the header's "Open as notebook" runs dandi.openAsNotebook for this object.
+  'notebook/open': { params: { path: string }; result: { opened: boolean } };
 }
 
 /** Requests the host may send to the webview (none yet; kept for symmetry of the Messenger). */

@@ -45,6 +45,7 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   'file/download': true,
   'video/show': true,
   'video/openExternal': true,
+  'notebook/open': true,
 };
 
 /** Requests the editor answers itself (they need VS Code). */
@@ -55,6 +56,7 @@ const EDITOR_METHODS = [
   'file/download',
   'video/show',
   'video/openExternal',
+  'notebook/open',
 ];
 
 /** The property names of the object literal assigned to `name` in a TypeScript source file. */
