@@ -141,7 +141,7 @@ export async function renderPsth(ctx: ViewContext, parent: HTMLElement = ctx.roo
       timeAxis: true,
       full,
       window: full,
-      height: Math.min(520, Math.max(220, result.trialCount * 3 + 60)),
+      height: Math.min(480, Math.max(180, result.trialCount * 2.5 + 60)),
     });
     raster.setBlocks(
       result.groups.map((g, i) => ({
@@ -160,7 +160,7 @@ export async function renderPsth(ctx: ViewContext, parent: HTMLElement = ctx.roo
       timeAxis: true,
       full,
       window: full,
-      height: 240,
+      height: 200,
     });
     histogram.setCurves(
       result.groups.map((g, i) => ({

@@ -36,7 +36,7 @@ const scenario: Scenario = {
       'two clicks on a header do not sort descending',
     );
     const firstRow = grid.locator('.grid-body [role=row]').first();
-    await firstRow.locator('[role=gridcell]', { hasText: '0.9' }).waitFor();
+    await firstRow.locator('[role=gridcell][title="0.9"]').waitFor();
     const firstText = await firstRow.innerText();
     check(
       /mua/.test(firstText),
@@ -68,6 +68,7 @@ const scenario: Scenario = {
     );
     // Hovering the histogram right of the event reads the rates of both groups.
     const plot = psth.locator('.plot-area .u-over').nth(1);
+    await plot.scrollIntoViewIfNeeded();
     const box = await plot.boundingBox();
     check(box !== null, 'the PSTH has no plotting area');
     if (box) await ctx.page.mouse.move(box.x + box.width * 0.72, box.y + box.height / 2);
