@@ -22,6 +22,7 @@ import {
 } from '../rowWindow';
 import { firstRef, valueText } from '../values';
 import type { ViewContext } from './context';
+import { actionsCell, type RowAction, type ShownRow } from './tableActions';
 
 const ROW_HEIGHT = 24;
 const PAGE = 200;
@@ -29,12 +30,6 @@ const PAGE = 200;
 const KEPT_PAGES = 40;
 /** How long scrolling must pause before rows are requested (dragging past a million rows asks for none of them). */
 const LOAD_DELAY_MS = 50;
-
-/** A button on every row (the units table's "Raster" and "PSTH"); `run` gets the table row index. */
-export interface RowAction {
-  label: string;
-  run(row: number): void;
-}
 
 /** Rows sorted by a column (click its header), NaN and empty cells last. */
 type Order = { column: string; descending: boolean } | null;
@@ -340,29 +335,6 @@ class RowSource {
       }
     }
   }
-}
-
-interface ShownRow {
-  id: number;
-  /** The row's index in the table (differs from its position when sorted). */
-  index: number;
-  columns: string[];
-  values: H5Value[];
-}
-
-function actionsCell(actions: readonly RowAction[], row: ShownRow, colIndex: number): HTMLElement {
-  const cell = h('div', { class: 'grid-cell grid-actions', role: 'gridcell', 'aria-colindex': colIndex });
-  for (const action of actions) {
-    const b = h('button', {
-      type: 'button',
-      class: 'btn link',
-      'aria-label': `${action.label} of row ${row.index} (id ${row.id})`,
-      text: action.label,
-    });
-    b.addEventListener('click', () => action.run(row.index));
-    cell.appendChild(b);
-  }
-  return cell;
 }
 
 function tableHeader(info: TableInfo): HTMLElement {
