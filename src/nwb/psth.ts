@@ -4,7 +4,7 @@
  * for the file in a bounded cache, as are the intervals' event and group columns; each request then
  * costs two binary searches per trial and unit (see psthMath.ts).
  */
-import type { PsthOptions, PsthParams, PsthResult, PsthUnit } from '../shared/protocol';
+import type { PsthOptions, PsthParams, PsthResult, PsthTable, PsthUnit } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import type { NwbFile } from './nwbFile';
 import { num } from './params';
@@ -55,14 +55,14 @@ function cacheOf(nwb: NwbFile): ColumnCache {
 }
 
 export async function psthOptions(nwb: NwbFile): Promise<PsthOptions> {
-  const read = async (type: 'Units' | 'TimeIntervals') => {
+  const read = async (type: 'Units' | 'TimeIntervals'): Promise<PsthTable[]> => {
     const tables = await Promise.all((await tablesOfType(nwb, type)).map(p => psthTable(nwb, p)));
-    return tables.filter(t => t !== null && (type === 'Units' || t.numberColumns.length > 0));
+    // Intervals need a column of times to align on; units without spike times are already left out.
+    return tables.filter(
+      (t): t is PsthTable => t !== null && (type === 'Units' || t.numberColumns.length > 0),
+    );
   };
-  return {
-    units: (await read('Units')) as PsthOptions['units'],
-    intervals: (await read('TimeIntervals')) as PsthOptions['intervals'],
-  };
+  return { units: await read('Units'), intervals: await read('TimeIntervals') };
 }
 
 /** Spike times of unit `row`, sorted, read in pieces no larger than the file's read limit. */
@@ -74,7 +74,9 @@ async function unitSpikes(
 ): Promise<Float64Array> {
   return cacheOf(nwb).get(`spikes:${units}:${row}`, async () => {
     const timesPath = joinPath(units, 'spike_times');
-    const [[a, b]] = await raggedRanges(nwb, joinPath(units, 'spike_times_index'), row, 1, signal);
+    const [range] = await raggedRanges(nwb, joinPath(units, 'spike_times_index'), row, 1, signal);
+    if (!range) throw new Error(`${units}/spike_times_index has no entry for unit row ${row}`);
+    const [a, b] = range;
     // Clamp to the data: subset files keep index entries past the end of spike_times.
     const stored = (await nwb.reader.entry(timesPath))?.shape?.[0] ?? 0;
     const start = Math.min(a, stored);
