@@ -79,7 +79,7 @@ export async function unitsRaster(
 }
 
 /** A short per-unit label from a quality / location column when the table has one. */
-async function unitLabels(nwb: NwbFile, path: string): Promise<string[] | undefined> {
+export async function unitLabels(nwb: NwbFile, path: string): Promise<string[] | undefined> {
   for (const column of ['quality', 'location', 'cell_type']) {
     try {
       const text = await tableColumnText(nwb, path, column);

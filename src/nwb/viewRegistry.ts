@@ -20,10 +20,13 @@ import { datasetSlice } from './inspect';
 import { intervalsTimeline } from './intervals';
 import type { NwbFile } from './nwbFile';
 import { channelList, checkPath, columnList, num, optionalNum } from './params';
+import { checkPsthParams, psth, psthOptions } from './psth';
+import { filteredUnits, filterList, hasPsthPartner } from './psthTables';
 import { joinPath } from './reader';
 import { roiSet } from './rois';
 import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
+import { orderParam, sortedTableRows } from './tableOrder';
 import { seriesInfo, seriesWindow } from './timeseries';
 import { unitsRaster, unitWaveform } from './units';
 
@@ -118,6 +121,17 @@ export const VIEWS = {
         intervalsTimeline(nwb, checkPath(path), optionalNum(maxRows, 'maxRows'), signal),
     },
   },
+  /** Units against a TimeIntervals table of the file (offered on either): trial-aligned rasters and PSTHs. */
+  psth: {
+    types: ['Units', 'TimeIntervals'],
+    accepts: probe => hasPsthPartner(probe.nwb, probe.path),
+    handlers: {
+      'psth/options': nwb => psthOptions(nwb),
+      'psth/units': (nwb, { path, filters }, { signal }) =>
+        filteredUnits(nwb, checkPath(path), filterList(filters), signal),
+      psth: (nwb, params, { signal }) => psth(nwb, checkPsthParams(params), signal),
+    },
+  },
   /** ImageSeries with their frames inside the file (3-D or 4-D data). */
   imageSeries: {
     types: ['ImageSeries'],
@@ -186,15 +200,27 @@ export const VIEWS = {
     untyped: async probe => probe.entry.kind === 'group' && hasColnames(probe),
     handlers: {
       'table/info': (nwb, { path }) => tableInfo(nwb, checkPath(path)),
-      'table/rows': (nwb, { path, start, count, columns }, { signal }) =>
-        tableRows(
-          nwb,
-          checkPath(path),
-          num(start, 'start'),
-          num(count, 'count'),
-          columnList(columns),
-          signal,
-        ),
+      'table/rows': (nwb, { path, start, count, columns, order }, { signal }) => {
+        const sorted = orderParam(order);
+        return sorted
+          ? sortedTableRows(
+              nwb,
+              checkPath(path),
+              num(start, 'start'),
+              num(count, 'count'),
+              sorted,
+              columnList(columns),
+              signal,
+            )
+          : tableRows(
+              nwb,
+              checkPath(path),
+              num(start, 'start'),
+              num(count, 'count'),
+              columnList(columns),
+              signal,
+            );
+      },
     },
   },
   image: { types: ['Image'], handlers: {} },

@@ -35,6 +35,10 @@ import type {
   Inspection,
   IntervalsTimeline,
   NwbOverview,
+  PsthOptions,
+  PsthParams,
+  PsthResult,
+  PsthUnitList,
   RoiSet,
   SeriesInfo,
   SeriesWindow,
@@ -43,6 +47,7 @@ import type {
   TableInfo,
   TableRows,
   TrajectorySet,
+  UnitFilter,
   UnitsRaster,
   UnitWaveform,
   ViewKind,
@@ -106,7 +111,14 @@ export interface HostMethods {
   'table/info': { params: { path: string }; result: TableInfo };
   /** Rows [start, start+count) of a DynamicTable (count capped at 500). */
   'table/rows': {
-    params: { path: string; start: number; count: number; columns?: string[] };
+    params: {
+      path: string;
+      start: number;
+      count: number;
+      columns?: string[];
+      /** Rows sorted by a scalar column (or `id`); NaN and empty cells last. */
+      order?: { column: string; descending: boolean };
+    };
     result: TableRows;
   };
   /** Spike times of units [unitStart, unitStart+unitCount) in [t0, t1] (all time when omitted). */
@@ -115,6 +127,12 @@ export interface HostMethods {
     result: UnitsRaster;
   };
   'units/waveform': { params: { path: string; unit: number; channel?: number }; result: UnitWaveform };
+  /** The file's Units and TimeIntervals tables with the columns the trial-aligned view offers. */
+  'psth/options': { params: Record<string, never>; result: PsthOptions };
+  /** The units of a Units table that pass every filter. */
+  'psth/units': { params: { path: string; filters: UnitFilter[] }; result: PsthUnitList };
+  /** Trial-aligned rasters and PSTHs of units against a TimeIntervals table. */
+  psth: { params: PsthParams; result: PsthResult };
   /** A TimeIntervals table as a timeline (at most `maxRows`, default 10000). */
   intervals: { params: { path: string; maxRows?: number }; result: IntervalsTimeline };
   /** Sweeps of the file (path `/`) or of one icephys table / series group. */

@@ -27,6 +27,7 @@ export const VIEW_KINDS = [
   'pose', // ndx-pose PoseEstimation: spatial/trajectory with a skeleton
   'dataset', // any dataset: dataset/slice (line / heatmap / values)
   'group', // any group: children + attributes
+  'psth', // Units against TimeIntervals (either side): psth/options, psth/units, psth
 ] as const;
 
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
@@ -319,7 +320,8 @@ export interface TableRows {
   columns: string[];
   /** `rows[r][c]`: scalar values; ragged cells are arrays (cut to 100 items with `{more: n}` appended);
    *  region cells are row indices; references are `{ref: path}`. */
-  rows: H5Value[][];
+  rows: H5Value[][]; /** Sorted rows (`order` given): the table row index of each row. */
+  rowIndices?: number[];
 }
 
 /** Reply to `units/raster`. */
@@ -442,3 +444,90 @@ export type CsvExportParams =
   | { what: 'series'; path: string; t0: number; t1: number; channels: number[]; save: boolean }
   | { what: 'table'; path: string; start: number; count: number; save: boolean }
   | ({ what: 'dataset'; save: boolean } & SliceParams);
+
+/** A table the trial-aligned view can use, with the columns it offers (reply to `psth/options`). */
+export interface PsthTable {
+  path: string;
+  rowCount: number;
+  /** Numeric one-value-per-row columns: event times to align on (intervals), quality measures (units). */
+  numberColumns: string[];
+  /** Columns to group trials by or filter units on: text, numbers or booleans, one value per row (`tags` too). */
+  groupColumns: string[];
+}
+
+/** Reply to `psth/options`: the file's Units and TimeIntervals tables. */
+export interface PsthOptions {
+  units: PsthTable[];
+  intervals: PsthTable[];
+}
+
+/** A test on one column of the Units table, e.g. `quality == 'good'` or `isi_violations < 0.5`. */
+export interface UnitFilter {
+  column: string;
+  op: '==' | '!=' | '<' | '<=' | '>' | '>=';
+  value: string | number;
+}
+
+/** Reply to `psth/units`: the units that pass every filter. */
+export interface PsthUnitList {
+  path: string;
+  unitCount: number;
+  units: { row: number; id: number; label: string }[];
+}
+
+/** Parameters of `psth`. */
+export interface PsthParams {
+  /** The Units table and the rows of the units to align (at most 16). */
+  units: string;
+  unitRows: number[];
+  /** The TimeIntervals table whose rows are the trials. */
+  intervals: string;
+  /** The column of event times to align on (start_time, stop_time, stim_on_time, ...). */
+  align: string;
+  /** The column whose values group the trials; all trials form one group when absent. */
+  groupBy?: string;
+  /** Seconds before and after the event, and the bin width in seconds. */
+  pre: number;
+  post: number;
+  binWidth: number;
+}
+
+/** Reply to `psth`: per unit and group of trials, the aligned spikes and their histogram. */
+export interface PsthResult {
+  units: string;
+  intervals: string;
+  align: string;
+  groupBy?: string;
+  /** The window as computed: bins [-pre + k × binWidth, -pre + (k+1) × binWidth); `post` is completed to a whole bin. */
+  pre: number;
+  post: number;
+  binWidth: number;
+  binCount: number;
+  /** Trials used (with a finite event time) and left out (no event time). */
+  trialCount: number;
+  skippedTrials: number;
+  /** Groups in display order; `trials` are Uint32 ArrayBuffers of the intervals' row indices. */
+  groups: { label: string; trials: ArrayBuffer }[];
+  perUnit: PsthUnit[];
+}
+
+export interface PsthUnit {
+  row: number;
+  id: number;
+  label: string;
+  /** Spikes of the unit in the whole recording. */
+  spikeCount: number;
+  /** Set when the raster's relative times were cut to stay bounded (counts stay complete). */
+  truncated: boolean;
+  /** One entry per group of {@link PsthResult.groups}, in the same order. */
+  groups: {
+    /** Uint32 ArrayBuffer: trials + 1 offsets into `times`. */
+    offsets: ArrayBuffer;
+    /** Float64 ArrayBuffer: spike times relative to the event, seconds. */
+    times: ArrayBuffer;
+    /** Uint32 ArrayBuffer: spikes per bin over the group's trials. */
+    counts: ArrayBuffer;
+    /** Float64 ArrayBuffer: counts / (trials × binWidth), Hz. */
+    rate: ArrayBuffer;
+  }[];
+}

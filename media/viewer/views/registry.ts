@@ -11,6 +11,7 @@ import { renderIcephys } from './icephys';
 import { renderImage, renderImages } from './image';
 import { renderIntervals } from './intervals';
 import { renderOverview } from './overview';
+import { renderPsth } from './psth';
 import { renderRois } from './rois';
 import { renderSpatial } from './spatial';
 import { renderTable } from './table';
@@ -33,4 +34,6 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   pose: renderSpatial,
   dataset: renderDataset,
   group: renderGroup,
+  // Also the units view's PSTH tab, on a parent of its own.
+  psth: ctx => renderPsth(ctx),
 };

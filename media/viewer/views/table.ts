@@ -22,6 +22,7 @@ import {
 } from '../rowWindow';
 import { firstRef, valueText } from '../values';
 import type { ViewContext } from './context';
+import { actionsCell, type RowAction, type ShownRow } from './tableActions';
 
 const ROW_HEIGHT = 24;
 const PAGE = 200;
@@ -30,10 +31,14 @@ const KEPT_PAGES = 40;
 /** How long scrolling must pause before rows are requested (dragging past a million rows asks for none of them). */
 const LOAD_DELAY_MS = 50;
 
+/** Rows sorted by a column (click its header), NaN and empty cells last. */
+type Order = { column: string; descending: boolean } | null;
+
 export async function renderTable(
   ctx: ViewContext,
   parent: HTMLElement = ctx.root,
   tablePath = ctx.path,
+  rowActions: readonly RowAction[] = [],
 ): Promise<void> {
   const info = await ctx.request('table/info', { path: tablePath });
   parent.appendChild(tableHeader(info));
@@ -42,11 +47,12 @@ export async function renderTable(
     role: 'grid',
     'aria-label': `Table ${tablePath}`,
     'aria-rowcount': info.rowCount + 1,
-    'aria-colcount': info.columns.length + 1,
+    'aria-colcount': info.columns.length + 1 + (rowActions.length > 0 ? 1 : 0),
     tabindex: 0,
   });
   const head = h('div', { class: 'grid-row grid-head', role: 'row', 'aria-rowindex': 1 });
   const cols = ['id', ...info.columns.map(c => c.name)];
+  const actionWidth = rowActions.length > 0 ? rowActions.length * 70 + 16 : 0;
   const widths = cols.map((c, i) => {
     const col = info.columns[i - 1];
     const wide =
@@ -59,7 +65,9 @@ export async function renderTable(
         : 70;
     return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : values, c.length * 9 + 24));
   });
-  const template = widths.map(w => `${w}px`).join(' ');
+  const template = [...widths, ...(actionWidth ? [actionWidth] : [])].map(w => `${w}px`).join(' ');
+  let order: Order = null;
+  const sortHeads: HTMLElement[] = [];
   cols.forEach((name, i) => {
     const col = info.columns[i - 1];
     const cell = h('div', {
@@ -76,8 +84,31 @@ export async function renderTable(
           text: col.kind === 'region' ? `→ ${col.target?.split('/').pop() ?? 'rows'}` : col.kind,
         }),
       );
+    // Columns of one value per row sort on a click (ids too).
+    if (!col || col.kind === 'scalar') {
+      cell.classList.add('sortable');
+      cell.tabIndex = 0;
+      cell.setAttribute('aria-sort', 'none');
+      const sort = (): void => {
+        order = { column: name, descending: order?.column === name && !order.descending };
+        for (const other of sortHeads) other.setAttribute('aria-sort', 'none');
+        cell.setAttribute('aria-sort', order.descending ? 'descending' : 'ascending');
+        void resort();
+      };
+      cell.addEventListener('click', sort);
+      cell.addEventListener('keydown', e => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        sort();
+      });
+      sortHeads.push(cell);
+    }
     head.appendChild(cell);
   });
+  if (actionWidth)
+    head.appendChild(
+      h('div', { class: 'grid-cell', role: 'columnheader', 'aria-colindex': cols.length + 1, text: 'show' }),
+    );
   head.style.gridTemplateColumns = template;
   const body = h('div', { class: 'grid-body' });
   grid.append(head, body);
@@ -107,7 +138,12 @@ export async function renderTable(
     h('button', { type: 'submit', class: 'btn', text: 'Go' }),
   );
   grid.before(goTo);
-  const rows = new RowSource(ctx, tablePath);
+  let rows = new RowSource(ctx, tablePath, order);
+  const resort = async (): Promise<void> => {
+    rows = new RowSource(ctx, tablePath, order);
+    await ctx.track(rows.load(0)).catch(() => undefined);
+    moveTo(0);
+  };
   // The true position in the list (px); the native scrollTop stands for it (see rowWindow.ts).
   let top = 0;
   let ownScrollTop: number | null = null;
@@ -164,6 +200,7 @@ export async function renderTable(
           const value: H5Value = at >= 0 ? (cells.values[at] ?? null) : null;
           row.appendChild(cellFor(ctx, col, value, c + 2));
         });
+        if (rowActions.length > 0) row.appendChild(actionsCell(rowActions, cells, cols.length + 1));
       }
       body.appendChild(row);
     }
@@ -226,6 +263,7 @@ class RowSource {
   constructor(
     private readonly _ctx: ViewContext,
     private readonly _path: string,
+    private readonly _order: Order,
   ) {
     _ctx.signal.addEventListener('abort', () => {
       window.clearTimeout(this._timer);
@@ -235,13 +273,16 @@ class RowSource {
 
   load(page: number): Promise<void> {
     this._requested.add(page);
-    return this._ctx.request('table/rows', { path: this._path, start: page * PAGE, count: PAGE }).then(
-      rows => void this._pages.set(page, rows),
-      e => {
-        if (isCancelled(e)) throw e;
-        this._failed.set(page, errorText(e));
-      },
-    );
+    const order = this._order ? { order: this._order } : {};
+    return this._ctx
+      .request('table/rows', { path: this._path, start: page * PAGE, count: PAGE, ...order })
+      .then(
+        rows => void this._pages.set(page, rows),
+        e => {
+          if (isCancelled(e)) throw e;
+          this._failed.set(page, errorText(e));
+        },
+      );
   }
 
   /**
@@ -269,13 +310,18 @@ class RowSource {
     this._waiting = null;
   }
 
-  /** Row `r`'s id and cells, or the text to show while it loads or after it failed. */
-  row(r: number): { id: number; columns: string[]; values: H5Value[] } | string {
+  /** Row `r`'s id, table row index and cells, or the text to show while it loads or after it failed. */
+  row(r: number): ShownRow | string {
     const p = Math.floor(r / PAGE);
     const page = this._pages.get(p);
     if (!page) return this._failed.has(p) ? `error: ${this._failed.get(p)}` : 'loading…';
     const i = r - page.start;
-    return { id: page.ids[i] ?? r, columns: page.columns, values: page.rows[i] ?? [] };
+    return {
+      id: page.ids[i] ?? r,
+      index: page.rowIndices?.[i] ?? r,
+      columns: page.columns,
+      values: page.rows[i] ?? [],
+    };
   }
 
   /** Forgets pages far from `near` so scrolling through millions of rows keeps memory flat. */

@@ -1,6 +1,7 @@
 /**
  * Units: a spike raster (unit paging, zoomable time window), the waveform_mean of a selected unit
- * on a selected channel (± waveform_sd), and the table itself.
+ * on a selected channel (± waveform_sd), the table itself (sortable, each row with "Raster" and
+ * "PSTH") and, when the file has TimeIntervals, the trial-aligned raster and PSTH (./psth.ts).
  */
 import type { UnitsRaster } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
@@ -9,6 +10,7 @@ import { categoricalColor } from '../colormaps';
 import { button, h, message, select } from '../dom';
 import { LinePlot, seriesColor } from '../plot';
 import { pageRange, type Window } from '../timeWindow';
+import { renderPsth } from './psth';
 import { renderTable } from './table';
 import type { ChildViewContext, ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
@@ -20,10 +22,12 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
   const tabs = h('div', { class: 'subtabs', role: 'tablist', 'aria-label': 'Units views' });
   const body = h('div', { class: 'subview' });
   ctx.root.append(tabs, body);
+  const withPsth = ctx.resolution.alternatives.includes('psth');
   const modes: [string, string][] = [
     ['raster', 'Raster'],
     ['waveform', 'Waveform'],
     ['table', 'Table'],
+    ...(withPsth ? [['psth', 'PSTH'] as [string, string]] : []),
   ];
   // Each sub-view runs in its own child scope: switching disposes the old one's chart, observers and requests at once.
   let subview: ChildViewContext | null = null;
@@ -37,9 +41,31 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
     const sub = ctx.child(body);
     subview = sub;
     if (m === 'waveform') await renderWaveform(sub, body);
-    else if (m === 'table') await renderTable(sub, body);
+    else if (m === 'table') await renderTable(sub, body, ctx.path, rowActions);
+    else if (m === 'psth' && withPsth) await renderPsth(sub, body);
     else await renderRaster(sub, body);
   };
+  const jump = (m: string): void =>
+    void ctx
+      .track(show(m))
+      .catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e))));
+  // A row of the table opens its unit in the raster (its page starts there) or in the PSTH.
+  const rowActions = [
+    { label: 'Raster', run: (row: number) => (ctx.setSetting('unitStart', row), jump('raster')) },
+    ...(withPsth
+      ? [
+          {
+            label: 'PSTH',
+            run: (row: number) => {
+              ctx.setSetting('psthUnit', row);
+              // The unit is shown even if a saved quality filter would leave it out.
+              ctx.setSetting('psthFilter', '');
+              jump('psth');
+            },
+          },
+        ]
+      : []),
+  ];
   for (const [m, label] of modes) {
     const b = h('button', {
       type: 'button',
@@ -49,13 +75,7 @@ export async function renderUnits(ctx: ViewContext): Promise<void> {
       'aria-selected': String(m === mode),
       text: label,
     });
-    b.addEventListener(
-      'click',
-      () =>
-        void ctx
-          .track(show(m))
-          .catch(e => !isCancelled(e) && body.replaceChildren(message('error', errorText(e)))),
-    );
+    b.addEventListener('click', () => jump(m));
     tabs.appendChild(b);
   }
   await show(mode);
