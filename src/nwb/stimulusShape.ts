@@ -94,18 +94,21 @@ function finiteColumns(env: Envelope, n: number): number[] {
 }
 
 /**
- * The holding level: the median of the first 1% of columns, as a stimulus starts at rest. When
- * the last 1% rest elsewhere (a pulse train starting at the first sample), the level nearer zero.
+ * The holding level: the median of the first 1% of columns, as a stimulus starts at rest; but a
+ * stimulus that starts off zero and rests at zero for a tenth of its time or more (a pulse train
+ * starting at its first sample) has zero as its baseline.
  */
 function baselineOf(env: Envelope, cols: number[]): number {
-  const k = Math.max(1, Math.floor(cols.length / 100));
-  const level = (part: number[]): number => {
-    const mids = part.map(i => (env.min[i] + env.max[i]) / 2).sort((a, b) => a - b);
-    return mids[Math.floor(mids.length / 2)];
-  };
-  const head = level(cols.slice(0, k));
-  const tail = level(cols.slice(-k));
-  return Math.abs(tail) < Math.abs(head) ? tail : head;
+  const head = cols.slice(0, Math.max(1, Math.floor(cols.length / 100)));
+  const mids = head.map(i => (env.min[i] + env.max[i]) / 2).sort((a, b) => a - b);
+  const level = mids[Math.floor(mids.length / 2)];
+  let peak = 0;
+  for (const i of cols) peak = Math.max(peak, Math.abs(env.min[i]), Math.abs(env.max[i]));
+  const tol = peak * TOLERANCE;
+  if (Math.abs(level) <= tol) return level;
+  let atZero = 0;
+  for (const i of cols) if (Math.abs(env.min[i]) <= tol && Math.abs(env.max[i]) <= tol) atZero++;
+  return atZero >= 0.1 * cols.length ? 0 : level;
 }
 
 /** Median min-max spread of the first 1% of columns: the baseline's own noise when decimated. */
