@@ -111,9 +111,14 @@ function trailingNumber(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The `sweep_number` attribute, or MIES NWB 1.x's `source` attribute (`Device=…;Sweep=12;AD=0;…`). */
 export async function sweepNumberOf(nwb: NwbFile, path: string | undefined): Promise<number | undefined> {
   if (!path) return undefined;
-  return toNumber(await nwb.reader.attr(path, 'sweep_number').catch(() => undefined));
+  const attr = toNumber(await nwb.reader.attr(path, 'sweep_number').catch(() => undefined));
+  if (attr !== undefined) return attr;
+  const source = await nwb.reader.attrString(path, 'source').catch(() => undefined);
+  const m = source ? /(?:^|;)\s*Sweep=(\d+)/.exec(source) : null;
+  return m ? Number(m[1]) : undefined;
 }
 
 async function isStimulus(nwb: NwbFile, path: string): Promise<boolean> {
