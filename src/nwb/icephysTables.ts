@@ -34,10 +34,23 @@ export async function recordingRows(nwb: NwbFile, table: string): Promise<Record
   const n = info.rowCount;
   const rows: RecordingRow[] = Array.from({ length: n }, () => ({ cells: {} }));
   const name = lastName(table);
-  await addCells(nwb, table, name, rows.map((_, i) => i), rows);
+  await addCells(
+    nwb,
+    table,
+    name,
+    rows.map((_, i) => i),
+    rows,
+  );
   for (const category of valueToStrings(await nwb.reader.attr(table, 'categories').catch(() => undefined))) {
     const sub = joinPath(table, category);
-    if (await nwb.reader.exists(sub)) await addCells(nwb, sub, `${name}.${category}`, rows.map((_, i) => i), rows);
+    if (await nwb.reader.exists(sub))
+      await addCells(
+        nwb,
+        sub,
+        `${name}.${category}`,
+        rows.map((_, i) => i),
+        rows,
+      );
   }
   const responses = await timeSeriesRefs(nwb, joinPath(table, 'responses/response'));
   const stimuli = await timeSeriesRefs(nwb, joinPath(table, 'stimuli/stimulus'));
@@ -79,7 +92,9 @@ async function tableOfType(
 ): Promise<string | undefined> {
   for (const entry of await nwb.reader.typedChildren(folder)) {
     if (!(await nwb.isA(entry.path, type))) continue;
-    const target = refPath(await nwb.reader.attr(joinPath(entry.path, column), 'table').catch(() => undefined));
+    const target = refPath(
+      await nwb.reader.attr(joinPath(entry.path, column), 'table').catch(() => undefined),
+    );
     if (!target || target === child) return entry.path;
   }
   return undefined;
@@ -93,7 +108,8 @@ async function regionParents(nwb: NwbFile, parent: string, column: string): Prom
   const count = (await nwb.reader.datasetInfo(index)).shape[0] ?? 0;
   const ranges = count > 0 ? await raggedRanges(nwb, index, 0, count) : [];
   const end = ranges.length ? ranges[ranges.length - 1][1] : 0;
-  const children = end > 0 ? await nwb.reader.readNumbers(joinPath(parent, column), { start: [0], count: [end] }) : [];
+  const children =
+    end > 0 ? await nwb.reader.readNumbers(joinPath(parent, column), { start: [0], count: [end] }) : [];
   ranges.forEach(([a, b], parentRow) => {
     for (let k = a; k < b; k++) if (!out.has(children[k])) out.set(children[k], parentRow);
   });
@@ -101,7 +117,13 @@ async function regionParents(nwb: NwbFile, parent: string, column: string): Prom
 }
 
 /** Adds `prefix.column` cells of `table` row `rowOf[i]` to recording i (scalar and reference columns). */
-async function addCells(nwb: NwbFile, table: string, prefix: string, rowOf: number[], rows: RecordingRow[]): Promise<void> {
+async function addCells(
+  nwb: NwbFile,
+  table: string,
+  prefix: string,
+  rowOf: number[],
+  rows: RecordingRow[],
+): Promise<void> {
   const info = await tableInfo(nwb, table);
   const ids = await nwb.reader
     .readNumbers(joinPath(table, 'id'))

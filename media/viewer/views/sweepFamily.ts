@@ -14,7 +14,7 @@ import { columnsForWidth } from '../timeWindow';
 import type { ViewContext } from './context';
 
 /** Sweeps drawn at most in one overlay (the list says how many were left out). */
-export const MAX_FAMILY = 60;
+const MAX_FAMILY = 60;
 
 export interface FamilyOptions {
   sweeps: readonly Sweep[];
@@ -215,14 +215,14 @@ function scaled(values: Float64Array, factor: number): Float64Array {
 const LUT = colormapLut('viridis');
 
 /** Viridis from low to high amplitude (its last tenth, pale yellow, left out for legibility). */
-export function amplitudeColor(value: number | undefined, lo: number, hi: number): string {
+function amplitudeColor(value: number | undefined, lo: number, hi: number): string {
   if (value === undefined || !Number.isFinite(value)) return 'rgb(128, 128, 128)';
   const t = hi > lo ? (value - lo) / (hi - lo) : 0.5;
   const k = Math.round(Math.max(0, Math.min(1, t)) * 230) * 3;
   return `rgb(${LUT[k]}, ${LUT[k + 1]}, ${LUT[k + 2]})`;
 }
 
-export interface SiScale {
+interface SiScale {
   factor: number;
   /** Prefixed unit (`mV`, `pA`), empty when the unit is unknown. */
   label: string;
@@ -250,7 +250,7 @@ const PREFIXES: [number, string][] = [
 ];
 
 /** The SI prefix that shows values up to `magnitude` (in `unit`) with 1-3 integer digits. */
-export function siScale(magnitude: number, unit: string): SiScale {
+function siScale(magnitude: number, unit: string): SiScale {
   const symbol = SYMBOLS[unit.trim().toLowerCase()];
   if (!symbol)
     return { factor: 1, label: ['unknown', ''].includes(unit.trim().toLowerCase()) ? '' : unit.trim() };
