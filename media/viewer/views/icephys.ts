@@ -25,6 +25,8 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
   let mode = ctx.setting('sweepMode', 'family');
   let align = ctx.setting('alignOnset', false);
   let filter = ctx.setting('sweepFilter', '');
+  // The whole family in full colour until the user picks a sweep; then the others are dimmed.
+  let highlight = false;
   const list = h('div', { class: 'sweep-list', role: 'listbox', 'aria-label': 'Sweeps', tabindex: 0 });
   const items: HTMLElement[] = new Array(sweeps.length);
   const headers: { element: HTMLElement; members: number[] }[] = [];
@@ -80,13 +82,13 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
     filter = filterBox.value;
     ctx.setSetting('sweepFilter', filter);
     applyFilter();
-    if (mode === 'family') choose(current);
+    if (mode === 'family') choose(current, false);
   });
   const modeButton = (value: string, label: string): HTMLButtonElement => {
     const b = button(label, () => {
       mode = value;
       ctx.setSetting('sweepMode', value);
-      choose(current);
+      choose(current, false);
     });
     b.classList.add('sweep-mode');
     return b;
@@ -96,7 +98,7 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
   alignBox.addEventListener('change', () => {
     align = alignBox.checked;
     ctx.setSetting('alignOnset', align);
-    choose(current);
+    choose(current, false);
   });
   const toolbar = h(
     'div',
@@ -107,7 +109,7 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
     count,
   );
   ctx.root.append(
-    h('h2', { text: `${sweeps.length} sweeps · ${groups.length} stimuli` }),
+    h('h2', { text: `${plural(sweeps.length, 'sweep')} · ${plural(groups.length, 'stimulus', 'stimuli')}` }),
     h('p', { class: 'muted', text: `paired from ${source.replace('_', ' ')}` }),
     toolbar,
     h('div', { class: 'sweep-layout' }, list, plots),
@@ -163,12 +165,11 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
       const family = groups.find(g => g.sweeps.includes(i))?.sweeps ?? [i];
       const members = family.filter(k => k === i || matchesFilter(sweeps[k], filter)).map(k => sweeps[k]);
       const name = sweeps[i].stimulusName ?? 'unnamed stimulus';
-      plots.appendChild(
-        h('h3', { text: `${name}: ${members.length} sweeps, ${sweepName(sweeps[i])} highlighted` }),
-      );
+      const what = highlight ? `, ${sweepName(sweeps[i])} highlighted` : '';
+      plots.appendChild(h('h3', { text: `${name}: ${plural(members.length, 'sweep')}${what}` }));
       const canvas = await renderFamily(scope, {
         sweeps: members,
-        picked: members.indexOf(sweeps[i]),
+        picked: highlight ? members.indexOf(sweeps[i]) : -1,
         alignOnOnset: align,
         onPick: k => choose(members[k].index),
       });
@@ -181,7 +182,8 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
     if (s.stimulus) await plotSeries(scope, s.stimulus.path, 'stimulus', 1);
     if (!s.response && !s.stimulus) plots.appendChild(message('empty', 'This sweep has no series.'));
   };
-  const choose = (i: number): void => {
+  const choose = (i: number, pick = true): void => {
+    highlight ||= pick;
     current = i;
     ctx.setSetting('sweep', i);
     items.forEach((item, k) => item.setAttribute('aria-selected', String(k === i)));
@@ -199,4 +201,8 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
 function sweepLabel(s: Sweep): string {
   const name = s.response?.path.split('/').pop() ?? s.stimulus?.path.split('/').pop() ?? '';
   return [sweepName(s), name, s.clampMode && `${s.clampMode} clamp`].filter(Boolean).join(' · ');
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -66,7 +66,11 @@ export async function renderFamily(
     const scale = siScale(Math.max(Math.abs(range.start), Math.abs(range.end)), unit);
     const xRange = extent(series.map(s => s.data.x));
     const pad = (range.end - range.start) * 0.05 || Math.abs(range.end) * 0.05 || 1;
-    const box = h('div', { class: 'plot-box' }, h('h3', { text: `${part}s (${series.length})` }));
+    const box = h(
+      'div',
+      { class: 'plot-box' },
+      h('h3', { text: `${part === 'response' ? 'responses' : 'stimuli'} (${series.length})` }),
+    );
     ctx.root.appendChild(box);
     const plot = ctx.own(
       new XYPlot({
@@ -78,7 +82,7 @@ export async function renderFamily(
         full: xRange,
         window: xRange,
         yRange: { start: (range.start - pad) * scale.factor, end: (range.end + pad) * scale.factor },
-        height: part === 'response' ? 240 : 140,
+        height: part === 'response' ? 240 : 170,
       }),
     );
     plots.push(plot);
@@ -90,7 +94,7 @@ export async function renderFamily(
       order.map((s): Trace => ({
         label: sweepName(s.sweep),
         color:
-          o.picked < 0 || s.sweep === pickedSweep(o) ? colorOf(s.sweep) : withAlpha(colorOf(s.sweep), 0.18),
+          o.picked < 0 || s.sweep === pickedSweep(o) ? colorOf(s.sweep) : withAlpha(colorOf(s.sweep), 0.25),
         x: s.data.x,
         y: scaled(s.data.y, scale.factor),
       })),
