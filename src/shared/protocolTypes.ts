@@ -383,13 +383,39 @@ export interface Sweep {
   stimulus?: { path: string; neurodataType?: string; unit?: string };
   /** Protocol / stimulus description when stored (e.g. `stimulus_description`). */
   label?: string;
+  /** What the sweeps are grouped by: `stimulus_description`, else the sequential recording's `stimulus_type`. */
+  stimulusName?: string;
+  clampMode?: 'current' | 'voltage' | 'izero';
+  /** Cells of the sweep's table row and its parents' rows, keyed `table.column` (for filtering). */
+  columns?: Record<string, string | number>;
+  /** Baseline, onset and amplitude measured from the stimulus data (src/nwb/stimulusShape.ts). */
+  shape?: StimulusShape;
+}
+
+/** A stimulus as measured from its samples, in the stimulus series' unit. */
+export interface StimulusShape {
+  /** Holding level before the stimulus. */
+  baseline: number;
+  /** Step amplitude relative to the baseline: the plateau (`plateau`) or the largest deviation (`peak`). */
+  amplitude: number;
+  method: 'plateau' | 'peak' | 'flat';
+  /** Seconds on the series' clock of the first sample departing from the baseline (after a test pulse). */
+  onset?: number;
+  unit: string;
+}
+
+/** Sweeps sharing one stimulus name (indices into `IcephysSweeps.sweeps`, by amplitude). */
+export interface SweepGroup {
+  stimulusName: string;
+  sweeps: number[];
 }
 
 /** Reply to `icephys/sweeps`. */
 export interface IcephysSweeps {
   /** Where the pairing came from. */
-  source: 'intracellular_recordings' | 'sweep_table' | 'series';
+  source: 'intracellular_recordings' | 'sweep_table' | 'epochs' | 'series';
   sweeps: Sweep[];
+  groups: SweepGroup[];
 }
 
 /** One trajectory (SpatialSeries) or keypoint (PoseEstimationSeries). */

@@ -1,4 +1,4 @@
-/** An icephys file's sweeps: the navigable sweep list, each sweep's response and stimulus. */
+/** An icephys file's sweeps: the navigable sweep list, each sweep's response and stimulus (single-sweep mode). */
 import type { Scenario } from '../types';
 import { check, generatedNwb, openLocalNwb, openPath, waitForRedraw } from '../viewerSteps';
 
@@ -9,6 +9,8 @@ const scenario: Scenario = {
   async run(ctx) {
     const frame = await openLocalNwb(ctx, generatedNwb('icephys.nwb'));
     await openPath(frame, path, 'icephys');
+    // The family overlay is the default; this scenario checks one sweep at a time.
+    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Single sweep' }).click(), { path });
     const list = frame.getByRole('listbox', { name: 'Sweeps' });
     check((await list.getByRole('option').count()) === 4, 'the icephys file should list 4 sweeps');
     await list.focus();
