@@ -31,7 +31,7 @@ const LAYERS = [
   {
     id: 'commands',
     name: 'UI and commands',
-    paths: ['^src/commands/', '^src/extension\\.ts$', '^src/log\\.ts$'],
+    paths: ['^src/commands/', '^src/extension\\.ts$', '^src/log\\.ts$', '^src/chat/'],
   },
 ];
 

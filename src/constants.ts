@@ -77,3 +77,12 @@ export const Settings = {
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';
+
+/** Language model tools (package.json `languageModelTools`), for chat agents. */
+export const LanguageModelTools = {
+  searchDandisets: 'dandi_searchDandisets',
+  listAssets: 'dandi_listAssets',
+  describeFile: 'dandi_describeFile',
+  pythonSnippet: 'dandi_pythonSnippet',
+  downloadAssets: 'dandi_downloadAssets',
+} as const;

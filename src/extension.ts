@@ -12,6 +12,7 @@ import { registerNetworkConfiguration } from './commands/networkConfiguration';
 import { registerVideo } from './commands/videoCommands';
 import { videoIndexer } from './editor/videoParts';
 import { VideoPoseProvider } from './editor/videoPose';
+import { registerLanguageModelTools } from './chat/registerTools';
 
 /**
  * Composition root: builds the session and the shared services, then each feature registers its
@@ -36,8 +37,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const viewer = registerViewer(services);
   registerOmeViewer(services);
   const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
+  const tools = registerLanguageModelTools(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
-  return { services, browse, viewer, video };
+  return { services, browse, viewer, video, tools };
 }
 
 export function deactivate(): Promise<void> {
@@ -51,4 +53,5 @@ export interface ExtensionApi {
   browse: ReturnType<typeof registerBrowse>;
   viewer: ReturnType<typeof registerViewer>;
   video: ReturnType<typeof registerVideo>;
+  tools: ReturnType<typeof registerLanguageModelTools>;
 }

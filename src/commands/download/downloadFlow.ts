@@ -62,6 +62,11 @@ function configuredFolder(): string | undefined {
   return workspace ? resolve(workspace.fsPath, expanded) : undefined;
 }
 
+/** Where a download goes without asking: dandi.downloadFolder, else the first workspace folder. */
+export function defaultDestination(): string | undefined {
+  return configuredFolder() ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
 /**
  * dandi.downloadFolder, else the first workspace folder, else a folder the user picks. A folder
  * that the workspace's settings put outside the workspace needs the user's yes (once per folder).
