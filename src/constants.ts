@@ -38,6 +38,8 @@ export const Commands = {
   videoOpenExternalFile: 'dandi.video.openExternalFile',
   videoExportPng: 'dandi.video.exportPng',
   videoCopyPythonSnippet: 'dandi.video.copyPythonSnippet',
+  referenceOpen: 'dandi.references.open',
+  referenceCopyCitation: 'dandi.references.copyCitation',
 } as const;
 
 export const Views = {
@@ -74,6 +76,7 @@ export const Settings = {
   maxSliceElements: 'viewer.maxSliceElements',
   omeTileCacheMB: 'ome.tileCacheMB',
   videoMaxDecodedFrames: 'video.maxDecodedFrames',
+  referencesEnabled: 'references.enabled',
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';

@@ -13,6 +13,7 @@ import { registerVideo } from './commands/videoCommands';
 import { videoIndexer } from './editor/videoParts';
 import { VideoPoseProvider } from './editor/videoPose';
 import { registerLanguageModelTools } from './chat/registerTools';
+import { registerReferences } from './references/register';
 
 /**
  * Composition root: builds the session and the shared services, then each feature registers its
@@ -38,8 +39,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerOmeViewer(services);
   const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
   const tools = registerLanguageModelTools(services);
+  const references = registerReferences(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
-  return { services, browse, viewer, video, tools };
+  return { services, browse, viewer, video, tools, references };
 }
 
 export function deactivate(): Promise<void> {
@@ -54,4 +56,5 @@ export interface ExtensionApi {
   viewer: ReturnType<typeof registerViewer>;
   video: ReturnType<typeof registerVideo>;
   tools: ReturnType<typeof registerLanguageModelTools>;
+  references: ReturnType<typeof registerReferences>;
 }
