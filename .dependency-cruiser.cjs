@@ -26,7 +26,7 @@ const LAYERS = [
   {
     id: 'features',
     name: 'features (VS Code)',
-    paths: ['^src/tree/', '^src/editor/', '^src/services\\.ts$', '^src/references/'],
+    paths: ['^src/tree/', '^src/editor/', '^src/services\\.ts$', '^src/references/', '^src/manifest/'],
   },
   {
     id: 'commands',
