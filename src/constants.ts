@@ -28,6 +28,7 @@ export const Commands = {
   selectInstance: 'dandi.selectInstance',
   download: 'dandi.download',
   downloadReference: 'dandi.downloadReference',
+  downloadReferences: 'dandi.downloadReferences',
   openInNwbViewer: 'dandi.openInNwbViewer',
   openZarrInViewer: 'dandi.openZarrInViewer',
   viewerDownloadFile: 'dandi.viewer.downloadFile',

@@ -233,6 +233,19 @@ export async function downloadTargets(
   if (!destination) return undefined;
   const plans = await planAll(deps, targets, options.signal);
   if (!plans) return undefined;
+  return downloadPlans(deps, plans, destination, options);
+}
+
+/**
+ * Downloads listed plans into `destination` (the rest of {@link downloadTargets}). `options.destination`
+ * is set only when the caller, not the user, chose the folder.
+ */
+export async function downloadPlans(
+  deps: DownloadDeps,
+  plans: readonly DownloadPlan[],
+  destination: string,
+  options: DownloadCommandOptions = {},
+): Promise<DownloadSummary | undefined> {
   const seen = new Set<string>();
   const files = plans
     .flatMap(p => p.files)
