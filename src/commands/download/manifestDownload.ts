@@ -34,6 +34,9 @@ export function manifestOptions(value: unknown): ManifestOptions {
   return { ...commandOptions(value), ...(pickAll ? { pickAll } : {}) };
 }
 
+/** Lookups quicker than this show no progress notification. */
+const LOOKUP_NOTICE_AFTER_MS = 500;
+
 interface FoundFile {
   file: PlannedFile;
   plan: DownloadPlan;
@@ -150,27 +153,36 @@ export async function downloadManifest(
     `${label}: ${scan.references.length} DANDI references (${scan.format}${scan.duplicates ? `, ${scan.duplicates} repeated` : ''})`,
   );
   const link = linkedAbort(options.signal);
-  let listed: Awaited<ReturnType<typeof listFiles>> | undefined;
+  const lookup = listFiles(deps, scan.references, link.signal).catch((e: unknown) => {
+    if (link.signal.aborted) return undefined; // cancelled: nothing to report
+    throw e;
+  });
+  let listed: Awaited<typeof lookup>;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    listed = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: plainText(`DANDI: looking up ${scan.references.length} references in ${label}…`),
-        cancellable: true,
-      },
-      async (_progress, token) => {
-        const subscription = token.onCancellationRequested(link.abort);
-        try {
-          return await listFiles(deps, scan.references, link.signal);
-        } catch (e) {
-          if (link.signal.aborted) return undefined; // cancelled: nothing to report
-          throw e;
-        } finally {
-          subscription.dispose();
-        }
-      },
-    );
+    // A quick lookup shows no notification: it would only flash, then linger over the confirmation.
+    const slow = await Promise.race([
+      lookup.then(
+        () => false,
+        () => false,
+      ),
+      new Promise<boolean>(resolve => (timer = setTimeout(() => resolve(true), LOOKUP_NOTICE_AFTER_MS))),
+    ]);
+    if (slow)
+      await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: plainText(`DANDI: looking up ${scan.references.length} references in ${label}…`),
+          cancellable: true,
+        },
+        async (_progress, token) => {
+          const subscription = token.onCancellationRequested(link.abort);
+          await lookup.catch(() => undefined).finally(() => subscription.dispose());
+        },
+      );
+    listed = await lookup;
   } finally {
+    clearTimeout(timer);
     link.dispose();
   }
   if (!listed) return undefined;
