@@ -26,12 +26,12 @@ const LAYERS = [
   {
     id: 'features',
     name: 'features (VS Code)',
-    paths: ['^src/tree/', '^src/editor/', '^src/services\\.ts$', '^src/references/'],
+    paths: ['^src/tree/', '^src/editor/', '^src/services\\.ts$', '^src/references/', '^src/manifest/'],
   },
   {
     id: 'commands',
     name: 'UI and commands',
-    paths: ['^src/commands/', '^src/extension\\.ts$', '^src/log\\.ts$'],
+    paths: ['^src/commands/', '^src/extension\\.ts$', '^src/log\\.ts$', '^src/chat/'],
   },
 ];
 

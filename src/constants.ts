@@ -28,6 +28,7 @@ export const Commands = {
   selectInstance: 'dandi.selectInstance',
   download: 'dandi.download',
   downloadReference: 'dandi.downloadReference',
+  downloadReferences: 'dandi.downloadReferences',
   openInNwbViewer: 'dandi.openInNwbViewer',
   openZarrInViewer: 'dandi.openZarrInViewer',
   viewerDownloadFile: 'dandi.viewer.downloadFile',
@@ -81,3 +82,12 @@ export const Settings = {
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';
+
+/** Language model tools (package.json `languageModelTools`), for chat agents. */
+export const LanguageModelTools = {
+  searchDandisets: 'dandi_searchDandisets',
+  listAssets: 'dandi_listAssets',
+  describeFile: 'dandi_describeFile',
+  pythonSnippet: 'dandi_pythonSnippet',
+  downloadAssets: 'dandi_downloadAssets',
+} as const;

@@ -13,6 +13,7 @@ import { registerVideo } from './commands/videoCommands';
 import { registerNotebookCommands } from './commands/notebookCommands';
 import { videoIndexer } from './editor/videoParts';
 import { VideoPoseProvider } from './editor/videoPose';
+import { registerLanguageModelTools } from './chat/registerTools';
 import { registerReferences } from './references/register';
 
 /**
@@ -39,9 +40,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerOmeViewer(services);
   registerNotebookCommands(services, viewer);
   const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
+  const tools = registerLanguageModelTools(services);
   const references = registerReferences(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);
-  return { services, browse, viewer, video, references };
+  return { services, browse, viewer, video, tools, references };
 }
 
 export function deactivate(): Promise<void> {
@@ -55,5 +57,6 @@ export interface ExtensionApi {
   browse: ReturnType<typeof registerBrowse>;
   viewer: ReturnType<typeof registerViewer>;
   video: ReturnType<typeof registerVideo>;
+  tools: ReturnType<typeof registerLanguageModelTools>;
   references: ReturnType<typeof registerReferences>;
 }

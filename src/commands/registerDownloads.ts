@@ -8,6 +8,7 @@ import type { DownloadSummary } from '../download/types';
 import type { ExtensionServices } from '../services';
 import { commandOptions, downloadTargets, type DownloadDeps } from './download/downloadFlow';
 import { targetFromAssetUri, targetsFromTreeArgs, viewerAssetUri } from './download/targets';
+import { downloadManifest, manifestOptions, manifestText } from './download/manifestDownload';
 import { plainText } from '../util/plainText';
 
 /**
@@ -74,6 +75,15 @@ export function registerDownloads(services: ExtensionServices): void {
         const resolved = await deps.client.resolveReference(reference);
         const target: DownloadTarget = targetFromResolved(resolved);
         return downloadTargets(deps, [target], commandOptions(options));
+      }),
+    ),
+
+    vscode.commands.registerCommand(Commands.downloadReferences, (arg?: unknown, options?: unknown) =>
+      run(async () => {
+        const source = await manifestText(arg);
+        if (!source)
+          throw new Error('Open a file holding DANDI references (a manifest, a list of URLs, any text).');
+        return downloadManifest(await depsFor(), source.text, source.label, manifestOptions(options));
       }),
     ),
 

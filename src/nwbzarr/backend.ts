@@ -16,6 +16,7 @@ import {
   type SourceStats,
 } from '../hdf5/types';
 import type { NwbBackend } from '../nwb/backend';
+import { inspectZarr, type ZarrInspectReport } from '../zarr/inspect';
 import type { ZarrArrayInfo, ZarrJson, ZarrNodeInfo, ZarrReader, ZarrSelection } from '../zarr/types';
 import {
   arrayDtype,
@@ -75,6 +76,11 @@ export class ZarrNwbBackend implements NwbBackend {
       children.catch(() => this.childMaps.delete(group.path));
     }
     return (await children).get(name) ?? null;
+  }
+
+  /** Every group and array of the store, as `npm run inspect` walks it (src/zarr/inspect.ts). */
+  inspect(): Promise<ZarrInspectReport> {
+    return inspectZarr(this.zarr);
   }
 
   async list(path: string): Promise<H5Entry[]> {

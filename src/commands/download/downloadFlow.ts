@@ -62,6 +62,11 @@ function configuredFolder(): string | undefined {
   return workspace ? resolve(workspace.fsPath, expanded) : undefined;
 }
 
+/** Where a download goes without asking: dandi.downloadFolder, else the first workspace folder. */
+export function defaultDestination(): string | undefined {
+  return configuredFolder() ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
 /**
  * dandi.downloadFolder, else the first workspace folder, else a folder the user picks. A folder
  * that the workspace's settings put outside the workspace needs the user's yes (once per folder).
@@ -228,6 +233,19 @@ export async function downloadTargets(
   if (!destination) return undefined;
   const plans = await planAll(deps, targets, options.signal);
   if (!plans) return undefined;
+  return downloadPlans(deps, plans, destination, options);
+}
+
+/**
+ * Downloads listed plans into `destination` (the rest of {@link downloadTargets}). `options.destination`
+ * is set only when the caller, not the user, chose the folder.
+ */
+export async function downloadPlans(
+  deps: DownloadDeps,
+  plans: readonly DownloadPlan[],
+  destination: string,
+  options: DownloadCommandOptions = {},
+): Promise<DownloadSummary | undefined> {
   const seen = new Set<string>();
   const files = plans
     .flatMap(p => p.files)
