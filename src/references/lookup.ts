@@ -152,9 +152,11 @@ export class ReferenceLookup {
             message: `"${path}" in ${subject} is a folder, not a file: end the reference with "/".`,
           };
         target.asset = { assetId: entry.asset.asset_id, path, size: entry.aggregate_size };
+      } else if (entry?.asset) {
+        // A web `files?location=` naming a file (as the PatchSeq manifest's archive_uri does).
+        target.asset = { assetId: entry.asset.asset_id, path, size: entry.aggregate_size };
       } else {
-        if (!entry || entry.asset)
-          return { status: 'missing', message: `No folder "${path}" in ${subject} on ${label}.` };
+        if (!entry) return { status: 'missing', message: `No folder "${path}" in ${subject} on ${label}.` };
         target.folder = { path, size: entry.aggregate_size, files: entry.aggregate_files };
       }
     } else if (reference.kind === 'asset-id' && reference.assetId) {

@@ -82,6 +82,16 @@ describe('ReferenceLookup against the stand-in archive', function () {
     }
   });
 
+  it('takes a web files?location= naming a file as that file (PatchSeq manifests link files this way)', async () => {
+    const file = files[0];
+    const url = `${archive.webUrl}/dandiset/${archive.ids.scale}/draft/files?location=${encodeURIComponent(file.path)}`;
+    const parsed = parseReferenceOffline(url, { instances: [instance] }) as DandiReference;
+    assert.equal(parsed.kind, 'folder', 'the parser reads location= as a folder');
+    const target = found(await lookup().exists(parsed)).target;
+    assert.equal(target.asset?.assetId, file.asset?.asset_id);
+    assert.equal(target.folder, undefined);
+  });
+
   it('batches the files of one folder into one listing, and concurrent references into one request', async () => {
     const look = lookup();
     const texts = [
