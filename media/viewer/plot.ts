@@ -8,7 +8,9 @@
 import uPlot from 'uplot';
 import { withAlpha } from './colormaps';
 import { button, h, themeColor } from './dom';
-import { formatNumber, formatSeconds } from './format';
+import { niceLength } from './chartGeometry';
+import { rowAxis, ValueAxis, type AxisStyle, type LabelBox } from './axes';
+import { formatQuantity, formatRange } from './format';
 import { countLive, observeSize } from './live';
 import type { Disposable } from './scope';
 import {
@@ -44,8 +46,20 @@ export interface ChartOptions {
   height?: number;
   /** Makes the x window interactive; called (debounced by the caller) when the user changes it. */
   onWindow?(w: Window): void;
-  /** Width of the y axis in CSS pixels (room for row labels). */
+  /** Largest width of the y axis of row labels in CSS pixels (narrower when the labels are). */
   yAxisSize?: number;
+  /** The unit of y values; by default read from a `name (unit)` yLabel. */
+  yUnit?: string;
+  /** The unit of x values when the x axis is not time. */
+  xUnit?: string;
+  /** Where the series starts (s): a time origin that reads well for deep zooms into long recordings. */
+  seriesStart?: number;
+}
+
+/** `name (unit)` split into its parts (axisLabel's output); no unit when there are no parentheses. */
+function splitLabel(label: string): { name: string; unit: string | undefined } {
+  const m = /^(.*\S)\s*\(([^()]+)\)$/.exec(label);
+  return m ? { name: m[1], unit: m[2] } : { name: label, unit: undefined };
 }
 
 /** What a chart kind adds to the shared uPlot options. */
@@ -71,6 +85,8 @@ export abstract class Chart implements Disposable {
   private readonly _readout: HTMLElement;
   private readonly _resize: Disposable;
   private readonly _uncount = countLive('charts');
+  private _xAxis!: ValueAxis;
+  private _yBoxes: (u: uPlot) => LabelBox[] = () => [];
 
   constructor(protected readonly _o: ChartOptions) {
     this._window = _o.window;
@@ -156,7 +172,9 @@ export abstract class Chart implements Disposable {
         y: yRange ? { auto: false, range: () => [yRange.start, yRange.end] } : {},
       },
       axes: this._axes(m.yTicks),
-      ...(m.draw ? { hooks: { draw: [m.draw] } } : {}),
+      // The last x label is centred on its tick: keep half of it inside the canvas.
+      padding: [10, () => this._xAxis.halfLabel + 4, null, null],
+      hooks: { draw: [...(m.draw ? [m.draw] : []), u => this._publishTicks(u)] },
     };
     this._plot?.destroy();
     this._plot = new uPlot(options, m.data, this._area);
@@ -164,32 +182,47 @@ export abstract class Chart implements Disposable {
 
   private _axes(yTicks: YTicks | undefined): uPlot.Axis[] {
     const o = this._o;
+    const style = this._style();
+    const x = o.timeAxis
+      ? { name: o.xLabel, unit: 's', time: { seriesStart: o.seriesStart ?? o.full.start } }
+      : { ...splitLabel(o.xLabel), ...(o.xUnit ? { unit: o.xUnit } : {}) };
+    this._xAxis = new ValueAxis({ ...x, scale: 'x' }, style);
+    if (yTicks) {
+      // A unit means nothing beside row labels (a stacked trace's scale bar states it).
+      const rows = rowAxis(style, splitLabel(o.yLabel).name, yTicks, o.yAxisSize ?? 200);
+      this._yBoxes = rows.boxes;
+      return [this._xAxis.axis(), rows.axis];
+    }
+    const y = o.yUnit !== undefined ? { name: o.yLabel, unit: o.yUnit } : splitLabel(o.yLabel);
+    const yAxis = new ValueAxis({ ...y, scale: 'y' }, style);
+    this._yBoxes = u => yAxis.boxes(u);
+    return [this._xAxis.axis(), yAxis.axis()];
+  }
+
+  private _style(): AxisStyle {
     const fg = themeColor('--vscode-editor-foreground', '#ccc');
     const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
-    const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
-    const axis = (label: string): uPlot.Axis => ({
-      label,
+    return {
       stroke: fg,
       grid: { stroke: withAlpha(grid, 0.35), width: 1 },
       ticks: { stroke: grid, width: 1 },
-      font,
-      labelFont: font,
-    });
-    const yAxis = axis(o.yLabel);
-    if (yTicks) {
-      yAxis.splits = () => yTicks.values;
-      yAxis.values = () => yTicks.labels;
-      yAxis.size = o.yAxisSize ?? 90;
-    } else {
-      yAxis.values = (_u, splits) => splits.map(v => formatNumber(v));
-      yAxis.size = o.yAxisSize ?? 60;
-    }
-    const xAxis = axis(o.xLabel);
-    xAxis.values = (u, splits) => {
-      const span = (u.scales.x.max ?? 1) - (u.scales.x.min ?? 0);
-      return splits.map(v => (o.timeAxis ? formatSeconds(v, span) : formatNumber(v)));
+      font: `11px ${themeColor('--vscode-font-family', 'sans-serif')}`,
     };
-    return [xAxis, yAxis];
+  }
+
+  /** The drawn tick labels' boxes on the plot element, for tests that check nothing overlaps or clips. */
+  private _publishTicks(u: uPlot): void {
+    const round = (b: LabelBox): LabelBox => ({
+      text: b.text,
+      left: Math.round(b.left * 10) / 10,
+      right: Math.round(b.right * 10) / 10,
+      top: Math.round(b.top * 10) / 10,
+      bottom: Math.round(b.bottom * 10) / 10,
+    });
+    this._area.dataset.xTicks = JSON.stringify(this._xAxis.boxes(u).map(round));
+    this._area.dataset.yTicks = JSON.stringify(this._yBoxes(u).map(round));
+    this._area.dataset.canvasWidth = String(u.width);
+    this._area.dataset.canvasHeight = String(u.height);
   }
 
   private _size(): { width: number; height: number } {
@@ -203,10 +236,9 @@ export abstract class Chart implements Disposable {
 
   private _updateWindowText(): void {
     const w = this._window;
-    const span = w.end - w.start;
     this._windowText.textContent = this._o.timeAxis
-      ? `${formatSeconds(w.start, span)} – ${formatSeconds(w.end, span)}`
-      : `${formatNumber(w.start)} – ${formatNumber(w.end)}`;
+      ? formatRange(w.start, w.end, 'seconds')
+      : formatRange(w.start, w.end, this._o.xUnit ?? splitLabel(this._o.xLabel).unit);
   }
 
   private _bindHover(): void {
@@ -274,6 +306,7 @@ export interface LinePlotOptions extends ChartOptions {
   yTicks?: YTicks;
 }
 
+
 /** Lines over a shared x (uPlot's aligned mode), with min/max bands for decimated data. */
 export class LinePlot extends Chart {
   constructor(private readonly _line: LinePlotOptions) {
@@ -311,11 +344,20 @@ export class LinePlot extends Chart {
         width: ch.band ? 0.75 : 1.25,
         spanGaps: false,
         points: { show: false },
+        value: (_u, v) => (v === null ? '–' : formatQuantity(v, this._yUnit())),
       });
     });
+    uSeries[0] = {
+      value: (_u, v) =>
+        v === null ? '–' : formatQuantity(v, this._o.timeAxis ? 's' : splitLabel(this._o.xLabel).unit),
+    };
     const ticks = yTicks;
     const pad = spacingOf(ticks?.values);
+    const unit = this._yUnit();
+    // Stacked traces lose their amplitude axis to the channel labels: a scale bar says it instead.
+    const bar = ticks && ticks.values.length > 1 && unit !== undefined ? niceLength(pad) : 0;
     this._mount({
+      ...(bar > 0 ? { draw: (u: uPlot) => this._drawScaleBar(u, bar, unit) } : {}),
       series: uSeries,
       data: data as uPlot.AlignedData,
       bands,
@@ -333,8 +375,42 @@ export class LinePlot extends Chart {
         : {}),
     });
   }
+
+  private _yUnit(): string | undefined {
+    return this._o.yUnit ?? splitLabel(this._o.yLabel).unit;
+  }
+
+  /** A vertical bar of `length` y units at the plot's lower right, labelled with its length. */
+  private _drawScaleBar(u: uPlot, length: number, unit: string | undefined): void {
+    const ctx = u.ctx;
+    const ratio = u.ctx.canvas.width / Math.max(1, u.width);
+    const pixels = Math.abs(u.valToPos(0, 'y', true) - u.valToPos(length, 'y', true));
+    const x = u.bbox.left + u.bbox.width - 10 * ratio;
+    const bottom = u.bbox.top + u.bbox.height - 8 * ratio;
+    const text = formatQuantity(length, unit);
+    const fg = getComputedStyle(u.root).color || '#ccc';
+    const bg = themeColor('--vscode-editor-background', '#1e1e1e');
+    ctx.save();
+    ctx.font = `${11 * ratio}px ${themeColor('--vscode-font-family', 'sans-serif')}`;
+    const width = ctx.measureText(text).width;
+    ctx.fillStyle = withAlpha(bg, 0.8);
+    ctx.fillRect(x - width - 12 * ratio, bottom - pixels - 2 * ratio, width + 16 * ratio, pixels + 4 * ratio);
+    ctx.strokeStyle = fg;
+    ctx.lineWidth = 2 * ratio;
+    ctx.beginPath();
+    ctx.moveTo(x, bottom);
+    ctx.lineTo(x, bottom - pixels);
+    ctx.stroke();
+    ctx.fillStyle = fg;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, x - 6 * ratio, bottom - pixels / 2);
+    ctx.restore();
+    this._area.dataset.scaleBar = text;
+  }
 }
 
+/** Stacked channels are 1/0.6 pads apart: the scale bar is at most 60% of a channel's pitch. */
 function spacingOf(values: number[] | undefined): number {
   if (!values || values.length < 2) return 1;
   return Math.abs(values[0] - values[1]) * 0.6;

@@ -245,7 +245,7 @@ export class TreeView {
         'aria-expanded': row.expandable ? String(row.expanded) : undefined,
         'data-id': row.id,
         'data-path': this._pathOf(row.id),
-        title: this._pathOf(row.id),
+        title: rowTooltip(node, this._pathOf(row.id)),
       });
       el.style.top = `${i * ROW_HEIGHT}px`;
       el.style.paddingLeft = `${4 + row.depth * 14}px`;
@@ -273,9 +273,17 @@ export class TreeView {
         h('div', {
           class: 'tree-empty',
           role: 'none',
-          text: this._filter ? 'No loaded object matches the filter.' : 'Empty.',
+          text: this._filter ? 'No object matches the filter.' : 'Empty.',
         }),
       );
     }
   }
+}
+
+/** A row's full text (name, type, summary) and path: the row itself may show them cut. */
+function rowTooltip(node: TreeNode, path: string): string {
+  const head = [node.label, node.badge ? `(${node.badge})` : '', node.summary ? `— ${node.summary}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return head === path ? path : `${head}\n${path}`;
 }
