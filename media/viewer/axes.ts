@@ -64,7 +64,8 @@ function splitsFrom(origin: number, min: number, max: number, incr: number): num
   if (!(incr > 0) || !Number.isFinite(min + max)) return [];
   const out: number[] = [];
   const first = Math.ceil((min - origin) / incr - 1e-9);
-  for (let k = first; origin + k * incr <= max + incr * 1e-9 && out.length < 200; k++) out.push(origin + k * incr);
+  for (let k = first; origin + k * incr <= max + incr * 1e-9 && out.length < 200; k++)
+    out.push(origin + k * incr);
   return out;
 }
 
@@ -75,6 +76,8 @@ export interface ValueAxisOptions {
   /** Time axes count from {@link timeOrigin} and say where t = 0 is. */
   time?: { seriesStart: number };
   scale: 'x' | 'y';
+  /** Show values in `unit` as given, without choosing a prefix (a waveform in ms even when it spans 900 µs). */
+  keepUnit?: boolean;
 }
 
 /** A numeric axis: labels measured for spacing, one display scale, the unit in the label. */
@@ -104,14 +107,16 @@ export class ValueAxis {
       ticks: this._style.ticks,
       font: this._style.font,
       labelFont: this._style.font,
-      label: () => this._label(),
+      label: () => this.label(),
       space: (u, _i, min, max, dim) => {
         this._update(u, min, max);
         if (!horizontal) return 28;
         const step = roughStep(min, max, dim);
-        const widths = tickLabels([min - this._origin, max - this._origin, -step], step / 10, this._scale.factor).map(
-          t => textWidth(t, this._style.font),
-        );
+        const widths = tickLabels(
+          [min - this._origin, max - this._origin, -step],
+          step / 10,
+          this._scale.factor,
+        ).map(t => textWidth(t, this._style.font));
         this._halfLabel = Math.ceil(Math.max(...widths) / 2);
         return Math.max(...widths) + LABEL_GAP;
       },
@@ -121,7 +126,7 @@ export class ValueAxis {
         // Without an SI unit to prefix, very small or large numbers read best with an exponent.
         const reach = Math.max(0, ...relative.map(Math.abs));
         const labels =
-          !o.time && !parseSiUnit(o.unit) && (reach >= 1e6 || (reach > 0 && reach < 1e-3))
+          !o.time && (o.keepUnit || !parseSiUnit(o.unit)) && (reach >= 1e6 || (reach > 0 && reach < 1e-3))
             ? relative.map(v => formatNumber(v))
             : tickLabels(relative, incr, this._scale.factor);
         this._drawn = { splits, labels };
@@ -146,13 +151,16 @@ export class ValueAxis {
     this._origin = o.time ? timeOrigin({ start: min, end: max }, o.time.seriesStart) : 0;
     const reach = Math.max(Math.abs(min - this._origin), Math.abs(max - this._origin));
     // Ticks near zero on a wide axis (0, 2, 4 µV...) read in the prefix of the axis' reach.
-    this._scale = displayScale(reach || Math.abs(max - min), o.time ? 'seconds' : o.unit);
+    this._scale = o.keepUnit
+      ? { factor: 1, unit: knownUnit(o.unit) }
+      : displayScale(reach || Math.abs(max - min), o.time ? 'seconds' : o.unit);
     void u;
   }
 
-  private _label(): string {
+  /** The axis title as drawn: the name, the display unit, and where t = 0 is. */
+  label(): string {
     const o = this._o;
-    const unit = this._scale.unit || (parseSiUnit(o.unit) ? '' : knownUnit(o.unit));
+    const unit = this._scale.unit || (parseSiUnit(o.unit) && !o.keepUnit ? '' : knownUnit(o.unit));
     const base = unit ? `${o.name} (${unit})` : o.name;
     if (!o.time || this._origin === 0) return base;
     const span = this._drawn.splits.length > 1 ? this._drawn.splits[1] - this._drawn.splits[0] : 1;
@@ -161,7 +169,12 @@ export class ValueAxis {
 }
 
 /** An axis of row labels (stacked channels, raster units, interval lanes), as wide as its labels. */
-export function rowAxis(style: AxisStyle, label: string, ticks: { values: number[]; labels: string[] }, maxSize: number): { axis: uPlot.Axis; boxes(u: uPlot): LabelBox[] } {
+export function rowAxis(
+  style: AxisStyle,
+  label: string,
+  ticks: { values: number[]; labels: string[] },
+  maxSize: number,
+): { axis: uPlot.Axis; boxes(u: uPlot): LabelBox[] } {
   const drawn: Drawn = { splits: ticks.values, labels: ticks.labels };
   const axis: uPlot.Axis = {
     stroke: style.stroke,
@@ -174,7 +187,10 @@ export function rowAxis(style: AxisStyle, label: string, ticks: { values: number
     values: () => ticks.labels,
     // Rows closer than a label's height would overlap: show every k-th label.
     filter: u => {
-      const pitch = ticks.values.length > 1 ? Math.abs(u.valToPos(ticks.values[0], 'y') - u.valToPos(ticks.values[1], 'y')) : Infinity;
+      const pitch =
+        ticks.values.length > 1
+          ? Math.abs(u.valToPos(ticks.values[0], 'y') - u.valToPos(ticks.values[1], 'y'))
+          : Infinity;
       const every = Math.max(1, Math.ceil(14 / Math.max(1, pitch)));
       drawn.labels = ticks.labels.map((l, i) => (i % every === 0 ? l : null));
       return ticks.values.map((v, i) => (i % every === 0 ? v : null));

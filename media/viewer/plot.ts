@@ -52,6 +52,8 @@ export interface ChartOptions {
   yUnit?: string;
   /** The unit of x values when the x axis is not time. */
   xUnit?: string;
+  /** Shows x in `xUnit` as given (no prefix chosen from the data). */
+  keepXUnit?: boolean;
   /** Where the series starts (s): a time origin that reads well for deep zooms into long recordings. */
   seriesStart?: number;
 }
@@ -87,6 +89,7 @@ export abstract class Chart implements Disposable {
   private readonly _uncount = countLive('charts');
   private _xAxis!: ValueAxis;
   private _yBoxes: (u: uPlot) => LabelBox[] = () => [];
+  private _yTitle: () => string = () => '';
 
   constructor(protected readonly _o: ChartOptions) {
     this._window = _o.window;
@@ -185,17 +188,19 @@ export abstract class Chart implements Disposable {
     const style = this._style();
     const x = o.timeAxis
       ? { name: o.xLabel, unit: 's', time: { seriesStart: o.seriesStart ?? o.full.start } }
-      : { ...splitLabel(o.xLabel), ...(o.xUnit ? { unit: o.xUnit } : {}) };
+      : { ...splitLabel(o.xLabel), ...(o.xUnit ? { unit: o.xUnit } : {}), keepUnit: o.keepXUnit ?? false };
     this._xAxis = new ValueAxis({ ...x, scale: 'x' }, style);
     if (yTicks) {
       // A unit means nothing beside row labels (a stacked trace's scale bar states it).
       const rows = rowAxis(style, splitLabel(o.yLabel).name, yTicks, o.yAxisSize ?? 200);
       this._yBoxes = rows.boxes;
+      this._yTitle = () => splitLabel(o.yLabel).name;
       return [this._xAxis.axis(), rows.axis];
     }
     const y = o.yUnit !== undefined ? { name: o.yLabel, unit: o.yUnit } : splitLabel(o.yLabel);
     const yAxis = new ValueAxis({ ...y, scale: 'y' }, style);
     this._yBoxes = u => yAxis.boxes(u);
+    this._yTitle = () => yAxis.label();
     return [this._xAxis.axis(), yAxis.axis()];
   }
 
@@ -221,6 +226,8 @@ export abstract class Chart implements Disposable {
     });
     this._area.dataset.xTicks = JSON.stringify(this._xAxis.boxes(u).map(round));
     this._area.dataset.yTicks = JSON.stringify(this._yBoxes(u).map(round));
+    this._area.dataset.xLabel = this._xAxis.label();
+    this._area.dataset.yLabel = this._yTitle();
     this._area.dataset.canvasWidth = String(u.width);
     this._area.dataset.canvasHeight = String(u.height);
   }
@@ -238,7 +245,9 @@ export abstract class Chart implements Disposable {
     const w = this._window;
     this._windowText.textContent = this._o.timeAxis
       ? formatRange(w.start, w.end, 'seconds')
-      : formatRange(w.start, w.end, this._o.xUnit ?? splitLabel(this._o.xLabel).unit);
+      : this._o.keepXUnit
+        ? `${formatRange(w.start, w.end, null)} ${this._o.xUnit ?? ''}`.trim()
+        : formatRange(w.start, w.end, this._o.xUnit ?? splitLabel(this._o.xLabel).unit);
   }
 
   private _bindHover(): void {
@@ -305,7 +314,6 @@ export interface LinePlotOptions extends ChartOptions {
   /** y ticks placed at these values with these labels (stacked channels). */
   yTicks?: YTicks;
 }
-
 
 /** Lines over a shared x (uPlot's aligned mode), with min/max bands for decimated data. */
 export class LinePlot extends Chart {

@@ -125,6 +125,19 @@ export class TreeView {
     this.refresh();
   }
 
+  /**
+   * Loads the children of the given nodes (those in the store, in order) without expanding them:
+   * the filter then shows matches below them. Stops when `stale()` says the filter moved on.
+   */
+  async loadAll(ids: readonly string[], stale: () => boolean): Promise<void> {
+    for (const id of ids) {
+      if (stale()) return;
+      const node = this._o.store.nodes.get(id);
+      if (node?.expandable && !this._o.store.children.has(id)) await this._load(id);
+    }
+    this.refresh();
+  }
+
   private _pathOf(id: string): string {
     return this._o.store.nodes.get(id)?.path ?? id;
   }

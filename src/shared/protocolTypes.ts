@@ -442,3 +442,16 @@ export type CsvExportParams =
   | { what: 'series'; path: string; t0: number; t1: number; channels: number[]; save: boolean }
   | { what: 'table'; path: string; start: number; count: number; save: boolean }
   | ({ what: 'dataset'; save: boolean } & SliceParams);
+
+/** One object of a file in `h5/walk`: its path, kind and neurodata type. */
+export interface FileObject {
+  path: string;
+  kind: H5Entry['kind'];
+  type?: string;
+}
+
+/** Reply to `h5/walk`: every object of the file (cut at a limit, then `truncated`). */
+export interface FileObjects {
+  objects: FileObject[];
+  truncated: boolean;
+}

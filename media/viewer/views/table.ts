@@ -20,7 +20,7 @@ import {
   scrollTopFor,
   virtualTopFor,
 } from '../rowWindow';
-import { firstRef, valueText } from '../values';
+import { firstRef, floatNulls, valueText } from '../values';
 import type { ViewContext } from './context';
 
 const ROW_HEIGHT = 24;
@@ -59,7 +59,7 @@ export async function renderTable(
         : 70;
     return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : values, c.length * 9 + 24));
   });
-  const template = widths.map(w => `${w}px`).join(' ');
+  let template = widths.map(w => `${w}px`).join(' ');
   cols.forEach((name, i) => {
     const col = info.columns[i - 1];
     const cell = h('div', {
@@ -167,8 +167,19 @@ export async function renderTable(
       }
       body.appendChild(row);
     }
+    if (!fitted && body.querySelector('.grid-row > .grid-cell[aria-colindex]')) {
+      fitted = true;
+      const fit = fitWidths(widths, head, body, grid.clientWidth);
+      if (fit) {
+        template = fit.map(w => `${w}px`).join(' ');
+        head.style.gridTemplateColumns = template;
+        for (const row of body.children) (row as HTMLElement).style.gridTemplateColumns = template;
+      }
+    }
     for (const resolve of done) resolve();
   };
+  // Columns are fitted to the first rows drawn, once (later rows never make them jump).
+  let fitted = false;
   grid.addEventListener('scroll', () => {
     if (ownScrollTop === null || Math.abs(grid.scrollTop - ownScrollTop) >= 1)
       top = virtualTopFor(space(), grid.scrollTop);
@@ -311,6 +322,7 @@ function cellFor(
   colIndex: number,
 ): HTMLElement {
   const cell = h('div', { class: 'grid-cell', role: 'gridcell', 'aria-colindex': colIndex });
+  if (/float|f[248]$/.test(dtype)) value = floatNulls(value);
   const text = typeof value === 'number' ? storedNumberText(value, dtype) : valueText(value, 12);
   cell.title = ellipsize(text, 2000);
   if (kind === 'region' && target) {
@@ -337,4 +349,31 @@ function cellFor(
     if (typeof value === 'number') cell.classList.add('num');
   }
   return cell;
+}
+
+/**
+ * Widths that show cut cells in full while the table has room: each column's need is its widest
+ * drawn cell (header included, at most 600 px); the room left of the pane is shared among the
+ * columns that need more, in proportion to what they lack. Null when nothing is cut.
+ */
+function fitWidths(
+  widths: number[],
+  head: HTMLElement,
+  body: HTMLElement,
+  paneWidth: number,
+): number[] | null {
+  const need = widths.map(() => 0);
+  const measure = (row: Element): void => {
+    Array.from(row.children).forEach((cell, c) => {
+      if (c < need.length) need[c] = Math.max(need[c], Math.min(600, (cell as HTMLElement).scrollWidth + 2));
+    });
+  };
+  measure(head);
+  for (const row of body.children) measure(row);
+  const lack = widths.map((w, c) => Math.max(0, need[c] - w));
+  const totalLack = lack.reduce((a, b) => a + b, 0);
+  const room = paneWidth - widths.reduce((a, b) => a + b, 0) - 2;
+  if (totalLack === 0 || room <= 0) return null;
+  const share = Math.min(1, room / totalLack);
+  return widths.map((w, c) => Math.floor(w + lack[c] * share));
 }

@@ -239,7 +239,9 @@ function pageSizes(channelCount: number, current: number): number[] {
 function seriesSummary(info: SeriesInfo): string {
   const parts = [`${info.shape.join(' × ')} ${info.dtype.display}`];
   if (info.timing.kind === 'rate')
-    parts.push(`${formatQuantity(info.timing.rate, 'Hz')} from ${formatQuantity(info.timing.startingTime, 's')}`);
+    parts.push(
+      `${formatQuantity(info.timing.rate, 'Hz')} from ${formatQuantity(info.timing.startingTime, 's')}`,
+    );
   else if (info.timing.kind === 'timestamps') parts.push('timestamps');
   parts.push(formatRange(info.tStart, info.tEnd, 's'));
   if (info.unit) parts.push(`unit ${info.unit}`);

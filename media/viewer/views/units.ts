@@ -175,7 +175,7 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
     // As the DANDI quick-start plots it: time from the spike (the sample of largest |mean|) in ms,
     // amplitude in volts (the schema's unit for waveform_mean) read in the prefix the data need.
     const peak = peakIndex(mean);
-    const step = wf.rate ? 1 / wf.rate : 1;
+    const step = wf.rate ? 1000 / wf.rate : 1;
     const x = Array.from({ length: wf.sampleCount }, (_, i) => (i - peak) * step);
     const full = { start: x[0] ?? 0, end: Math.max(x[x.length - 1] ?? 1, (x[0] ?? 0) + step) };
     plot?.dispose();
@@ -184,7 +184,7 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
       parent: plotBox,
       label: `waveform_mean of unit ${unit} on channel ${channel}`,
       xLabel: wf.rate ? 'time from spike' : 'sample from spike',
-      ...(wf.rate ? { xUnit: 's' } : {}),
+      ...(wf.rate ? { xUnit: 'ms', keepXUnit: true } : {}),
       yLabel: 'amplitude',
       yUnit: wf.valueUnit ?? 'volts',
       timeAxis: false,

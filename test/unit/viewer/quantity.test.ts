@@ -10,6 +10,7 @@ import {
   timeOrigin,
 } from '../../../media/viewer/format';
 import { niceLength } from '../../../media/viewer/chartGeometry';
+import { floatNulls, valueText } from '../../../media/viewer/values';
 
 describe('SI prefixes chosen from the data', () => {
   it('reads units as NWB files write them', () => {
@@ -101,5 +102,13 @@ describe('SI prefixes chosen from the data', () => {
     assert.equal(niceLength(7), 5);
     assert.equal(niceLength(1), 1);
     assert.equal(niceLength(0), 0);
+  });
+});
+
+describe('numbers in tables', () => {
+  it('shows the NaN that JSON turned into null as NaN, in scalars and ragged cells', () => {
+    assert.equal(valueText(floatNulls(null)), 'NaN');
+    assert.equal(valueText(floatNulls([1.5, null, 2])), '[1.5, NaN, 2]');
+    assert.equal(valueText(floatNulls('text')), 'text');
   });
 });
