@@ -108,6 +108,8 @@ export class ValueAxis {
       font: this._style.font,
       labelFont: this._style.font,
       label: () => this.label(),
+      labelSize: 20,
+      ...(horizontal ? { size: 32 } : {}),
       space: (u, _i, min, max, dim) => {
         this._update(u, min, max);
         if (!horizontal) return 28;
@@ -183,6 +185,7 @@ export function rowAxis(
     font: style.font,
     labelFont: style.font,
     label,
+    labelSize: 20,
     splits: () => ticks.values,
     values: () => ticks.labels,
     // Rows closer than a label's height would overlap: show every k-th label.

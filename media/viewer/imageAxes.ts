@@ -24,20 +24,24 @@ function multiples(min: number, max: number, step: number): number[] {
   return out;
 }
 
+/** The smallest 1, 2 or 5 × 10^k at or above `raw`. */
+function niceStepAbove(raw: number): number {
+  const power = niceLength(raw) > 0 ? 10 ** Math.floor(Math.log10(raw)) : 1;
+  return (
+    [1, 2, 5, 10].map(m => Number((m * power).toPrecision(12))).find(s => s >= raw * (1 - 1e-9)) ?? power
+  );
+}
+
 /** A step whose labels, `minGap` pixels apart at least, fit `pixels` for `count` units. */
 function stepFor(count: number, pixels: number, minGap: number): number {
-  const perUnit = pixels / Math.max(1, count);
-  const raw = minGap / Math.max(1e-9, perUnit);
-  const step = niceLength(raw * 10);
-  // niceLength rounds down; take the next nice value at or above `raw`.
-  return [1, 2, 5, 10].map(m => (m * step) / 10).find(s => s >= raw) ?? step;
+  return niceStepAbove(minGap / Math.max(1e-9, pixels / Math.max(1, count)));
 }
 
 /** Pixel indices along one edge of an image drawn `pixels` CSS pixels long. */
 export function drawRuler(axis: HTMLElement, count: number, pixels: number, side: 'x' | 'y'): void {
   clear(axis);
   const widest = String(count).length * FONT_PX * 0.65;
-  const step = Math.max(1, stepFor(count, pixels, side === 'x' ? widest + 14 : FONT_PX + 8));
+  const step = Math.max(1, stepFor(count, pixels, side === 'x' ? widest + 14 : FONT_PX + 18));
   axis.style[side === 'x' ? 'width' : 'height'] = `${pixels}px`;
   for (const v of multiples(0, count, step)) {
     // Index i is the left (top) edge of pixel i; the last label keeps inside the ruler.

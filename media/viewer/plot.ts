@@ -370,7 +370,7 @@ export class LinePlot extends Chart {
       data: data as uPlot.AlignedData,
       bands,
       // Band edges would crowd the legend; the caption and axis labels name the data instead.
-      legend: bands.length === 0 && uSeries.length <= 24,
+      legend: bands.length === 0 && uSeries.length <= 24 && !ticks,
       ...(ticks
         ? {
             yTicks: ticks,

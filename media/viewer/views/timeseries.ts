@@ -183,7 +183,15 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
       series.forEach((s, i) => (s.color = seriesColor(i % 2 === 0 ? 0 : 1)));
     }
     // Stacked traces fill the pane (time axis in sight above the details), 16 px a channel at least.
-    plot.setData(drawable, series, ticks, ticks ? stackedHeight(ctx.root, plotBox, channels.length) : 360);
+    const n = channels.length;
+    plot.setData(
+      drawable,
+      series,
+      ticks,
+      ticks
+        ? fitHeight(ctx.root, plotBox, 90 + 10 * n, Math.min(1400, 90 + 34 * n))
+        : fitHeight(ctx.root, plotBox, 220, 360),
+    );
     plot.setWindow(w);
     last = { w, channels: channels.join(',') };
     status.textContent =
@@ -218,13 +226,14 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   await fetchWindow(visible);
 }
 
-/** Height of a stacked plot: what is left of the pane below its top, between 16 and 34 px a channel. */
-function stackedHeight(pane: HTMLElement, plotBox: HTMLElement, channels: number): number {
+/**
+ * A plot height that fills what is left of the pane below the plot's top (so its time axis is in
+ * sight above the details), between `least` (readable) and `most` (no taller than useful).
+ */
+function fitHeight(pane: HTMLElement, plotBox: HTMLElement, least: number, most: number): number {
   const below = pane.getBoundingClientRect().bottom - plotBox.getBoundingClientRect().top;
-  // The toolbar above the canvas and the status line below it.
-  const room = Math.floor(below - 70);
-  const least = 90 + 16 * channels;
-  const most = Math.min(1400, 90 + 34 * channels);
+  // The toolbar above the canvas, the legend or status line below it, the pane's padding.
+  const room = Math.floor(below - 76);
   return Number.isFinite(room) && pane.clientHeight > 0 ? Math.max(least, Math.min(most, room)) : most;
 }
 
