@@ -5,6 +5,8 @@
  * drawn labels' boxes published on the plot element (`data-x-ticks`, `data-y-ticks`) for tests.
  */
 import type uPlot from 'uplot';
+import { withAlpha } from './colormaps';
+import { themeColor } from './dom';
 import {
   displayScale,
   formatNumber,
@@ -231,4 +233,40 @@ function drawnBoxes(u: uPlot, scale: 'x' | 'y', drawn: Drawn, font: string): Lab
 
 function devicePixelRatioOf(u: uPlot): number {
   return u.ctx.canvas.width / Math.max(1, u.width);
+}
+
+/** The axes' colours and font from the VS Code theme. */
+export function axisStyle(): AxisStyle {
+  const fg = themeColor('--vscode-editor-foreground', '#ccc');
+  const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
+  return {
+    stroke: fg,
+    grid: { stroke: withAlpha(grid, 0.35), width: 1 },
+    ticks: { stroke: grid, width: 1 },
+    font: `11px ${themeColor('--vscode-font-family', 'sans-serif')}`,
+  };
+}
+
+/** The drawn tick labels' boxes and the axis titles on the plot element, for tests that check nothing overlaps or clips. */
+export function publishAxes(
+  area: HTMLElement,
+  u: uPlot,
+  xBoxes: LabelBox[],
+  yBoxes: LabelBox[],
+  xTitle: string,
+  yTitle: string,
+): void {
+  const round = (b: LabelBox): LabelBox => ({
+    text: b.text,
+    left: Math.round(b.left * 10) / 10,
+    right: Math.round(b.right * 10) / 10,
+    top: Math.round(b.top * 10) / 10,
+    bottom: Math.round(b.bottom * 10) / 10,
+  });
+  area.dataset.xTicks = JSON.stringify(xBoxes.map(round));
+  area.dataset.yTicks = JSON.stringify(yBoxes.map(round));
+  area.dataset.xLabel = xTitle;
+  area.dataset.yLabel = yTitle;
+  area.dataset.canvasWidth = String(u.width);
+  area.dataset.canvasHeight = String(u.height);
 }

@@ -264,3 +264,9 @@ export function formatOrigin(seconds: number, span: number): string {
   const decimals = span > 0 ? Math.max(3, Math.min(9, Math.ceil(-Math.log10(span) - 1e-9) + 2)) : 3;
   return `${seconds.toFixed(decimals)} s`;
 }
+
+/** `name (unit)` split into its parts (axisLabel's output); no unit when there are no parentheses. */
+export function splitLabel(label: string): { name: string; unit: string | undefined } {
+  const m = /^(.*\S)\s*\(([^()]+)\)$/.exec(label);
+  return m ? { name: m[1], unit: m[2] } : { name: label, unit: undefined };
+}

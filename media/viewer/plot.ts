@@ -9,8 +9,9 @@ import uPlot from 'uplot';
 import { withAlpha } from './colormaps';
 import { button, h, themeColor } from './dom';
 import { niceLength } from './chartGeometry';
-import { rowAxis, ValueAxis, type AxisStyle, type LabelBox } from './axes';
-import { formatQuantity, formatRange } from './format';
+import { axisStyle, publishAxes, rowAxis, ValueAxis, type LabelBox } from './axes';
+import { drawScaleBar } from './scaleBar';
+import { formatQuantity, formatRange, splitLabel } from './format';
 import { countLive, observeSize } from './live';
 import type { Disposable } from './scope';
 import {
@@ -58,12 +59,6 @@ export interface ChartOptions {
   seriesStart?: number;
 }
 
-/** `name (unit)` split into its parts (axisLabel's output); no unit when there are no parentheses. */
-function splitLabel(label: string): { name: string; unit: string | undefined } {
-  const m = /^(.*\S)\s*\(([^()]+)\)$/.exec(label);
-  return m ? { name: m[1], unit: m[2] } : { name: label, unit: undefined };
-}
-
 /** What a chart kind adds to the shared uPlot options. */
 export interface MountOptions {
   mode?: uPlot.Mode;
@@ -85,6 +80,7 @@ export abstract class Chart implements Disposable {
   protected readonly _area: HTMLElement;
   private readonly _windowText: HTMLElement;
   private readonly _readout: HTMLElement;
+  private readonly _legend: HTMLElement;
   private readonly _resize: Disposable;
   private readonly _uncount = countLive('charts');
   private _xAxis!: ValueAxis;
@@ -114,7 +110,8 @@ export abstract class Chart implements Disposable {
     this._windowText = h('span', { class: 'muted window-text' });
     this._readout = h('span', { class: 'muted plot-readout', 'aria-live': 'off' });
     bar.append(this._windowText, this._readout);
-    this.element = h('div', { class: 'plot' }, bar, this._area);
+    this._legend = h('ul', { class: 'plot-legend', 'aria-label': 'Legend', hidden: true });
+    this.element = h('div', { class: 'plot' }, bar, this._legend, this._area);
     _o.parent.appendChild(this.element);
     if (interactive) this._bindInteraction();
     this._bindHover();
@@ -149,6 +146,18 @@ export abstract class Chart implements Disposable {
     this._uncount();
   }
 
+  /** A legend of what each colour means (shown for two or more entries; uPlot's own is off then). */
+  protected _setLegend(entries: readonly PlotSeries[]): void {
+    this._legend.replaceChildren(
+      ...entries.map(e => {
+        const swatch = h('span', { class: 'legend-swatch', 'aria-hidden': 'true' });
+        swatch.style.background = e.color;
+        return h('li', {}, swatch, h('span', { text: e.label }));
+      }),
+    );
+    this._legend.hidden = entries.length < 2;
+  }
+
   /** Hover text for the data coordinates under the mouse (none by default: the legend says it). */
   protected _hoverText(_x: number, _y: number): string | null {
     return null;
@@ -177,7 +186,20 @@ export abstract class Chart implements Disposable {
       axes: this._axes(m.yTicks),
       // The last x label is centred on its tick: keep half of it inside the canvas.
       padding: [10, () => this._xAxis.halfLabel + 4, null, null],
-      hooks: { draw: [...(m.draw ? [m.draw] : []), u => this._publishTicks(u)] },
+      hooks: {
+        draw: [
+          ...(m.draw ? [m.draw] : []),
+          u =>
+            publishAxes(
+              this._area,
+              u,
+              this._xAxis.boxes(u),
+              this._yBoxes(u),
+              this._xAxis.label(),
+              this._yTitle(),
+            ),
+        ],
+      },
     };
     this._plot?.destroy();
     this._plot = new uPlot(options, m.data, this._area);
@@ -185,7 +207,7 @@ export abstract class Chart implements Disposable {
 
   private _axes(yTicks: YTicks | undefined): uPlot.Axis[] {
     const o = this._o;
-    const style = this._style();
+    const style = axisStyle();
     const x = o.timeAxis
       ? { name: o.xLabel, unit: 's', time: { seriesStart: o.seriesStart ?? o.full.start } }
       : { ...splitLabel(o.xLabel), ...(o.xUnit ? { unit: o.xUnit } : {}), keepUnit: o.keepXUnit ?? false };
@@ -202,34 +224,6 @@ export abstract class Chart implements Disposable {
     this._yBoxes = u => yAxis.boxes(u);
     this._yTitle = () => yAxis.label();
     return [this._xAxis.axis(), yAxis.axis()];
-  }
-
-  private _style(): AxisStyle {
-    const fg = themeColor('--vscode-editor-foreground', '#ccc');
-    const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
-    return {
-      stroke: fg,
-      grid: { stroke: withAlpha(grid, 0.35), width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      font: `11px ${themeColor('--vscode-font-family', 'sans-serif')}`,
-    };
-  }
-
-  /** The drawn tick labels' boxes on the plot element, for tests that check nothing overlaps or clips. */
-  private _publishTicks(u: uPlot): void {
-    const round = (b: LabelBox): LabelBox => ({
-      text: b.text,
-      left: Math.round(b.left * 10) / 10,
-      right: Math.round(b.right * 10) / 10,
-      top: Math.round(b.top * 10) / 10,
-      bottom: Math.round(b.bottom * 10) / 10,
-    });
-    this._area.dataset.xTicks = JSON.stringify(this._xAxis.boxes(u).map(round));
-    this._area.dataset.yTicks = JSON.stringify(this._yBoxes(u).map(round));
-    this._area.dataset.xLabel = this._xAxis.label();
-    this._area.dataset.yLabel = this._yTitle();
-    this._area.dataset.canvasWidth = String(u.width);
-    this._area.dataset.canvasHeight = String(u.height);
   }
 
   private _size(): { width: number; height: number } {
@@ -360,17 +354,19 @@ export class LinePlot extends Chart {
         v === null ? '–' : formatQuantity(v, this._o.timeAxis ? 's' : splitLabel(this._o.xLabel).unit),
     };
     const ticks = yTicks;
+    // Overlaid channels have a colour each; stacked ones are named on the axis (colours alternate).
+    this._setLegend(ticks ? [] : series.slice(0, channels.length));
     const pad = spacingOf(ticks?.values);
     const unit = this._yUnit();
     // Stacked traces lose their amplitude axis to the channel labels: a scale bar says it instead.
     const bar = ticks && ticks.values.length > 1 && unit !== undefined ? niceLength(pad) : 0;
     this._mount({
-      ...(bar > 0 ? { draw: (u: uPlot) => this._drawScaleBar(u, bar, unit) } : {}),
+      ...(bar > 0 ? { draw: (u: uPlot) => (this._area.dataset.scaleBar = drawScaleBar(u, bar, unit)) } : {}),
       series: uSeries,
       data: data as uPlot.AlignedData,
       bands,
       // Band edges would crowd the legend; the caption and axis labels name the data instead.
-      legend: bands.length === 0 && uSeries.length <= 24 && !ticks,
+      legend: false,
       ...(ticks
         ? {
             yTicks: ticks,
@@ -384,37 +380,23 @@ export class LinePlot extends Chart {
     });
   }
 
-  private _yUnit(): string | undefined {
-    return this._o.yUnit ?? splitLabel(this._o.yLabel).unit;
+  /** Time and value under the mouse; on stacked traces, the channel under it. */
+  protected override _hoverText(x: number, y: number): string | null {
+    const time = formatQuantity(
+      x,
+      this._o.timeAxis ? 's' : (this._o.xUnit ?? splitLabel(this._o.xLabel).unit),
+    );
+    const rows = this._line.yTicks;
+    if (!rows) return `${time} · ${formatQuantity(y, this._yUnit())}`;
+    let nearest = -1;
+    rows.values.forEach((v, i) => {
+      if (nearest < 0 || Math.abs(v - y) < Math.abs(rows.values[nearest] - y)) nearest = i;
+    });
+    return nearest >= 0 ? `${rows.labels[nearest]} · ${time}` : time;
   }
 
-  /** A vertical bar of `length` y units at the plot's lower right, labelled with its length. */
-  private _drawScaleBar(u: uPlot, length: number, unit: string | undefined): void {
-    const ctx = u.ctx;
-    const ratio = u.ctx.canvas.width / Math.max(1, u.width);
-    const pixels = Math.abs(u.valToPos(0, 'y', true) - u.valToPos(length, 'y', true));
-    const x = u.bbox.left + u.bbox.width - 10 * ratio;
-    const bottom = u.bbox.top + u.bbox.height - 8 * ratio;
-    const text = formatQuantity(length, unit);
-    const fg = getComputedStyle(u.root).color || '#ccc';
-    const bg = themeColor('--vscode-editor-background', '#1e1e1e');
-    ctx.save();
-    ctx.font = `${11 * ratio}px ${themeColor('--vscode-font-family', 'sans-serif')}`;
-    const width = ctx.measureText(text).width;
-    ctx.fillStyle = withAlpha(bg, 0.8);
-    ctx.fillRect(x - width - 12 * ratio, bottom - pixels - 2 * ratio, width + 16 * ratio, pixels + 4 * ratio);
-    ctx.strokeStyle = fg;
-    ctx.lineWidth = 2 * ratio;
-    ctx.beginPath();
-    ctx.moveTo(x, bottom);
-    ctx.lineTo(x, bottom - pixels);
-    ctx.stroke();
-    ctx.fillStyle = fg;
-    ctx.textAlign = 'right';
-    ctx.textBaseline = 'middle';
-    ctx.fillText(text, x - 6 * ratio, bottom - pixels / 2);
-    ctx.restore();
-    this._area.dataset.scaleBar = text;
+  private _yUnit(): string | undefined {
+    return this._o.yUnit ?? splitLabel(this._o.yLabel).unit;
   }
 }
 

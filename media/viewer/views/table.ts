@@ -352,9 +352,10 @@ function cellFor(
 }
 
 /**
- * Widths that show cut cells in full while the table has room: each column's need is its widest
- * drawn cell (header included, at most 600 px); the room left of the pane is shared among the
- * columns that need more, in proportion to what they lack. Null when nothing is cut.
+ * Column widths fitted to the first rows drawn: each column's need is its widest drawn cell
+ * (header included, at most 600 px). Columns wider than they need give the room back (keeping
+ * some slack for later rows); the room the pane has then goes to columns whose cells are cut, in
+ * proportion to what they lack. Null when nothing changes.
  */
 function fitWidths(
   widths: number[],
@@ -370,10 +371,11 @@ function fitWidths(
   };
   measure(head);
   for (const row of body.children) measure(row);
-  const lack = widths.map((w, c) => Math.max(0, need[c] - w));
+  const fitted = widths.map((w, c) => Math.min(w, Math.max(56, need[c] + 16)));
+  const lack = fitted.map((w, c) => Math.max(0, need[c] - w));
   const totalLack = lack.reduce((a, b) => a + b, 0);
-  const room = paneWidth - widths.reduce((a, b) => a + b, 0) - 2;
-  if (totalLack === 0 || room <= 0) return null;
-  const share = Math.min(1, room / totalLack);
-  return widths.map((w, c) => Math.floor(w + lack[c] * share));
+  const room = Math.max(0, paneWidth - fitted.reduce((a, b) => a + b, 0) - 2);
+  const share = totalLack > 0 ? Math.min(1, room / totalLack) : 0;
+  const out = fitted.map((w, c) => Math.floor(w + lack[c] * share));
+  return out.every((w, c) => w === widths[c]) ? null : out;
 }
