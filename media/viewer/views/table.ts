@@ -351,6 +351,13 @@ function cellFor(
   return cell;
 }
 
+/** The width a cell's content takes (not the cell's own width), with its padding and border. */
+function contentWidth(cell: Element): number {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return Math.ceil(range.getBoundingClientRect().width) + 14;
+}
+
 /**
  * Column widths fitted to the first rows drawn: each column's need is its widest drawn cell
  * (header included, at most 600 px). Columns wider than they need give the room back (keeping
@@ -366,7 +373,7 @@ function fitWidths(
   const need = widths.map(() => 0);
   const measure = (row: Element): void => {
     Array.from(row.children).forEach((cell, c) => {
-      if (c < need.length) need[c] = Math.max(need[c], Math.min(600, (cell as HTMLElement).scrollWidth + 2));
+      if (c < need.length) need[c] = Math.max(need[c], Math.min(600, contentWidth(cell)));
     });
   };
   measure(head);
