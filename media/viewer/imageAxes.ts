@@ -104,8 +104,8 @@ export class Colorbar {
       );
       return;
     }
-    const count = Math.max(2, Math.floor(height / (FONT_PX + 14)));
-    const step = niceLength((max - min) / count) || max - min;
+    // Labels at least 30 px apart.
+    const step = niceStepAbove(((max - min) * 30) / height);
     const values = multiples(min, max, step);
     const texts = tickLabels(values, step, scale.factor);
     values.forEach((v, k) => {

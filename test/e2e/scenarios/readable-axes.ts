@@ -84,6 +84,35 @@ const scenario: Scenario = {
     );
     checkTickLabels(waveform, 'waveform');
     await ctx.screenshot('readable-axes-waveform');
+
+    // An image has pixel rulers and a colourbar whose labels do not overlap.
+    frame = await openLocalNwb(ctx, generatedNwb('ophys.nwb'));
+    await openPath(frame, '/acquisition/TwoPhotonSeries', 'imageSeries');
+    for (const selector of ['.colorbar-labels', '.image-ruler-y', '.image-ruler-x']) {
+      const boxes = await frame.locator(`#view ${selector} .ruler-label`).evaluateAll(nodes =>
+        nodes.map(n => {
+          const el = n as unknown as {
+            textContent: string;
+            getBoundingClientRect(): { left: number; right: number; top: number; bottom: number };
+          };
+          // DOMRect's sides are getters: a spread would copy none of them.
+          const r = el.getBoundingClientRect();
+          return { text: el.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        }),
+      );
+      check(boxes.length >= 2, `${selector} shows ${boxes.length} labels`);
+      const vertical = selector !== '.image-ruler-x';
+      const sorted = [...boxes].sort((a, b) => (vertical ? a.top - b.top : a.left - b.left));
+      sorted.slice(1).forEach((b, i) => {
+        const prev = sorted[i];
+        check(
+          vertical ? b.top >= prev.bottom : b.left >= prev.right,
+          `${selector}: labels "${prev.text}" and "${b.text}" overlap`,
+        );
+      });
+    }
+    await frame.locator('#view .image-box').scrollIntoViewIfNeeded();
+    await ctx.screenshot('readable-axes-image');
   },
 };
 
