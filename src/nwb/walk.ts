@@ -8,6 +8,8 @@ import type { NwbFile } from './nwbFile';
 
 /** Objects listed at most: a file with more is walked this far and says it was cut. */
 export const MAX_WALK_OBJECTS = 200_000;
+/** Groups nested deeper are listed, not entered: hard links that loop back make endless paths. */
+const MAX_DEPTH = 32;
 
 const walks = new WeakMap<NwbFile, Promise<FileObjects>>();
 
@@ -28,9 +30,9 @@ async function walkFile(nwb: NwbFile): Promise<FileObjects> {
   const queue = ['/'];
   const seen = new Set<string>(queue);
   let truncated = false;
-  while (queue.length > 0 && !truncated) {
-    const group = queue.shift() as string;
-    for (const entry of await nwb.reader.list(group)) {
+  // Breadth first (an index, not shift(): a long queue would cost its length per group).
+  for (let next = 0; next < queue.length && objects.length < MAX_WALK_OBJECTS; next++) {
+    for (const entry of await nwb.reader.list(queue[next])) {
       if (objects.length >= MAX_WALK_OBJECTS) {
         truncated = true;
         break;
@@ -41,7 +43,9 @@ async function walkFile(nwb: NwbFile): Promise<FileObjects> {
         ...(entry.neurodataType ? { type: entry.neurodataType } : {}),
       });
       // Links are listed, not followed: their targets are walked where they live.
-      if (entry.kind === 'group' && !seen.has(entry.path)) {
+      if (entry.kind !== 'group' || seen.has(entry.path)) continue;
+      if (entry.path.split('/').length - 1 >= MAX_DEPTH) truncated = true;
+      else {
         seen.add(entry.path);
         queue.push(entry.path);
       }
