@@ -149,3 +149,10 @@ export function paddedBounds(
   const margin = (hi - lo || 1) * pad;
   return { start: lo - margin, end: hi + margin };
 }
+
+/** A "nice" length (1, 2 or 5 × 10^k) no longer than `limit`. */
+export function niceLength(limit: number): number {
+  if (!(limit > 0) || !Number.isFinite(limit)) return 0;
+  const power = 10 ** Math.floor(Math.log10(limit));
+  return [5, 2, 1].map(m => Number((m * power).toPrecision(12))).find(v => v <= limit * (1 + 1e-9)) ?? power;
+}

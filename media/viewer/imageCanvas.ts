@@ -7,6 +7,7 @@
 import type { ImageFrame } from '../../src/shared/protocol';
 import { applyColormap, rgbToRgba, type ColormapName } from './colormaps';
 import { hidpiCanvas, h } from './dom';
+import { Colorbar, COLORBAR_WIDTH, drawRuler, RULER_WIDTH } from './imageAxes';
 import type { Range } from './contrast';
 import { observeSize } from './live';
 import type { Disposable } from './scope';
@@ -22,13 +23,26 @@ export class ImageCanvas implements Disposable {
   private _scaleX = 1;
   private _scaleY = 1;
   private readonly _resize: Disposable;
+  private readonly _xRuler = h('div', { class: 'image-ruler image-ruler-x', 'aria-hidden': 'true' });
+  private readonly _yRuler = h('div', { class: 'image-ruler image-ruler-y', 'aria-hidden': 'true' });
+  private readonly _colorbar = new Colorbar();
 
   constructor(
     label: string,
     private readonly _maxCssHeight = 560,
   ) {
     this.canvas = h('canvas', { class: 'image-canvas', role: 'img', 'aria-label': label });
-    this.element = h('div', { class: 'image-box' }, this.canvas);
+    // Pixel rulers left of and below the image, the colourbar on its right.
+    const plot = h(
+      'div',
+      { class: 'image-plot' },
+      this._yRuler,
+      this.canvas,
+      this._colorbar.element,
+      h('span'),
+      this._xRuler,
+    );
+    this.element = h('div', { class: 'image-box' }, plot);
     this._resize = observeSize(this.element, () => this.draw());
   }
 
@@ -66,7 +80,7 @@ export class ImageCanvas implements Disposable {
     const frame = this._frame;
     const pixels = this._pixels;
     if (!frame || !pixels) return;
-    const availableWidth = Math.max(64, this.element.clientWidth || 600);
+    const availableWidth = Math.max(64, (this.element.clientWidth || 600) - RULER_WIDTH - COLORBAR_WIDTH - 8);
     const maxHeight = Math.min(this._maxCssHeight, Math.max(160, window.innerHeight * 0.5));
     const scale = Math.min(availableWidth / frame.width, maxHeight / frame.height);
     const rounded = scale > 1 ? Math.floor(scale * 100) / 100 : scale;
@@ -76,6 +90,13 @@ export class ImageCanvas implements Disposable {
     this._scaleX = cssW / frame.width;
     this._scaleY = cssH / frame.height;
     const ctx = hidpiCanvas(this.canvas, cssW, cssH);
+    drawRuler(this._xRuler, frame.width, cssW, 'x');
+    drawRuler(this._yRuler, frame.height, cssH, 'y');
+    this._colorbar.update(
+      frame.channels === 1
+        ? { colormap: this._colormap, window: this._window, unit: frame.unit, height: cssH }
+        : null,
+    );
     const rgba =
       frame.channels === 1
         ? applyColormap(pixels, this._window.min, this._window.max, this._colormap)

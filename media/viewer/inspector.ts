@@ -105,9 +105,9 @@ export class Inspector {
           h(
             'tr',
             {},
-            h('th', { scope: 'row', text: a.name }),
-            h('td', { text: valueText(a.value) }),
-            h('td', { class: 'muted', text: a.dtype.display }),
+            h('th', { scope: 'row', text: a.name, title: a.name }),
+            h('td', { class: 'value' }, h('div', { class: 'attr-value', text: valueText(a.value) })),
+            h('td', { class: 'muted dtype', text: a.dtype.display }),
           ),
         );
       }

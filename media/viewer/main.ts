@@ -5,19 +5,21 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './viewer.css';
-import { PROTOCOL_VERSION, type InitResult, type ViewKind } from '../../src/shared/protocol';
-import { connect, errorText, vscodeApi, type ViewerApi } from './api';
+import { PROTOCOL_VERSION, type FileObject, type InitResult, type ViewKind } from '../../src/shared/protocol';
+import { connect, errorText, isCancelled, vscodeApi, type ViewerApi } from './api';
 import { h, message } from './dom';
 import { Header } from './header';
 import { fillNwbStore, initHdf5Store, loadChildren, loadMore, moreParent } from './hierarchy';
 import { Inspector } from './inspector';
 import { TreeStore, TreeView } from './tree';
-import type { TreeNode } from './treeModel';
+import { ancestorPaths, matchingPaths, type TreeNode } from './treeModel';
 import { ViewHost } from './viewHost';
 import { rememberPerPath, sanitizeState, type TreeTab, type ViewerUiState } from './viewState';
 import { RENDERERS } from './views/registry';
 
 const api = connect();
+/** Matches whose groups the filter loads into the trees at most (each group is one cached listing). */
+const MAX_REVEALED = 200;
 let state: ViewerUiState = sanitizeState(vscodeApi.getState());
 let saveTimer = 0;
 function saveState(): void {
@@ -54,6 +56,9 @@ class Viewer {
     { store: TreeStore; view: TreeView; panel: HTMLElement; tab: HTMLButtonElement }
   >;
   private readonly _viewRoot: HTMLElement;
+  /** Every object of the file (`h5/walk`), asked for on the first filter. */
+  private _objects: Promise<FileObject[]> | null = null;
+  private _filterGeneration = 0;
 
   constructor(
     private readonly _api: ViewerApi,
@@ -96,7 +101,7 @@ class Viewer {
     const filter = h('input', {
       type: 'search',
       class: 'filter',
-      placeholder: 'Filter loaded objects',
+      placeholder: 'Filter objects',
       'aria-label': 'Filter the hierarchy',
       value: state.filter,
     });
@@ -140,6 +145,7 @@ class Viewer {
       update({ filter: filter.value });
       this._trees.nwb.view.setFilter(filter.value);
       this._trees.hdf5.view.setFilter(filter.value);
+      void this._revealMatches(filter.value);
     });
 
     const sidebar = h(
@@ -190,9 +196,36 @@ class Viewer {
       if (state.tab === 'nwb' && this._init.mode === 'hdf5') this._showTab('hdf5');
     }
     nwb.view.setFilter(state.filter);
+    void this._revealMatches(state.filter);
     for (const t of ['nwb', 'hdf5'] as const) {
       this._trees[t].view.select(state.selection);
       if (t === state.tab) this._trees[t].view.setScroll(state.treeScroll);
+    }
+  }
+
+  /**
+   * Finds the filter's matches anywhere in the file (the host walks it once) and loads the groups
+   * above them into both trees, so the filter shows objects that were never expanded.
+   */
+  private async _revealMatches(text: string): Promise<void> {
+    const generation = ++this._filterGeneration;
+    const stale = (): boolean => generation !== this._filterGeneration;
+    if (!text.trim()) return;
+    try {
+      this._objects ??= this._api.request('h5/walk', {}).then(r => r.objects);
+      const matches = matchingPaths(await this._objects, text, MAX_REVEALED);
+      if (stale() || matches.length === 0) return;
+      const groups = ancestorPaths(matches);
+      await Promise.all([
+        this._trees.hdf5.view.loadAll(groups, stale),
+        this._trees.nwb.view.loadAll(
+          groups.map(p => `nwb:${p}`),
+          stale,
+        ),
+      ]);
+    } catch (e) {
+      this._objects = null;
+      if (!isCancelled(e)) this._header.say(`Filter: ${errorText(e)}`);
     }
   }
 

@@ -8,7 +8,10 @@
 import uPlot from 'uplot';
 import { withAlpha } from './colormaps';
 import { button, h, themeColor } from './dom';
-import { formatNumber, formatSeconds } from './format';
+import { niceLength } from './chartGeometry';
+import { axisStyle, publishAxes, rowAxis, ValueAxis, type LabelBox } from './axes';
+import { drawScaleBar } from './scaleBar';
+import { formatQuantity, formatRange, splitLabel } from './format';
 import { countLive, observeSize } from './live';
 import type { Disposable } from './scope';
 import {
@@ -44,8 +47,16 @@ export interface ChartOptions {
   height?: number;
   /** Makes the x window interactive; called (debounced by the caller) when the user changes it. */
   onWindow?(w: Window): void;
-  /** Width of the y axis in CSS pixels (room for row labels). */
+  /** Largest width of the y axis of row labels in CSS pixels (narrower when the labels are). */
   yAxisSize?: number;
+  /** The unit of y values; by default read from a `name (unit)` yLabel. */
+  yUnit?: string;
+  /** The unit of x values when the x axis is not time. */
+  xUnit?: string;
+  /** Shows x in `xUnit` as given (no prefix chosen from the data). */
+  keepXUnit?: boolean;
+  /** Where the series starts (s): a time origin that reads well for deep zooms into long recordings. */
+  seriesStart?: number;
 }
 
 /** What a chart kind adds to the shared uPlot options. */
@@ -69,8 +80,12 @@ export abstract class Chart implements Disposable {
   protected readonly _area: HTMLElement;
   private readonly _windowText: HTMLElement;
   private readonly _readout: HTMLElement;
+  private readonly _legend: HTMLElement;
   private readonly _resize: Disposable;
   private readonly _uncount = countLive('charts');
+  private _xAxis!: ValueAxis;
+  private _yBoxes: (u: uPlot) => LabelBox[] = () => [];
+  private _yTitle: () => string = () => '';
 
   constructor(protected readonly _o: ChartOptions) {
     this._window = _o.window;
@@ -95,7 +110,8 @@ export abstract class Chart implements Disposable {
     this._windowText = h('span', { class: 'muted window-text' });
     this._readout = h('span', { class: 'muted plot-readout', 'aria-live': 'off' });
     bar.append(this._windowText, this._readout);
-    this.element = h('div', { class: 'plot' }, bar, this._area);
+    this._legend = h('ul', { class: 'plot-legend', 'aria-label': 'Legend', hidden: true });
+    this.element = h('div', { class: 'plot' }, bar, this._legend, this._area);
     _o.parent.appendChild(this.element);
     if (interactive) this._bindInteraction();
     this._bindHover();
@@ -130,6 +146,18 @@ export abstract class Chart implements Disposable {
     this._uncount();
   }
 
+  /** A legend of what each colour means (shown for two or more entries; uPlot's own is off then). */
+  protected _setLegend(entries: readonly PlotSeries[]): void {
+    this._legend.replaceChildren(
+      ...entries.map(e => {
+        const swatch = h('span', { class: 'legend-swatch', 'aria-hidden': 'true' });
+        swatch.style.background = e.color;
+        return h('li', {}, swatch, h('span', { text: e.label }));
+      }),
+    );
+    this._legend.hidden = entries.length < 2;
+  }
+
   /** Hover text for the data coordinates under the mouse (none by default: the legend says it). */
   protected _hoverText(_x: number, _y: number): string | null {
     return null;
@@ -156,7 +184,22 @@ export abstract class Chart implements Disposable {
         y: yRange ? { auto: false, range: () => [yRange.start, yRange.end] } : {},
       },
       axes: this._axes(m.yTicks),
-      ...(m.draw ? { hooks: { draw: [m.draw] } } : {}),
+      // The last x label is centred on its tick: keep half of it inside the canvas.
+      padding: [10, () => this._xAxis.halfLabel + 4, null, null],
+      hooks: {
+        draw: [
+          ...(m.draw ? [m.draw] : []),
+          u =>
+            publishAxes(
+              this._area,
+              u,
+              this._xAxis.boxes(u),
+              this._yBoxes(u),
+              this._xAxis.label(),
+              this._yTitle(),
+            ),
+        ],
+      },
     };
     this._plot?.destroy();
     this._plot = new uPlot(options, m.data, this._area);
@@ -164,32 +207,23 @@ export abstract class Chart implements Disposable {
 
   private _axes(yTicks: YTicks | undefined): uPlot.Axis[] {
     const o = this._o;
-    const fg = themeColor('--vscode-editor-foreground', '#ccc');
-    const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
-    const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
-    const axis = (label: string): uPlot.Axis => ({
-      label,
-      stroke: fg,
-      grid: { stroke: withAlpha(grid, 0.35), width: 1 },
-      ticks: { stroke: grid, width: 1 },
-      font,
-      labelFont: font,
-    });
-    const yAxis = axis(o.yLabel);
+    const style = axisStyle();
+    const x = o.timeAxis
+      ? { name: o.xLabel, unit: 's', time: { seriesStart: o.seriesStart ?? o.full.start } }
+      : { ...splitLabel(o.xLabel), ...(o.xUnit ? { unit: o.xUnit } : {}), keepUnit: o.keepXUnit ?? false };
+    this._xAxis = new ValueAxis({ ...x, scale: 'x' }, style);
     if (yTicks) {
-      yAxis.splits = () => yTicks.values;
-      yAxis.values = () => yTicks.labels;
-      yAxis.size = o.yAxisSize ?? 90;
-    } else {
-      yAxis.values = (_u, splits) => splits.map(v => formatNumber(v));
-      yAxis.size = o.yAxisSize ?? 60;
+      // A unit means nothing beside row labels (a stacked trace's scale bar states it).
+      const rows = rowAxis(style, splitLabel(o.yLabel).name, yTicks, o.yAxisSize ?? 200);
+      this._yBoxes = rows.boxes;
+      this._yTitle = () => splitLabel(o.yLabel).name;
+      return [this._xAxis.axis(), rows.axis];
     }
-    const xAxis = axis(o.xLabel);
-    xAxis.values = (u, splits) => {
-      const span = (u.scales.x.max ?? 1) - (u.scales.x.min ?? 0);
-      return splits.map(v => (o.timeAxis ? formatSeconds(v, span) : formatNumber(v)));
-    };
-    return [xAxis, yAxis];
+    const y = o.yUnit !== undefined ? { name: o.yLabel, unit: o.yUnit } : splitLabel(o.yLabel);
+    const yAxis = new ValueAxis({ ...y, scale: 'y' }, style);
+    this._yBoxes = u => yAxis.boxes(u);
+    this._yTitle = () => yAxis.label();
+    return [this._xAxis.axis(), yAxis.axis()];
   }
 
   private _size(): { width: number; height: number } {
@@ -203,10 +237,11 @@ export abstract class Chart implements Disposable {
 
   private _updateWindowText(): void {
     const w = this._window;
-    const span = w.end - w.start;
     this._windowText.textContent = this._o.timeAxis
-      ? `${formatSeconds(w.start, span)} – ${formatSeconds(w.end, span)}`
-      : `${formatNumber(w.start)} – ${formatNumber(w.end)}`;
+      ? formatRange(w.start, w.end, 'seconds')
+      : this._o.keepXUnit
+        ? `${formatRange(w.start, w.end, null)} ${this._o.xUnit ?? ''}`.trim()
+        : formatRange(w.start, w.end, this._o.xUnit ?? splitLabel(this._o.xLabel).unit);
   }
 
   private _bindHover(): void {
@@ -311,16 +346,27 @@ export class LinePlot extends Chart {
         width: ch.band ? 0.75 : 1.25,
         spanGaps: false,
         points: { show: false },
+        value: (_u, v) => (v === null ? '–' : formatQuantity(v, this._yUnit())),
       });
     });
+    uSeries[0] = {
+      value: (_u, v) =>
+        v === null ? '–' : formatQuantity(v, this._o.timeAxis ? 's' : splitLabel(this._o.xLabel).unit),
+    };
     const ticks = yTicks;
+    // Overlaid channels have a colour each; stacked ones are named on the axis (colours alternate).
+    this._setLegend(ticks ? [] : series.slice(0, channels.length));
     const pad = spacingOf(ticks?.values);
+    const unit = this._yUnit();
+    // Stacked traces lose their amplitude axis to the channel labels: a scale bar says it instead.
+    const bar = ticks && ticks.values.length > 1 && unit !== undefined ? niceLength(pad) : 0;
     this._mount({
+      ...(bar > 0 ? { draw: (u: uPlot) => (this._area.dataset.scaleBar = drawScaleBar(u, bar, unit)) } : {}),
       series: uSeries,
       data: data as uPlot.AlignedData,
       bands,
       // Band edges would crowd the legend; the caption and axis labels name the data instead.
-      legend: bands.length === 0 && uSeries.length <= 24,
+      legend: false,
       ...(ticks
         ? {
             yTicks: ticks,
@@ -333,8 +379,28 @@ export class LinePlot extends Chart {
         : {}),
     });
   }
+
+  /** Time and value under the mouse; on stacked traces, the channel under it. */
+  protected override _hoverText(x: number, y: number): string | null {
+    const time = formatQuantity(
+      x,
+      this._o.timeAxis ? 's' : (this._o.xUnit ?? splitLabel(this._o.xLabel).unit),
+    );
+    const rows = this._line.yTicks;
+    if (!rows) return `${time} · ${formatQuantity(y, this._yUnit())}`;
+    let nearest = -1;
+    rows.values.forEach((v, i) => {
+      if (nearest < 0 || Math.abs(v - y) < Math.abs(rows.values[nearest] - y)) nearest = i;
+    });
+    return nearest >= 0 ? `${rows.labels[nearest]} · ${time}` : time;
+  }
+
+  private _yUnit(): string | undefined {
+    return this._o.yUnit ?? splitLabel(this._o.yLabel).unit;
+  }
 }
 
+/** Stacked channels are 1/0.6 pads apart: the scale bar is at most 60% of a channel's pitch. */
 function spacingOf(values: number[] | undefined): number {
   if (!values || values.length < 2) return 1;
   return Math.abs(values[0] - values[1]) * 0.6;

@@ -125,6 +125,19 @@ export class TreeView {
     this.refresh();
   }
 
+  /**
+   * Loads the children of the given nodes (those in the store, in order) without expanding them:
+   * the filter then shows matches below them. Stops when `stale()` says the filter moved on.
+   */
+  async loadAll(ids: readonly string[], stale: () => boolean): Promise<void> {
+    for (const id of ids) {
+      if (stale()) return;
+      const node = this._o.store.nodes.get(id);
+      if (node?.expandable && !this._o.store.children.has(id)) await this._load(id);
+    }
+    this.refresh();
+  }
+
   private _pathOf(id: string): string {
     return this._o.store.nodes.get(id)?.path ?? id;
   }
@@ -245,7 +258,7 @@ export class TreeView {
         'aria-expanded': row.expandable ? String(row.expanded) : undefined,
         'data-id': row.id,
         'data-path': this._pathOf(row.id),
-        title: this._pathOf(row.id),
+        title: rowTooltip(node, this._pathOf(row.id)),
       });
       el.style.top = `${i * ROW_HEIGHT}px`;
       el.style.paddingLeft = `${4 + row.depth * 14}px`;
@@ -273,9 +286,17 @@ export class TreeView {
         h('div', {
           class: 'tree-empty',
           role: 'none',
-          text: this._filter ? 'No loaded object matches the filter.' : 'Empty.',
+          text: this._filter ? 'No object matches the filter.' : 'Empty.',
         }),
       );
     }
   }
+}
+
+/** A row's full text (name, type, summary) and path: the row itself may show them cut. */
+function rowTooltip(node: TreeNode, path: string): string {
+  const head = [node.label, node.badge ? `(${node.badge})` : '', node.summary ? `— ${node.summary}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return head === path ? path : `${head}\n${path}`;
 }

@@ -2,6 +2,7 @@
  * The hierarchy's model, independent of the DOM: nodes loaded so far, flattening into visible rows
  * (with filter-as-you-type), and the keyboard navigation reducer of the ARIA tree pattern.
  */
+import type { FileObject } from '../../src/shared/protocolTypes';
 
 export interface TreeNode {
   /** Unique id: the HDF5 path for the raw view, a path or a synthetic key for the NWB view. */
@@ -189,4 +190,28 @@ export function navigateTree(
     }
   }
   return { state: { focus: state.focus ?? row.id, typed, typedAt: now }, action: none, handled: true };
+}
+
+/** Paths of the objects a filter finds (as the tree's filter matches: name, type or path), at most `limit`. */
+export function matchingPaths(objects: readonly FileObject[], filter: string, limit: number): string[] {
+  const needle = filter.trim().toLowerCase();
+  if (!needle) return [];
+  const out: string[] = [];
+  for (const o of objects) {
+    const name = o.path.slice(o.path.lastIndexOf('/') + 1);
+    if (`${name} ${o.type ?? ''} ${o.path}`.toLowerCase().includes(needle)) out.push(o.path);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/** The groups above each path, shallowest first, each once: `/a/b/c` → `/`, `/a`, `/a/b`. */
+export function ancestorPaths(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const path of paths) {
+    const parts = path.split('/').filter(Boolean);
+    out.add('/');
+    for (let i = 1; i < parts.length; i++) out.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  return [...out].sort((a, b) => a.split('/').length - b.split('/').length);
 }

@@ -53,3 +53,12 @@ export function firstRef(v: H5Value): string | null {
   }
   return null;
 }
+
+/**
+ * A value of a float column with its NaNs back: messages to the webview are JSON, which writes
+ * NaN (and ±Infinity) as null, so a null where a float belongs is shown as NaN, never "null".
+ */
+export function floatNulls(v: H5Value): H5Value {
+  if (v === null) return NaN;
+  return Array.isArray(v) ? v.map(floatNulls) : v;
+}

@@ -12,6 +12,7 @@ import type { NwbFile } from './nwbFile';
 import { nwbOverview } from './overview';
 import { checkPath } from './params';
 import { pythonSnippet } from './snippet';
+import { fileObjects } from './walk';
 import { VIEWS, type ViewHandler, type ViewMethod } from './viewRegistry';
 import { resolveView } from './views';
 
@@ -46,6 +47,7 @@ function coreHandlers(nwb: NwbFile, source: SourceDescription): { [M in CoreMeth
       return { entries: all.slice(start, end), total: all.length };
     },
     'h5/attributes': (_, { path }) => nwb.reader.attributeList(checkPath(path)),
+    'h5/walk': () => fileObjects(nwb),
     'h5/datasetInfo': (_, { path }) => nwb.reader.datasetInfo(checkPath(path)),
     inspect: (_, { path }) => inspectObject(nwb, checkPath(path)),
     'view/resolve': (_, { path }) => resolveView(nwb, checkPath(path)),

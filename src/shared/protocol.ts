@@ -29,6 +29,7 @@ import type { DatasetInfo, H5Attribute, H5Entry, SourceStats } from '../hdf5/typ
 import type {
   CsvExportParams,
   DatasetSlice,
+  FileObjects,
   IcephysSweeps,
   ImageFrame,
   InitResult,
@@ -96,6 +97,8 @@ export interface HostMethods {
     result: { entries: H5Entry[]; total: number };
   };
   'h5/attributes': { params: { path: string }; result: H5Attribute[] };
+  /** Every object path of the file with its kind and type (walked once, cached): the filter searches it. */
+  'h5/walk': { params: Record<string, never>; result: FileObjects };
   'h5/datasetInfo': { params: { path: string }; result: DatasetInfo };
   /** Attributes, storage details and schema docs of one object. */
   inspect: { params: { path: string }; result: Inspection };

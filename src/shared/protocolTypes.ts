@@ -557,3 +557,16 @@ export interface PsthUnit {
     rate: ArrayBuffer;
   }[];
 }
+
+/** One object of a file in `h5/walk`: its path, kind and neurodata type. */
+export interface FileObject {
+  path: string;
+  kind: H5Entry['kind'];
+  type?: string;
+}
+
+/** Reply to `h5/walk`: every object of the file (cut at a limit, then `truncated`). */
+export interface FileObjects {
+  objects: FileObject[];
+  truncated: boolean;
+}

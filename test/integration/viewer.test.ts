@@ -274,6 +274,25 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(inspection.dataset);
   });
 
+  it('walks every object of a real file once for the hierarchy filter (h5/walk)', async () => {
+    const uri = vscode.Uri.file(
+      join(defaultFixturesDir(), 'nwb', 'mies__AB_SweepsFromMultipleDevices-V2.nwb'),
+    );
+    const panel = await openPanel(provider, uri);
+    const walk = await recorderOf(panel).request('h5/walk', {});
+    assert.equal(walk.truncated, false);
+    const deep = walk.objects.find(o => o.path === '/stimulus/presentation/data_00003_DA0');
+    assert.ok(deep, 'an object below two unexpanded groups is listed');
+    assert.equal(deep.kind, 'group');
+    assert.ok(deep.type, 'with its neurodata type');
+    // What the tree lists below a group is what the walk found there.
+    const { entries } = await recorderOf(panel).request('h5/children', { path: '/stimulus/presentation' });
+    const walked = walk.objects
+      .filter(o => /^\/stimulus\/presentation\/[^/]+$/.test(o.path))
+      .map(o => o.path);
+    assert.deepEqual(walked.sort(), entries.map(e => e.path).sort());
+  });
+
   it('rasters the spike times of MatNWB units, ragged through region references', async () => {
     const uri = vscode.Uri.file(join(defaultFixturesDir(), 'nwb', 'matnwb__ecephys_tutorial.nwb'));
     const panel = await openPanel(provider, uri);

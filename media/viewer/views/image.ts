@@ -8,7 +8,7 @@ import { errorText, isCancelled } from '../api';
 import { COLORMAPS, type ColormapName } from '../colormaps';
 import { slidersFromWindow, windowFromSliders, type Range } from '../contrast';
 import { h, message, select, slider } from '../dom';
-import { formatNumber, formatSeconds } from '../format';
+import { formatNumber, formatQuantity, formatSeconds } from '../format';
 import { ImageCanvas } from '../imageCanvas';
 import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
@@ -108,7 +108,7 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
       frame.frameCount > 1 ? `frame ${frame.index + 1} of ${frame.frameCount}` : '',
       frame.planeCount > 1 ? `plane ${frame.plane + 1} of ${frame.planeCount}` : '',
       frame.time !== undefined ? `t = ${formatSeconds(frame.time)}` : '',
-      `range ${formatNumber(frame.min)} – ${formatNumber(frame.max)}${frame.unit ? ` ${frame.unit}` : ''}`,
+      `range ${formatQuantity(frame.min, frame.unit, Math.max(Math.abs(frame.min), Math.abs(frame.max)))} – ${formatQuantity(frame.max, frame.unit)}`,
     ]
       .filter(Boolean)
       .join(' · ');

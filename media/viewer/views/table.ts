@@ -20,7 +20,7 @@ import {
   scrollTopFor,
   virtualTopFor,
 } from '../rowWindow';
-import { firstRef, valueText } from '../values';
+import { firstRef, floatNulls, valueText } from '../values';
 import type { ViewContext } from './context';
 import { actionsCell, type RowAction, type ShownRow } from './tableActions';
 
@@ -65,7 +65,9 @@ export async function renderTable(
         : 70;
     return Math.min(wide ? 320 : 260, Math.max(wide ? 200 : values, c.length * 9 + 24));
   });
-  const template = [...widths, ...(actionWidth ? [actionWidth] : [])].map(w => `${w}px`).join(' ');
+  // The row-actions column (units: Raster, PSTH) keeps its width; the data columns are fitted.
+  const actionColumn = actionWidth ? [actionWidth] : [];
+  let template = [...widths, ...actionColumn].map(w => `${w}px`).join(' ');
   let order: Order = null;
   const sortHeads: HTMLElement[] = [];
   cols.forEach((name, i) => {
@@ -204,8 +206,19 @@ export async function renderTable(
       }
       body.appendChild(row);
     }
+    if (!fitted && body.querySelector('.grid-row > .grid-cell[aria-colindex]')) {
+      fitted = true;
+      const fit = fitWidths(widths, head, body, grid.clientWidth - actionWidth);
+      if (fit) {
+        template = [...fit, ...actionColumn].map(w => `${w}px`).join(' ');
+        head.style.gridTemplateColumns = template;
+        for (const row of body.children) (row as HTMLElement).style.gridTemplateColumns = template;
+      }
+    }
     for (const resolve of done) resolve();
   };
+  // Columns are fitted to the first rows drawn, once (later rows never make them jump).
+  let fitted = false;
   grid.addEventListener('scroll', () => {
     if (ownScrollTop === null || Math.abs(grid.scrollTop - ownScrollTop) >= 1)
       top = virtualTopFor(space(), grid.scrollTop);
@@ -357,6 +370,7 @@ function cellFor(
   colIndex: number,
 ): HTMLElement {
   const cell = h('div', { class: 'grid-cell', role: 'gridcell', 'aria-colindex': colIndex });
+  if (/float|f[248]$/.test(dtype)) value = floatNulls(value);
   const text = typeof value === 'number' ? storedNumberText(value, dtype) : valueText(value, 12);
   cell.title = ellipsize(text, 2000);
   if (kind === 'region' && target) {
@@ -383,4 +397,40 @@ function cellFor(
     if (typeof value === 'number') cell.classList.add('num');
   }
   return cell;
+}
+
+/** The width a cell's content takes (not the cell's own width), with its padding and border. */
+function contentWidth(cell: Element): number {
+  const range = document.createRange();
+  range.selectNodeContents(cell);
+  return Math.ceil(range.getBoundingClientRect().width) + 14;
+}
+
+/**
+ * Column widths fitted to the first rows drawn: each column's need is its widest drawn cell
+ * (header included, at most 600 px). Columns wider than they need give the room back (keeping
+ * some slack for later rows); the room the pane has then goes to columns whose cells are cut, in
+ * proportion to what they lack. Null when nothing changes.
+ */
+function fitWidths(
+  widths: number[],
+  head: HTMLElement,
+  body: HTMLElement,
+  paneWidth: number,
+): number[] | null {
+  const need = widths.map(() => 0);
+  const measure = (row: Element): void => {
+    Array.from(row.children).forEach((cell, c) => {
+      if (c < need.length) need[c] = Math.max(need[c], Math.min(600, contentWidth(cell)));
+    });
+  };
+  measure(head);
+  for (const row of body.children) measure(row);
+  const fitted = widths.map((w, c) => Math.min(w, Math.max(56, need[c] + 16)));
+  const lack = fitted.map((w, c) => Math.max(0, need[c] - w));
+  const totalLack = lack.reduce((a, b) => a + b, 0);
+  const room = Math.max(0, paneWidth - fitted.reduce((a, b) => a + b, 0) - 2);
+  const share = totalLack > 0 ? Math.min(1, room / totalLack) : 0;
+  const out = fitted.map((w, c) => Math.floor(w + lack[c] * share));
+  return out.every((w, c) => w === widths[c]) ? null : out;
 }

@@ -6,7 +6,7 @@
 import type { SeriesInfo } from '../../../src/shared/protocol';
 import { isCancelled } from '../api';
 import { button, h, message, select } from '../dom';
-import { axisLabel, formatNumber, formatSeconds } from '../format';
+import { axisLabel, formatNumber, formatQuantity, formatRange } from '../format';
 import { LinePlot, seriesColor, type PlotSeries } from '../plot';
 import { drawableChannels } from '../seriesData';
 import {
@@ -83,6 +83,7 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
       xLabel: 'time',
       yLabel: stacked ? axisLabel('channel', info.unit) : axisLabel(info.neurodataType ?? 'value', info.unit),
       timeAxis: true,
+      seriesStart: info.tStart,
       full,
       window: visible,
       onWindow: w => scheduleFetch(w),
@@ -181,8 +182,16 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
       };
       series.forEach((s, i) => (s.color = seriesColor(i % 2 === 0 ? 0 : 1)));
     }
-    // Stacked traces get a fixed height per channel so paging does not squash them.
-    plot.setData(drawable, series, ticks, ticks ? Math.min(1400, 90 + 34 * channels.length) : 360);
+    // Stacked traces fill the pane (time axis in sight above the details), 16 px a channel at least.
+    const n = channels.length;
+    plot.setData(
+      drawable,
+      series,
+      ticks,
+      ticks
+        ? fitHeight(ctx.root, plotBox, 90 + 10 * n, Math.min(1400, 90 + 34 * n))
+        : fitHeight(ctx.root, plotBox, 220, 360),
+    );
     plot.setWindow(w);
     last = { w, channels: channels.join(',') };
     status.textContent =
@@ -217,6 +226,17 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   await fetchWindow(visible);
 }
 
+/**
+ * A plot height that fills what is left of the pane below the plot's top (so its time axis is in
+ * sight above the details), between `least` (readable) and `most` (no taller than useful).
+ */
+function fitHeight(pane: HTMLElement, plotBox: HTMLElement, least: number, most: number): number {
+  const below = pane.getBoundingClientRect().bottom - plotBox.getBoundingClientRect().top;
+  // The toolbar above the canvas, the legend or status line below it, the pane's padding.
+  const room = Math.floor(below - 76);
+  return Number.isFinite(room) && pane.clientHeight > 0 ? Math.max(least, Math.min(most, room)) : most;
+}
+
 /** Page sizes offered: the standard ones up to the channel count, the count itself, and the current one. */
 function pageSizes(channelCount: number, current: number): number[] {
   const sizes = new Set(PAGE_SIZES.filter(n => n < channelCount));
@@ -228,9 +248,11 @@ function pageSizes(channelCount: number, current: number): number[] {
 function seriesSummary(info: SeriesInfo): string {
   const parts = [`${info.shape.join(' × ')} ${info.dtype.display}`];
   if (info.timing.kind === 'rate')
-    parts.push(`${formatNumber(info.timing.rate)} Hz from ${formatSeconds(info.timing.startingTime)}`);
+    parts.push(
+      `${formatQuantity(info.timing.rate, 'Hz')} from ${formatQuantity(info.timing.startingTime, 's')}`,
+    );
   else if (info.timing.kind === 'timestamps') parts.push('timestamps');
-  parts.push(`${formatSeconds(info.tStart)} – ${formatSeconds(info.tEnd)}`);
+  parts.push(formatRange(info.tStart, info.tEnd, 's'));
   if (info.unit) parts.push(`unit ${info.unit}`);
   if (info.conversion !== 1) parts.push(`conversion ${formatNumber(info.conversion)}`);
   if (info.offset) parts.push(`offset ${formatNumber(info.offset)}`);

@@ -192,16 +192,21 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
     channel = wf.channel;
     const mean = new Float32Array(wf.mean);
     const sd = wf.sd ? new Float32Array(wf.sd) : null;
-    const toMs = wf.rate ? 1000 / wf.rate : 1;
-    const x = Array.from({ length: wf.sampleCount }, (_, i) => i * toMs);
-    const full = { start: 0, end: Math.max(x[x.length - 1] ?? 1, toMs) };
+    // As the DANDI quick-start plots it: time from the spike (the sample of largest |mean|) in ms,
+    // amplitude in volts (the schema's unit for waveform_mean) read in the prefix the data need.
+    const peak = peakIndex(mean);
+    const step = wf.rate ? 1000 / wf.rate : 1;
+    const x = Array.from({ length: wf.sampleCount }, (_, i) => (i - peak) * step);
+    const full = { start: x[0] ?? 0, end: Math.max(x[x.length - 1] ?? 1, (x[0] ?? 0) + step) };
     plot?.dispose();
     plotBox.replaceChildren();
     plot = new LinePlot({
       parent: plotBox,
       label: `waveform_mean of unit ${unit} on channel ${channel}`,
-      xLabel: wf.rate ? 'time (ms)' : 'sample',
-      yLabel: wf.valueUnit ?? 'amplitude',
+      xLabel: wf.rate ? 'time from spike' : 'sample from spike',
+      ...(wf.rate ? { xUnit: 'ms', keepXUnit: true } : {}),
+      yLabel: 'amplitude',
+      yUnit: wf.valueUnit ?? 'volts',
       timeAxis: false,
       full,
       window: full,
@@ -253,4 +258,11 @@ async function renderWaveform(ctx: ViewContext, parent: HTMLElement): Promise<vo
     ),
   );
   await draw();
+}
+
+/** The sample where the waveform is furthest from zero: the spike's trough (or peak). */
+function peakIndex(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i]) > Math.abs(values[best])) best = i;
+  return best;
 }

@@ -13,6 +13,7 @@ function paramsFor(path: string): { [M in DataMethod]: AnyParams } {
     'nwb/overview': {},
     'h5/children': { path, offset: 0, limit: 1000 },
     'h5/attributes': { path },
+    'h5/walk': {},
     'h5/datasetInfo': { path },
     inspect: { path },
     'view/resolve': { path },

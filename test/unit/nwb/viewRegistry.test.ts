@@ -23,6 +23,7 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   'nwb/overview': true,
   'h5/children': true,
   'h5/attributes': true,
+  'h5/walk': true,
   'h5/datasetInfo': true,
   inspect: true,
   'view/resolve': true,

@@ -1,0 +1,118 @@
+/**
+ * What an image needs to be read: pixel rulers along its left and bottom edges and, for
+ * single-channel data, a colourbar with the contrast window's values in the data's unit (SI
+ * prefix chosen from the values). DOM labels, so they stay sharp and never overlap: ticks are
+ * spaced from the measured width of their labels.
+ */
+import { niceLength } from './chartGeometry';
+import { colormapLut, type ColormapName } from './colormaps';
+import type { Range } from './contrast';
+import { clear, h, hidpiCanvas } from './dom';
+import { displayScale, knownUnit, tickLabels } from './format';
+
+const FONT_PX = 11;
+/** Width of the y ruler and of the colourbar beside the image, in CSS pixels. */
+export const RULER_WIDTH = 40;
+export const COLORBAR_WIDTH = 76;
+
+/** Multiples of `step` in [min, max]. */
+function multiples(min: number, max: number, step: number): number[] {
+  if (!(step > 0)) return [];
+  const out: number[] = [];
+  for (let k = Math.ceil(min / step - 1e-9); k * step <= max + step * 1e-9 && out.length < 100; k++)
+    out.push(k * step);
+  return out;
+}
+
+/** The smallest 1, 2 or 5 × 10^k at or above `raw`. */
+function niceStepAbove(raw: number): number {
+  const power = niceLength(raw) > 0 ? 10 ** Math.floor(Math.log10(raw)) : 1;
+  return (
+    [1, 2, 5, 10].map(m => Number((m * power).toPrecision(12))).find(s => s >= raw * (1 - 1e-9)) ?? power
+  );
+}
+
+/** A step whose labels, `minGap` pixels apart at least, fit `pixels` for `count` units. */
+function stepFor(count: number, pixels: number, minGap: number): number {
+  return niceStepAbove(minGap / Math.max(1e-9, pixels / Math.max(1, count)));
+}
+
+/** Pixel indices along one edge of an image drawn `pixels` CSS pixels long. */
+export function drawRuler(axis: HTMLElement, count: number, pixels: number, side: 'x' | 'y'): void {
+  clear(axis);
+  const widest = String(count).length * FONT_PX * 0.65;
+  const step = Math.max(1, stepFor(count, pixels, side === 'x' ? widest + 14 : FONT_PX + 18));
+  axis.style[side === 'x' ? 'width' : 'height'] = `${pixels}px`;
+  for (const v of multiples(0, count, step)) {
+    // Index i is the left (top) edge of pixel i; the last label keeps inside the ruler.
+    const at = (v / count) * pixels;
+    const label = h('span', { class: 'ruler-label', text: String(v) });
+    if (side === 'x') label.style.left = `${Math.min(at, pixels - widest / 2)}px`;
+    else label.style.top = `${Math.min(at, pixels - FONT_PX / 2)}px`;
+    axis.appendChild(label);
+  }
+}
+
+export interface ColorbarState {
+  colormap: ColormapName;
+  window: Range;
+  unit?: string;
+  height: number;
+}
+
+/** A vertical colour scale: the colormap from the window's minimum (bottom) to maximum (top). */
+export class Colorbar {
+  readonly element: HTMLElement;
+  private readonly _canvas: HTMLCanvasElement;
+  private readonly _labels: HTMLElement;
+  private readonly _unit: HTMLElement;
+
+  constructor() {
+    this._canvas = h('canvas', { class: 'colorbar-canvas', 'aria-hidden': 'true' });
+    this._labels = h('div', { class: 'colorbar-labels' });
+    this._unit = h('div', { class: 'colorbar-unit muted' });
+    this.element = h(
+      'div',
+      { class: 'colorbar', role: 'img', 'aria-label': 'Colour scale' },
+      this._unit,
+      h('div', { class: 'colorbar-body' }, this._canvas, this._labels),
+    );
+  }
+
+  /** Draws the scale, or hides it (RGB images, no frame). */
+  update(state: ColorbarState | null): void {
+    this.element.hidden = state === null;
+    if (!state) return;
+    const { min, max } = state.window;
+    const height = Math.max(40, state.height - 20);
+    const ctx = hidpiCanvas(this._canvas, 12, height);
+    const lut = colormapLut(state.colormap);
+    for (let y = 0; y < height; y++) {
+      const i = Math.round((1 - y / Math.max(1, height - 1)) * 255) * 3;
+      ctx.fillStyle = `rgb(${lut[i]}, ${lut[i + 1]}, ${lut[i + 2]})`;
+      ctx.fillRect(0, y, 12, 1);
+    }
+    clear(this._labels);
+    this._labels.style.height = `${height}px`;
+    const reach = Math.max(Math.abs(min), Math.abs(max));
+    const scale = displayScale(reach, state.unit);
+    this._unit.textContent = scale.unit || knownUnit(state.unit) || 'value';
+    this.element.setAttribute('aria-label', `Colour scale from ${min} to ${max} ${state.unit ?? ''}`.trim());
+    if (!(max > min)) {
+      this._labels.appendChild(
+        h('span', { class: 'ruler-label', text: tickLabels([min], 1, scale.factor)[0] }),
+      );
+      return;
+    }
+    // Labels at least 30 px apart.
+    const step = niceStepAbove(((max - min) * 30) / height);
+    const values = multiples(min, max, step);
+    const texts = tickLabels(values, step, scale.factor);
+    values.forEach((v, k) => {
+      const label = h('span', { class: 'ruler-label', text: texts[k] });
+      label.style.top = `${(1 - (v - min) / (max - min)) * height}px`;
+      this._labels.appendChild(label);
+    });
+    this.element.dataset.range = `${texts[0]} – ${texts[texts.length - 1]} ${this._unit.textContent}`;
+  }
+}
