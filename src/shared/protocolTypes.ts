@@ -208,6 +208,8 @@ export type SeriesWindow =
       /** Float32 ArrayBuffer, channel-major: `values[c * count + i]`, in `unit`. */
       values: ArrayBuffer;
       unit: string;
+      /** What the values of the window hold (NaN count, range), for the view's data note. */
+      stats: ValueStats;
     }
   | {
       mode: 'minmax';
@@ -224,6 +226,8 @@ export type SeriesWindow =
       /** True when every sample of the window was read; false for a sparse (strided-chunk) overview. */
       exact: boolean;
       unit: string;
+      /** What the samples read for the window hold (all of them when `exact`, else the probes). */
+      stats: ValueStats;
     };
 
 /** Reply to `image/frame`. */
@@ -253,6 +257,8 @@ export interface ImageFrame {
   /** Time of the frame in seconds, for series. */
   time?: number;
   unit?: string;
+  /** What the frame's values hold (NaN count, range), for the view's data note. */
+  stats: ValueStats;
 }
 
 /** Reply to `rois`. */
@@ -434,6 +440,8 @@ export type DatasetSlice =
       data: ArrayBuffer;
       min: number;
       max: number;
+      /** What the selection's values hold (NaN count, range), for the view's data note. */
+      stats: ValueStats;
     }
   | { kind: 'values'; shape: number[]; dtype: Dtype; values: H5Value[] };
 
@@ -442,3 +450,17 @@ export type CsvExportParams =
   | { what: 'series'; path: string; t0: number; t1: number; channels: number[]; save: boolean }
   | { what: 'table'; path: string; start: number; count: number; save: boolean }
   | ({ what: 'dataset'; save: boolean } & SliceParams);
+
+/**
+ * What the values behind a reply hold, counted by the host over what it read (src/shared/valueStats.ts):
+ * the views say empty, all-NaN and constant data in place instead of drawing nothing.
+ */
+export interface ValueStats {
+  /** Values read. */
+  count: number;
+  /** How many of them are NaN. */
+  nanCount: number;
+  /** Smallest and largest value that is not NaN; NaN when there is none. */
+  min: number;
+  max: number;
+}

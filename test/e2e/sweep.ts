@@ -176,19 +176,38 @@ async function inspectView(node: unknown): Promise<{ state: SweepState; message:
     let most = -1;
     for (const [k, n] of counts) if (n > most) [background, most] = [k, n];
     const lit = (px: number, py: number): boolean => key((py * w + px) * 4) !== background;
-    // Lines across the whole plot area are grid lines (only on charts: an image may fill its rows).
-    const fullRows = new Set<number>();
-    const fullCols = new Set<number>();
-    for (let py = 0; over && py < hgt; py++) {
-      let n = 0;
-      for (let px = 0; px < w; px++) if (lit(px, py)) n++;
-      if (n > 0.8 * w && w > 8) fullRows.add(py);
-    }
-    for (let px = 0; over && px < w; px++) {
-      let n = 0;
-      for (let py = 0; py < hgt; py++) if (lit(px, py)) n++;
-      if (n > 0.8 * hgt && hgt > 8) fullCols.add(px);
-    }
+    // Thin lines across the whole plot area are grid lines (only on charts: an image may fill its
+    // rows); a band many pixels thick across the area (a bar of a raster or timeline) is data.
+    const thinLine = Math.max(3, Math.ceil(3 * scale));
+    // A grid line is also of one colour: a spike tick drawn over it makes it mixed.
+    const lines = (
+      length: number,
+      across: number,
+      colourAt: (i: number, j: number) => number,
+    ): Set<number> => {
+      const full: boolean[] = [];
+      for (let i = 0; i < length; i++) {
+        const colours = new Map<number, number>();
+        for (let j = 0; j < across; j++) {
+          const c = colourAt(i, j);
+          if (c !== background) colours.set(c, (colours.get(c) ?? 0) + 1);
+        }
+        const n = [...colours.values()].reduce((a, b) => a + b, 0);
+        const uniform = Math.max(0, ...colours.values()) >= 0.9 * n;
+        full.push(over !== null && over !== undefined && across > 8 && n > 0.8 * across && uniform);
+      }
+      const out = new Set<number>();
+      for (let i = 0; i < length;) {
+        let end = i;
+        while (end < length && full[end]) end++;
+        if (end - i <= thinLine) for (let k = i; k < end; k++) out.add(k);
+        i = Math.max(end, i + 1);
+      }
+      return out;
+    };
+    const colourAt = (px: number, py: number): number => key((py * w + px) * 4);
+    const fullRows = lines(hgt, w, (py, px) => colourAt(px, py));
+    const fullCols = lines(w, hgt, (px, py) => colourAt(px, py));
     let drawn = 0;
     for (let py = 0; py < hgt; py++) {
       if (fullRows.has(py)) continue;

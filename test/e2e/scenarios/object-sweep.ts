@@ -10,6 +10,9 @@ import { judge, reveal, sweepFiles, typedObjects, writeSweep, type SweepRecord }
 import type { E2EContext, Scenario } from '../types';
 import { openLocalNwb, repoRoot } from '../viewerSteps';
 
+/** Pictures of the objects not shown honestly, for a person to look at (the records cover all). */
+const MAX_PROBLEM_SCREENSHOTS = 30;
+
 /** A view that has not settled in this long is a `timeout` (the issue measured ~160 ms per view). */
 const VIEW_TIMEOUT_MS = 20_000;
 
@@ -39,6 +42,7 @@ const scenario: Scenario = {
     const fixtures = path.resolve(root, '..', 'shared', 'fixtures', 'nwb');
     const worker = path.join(root, 'dist', 'hdf5Worker.js');
     const records: SweepRecord[] = [];
+    let pictures = 0;
     const only = process.env.DANDI_SWEEP_FILES ? new RegExp(process.env.DANDI_SWEEP_FILES) : null;
     for (const name of sweepFiles(fixtures).filter(n => !only || only.test(n))) {
       const file = path.join(fixtures, name);
@@ -53,7 +57,12 @@ const scenario: Scenario = {
       await frame.locator('#view[data-state]').first().waitFor({ state: 'attached', timeout: 60_000 });
       for (const object of objects) {
         await reveal(frame, object.path);
-        records.push(await judge(frame, name, object, VIEW_TIMEOUT_MS));
+        const record = await judge(frame, name, object, VIEW_TIMEOUT_MS);
+        records.push(record);
+        if (record.state !== 'ready' && pictures < MAX_PROBLEM_SCREENSHOTS) {
+          pictures++;
+          await ctx.screenshot(`sweep-${record.state}-${name}${object.path}`.replace(/[^\w.-]+/g, '_'));
+        }
       }
       console.log(
         `sweep: ${name}: ${objects.length} objects in ${((Date.now() - started) / 1000).toFixed(1)} s`,
