@@ -222,6 +222,17 @@ export class ViewHost {
 
   private _publish(path: string, view: ViewKind, state: 'ready' | 'error', detail?: string): void {
     this._setState(state);
-    this._o.api.notify({ type: 'rendered', path, view, state, ...(detail ? { detail } : {}) });
+    const note = Array.from(this._o.root.querySelectorAll<HTMLElement>('.data-note:not([hidden])'))
+      .map(n => n.textContent ?? '')
+      .filter(Boolean)
+      .join(' ');
+    this._o.api.notify({
+      type: 'rendered',
+      path,
+      view,
+      state,
+      ...(detail ? { detail } : {}),
+      ...(note ? { note } : {}),
+    });
   }
 }
