@@ -168,9 +168,18 @@ export async function externalFilesText(ctx: ViewContext, files: string[]): Prom
     () => undefined,
   );
   const where = files.length === 1 ? 'an external file' : `${files.length} external files`;
-  const count = frames !== undefined ? ` (${frames.toLocaleString('en-US')} frames by its timestamps)` : '';
-  return `The frames of this series are stored outside this file, in ${where}${count}: ${files.join(', ')}.`;
+  // An empty timestamps dataset says nothing about the frames.
+  const count = frames ? ` (${frames.toLocaleString('en-US')} frames by its timestamps)` : '';
+  // Long lists are named in full in the list below the note.
+  const named =
+    files.length <= MAX_NAMED_FILES
+      ? files.join(', ')
+      : `${files.slice(0, MAX_NAMED_FILES).join(', ')} and ${files.length - MAX_NAMED_FILES} more`;
+  return `The frames of this series are stored outside this file, in ${where}${count}: ${named}.`;
 }
+
+/** External files the data note names; the list below it has all of them. */
+const MAX_NAMED_FILES = 3;
 
 const VIDEO_FILE = /\.(mp4|m4v|mov|webm|mkv|avi)$/i;
 

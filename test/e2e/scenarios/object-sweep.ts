@@ -43,7 +43,10 @@ const scenario: Scenario = {
     const worker = path.join(root, 'dist', 'hdf5Worker.js');
     const records: SweepRecord[] = [];
     let pictures = 0;
+    // DANDI_SWEEP_FILES limits the files (a regexp on names); DANDI_SWEEP_SHOW takes a picture of
+    // every object whose `<file><path>` matches, whatever its state.
     const only = process.env.DANDI_SWEEP_FILES ? new RegExp(process.env.DANDI_SWEEP_FILES) : null;
+    const show = process.env.DANDI_SWEEP_SHOW ? new RegExp(process.env.DANDI_SWEEP_SHOW) : null;
     for (const name of sweepFiles(fixtures).filter(n => !only || only.test(n))) {
       const file = path.join(fixtures, name);
       const objects = await typedObjects(file, worker);
@@ -59,7 +62,8 @@ const scenario: Scenario = {
         await reveal(frame, object.path);
         const record = await judge(frame, name, object, VIEW_TIMEOUT_MS);
         records.push(record);
-        if (record.state !== 'ready' && pictures < MAX_PROBLEM_SCREENSHOTS) {
+        const wanted = show?.test(`${name}${object.path}`) ?? false;
+        if (wanted || (record.state !== 'ready' && pictures < MAX_PROBLEM_SCREENSHOTS)) {
           pictures++;
           await ctx.screenshot(`sweep-${record.state}-${name}${object.path}`.replace(/[^\w.-]+/g, '_'));
         }
