@@ -12,6 +12,9 @@ import type { Range } from './contrast';
 import { observeSize } from './live';
 import type { Disposable } from './scope';
 
+/** Beyond this width:height (or height:width) an array is stretched rather than drawn with square pixels. */
+const MAX_SQUARE_ASPECT = 8;
+
 export class ImageCanvas implements Disposable {
   readonly element: HTMLElement;
   readonly canvas: HTMLCanvasElement;
@@ -84,9 +87,14 @@ export class ImageCanvas implements Disposable {
     const maxHeight = Math.min(this._maxCssHeight, Math.max(160, window.innerHeight * 0.5));
     const scale = Math.min(availableWidth / frame.width, maxHeight / frame.height);
     const rounded = scale > 1 ? Math.floor(scale * 100) / 100 : scale;
-    // Very tall or wide arrays (e.g. samples × channels) are stretched to a readable size.
-    const cssW = Math.max(Math.min(availableWidth, 240), Math.round(frame.width * rounded));
-    const cssH = Math.max(Math.min(maxHeight, 160), Math.round(frame.height * rounded));
+    let cssW = Math.round(frame.width * rounded);
+    let cssH = Math.round(frame.height * rounded);
+    // Very tall or wide arrays (e.g. samples × channels) are stretched to a readable size; a
+    // picture of ordinary proportions, however small (a 4 × 2 frame), keeps square pixels.
+    if (Math.max(frame.width / frame.height, frame.height / frame.width) > MAX_SQUARE_ASPECT) {
+      cssW = Math.max(Math.min(availableWidth, 240), cssW);
+      cssH = Math.max(Math.min(maxHeight, 160), cssH);
+    }
     this._scaleX = cssW / frame.width;
     this._scaleY = cssH / frame.height;
     const ctx = hidpiCanvas(this.canvas, cssW, cssH);

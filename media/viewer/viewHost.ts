@@ -6,6 +6,7 @@
  */
 import type { ViewKind, ViewResolution } from '../../src/shared/protocol';
 import { errorText, isCancelled, type ViewerApi } from './api';
+import { dataNote, setNote } from './dataNote';
 import { button, clear, h, message } from './dom';
 import { observeSize } from './live';
 import { Scope } from './scope';
@@ -31,6 +32,9 @@ export interface ViewHostOptions {
 }
 
 export type ViewState = 'loading' | 'ready' | 'error';
+
+/** The generic views a specialised view falls back to when it cannot show an object, in order of preference. */
+const FALLBACKS: readonly ViewKind[] = ['table', 'group', 'dataset'];
 
 export class ViewHost {
   private _scope: Scope | null = null;
@@ -75,11 +79,38 @@ export class ViewHost {
     const renderer = this._o.renderers[view] ?? this._o.renderers.dataset;
     if (!renderer) return this._fail(path, view, new Error(`no view for ${view}`));
     const ctx = this._context(path, view, resolution, body, scope, generation);
+    // The view draws in a child scope, so that a failure can be dropped whole for the fallback.
+    const attempt = ctx.child();
+    const work = renderer(attempt).catch(async (e: unknown) => {
+      const fallback = FALLBACKS.find(kind => kind !== view && choices.includes(kind));
+      const fallbackRenderer = fallback && this._o.renderers[fallback];
+      if (isCancelled(e) || generation !== this._generation || !fallback || !fallbackRenderer) throw e;
+      attempt.dispose();
+      clear(body);
+      this._showFallback(root, path, choices, fallback);
+      const note = dataNote();
+      setNote(
+        note,
+        `The ${view} view cannot show this object (${errorText(e)}); shown as ${fallback} instead.`,
+      );
+      body.appendChild(note);
+      const rest = h('div');
+      body.appendChild(rest);
+      await fallbackRenderer(ctx.child(rest));
+    });
     try {
-      await ctx.track(renderer(ctx));
+      await ctx.track(work);
     } catch (e) {
       if (!isCancelled(e) && generation === this._generation) this._showError(body, path, view, e);
     }
+  }
+
+  /** Marks `fallback` as the view shown (switcher, render state, selection) after the chosen one failed. */
+  private _showFallback(root: HTMLElement, path: string, choices: ViewKind[], fallback: ViewKind): void {
+    this.current = { path, view: fallback };
+    root.dataset.view = fallback;
+    root.querySelector(':scope > .view-switcher')?.replaceWith(this._viewSwitcher(path, choices, fallback));
+    this._o.onViewChange?.(path, fallback);
   }
 
   /** Disposes the current view: its requests are cancelled and everything it owns released. */
@@ -130,8 +161,10 @@ export class ViewHost {
         } finally {
           if (generation === host._generation) {
             host._pending = Math.max(0, host._pending - 1);
-            if (failure !== null) host._publish(path, view, 'error', failure);
-            else if (host._pending === 0) host._publish(path, view, 'ready');
+            // After a fallback the view shown is another than the one this context was made for.
+            const shown = host.current?.path === path ? host.current.view : view;
+            if (failure !== null) host._publish(path, shown, 'error', failure);
+            else if (host._pending === 0) host._publish(path, shown, 'ready');
           }
         }
       },
@@ -189,6 +222,17 @@ export class ViewHost {
 
   private _publish(path: string, view: ViewKind, state: 'ready' | 'error', detail?: string): void {
     this._setState(state);
-    this._o.api.notify({ type: 'rendered', path, view, state, ...(detail ? { detail } : {}) });
+    const note = Array.from(this._o.root.querySelectorAll<HTMLElement>('.data-note:not([hidden])'))
+      .map(n => n.textContent ?? '')
+      .filter(Boolean)
+      .join(' ');
+    this._o.api.notify({
+      type: 'rendered',
+      path,
+      view,
+      state,
+      ...(detail ? { detail } : {}),
+      ...(note ? { note } : {}),
+    });
   }
 }

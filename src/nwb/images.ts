@@ -5,6 +5,7 @@
  */
 import type { ImageFrame } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
+import { valueStats } from '../shared/valueStats';
 import type { NwbFile } from './nwbFile';
 import { joinPath, valueToStrings } from './reader';
 import { sampleTimes, seriesInfo } from './timeseries';
@@ -128,6 +129,7 @@ export async function imageFrame(
     index: i,
     planeCount: layout.planeCount,
     plane: z,
+    stats: valueStats(data),
   };
   if (layout.dataPath !== path) {
     try {

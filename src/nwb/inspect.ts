@@ -1,6 +1,7 @@
 /** The inspector: attributes, storage details (h5dump -H -p level) and the type's schema docs. */
 import type { DatasetSlice, Inspection, SliceParams } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
+import { valueStats } from '../shared/valueStats';
 import type { NwbFile } from './nwbFile';
 import { product } from './reader';
 
@@ -48,19 +49,15 @@ export async function datasetSlice(
   const options = { signal, maxElements: nwb.limits.maxElements };
   if (['integer', 'float', 'boolean', 'enum', 'bitfield'].includes(info.dtype.class)) {
     const data = await nwb.reader.readNumbers(params.path, selection, options);
-    let min = Infinity;
-    let max = -Infinity;
-    for (const v of data) {
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    const stats = valueStats(data);
     return {
       kind: 'numeric',
       shape,
       dtype: info.dtype,
       data: toArrayBuffer(data),
-      min: min === Infinity ? 0 : min,
-      max: max === -Infinity ? 0 : max,
+      min: Number.isNaN(stats.min) ? 0 : stats.min,
+      max: Number.isNaN(stats.max) ? 0 : stats.max,
+      stats,
     };
   }
   return {

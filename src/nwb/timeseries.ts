@@ -6,6 +6,7 @@
  */
 import type { SeriesInfo, SeriesWindow, SeriesWindowParams, Timing } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
+import { StatsAccumulator, valueStats } from '../shared/valueStats';
 import { fillGaps, MinMaxBins } from './decimate';
 import type { NwbFile } from './nwbFile';
 import { joinPath, product, toNumber, valueToText } from './reader';
@@ -268,6 +269,7 @@ export async function seriesWindow(
     }
     const time = await sampleTimes(nwb, info, start, count, signal);
     return {
+      stats: valueStats(values),
       mode: 'raw',
       sampleStart: start,
       count,
@@ -289,6 +291,7 @@ export async function seriesWindow(
   const exact = windowCost <= budget || probes >= chunksInWindow;
   const columns = exact ? pixels : probes;
   const bins = new MinMaxBins(columns, plan.channels.length, start, end);
+  const stats = new StatsAccumulator();
   const columnTimes = new Float64Array(columns);
   if (exact) {
     // Each block is one read, so it stays within the file's read limit too.
@@ -300,6 +303,7 @@ export async function seriesWindow(
       const rows = Math.min(rowsPerBlock, end - s);
       const block = await r.readNumbers(info.dataPath, rowSelection(info, plan, s, rows), { signal });
       bins.addBlock(block, s, rows, plan.readWidth, plan.picks);
+      stats.addColumns(block, rows, plan.readWidth, plan.picks);
     }
     if (info.timing.kind === 'timestamps') {
       const times = await sampleTimes(nwb, info, start, count, signal);
@@ -322,6 +326,7 @@ export async function seriesWindow(
       if (rows <= 0) continue;
       const block = await r.readNumbers(info.dataPath, rowSelection(info, plan, s, rows), { signal });
       bins.addBlock(block, s, rows, plan.readWidth, plan.picks);
+      stats.addColumns(block, rows, plan.readWidth, plan.picks);
     }
   }
   if (info.timing.kind !== 'timestamps' || !exact) {
@@ -340,6 +345,7 @@ export async function seriesWindow(
     max: toArrayBuffer(max),
     exact,
     unit: info.unit,
+    stats: stats.result(info.conversion, info.offset),
   };
 }
 

@@ -135,7 +135,10 @@ export const VIEWS = {
   /** ImageSeries with their frames inside the file (3-D or 4-D data). */
   imageSeries: {
     types: ['ImageSeries'],
-    accepts: async probe => (await numericSeries(probe)) && ((await probe.data())?.shape.length ?? 0) >= 3,
+    // Frames inside the file, or stored in external files (the view names them and counts the frames).
+    accepts: async probe =>
+      ((await numericSeries(probe)) && ((await probe.data())?.shape.length ?? 0) >= 3) ||
+      probe.nwb.reader.exists(joinPath(probe.path, 'external_file')),
     handlers: {
       'image/frame': (nwb, { path, index, plane }, { signal }) =>
         imageFrame(nwb, checkPath(path), num(index, 'index', 0), num(plane, 'plane', 0), signal),

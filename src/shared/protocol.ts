@@ -186,7 +186,15 @@ export type WebviewEvent =
   /** The user selected an object (the host uses it for `dandi.viewer.copyPythonSnippet`). */
   | { type: 'selection'; path: string; view: ViewKind }
   /** A view finished drawing (the same moment `#view` gets `data-state`). */
-  | { type: 'rendered'; path: string; view: ViewKind; state: 'ready' | 'error'; detail?: string };
+  | {
+      type: 'rendered';
+      path: string;
+      view: ViewKind;
+      state: 'ready' | 'error';
+      detail?: string;
+      /** The data notes the view shows (what the values are: NaN, constant, external files, a fallback). */
+      note?: string;
+    };
 
 /**
  * {@link HostMethods} as a mapped type: an interface has no implicit index signature, so the

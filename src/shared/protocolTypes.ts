@@ -209,6 +209,8 @@ export type SeriesWindow =
       /** Float32 ArrayBuffer, channel-major: `values[c * count + i]`, in `unit`. */
       values: ArrayBuffer;
       unit: string;
+      /** What the values of the window hold (NaN count, range), for the view's data note. */
+      stats: ValueStats;
     }
   | {
       mode: 'minmax';
@@ -225,6 +227,8 @@ export type SeriesWindow =
       /** True when every sample of the window was read; false for a sparse (strided-chunk) overview. */
       exact: boolean;
       unit: string;
+      /** What the samples read for the window hold (all of them when `exact`, else the probes). */
+      stats: ValueStats;
     };
 
 /** Reply to `image/frame`. */
@@ -254,6 +258,8 @@ export interface ImageFrame {
   /** Time of the frame in seconds, for series. */
   time?: number;
   unit?: string;
+  /** What the frame's values hold (NaN count, range), for the view's data note. */
+  stats: ValueStats;
 }
 
 /** Reply to `rois`. */
@@ -462,6 +468,8 @@ export type DatasetSlice =
       data: ArrayBuffer;
       min: number;
       max: number;
+      /** What the selection's values hold (NaN count, range), for the view's data note. */
+      stats: ValueStats;
     }
   | { kind: 'values'; shape: number[]; dtype: Dtype; values: H5Value[] };
 
@@ -569,4 +577,18 @@ export interface FileObject {
 export interface FileObjects {
   objects: FileObject[];
   truncated: boolean;
+}
+
+/**
+ * What the values behind a reply hold, counted by the host over what it read (src/shared/valueStats.ts):
+ * the views say empty, all-NaN and constant data in place instead of drawing nothing.
+ */
+export interface ValueStats {
+  /** Values read. */
+  count: number;
+  /** How many of them are NaN. */
+  nanCount: number;
+  /** Smallest and largest value that is not NaN; NaN when there is none. */
+  min: number;
+  max: number;
 }

@@ -91,7 +91,11 @@ export async function runE2E(options: E2ERunOptions): Promise<E2EResult[]> {
     let error: string | undefined;
     try {
       await harness.collapseDandiTree();
-      await withTimeout(scenario.run(harness), SCENARIO_TIMEOUT_MS, `scenario ${scenario.name}`);
+      await withTimeout(
+        scenario.run(harness),
+        scenario.timeoutMs ?? SCENARIO_TIMEOUT_MS,
+        `scenario ${scenario.name}`,
+      );
     } catch (err) {
       error = describeError(err);
     }

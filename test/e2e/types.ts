@@ -12,6 +12,8 @@ export interface Scenario {
   name: string;
   /** Throws (with a message a person understands) when the scenario fails. */
   run(ctx: E2EContext): Promise<void>;
+  /** Its own time limit, for a scenario longer than the usual budget (the object sweep). */
+  timeoutMs?: number;
 }
 
 /** What the stand-in archive reports (the `--json` line of `npm run archive`). */

@@ -4,6 +4,7 @@
  */
 import type { CsvExportParams, DatasetSlice, ImageFrame } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
+import { dataNote, noteValues } from '../dataNote';
 import { h, message, select, slider } from '../dom';
 import { formatShape } from '../format';
 import { ImageCanvas } from '../imageCanvas';
@@ -55,6 +56,9 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
     });
     body.replaceChildren();
     if (reply.kind !== 'numeric') return void body.appendChild(valuesTable(reply));
+    const quality = dataNote();
+    body.appendChild(quality);
+    noteValues(quality, reply.stats, 'selection');
     const data = new Float64Array(reply.data);
     const note = plan.stride.some(s => s > 1)
       ? h('p', {
@@ -117,6 +121,7 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
         index: 0,
         planeCount: 1,
         plane: 0,
+        stats: reply.stats,
       };
       const img = scope.own(new ImageCanvas(`Heatmap of ${ctx.path}`));
       const ic = imageControls(scope, img, () => img.draw());

@@ -1,10 +1,30 @@
-/** Any group: its children (links open them) — attributes are in the inspector. */
+/**
+ * Any group: its fields (the attributes that hold data, e.g. a Device's description and
+ * manufacturer) and its children (links open them). Every attribute is also in the inspector.
+ */
+import type { Result } from '../api';
 import { entrySummary } from '../hierarchy';
-import { h, message } from '../dom';
+import { dataNote, setNote } from '../dataNote';
+import { h } from '../dom';
+import { valueText } from '../values';
 import type { ViewContext } from './context';
 
+/** Attributes that say what the object is rather than hold its data (shown in the inspector). */
+const BOOKKEEPING = new Set([
+  'neurodata_type',
+  'namespace',
+  'object_id',
+  'data_type',
+  'zarr_dtype',
+  '.specloc',
+]);
+
 export async function renderGroup(ctx: ViewContext): Promise<void> {
-  const { entries, total } = await ctx.request('h5/children', { path: ctx.path, limit: 1000 });
+  const [{ entries, total }, attributes] = await Promise.all([
+    ctx.request('h5/children', { path: ctx.path, limit: 1000 }),
+    ctx.request('h5/attributes', { path: ctx.path }),
+  ]);
+  const fields = attributes.filter(a => !BOOKKEEPING.has(a.name));
   ctx.root.appendChild(h('h2', { text: ctx.path === '/' ? '/' : (ctx.path.split('/').pop() ?? ctx.path) }));
   ctx.root.appendChild(
     h('p', {
@@ -12,8 +32,13 @@ export async function renderGroup(ctx: ViewContext): Promise<void> {
       text: `${ctx.resolution.neurodataType ?? 'group'} · ${total} children${ctx.resolution.inheritance.length > 1 ? ` · ${ctx.resolution.inheritance.join(' → ')}` : ''}`,
     }),
   );
+  if (fields.length > 0) ctx.root.appendChild(fieldsTable(fields));
   if (entries.length === 0) {
-    ctx.root.appendChild(message('empty', 'This group is empty.'));
+    if (fields.length === 0) {
+      const note = dataNote();
+      setNote(note, `This ${ctx.resolution.neurodataType ?? 'group'} holds no fields and no children.`);
+      ctx.root.appendChild(note);
+    }
     return;
   }
   const table = h(
@@ -59,4 +84,23 @@ export async function renderGroup(ctx: ViewContext): Promise<void> {
         text: `first ${entries.length} of ${total}; the tree pages through all of them`,
       }),
     );
+}
+
+/** The group's fields: name and value, one row each. */
+function fieldsTable(fields: Result<'h5/attributes'>): HTMLElement {
+  const body = h('tbody');
+  for (const f of fields) {
+    const value = f.error ? `(unreadable: ${f.error})` : valueText(f.value, 50);
+    body.appendChild(h('tr', {}, h('th', { scope: 'row', text: f.name }), h('td', { text: value })));
+  }
+  return h(
+    'table',
+    { class: 'attrs fields', 'aria-label': 'Fields' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col', text: 'Field' }), h('th', { scope: 'col', text: 'Value' })),
+    ),
+    body,
+  );
 }

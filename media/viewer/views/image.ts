@@ -7,6 +7,7 @@ import type { ImageFrame } from '../../../src/shared/protocol';
 import { errorText, isCancelled } from '../api';
 import { COLORMAPS, type ColormapName } from '../colormaps';
 import { slidersFromWindow, windowFromSliders, type Range } from '../contrast';
+import { dataNote, noteValues, setNote } from '../dataNote';
 import { h, message, select, slider } from '../dom';
 import { formatNumber, formatQuantity, formatSeconds } from '../format';
 import { ImageCanvas } from '../imageCanvas';
@@ -78,10 +79,12 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
   const controls = imageControls(ctx, image, () => image.draw());
   const caption = h('p', { class: 'muted', 'aria-live': 'polite' });
   const frameControls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Frame' });
+  const note = dataNote();
   ctx.root.append(
     h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
     controls.element,
     frameControls,
+    note,
     image.element,
     caption,
   );
@@ -98,6 +101,7 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
     controller = c;
     const frame = await ctx.request('image/frame', { path: ctx.path, index, plane }, { signal: c.signal });
     if (c.signal.aborted) return;
+    noteValues(note, frame.stats, 'frame', frame.unit);
     image.setFrame(frame);
     if (first) controls.reset(frame);
     else image.draw();
@@ -108,7 +112,9 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
       frame.frameCount > 1 ? `frame ${frame.index + 1} of ${frame.frameCount}` : '',
       frame.planeCount > 1 ? `plane ${frame.plane + 1} of ${frame.planeCount}` : '',
       frame.time !== undefined ? `t = ${formatSeconds(frame.time)}` : '',
-      `range ${formatQuantity(frame.min, frame.unit, Math.max(Math.abs(frame.min), Math.abs(frame.max)))} – ${formatQuantity(frame.max, frame.unit)}`,
+      frame.stats.nanCount < frame.stats.count
+        ? `range ${formatQuantity(frame.min, frame.unit, Math.max(Math.abs(frame.min), Math.abs(frame.max)))} – ${formatQuantity(frame.max, frame.unit)}`
+        : '',
     ]
       .filter(Boolean)
       .join(' · ');
@@ -149,10 +155,31 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
     if (!files) throw e;
     image.element.remove();
     controls.element.remove();
-    ctx.root.appendChild(h('p', { text: 'The frames of this series are stored in external files:' }));
+    caption.remove();
+    setNote(note, await externalFilesText(ctx, files));
     ctx.root.appendChild(externalFileList(ctx, files));
   }
 }
+
+/** What the note says of a series stored in external files: which files, and how many frames. */
+export async function externalFilesText(ctx: ViewContext, files: string[]): Promise<string> {
+  const frames = await ctx.request('h5/datasetInfo', { path: `${ctx.path}/timestamps` }).then(
+    info => info.shape[0],
+    () => undefined,
+  );
+  const where = files.length === 1 ? 'an external file' : `${files.length} external files`;
+  // An empty timestamps dataset says nothing about the frames.
+  const count = frames ? ` (${frames.toLocaleString('en-US')} frames by its timestamps)` : '';
+  // Long lists are named in full in the list below the note.
+  const named =
+    files.length <= MAX_NAMED_FILES
+      ? files.join(', ')
+      : `${files.slice(0, MAX_NAMED_FILES).join(', ')} and ${files.length - MAX_NAMED_FILES} more`;
+  return `The frames of this series are stored outside this file, in ${where}${count}: ${named}.`;
+}
+
+/** External files the data note names; the list below it has all of them. */
+const MAX_NAMED_FILES = 3;
 
 const VIDEO_FILE = /\.(mp4|m4v|mov|webm|mkv|avi)$/i;
 

@@ -30,6 +30,8 @@ function blankFrame(set: RoiSet): ImageFrame {
     index: 0,
     planeCount: 1,
     plane: 0,
+    // A zero background under the masks, never shown as data.
+    stats: { count: set.width * set.height, nanCount: 0, min: 0, max: 0 },
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import type { SeriesInfo } from '../../../src/shared/protocol';
 import { isCancelled } from '../api';
+import { describeFlatChannels, describeValues } from '../../../src/shared/valueStats';
+import { dataNote, setNote } from '../dataNote';
 import { button, h, message, select } from '../dom';
 import { axisLabel, formatNumber, formatQuantity, formatRange } from '../format';
 import { LinePlot, seriesColor, type PlotSeries } from '../plot';
@@ -20,7 +22,7 @@ import {
 } from '../timeWindow';
 import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
-import { externalFileList, externalFiles } from './image';
+import { externalFileList, externalFiles, externalFilesText } from './image';
 
 const PAGE_SIZES = [1, 4, 5, 8, 16, 32, 64];
 
@@ -72,9 +74,10 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     info.chunks && info.chunks.length > 1 && info.chunks[0] === 1 && info.sampleCount > 1000
       ? message('empty', 'This dataset is chunked one sample at a time; reading long windows is slow.')
       : null;
+  const note = dataNote();
   const plotBox = h('div', { class: 'plot-box' });
   const status = h('div', { class: 'inline-status', role: 'status' });
-  ctx.root.append(header, controls, chunkWarning ?? '', plotBox, status);
+  ctx.root.append(header, controls, chunkWarning ?? '', note, plotBox, status);
 
   const plot = ctx.own(
     new LinePlot({
@@ -167,6 +170,11 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     );
     if (controller.signal.aborted) return;
     let drawable = drawableChannels(reply);
+    setNote(
+      note,
+      describeValues(reply.stats, 'window', info.unit) ??
+        describeFlatChannels(drawable.map(channelRange), 'window', info.unit),
+    );
     const series: PlotSeries[] = channels.map((c, i) => ({
       label: labelOf(c),
       color: seriesColor(stacked ? 0 : i),
@@ -265,11 +273,13 @@ async function renderEmptySeries(ctx: ViewContext, info: SeriesInfo): Promise<vo
     h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
     h('p', { class: 'muted', text: seriesSummary(info) }),
   );
+  const note = dataNote();
+  ctx.root.appendChild(note);
   const files = await externalFiles(ctx);
   if (!files) {
-    ctx.root.appendChild(message('empty', 'This series holds no samples.'));
+    setNote(note, `This series holds no samples (its data have shape [${info.shape.join(', ')}]).`);
     return;
   }
-  ctx.root.appendChild(h('p', { text: 'The data of this series are stored in external files:' }));
+  setNote(note, await externalFilesText(ctx, files));
   ctx.root.appendChild(externalFileList(ctx, files));
 }

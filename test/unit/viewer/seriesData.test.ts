@@ -15,6 +15,7 @@ describe('viewer decoding of host replies', () => {
       time: buf(Float64Array.from([1, 1.1, 1.2])),
       values: buf(Float32Array.from([1, 2, 3, -1, -2, -3])),
       unit: 'V',
+      stats: { count: 6, nanCount: 0, min: -3, max: 3 },
     };
     const [a, b] = drawableChannels(reply);
     assert.deepEqual(a.x, [1, 1.1, 1.2]);
@@ -35,6 +36,7 @@ describe('viewer decoding of host replies', () => {
       max: buf(Float32Array.from([1, NaN, 4])),
       exact: true,
       unit: 'V',
+      stats: { count: 1000, nanCount: 100, min: -1, max: 4 },
     };
     const [c] = drawableChannels(reply);
     assert.deepEqual(c.x, [0.5, 1.5, 2.5]);
