@@ -71,6 +71,7 @@ export abstract class Chart implements Disposable {
   private readonly _readout: HTMLElement;
   private readonly _resize: Disposable;
   private readonly _uncount = countLive('charts');
+  private readonly _overlays = new Set<(u: uPlot) => void>();
 
   constructor(protected readonly _o: ChartOptions) {
     this._window = _o.window;
@@ -123,6 +124,37 @@ export abstract class Chart implements Disposable {
     this._updateWindowText();
   }
 
+  /** Shows `w` as if the user had moved there (the view's onWindow fetches it). */
+  showWindow(w: Window): void {
+    this._change(w);
+  }
+
+  /** Paints over the series after every draw (the session's time cursor), until disposed. */
+  addOverlay(paint: (u: uPlot) => void): Disposable {
+    this._overlays.add(paint);
+    this.redraw();
+    return { dispose: () => void (this._overlays.delete(paint), this.redraw()) };
+  }
+
+  redraw(): void {
+    this._plot?.redraw(false);
+  }
+
+  /**
+   * The x value under a screen point, or null when the point is outside the plotting area. Without
+   * `clientY` (a drag in progress) x is clamped to the area instead.
+   */
+  xAt(clientX: number, clientY?: number): number | null {
+    const u = this._plot;
+    if (!u) return null;
+    const r = u.over.getBoundingClientRect();
+    if (clientY !== undefined) {
+      const inside = clientX >= r.left && clientX <= r.right && clientY >= r.top && clientY <= r.bottom;
+      if (!inside) return null;
+    }
+    return u.posToVal(Math.max(0, Math.min(r.width, clientX - r.left)), 'x');
+  }
+
   dispose(): void {
     this._resize.dispose();
     this._plot?.destroy();
@@ -156,7 +188,14 @@ export abstract class Chart implements Disposable {
         y: yRange ? { auto: false, range: () => [yRange.start, yRange.end] } : {},
       },
       axes: this._axes(m.yTicks),
-      ...(m.draw ? { hooks: { draw: [m.draw] } } : {}),
+      hooks: {
+        draw: [
+          u => {
+            m.draw?.(u);
+            for (const paint of this._overlays) paint(u);
+          },
+        ],
+      },
     };
     this._plot?.destroy();
     this._plot = new uPlot(options, m.data, this._area);

@@ -46,6 +46,7 @@ import type {
   UnitsRaster,
   UnitWaveform,
   ViewKind,
+  SessionTimeEvent,
   ViewResolution,
 } from './protocolTypes';
 
@@ -155,15 +156,19 @@ export type WebviewMethods = Record<never, { params: unknown; result: unknown }>
 export type HostEvent =
   /** Bytes fetched / requests so far; pushed while loading and after each request that read data. */
   | { type: 'stats'; stats: SourceStats }
-  /** Select and show this path (e.g. from a command). */
-  | { type: 'reveal'; path: string };
+  /** Select and show this path (e.g. from a command), in `view` when given. */
+  | { type: 'reveal'; path: string; view?: ViewKind }
+  /** The session clock moved in another view of the same file. */
+  | SessionTimeEvent;
 
 /** Webview → host notifications. */
 export type WebviewEvent =
   /** The user selected an object (the host uses it for `dandi.viewer.copyPythonSnippet`). */
   | { type: 'selection'; path: string; view: ViewKind }
   /** A view finished drawing (the same moment `#view` gets `data-state`). */
-  | { type: 'rendered'; path: string; view: ViewKind; state: 'ready' | 'error'; detail?: string };
+  | { type: 'rendered'; path: string; view: ViewKind; state: 'ready' | 'error'; detail?: string }
+  /** The user set the session's time cursor or selection in this view. */
+  | SessionTimeEvent;
 
 /**
  * {@link HostMethods} as a mapped type: an interface has no implicit index signature, so the

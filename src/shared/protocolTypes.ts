@@ -27,6 +27,7 @@ export const VIEW_KINDS = [
   'pose', // ndx-pose PoseEstimation: spatial/trajectory with a skeleton
   'dataset', // any dataset: dataset/slice (line / heatmap / values)
   'group', // any group: children + attributes
+  'align', // the NWBFile root: chosen series, units, intervals and events stacked on one time axis
 ] as const;
 
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
@@ -442,3 +443,16 @@ export type CsvExportParams =
   | { what: 'series'; path: string; t0: number; t1: number; channels: number[]; save: boolean }
   | { what: 'table'; path: string; start: number; count: number; save: boolean }
   | ({ what: 'dataset'; save: boolean } & SliceParams);
+
+/** A span of session time in seconds (NWB times, relative to `timestamps_reference_time`). */
+export interface TimeSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * The session clock's messages (both ways): the time cursor or the time selection of one file,
+ * set in one view; the host relays them to every other open view of the same file.
+ */
+export type SessionTimeEvent =
+  { type: 'time/cursor'; time: number } | { type: 'time/selection'; selection: TimeSpan | null };
