@@ -33,7 +33,16 @@ export async function renderAlign(ctx: ViewContext): Promise<void> {
   }
   const saved = ctx.setting('rows', '');
   let chosen = new Set<string>(saved ? saved.split('\n') : defaultChoice(sources));
-  const picker = h('fieldset', { class: 'align-picker controls' }, h('legend', { text: 'Rows' }));
+  // The picker folds away once rows are chosen, so the rows get the height.
+  const summary = h('summary');
+  const choices = h('div', { class: 'controls', role: 'group', 'aria-label': 'Objects to stack' });
+  const picker = h('details', { class: 'align-picker' }, summary, choices);
+  const describe = (): void => {
+    const names = sources.filter(s => chosen.has(s.path)).map(s => s.name);
+    summary.textContent = `Rows: ${names.join(', ') || 'none'} (${sources.length} time-based objects)`;
+  };
+  describe();
+  picker.open = chosen.size === 0;
   for (const src of sources) {
     const box = h('input', { type: 'checkbox', value: src.path });
     box.checked = chosen.has(src.path);
@@ -42,11 +51,12 @@ export async function renderAlign(ctx: ViewContext): Promise<void> {
       else chosen.delete(src.path);
       chosen = new Set(sources.filter(s => chosen.has(s.path)).map(s => s.path));
       ctx.setSetting('rows', [...chosen].join('\n'));
+      describe();
       void ctx
         .track(showRows())
         .catch(e => !isCancelled(e) && rowsBox.replaceChildren(message('error', errorText(e))));
     });
-    picker.appendChild(
+    choices.appendChild(
       h('label', { class: 'field', title: src.path }, box, `${src.name} (${src.neurodataType ?? src.kind})`),
     );
   }

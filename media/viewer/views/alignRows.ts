@@ -57,7 +57,10 @@ const rangeOf = (start: number, end: number): Window =>
 
 type Mount = PreparedRow['mount'];
 
-/** Common chart options of a row. */
+/** Width of every row's y axis: the same for all, so their time axes line up to the pixel. */
+const Y_AXIS_PX = 120;
+
+/** Common chart options of a row (the tick labels say seconds: no axis title per row). */
 function chartOptions(
   src: RowSource,
   parent: HTMLElement,
@@ -68,7 +71,8 @@ function chartOptions(
   return {
     parent,
     label: `${src.name} on the session time axis`,
-    xLabel: 'time',
+    xLabel: '',
+    yAxisSize: Y_AXIS_PX,
     timeAxis: true,
     full,
     window,
@@ -98,7 +102,7 @@ async function prepareSeries(ctx: ViewContext, src: RowSource): Promise<Prepared
     const chart = new LinePlot({
       ...chartOptions(src, parent, full, window, onWindow),
       yLabel: axisLabel(channels.length > 1 ? 'channel' : 'value', info.unit),
-      height: 200,
+      height: 150,
     });
     let controller: AbortController | null = null;
     const load = async (w: Window): Promise<void> => {
@@ -121,7 +125,7 @@ async function prepareSeries(ctx: ViewContext, src: RowSource): Promise<Prepared
         drawn,
         labels.map((label, i) => ({ label, color: seriesColor(i % 2) })),
         ticks,
-        ticks ? 60 + 36 * labels.length : 200,
+        ticks ? 70 + 24 * labels.length : 150,
       );
       chart.setWindow(w);
     };
@@ -171,7 +175,7 @@ async function prepareUnits(ctx: ViewContext, src: RowSource): Promise<PreparedR
         raster.unitCount > raster.units.length
           ? `units 1–${raster.units.length} of ${raster.unitCount}`
           : 'unit',
-      height: Math.max(140, raster.units.length * 12 + 50),
+      height: Math.max(110, Math.min(400, raster.units.length * 15 + 50)),
     });
     chart.setRows(
       raster.units.map((u, i) => ({
@@ -196,7 +200,7 @@ async function prepareIntervals(ctx: ViewContext, src: RowSource): Promise<Prepa
     const chart = new LanePlot({
       ...chartOptions(src, parent, full, window, onWindow),
       yLabel: tl.labelColumn ?? '',
-      height: Math.min(320, 80 + lanes.length * 22),
+      height: Math.min(260, 70 + lanes.length * 20),
     });
     chart.setLanes(
       lanes.map((label, lane) => ({
@@ -220,7 +224,7 @@ async function prepareEvents(ctx: ViewContext, src: RowSource): Promise<Prepared
     const chart = new RasterPlot({
       ...chartOptions(src, parent, full, window, onWindow),
       yLabel: 'events',
-      height: 90,
+      height: 80,
     });
     chart.setRows([{ label: src.name, color: categoricalColor(3), times }]);
     return { chart, load: async () => undefined };
