@@ -207,7 +207,8 @@ export abstract class Chart implements Disposable {
     const grid = themeColor('--vscode-editorWidget-border', 'rgba(128,128,128,0.3)');
     const font = `11px ${themeColor('--vscode-font-family', 'sans-serif')}`;
     const axis = (label: string): uPlot.Axis => ({
-      label,
+      // An empty title takes no room (uPlot keeps the title's band for any label, even '').
+      ...(label ? { label } : {}),
       stroke: fg,
       grid: { stroke: withAlpha(grid, 0.35), width: 1 },
       ticks: { stroke: grid, width: 1 },

@@ -96,7 +96,7 @@ async function mountRows(ctx: ChildViewContext, picked: RowSource[], parent: HTM
     start: Math.min(...ranges.map(r => r.start)),
     end: Math.max(...ranges.map(r => r.end)),
   };
-  let visible = ranges.length ? clampWindow(ctx.zoom() ?? full, full) : full;
+  let visible = ranges.length ? clampWindow(ctx.zoom() ?? commonWindow(ranges), full) : full;
   const rows: AlignRow[] = [];
   const moveAll = (w: Window, from: AlignRow | undefined): void => {
     visible = w;
@@ -135,6 +135,24 @@ async function mountRows(ctx: ChildViewContext, picked: RowSource[], parent: HTM
   }
   ctx.exports = { png: () => stackCanvases(rows.map(r => r.chart.canvas)) };
   await Promise.all(rows.map(r => r.load(visible)));
+}
+
+/**
+ * The window first shown: where most rows have data (the median start to the median end), so one
+ * object on another clock (absolute timestamps, a stray sample) does not squash the others into a
+ * sliver; zooming out still reaches the whole union.
+ */
+function commonWindow(ranges: Window[]): Window {
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const start = median(ranges.map(r => r.start));
+  const end = median(ranges.map(r => r.end));
+  return end > start
+    ? { start, end }
+    : { start: Math.min(...ranges.map(r => r.start)), end: Math.max(...ranges.map(r => r.end)) };
 }
 
 /** The file's objects with a time axis: overview items, and the series inside containers one level down. */

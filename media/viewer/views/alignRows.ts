@@ -223,10 +223,10 @@ async function prepareEvents(ctx: ViewContext, src: RowSource): Promise<Prepared
   const mount: Mount = (parent, full, window, onWindow) => {
     const chart = new RasterPlot({
       ...chartOptions(src, parent, full, window, onWindow),
-      yLabel: 'events',
-      height: 80,
+      yLabel: '',
+      height: 90,
     });
-    chart.setRows([{ label: src.name, color: categoricalColor(3), times }]);
+    chart.setRows([{ label: src.name, color: categoricalColor(0), times }]);
     return { chart, load: async () => undefined };
   };
   return { range: rangeOf(times[0], times[times.length - 1]), mount };

@@ -6,7 +6,7 @@
  */
 import type { FrameLocator, Locator } from 'playwright-core';
 import type { Scenario } from '../types';
-import { check, generatedNwb, openLocalNwb, waitForRedraw, waitForView } from '../viewerSteps';
+import { check, generatedNwb, openLocalNwb, realNwb, waitForRedraw, waitForView } from '../viewerSteps';
 
 const ROWS = {
   traces: '/acquisition/ElectricalSeries',
@@ -73,6 +73,29 @@ const scenario: Scenario = {
     await frame.locator('.inspector-toggle').click();
     await rowPlot(frame, ROWS.trials).scrollIntoViewIfNeeded();
     await ctx.screenshot('time-sync');
+
+    // Real files, as their writers laid them out: the picker finds their series, units, intervals
+    // and events (AnnotationSeries), and every default row draws on the shared axis.
+    for (const [name, shot] of [
+      ['pynapple__sub-4_ses-4_ecephys+image.nwb', 'time-sync-real'],
+      ['aqnwb__createAnnotationSeries.nwb', 'time-sync-events'],
+    ]) {
+      const real = await openLocalNwb(ctx, realNwb(name));
+      await waitForRedraw(real, () => ctx.runCommand('DANDI: Align Objects on One Time Axis'), {
+        path: '/',
+        view: 'align',
+      });
+      const rows = real.locator('.align-row');
+      const count = await rows.count();
+      check(count >= 1, `the align view of ${name} stacks no rows`);
+      const failed = await real.locator('.align-row .message-error').allInnerTexts();
+      check(failed.length === 0, `rows of ${name} could not be drawn: ${failed.join('; ')}`);
+      check(
+        (await real.locator('.align-row .plot .u-over').count()) === count,
+        `not every row of ${name} has a chart`,
+      );
+      await ctx.screenshot(shot);
+    }
   },
 };
 
