@@ -6,7 +6,15 @@
  */
 import type { FrameLocator, Locator } from 'playwright-core';
 import type { Scenario } from '../types';
-import { check, generatedNwb, openLocalNwb, realNwb, waitForRedraw, waitForView } from '../viewerSteps';
+import {
+  check,
+  generatedNwb,
+  openLocalNwb,
+  openPath,
+  realNwb,
+  waitForRedraw,
+  waitForView,
+} from '../viewerSteps';
 
 const ROWS = {
   traces: '/acquisition/ElectricalSeries',
@@ -73,6 +81,40 @@ const scenario: Scenario = {
     await frame.locator('.inspector-toggle').click();
     await rowPlot(frame, ROWS.trials).scrollIntoViewIfNeeded();
     await ctx.screenshot('time-sync');
+
+    // A second panel of the same file (split editor) shows the traces zoomed elsewhere: it joins
+    // the clock at the current cursor, and a cursor set later in the align panel outside its
+    // window re-centres it there.
+    await ctx.runCommand('View: Split Editor Right');
+    const webviews = ctx.page.locator('iframe.webview.ready:visible');
+    await webviews.nth(1).waitFor({ timeout: 60_000 });
+    const frames = [0, 1].map(i => webviews.nth(i).contentFrame().frameLocator('#active-frame'));
+    const views = await Promise.all(frames.map(f => f.locator('#view').getAttribute('data-view')));
+    const other = frames[views[0] === 'align' ? 1 : 0];
+    await waitForView(other, {});
+    await openPath(other, ROWS.traces, 'timeseries');
+    const tracesThere = other.locator('.plot').first();
+    await tracesThere.and(other.locator(`[data-cursor="${cursor}"]`)).waitFor({ timeout: 10_000 });
+    await tracesThere.locator('.plot-area').focus();
+    for (let i = 0; i < 3; i++)
+      await waitForRedraw(other, () => ctx.page.keyboard.press('+'), { path: ROWS.traces });
+    const narrow = await tracesThere.locator('.window-text').innerText();
+    const late = await over.boundingBox();
+    check(late !== null, 'the traces row of the align panel is gone');
+    if (!late) return;
+    await ctx.page.mouse.click(late.x + late.width * 0.97, late.y + late.height / 2);
+    const moved = await cursorOf(ROWS.traces);
+    check(moved > cursor, `the second click did not move the cursor (${cursor} → ${moved})`);
+    await tracesThere.and(other.locator(`[data-cursor="${moved}"]`)).waitFor({ timeout: 10_000 });
+    await waitForView(other, { path: ROWS.traces });
+    const recentred = await tracesThere.locator('.window-text').innerText();
+    const [r0, r1] = recentred.split('–').map(t => Number.parseFloat(t));
+    check(
+      recentred !== narrow && moved > r0 && moved < r1,
+      `the other panel's traces stayed on ${recentred} (was ${narrow}) instead of showing the cursor at ${moved}`,
+    );
+    await ctx.screenshot('time-sync-panels');
+    await ctx.runCommand('View: Close All Editors');
 
     // Real files, as their writers laid them out: the picker finds their series, units, intervals
     // and events (AnnotationSeries), and every default row draws on the shared axis.
