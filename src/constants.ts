@@ -33,6 +33,7 @@ export const Commands = {
   openZarrInViewer: 'dandi.openZarrInViewer',
   viewerDownloadFile: 'dandi.viewer.downloadFile',
   viewerCopyPythonSnippet: 'dandi.viewer.copyPythonSnippet',
+  viewerAlignObjects: 'dandi.viewer.alignObjects',
   openVideo: 'dandi.openVideo',
   videoShowPoseFrom: 'dandi.video.showPoseFrom',
   videoOpenPoseFile: 'dandi.video.openPoseFile',

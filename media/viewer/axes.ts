@@ -109,8 +109,8 @@ export class ValueAxis {
       ticks: this._style.ticks,
       font: this._style.font,
       labelFont: this._style.font,
-      label: () => this.label(),
-      labelSize: 20,
+      // An axis with nothing to say takes no title band (uPlot keeps one for any label, even '').
+      ...(o.name || o.unit || o.time ? { label: () => this.label(), labelSize: 20 } : {}),
       ...(horizontal ? { size: 32 } : {}),
       space: (u, _i, min, max, dim) => {
         this._update(u, min, max);

@@ -14,10 +14,12 @@ import { Inspector } from './inspector';
 import { TreeStore, TreeView } from './tree';
 import { ancestorPaths, matchingPaths, type TreeNode } from './treeModel';
 import { ViewHost } from './viewHost';
+import { sessionTime } from './sessionTime';
 import { rememberPerPath, sanitizeState, type TreeTab, type ViewerUiState } from './viewState';
 import { RENDERERS } from './views/registry';
 
 const api = connect();
+sessionTime.connect(api);
 /** Matches whose groups the filter loads into the trees at most (each group is one cached listing). */
 const MAX_REVEALED = 200;
 let state: ViewerUiState = sanitizeState(vscodeApi.getState());
@@ -160,7 +162,7 @@ class Viewer {
     app.replaceChildren(this._header.element, h('div', { class: 'layout' }, sidebar, content));
 
     this._api.onEvent('stats', e => this._header.setFetched(e.stats.bytesFetched));
-    this._api.onEvent('reveal', e => this.select(e.path));
+    this._api.onEvent('reveal', e => this.select(e.path, e.view));
     window.addEventListener('keydown', e => {
       // Ctrl/Cmd+F focuses the filter, as in VS Code's own trees.
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
@@ -256,11 +258,11 @@ class Viewer {
   }
 
   /** Selects an object: view, inspector, trees, persisted state. */
-  select(path: string): void {
-    update({ selection: path, viewMode: null });
+  select(path: string, view?: ViewKind): void {
+    update({ selection: path, viewMode: view ?? null });
     this._trees.nwb.view.select(path);
     this._trees.hdf5.view.select(path);
-    void this._viewHost.show(path);
+    void this._viewHost.show(path, view);
     void this._inspector.show(path);
   }
 

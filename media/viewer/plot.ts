@@ -86,6 +86,7 @@ export abstract class Chart implements Disposable {
   private _xAxis!: ValueAxis;
   private _yBoxes: (u: uPlot) => LabelBox[] = () => [];
   private _yTitle: () => string = () => '';
+  private readonly _overlays = new Set<(u: uPlot) => void>();
 
   constructor(protected readonly _o: ChartOptions) {
     this._window = _o.window;
@@ -139,6 +140,37 @@ export abstract class Chart implements Disposable {
     this._updateWindowText();
   }
 
+  /** Shows `w` as if the user had moved there (the view's onWindow fetches it). */
+  showWindow(w: Window): void {
+    this._change(w);
+  }
+
+  /** Paints over the series after every draw (the session's time cursor), until disposed. */
+  addOverlay(paint: (u: uPlot) => void): Disposable {
+    this._overlays.add(paint);
+    this.redraw();
+    return { dispose: () => void (this._overlays.delete(paint), this.redraw()) };
+  }
+
+  redraw(): void {
+    this._plot?.redraw(false);
+  }
+
+  /**
+   * The x value under a screen point, or null when the point is outside the plotting area. Without
+   * `clientY` (a drag in progress) x is clamped to the area instead.
+   */
+  xAt(clientX: number, clientY?: number): number | null {
+    const u = this._plot;
+    if (!u) return null;
+    const r = u.over.getBoundingClientRect();
+    if (clientY !== undefined) {
+      const inside = clientX >= r.left && clientX <= r.right && clientY >= r.top && clientY <= r.bottom;
+      if (!inside) return null;
+    }
+    return u.posToVal(Math.max(0, Math.min(r.width, clientX - r.left)), 'x');
+  }
+
   dispose(): void {
     this._resize.dispose();
     this._plot?.destroy();
@@ -188,7 +220,10 @@ export abstract class Chart implements Disposable {
       padding: [10, () => this._xAxis.halfLabel + 4, null, null],
       hooks: {
         draw: [
-          ...(m.draw ? [m.draw] : []),
+          u => {
+            m.draw?.(u);
+            for (const paint of this._overlays) paint(u);
+          },
           u =>
             publishAxes(
               this._area,

@@ -8,6 +8,7 @@ import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
 import type { ExtensionServices } from '../services';
 import { NwbDocument } from './nwbDocument';
+import { SessionClocks } from './sessionClock';
 import { ViewerPanel, type WebviewChannel } from './viewerPanel';
 import { pageHtml, webviewOptions } from './webviewHtml';
 
@@ -22,6 +23,8 @@ export class NwbEditorProvider
   /** Fires when a document or a panel opens or closes. */
   readonly onDidChange = this._onDidChange.event;
   private readonly _channelWrappers = new Set<(channel: WebviewChannel) => WebviewChannel>();
+  /** One time cursor and selection per open file, shared by its panels. */
+  readonly clocks = new SessionClocks();
 
   constructor(private readonly _services: ExtensionServices) {
     super();
@@ -99,7 +102,14 @@ export class NwbEditorProvider
     webviewPanel.webview.options = webviewOptions(extensionUri);
     let channel: WebviewChannel = webviewPanel.webview;
     for (const wrap of this._channelWrappers) channel = wrap(channel);
-    const panel = new ViewerPanel(document, webviewPanel, viewType ?? '', this._services.log, channel);
+    const panel = new ViewerPanel(
+      document,
+      webviewPanel,
+      viewType ?? '',
+      this._services.log,
+      channel,
+      this.clocks,
+    );
     this._panels.add(panel);
     this._active = panel;
     webviewPanel.onDidChangeViewState(e => {

@@ -90,6 +90,15 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
         return code;
       },
     ),
+    vscode.commands.registerCommand(Commands.viewerAlignObjects, (): boolean => {
+      const panel = provider.activePanel ?? (provider.panelCount === 1 ? provider.panels[0] : undefined);
+      if (!panel) {
+        void vscode.window.showInformationMessage('Open an NWB file in the viewer first.');
+        return false;
+      }
+      panel.notify({ type: 'reveal', path: '/', view: 'align' });
+      return true;
+    }),
   );
   return { provider };
 }

@@ -22,6 +22,7 @@ import {
 import { DisposableStore, toDisposable } from '../util/disposable';
 import type { NwbDocument } from './nwbDocument';
 import { saveBytes, saveText } from './saveFile';
+import { checkClockEvent, type SessionClocks } from './sessionClock';
 
 type HostMessenger = Messenger<HostMethodMap, WebviewMethods, HostEvent, WebviewEvent>;
 
@@ -50,6 +51,8 @@ export class ViewerPanel {
     private readonly _log: vscode.LogOutputChannel,
     /** Where messages go and come from: the panel's webview, or a wrapper around it. */
     readonly channel: WebviewChannel,
+    /** The session clocks shared by every view of a file (none: this panel keeps its own time). */
+    clocks?: SessionClocks,
   ) {
     this._messenger = new Messenger({
       post: message => {
@@ -82,6 +85,7 @@ export class ViewerPanel {
         ),
       ),
     );
+    if (clocks) this._joinClock(clocks);
     const timer = setInterval(() => this._pushStats(), STATS_INTERVAL_MS);
     this._store.add(toDisposable(() => clearInterval(timer)));
   }
@@ -93,6 +97,21 @@ export class ViewerPanel {
 
   dispose(): void {
     this._store.dispose();
+  }
+
+  /** Relays the time cursor and selection set here to the file's other views, and theirs to this one. */
+  private _joinClock(clocks: SessionClocks): void {
+    const seat = clocks.join(this.document.uri.toString(), event => this._messenger.notify(event));
+    this._store.add(seat);
+    const relay = (event: unknown): void => {
+      try {
+        seat.set(checkClockEvent(event));
+      } catch (e) {
+        this._log.warn(`NWB viewer: ignored a clock event: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    this._store.add(this._messenger.onEvent('time/cursor', relay));
+    this._store.add(this._messenger.onEvent('time/selection', relay));
   }
 
   private _registerHandlers(): void {

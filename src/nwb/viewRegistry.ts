@@ -88,6 +88,12 @@ export const VIEWS = {
     untyped: async probe => probe.path === '/' && (await probe.nwb.version()) !== null,
     handlers: {},
   },
+  /** The NWBFile's time-based objects on one time axis (existing requests: series, units, intervals). */
+  align: {
+    types: ['NWBFile'],
+    untyped: async probe => probe.path === '/' && (await probe.nwb.version()) !== null,
+    handlers: {},
+  },
   /** ndx-pose PoseEstimation: its keypoint series with the skeleton (`spatial/trajectory`). */
   pose: { types: ['PoseEstimation'], handlers: {} },
   planeSegmentation: {

@@ -52,6 +52,7 @@ import type {
   UnitsRaster,
   UnitWaveform,
   ViewKind,
+  SessionTimeEvent,
   ViewResolution,
 } from './protocolTypes';
 
@@ -178,8 +179,10 @@ export type WebviewMethods = Record<never, { params: unknown; result: unknown }>
 export type HostEvent =
   /** Bytes fetched / requests so far; pushed while loading and after each request that read data. */
   | { type: 'stats'; stats: SourceStats }
-  /** Select and show this path (e.g. from a command). */
-  | { type: 'reveal'; path: string };
+  /** Select and show this path (e.g. from a command), in `view` when given. */
+  | { type: 'reveal'; path: string; view?: ViewKind }
+  /** The session clock moved in another view of the same file. */
+  | SessionTimeEvent;
 
 /** Webview → host notifications. */
 export type WebviewEvent =
@@ -194,7 +197,9 @@ export type WebviewEvent =
       detail?: string;
       /** The data notes the view shows (what the values are: NaN, constant, external files, a fallback). */
       note?: string;
-    };
+    }
+  /** The user set the session's time cursor or selection in this view. */
+  | SessionTimeEvent;
 
 /**
  * {@link HostMethods} as a mapped type: an interface has no implicit index signature, so the

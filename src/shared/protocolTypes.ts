@@ -28,6 +28,7 @@ export const VIEW_KINDS = [
   'dataset', // any dataset: dataset/slice (line / heatmap / values)
   'group', // any group: children + attributes
   'psth', // Units against TimeIntervals (either side): psth/options, psth/units, psth
+  'align', // the NWBFile root: chosen series, units, intervals and events stacked on one time axis
 ] as const;
 
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
@@ -592,3 +593,16 @@ export interface ValueStats {
   min: number;
   max: number;
 }
+
+/** A span of session time in seconds (NWB times, relative to `timestamps_reference_time`). */
+export interface TimeSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * The session clock's messages (both ways): the time cursor or the time selection of one file,
+ * set in one view; the host relays them to every other open view of the same file.
+ */
+export type SessionTimeEvent =
+  { type: 'time/cursor'; time: number } | { type: 'time/selection'; selection: TimeSpan | null };

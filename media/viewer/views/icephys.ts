@@ -9,6 +9,7 @@ import { button, h, message } from '../dom';
 import { listKeyTarget } from '../listKeys';
 import { axisLabel } from '../format';
 import { LinePlot, seriesColor } from '../plot';
+import { bindTimeCursor } from '../timeCursor';
 import { columnsForWidth } from '../timeWindow';
 import { drawableChannels } from '../seriesData';
 import type { ChildViewContext, ViewContext } from './context';
@@ -142,6 +143,7 @@ export async function renderIcephys(ctx: ViewContext): Promise<void> {
         height: 220,
       }),
     );
+    bindTimeCursor(scope, plot, { full, follow: false });
     first ??= plot;
     const reply = await scope.request('series/window', {
       path,

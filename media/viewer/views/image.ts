@@ -11,8 +11,11 @@ import { dataNote, noteValues, setNote } from '../dataNote';
 import { h, message, select, slider } from '../dom';
 import { formatNumber, formatQuantity, formatSeconds } from '../format';
 import { ImageCanvas } from '../imageCanvas';
+import { frameAt } from '../sessionTime';
+import { followSessionCursor } from '../timeCursor';
 import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
+import { frameTiming } from './frameClock';
 
 /** Shared image controls: colormap + contrast sliders bound to an ImageCanvas. */
 export function imageControls(
@@ -142,9 +145,24 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
         later();
       });
       frameControls.appendChild(s.root);
+      if (setting === 'frame') frameSlider = s.input;
     };
     add('Frame', 'frame', frame.frameCount, frame.index, v => (index = v));
     add('Plane', 'plane', frame.planeCount, frame.plane, v => (plane = v));
+    if (frame.frameCount > 1 && frame.time !== undefined) void showFrameAtCursor(frame.frameCount);
+  };
+  let frameSlider: HTMLInputElement | null = null;
+  // The session clock's cursor picks the frame (series with a time axis only).
+  const showFrameAtCursor = async (count: number): Promise<void> => {
+    const timing = await frameTiming(ctx, count).catch(() => null);
+    if (!timing || ctx.signal.aborted) return;
+    followSessionCursor(ctx, time => {
+      const at = frameAt(timing, time);
+      if (at < 0 || at === index || !frameSlider) return;
+      frameSlider.value = String(at);
+      // As if moved by hand: the slider's readout, the setting and the frame request follow.
+      frameSlider.dispatchEvent(new Event('input'));
+    });
   };
   try {
     await load();

@@ -4,6 +4,7 @@ import { laneAssignment } from '../chartGeometry';
 import { LanePlot, type Lane } from '../charts';
 import { categoricalColor } from '../colormaps';
 import { h, message } from '../dom';
+import { bindTimeCursor } from '../timeCursor';
 import type { Window } from '../timeWindow';
 import { renderTable } from './table';
 import type { ViewContext } from './context';
@@ -37,6 +38,7 @@ export async function renderIntervals(ctx: ViewContext): Promise<void> {
       onWindow: w => ctx.setZoom(w),
     }),
   );
+  bindTimeCursor(ctx, chart, { full });
   const members: number[][] = lanes.map(() => []);
   laneOf.forEach((lane, i) => members[lane].push(i));
   chart.setLanes(

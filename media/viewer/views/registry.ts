@@ -4,6 +4,7 @@
  * (src/shared/protocolTypes.ts), so a kind without an entry here does not compile.
  */
 import type { ViewKind } from '../../../src/shared/protocol';
+import { renderAlign } from './align';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
 import { renderGroup } from './group';
@@ -36,4 +37,5 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   group: renderGroup,
   // Also the units view's PSTH tab, on a parent of its own.
   psth: ctx => renderPsth(ctx),
+  align: renderAlign,
 };

@@ -8,6 +8,8 @@ import { XYPlot, type Marker } from '../charts';
 import { categoricalColor } from '../colormaps';
 import { button, h, slider } from '../dom';
 import { axisLabel, formatSeconds } from '../format';
+import { sessionTime } from '../sessionTime';
+import { bindTimeCursor, followSessionCursor } from '../timeCursor';
 import type { ViewContext } from './context';
 import { sampleAt } from './spatialMath';
 
@@ -40,8 +42,11 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
     t = set.tStart + (v / 1000) * (set.tEnd - set.tStart);
     ctx.setSetting('time', t);
     draw();
+    sessionTime.setCursor(t);
   });
-  time.input.value = String(Math.round(((t - set.tStart) / (set.tEnd - set.tStart || 1)) * 1000));
+  const placeSlider = (): void =>
+    void (time.input.value = String(Math.round(((t - set.tStart) / (set.tEnd - set.tStart || 1)) * 1000)));
+  placeSlider();
   const controls = h('div', { class: 'controls' }, time.root);
   if (pose) controls.append(...showOnVideo(ctx, () => poseSampleAt(series, t, set.stride)));
   ctx.root.append(
@@ -95,6 +100,14 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
     chart.setMarkers(markers, set.skeleton?.edges ?? []);
   };
   draw();
+  // The session clock's cursor picks the sample shown (and draws on the time axis of 1-D series).
+  if (!twoD) bindTimeCursor(ctx, chart, { full: xRange, follow: false });
+  followSessionCursor(ctx, c => {
+    if (c < set.tStart || c > set.tEnd || c === t) return;
+    t = c;
+    placeSlider();
+    draw();
+  });
 }
 
 /** The unstrided index of the first keypoint's sample shown at time t (the video frame for per-frame pose). */

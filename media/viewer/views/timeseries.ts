@@ -11,6 +11,7 @@ import { button, h, message, select } from '../dom';
 import { axisLabel, formatNumber, formatQuantity, formatRange } from '../format';
 import { LinePlot, seriesColor, type PlotSeries } from '../plot';
 import { drawableChannels } from '../seriesData';
+import { bindTimeCursor } from '../timeCursor';
 import {
   clampWindow,
   columnsForWidth,
@@ -92,6 +93,7 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
       onWindow: w => scheduleFetch(w),
     }),
   );
+  bindTimeCursor(ctx, plot, { full });
   ctx.exports = {
     png: () => plot.canvas,
     csv: () => ({

@@ -9,6 +9,7 @@ import { RasterPlot } from '../charts';
 import { categoricalColor } from '../colormaps';
 import { button, h, message, select } from '../dom';
 import { LinePlot, seriesColor } from '../plot';
+import { bindTimeCursor } from '../timeCursor';
 import { pageRange, type Window } from '../timeWindow';
 import { renderPsth } from './psth';
 import { renderTable } from './table';
@@ -108,6 +109,7 @@ async function renderRaster(ctx: ViewContext, parent: HTMLElement): Promise<void
       onWindow: w => fetchLater(w),
     }),
   );
+  bindTimeCursor(ctx, chart, { full });
   parent.insertBefore(controls, chart.element);
   parent.appendChild(info);
   ctx.exports = {

@@ -87,7 +87,7 @@ function objectKeys(file: string, name: string): string[] {
 
 const sorted = (list: readonly string[]): string[] => [...list].sort();
 /** Views offered beside an object's own view, never in its place (trial-aligned spikes on units and intervals). */
-const ALTERNATIVE_ONLY: readonly string[] = ['psth'];
+const ALTERNATIVE_ONLY: readonly string[] = ['psth', 'align'];
 
 describe('view registries', function () {
   this.timeout(120_000);
