@@ -201,14 +201,14 @@ describe('NWB semantics (real fixtures)', function () {
     });
   });
 
-  it('gives text annotations and external videos the raw view instead of a plot', async () => {
+  it('gives text annotations the raw view, and external videos the image view that names their files', async () => {
     await withFile('aqnwb__createAnnotationSeries.nwb', async nwb => {
       assert.equal((await resolveView(nwb, '/acquisition/annotations1')).view, 'group');
     });
     await withFile('ndxpose__test_pose.nwb', async nwb => {
       assert.equal(
         (await resolveView(nwb, '/processing/behavior/PoseTraining/source_videos/source_video')).view,
-        'group',
+        'imageSeries',
       );
     });
   });
