@@ -12,6 +12,7 @@ import { check, openPath, repoRoot, waitForView } from '../viewerSteps';
 
 const OBJECT = '/processing/ophys/DfOverF';
 const TIMEOUT_MS = 120_000;
+const SAVE_WAIT_MS = 30_000;
 
 const scenario: Scenario = {
   name: 'generate-notebook',
@@ -44,16 +45,23 @@ const scenario: Scenario = {
     // Save it where the runner's workspace is, as a user would, and keep it with the results.
     const saved = path.join(ctx.workspaceDir, 'generate-notebook.ipynb');
     fs.rmSync(saved, { force: true });
-    await ctx.runCommand('File: Save As...');
-    const input = ctx.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
-    await input.fill(saved);
-    await input.press('Enter');
-    const deadline = Date.now() + TIMEOUT_MS;
-    while (!fs.existsSync(saved) || fs.statSync(saved).size === 0) {
-      if (Date.now() > deadline) throw new Error(`Save As did not write ${saved}`);
-      await ctx.page.waitForTimeout(250);
+    // Save As through the simple file dialog; once more if the first try wrote nothing (in a long
+    // run a notification or a leftover widget can take the Enter).
+    let written = false;
+    for (let attempt = 1; attempt <= 2 && !written; attempt++) {
+      await ctx.page.keyboard.press('Escape');
+      await ctx.runCommand('File: Save As...');
+      const input = ctx.page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+      await input.fill(saved);
+      await ctx.page.waitForTimeout(300);
+      await input.press('Enter');
+      const deadline = Date.now() + SAVE_WAIT_MS;
+      while (!(written = fs.existsSync(saved) && fs.statSync(saved).size > 0) && Date.now() < deadline)
+        await ctx.page.waitForTimeout(250);
+      if (!written) await ctx.screenshot(`generate-notebook-save-${attempt}`);
     }
+    if (!written) throw new Error(`Save As did not write ${saved}`);
     const kept = path.join(repoRoot(), 'test-results', 'generate-notebook.ipynb');
     fs.mkdirSync(path.dirname(kept), { recursive: true });
     fs.copyFileSync(saved, kept);

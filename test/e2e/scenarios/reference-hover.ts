@@ -40,7 +40,12 @@ const scenario: Scenario = {
 
     // Hover: the card with the Dandiset's name, version and actions.
     const hover = page.locator('.monaco-hover:visible', { hasText: published.name }).first();
-    const box = await token.boundingBox();
+    // The line re-renders when the links and warnings arrive: measure the span once it stays put.
+    let box = await token.boundingBox().catch(() => null);
+    for (let tries = 0; !box && tries < 40; tries++) {
+      await page.waitForTimeout(250);
+      box = await token.boundingBox().catch(() => null);
+    }
     if (!box) throw new Error(`${reference} is not on screen`);
     const x = box.x + box.width / 2;
     const y = box.y + box.height / 2;
