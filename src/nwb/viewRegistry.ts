@@ -14,6 +14,7 @@
 import type { H5Entry } from '../hdf5/types';
 import type { RequestContext } from '../shared/messenger';
 import type { HostMethods, ViewKind } from '../shared/protocol';
+import { EVENT_TYPES, eventList } from './events';
 import { icephysSweeps } from './icephys';
 import { imageFrame } from './images';
 import { datasetSlice } from './inspect';
@@ -157,6 +158,20 @@ export const VIEWS = {
           optionalNum(maxPoints, 'maxPoints'),
           signal,
         ),
+    },
+  },
+  /** Event lists: a time (and a text) per event, drawn as ticks and a table (before the line plot). */
+  events: {
+    types: [...EVENT_TYPES, 'TimeSeries'],
+    // The event types always; any other series when its data are text (a line plot cannot show them).
+    accepts: async probe => {
+      const chain = await probe.nwb.chainOf(probe.path);
+      if (EVENT_TYPES.some(t => chain.includes(t))) return true;
+      return (await probe.data())?.dtypeClass === 'string';
+    },
+    handlers: {
+      events: (nwb, { path, maxEvents }, { signal }) =>
+        eventList(nwb, checkPath(path), optionalNum(maxEvents, 'maxEvents'), signal),
     },
   },
   timeseries: {

@@ -6,6 +6,7 @@
 import type { ViewKind } from '../../../src/shared/protocol';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
+import { renderEvents } from './events';
 import { renderGroup } from './group';
 import { renderIcephys } from './icephys';
 import { renderImage, renderImages } from './image';
@@ -36,4 +37,5 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   group: renderGroup,
   // Also the units view's PSTH tab, on a parent of its own.
   psth: ctx => renderPsth(ctx),
+  events: renderEvents,
 };
