@@ -29,6 +29,7 @@ import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
 import { orderParam, sortedTableRows } from './tableOrder';
 import { seriesInfo, seriesWindow } from './timeseries';
+import { unitTimesRaster } from './unitTimes';
 import { unitsRaster, unitWaveform } from './units';
 
 /** What a view's predicates may ask about the object being resolved (answers are cached per resolution). */
@@ -98,11 +99,12 @@ export const VIEWS = {
         roiSet(nwb, checkPath(path), optionalNum(limit, 'limit'), signal),
     },
   },
+  /** Units tables, and NWB 1.x UnitTimes (a group per unit) as the same raster. */
   units: {
-    types: ['Units'],
+    types: ['Units', 'UnitTimes'],
     handlers: {
-      'units/raster': (nwb, { path, unitStart, unitCount, t0, t1 }, { signal }) =>
-        unitsRaster(
+      'units/raster': async (nwb, { path, unitStart, unitCount, t0, t1 }, { signal }) =>
+        ((await nwb.isA(checkPath(path), 'UnitTimes')) ? unitTimesRaster : unitsRaster)(
           nwb,
           checkPath(path),
           num(unitStart, 'unitStart'),

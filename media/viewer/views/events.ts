@@ -24,10 +24,9 @@ export async function renderEvents(ctx: ViewContext): Promise<void> {
   const distinct = new Set(labels).size;
   const laned = labels.length > 0 && distinct <= MAX_LANES && distinct < times.length;
   const { lanes, laneOf } = laneAssignment(laned ? labels : [], times.length, MAX_LANES, 'events');
-  const full: Window =
-    list.tMax > list.tMin
-      ? { start: list.tMin, end: list.tMax }
-      : { start: list.tMin - 0.5, end: list.tMin + 0.5 };
+  // A margin each side, so the first and last events do not sit on the frame.
+  const pad = list.tMax > list.tMin ? (list.tMax - list.tMin) * 0.02 : 0.5;
+  const full: Window = { start: list.tMin - pad, end: list.tMax + pad };
   const what =
     list.labelSource === 'labels' ? 'labelled events' : labels.length ? 'events with text' : 'events';
   ctx.root.append(
