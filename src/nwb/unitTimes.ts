@@ -13,7 +13,7 @@ const MAX_PAGE = 1000;
 const EMPTY_DESCRIPTIONS = new Set(['', 'none', 'n/a', 'na', 'no description']);
 
 /** The unit groups of a UnitTimes: children with a `times` dataset, in the file's order. */
-export async function unitTimesUnits(nwb: NwbFile, path: string): Promise<{ name: string; times: string }[]> {
+async function unitTimesUnits(nwb: NwbFile, path: string): Promise<{ name: string; times: string }[]> {
   const units: { name: string; times: string }[] = [];
   for (const child of await nwb.reader.list(path)) {
     if (child.kind !== 'group') continue;
