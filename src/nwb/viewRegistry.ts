@@ -14,6 +14,7 @@
 import type { H5Entry } from '../hdf5/types';
 import type { RequestContext } from '../shared/messenger';
 import type { HostMethods, ViewKind } from '../shared/protocol';
+import { EVENT_TYPES, eventList } from './events';
 import { icephysSweeps } from './icephys';
 import { imageFrame } from './images';
 import { datasetSlice } from './inspect';
@@ -28,6 +29,7 @@ import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
 import { orderParam, sortedTableRows } from './tableOrder';
 import { seriesInfo, seriesWindow } from './timeseries';
+import { unitTimesRaster } from './unitTimes';
 import { unitsRaster, unitWaveform } from './units';
 
 /** What a view's predicates may ask about the object being resolved (answers are cached per resolution). */
@@ -103,11 +105,12 @@ export const VIEWS = {
         roiSet(nwb, checkPath(path), optionalNum(limit, 'limit'), signal),
     },
   },
+  /** Units tables, and NWB 1.x UnitTimes (a group per unit) as the same raster. */
   units: {
-    types: ['Units'],
+    types: ['Units', 'UnitTimes'],
     handlers: {
-      'units/raster': (nwb, { path, unitStart, unitCount, t0, t1 }, { signal }) =>
-        unitsRaster(
+      'units/raster': async (nwb, { path, unitStart, unitCount, t0, t1 }, { signal }) =>
+        ((await nwb.isA(checkPath(path), 'UnitTimes')) ? unitTimesRaster : unitsRaster)(
           nwb,
           checkPath(path),
           num(unitStart, 'unitStart'),
@@ -163,6 +166,20 @@ export const VIEWS = {
           optionalNum(maxPoints, 'maxPoints'),
           signal,
         ),
+    },
+  },
+  /** Event lists: a time (and a text) per event, drawn as ticks and a table (before the line plot). */
+  events: {
+    types: [...EVENT_TYPES, 'TimeSeries'],
+    // The event types always; any other series when its data are text (a line plot cannot show them).
+    accepts: async probe => {
+      const chain = await probe.nwb.chainOf(probe.path);
+      if (EVENT_TYPES.some(t => chain.includes(t))) return true;
+      return (await probe.data())?.dtypeClass === 'string';
+    },
+    handlers: {
+      events: (nwb, { path, maxEvents }, { signal }) =>
+        eventList(nwb, checkPath(path), optionalNum(maxEvents, 'maxEvents'), signal),
     },
   },
   timeseries: {

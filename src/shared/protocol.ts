@@ -29,6 +29,7 @@ import type { DatasetInfo, H5Attribute, H5Entry, SourceStats } from '../hdf5/typ
 import type {
   CsvExportParams,
   DatasetSlice,
+  EventList,
   FileObjects,
   IcephysSweeps,
   ImageFrame,
@@ -139,6 +140,8 @@ export interface HostMethods {
   psth: { params: PsthParams; result: PsthResult };
   /** A TimeIntervals table as a timeline (at most `maxRows`, default 10000). */
   intervals: { params: { path: string; maxRows?: number }; result: IntervalsTimeline };
+  /** An event list (AnnotationSeries, ndx-events): times and texts, at most `maxEvents` (default 200000). */
+  events: { params: { path: string; maxEvents?: number }; result: EventList };
   /** Sweeps of the file (path `/`) or of one icephys table / series group. */
   'icephys/sweeps': { params: { path: string }; result: IcephysSweeps };
   /** SpatialSeries / Position / PoseEstimation(Series) trajectories, at most `maxPoints` per series. */

@@ -29,6 +29,7 @@ export const VIEW_KINDS = [
   'group', // any group: children + attributes
   'psth', // Units against TimeIntervals (either side): psth/options, psth/units, psth
   'align', // the NWBFile root: chosen series, units, intervals and events stacked on one time axis
+  'events', // AnnotationSeries, ndx-events Events/LabeledEvents/TTLs, text TimeSeries: events
 ] as const;
 
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
@@ -377,6 +378,21 @@ export interface IntervalsTimeline {
   labels?: string[];
   /** Other columns (for the table view). */
   columns: string[];
+  tMin: number;
+  tMax: number;
+  truncated: boolean;
+}
+
+/** Reply to `events`: a time per event and, when the object has them, a text per event. */
+export interface EventList {
+  path: string;
+  /** Events in the object (more than `times` holds when truncated). */
+  total: number;
+  /** Float64 ArrayBuffer of event times in seconds (up to `maxEvents`). */
+  times: ArrayBuffer;
+  /** Text per event: the data (AnnotationSeries) or the `labels` the data index (LabeledEvents). */
+  labels?: string[];
+  labelSource?: 'data' | 'labels';
   tMin: number;
   tMax: number;
   truncated: boolean;

@@ -7,6 +7,7 @@ import type { ViewKind } from '../../../src/shared/protocol';
 import { renderAlign } from './align';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
+import { renderEvents } from './events';
 import { renderGroup } from './group';
 import { renderIcephys } from './icephys';
 import { renderImage, renderImages } from './image';
@@ -38,4 +39,5 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   // Also the units view's PSTH tab, on a parent of its own.
   psth: ctx => renderPsth(ctx),
   align: renderAlign,
+  events: renderEvents,
 };

@@ -19,17 +19,24 @@ import { debouncedRedraw } from './debounce';
 const UNIT_PAGE = 25;
 
 export async function renderUnits(ctx: ViewContext): Promise<void> {
-  const mode = ctx.setting('unitsMode', 'raster');
+  const saved = ctx.setting('unitsMode', 'raster');
   const tabs = h('div', { class: 'subtabs', role: 'tablist', 'aria-label': 'Units views' });
   const body = h('div', { class: 'subview' });
   ctx.root.append(tabs, body);
   const withPsth = ctx.resolution.alternatives.includes('psth');
+  // NWB 1.x UnitTimes hold spike times only (a group per unit): no table, no waveforms.
+  const tableless = ctx.resolution.inheritance.includes('UnitTimes');
   const modes: [string, string][] = [
     ['raster', 'Raster'],
-    ['waveform', 'Waveform'],
-    ['table', 'Table'],
+    ...(tableless
+      ? []
+      : ([
+          ['waveform', 'Waveform'],
+          ['table', 'Table'],
+        ] as [string, string][])),
     ...(withPsth ? [['psth', 'PSTH'] as [string, string]] : []),
   ];
+  const mode = modes.some(([m]) => m === saved) ? saved : 'raster';
   // Each sub-view runs in its own child scope: switching disposes the old one's chart, observers and requests at once.
   let subview: ChildViewContext | null = null;
   const show = async (m: string): Promise<void> => {

@@ -201,9 +201,9 @@ describe('NWB semantics (real fixtures)', function () {
     });
   });
 
-  it('gives text annotations the raw view, and external videos the image view that names their files', async () => {
+  it('gives text annotations the event list, and external videos the image view that names their files', async () => {
     await withFile('aqnwb__createAnnotationSeries.nwb', async nwb => {
-      assert.equal((await resolveView(nwb, '/acquisition/annotations1')).view, 'group');
+      assert.equal((await resolveView(nwb, '/acquisition/annotations1')).view, 'events');
     });
     await withFile('ndxpose__test_pose.nwb', async nwb => {
       assert.equal(

@@ -41,6 +41,7 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   psth: true,
   'icephys/sweeps': true,
   'spatial/trajectory': true,
+  events: true,
   'dataset/slice': true,
   'snippet/python': true,
   'export/csv': true,
