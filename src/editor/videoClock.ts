@@ -11,9 +11,9 @@ import type { SessionTimeEvent } from '../shared/protocol';
 import type { ClockMember, SessionClocks } from './sessionClock';
 
 /** At most ten cursor moves a second while the video plays. */
-export const VIDEO_CURSOR_INTERVAL_MS = 100;
+const VIDEO_CURSOR_INTERVAL_MS = 100;
 
-export interface VideoClockOptions {
+interface VideoClockOptions {
   intervalMs?: number;
   /** Milliseconds, monotonic (tests pass their own). */
   now?: () => number;
