@@ -39,7 +39,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const viewer = registerViewer(services);
   registerOmeViewer(services);
   registerNotebookCommands(services, viewer);
-  const video = registerVideo(services, videoIndexer(services), new VideoPoseProvider(services));
+  const video = registerVideo(
+    services,
+    videoIndexer(services),
+    new VideoPoseProvider(services),
+    viewer.provider.clocks,
+  );
   const tools = registerLanguageModelTools(services);
   const references = registerReferences(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);

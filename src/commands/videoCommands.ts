@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
 import { externalFileUri } from '../editor/poseFiles';
 import { saveBytes } from '../editor/saveFile';
+import type { SessionClocks } from '../editor/sessionClock';
 import type { VideoIndexer } from '../editor/videoDocument';
 import { VideoEditorProvider, type PoseCandidate, type PoseProvider } from '../editor/videoEditorProvider';
 import type { VideoPanel } from '../editor/videoPanel';
@@ -30,6 +31,8 @@ export function registerVideo(
   services: ExtensionServices,
   indexer: VideoIndexer,
   poses: PoseProvider,
+  /** The NWB viewer's session clocks, which videos timed by a session's NWB file join. */
+  clocks?: SessionClocks,
 ): VideoFeature {
   const context = services.context;
   const provider: VideoEditorProvider = new VideoEditorProvider(
@@ -37,6 +40,7 @@ export function registerVideo(
     indexer,
     poses,
     (panel: VideoPanel): Promise<boolean> => choosePose(provider, panel),
+    clocks,
   );
   context.subscriptions.push(provider);
 

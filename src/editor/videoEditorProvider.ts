@@ -11,6 +11,7 @@ import { plainText } from '../util/plainText';
 import type { VideoIndex } from '../video/types';
 import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
+import type { SessionClocks } from './sessionClock';
 import { VideoDocument, type VideoIndexer } from './videoDocument';
 import { VideoPanel } from './videoPanel';
 import type { WebviewChannel } from './viewerPanel';
@@ -65,6 +66,8 @@ export class VideoEditorProvider
     readonly poses: PoseProvider,
     /** Runs "Show pose from…" for a panel; returns whether a pose was attached. */
     private readonly _choosePose: (panel: VideoPanel) => Promise<boolean>,
+    /** The NWB viewer's session clocks: a video timed by a session's NWB file joins that file's clock. */
+    private readonly _clocks?: SessionClocks,
   ) {
     super();
     this._register(this._onDidOpenPanel);
@@ -148,7 +151,14 @@ export class VideoEditorProvider
     webviewPanel.webview.options = webviewOptions(extensionUri);
     let channel: WebviewChannel = webviewPanel.webview;
     for (const wrap of this._channelWrappers) channel = wrap(channel);
-    const panel = new VideoPanel(document, webviewPanel, this._services.log, channel, this._choosePose);
+    const panel = new VideoPanel(
+      document,
+      webviewPanel,
+      this._services.log,
+      channel,
+      this._choosePose,
+      this._clocks,
+    );
     this._panels.add(panel);
     this._active = panel;
     webviewPanel.onDidChangeViewState(e => {

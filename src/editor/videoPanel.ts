@@ -16,7 +16,10 @@ import {
   type VideoWebviewEvent,
   type VideoWebviewMethodMap,
 } from '../shared/videoProtocol';
-import { DisposableStore } from '../util/disposable';
+import { FrameClock } from '../pose/frameClock';
+import { DisposableStore, toDisposable } from '../util/disposable';
+import type { SessionClocks } from './sessionClock';
+import { VideoClockRelay } from './videoClock';
 import type { VideoDocument } from './videoDocument';
 import { saveBytes } from './saveFile';
 import type { WebviewChannel } from './viewerPanel';
@@ -31,8 +34,10 @@ export class VideoPanel {
   private readonly _store = new DisposableStore();
   private readonly _messenger: VideoMessenger;
   private _initId = -1;
-  /** The frame on the canvas (from the webview's `shown` events). */
-  shownFrame = 0;
+  /** The frame on the canvas (from the webview's `shown` events; before the first, the one it opens at). */
+  shownFrame: number;
+  /** The seat at the session clocks of the NWB files the pose times the frames by (none without). */
+  private _clock: VideoClockRelay | undefined;
   /** Every `shown` and `error` event of the webview (the tests wait on them). */
   readonly onDidRender: vscode.Event<VideoWebviewEvent>;
 
@@ -43,7 +48,10 @@ export class VideoPanel {
     readonly channel: WebviewChannel,
     /** Runs "Show pose from…" for this panel's document. */
     private readonly _choosePose: (panel: VideoPanel) => Promise<boolean>,
+    /** The session clocks the NWB viewer's panels share (none: the video keeps its own time). */
+    private readonly _clocks?: SessionClocks,
   ) {
+    this.shownFrame = document.startFrame;
     this._messenger = new Messenger({
       post: message => {
         void channel.postMessage(message);
@@ -62,6 +70,7 @@ export class VideoPanel {
     this._store.add(
       this._messenger.onEvent('shown', e => {
         this.shownFrame = e.frame;
+        this._clock?.shown(e.frame);
         rendered.fire(e);
       }),
     );
@@ -72,9 +81,36 @@ export class VideoPanel {
       }),
     );
     this._store.add(
-      document.onDidChangePose(() => this._messenger.notify({ type: 'pose', pose: poseInfo(document) })),
+      document.onDidChangePose(() => {
+        this._messenger.notify({ type: 'pose', pose: poseInfo(document) });
+        this._joinClock();
+      }),
     );
+    this._store.add(toDisposable(() => this._clock?.dispose()));
     this._registerHandlers();
+    this._joinClock();
+  }
+
+  /** The NWB files whose session clock this video follows and sets (empty when it is on none). */
+  get clockFiles(): readonly string[] {
+    return this._clock ? (this.document.pose?.sessionFiles ?? []) : [];
+  }
+
+  /** (Re)joins the clocks of the attached pose's NWB files, when the pose times the frames. */
+  private _joinClock(): void {
+    this._clock?.dispose();
+    this._clock = undefined;
+    const pose = this.document.pose;
+    if (!this._clocks || !pose?.frameTimes || !pose.sessionFiles?.length) return;
+    const frames = new FrameClock(pose.frameTimes);
+    if (!frames.hasTimes) return;
+    this._clock = new VideoClockRelay(
+      this._clocks,
+      pose.sessionFiles,
+      frames,
+      frame => this.seek(frame),
+      this.shownFrame,
+    );
   }
 
   /** Shows `frame` (clamped by the webview). */

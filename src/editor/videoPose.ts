@@ -11,6 +11,7 @@ import { ASSET_URI_SCHEME } from '../dandi/assetUri';
 import { openHdf5 } from '../hdf5/engine';
 import { assetSourceSpec } from '../hdf5/sources/dandi';
 import type { Hdf5File, SourceSpec } from '../hdf5/types';
+import type { CameraClock } from '../pose/camera';
 import { findPoseForVideo, findVideosForPose, type PoseInspection } from '../pose/findVideo';
 import { dandisetListing, localListing } from '../pose/listing';
 import { inspectPoseFile, openPose, readCameraClock } from '../pose/open';
@@ -77,7 +78,8 @@ export class VideoPoseProvider implements PoseProvider {
     try {
       const videoName = relativeName(uri, video.uri);
       const own = await readCameraClock(h5, videoName, signal).catch(() => undefined);
-      const camera = own ?? (await this._siblingClock(video.uri, signal));
+      const sibling = own ? undefined : await this._siblingClock(video.uri, signal);
+      const camera = own ?? sibling?.clock;
       const { frames, fps, width, height } = video.index;
       const pose = await openPose(h5, {
         path,
@@ -88,15 +90,24 @@ export class VideoPoseProvider implements PoseProvider {
       });
       // For people: the file's name (a remote file's label is its download URL) and the group.
       const group = /\s(\/\S+)$/.exec(pose.label)?.[1];
-      return { ...pose, label: group ? `${posix.basename(uri.path)} ${group}` : posix.basename(uri.path) };
+      // Both files are on the session's clock: a cursor in either one's viewer moves the video.
+      const sessionFiles = [uri.toString(), ...(sibling ? [sibling.uri.toString()] : [])];
+      return {
+        ...pose,
+        label: group ? `${posix.basename(uri.path)} ${group}` : posix.basename(uri.path),
+        sessionFiles,
+      };
     } catch (e) {
       await h5.close().catch(() => undefined);
       throw e;
     }
   }
 
-  /** The camera clock of the session's NWB file whose `external_file` names the video. */
-  private async _siblingClock(video: vscode.Uri, signal?: AbortSignal) {
+  /** The camera clock of the session's NWB file whose `external_file` names the video, and that file. */
+  private async _siblingClock(
+    video: vscode.Uri,
+    signal?: AbortSignal,
+  ): Promise<{ clock: CameraClock; uri: vscode.Uri } | undefined> {
     const placed = this._place(video);
     if (!placed) return undefined;
     const found = await findPoseForVideo({ file: placed.file }, placed.listing, {
@@ -108,7 +119,7 @@ export class VideoPoseProvider implements PoseProvider {
       const h5 = await this._openH5(uri, signal);
       try {
         const clock = await readCameraClock(h5, relativeName(uri, video), signal);
-        if (clock) return clock;
+        if (clock) return { clock, uri };
       } finally {
         await h5.close().catch(() => undefined);
       }

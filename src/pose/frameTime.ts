@@ -15,6 +15,11 @@ export interface FrameMap {
   mode: 'camera-timestamps' | 'video-rate' | 'frame-index';
   /** The pose sample for a video frame, or -1 when none is within half a frame period. */
   sampleOf(frame: number): number;
+  /**
+   * Each video frame's time on the session clock (s), NaN where unknown; undefined when the pose
+   * gives no session time (its stamps are frame indices).
+   */
+  frameTimes: Float64Array | undefined;
   warnings: string[];
 }
 
@@ -70,9 +75,12 @@ export function frameMap(clock: PoseClock, video: VideoTiming): FrameMap {
     }
     const step = medianStep(camera, first);
     const half = (Number.isFinite(step) && step > 0 ? step : 1 / video.fps) / 2;
+    const times = new Float64Array(video.frames).fill(Number.NaN);
+    times.set(camera.subarray(first, first + video.frames));
     return {
       mode: 'camera-timestamps',
       warnings,
+      frameTimes: times,
       sampleOf: frame => {
         if (!Number.isInteger(frame) || frame < 0 || first + frame >= camera.length) return -1;
         return withinHalf(clock, camera[first + frame], half);
@@ -96,6 +104,7 @@ export function frameMap(clock: PoseClock, video: VideoTiming): FrameMap {
     return {
       mode: 'frame-index',
       warnings,
+      frameTimes: undefined,
       sampleOf: frame => (frame >= 0 && frame < video.frames ? withinHalf(clock, frame, 0.5) : -1),
     };
   }
@@ -110,6 +119,7 @@ export function frameMap(clock: PoseClock, video: VideoTiming): FrameMap {
     return {
       mode: 'frame-index',
       warnings,
+      frameTimes: Float64Array.from({ length: n }, (_, i) => sampleTime(clock, i)),
       sampleOf: frame => (Number.isInteger(frame) && frame >= 0 && frame < n ? frame : -1),
     };
   }
@@ -122,6 +132,7 @@ export function frameMap(clock: PoseClock, video: VideoTiming): FrameMap {
   return {
     mode: 'video-rate',
     warnings,
+    frameTimes: Float64Array.from({ length: video.frames }, (_, i) => start + i * period),
     sampleOf: frame =>
       Number.isInteger(frame) && frame >= 0 && frame < video.frames
         ? withinHalf(clock, start + frame * period, period / 2)

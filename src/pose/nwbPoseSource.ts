@@ -92,7 +92,10 @@ export async function openNwbPose(
     return p;
   };
   const nodes = pose.skeleton.nodes;
+  // Every keypoint's clock maps the same video frames; the first one that knows their times says them.
+  const frameTimes = [...clocks.values()].find(c => c.map.frameTimes)?.map.frameTimes;
   return {
+    ...(frameTimes ? { frameTimes } : {}),
     label: `${nwb.h5.info.label} ${pose.path}`,
     skeleton: pose.skeleton,
     dimensions: dims,

@@ -36,6 +36,13 @@ export interface PoseSource {
   videoHints: string[];
   /** Things the user should know (frame count and timestamps disagree, origin bottom-left claimed...). */
   warnings: string[];
+  /**
+   * Each video frame's time on the NWB session clock (s), NaN where unknown; absent when the pose
+   * puts the frames on no session clock (SLEAP files, NWB stamps that are frame indices).
+   */
+  frameTimes?: Float64Array;
+  /** URIs of the NWB files whose session clock `frameTimes` are on (set by whoever opened the files). */
+  sessionFiles?: string[];
   /** Pose at the given video frames (inclusive range), one entry per frame that has any. */
   framesBetween(first: number, last: number, signal?: AbortSignal): Promise<PoseFrame[]>;
   close(): Promise<void>;
