@@ -30,7 +30,7 @@ export interface PeerRequest {
   reads?: PeerRead[];
 }
 
-export type PeerAnswer = Record<string, number>;
+type PeerAnswer = Record<string, number>;
 
 export class H5pyPeer {
   private constructor(
