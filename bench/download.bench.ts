@@ -6,23 +6,22 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
 import { DandiClient } from '../src/dandi/client';
 import { controlArchive, startArchiveProcess } from './archiveProcess';
-import { DandiEtagHasher } from '../src/dandi/etag';
+import {
+  ARIA2C_NAME,
+  aria2cVerified,
+  childrenCpuMs,
+  etagOf,
+  processCpuMs,
+  takeLog,
+  type PeerRun,
+} from './downloadPeers';
 import { SCRATCH_OFFSET, SharedArena } from '../src/download/arena';
 import { DEFAULTS, runDownload } from '../src/download/engine';
 import { instantiateKernels } from '../src/download/md5/kernels';
@@ -64,27 +63,6 @@ async function presigned(downloadUrl: string): Promise<string> {
     throw new Error(`expected a 302, got ${res.statusCode}`);
   return new URL(location, downloadUrl).toString();
 }
-
-/** CPU time (user + system) a process has used so far, from /proc (Linux). */
-function processCpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-
-/** CPU time of this process's finished children (curl), from /proc. */
-function childrenCpuMs(): number {
-  try {
-    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return NaN;
-  }
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** One core's MD5 time for 1 GiB (what verifying costs, whoever does it). */
 function md5CpuMsPerGiB(): number {
@@ -145,14 +123,6 @@ function curl(url: string, out: string, range?: string): number {
   return performance.now() - t0;
 }
 
-/** dandi-etag of a file on disk, streamed. */
-async function etagOf(path: string): Promise<string> {
-  const hasher = new DandiEtagHasher(statSync(path).size);
-  for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB }))
-    hasher.update(chunk as Buffer);
-  return hasher.digest();
-}
-
 async function engine(
   file: PlannedFile,
   extra: Partial<DownloadOptions> = {},
@@ -167,40 +137,59 @@ async function engine(
   }
 }
 
-/** aria2c with `connections` connections to one URL (a peer that splits like the engine); NaN when absent. */
-function aria2c(url: string, dir: string, connections: number): number {
-  if (spawnSync('aria2c', ['--version'], { stdio: 'ignore' }).status !== 0) return NaN;
-  const args = [
-    '-q',
-    '-x',
-    String(connections),
-    '-s',
-    String(connections),
-    '-k',
-    '1M',
-    '--file-allocation=none',
-    '--allow-overwrite=true',
-    '-d',
-    dir,
-    '-o',
-    'aria2c.bin',
-    url,
-  ];
-  const t0 = performance.now();
-  const r = spawnSync('aria2c', args, { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`aria2c exited with ${r.status}`);
-  return performance.now() - t0;
+interface EngineRun {
+  ms: number;
+  cpuMs: number;
+  requests: number;
+  bytes: number;
+}
+
+/** The engine's run with its CPU time (worker threads included) and what the archive logged. */
+async function engineCounted(
+  controlUrl: string,
+  file: PlannedFile,
+  extra: Partial<DownloadOptions> = {},
+): Promise<EngineRun> {
+  await takeLog(controlUrl);
+  const cpu0 = process.cpuUsage();
+  const { ms } = await engine(file, extra);
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, ...(await takeLog(controlUrl)) };
+}
+
+/** One line per peer comparison: the engine (which verifies as it goes) against aria2c + check. */
+function emitPeer(work: string, ours: EngineRun, peer: PeerRun): void {
+  const side = (r: EngineRun) => ({
+    ms: round(r.ms, 0),
+    requests: r.requests,
+    bytes: r.bytes,
+    cpuMs: round(r.cpuMs, 0),
+  });
+  emit({
+    bench: 'download.peers',
+    case: work,
+    latencyMs: 0,
+    ours: side(ours),
+    peer: {
+      name: ARIA2C_NAME,
+      ...side(peer),
+      downloadMs: round(peer.downloadMs, 0),
+      verifyMs: round(peer.verifyMs, 0),
+    },
+    ratio: round(peer.ms / ours.ms),
+    met: ours.ms <= peer.ms,
+  });
 }
 
 /**
  * Realistic speeds: the blob host capped at 50, 100 and 200 MB/s per connection, the default 8
- * parts, against curl (one connection) and aria2c (8 connections) measured in the same run; the
- * engine with each MD5 kernel, and once through a real proxy (tinyproxy). DOWNLOAD_BENCH_PATH
+ * parts, against curl (one connection) and aria2c (8 connections, then the dandi-etag check) measured
+ * in the same run, with the CPU time of each; the engine with each MD5 kernel, and once through a real proxy (tinyproxy). DOWNLOAD_BENCH_PATH
  * labels the HTTP path of this build (`undici`; `raw` for a build of the old hand-written client).
  */
 async function realisticSpeeds(
   info: { controlUrl: string },
-  large: PlannedFile,
+  large: PlannedFile & { etag: string },
   blobUrl: string,
   scratch: string,
 ): Promise<void> {
@@ -213,17 +202,17 @@ async function realisticSpeeds(
     const curlOut = join(scratch, 'curl.bin');
     const curlMs = curl(blobUrl, curlOut, `0-${256 * MiB - 1}`);
     await rm(curlOut, { force: true });
-    const aria2Ms = aria2c(blobUrl, scratch, parts);
+    const aria2 = await aria2cVerified(blobUrl, scratch, large.etag, info.controlUrl);
     await rm(join(scratch, 'aria2c.bin'), { force: true });
     const peers = {
       curlOneConnectionMBps: mb(256 * MiB, curlMs),
-      aria2cMBps: Number.isNaN(aria2Ms) ? null : mb(large.size, aria2Ms),
-      aria2cConnections: parts,
+      aria2cMBps: mb(large.size, aria2.downloadMs),
+      aria2cVerifiedMBps: mb(large.size, aria2.ms),
+      aria2cConnections: 8,
     };
     for (const md5Kernel of kernels) {
-      const cpu0 = process.cpuUsage();
-      const run = await engine(large, { md5Kernel } as Partial<DownloadOptions>);
-      const cpu = process.cpuUsage(cpu0);
+      const run = await engineCounted(info.controlUrl, large, { md5Kernel });
+      if (md5Kernel === kernels[0]) emitPeer(`download 1 GiB, ${capMBps} MB/s per connection`, run, aria2);
       emit({
         bench: 'download.realistic1GiB',
         path,
@@ -233,9 +222,10 @@ async function realisticSpeeds(
         bytes: large.size,
         wallMs: round(run.ms, 0),
         MBps: mb(large.size, run.ms),
-        engineCpuMs: round((cpu.user + cpu.system) / 1000, 0),
+        engineCpuMs: round(run.cpuMs, 0),
         ...peers,
-        ratioVsAria2c: Number.isNaN(aria2Ms) ? null : round(aria2Ms / run.ms),
+        aria2cCpuMs: round(aria2.cpuMs, 0),
+        ratioVsAria2c: round(aria2.ms / run.ms),
         loadAverage1m: round(loadavg()[0], 1),
       });
     }
@@ -280,8 +270,9 @@ async function main(): Promise<void> {
       version: 'draft',
       path: LARGE_NAME,
     });
-    const large = largePlan.files.find(f => f.path === LARGE_NAME);
-    if (!large) throw new Error('the archive does not serve the 1 GiB file');
+    const found = largePlan.files.find(f => f.path === LARGE_NAME);
+    if (!found?.etag) throw new Error('the archive does not serve the 1 GiB file with its dandi-etag');
+    const large = { ...found, etag: found.etag };
     const blobUrl = await presigned(large.downloadUrl);
     const curlOut = join(scratch, 'curl.bin');
 
@@ -290,12 +281,17 @@ async function main(): Promise<void> {
 
     // 1. Full speed on loopback: interleaved, best of three each (the machine is shared). CPU
     // seconds are counted for each side, the server included: on loopback nothing but CPU limits
-    // either client, so they show what the machine allows.
+    // either client, so they show what the machine allows. aria2c + its check runs in each round.
     await engine(large); // warm-up (page cache, connections)
     const serverPid = child.pid ?? 0;
     let best = { curl: Infinity, verify: Infinity, engine: Infinity };
     let cpu = { curl: 0, curlServer: 0, engine: 0, engineServer: 0 };
+    let bestEngine: EngineRun | undefined;
+    let bestAria2: PeerRun | undefined;
     for (let round = 0; round < 3; round++) {
+      const aria2 = await aria2cVerified(blobUrl, scratch, large.etag, info.controlUrl);
+      await rm(join(scratch, 'aria2c.bin'), { force: true });
+      if (!bestAria2 || aria2.ms < bestAria2.ms) bestAria2 = aria2;
       const s0 = processCpuMs(serverPid);
       const c0 = childrenCpuMs();
       const curlMs = curl(blobUrl, curlOut);
@@ -305,10 +301,10 @@ async function main(): Promise<void> {
       if (verify.value !== large.etag) throw new Error('curl wrote a file whose dandi-etag differs');
       await rm(curlOut, { force: true });
       const s1 = processCpuMs(serverPid);
-      const e0 = process.cpuUsage();
-      const engineMs = (await engine(large)).ms;
-      const e1 = process.cpuUsage(e0);
-      const engineCpu = { engine: (e1.user + e1.system) / 1000, engineServer: processCpuMs(serverPid) - s1 };
+      const engineRun = await engineCounted(info.controlUrl, large);
+      const engineMs = engineRun.ms;
+      if (!bestEngine || engineMs < bestEngine.ms) bestEngine = engineRun;
+      const engineCpu = { engine: engineRun.cpuMs, engineServer: processCpuMs(serverPid) - s1 };
       if (curlMs < best.curl) cpu = { ...cpu, ...curlCpu };
       if (engineMs < best.engine) cpu = { ...cpu, ...engineCpu };
       best = {
@@ -348,6 +344,7 @@ async function main(): Promise<void> {
       target: 'throughput >= 0.9 x curl (engine also verifies the dandi-etag)',
       met: ratio >= 0.9,
     });
+    if (bestEngine && bestAria2) emitPeer('download 1 GiB, uncapped', bestEngine, bestAria2);
 
     if (process.env.DOWNLOAD_BENCH_ONLY_LOOPBACK) return;
 

@@ -1,0 +1,336 @@
+// The HDF5 engine against the peer Python users stream DANDI files with: h5py (libhdf5) over
+// fsspec's HTTP file, with fsspec.open's defaults (the 5 MiB readahead `bytes` cache) and with its
+// best block cache (`cache_type='block'`, 4 MiB blocks), through the same stand-in archive (its own
+// process) on loopback at 0 and 50 ms of injected latency, in the same run. At 0 ms it also prints
+// native libhdf5 (h5py on the local file) for each walk. One JSON line per result:
+//   {bench, case, latencyMs, ours: {ms, requests, bytes}, peer: {name, ms, requests, bytes}}
+//
+// Both sides are timed whole, from the request to the answer, and their requests and bytes are
+// counted the same way: from the archive's request log (cleared before, read after).
+// - cold: the engine opens with a started spare worker (as every open after the first finds one)
+//   and an empty persistent metadata cache; the peer is a warm Python process (h5py and fsspec
+//   imported) that opens a new fsspec file (empty cache), then h5py.File on it.
+// - warm: the same again right after: the engine opens anew with the started worker and the
+//   metadata cache the cold open filled; the peer opens h5py.File anew on the same fsspec file,
+//   whose cache holds what the cold run read.
+// Each pair runs RUNS times (alternating sides; two noisy shared cores) and the run with the
+// median time is reported.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { request } from 'undici';
+import { controlArchive, startArchiveProcess, type ArchiveProcess } from './archiveProcess';
+import { H5pyPeer, type PeerRead, type PeerRequest } from './h5pyPeer';
+import { ensureGeneratedNwb, ensureLargeEphys, repoRoot } from '../test/fixtures/nwbgen';
+import { ensureScatteredMetadata } from '../test/fixtures/nwbgen/scattered';
+import { openHdf5 } from '../src/hdf5/engine';
+import { spareWorkerStarted } from '../src/hdf5/workerPool';
+import type { Hdf5File, Selection, SourceSpec } from '../src/hdf5/types';
+
+const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'nwb');
+const WORKER = resolve(process.cwd(), 'dist', 'hdf5Worker.js');
+const PLUGINS = resolve(process.cwd(), 'dist', 'h5plugins');
+const REAL_FILES: [string, string][] = [
+  ['aibs', 'nwblinkml__aibs.nwb'],
+  ['neuroconv', 'neuroconv__nwb_test.nwb'],
+  ['ipfx', 'ipfx__2018_03_20_0005.nwb'],
+  ['mies', 'mies__AB_SweepsFromMultipleDevices-V2.nwb'],
+];
+const LATENCIES = [0, 50];
+const RUNS = Number(process.env.HDF5_PEERS_RUNS ?? 3);
+const MiB = 1024 * 1024;
+const PEERS: { name: string; cache: 'default' | 'block'; blockSize?: number }[] = [
+  { name: 'h5py+fsspec default (5 MiB readahead)', cache: 'default' },
+  { name: 'h5py+fsspec block 4 MiB', cache: 'block', blockSize: 4 * MiB },
+];
+
+const progress = (text: string) => process.stderr.write(`[hdf5Peers.bench] ${text}\n`);
+const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(result));
+
+interface Counted {
+  ms: number;
+  requests: number;
+  bytes: number;
+}
+
+/** Times `work` whole and counts what the archive served meanwhile (its log, cleared first). */
+async function counted(archive: ArchiveProcess, work: () => Promise<unknown>): Promise<Counted> {
+  const cleared = await request(`${archive.controlUrl}/clear-log`, { method: 'POST', body: '' });
+  await cleared.body.dump();
+  const started = performance.now();
+  await work();
+  const ms = Math.round(performance.now() - started);
+  const log = (await (await request(`${archive.controlUrl}/log`)).body.json()) as { bytes: number }[];
+  return { ms, requests: log.length, bytes: log.reduce((n, e) => n + e.bytes, 0) };
+}
+
+function median(runs: Counted[]): Counted {
+  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
+}
+
+/** One piece of work, as the engine does it and as the peer does it. */
+interface Work {
+  name: string;
+  engine: (file: Hdf5File) => Promise<void>;
+  peer: Pick<PeerRequest, 'op' | 'reads'>;
+}
+
+interface Target {
+  label: string;
+  spec: SourceSpec;
+  url: string;
+  localPath: string;
+}
+
+const walkWork = (label: string): Work => ({
+  name: `walk ${label}`,
+  engine: async file => {
+    if ((await file.walk('/')).truncated) throw new Error(`the walk of ${label} was truncated`);
+  },
+  peer: { op: 'walk' },
+});
+
+/** Reads as the engine and as h5py do them: per dataset, `[start, stop]` per dimension or all. */
+function readWork(name: string, reads: PeerRead[]): Work {
+  const selection = (bounds: [number, number][]): Selection => ({
+    start: bounds.map(([a]) => a),
+    count: bounds.map(([a, b]) => b - a),
+  });
+  return {
+    name,
+    engine: async file => {
+      for (const [path, bounds] of reads) {
+        if (!bounds) await file.read(path);
+        else {
+          // Clipped to the shape, as h5py's slicing is (DfOverF[:1000] of 200 rows reads 200).
+          const { shape } = await file.datasetInfo(path);
+          await file.read(path, selection(bounds.map(([a, b], d) => [a, Math.min(b, shape[d])])));
+        }
+      }
+    },
+    peer: { op: 'read', reads },
+  };
+}
+
+class Runner {
+  private cacheDirs = 0;
+
+  constructor(
+    private readonly archive: ArchiveProcess,
+    private readonly peer: H5pyPeer,
+    private readonly cacheRoot: string,
+  ) {}
+
+  private async engine(target: Target, work: Work): Promise<{ cold: Counted; warm: Counted }> {
+    const metadataCacheDir = join(this.cacheRoot, String(this.cacheDirs++));
+    const once = async () => {
+      // Not timed: a started spare worker, as the user's next open finds it.
+      await spareWorkerStarted(WORKER, PLUGINS);
+      return counted(this.archive, async () => {
+        const file = await openHdf5(target.spec, { workerPath: WORKER, metadataCacheDir });
+        try {
+          await work.engine(file);
+        } finally {
+          await file.close();
+        }
+      });
+    };
+    return { cold: await once(), warm: await once() };
+  }
+
+  private async peerPair(target: Target, work: Work, peer: (typeof PEERS)[number]) {
+    const key = `${target.label}:${peer.name}`;
+    const ask = (fresh: boolean) =>
+      counted(this.archive, () =>
+        this.peer.run({
+          ...work.peer,
+          key,
+          fresh,
+          url: target.url,
+          cache: peer.cache,
+          blockSize: peer.blockSize,
+        }),
+      );
+    return { cold: await ask(true), warm: await ask(false) };
+  }
+
+  /** Every side RUNS times, alternating; one line per (peer, cold|warm) with the medians. */
+  async compare(target: Target, work: Work, latencyMs: number): Promise<Counted> {
+    const ours: { cold: Counted[]; warm: Counted[] } = { cold: [], warm: [] };
+    const peers = PEERS.map(() => ({ cold: [] as Counted[], warm: [] as Counted[] }));
+    for (let run = 0; run < RUNS; run++) {
+      const e = await this.engine(target, work);
+      ours.cold.push(e.cold);
+      ours.warm.push(e.warm);
+      for (const [i, p] of PEERS.entries()) {
+        const r = await this.peerPair(target, work, p);
+        peers[i].cold.push(r.cold);
+        peers[i].warm.push(r.warm);
+      }
+    }
+    for (const state of ['cold', 'warm'] as const) {
+      for (const [i, p] of PEERS.entries()) {
+        emit({
+          bench: 'hdf5.peers',
+          case: `${work.name} ${state}`,
+          latencyMs,
+          ours: median(ours[state]),
+          peer: { name: p.name, ...median(peers[i][state]) },
+        });
+      }
+    }
+    return median(ours.cold);
+  }
+
+  /** Native libhdf5 on the local file (OS page cache warm), against the engine's cold walk. */
+  async native(target: Target, ours: Counted): Promise<void> {
+    const runs: Counted[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const started = performance.now();
+      await this.peer.run({ op: 'walk', key: `${target.label}:native`, fresh: true, path: target.localPath });
+      runs.push({ ms: Math.round(performance.now() - started), requests: 0, bytes: 0 });
+    }
+    const peer = median(runs);
+    emit({
+      bench: 'hdf5.peers.native',
+      case: `walk ${target.label} cold`,
+      latencyMs: 0,
+      ours,
+      peer: { name: 'h5py native (local file)', ...peer },
+      ratio: +(ours.ms / Math.max(1, peer.ms)).toFixed(2),
+    });
+  }
+}
+
+async function blobUrls(
+  archive: ArchiveProcess,
+  dandiset: string,
+): Promise<Map<string, { spec: SourceSpec; url: string }>> {
+  const response = await request(
+    `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
+  );
+  const body = (await response.body.json()) as {
+    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
+  };
+  return new Map(
+    body.results.map(a => {
+      const blobUrl = a.metadata.contentUrl[1];
+      const spec: SourceSpec = {
+        kind: 'dandi',
+        apiUrl: archive.apiUrl,
+        assetId: a.asset_id,
+        size: a.size,
+        identity: `bench:${a.asset_id}`,
+        blobUrl,
+      };
+      return [basename(a.path), { spec, url: blobUrl }];
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  progress('making sure the 1 GiB file, the scattered-metadata file and the generated files exist');
+  const large = await ensureLargeEphys();
+  const scattered = await ensureScatteredMetadata(
+    join(repoRoot(), '.cache', 'bench', 'scattered-metadata.nwb'),
+  );
+  const ophys = (await ensureGeneratedNwb()).files.ophys;
+  const peer = await H5pyPeer.start();
+  progress(`peer: ${peer.versions}`);
+  const archive = await startArchiveProcess([
+    '--corpus',
+    FIXTURES,
+    '--large',
+    large.path,
+    '--large',
+    scattered.path,
+    '--large',
+    ophys,
+  ]);
+  const cacheRoot = mkdtempSync(join(tmpdir(), 'hdf5-peers-'));
+  try {
+    const served = new Map([
+      ...(await blobUrls(archive, archive.ids.corpus)),
+      ...(await blobUrls(archive, archive.ids.large)),
+    ]);
+    const target = (label: string, localPath: string): Target => {
+      const asset = served.get(basename(localPath));
+      if (!asset) throw new Error(`${localPath} is not served by the stand-in archive`);
+      return { label, ...asset, localPath };
+    };
+    const walks = [
+      ...REAL_FILES.map(([label, name]) => target(label, join(FIXTURES, name))),
+      target('scattered', scattered.path),
+      target('ecephys-1gib', large.path),
+    ];
+    const ophysTarget = target('ophys', ophys);
+    const largeTarget = target('ecephys-1gib', large.path);
+    const start = 3 * large.rate + 1234;
+    const channel = 17;
+    const seg = '/processing/ophys/ImageSegmentation/PlaneSegmentationPixels';
+    const reads: [Target, Work][] = [
+      [
+        ophysTarget,
+        readWork('DfOverF[:1000, :5]', [
+          [
+            '/processing/ophys/DfOverF/DfOverF/data',
+            [
+              [0, 1000],
+              [0, 5],
+            ],
+          ],
+        ]),
+      ],
+      [
+        largeTarget,
+        readWork(`10 s of channel ${channel}`, [
+          [
+            `${large.seriesPath}/data`,
+            [
+              [start, start + 10 * large.rate],
+              [channel, channel + 1],
+            ],
+          ],
+        ]),
+      ],
+      [
+        ophysTarget,
+        readWork('every pixel_mask', [
+          [`${seg}/pixel_mask`, null],
+          [`${seg}/pixel_mask_index`, null],
+        ]),
+      ],
+    ];
+    // Neither side pays for its first start in the process: h5wasm compiled once, Python's imports done.
+    const warmUp = await openHdf5({ kind: 'local', path: scattered.path }, { workerPath: WORKER });
+    await warmUp.walk('/');
+    await warmUp.close();
+    await peer.run({ op: 'walk', key: 'warm-up', fresh: true, path: scattered.path });
+
+    const runner = new Runner(archive, peer, cacheRoot);
+    for (const latencyMs of LATENCIES) {
+      await controlArchive(archive, 'faults', { latencyMs });
+      for (const t of walks) {
+        progress(`${latencyMs} ms: walk ${t.label}`);
+        const ours = await runner.compare(t, walkWork(t.label), latencyMs);
+        if (latencyMs === 0) await runner.native(t, ours);
+      }
+      for (const [t, work] of reads) {
+        progress(`${latencyMs} ms: ${work.name}`);
+        await runner.compare(t, work, latencyMs);
+      }
+    }
+  } finally {
+    peer.close();
+    rmSync(cacheRoot, { recursive: true, force: true });
+    archive.child.kill('SIGTERM');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
