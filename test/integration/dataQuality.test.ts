@@ -10,18 +10,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, ViewTypes } from '../../src/constants';
+import { EXTENSION_ID } from '../../src/constants';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
 import type { ViewerFeature } from '../../src/editor/registerViewer';
-import type { ViewerPanel } from '../../src/editor/viewerPanel';
-import type { HostMethods, WebviewEvent } from '../../src/shared/protocol';
 import { defaultFixturesDir } from '../archive/server';
 import { writeNwbRoot, writeTimeSeries } from '../fixtures/nwbgen/nwbObjects';
 import { NwbWriter, createH5File } from '../fixtures/nwbgen/writer';
 import { IBL_PATHS, IBL_ROOT } from '../fixtures/videogen';
 import { recordPanels, recorderOf } from '../suite/panelRecorder';
-
-type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
+import { lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
 
 const real = (name: string): vscode.Uri => vscode.Uri.file(join(defaultFixturesDir(), 'nwb', name));
 
@@ -83,54 +80,8 @@ describe('NWB viewer data notes (VS Code)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  async function open(uri: vscode.Uri): Promise<ViewerPanel> {
-    await vscode.commands.executeCommand('vscode.openWith', uri, ViewTypes.nwbViewer);
-    const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
-    const panel =
-      find() ??
-      (await new Promise<ViewerPanel>((resolve, reject) => {
-        const timer = setTimeout(
-          () => (sub.dispose(), reject(new Error(`no panel for ${uri.fsPath}`))),
-          60_000,
-        );
-        const sub = provider.onDidChange(() => {
-          const found = find();
-          if (!found) return;
-          clearTimeout(timer);
-          sub.dispose();
-          resolve(found);
-        });
-      }));
-    // The first view is drawn before the test selects anything.
-    await rendered(panel, () => true);
-    return panel;
-  }
-
-  /** Shows `path` as the host's reveal does and resolves with the webview's `rendered` event for it. */
-  async function show(panel: ViewerPanel, path: string): Promise<Rendered> {
-    panel.notify({ type: 'reveal', path });
-    const done = await rendered(panel, e => e.path === path);
-    assert.equal(done.state, 'ready', done.detail);
-    return done;
-  }
-
-  /** The last reply the host sent the real webview for `method` on `path`. */
-  function lastReply<M extends keyof HostMethods>(
-    panel: ViewerPanel,
-    method: M,
-    path: string,
-  ): HostMethods[M]['result'] {
-    const recorder = recorderOf(panel);
-    const ids = recorder.requests
-      .filter(r => r.method === method && (r.params as { path?: string }).path === path)
-      .map(r => r.id);
-    const reply = recorder.sent.filter(m => m.kind === 'ok' && ids.includes(m.id)).pop();
-    assert.ok(reply && reply.kind === 'ok', `the host answered ${method} for ${path}`);
-    return reply.result as HostMethods[M]['result'];
-  }
-
   it('says that a real series is all NaN (AIBS running wheel), with the count the host sent', async () => {
-    const panel = await open(real('nwblinkml__aibs.nwb'));
+    const panel = await openInViewer(provider, real('nwblinkml__aibs.nwb'));
     const path = '/acquisition/running_wheel_signal_voltage';
     const done = await show(panel, path);
     const w = lastReply(panel, 'series/window', path);
@@ -143,14 +94,14 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('says that a real image is all NaN (pynapple stimulus) and that a real frame is constant (4 × 2 TwoPhotonSeries)', async () => {
-    const stimulus = await open(real('pynapple__sub-4_ses-4_ecephys+image.nwb'));
+    const stimulus = await openInViewer(provider, real('pynapple__sub-4_ses-4_ecephys+image.nwb'));
     const nanPath = '/stimulus/presentation/StimulusPresentation_encoding';
     const nan = await show(stimulus, nanPath);
     const nanFrame = lastReply(stimulus, 'image/frame', nanPath);
     assert.equal(nanFrame.stats.nanCount, nanFrame.stats.count);
     assert.match(nan.note ?? '', /^All \d+ values in this frame are NaN/);
 
-    const twoPhoton = await open(real('nwbexplorer__test_TwoPhotonSeries.nwb'));
+    const twoPhoton = await openInViewer(provider, real('nwbexplorer__test_TwoPhotonSeries.nwb'));
     const path = '/acquisition/test_2ps';
     const constant = await show(twoPhoton, path);
     const frame = lastReply(twoPhoton, 'image/frame', path);
@@ -163,7 +114,7 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('says all-NaN and constant for series of a generated file', async () => {
-    const panel = await open(vscode.Uri.file(join(scratch, 'quality.nwb')));
+    const panel = await openInViewer(provider, vscode.Uri.file(join(scratch, 'quality.nwb')));
     const nan = await show(panel, '/acquisition/all_nan');
     assert.equal(nan.view, 'timeseries');
     assert.equal(nan.note, 'All 500 values in this time window are NaN (not a number): nothing to draw.');
@@ -173,7 +124,7 @@ describe('NWB viewer data notes (VS Code)', function () {
 
   it('names the external files of an ImageSeries and counts its frames (IBL-shaped session)', async () => {
     const root = join(repo, '.cache', 'video', IBL_ROOT);
-    const panel = await open(vscode.Uri.file(join(root, IBL_PATHS.raw)));
+    const panel = await openInViewer(provider, vscode.Uri.file(join(root, IBL_PATHS.raw)));
     const path = '/acquisition/OriginalVideoLeftCamera';
     const done = await show(panel, path);
     const name = IBL_PATHS.leftVideo.slice(IBL_PATHS.raw.lastIndexOf('/') + 1);
@@ -187,7 +138,7 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('falls back to the table, saying why, when the ROI view cannot show a PlaneSegmentation without masks', async () => {
-    const panel = await open(real('nwbexplorer__nwb_test_file.nwb'));
+    const panel = await openInViewer(provider, real('nwbexplorer__nwb_test_file.nwb'));
     const path = '/processing/img_seg_example/ImageSegmentation/test_plane_seg_name';
     const done = await show(panel, path);
     assert.equal(done.view, 'table', 'the table view is shown instead');
@@ -197,26 +148,3 @@ describe('NWB viewer data notes (VS Code)', function () {
     );
   });
 });
-
-/** Resolves with the first `rendered` event of `panel` that matches (ones already received count). */
-function rendered(
-  panel: ViewerPanel,
-  match: (e: Rendered) => boolean,
-  timeoutMs = 60_000,
-): Promise<Rendered> {
-  const recorder = recorderOf(panel);
-  const seen = recorder.received.find((e): e is Rendered => e.type === 'rendered' && match(e));
-  if (seen) return Promise.resolve(seen);
-  return new Promise<Rendered>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`the webview did not render (received: ${JSON.stringify(recorder.received)})`));
-    }, timeoutMs);
-    const sub = recorder.onDidReceiveEvent(e => {
-      if (e.type !== 'rendered' || !match(e)) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolve(e);
-    });
-  });
-}

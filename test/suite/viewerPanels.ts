@@ -1,0 +1,83 @@
+/**
+ * Driving the NWB viewer's real panels from the VS Code suite: open a file in the viewer, show an
+ * object as the host's reveal does, wait for the webview's `rendered` event, and read the reply the
+ * host sent the webview. The traffic comes from {@link recordPanels} (started by the caller).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ViewTypes } from '../../src/constants';
+import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
+import type { ViewerPanel } from '../../src/editor/viewerPanel';
+import type { HostMethods, WebviewEvent } from '../../src/shared/protocol';
+import { recorderOf } from './panelRecorder';
+
+export type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
+
+/** Resolves with the first `rendered` event of `panel` that matches (already received or to come). */
+export function rendered(
+  panel: ViewerPanel,
+  match: (e: Rendered) => boolean,
+  timeoutMs = 60_000,
+): Promise<Rendered> {
+  const recorder = recorderOf(panel);
+  const seen = recorder.received.find((e): e is Rendered => e.type === 'rendered' && match(e));
+  if (seen) return Promise.resolve(seen);
+  return new Promise<Rendered>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the webview did not render (received: ${JSON.stringify(recorder.received)})`));
+    }, timeoutMs);
+    const sub = recorder.onDidReceiveEvent(e => {
+      if (e.type !== 'rendered' || !match(e)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(e);
+    });
+  });
+}
+
+/** Opens `uri` in the NWB viewer and resolves with its panel once the first view is drawn. */
+export async function openInViewer(provider: NwbEditorProvider, uri: vscode.Uri): Promise<ViewerPanel> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, ViewTypes.nwbViewer);
+  const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
+  const panel =
+    find() ??
+    (await new Promise<ViewerPanel>((resolve, reject) => {
+      const timer = setTimeout(
+        () => (sub.dispose(), reject(new Error(`no panel for ${uri.fsPath}`))),
+        60_000,
+      );
+      const sub = provider.onDidChange(() => {
+        const found = find();
+        if (!found) return;
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(found);
+      });
+    }));
+  await rendered(panel, () => true);
+  return panel;
+}
+
+/** Shows `path` as the host's reveal does and resolves with the webview's `rendered` event for it. */
+export async function showInPanel(panel: ViewerPanel, path: string): Promise<Rendered> {
+  panel.notify({ type: 'reveal', path });
+  const done = await rendered(panel, e => e.path === path);
+  assert.equal(done.state, 'ready', done.detail);
+  return done;
+}
+
+/** The last reply the host sent the real webview for `method` on `path`. */
+export function lastReply<M extends keyof HostMethods>(
+  panel: ViewerPanel,
+  method: M,
+  path: string,
+): HostMethods[M]['result'] {
+  const recorder = recorderOf(panel);
+  const ids = recorder.requests
+    .filter(r => r.method === method && (r.params as { path?: string }).path === path)
+    .map(r => r.id);
+  const reply = recorder.sent.filter(m => m.kind === 'ok' && ids.includes(m.id)).pop();
+  assert.ok(reply && reply.kind === 'ok', `the host answered ${method} for ${path}`);
+  return reply.result as HostMethods[M]['result'];
+}
