@@ -94,13 +94,16 @@ describe('session clock (VS Code)', function () {
     await waitFor(provider.onDidChange, () => panelsOfFile().length === 2, 'the second panel');
     const [a, b] = panelsOfFile();
     assert.equal(provider.documentCount, 1, 'both panels share one document');
-    // Both webviews are up (their first view drew), so what the host posts reaches them.
-    for (const panel of [a, b])
+    // Both webviews are up (their first view drew), so what the host posts reaches them. A
+    // webview loads only once shown: each panel is brought forward in its own group first.
+    for (const panel of [a, b]) {
+      panel.webviewPanel.reveal(panel.webviewPanel.viewColumn, false);
       await waitFor(
         recorderOf(panel).onDidReceiveEvent,
         () => rendered(recorderOf(panel), () => true),
         'a panel to render its first view',
       );
+    }
 
     fromWebview(a, { type: 'time/cursor', time: 'soon' }); // dropped: not a time
     fromWebview(a, { type: 'time/cursor', time: 12.345 });
