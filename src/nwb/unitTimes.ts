@@ -4,9 +4,9 @@
  * draws both.
  */
 import type { UnitsRaster } from '../shared/protocol';
-import { toArrayBuffer } from '../shared/binary';
 import type { NwbFile } from './nwbFile';
 import { joinPath, valueToText } from './reader';
+import { rasterWindow } from './units';
 
 const MAX_PAGE = 1000;
 /** Descriptions that say nothing (NWB 1 writers filled the required field with these). */
@@ -43,22 +43,6 @@ export async function unitTimesRaster(
       await nwb.reader.readNumbers(unit.times, undefined, { signal, maxElements: nwb.limits.maxElements }),
     );
   }
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (const times of perUnit)
-    for (const t of times) {
-      if (t < tMin) tMin = t;
-      if (t > tMax) tMax = t;
-    }
-  if (tMin === Infinity) [tMin, tMax] = [0, 0];
-  const from = t0 ?? tMin;
-  const to = t1 ?? tMax;
-  const offsets = [0];
-  const kept: number[] = [];
-  for (const times of perUnit) {
-    for (const t of times) if (t >= from && t <= to) kept.push(t);
-    offsets.push(kept.length);
-  }
   const units = await Promise.all(
     page.map(async (unit, i) => {
       const row = first + i;
@@ -73,11 +57,7 @@ export async function unitTimesRaster(
     path,
     unitCount: all.length,
     units,
-    offsets: toArrayBuffer(Uint32Array.from(offsets)),
-    times: toArrayBuffer(Float64Array.from(kept)),
-    t0: from,
-    t1: to,
-    tMin,
-    tMax,
+    // The extent is the page's units' spikes, as NWB 1 keeps no single spike_times dataset.
+    ...rasterWindow(perUnit, perUnit, t0, t1),
   };
 }

@@ -40,24 +40,12 @@ export async function unitsRaster(
           { signal, maxElements: nwb.limits.maxElements },
         )
       : new Float64Array(0);
-  let tMin = Infinity;
-  let tMax = -Infinity;
-  for (const t of all) {
-    if (t < tMin) tMin = t;
-    if (t > tMax) tMax = t;
-  }
-  if (tMin === Infinity) [tMin, tMax] = [0, 0];
-  const from = t0 ?? tMin;
-  const to = t1 ?? tMax;
-  const offsets = [0];
-  const times: number[] = [];
-  for (const [a, b] of ranges) {
-    for (let k = Math.max(a, lo); k < Math.min(b, hi); k++) {
-      const t = all[k - lo];
-      if (t >= from && t <= to) times.push(t);
-    }
-    offsets.push(times.length);
-  }
+  // Each row's spikes inside the span read (a row's range outside it has none).
+  const perUnit = ranges.map(([a, b]) => {
+    const begin = Math.max(a, lo) - lo;
+    return all.subarray(begin, Math.max(begin, Math.min(b, hi) - lo));
+  });
+  const window = rasterWindow([all], perUnit, t0, t1);
   const labels = await unitLabels(nwb, path);
   const units = ranges.map((_, i) => {
     const row = first + i;
@@ -69,8 +57,40 @@ export async function unitsRaster(
     path,
     unitCount: total,
     units,
+    ...window,
+  };
+}
+
+/**
+ * The raster of `perUnit` spike times inside [t0, t1] (default: the extent of the `extent` arrays):
+ * the kept times unit after unit with their offsets, and the window and extent used.
+ */
+export function rasterWindow(
+  extent: readonly ArrayLike<number>[],
+  perUnit: readonly ArrayLike<number>[],
+  t0?: number,
+  t1?: number,
+): Pick<UnitsRaster, 'offsets' | 'times' | 't0' | 't1' | 'tMin' | 'tMax'> {
+  let tMin = Infinity;
+  let tMax = -Infinity;
+  for (const values of extent)
+    for (let i = 0; i < values.length; i++) {
+      const t = values[i];
+      if (t < tMin) tMin = t;
+      if (t > tMax) tMax = t;
+    }
+  if (tMin === Infinity) [tMin, tMax] = [0, 0];
+  const from = t0 ?? tMin;
+  const to = t1 ?? tMax;
+  const offsets = [0];
+  const kept: number[] = [];
+  for (const times of perUnit) {
+    for (let i = 0; i < times.length; i++) if (times[i] >= from && times[i] <= to) kept.push(times[i]);
+    offsets.push(kept.length);
+  }
+  return {
     offsets: toArrayBuffer(Uint32Array.from(offsets)),
-    times: toArrayBuffer(Float64Array.from(times)),
+    times: toArrayBuffer(Float64Array.from(kept)),
     t0: from,
     t1: to,
     tMin,
