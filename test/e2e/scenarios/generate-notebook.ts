@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkNotebook } from '../../support/notebookCheck';
+import type { Locator } from 'playwright-core';
 import type { Scenario } from '../types';
 import { check, openPath, repoRoot, waitForView } from '../viewerSteps';
 
@@ -53,7 +54,11 @@ const scenario: Scenario = {
       await ctx.runCommand('File: Save As...');
       const input = ctx.page.locator('.quick-input-widget .quick-input-box input');
       await input.waitFor({ state: 'visible', timeout: TIMEOUT_MS });
+      // The simple file dialog puts in its default path once it has listed the folder; a path typed
+      // before that is overwritten and the notebook goes to the default (seen on a loaded CI host).
+      await waitForValue(input, value => value.endsWith('.ipynb') && !value.startsWith('>'));
       await input.fill(saved);
+      await waitForValue(input, value => value === saved);
       await ctx.page.waitForTimeout(300);
       await input.press('Enter');
       const deadline = Date.now() + SAVE_WAIT_MS;
@@ -61,7 +66,12 @@ const scenario: Scenario = {
         await ctx.page.waitForTimeout(250);
       if (!written) await ctx.screenshot(`generate-notebook-save-${attempt}`);
     }
-    if (!written) throw new Error(`Save As did not write ${saved}`);
+    if (!written) {
+      const elsewhere = fs.readdirSync(ctx.workspaceDir).filter(name => name.endsWith('.ipynb'));
+      throw new Error(
+        `Save As did not write ${saved} (notebooks in the workspace: ${elsewhere.join(', ') || 'none'})`,
+      );
+    }
     const kept = path.join(repoRoot(), 'test-results', 'generate-notebook.ipynb');
     fs.mkdirSync(path.dirname(kept), { recursive: true });
     fs.copyFileSync(saved, kept);
@@ -75,5 +85,16 @@ const scenario: Scenario = {
     check(/frames, rois = 1000, 5/.test(code), 'the saved notebook does not plot 5 ROIs × 1000 frames');
   },
 };
+
+/** Polls the input's value until `ok` accepts it; throws with the last value otherwise. */
+async function waitForValue(input: Locator, ok: (value: string) => boolean): Promise<void> {
+  const deadline = Date.now() + SAVE_WAIT_MS;
+  let value = await input.inputValue();
+  while (!ok(value)) {
+    if (Date.now() > deadline) throw new Error(`the Save As dialog shows "${value}"`);
+    await new Promise(resolve => setTimeout(resolve, 100));
+    value = await input.inputValue();
+  }
+}
 
 export default scenario;
