@@ -180,6 +180,8 @@ export interface Trace {
   color: string;
   x: ArrayLike<number>;
   y: ArrayLike<number>;
+  /** Line width in CSS pixels (default 1): a mean drawn over the faint traces it summarises. */
+  width?: number;
 }
 
 /** A marker drawn over the traces (the keypoints at the chosen time). */
@@ -225,7 +227,7 @@ export class XYPlot extends Chart {
         ...shown.map((t): uPlot.Series => ({
           label: t.label,
           stroke: t.color,
-          width: 1,
+          width: t.width ?? 1,
           facets: FACETS,
           auto: false,
           paths: line,

@@ -14,7 +14,9 @@
 import type { H5Entry } from '../hdf5/types';
 import type { RequestContext } from '../shared/messenger';
 import type { HostMethods, ViewKind } from '../shared/protocol';
+import { clusteringEvents, clusterWaveforms } from './clustering';
 import { EVENT_TYPES, eventList } from './events';
+import { featureValues } from './features';
 import { icephysSweeps } from './icephys';
 import { imageFrame } from './images';
 import { datasetSlice } from './inspect';
@@ -28,6 +30,7 @@ import { roiSet } from './rois';
 import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
 import { orderParam, sortedTableRows } from './tableOrder';
+import { spikeSeriesOf, spikeSnippets } from './spikeEvents';
 import { seriesInfo, seriesWindow } from './timeseries';
 import { unitTimesRaster } from './unitTimes';
 import { unitsRaster, unitWaveform } from './units';
@@ -121,6 +124,52 @@ export const VIEWS = {
         ),
       'units/waveform': (nwb, { path, unit, channel }, { signal }) =>
         unitWaveform(nwb, checkPath(path), num(unit, 'unit'), num(channel, 'channel', 0), signal),
+    },
+  },
+  /** Spike snippets overlaid per channel with the event times (before the series' line plot). */
+  spikeEvents: {
+    types: ['SpikeEventSeries', 'EventWaveform'],
+    // A series with numeric data; an EventWaveform holding at least one series.
+    accepts: async probe =>
+      (await probe.nwb.isA(probe.path, 'SpikeEventSeries'))
+        ? numericSeries(probe)
+        : (await spikeSeriesOf(probe.nwb, probe.path)).length > 0,
+    handlers: {
+      spikeEvents: (nwb, { path, series, maxSnippets }, { signal }) =>
+        spikeSnippets(
+          nwb,
+          checkPath(path),
+          series === undefined ? undefined : checkPath(series),
+          optionalNum(maxSnippets, 'maxSnippets'),
+          signal,
+        ),
+    },
+  },
+  clustering: {
+    types: ['Clustering'],
+    handlers: {
+      clustering: (nwb, { path, maxEvents }, { signal }) =>
+        clusteringEvents(nwb, checkPath(path), optionalNum(maxEvents, 'maxEvents'), signal),
+    },
+  },
+  clusterWaveforms: {
+    types: ['ClusterWaveforms'],
+    handlers: {
+      clusterWaveforms: (nwb, { path, maxClusters }, { signal }) =>
+        clusterWaveforms(nwb, checkPath(path), optionalNum(maxClusters, 'maxClusters'), signal),
+    },
+  },
+  features: {
+    types: ['FeatureExtraction'],
+    handlers: {
+      features: (nwb, { path, channel, maxEvents }, { signal }) =>
+        featureValues(
+          nwb,
+          checkPath(path),
+          num(channel, 'channel', 0),
+          optionalNum(maxEvents, 'maxEvents'),
+          signal,
+        ),
     },
   },
   intervals: {

@@ -56,6 +56,7 @@ import type {
   SessionTimeEvent,
   ViewResolution,
 } from './protocolTypes';
+import type { ClusteringEvents, ClusterWaveformSet, FeatureValues, SpikeSnippets } from './spikeSortingTypes';
 
 /** Bumped on any incompatible change; the webview sends it in `init` and the host refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
@@ -82,6 +83,7 @@ export type Envelope =
 // Value types (in protocolTypes.ts to keep this file about the messages)
 
 export type * from './protocolTypes';
+export type * from './spikeSortingTypes';
 export { VIEW_KINDS } from './protocolTypes';
 
 // ---------------------------------------------------------------------------------------------
@@ -170,6 +172,17 @@ export interface HostMethods {
   'video/openExternal': { params: { file: string }; result: { started: boolean } };
   // requested by webview: the header's "Open as notebook" runs dandi.openAsNotebook for this object.
   'notebook/open': { params: { path: string }; result: { opened: boolean } };
+  /** Snippets of a SpikeEventSeries (or of `series`, one of an EventWaveform's), at most `maxSnippets` (default 200). */
+  spikeEvents: {
+    params: { path: string; series?: string; maxSnippets?: number };
+    result: SpikeSnippets;
+  };
+  /** A Clustering's event times and cluster numbers, at most `maxEvents` (default 200000, evenly sampled). */
+  clustering: { params: { path: string; maxEvents?: number }; result: ClusteringEvents };
+  /** A ClusterWaveforms' mean ± sd waveform per cluster, at most `maxClusters` (default 64). */
+  clusterWaveforms: { params: { path: string; maxClusters?: number }; result: ClusterWaveformSet };
+  /** One channel's features of a FeatureExtraction for at most `maxEvents` events (default 5000, evenly sampled). */
+  features: { params: { path: string; channel?: number; maxEvents?: number }; result: FeatureValues };
 }
 
 /** Requests the host may send to the webview (none yet; kept for symmetry of the Messenger). */

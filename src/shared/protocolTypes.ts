@@ -30,6 +30,10 @@ export const VIEW_KINDS = [
   'psth', // Units against TimeIntervals (either side): psth/options, psth/units, psth
   'align', // the NWBFile root: chosen series, units, intervals and events stacked on one time axis
   'events', // AnnotationSeries, ndx-events Events/LabeledEvents/TTLs, text TimeSeries: events
+  'spikeEvents', // SpikeEventSeries / EventWaveform: spikeEvents (snippets overlaid per channel, event times)
+  'clustering', // Clustering: clustering (event times by cluster number, peak_over_rms)
+  'clusterWaveforms', // ClusterWaveforms: clusterWaveforms (mean ± sd per cluster)
+  'features', // FeatureExtraction: features (two features per event, coloured by time)
 ] as const;
 
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */

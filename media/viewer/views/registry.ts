@@ -5,9 +5,11 @@
  */
 import type { ViewKind } from '../../../src/shared/protocol';
 import { renderAlign } from './align';
+import { renderClustering, renderClusterWaveforms } from './clustering';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
 import { renderEvents } from './events';
+import { renderFeatures } from './features';
 import { renderGroup } from './group';
 import { renderIcephys } from './icephys';
 import { renderImage, renderImages } from './image';
@@ -15,6 +17,7 @@ import { renderIntervals } from './intervals';
 import { renderOverview } from './overview';
 import { renderPsth } from './psth';
 import { renderRois } from './rois';
+import { renderSpikeEvents } from './spikeEvents';
 import { renderSpatial } from './spatial';
 import { renderTable } from './table';
 import { renderTimeSeries } from './timeseries';
@@ -40,4 +43,8 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   psth: ctx => renderPsth(ctx),
   align: renderAlign,
   events: renderEvents,
+  spikeEvents: renderSpikeEvents,
+  clustering: renderClustering,
+  clusterWaveforms: renderClusterWaveforms,
+  features: renderFeatures,
 };

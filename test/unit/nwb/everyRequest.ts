@@ -43,6 +43,10 @@ function paramsFor(path: string): { [M in DataMethod]: AnyParams } {
     events: { path },
     'dataset/slice': { path },
     'export/csv': { what: 'dataset', path, save: false },
+    spikeEvents: { path },
+    clustering: { path },
+    clusterWaveforms: { path },
+    features: { path, channel: 0 },
   };
 }
 

@@ -51,6 +51,10 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   'video/show': true,
   'video/openExternal': true,
   'notebook/open': true,
+  spikeEvents: true,
+  clustering: true,
+  clusterWaveforms: true,
+  features: true,
 };
 
 /** Requests the editor answers itself (they need VS Code). */
