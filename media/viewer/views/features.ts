@@ -109,7 +109,7 @@ function drawFeatures(ctx: ViewContext, f: FeatureValues, fx: number, fy: number
         timeAxis: single,
         full,
         window: full,
-        height: 340,
+        height: 300,
         yRange: padded(finiteRange(ys)),
       }),
     );

@@ -57,8 +57,9 @@ function drawSnippets(ctx: ViewContext, s: SpikeSnippets): void {
   const shown = s.shown.length;
   const values = new Float32Array(s.snippets);
   const shownTimes = new Float64Array(s.shownTimes);
+  const what = s.sampleCount > 1 ? 'snippets' : 'events';
   const sampled =
-    shown < s.total ? `${shown} of ${s.total} snippets shown (evenly spread)` : `all ${shown} snippets`;
+    shown < s.total ? `${shown} of ${s.total} ${what} shown (evenly spread)` : `all ${shown} ${what}`;
   const shape =
     s.sampleCount > 1 ? `${s.channelCount} channel(s) × ${s.sampleCount} samples` : 'one value per event';
   ctx.root.append(
@@ -72,7 +73,9 @@ function drawSnippets(ctx: ViewContext, s: SpikeSnippets): void {
   const plots: XYPlot[] = [];
   if (drawable && s.sampleCount === 1) plots.push(valuePerEvent(ctx, s, values, shownTimes));
   else if (drawable) {
+    // Channels side by side (two or three abreast), so the event times stay in view below.
     const page = h('div', { class: 'snippet-plots' });
+    page.style.cssText = 'display:flex;flex-wrap:wrap;gap:4px 16px';
     const channels = Array.from({ length: s.channelCount }, (_, c) => c);
     const peak = peakSample(values, s, shown);
     const drawPage = (start: number): void => {
@@ -161,9 +164,11 @@ function channelPlot(
   traces.push({ label: 'mean', color, x, y: mean, width: 2.5 });
   const full = { start: x[0], end: Math.max(x[n - 1], x[0] + 1) };
   const label = s.channelLabels[channel] ?? `channel ${channel}`;
-  parent.appendChild(h('div', { class: 'muted snippet-channel', text: label }));
+  const cell = h('div', { class: 'snippet-channel' }, h('div', { class: 'muted', text: label }));
+  cell.style.cssText = 'flex:1 1 340px;min-width:0';
+  parent.appendChild(cell);
   const plot = new XYPlot({
-    parent,
+    parent: cell,
     label: `Snippets of ${s.path} on ${label}`,
     xLabel: 'sample from peak',
     yLabel: 'amplitude',
@@ -171,7 +176,7 @@ function channelPlot(
     timeAxis: false,
     full,
     window: full,
-    height: 220,
+    height: 200,
     yRange: padded(finiteRange(own)),
   });
   plot.setTraces(traces);
