@@ -83,7 +83,9 @@ function clusterTable(c: ClusteringEvents): HTMLElement {
     h('thead', {}, head),
     h('tbody', {}, ...body),
   );
-  table.style.width = 'auto';
+  // Columns sized to their numbers, not spread over the pane.
+  table.style.width = 'max-content';
+  for (const cell of table.querySelectorAll<HTMLElement>('.num')) cell.style.textAlign = 'right';
   return table;
 }
 

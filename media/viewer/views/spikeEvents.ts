@@ -34,7 +34,7 @@ export async function renderSpikeEvents(ctx: ViewContext): Promise<void> {
     ctx.root.appendChild(
       h(
         'div',
-        { class: 'controls', role: 'group', 'aria-label': 'Series' },
+        { class: 'controls', role: 'group', 'aria-label': 'Series chooser' },
         select(
           'Series',
           first.seriesPaths.map(p => ({ value: p, text: p.split('/').pop() ?? p })),
@@ -87,8 +87,8 @@ function drawSnippets(ctx: ViewContext, s: SpikeSnippets): void {
     ctx.onDispose(() => plots.forEach(p => p.dispose()));
     ctx.root.appendChild(
       legendList([
-        { label: `each of ${shown} events`, color: withAlpha(seriesColor(0), 0.35) },
-        { label: `mean of the ${shown} shown`, color: seriesColor(0) },
+        { label: `each of ${shown} events`, color: snippetColor(shown, 0.6) },
+        { label: `mean of the ${shown} shown`, color: meanColor() },
       ]),
     );
     if (s.channelCount > CHANNEL_PAGE) {
@@ -96,7 +96,7 @@ function drawSnippets(ctx: ViewContext, s: SpikeSnippets): void {
       ctx.root.appendChild(
         h(
           'div',
-          { class: 'controls', role: 'group', 'aria-label': 'Channels' },
+          { class: 'controls', role: 'group', 'aria-label': 'Channel pages' },
           select(
             'Channels',
             starts.map(c => ({
@@ -133,6 +133,12 @@ function drawSnippets(ctx: ViewContext, s: SpikeSnippets): void {
   ctx.exports = { png: () => plots[0]?.canvas ?? raster.canvas };
 }
 
+/** Faint enough that a few hundred overlaid snippets read as a density, not a solid block. */
+const snippetColor = (count: number, floor = 0): string =>
+  withAlpha(seriesColor(0), Math.max(floor, 0.08, Math.min(0.5, 8 / Math.max(1, count))));
+/** The mean in a contrasting colour over the snippets. */
+const meanColor = (): string => seriesColor(1);
+
 /** One channel: every shown snippet faint, their mean over them. */
 function channelPlot(
   parent: HTMLElement,
@@ -144,7 +150,7 @@ function channelPlot(
   const n = s.sampleCount;
   const x = Float64Array.from({ length: n }, (_, i) => i - peak);
   // One colour for every channel: each has its own plot and name, and the legend holds for all.
-  const color = seriesColor(0);
+  const faint = snippetColor(s.shown.length);
   const traces: Trace[] = [];
   const sum = new Float64Array(n);
   const counts = new Uint32Array(n);
@@ -158,10 +164,10 @@ function channelPlot(
         counts[i]++;
       }
     });
-    traces.push({ label: `event ${event}`, color: withAlpha(color, 0.25), x, y });
+    traces.push({ label: `event ${event}`, color: faint, x, y });
   });
   const mean = Float64Array.from(sum, (v, i) => (counts[i] ? v / counts[i] : NaN));
-  traces.push({ label: 'mean', color, x, y: mean, width: 2.5 });
+  traces.push({ label: 'mean', color: meanColor(), x, y: mean, width: 2.5 });
   const full = { start: x[0], end: Math.max(x[n - 1], x[0] + 1) };
   const label = s.channelLabels[channel] ?? `channel ${channel}`;
   const cell = h('div', { class: 'snippet-channel' }, h('div', { class: 'muted', text: label }));
