@@ -8,7 +8,7 @@
 import type { ClusteringEvents, ClusterSummary, ClusterWaveformSet } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import { valueStats } from '../shared/valueStats';
-import { evenSpread, readSpread } from './eventSample';
+import { chunkedSpread, readSpread } from './eventSample';
 import type { NwbFile } from './nwbFile';
 import { joinPath, valueToText } from './reader';
 
@@ -26,7 +26,7 @@ export async function clusteringEvents(
   const timesPath = await oneDimensional(nwb, path, 'times');
   const numPath = await oneDimensional(nwb, path, 'num');
   const total = Math.min(await lengthOf(nwb, timesPath), await lengthOf(nwb, numPath));
-  const spread = evenSpread(total, Math.max(1, maxEvents));
+  const spread = await chunkedSpread(nwb, timesPath, total, Math.max(1, maxEvents));
   const times = await readSpread(nwb, timesPath, [total], spread, signal);
   const nums = await readSpread(nwb, numPath, [total], spread, signal);
   const counts = new Map<number, number>();
@@ -51,7 +51,6 @@ export async function clusteringEvents(
     total,
     times: toArrayBuffer(times),
     nums: toArrayBuffer(nums),
-    stride: spread.stride,
     clusters,
     peakNote: !peaks
       ? 'no peak_over_rms stored'
@@ -153,7 +152,13 @@ function perCluster(values: Float64Array, order: number[]): { values: number[]; 
 async function clusterNumbers(nwb: NwbFile, clustering: string, signal?: AbortSignal): Promise<number[]> {
   const numPath = await oneDimensional(nwb, clustering, 'num');
   const total = await lengthOf(nwb, numPath);
-  const nums = await readSpread(nwb, numPath, [total], evenSpread(total, MAX_NUMS), signal);
+  const nums = await readSpread(
+    nwb,
+    numPath,
+    [total],
+    await chunkedSpread(nwb, numPath, total, MAX_NUMS),
+    signal,
+  );
   return [...new Set(nums)].sort((a, b) => a - b);
 }
 

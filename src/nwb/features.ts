@@ -1,12 +1,12 @@
 /**
  * FeatureExtraction: salient features of detected events, `features` (events, channels, features)
  * with `times` per event and a `description` per feature. One channel's features are read for an
- * even spread of at most a screenful of events (one strided read).
+ * even spread of at most a screenful of events (see ./eventSample.ts).
  */
 import type { FeatureValues } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import { valueStats } from '../shared/valueStats';
-import { electrodeLabels, evenSpread, readSpread, spreadIndices } from './eventSample';
+import { chunkedSpread, electrodeLabels, readRuns, readSpread, spreadIndices } from './eventSample';
 import type { NwbFile } from './nwbFile';
 import { joinPath, valueToText } from './reader';
 
@@ -32,13 +32,15 @@ export async function featureValues(
   if (!Number.isInteger(channel) || channel < 0 || channel >= channelCount)
     throw new Error(`channel ${channel} is outside 0 – ${channelCount - 1}`);
   const total = Math.min(events, timesEntry.shape[0]);
-  const spread = evenSpread(total, Math.max(1, maxEvents));
+  const spread = await chunkedSpread(nwb, featuresEntry.path, total, Math.max(1, maxEvents));
   const values =
-    spread.count > 0 && featureCount > 0
-      ? await r.readNumbers(
+    featureCount > 0
+      ? await readRuns(
+          nwb,
           featuresEntry.path,
-          { start: [0, channel, 0], count: [spread.count, 1, featureCount], stride: [spread.stride, 1, 1] },
-          { signal, maxElements: spread.count * featureCount },
+          spread,
+          { start: [channel, 0], count: [1, featureCount] },
+          signal,
         )
       : new Float64Array(0);
   return {

@@ -1,13 +1,20 @@
 /**
  * SpikeEventSeries (and the EventWaveform that holds them): a snippet of samples per detected
  * event, `(events, samples)` or `(events, channels, samples)`, with the event times. At most a
- * screenful of snippets is read, evenly spread over the events (one strided read), in physical
- * units: `data * conversion * channel_conversion + offset`.
+ * screenful of snippets is read, evenly spread over the events (and over the chunks they are
+ * stored in, see ./eventSample.ts), in physical units: `data * conversion * channel_conversion + offset`.
  */
 import type { SpikeSnippets, Timing } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import { StatsAccumulator } from '../shared/valueStats';
-import { electrodeLabels, evenSpread, readSpread, spreadIndices, type EvenSpread } from './eventSample';
+import {
+  chunkedSpread,
+  electrodeLabels,
+  evenSpread,
+  readSpread,
+  spreadIndices,
+  type Spread,
+} from './eventSample';
 import type { NwbFile } from './nwbFile';
 import { joinPath } from './reader';
 import { seriesInfo } from './timeseries';
@@ -47,7 +54,7 @@ export async function spikeSnippets(
   const sampleCount = shape.length >= 2 ? shape[shape.length - 1] : 1;
   const eventTimes = await eventTimeReader(nwb, shownPath, info.timing, signal);
   const total = Math.min(shape[0], eventTimes.count ?? shape[0]);
-  const spread = evenSpread(total, Math.max(1, maxSnippets));
+  const spread = await chunkedSpread(nwb, info.dataPath, total, Math.max(1, maxSnippets));
   const raw = await readSpread(nwb, info.dataPath, [total, ...shape.slice(1)], spread, signal);
   const gains = await channelConversion(nwb, shownPath, channelCount);
   const snippets = new Float32Array(raw.length);
@@ -70,8 +77,7 @@ export async function spikeSnippets(
     sampleCount,
     channelLabels: await electrodeLabels(nwb, joinPath(shownPath, 'electrodes'), channelCount),
     snippets: toArrayBuffer(snippets),
-    times: toArrayBuffer(await eventTimes.read(evenSpread(total, MAX_TIMES))),
-    timeStride: evenSpread(total, MAX_TIMES).stride,
+    times: toArrayBuffer(await eventTimes.read(await eventTimes.spread(total, MAX_TIMES))),
     stats: stats.result(),
   };
 }
@@ -82,14 +88,23 @@ async function eventTimeReader(
   path: string,
   timing: Timing,
   signal?: AbortSignal,
-): Promise<{ count?: number; read(spread: EvenSpread): Promise<Float64Array> }> {
+): Promise<{
+  count?: number;
+  spread(total: number, max: number): Promise<Spread>;
+  read(spread: Spread): Promise<Float64Array>;
+}> {
   switch (timing.kind) {
     case 'timestamps': {
       const count = (await nwb.reader.datasetInfo(timing.path)).shape[0] ?? 0;
-      return { count, read: spread => readSpread(nwb, timing.path, [count], spread, signal) };
+      return {
+        count,
+        spread: (total, max) => chunkedSpread(nwb, timing.path, total, max),
+        read: spread => readSpread(nwb, timing.path, [count], spread, signal),
+      };
     }
     case 'rate':
       return {
+        spread: async (total, max) => evenSpread(total, max),
         read: async spread =>
           Float64Array.from(spreadIndices(spread), i => timing.startingTime + i / timing.rate),
       };

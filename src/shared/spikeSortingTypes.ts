@@ -27,9 +27,8 @@ export interface SpikeSnippets {
   channelLabels: string[];
   /** Float32 ArrayBuffer, `[shown][channel][sample]`, in `unit`. */
   snippets: ArrayBuffer;
-  /** Float64 ArrayBuffer: event times (s) of every `timeStride`-th event. */
+  /** Float64 ArrayBuffer: event times (s), all of them or an even spread (fewer than `total`). */
   times: ArrayBuffer;
-  timeStride: number;
   /** What the sent snippets hold (NaN, constant, empty). */
   stats: ValueStats;
 }
@@ -49,11 +48,10 @@ export interface ClusteringEvents {
   description?: string;
   /** Events in the Clustering (`times`). */
   total: number;
-  /** Float64 ArrayBuffer: times (s) of every `stride`-th event. */
+  /** Float64 ArrayBuffer: event times (s), all of them or an even spread (fewer than `total`). */
   times: ArrayBuffer;
   /** Float64 ArrayBuffer: the cluster number of each of those events. */
   nums: ArrayBuffer;
-  stride: number;
   /** Cluster numbers in ascending order. */
   clusters: ClusterSummary[];
   /** How `peak_over_rms` was matched to cluster numbers (or why it was not). */

@@ -29,7 +29,7 @@ export async function renderClustering(ctx: ViewContext): Promise<void> {
     h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }),
     h('p', {
       class: 'muted',
-      text: `${c.total} events in ${c.clusters.length} cluster(s)${c.stride > 1 ? ` · every ${c.stride}th event shown (${read} of ${c.total})` : ''}`,
+      text: `${c.total} events in ${c.clusters.length} cluster(s)${read < c.total ? ` · ${read} of ${c.total} events shown (evenly spread)` : ''}`,
     }),
     ...(c.description ? [h('p', { text: c.description })] : []),
   );
@@ -53,7 +53,7 @@ export async function renderClustering(ctx: ViewContext): Promise<void> {
 }
 
 function clusterTable(c: ClusteringEvents): HTMLElement {
-  const counted = c.stride > 1 ? 'events shown' : 'events';
+  const counted = new Float64Array(c.times).length < c.total ? 'events shown' : 'events';
   const head = h(
     'tr',
     {},

@@ -126,9 +126,9 @@ function drawSnippets(ctx: ViewContext, s: SpikeSnippets): void {
     [{ label: 'events', color: seriesColor(0), times }],
     `Event times of ${s.path}`,
   );
-  if (s.timeStride > 1)
+  if (times.length < s.total)
     ctx.root.appendChild(
-      h('p', { class: 'muted', text: `every ${s.timeStride}th of ${s.total} event times shown` }),
+      h('p', { class: 'muted', text: `${times.length} of ${s.total} event times shown (evenly spread)` }),
     );
   ctx.exports = { png: () => plots[0]?.canvas ?? raster.canvas };
 }

@@ -68,6 +68,11 @@ d = g.create_dataset('data', data=data, chunks=(64, 3, 40))
 d.attrs['unit'] = 'volts'
 d.attrs['conversion'] = 1e-6
 g.create_dataset('timestamps', data=ev * 0.01)
+g = typed(f.create_group('/acquisition/chunky'), 'SpikeEventSeries')
+n2 = ${'${CHUNKY}'}
+data = np.broadcast_to(np.arange(n2, dtype='f4')[:, None, None], (n2, 4, 100))
+g.create_dataset('data', data=data, chunks=(2000, 4, 100), compression='gzip').attrs['unit'] = 'volts'
+g.create_dataset('timestamps', data=np.arange(n2) * 0.001)
 g = typed(f.create_group('/acquisition/nan'), 'SpikeEventSeries')
 g.create_dataset('data', data=np.full((5, 2, 8), np.nan)).attrs['unit'] = 'volts'
 g.create_dataset('timestamps', data=np.arange(5.0))
@@ -83,6 +88,8 @@ g.create_dataset('description', data=np.array(['pc1', 'pc2', 'pc3'], dtype=objec
 f.close()
 `;
 const EVENTS = 10_000;
+/** Events of a series in 3.2 MB chunks (gzip): an event per chunk would read 64 MB. */
+const CHUNKY = 40_000;
 
 describe('spike-sorting readers', function () {
   this.timeout(60_000);
@@ -232,9 +239,13 @@ describe('spike-sorting readers', function () {
     before(() => {
       dir = mkdtempSync(join(tmpdir(), 'spike-sorting-'));
       file = join(dir, 'sorting.nwb');
-      const run = spawnSync(PYTHON, ['-c', WRITE.replace('${EVENTS}', String(EVENTS)), file], {
-        encoding: 'utf8',
-      });
+      const run = spawnSync(
+        PYTHON,
+        ['-c', WRITE.replace('${EVENTS}', String(EVENTS)).replace('${CHUNKY}', String(CHUNKY)), file],
+        {
+          encoding: 'utf8',
+        },
+      );
       assert.equal(run.status, 0, run.stderr);
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -264,6 +275,31 @@ describe('spike-sorting readers', function () {
       }
     });
 
+    it('spreads the snippets of a series in big chunks over a few chunks, not a chunk per snippet', async () => {
+      const nwb = await openNwb(file);
+      try {
+        const s = await spikeSnippets(nwb, '/acquisition/chunky');
+        assert.equal(s.total, CHUNKY);
+        assert.ok(s.shown.length <= 200 && s.shown.length >= 150, `${s.shown.length} shown`);
+        const chunks = new Set(s.shown.map(i => Math.floor(i / 2000)));
+        // A budget of 16 MB of 3.2 MB chunks: five chunks, from the first to the last quarter.
+        assert.equal(chunks.size, 5);
+        assert.equal(Math.min(...chunks), 0);
+        assert.ok(Math.max(...chunks) >= 15);
+        const values = new Float32Array(s.snippets);
+        s.shown.forEach((event, k) => {
+          assert.equal(values[k * 400], event);
+          assert.equal(values[k * 400 + 399], event);
+        });
+        assert.deepEqual(
+          [...new Float64Array(s.shownTimes)],
+          s.shown.map(i => i * 0.001),
+        );
+      } finally {
+        await nwb.close();
+      }
+    });
+
     it('says an all-NaN series is all NaN', async () => {
       const nwb = await openNwb(file);
       try {
@@ -280,8 +316,8 @@ describe('spike-sorting readers', function () {
       try {
         const c = await clusteringEvents(nwb, '/processing/sorting', 1000);
         assert.equal(c.total, EVENTS);
-        assert.equal(c.stride, 10);
         const nums = new Float64Array(c.nums);
+        assert.equal(nums.length, 1000);
         nums.forEach((n, i) => assert.equal(n, (i * 10) % 7));
         assert.deepEqual(
           c.clusters.map(k => [k.num, k.peakOverRms]),
