@@ -18,7 +18,13 @@ const CHANNEL_PAGE = 6;
 
 export async function renderSpikeEvents(ctx: ViewContext): Promise<void> {
   const stored = ctx.setting('spikeSeries', '');
-  const first = await ctx.request('spikeEvents', { path: ctx.path, ...(stored ? { series: stored } : {}) });
+  // The series chosen last time, unless the object no longer holds it (the host then refuses it).
+  const first = await ctx
+    .request('spikeEvents', { path: ctx.path, ...(stored ? { series: stored } : {}) })
+    .catch(e => {
+      if (isCancelled(e) || !stored) throw e;
+      return ctx.request('spikeEvents', { path: ctx.path });
+    });
   const body = h('div', { class: 'spike-events' });
   ctx.root.append(h('h2', { text: ctx.path.split('/').pop() ?? ctx.path }));
   // The shown series draws in a child scope, dropped whole when another series is chosen.

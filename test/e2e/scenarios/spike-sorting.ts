@@ -87,6 +87,13 @@ const scenario: Scenario = {
       await openPath(frame, '/processing/ecephys/ClusterWaveforms', 'clusterWaveforms');
       check((await frame.locator('#view .plot-legend li').count()) === 5, 'no legend of five clusters');
       await ctx.screenshot('spike-sorting-cluster-waveforms');
+      // The waveforms link to the Clustering whose cluster numbers they follow.
+      await waitForRedraw(
+        frame,
+        () =>
+          frame.getByRole('button', { name: 'Open the Clustering /processing/ecephys/Clustering' }).click(),
+        { path: '/processing/ecephys/Clustering', view: 'clustering' },
+      );
 
       const fe = '/processing/ecephys/FeatureExtraction';
       await openPath(frame, fe, 'features');
