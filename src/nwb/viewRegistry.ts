@@ -28,7 +28,7 @@ import { roiSet } from './rois';
 import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
 import { orderParam, sortedTableRows } from './tableOrder';
-import { seriesInfo, seriesWindow } from './timeseries';
+import { seriesInfo, seriesRefine, seriesWindow } from './timeseries';
 import { unitTimesRaster } from './unitTimes';
 import { unitsRaster, unitWaveform } from './units';
 
@@ -208,6 +208,17 @@ export const VIEWS = {
           pixels: num(params.pixels, 'pixels'),
         };
         return seriesWindow(nwb, await seriesInfo(nwb, checked.path), checked, signal);
+      },
+      'series/refine': async (nwb, params, { signal }) => {
+        const checked = {
+          path: checkPath(params.path),
+          t0: num(params.t0, 't0'),
+          t1: num(params.t1, 't1'),
+          channels: channelList(params.channels),
+          pixels: num(params.pixels, 'pixels'),
+          since: num(params.since, 'since'),
+        };
+        return seriesRefine(nwb, await seriesInfo(nwb, checked.path), checked, signal);
       },
     },
   },
