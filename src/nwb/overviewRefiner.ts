@@ -15,8 +15,11 @@ import type { OverviewStore } from './overviewStore';
 
 /** Reads in flight at once: one decoding while the next downloads. */
 const CONCURRENCY = 2;
-/** Elements per read when the dataset is not chunked (bounds memory like a chunk does). */
-const CONTIGUOUS_READ_ELEMENTS = 1 << 20;
+/**
+ * Elements per read at most (whole chunks of consecutive rows, so one request fetches several
+ * adjacent chunks): bounds the memory in flight (8 bytes an element as read) and the round trips.
+ */
+const READ_ELEMENTS = 1 << 22;
 /** Least time between two answers to one follower: the plot redraws at most this often. */
 export const UPDATE_MS = 400;
 /** The reads stop when nobody has followed the refinement for this long. */
@@ -183,14 +186,16 @@ function readUnits(info: SeriesInfo, maxElements: number): ReadUnit[] {
     info.shape.length === 2 && info.chunks && info.chunks.length === 2 ? info.chunks[1] : width;
   let rows: number;
   let columns = width;
+  const limit = Math.min(READ_ELEMENTS, maxElements);
   if (chunkRows > 0) {
     rows = chunkRows;
-    if (rows * width > maxElements && chunkCols < width)
-      columns = Math.max(chunkCols, Math.floor(maxElements / rows / chunkCols) * chunkCols);
-    // A chunk larger than the read limit is read in parts of whole rows.
-    if (rows * columns > maxElements) rows = Math.max(1, Math.floor(maxElements / columns));
+    if (rows * width > limit && chunkCols < width)
+      columns = Math.max(chunkCols, Math.floor(limit / rows / chunkCols) * chunkCols);
+    // A chunk larger than the read limit is read in parts of whole rows; small ones several at a time.
+    if (rows * columns > limit) rows = Math.max(1, Math.floor(limit / columns));
+    else if (columns === width) rows *= Math.max(1, Math.floor(limit / (rows * width)));
   } else {
-    rows = Math.max(1, Math.floor(Math.min(CONTIGUOUS_READ_ELEMENTS, maxElements) / width));
+    rows = Math.max(1, Math.floor(limit / width));
   }
   const units: ReadUnit[] = [];
   for (let row = 0; row < n; row += rows) {
