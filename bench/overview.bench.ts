@@ -16,7 +16,8 @@ import { openHdf5 } from '../src/hdf5/engine';
 import type { OpenOptions, SourceSpec } from '../src/hdf5/types';
 import { DEFAULT_LIMITS, NwbFile } from '../src/nwb/nwbFile';
 import { OverviewStore } from '../src/nwb/overviewStore';
-import { seriesInfo, seriesRefine, seriesWindow } from '../src/nwb/timeseries';
+import { seriesRefine } from '../src/nwb/seriesRefine';
+import { seriesInfo, seriesWindow } from '../src/nwb/timeseries';
 import type { SeriesWindow, SeriesWindowParams } from '../src/shared/protocol';
 
 const WORKER = resolve(process.cwd(), 'dist', 'hdf5Worker.js');

@@ -207,7 +207,7 @@ interface ChannelPlan {
   picks: number[];
 }
 
-function planChannels(info: SeriesInfo, requested: number[]): ChannelPlan {
+export function planChannels(info: SeriesInfo, requested: number[]): ChannelPlan {
   const channels = requested.length ? requested : [0];
   for (const c of channels) {
     if (!Number.isInteger(c) || c < 0 || c >= info.channelCount) {
@@ -378,42 +378,6 @@ export async function seriesWindow(
   };
 }
 
-/**
- * `series/refine`: the window from the series' min/max pyramid once the background refinement
- * advanced past `since` (or finished); starts or resumes that refinement.
- */
-export async function seriesRefine(
-  nwb: NwbFile,
-  info: SeriesInfo,
-  params: SeriesWindowParams & { since: number },
-  signal?: AbortSignal,
-): Promise<SeriesWindow> {
-  if (!OverviewRefiner.supports(info))
-    throw new Error(`${info.dataPath} cannot be refined (timestamps, or too many channels)`);
-  const plan = planChannels(info, params.channels);
-  const pixels = clamp(Math.floor(params.pixels) || 1000, 1, 10_000);
-  const [start, end] = await sampleRange(
-    nwb,
-    info,
-    Math.min(params.t0, params.t1),
-    Math.max(params.t0, params.t1),
-  );
-  const state = await nwb.overviews.refine(info, params.since, signal);
-  const request = {
-    start,
-    end,
-    pixels,
-    channels: plan.channels,
-    timeOf: (i: number) => timeOfSample(info, i),
-  };
-  const answer = pyramidWindow(info, state.pyramid, request, state.version);
-  if (!answer)
-    throw new Error(
-      `the window is narrower than the overview's blocks of ${state.pyramid.blockSize} samples`,
-    );
-  return answer;
-}
-
 /** How many probes the budget allows when each decompresses one chunk row (all chunks across the channels read). */
 function probeCount(info: SeriesInfo, plan: ChannelPlan, budget: number): number {
   const perProbe = (info.chunks?.[0] ?? 1) * touchedWidth(info, plan);
@@ -436,6 +400,6 @@ function probeRows(info: SeriesInfo, plan: ChannelPlan, probes: number, budget: 
   return chunkRows ? Math.min(chunkRows, byBudget) : byBudget;
 }
 
-function clamp(v: number, lo: number, hi: number): number {
+export function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }

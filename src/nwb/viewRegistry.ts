@@ -28,7 +28,8 @@ import { roiSet } from './rois';
 import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
 import { orderParam, sortedTableRows } from './tableOrder';
-import { seriesInfo, seriesRefine, seriesWindow } from './timeseries';
+import { seriesRefine } from './seriesRefine';
+import { seriesInfo, seriesWindow } from './timeseries';
 import { unitTimesRaster } from './unitTimes';
 import { unitsRaster, unitWaveform } from './units';
 

@@ -12,7 +12,8 @@ import { openHdf5 } from '../../../src/hdf5/engine';
 import type { Hdf5File } from '../../../src/hdf5/types';
 import { NwbFile } from '../../../src/nwb/nwbFile';
 import { OverviewStore } from '../../../src/nwb/overviewStore';
-import { seriesInfo, seriesRefine, seriesWindow } from '../../../src/nwb/timeseries';
+import { seriesRefine } from '../../../src/nwb/seriesRefine';
+import { seriesInfo, seriesWindow } from '../../../src/nwb/timeseries';
 import type { SeriesInfo, SeriesWindow, SeriesWindowParams } from '../../../src/shared/protocol';
 import { ensureGeneratedNwb, GENERATED_MANIFEST } from '../../fixtures/nwbgen/index';
 import { fixture, WORKER } from './helpers';
@@ -147,6 +148,25 @@ describe('overview refinement (real and generated files)', function () {
       assert.equal(again.h5.stats().requests - before.requests, 0, 'nor for the zoom');
     } finally {
       await again.h5.close();
+    }
+  });
+
+  it('refines a real chunked, compressed series (several whole chunks a read) exactly', async () => {
+    const { nwb, h5 } = await open(
+      fixture('ipfx__UntitledExperiment-2018_12_03_234957-compressed.nwb'),
+      30_000,
+      dir,
+    );
+    try {
+      const info = await seriesInfo(nwb, '/acquisition/timeseries/data_00000_AD0');
+      assert.ok(info.chunks && info.chunks[0] < info.sampleCount, `chunked: ${JSON.stringify(info.chunks)}`);
+      const { first, last } = await refineAll(nwb, info, 600);
+      assert.equal(first.overview?.state, 'sparse');
+      assert.equal(last.overview?.state, 'exact');
+      const all = await new NwbFile(h5, { maxElements: info.sampleCount }).reader.readNumbers(info.dataPath);
+      assertExactColumns(last, info, i => all[i] * info.conversion + info.offset);
+    } finally {
+      await h5.close();
     }
   });
 
