@@ -9,12 +9,12 @@
  */
 import type { Selection } from '../hdf5/types';
 import type { SeriesInfo } from '../shared/protocol';
-import type { NwbReader } from './reader';
+import { toFloat64, toNumber, type NwbReader } from './reader';
 import { OverviewPyramid, pyramidShift } from './overviewPyramid';
 import type { OverviewStore } from './overviewStore';
 
-/** Reads in flight at once: one decoding while the next downloads. */
-const CONCURRENCY = 2;
+/** Reads in flight at once: one decoding while the next ones download. */
+const CONCURRENCY = 3;
 /**
  * Elements per read at most (whole chunks of consecutive rows, so one request fetches several
  * adjacent chunks): bounds the memory in flight (8 bytes an element as read) and the round trips.
@@ -169,7 +169,17 @@ class RefineJob {
   }
 
   private async read(unit: ReadUnit, signal: AbortSignal): Promise<void> {
-    const data = await this.reader.readNumbers(this.info.dataPath, selectionOf(this.info, unit), { signal });
+    const reader = this.reader;
+    const result = await reader.h5.read(this.info.dataPath, selectionOf(this.info, unit), {
+      signal,
+      maxElements: reader.maxElements,
+    });
+    // The typed array as read (an int16 chunk stays int16): no float64 copy of every sample.
+    const data = Array.isArray(result.data)
+      ? Float64Array.from(result.data, v => toNumber(v) ?? NaN)
+      : result.data instanceof BigInt64Array || result.data instanceof BigUint64Array
+        ? toFloat64(result.data)
+        : result.data;
     const picks = Array.from({ length: unit.columns }, (_, k) => k);
     const channels = picks.map(k => unit.column + k);
     this.pyramid.add(data, unit.row, unit.rows, unit.columns, picks, channels, true);
