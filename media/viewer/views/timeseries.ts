@@ -233,7 +233,13 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     status.textContent =
       reply.mode === 'raw'
         ? `${reply.count} samples`
-        : `${reply.sampleCount} samples in ${reply.columns} columns (min/max per column${reply.exact ? '' : ', sparse overview: zoom in for every sample'})`;
+        : `${reply.sampleCount} samples in ${reply.columns} columns (min/max per column${
+            reply.exact
+              ? ''
+              : reply.overview?.state === 'refining'
+                ? ', refining: exact where the background reads have reached'
+                : ', sparse overview: zoom in for every sample'
+          })`;
   };
   const redraw = debouncedRedraw<Window>(
     ctx,
