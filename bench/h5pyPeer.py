@@ -2,8 +2,12 @@
 # users stream DANDI assets, or over a local file (native libhdf5). One warm process serves many
 # requests: one JSON object per stdin line, one JSON answer per stdout line.
 #
-#   {"op": "walk" | "read", "key": str, "fresh": bool, "url": str | "path": str,
-#    "cache": "default" | "block", "blockSize": int, "reads": [[dataset, [[start, stop], ...]], ...]}
+#   {"op": "walk" | "read" | "minmax", "key": str, "fresh": bool, "url": str | "path": str,
+#    "cache": "default" | "block", "blockSize": int, "reads": [[dataset, [[start, stop], ...]], ...],
+#    "dataset": str}
+#
+# "minmax" computes the min and max of every column of `dataset` over all its rows, read a few
+# chunks of rows at a time (the peer of the viewer's exact overview of a whole series).
 #
 # `fresh` opens a new fsspec file (empty cache); otherwise the file of `key` is reused with what its
 # cache holds (the peer's "warm"). h5py's File is opened anew on it either way, as a new session is.
@@ -70,9 +74,25 @@ def read(h5, reads):
     return {"elements": int(elements), "sum": total}
 
 
+def minmax(h5, path):
+    import numpy
+
+    dataset = h5[path]
+    rows = (dataset.chunks or (65536,))[0] * 8
+    lo, hi = None, None
+    for start in range(0, dataset.shape[0], rows):
+        block = dataset[start : start + rows]
+        a, b = numpy.nanmin(block, axis=0), numpy.nanmax(block, axis=0)
+        lo = a if lo is None else numpy.minimum(lo, a)
+        hi = b if hi is None else numpy.maximum(hi, b)
+    return {"elements": int(dataset.size), "min": float(numpy.min(lo)), "max": float(numpy.max(hi))}
+
+
 def serve(req):
     source = open_source(req)
     with h5py.File(source, "r") as h5:
+        if req["op"] == "minmax":
+            return minmax(h5, req["dataset"])
         return walk(h5) if req["op"] == "walk" else read(h5, req["reads"])
 
 

@@ -16,7 +16,7 @@ const SCRIPT = resolve(process.cwd(), 'bench', 'h5pyPeer.py');
 export type PeerRead = [string, [number, number][] | null];
 
 export interface PeerRequest {
-  op: 'walk' | 'read';
+  op: 'walk' | 'read' | 'minmax';
   /** Names the open file: the same key without `fresh` reuses it and what its cache holds. */
   key: string;
   fresh: boolean;
@@ -28,6 +28,8 @@ export interface PeerRequest {
   cache?: 'default' | 'block';
   blockSize?: number;
   reads?: PeerRead[];
+  /** For `minmax`: the dataset whose columns' min and max are computed over every row. */
+  dataset?: string;
 }
 
 type PeerAnswer = Record<string, number>;

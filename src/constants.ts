@@ -80,6 +80,7 @@ export const Settings = {
   omeTileCacheMB: 'ome.tileCacheMB',
   videoMaxDecodedFrames: 'video.maxDecodedFrames',
   referencesEnabled: 'references.enabled',
+  overviewCacheSizeMB: 'viewer.overviewCacheSizeMB',
 } as const;
 
 export const EXTENSION_ID = 'dandi-vscode.dandi-vscode';

@@ -13,6 +13,7 @@ import { assetSourceSpec } from '../hdf5/sources/dandi';
 import type { OpenOptions, SourceSpec, SourceStats } from '../hdf5/types';
 import type { NwbBackend } from '../nwb/backend';
 import { DEFAULT_LIMITS, NwbFile } from '../nwb/nwbFile';
+import { OverviewStore } from '../nwb/overviewStore';
 import type { SourceDescription, ViewerFileInfo } from '../shared/protocol';
 import type { ExtensionServices } from '../services';
 import { isZarrUri, openZarrBackend } from './zarrSource';
@@ -49,12 +50,20 @@ export class NwbDocument implements vscode.CustomDocument {
       return new NwbDocument(uri, { kind: 'local', path: uri.toString() }, null, errorText(e), null);
     }
     try {
-      const h5: NwbBackend = isZarrUri(uri)
-        ? await openZarrBackend(source, services, signal)
-        : await openHdf5(await sourceSpec(source, uri, services), { ...openOptions(services), signal });
+      const spec = isZarrUri(uri) ? null : await sourceSpec(source, uri, services);
+      const h5: NwbBackend = spec
+        ? await openHdf5(spec, { ...openOptions(services), signal })
+        : await openZarrBackend(source, services, signal);
       const config = vscode.workspace.getConfiguration(Settings.section);
       const maxElements = config.get<number>(Settings.maxSliceElements, DEFAULT_LIMITS.maxElements);
-      return new NwbDocument(uri, source, new NwbFile(h5, { maxElements }), null, h5);
+      const nwb = new NwbFile(
+        h5,
+        { maxElements },
+        {
+          overviewStore: overviewStore(services, spec, source.kind === 'dandi'),
+        },
+      );
+      return new NwbDocument(uri, source, nwb, null, h5);
     } catch (e) {
       services.log.warn(`NWB viewer: could not open ${uri.toString(true)}: ${errorText(e)}`);
       return new NwbDocument(uri, source, null, errorText(e), null);
@@ -148,6 +157,25 @@ function openOptions(services: ExtensionServices): OpenOptions {
     options.metadataCacheBytes = metadataMB * MiB;
   }
   return options;
+}
+
+/** The overview pyramids' store (none when its setting is 0); private when the asset is read with a key. */
+function overviewStore(
+  services: ExtensionServices,
+  spec: SourceSpec | null,
+  dandi: boolean,
+): OverviewStore | undefined {
+  const config = vscode.workspace.getConfiguration(Settings.section);
+  const megabytes = config.get<number>(Settings.overviewCacheSizeMB, 200);
+  if (!(megabytes > 0)) return undefined;
+  // A Zarr store from DANDI (spec null) may be embargoed: private, so sign-out deletes it.
+  const keyed = spec ? spec.kind === 'dandi' && (spec.private ?? spec.apiKey !== undefined) : dandi;
+  return new OverviewStore(overviewCacheDir(services.context), megabytes * MiB, { private: keyed });
+}
+
+/** The persistent overview pyramids, beside the metadata cache. */
+export function overviewCacheDir(context: vscode.ExtensionContext): string {
+  return vscode.Uri.joinPath(context.globalStorageUri, 'overview-pyramids').fsPath;
 }
 
 /** The persistent metadata cache, under the extension's global storage. */

@@ -9,7 +9,8 @@ import { forgetPrivateMetadata } from '../hdf5/metadataCache';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
 import { AssetFileSystemProvider } from './assetFileSystem';
-import { metadataCacheDir } from './nwbDocument';
+import { forgetPrivateOverviews } from '../nwb/overviewStore';
+import { metadataCacheDir, overviewCacheDir } from './nwbDocument';
 import { NwbEditorProvider } from './nwbEditorProvider';
 import { forgetPrivateZarrMetadata } from './zarrReaderOptions';
 import { isNwbZarr } from './zarrSource';
@@ -29,7 +30,9 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
   context.subscriptions.push(
     services.session.onDidSignOut(async () => {
       const removed =
-        (await forgetPrivateMetadata(metadataCacheDir(context))) + (await forgetPrivateZarrMetadata(context));
+        (await forgetPrivateMetadata(metadataCacheDir(context))) +
+        (await forgetPrivateZarrMetadata(context)) +
+        (await forgetPrivateOverviews(overviewCacheDir(context)));
       if (removed > 0)
         services.log.info(`Signed out: deleted ${removed} cached metadata entries read with the key.`);
     }),

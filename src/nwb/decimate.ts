@@ -57,22 +57,32 @@ export class MinMaxBins {
 
   /** Physical values (raw * conversion + offset) as float32; NaN for empty columns. */
   finish(conversion: number, offset: number): { min: Float32Array; max: Float32Array } {
-    const min = new Float32Array(this.min.length);
-    const max = new Float32Array(this.max.length);
-    for (let k = 0; k < min.length; k++) {
-      if (this.min[k] === Infinity) {
-        min[k] = NaN;
-        max[k] = NaN;
-        continue;
-      }
-      const a = this.min[k] * conversion + offset;
-      const b = this.max[k] * conversion + offset;
-      // A negative conversion swaps which end is the minimum.
-      min[k] = Math.min(a, b);
-      max[k] = Math.max(a, b);
-    }
-    return { min, max };
+    return toPhysical(this.min, this.max, conversion, offset);
   }
+}
+
+/** Raw min/max (±Infinity where empty) as physical float32 values (raw * conversion + offset); NaN where empty. */
+export function toPhysical(
+  rawMin: ArrayLike<number>,
+  rawMax: ArrayLike<number>,
+  conversion: number,
+  offset: number,
+): { min: Float32Array; max: Float32Array } {
+  const min = new Float32Array(rawMin.length);
+  const max = new Float32Array(rawMax.length);
+  for (let k = 0; k < min.length; k++) {
+    if (rawMin[k] === Infinity) {
+      min[k] = NaN;
+      max[k] = NaN;
+      continue;
+    }
+    const a = rawMin[k] * conversion + offset;
+    const b = rawMax[k] * conversion + offset;
+    // A negative conversion swaps which end is the minimum.
+    min[k] = Math.min(a, b);
+    max[k] = Math.max(a, b);
+  }
+  return { min, max };
 }
 
 /** Fills empty columns from their nearest filled neighbour (sparse overviews read some columns only). */

@@ -3,6 +3,8 @@
  * registry and the version. Everything under src/nwb takes this object.
  */
 import type { NwbBackend } from './backend';
+import { OverviewRefiner } from './overviewRefiner';
+import type { OverviewStore } from './overviewStore';
 import { NwbReader, valueToStrings } from './reader';
 import { TypeRegistry } from './schema';
 import { detectNwbVersion } from './version';
@@ -14,17 +16,31 @@ export interface NwbLimits {
 
 export const DEFAULT_LIMITS: NwbLimits = { maxElements: 4_000_000 };
 
+export interface NwbFileOptions {
+  /** Where finished overview pyramids are kept between opens (none: in memory only). */
+  overviewStore?: OverviewStore;
+}
+
 export class NwbFile {
   readonly reader: NwbReader;
   readonly types: TypeRegistry;
+  /** Exact overviews of long series, refined in the background (see overviewRefiner.ts). */
+  readonly overviews: OverviewRefiner;
   private _version: Promise<string | null> | null = null;
 
   constructor(
     readonly h5: NwbBackend,
     readonly limits: NwbLimits = DEFAULT_LIMITS,
+    options: NwbFileOptions = {},
   ) {
     this.reader = new NwbReader(h5, limits.maxElements);
     this.types = new TypeRegistry(this.reader);
+    this.overviews = new OverviewRefiner(
+      this.reader,
+      () => h5.info.identity,
+      limits.maxElements,
+      options.overviewStore ?? null,
+    );
   }
 
   version(): Promise<string | null> {

@@ -9,6 +9,8 @@ import { toArrayBuffer } from '../shared/binary';
 import { StatsAccumulator, valueStats } from '../shared/valueStats';
 import { fillGaps, MinMaxBins } from './decimate';
 import type { NwbFile } from './nwbFile';
+import { OverviewRefiner } from './overviewRefiner';
+import { pyramidWindow, type PyramidWindowRequest } from './overviewWindow';
 import { joinPath, product, toNumber, valueToText } from './reader';
 import { regionRows, tableIds, tableColumnText } from './table';
 
@@ -205,7 +207,7 @@ interface ChannelPlan {
   picks: number[];
 }
 
-function planChannels(info: SeriesInfo, requested: number[]): ChannelPlan {
+export function planChannels(info: SeriesInfo, requested: number[]): ChannelPlan {
   const channels = requested.length ? requested : [0];
   for (const c of channels) {
     if (!Number.isInteger(c) || c < 0 || c >= info.channelCount) {
@@ -289,6 +291,22 @@ export async function seriesWindow(
     chunkRows > 0 ? chunksInWindow * chunkRows * touchedWidth(info, plan) : count * plan.readWidth;
   // Probing at least as many chunks as the window holds costs as much as reading it all.
   const exact = windowCost <= budget || probes >= chunksInWindow;
+  // Too long to read: the series' min/max pyramid answers when it is finished (memory or disk).
+  const request: PyramidWindowRequest = {
+    start,
+    end,
+    pixels,
+    channels: plan.channels,
+    timeOf: i => timeOfSample(info, i),
+  };
+  const blockSize = exact ? null : OverviewRefiner.blockSize(info);
+  const resolvable = blockSize !== null && blockSize <= count / pixels;
+  if (resolvable) {
+    const stored = await nwb.overviews.finished(info);
+    const answer = stored && pyramidWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
+    if (answer) return answer;
+  }
+  const building = resolvable ? nwb.overviews.building(info) : null;
   const columns = exact ? pixels : probes;
   const bins = new MinMaxBins(columns, plan.channels.length, start, end);
   const stats = new StatsAccumulator();
@@ -327,7 +345,15 @@ export async function seriesWindow(
       const block = await r.readNumbers(info.dataPath, rowSelection(info, plan, s, rows), { signal });
       bins.addBlock(block, s, rows, plan.readWidth, plan.picks);
       stats.addColumns(block, rows, plan.readWidth, plan.picks);
+      // Probes widen the pyramid's blocks (not counted as covered), so a refining answer shows them where the reads have not been.
+      building?.pyramid.add(block, s, rows, plan.readWidth, plan.picks, plan.channels, false);
     }
+    // Once the background reads have started, the pyramid (exact where they reached) answers.
+    const refining =
+      building && building.pyramid.progress > 0
+        ? pyramidWindow(info, building.pyramid, request, building.version)
+        : null;
+    if (refining) return refining;
   }
   if (info.timing.kind !== 'timestamps' || !exact) {
     for (let c = 0; c < columns; c++) columnTimes[c] = timeOfSample(info, bins.columnStart(c));
@@ -346,6 +372,9 @@ export async function seriesWindow(
     exact,
     unit: info.unit,
     stats: stats.result(info.conversion, info.offset),
+    ...(exact
+      ? {}
+      : { overview: { state: 'sparse' as const, progress: 0, refinable: resolvable, version: 0 } }),
   };
 }
 
@@ -371,6 +400,6 @@ function probeRows(info: SeriesInfo, plan: ChannelPlan, probes: number, budget: 
   return chunkRows ? Math.min(chunkRows, byBudget) : byBudget;
 }
 
-function clamp(v: number, lo: number, hi: number): number {
+export function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }

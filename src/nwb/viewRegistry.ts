@@ -31,6 +31,7 @@ import { trajectories } from './spatial';
 import { tableInfo, tableRows } from './table';
 import { orderParam, sortedTableRows } from './tableOrder';
 import { spikeSeriesOf, spikeSnippets } from './spikeEvents';
+import { seriesRefine } from './seriesRefine';
 import { seriesInfo, seriesWindow } from './timeseries';
 import { unitTimesRaster } from './unitTimes';
 import { unitsRaster, unitWaveform } from './units';
@@ -257,6 +258,17 @@ export const VIEWS = {
           pixels: num(params.pixels, 'pixels'),
         };
         return seriesWindow(nwb, await seriesInfo(nwb, checked.path), checked, signal);
+      },
+      'series/refine': async (nwb, params, { signal }) => {
+        const checked = {
+          path: checkPath(params.path),
+          t0: num(params.t0, 't0'),
+          t1: num(params.t1, 't1'),
+          channels: channelList(params.channels),
+          pixels: num(params.pixels, 'pixels'),
+          since: num(params.since, 'since'),
+        };
+        return seriesRefine(nwb, await seriesInfo(nwb, checked.path), checked, signal);
       },
     },
   },

@@ -111,6 +111,12 @@ export interface HostMethods {
   'series/info': { params: { path: string }; result: SeriesInfo };
   /** Decimated (min/max per pixel column) or raw samples of a time window. */
   'series/window': { params: SeriesWindowParams; result: SeriesWindow };
+  /**
+   * The same window from the series' min/max pyramid once its background refinement has advanced
+   * past `since` (at most every few hundred ms) or finished: long-polled by the webview, whose
+   * cancel (the user moved on) lets the background reads stop.
+   */
+  'series/refine': { params: SeriesWindowParams & { since: number }; result: SeriesWindow };
   /** A frame of an image, image series (`index`) or volume (`plane`). */
   'image/frame': { params: { path: string; index?: number; plane?: number }; result: ImageFrame };
   /** ROI masks of a PlaneSegmentation, at most `limit` ROIs (default 2000). */

@@ -235,7 +235,20 @@ export type SeriesWindow =
       unit: string;
       /** What the samples read for the window hold (all of them when `exact`, else the probes). */
       stats: ValueStats;
+      /** Which overview this is, for a window too long to read at once (absent: read in full). */
+      overview?: OverviewStatus;
     };
+
+/** Which overview a min/max window shows: sparse probes, refining in the background, or exact. */
+export interface OverviewStatus {
+  state: 'sparse' | 'refining' | 'exact';
+  /** Fraction of the dataset the background refinement has read (1 when exact). */
+  progress: number;
+  /** `series/refine` can sharpen this window (the series' min/max pyramid resolves it). */
+  refinable: boolean;
+  /** The refinement's progress counter: pass it back as `since` to `series/refine`. */
+  version: number;
+}
 
 /** Reply to `image/frame`. */
 export interface ImageFrame {

@@ -8,6 +8,8 @@ import { startProcess, unlessExited } from './processes.mjs';
 
 /** Folder of the generated NWB fixtures (`node dist/tools/genFixtures.js` writes it). */
 export const generatedDir = repoRoot => join(repoRoot, '.cache', 'nwb');
+/** The generated 1 GiB ElectricalSeries (`npm run fixtures -- --large`), served when present. */
+const largeFile = repoRoot => join(repoRoot, '.cache', 'large', 'ecephys-1gib.nwb');
 /** The real-world NWB corpus beside the checkout (present in CI and on the dev machines). */
 export const corpusDir = repoRoot => resolve(repoRoot, '..', 'shared', 'fixtures', 'nwb');
 
@@ -20,14 +22,18 @@ function hasFiles(dir) {
  * all are current), so a checkout that gains a fixture gets it without clearing .cache/nwb; throws
  * with its output on failure.
  */
-export function ensureGeneratedFixtures(repoRoot) {
+export function ensureGeneratedFixtures(repoRoot, { large = false } = {}) {
   const tool = join(repoRoot, 'dist', 'tools', 'genFixtures.js');
   if (!existsSync(tool)) {
     throw new Error(`${tool} is missing: build first (node esbuild.mjs --only=tools)`);
   }
   console.log(`[fixtures] bringing the NWB fixtures in ${generatedDir(repoRoot)} and the videos up to date`);
   const started = Date.now();
-  const r = spawnSync(process.execPath, [tool], { cwd: repoRoot, stdio: 'inherit' });
+  // --large: also the 1 GiB series the suite's exact-overview test streams (written once, minutes).
+  const r = spawnSync(process.execPath, [tool, ...(large ? ['--large'] : [])], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error(`node ${tool} failed (exit code ${r.status}, signal ${r.signal})`);
   console.log(`[fixtures] done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return true;
@@ -48,6 +54,7 @@ export async function startArchive(
   const args = [tool, '--json', '--port', '0'];
   if (hasFiles(corpusDir(repoRoot))) args.push('--corpus', corpusDir(repoRoot));
   if (hasFiles(generatedDir(repoRoot))) args.push('--generated', generatedDir(repoRoot));
+  if (existsSync(largeFile(repoRoot))) args.push('--large', largeFile(repoRoot));
   args.push(...extraArgs);
 
   let buffered = '';

@@ -234,7 +234,8 @@ async function main() {
     ...(options.e2e ? ['dist/test/e2e/runE2E.js'] : []),
   ]);
 
-  if (existsSync(join(repoRoot, 'dist', 'tools', 'genFixtures.js'))) ensureGeneratedFixtures(repoRoot);
+  if (existsSync(join(repoRoot, 'dist', 'tools', 'genFixtures.js')))
+    ensureGeneratedFixtures(repoRoot, { large: true });
   else
     log('WARNING: dist/tools/genFixtures.js is not built; the archive starts without generated NWB fixtures');
 

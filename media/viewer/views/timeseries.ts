@@ -3,8 +3,8 @@
  * window at screen resolution (min/max per pixel column), with channel paging. ElectricalSeries
  * (and anything with many channels) are drawn as stacked traces labelled by electrode.
  */
-import type { SeriesInfo } from '../../../src/shared/protocol';
-import { isCancelled } from '../api';
+import type { SeriesInfo, SeriesWindow } from '../../../src/shared/protocol';
+import { isCancelled, type Params } from '../api';
 import { describeFlatChannels, describeValues } from '../../../src/shared/valueStats';
 import { dataNote, setNote } from '../dataNote';
 import { button, h, message, select } from '../dom';
@@ -78,7 +78,10 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   const note = dataNote();
   const plotBox = h('div', { class: 'plot-box' });
   const status = h('div', { class: 'inline-status', role: 'status' });
-  ctx.root.append(header, controls, chunkWarning ?? '', note, plotBox, status);
+  // Which overview the plot shows (sparse probes, refining, exact): text people and tests read.
+  const overview = h('span', { class: 'overview-status', role: 'status', 'aria-live': 'polite' });
+  const plotHead = h('div', { class: 'plot-head' }, overview);
+  ctx.root.append(header, controls, chunkWarning ?? '', note, plotHead, plotBox, status);
 
   const plot = ctx.own(
     new LinePlot({
@@ -159,18 +162,41 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
     const controller = new AbortController();
     fetchController = controller;
     const channels = channelsShown();
-    const reply = await ctx.request(
-      'series/window',
-      {
-        path: ctx.path,
-        t0: w.start,
-        t1: w.end,
-        channels,
-        pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1),
-      },
-      { signal: controller.signal },
-    );
+    const params = {
+      path: ctx.path,
+      t0: w.start,
+      t1: w.end,
+      channels,
+      pixels: columnsForWidth(plot.width, window.devicePixelRatio || 1),
+    };
+    const reply = await ctx.request('series/window', params, { signal: controller.signal });
     if (controller.signal.aborted) return;
+    draw(reply, w, channels);
+    last = { w, channels: channels.join(',') };
+    // The exact overview streams in the background; moving on aborts the controller (and the wait).
+    void refine(reply, params, w, controller).catch(showError);
+  };
+  /** Long-polls `series/refine` while the overview sharpens, redrawing after each answer. */
+  const refine = async (
+    first: SeriesWindow,
+    params: Omit<Params<'series/refine'>, 'since'>,
+    w: Window,
+    controller: AbortController,
+  ): Promise<void> => {
+    let reply = first;
+    while (reply.mode === 'minmax' && reply.overview?.refinable && !controller.signal.aborted) {
+      const since = reply.overview.version;
+      reply = await ctx.request('series/refine', { ...params, since }, { signal: controller.signal });
+      if (controller.signal.aborted) return;
+      // The user is moving the window (its fetch is debounced): that fetch refines it again.
+      if (!sameWindow(visible, w)) {
+        last = null;
+        return;
+      }
+      draw(reply, w, params.channels);
+    }
+  };
+  const draw = (reply: SeriesWindow, w: Window, channels: number[]): void => {
     let drawable = drawableChannels(reply);
     setNote(
       note,
@@ -203,11 +229,17 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
         : fitHeight(ctx.root, plotBox, 220, 360),
     );
     plot.setWindow(w);
-    last = { w, channels: channels.join(',') };
+    showOverview(overview, reply);
     status.textContent =
       reply.mode === 'raw'
         ? `${reply.count} samples`
-        : `${reply.sampleCount} samples in ${reply.columns} columns (min/max per column${reply.exact ? '' : ', sparse overview: zoom in for every sample'})`;
+        : `${reply.sampleCount} samples in ${reply.columns} columns (min/max per column${
+            reply.exact
+              ? ''
+              : reply.overview?.state === 'refining'
+                ? ', refining: exact where the background reads have reached'
+                : ', sparse overview: zoom in for every sample'
+          })`;
   };
   const redraw = debouncedRedraw<Window>(
     ctx,
@@ -234,6 +266,21 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   };
   renderControls();
   await fetchWindow(visible);
+}
+
+/** Says which overview the plot shows: every sample (`exact`), probes (`sparse`), or `refining n%`. */
+function showOverview(badge: HTMLElement, reply: SeriesWindow): void {
+  const o = reply.mode === 'minmax' ? reply.overview : undefined;
+  const state = o?.state ?? 'exact';
+  badge.dataset.state = state;
+  badge.textContent = state === 'refining' ? `refining ${Math.floor((o?.progress ?? 0) * 100)}%` : state;
+  badge.title =
+    state === 'exact'
+      ? 'Exact: the min/max of every sample in each pixel column'
+      : state === 'sparse'
+        ? 'Sparse: sampled at probes; zoom in for every sample'
+        : 'Refining: exact where the background reads have reached, probes elsewhere';
+  badge.setAttribute('aria-label', `Overview: ${badge.textContent}`);
 }
 
 /**

@@ -20,6 +20,7 @@ function paramsFor(path: string): { [M in DataMethod]: AnyParams } {
     'snippet/python': { path },
     'series/info': { path },
     'series/window': { path, t0: -1e12, t1: 1e12, channels: [0], pixels: 1000 },
+    'series/refine': { path, t0: -1e12, t1: 1e12, channels: [0], pixels: 1000, since: 0 },
     'image/frame': { path, index: 0, plane: 0 },
     rois: { path, limit: 1e9 },
     'table/info': { path },

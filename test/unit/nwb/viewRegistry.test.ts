@@ -29,6 +29,7 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   'view/resolve': true,
   'series/info': true,
   'series/window': true,
+  'series/refine': true,
   'image/frame': true,
   rois: true,
   'table/info': true,

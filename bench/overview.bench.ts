@@ -1,0 +1,187 @@
+// Exact overview of the generated 1 GiB series (10 million samples × 64 channels, int16, gzip),
+// streamed from the stand-in archive (a child process) at 50 ms latency: the background refinement
+// of its min/max pyramid from the first sparse overview to exact, and the second open of the same
+// series, whose exact overview needs no data request. The peer, in the same run: h5py + fsspec
+// with its best block cache (4 MiB blocks) computing the min/max of every channel over the whole
+// dataset, cold (a fresh file) and warm (its cache reused). One JSON line each:
+//   {bench, case, latencyMs, ours: {ms, requests, bytes}, peer: {name, ms, requests, bytes}}
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { request } from 'undici';
+import { startArchiveProcess, type ArchiveProcess } from './archiveProcess';
+import { H5pyPeer, type PeerRequest } from './h5pyPeer';
+import { ensureLargeEphys } from '../test/fixtures/nwbgen';
+import { openHdf5 } from '../src/hdf5/engine';
+import type { OpenOptions, SourceSpec } from '../src/hdf5/types';
+import { DEFAULT_LIMITS, NwbFile } from '../src/nwb/nwbFile';
+import { OverviewStore } from '../src/nwb/overviewStore';
+import { seriesRefine } from '../src/nwb/seriesRefine';
+import { seriesInfo, seriesWindow } from '../src/nwb/timeseries';
+import type { SeriesWindow, SeriesWindowParams } from '../src/shared/protocol';
+
+const WORKER = resolve(process.cwd(), 'dist', 'hdf5Worker.js');
+const LATENCY_MS = 50;
+const MiB = 1024 * 1024;
+const PIXELS = 1200;
+const CHANNELS = [0, 1, 2, 3];
+const PEER_NAME = 'h5py+fsspec block 4 MiB (min/max of every channel)';
+
+const progress = (text: string) => process.stderr.write(`[overview.bench] ${text}\n`);
+const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(result));
+
+interface Counted {
+  ms: number;
+  requests: number;
+  bytes: number;
+}
+
+/** Times `work` whole and counts what the archive served meanwhile (its log, cleared first). */
+async function counted(archive: ArchiveProcess, work: () => Promise<unknown>): Promise<Counted> {
+  const cleared = await request(`${archive.controlUrl}/clear-log`, { method: 'POST', body: '' });
+  await cleared.body.dump();
+  const started = performance.now();
+  await work();
+  const ms = Math.round(performance.now() - started);
+  const log = (await (await request(`${archive.controlUrl}/log`)).body.json()) as { bytes: number }[];
+  return { ms, requests: log.length, bytes: log.reduce((n, e) => n + e.bytes, 0) };
+}
+
+async function largeAsset(archive: ArchiveProcess, size: number): Promise<{ spec: SourceSpec; url: string }> {
+  const response = await request(
+    `${archive.apiUrl}/dandisets/${archive.ids.large}/versions/draft/assets/?page_size=1000&metadata=true`,
+  );
+  const body = (await response.body.json()) as {
+    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
+  };
+  const asset = body.results.find(a => a.path.endsWith('.nwb') && a.size === size);
+  if (!asset) throw new Error('the archive does not serve the 1 GiB file');
+  const url = asset.metadata.contentUrl[1];
+  const spec: SourceSpec = {
+    kind: 'dandi',
+    apiUrl: archive.apiUrl,
+    assetId: asset.asset_id,
+    size: asset.size,
+    identity: `bench:${asset.asset_id}`,
+    blobUrl: url,
+  };
+  return { spec, url };
+}
+
+/** Opens the file as the viewer does, with the persistent caches under `dir`. */
+async function openViewer(spec: SourceSpec, dir: string) {
+  const options: OpenOptions = {
+    workerPath: WORKER,
+    metadataCacheDir: join(dir, 'metadata'),
+    metadataCacheBytes: 200 * MiB,
+  };
+  const h5 = await openHdf5(spec, options);
+  const store = new OverviewStore(join(dir, 'pyramids'), 200 * MiB);
+  return { h5, nwb: new NwbFile(h5, DEFAULT_LIMITS, { overviewStore: store }) };
+}
+
+function overviewState(w: SeriesWindow): string {
+  return w.mode === 'minmax' ? (w.overview?.state ?? 'read in full') : 'raw';
+}
+
+async function main(): Promise<void> {
+  progress('making sure the 1 GiB file exists (generated once, slow: several minutes)');
+  const large = await ensureLargeEphys();
+  const peer = await H5pyPeer.start();
+  progress(`peer: ${peer.versions}`);
+  const archive = await startArchiveProcess(['--large', large.path, '--latency', String(LATENCY_MS)]);
+  const dir = mkdtempSync(join(tmpdir(), 'overview-bench-'));
+  try {
+    const { spec, url } = await largeAsset(archive, large.size);
+    const peerRequest = (fresh: boolean): PeerRequest => ({
+      op: 'minmax',
+      key: 'large',
+      fresh,
+      url,
+      cache: 'block',
+      blockSize: 4 * MiB,
+      dataset: `${large.seriesPath}/data`,
+    });
+    const samples = large.shape[0];
+
+    progress('ours: first open, sparse overview, then the refinement to exact');
+    const first = await openViewer(spec, dir);
+    const info = await seriesInfo(first.nwb, large.seriesPath);
+    const params: SeriesWindowParams = {
+      path: large.seriesPath,
+      t0: info.tStart,
+      t1: info.tEnd,
+      channels: CHANNELS,
+      pixels: PIXELS,
+    };
+    const sparse = await counted(archive, () => seriesWindow(first.nwb, info, params));
+    let reply = await seriesWindow(first.nwb, info, params);
+    let updates = 0;
+    const refinement = await counted(archive, async () => {
+      while (reply.mode === 'minmax' && reply.overview?.refinable) {
+        reply = await seriesRefine(first.nwb, info, { ...params, since: reply.overview.version });
+        updates++;
+      }
+    });
+    await first.h5.close();
+    progress(
+      `refinement: ${overviewState(reply)} after ${updates} updates, ${(refinement.bytes / MiB).toFixed(0)} MiB, ${refinement.requests} requests, ${refinement.ms} ms`,
+    );
+    progress('peer: min/max of the whole dataset, cold');
+    const peerCold = await counted(archive, () => peer.run(peerRequest(true)));
+    emit({
+      bench: 'viewer.overviewRefine',
+      case: 'exact overview of 10M x 64 series cold',
+      latencyMs: LATENCY_MS,
+      ours: refinement,
+      peer: { name: PEER_NAME, ...peerCold },
+      samples,
+      channels: large.shape[1],
+      firstSparse: sparse,
+      updates,
+      state: overviewState(reply),
+    });
+
+    progress('ours: second open of the same series');
+    let second: Awaited<ReturnType<typeof openViewer>> | undefined;
+    let info2 = info;
+    const opening = await counted(archive, async () => {
+      second = await openViewer(spec, dir);
+      info2 = await seriesInfo(second.nwb, large.seriesPath);
+    });
+    if (!second) throw new Error('the second open failed');
+    const reopened = second;
+    let again: SeriesWindow | undefined;
+    const window = await counted(archive, async () => {
+      again = await seriesWindow(reopened.nwb, info2, params);
+    });
+    await reopened.h5.close();
+    const secondOpen: Counted = {
+      ms: opening.ms + window.ms,
+      requests: opening.requests + window.requests,
+      bytes: opening.bytes + window.bytes,
+    };
+    progress('peer: min/max of the whole dataset again, its cache warm');
+    const peerWarm = await counted(archive, () => peer.run(peerRequest(false)));
+    emit({
+      bench: 'viewer.overviewSecondOpen',
+      case: 'exact overview of 10M x 64 series warm (second open)',
+      latencyMs: LATENCY_MS,
+      ours: secondOpen,
+      peer: { name: PEER_NAME, ...peerWarm },
+      overviewWindow: window,
+      state: again ? overviewState(again) : 'none',
+      target: 'the second open shows the exact overview with zero data requests',
+      met: window.requests === 0 && again !== undefined && overviewState(again) === 'exact',
+    });
+  } finally {
+    peer.close();
+    archive.child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
