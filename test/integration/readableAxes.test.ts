@@ -114,6 +114,18 @@ function assertReadable(r: ViewReadings, where: string): void {
     assert.ok(p.xTicks.length >= 2, `${at}: ${p.xTicks.length} x tick labels`);
     assertApart(p.xTicks, 'x', 0, p.width, `${at} x axis`);
     assertApart(p.yTicks, 'y', 0, p.height, `${at} y axis`);
+    // Across the axes too: each label wholly on the canvas, no x label on a y label.
+    for (const b of [...p.xTicks, ...p.yTicks])
+      assert.ok(
+        b.left >= -0.5 && b.right <= p.width + 0.5 && b.top >= -0.5 && b.bottom <= p.height + 0.5,
+        `${at}: the label "${b.text}" ${JSON.stringify(b)} is cut by the ${p.width} × ${p.height} canvas`,
+      );
+    for (const x of p.xTicks)
+      for (const y of p.yTicks)
+        assert.ok(
+          x.right <= y.left || y.right <= x.left || x.bottom <= y.top || y.bottom <= x.top,
+          `${at}: the x label "${x.text}" overlaps the y label "${y.text}"`,
+        );
     assert.ok(
       p.canvas.left >= r.pane.left - 0.5 && p.canvas.right <= r.pane.right + 0.5,
       `${at}: the chart [${p.canvas.left}, ${p.canvas.right}] is cut by the pane [${r.pane.left}, ${r.pane.right}]`,
