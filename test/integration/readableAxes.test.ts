@@ -18,7 +18,9 @@ import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import type { PlotReading, ReadBox, ViewReadings } from '../../src/shared/protocol';
 import {
   CLAMP_CURRENT,
+  DC_OFFSET,
   DECADE_CASES,
+  EPOCH_CLOCK,
   IMAGE,
   LATE_START,
   MEMBRANE,
@@ -225,12 +227,13 @@ describe('Readable numbers in the NWB viewer (VS Code)', function () {
       }
     });
 
-    it(`reads offsets and scaled raw counts in their prefix (1.2 nA ± 0.2 nA, -65 mV, int16 × 1e-13 A) at ${name}`, async () => {
+    it(`reads offsets and scaled raw counts in their prefix (1.2 nA ± 0.2 nA, -65 mV, 3.3 V ± 1 µV, int16 × 1e-13 A) at ${name}`, async () => {
       const panel = await open(share);
       for (const [c, prefix] of [
         [CLAMP_CURRENT, 'n'],
         [MEMBRANE, 'm'],
         [RAW_COUNTS, 'p'],
+        [DC_OFFSET, ''],
       ] as const) {
         const where = `${c.path} at ${name}`;
         const [p] = (await read(panel, c.path, where, share)).plots;
@@ -270,6 +273,20 @@ describe('Readable numbers in the NWB viewer (VS Code)', function () {
       assert.ok(
         Math.max(...ticks) >= 300,
         `${where}: ticks ${p.xTicks.map(t => t.text).join(' ')} stop early`,
+      );
+    });
+
+    it(`counts Unix-time timestamps (1.7e9 s) from the series' start at ${name}`, async () => {
+      const panel = await open(share);
+      const where = `${EPOCH_CLOCK.path} at ${name}`;
+      const [p] = (await read(panel, EPOCH_CLOCK.path, where, share)).plots;
+      const m = /^time \((ms|s)\) · t = 0 at (\d+(?:\.\d+)?) s$/.exec(p.xLabel);
+      assert.ok(m, `${where}: the time axis is titled "${p.xLabel}"`);
+      assert.equal(Number(m[2]), EPOCH_CLOCK.startingTime, `${where}: t = 0 at ${m[2]} s`);
+      const seconds = numbers(p.xTicks).map(t => t * (m[1] === 'ms' ? 1e-3 : 1));
+      assert.ok(
+        seconds.every(t => t >= 0 && t <= EPOCH_CLOCK.span),
+        `${where}: ticks ${p.xTicks.map(t => t.text).join(' ')} are not 0–2 s from the start`,
       );
     });
 
