@@ -1,10 +1,10 @@
 /** The webview's end of the typed RPC (src/shared/protocol.ts) and the VS Code webview API. */
 import { Messenger, RequestError } from '../../src/shared/messenger';
-import type { HostEvent, HostMethods, WebviewEvent, WebviewMethods } from '../../src/shared/protocol';
+import type { HostEvent, HostMethods, WebviewEvent, WebviewMethodMap } from '../../src/shared/protocol';
 
 // A mapped copy of the interface: interfaces lack the implicit index signature MethodMap needs.
 type HostMethodMap = { [M in keyof HostMethods]: HostMethods[M] };
-export type ViewerApi = Messenger<WebviewMethods, HostMethodMap, WebviewEvent, HostEvent>;
+export type ViewerApi = Messenger<WebviewMethodMap, HostMethodMap, WebviewEvent, HostEvent>;
 export type Method = keyof HostMethods & string;
 export type Params<M extends Method> = HostMethods[M]['params'];
 export type Result<M extends Method> = HostMethods[M]['result'];

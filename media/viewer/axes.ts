@@ -208,11 +208,18 @@ export function rowAxis(
   return { axis, boxes: u => drawnBoxes(u, 'y', drawn, style.font) };
 }
 
-/** Label boxes of an axis' drawn splits, in CSS pixels of the whole canvas. */
+/**
+ * Label boxes of an axis' drawn splits, in CSS pixels of the whole canvas, where uPlot puts them:
+ * x labels centred below the plot, y labels right-aligned left of it, each past its tick mark and
+ * the axis' gap.
+ */
 function drawnBoxes(u: uPlot, scale: 'x' | 'y', drawn: Drawn, font: string): LabelBox[] {
   const height = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 11);
   const left = u.bbox.left / devicePixelRatioOf(u);
   const top = u.bbox.top / devicePixelRatioOf(u);
+  const axis = u.axes[scale === 'x' ? 0 : 1];
+  const offset = (axis.ticks?.show === false ? 0 : (axis.ticks?.size ?? 10)) + (axis.gap ?? 5);
+  const below = (u.bbox.top + u.bbox.height) / devicePixelRatioOf(u) + offset;
   const out: LabelBox[] = [];
   drawn.splits.forEach((v, i) => {
     const text = drawn.labels[i];
@@ -222,10 +229,17 @@ function drawnBoxes(u: uPlot, scale: 'x' | 'y', drawn: Drawn, font: string): Lab
     if (!Number.isFinite(at)) return;
     if (scale === 'x') {
       const centre = left + at;
-      out.push({ text, left: centre - width / 2, right: centre + width / 2, top: 0, bottom: height });
+      out.push({
+        text,
+        left: centre - width / 2,
+        right: centre + width / 2,
+        top: below,
+        bottom: below + height,
+      });
     } else {
       const middle = top + at;
-      out.push({ text, left: 0, right: width, top: middle - height / 2, bottom: middle + height / 2 });
+      const right = left - offset;
+      out.push({ text, left: right - width, right, top: middle - height / 2, bottom: middle + height / 2 });
     }
   });
   return out;

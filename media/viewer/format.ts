@@ -212,7 +212,8 @@ export function decimalsFor(step: number): number {
   if (!Number.isFinite(s) || s === 0) return 0;
   for (let d = 0; d < 9; d++) {
     const x = s * 10 ** d;
-    if (Math.abs(Math.round(x) - x) < 1e-6 * Math.max(1, x)) return d;
+    // Relative to x: a step of 5e-7 is not a whole number, however close to 0 it is.
+    if (Math.abs(Math.round(x) - x) < 1e-6 * x) return d;
   }
   return 9;
 }

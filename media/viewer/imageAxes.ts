@@ -32,18 +32,35 @@ function niceStepAbove(raw: number): number {
   );
 }
 
-/** A step whose labels, `minGap` pixels apart at least, fit `pixels` for `count` units. */
-function stepFor(count: number, pixels: number, minGap: number): number {
-  return niceStepAbove(minGap / Math.max(1e-9, pixels / Math.max(1, count)));
+/** Labels closer than this (CSS pixels, centre to centre) would touch: one line of text and a gap. */
+const MIN_PITCH = FONT_PX + 4;
+
+/**
+ * Tick values along a scale from `min` to `max` drawn `pixels` long: multiples of the nice step
+ * that keeps labels `minGap` pixels apart or, when the scale is too short for two of them (a small
+ * image in a narrow pane), its two ends, so it can still be read. `step` sets the labels' digits.
+ */
+function scaleTicks(
+  min: number,
+  max: number,
+  pixels: number,
+  minGap: number,
+): { values: number[]; step: number } {
+  const step = niceStepAbove(((max - min) * minGap) / Math.max(1e-9, pixels));
+  const values = multiples(min, max, step);
+  if (values.length >= 2 || pixels < MIN_PITCH) return { values, step };
+  return { values: [min, max], step: niceStepAbove((max - min) / 20) };
 }
 
 /** Pixel indices along one edge of an image drawn `pixels` CSS pixels long. */
 export function drawRuler(axis: HTMLElement, count: number, pixels: number, side: 'x' | 'y'): void {
   clear(axis);
   const widest = String(count).length * FONT_PX * 0.65;
-  const step = Math.max(1, stepFor(count, pixels, side === 'x' ? widest + 14 : FONT_PX + 18));
+  const gap = side === 'x' ? widest + 14 : FONT_PX + 18;
+  // Pixel indices are whole numbers: labels at least one image pixel apart (a step of 1 or more).
+  const { values } = scaleTicks(0, count, pixels, Math.max(gap, pixels / Math.max(1, count)));
   axis.style[side === 'x' ? 'width' : 'height'] = `${pixels}px`;
-  for (const v of multiples(0, count, step)) {
+  for (const v of values) {
     // Index i is the left (top) edge of pixel i; the last label keeps inside the ruler.
     const at = (v / count) * pixels;
     const label = h('span', { class: 'ruler-label', text: String(v) });
@@ -104,9 +121,8 @@ export class Colorbar {
       );
       return;
     }
-    // Labels at least 30 px apart.
-    const step = niceStepAbove(((max - min) * 30) / height);
-    const values = multiples(min, max, step);
+    // Labels at least 30 px apart (or the window's two ends on a short bar).
+    const { values, step } = scaleTicks(min, max, height, 30);
     const texts = tickLabels(values, step, scale.factor);
     values.forEach((v, k) => {
       const label = h('span', { class: 'ruler-label', text: texts[k] });

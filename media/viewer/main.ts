@@ -11,6 +11,7 @@ import { h, message } from './dom';
 import { Header } from './header';
 import { fillNwbStore, initHdf5Store, loadChildren, loadMore, moreParent } from './hierarchy';
 import { Inspector } from './inspector';
+import { readView } from './readings';
 import { TreeStore, TreeView } from './tree';
 import { ancestorPaths, matchingPaths, type TreeNode } from './treeModel';
 import { ViewHost } from './viewHost';
@@ -163,6 +164,7 @@ class Viewer {
 
     this._api.onEvent('stats', e => this._header.setFetched(e.stats.bytesFetched));
     this._api.onEvent('reveal', e => this.select(e.path, e.view));
+    this._api.onRequest('test/readings', () => readView(this._viewRoot));
     window.addEventListener('keydown', e => {
       // Ctrl/Cmd+F focuses the filter, as in VS Code's own trees.
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {

@@ -17,14 +17,14 @@ import {
   type InitResult,
   type ViewKind,
   type WebviewEvent,
-  type WebviewMethods,
+  type WebviewMethodMap,
 } from '../shared/protocol';
 import { DisposableStore, toDisposable } from '../util/disposable';
 import type { NwbDocument } from './nwbDocument';
 import { saveBytes, saveText } from './saveFile';
 import { checkClockEvent, type SessionClocks } from './sessionClock';
 
-type HostMessenger = Messenger<HostMethodMap, WebviewMethods, HostEvent, WebviewEvent>;
+type HostMessenger = Messenger<HostMethodMap, WebviewMethodMap, HostEvent, WebviewEvent>;
 
 /** The messaging half of a webview: all a panel needs to talk to it (`vscode.Webview` is one). */
 export interface WebviewChannel {

@@ -191,8 +191,51 @@ export interface HostMethods {
   features: { params: { path: string; channel?: number; maxEvents?: number }; result: FeatureValues };
 }
 
-/** Requests the host may send to the webview (none yet; kept for symmetry of the Messenger). */
-export type WebviewMethods = Record<never, { params: unknown; result: unknown }>;
+/** A box on screen, in CSS pixels (of the chart's canvas for tick labels, else of the webview). */
+export interface ReadBox {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** What one chart drew: axis titles, tick label boxes (canvas pixels), the canvas size and place. */
+export interface PlotReading {
+  xLabel: string;
+  yLabel: string;
+  xTicks: (ReadBox & { text: string })[];
+  yTicks: (ReadBox & { text: string })[];
+  width: number;
+  height: number;
+  /** The stacked traces' amplitude scale bar label, null without one. */
+  scaleBar: string | null;
+  canvas: ReadBox;
+}
+
+/** Labels laid out in the DOM beside an image (pixel rulers, colourbar), in webview pixels. */
+export interface RulerReading {
+  kind: 'colorbar' | 'ruler-x' | 'ruler-y';
+  /** The colourbar's unit line ('' for rulers). */
+  unit: string;
+  labels: (ReadBox & { text: string })[];
+}
+
+/** What the shown view drew, for tests that check numbers are readable (nothing overlaps or clips). */
+export interface ViewReadings {
+  path: string;
+  /** The view pane (`#view`), in webview pixels. */
+  pane: ReadBox;
+  /** The view's header line (`.view-header`: title and summary), '' without one. */
+  header: string;
+  plots: PlotReading[];
+  rulers: RulerReading[];
+}
+
+/** Requests the host may send to the webview: only the tests' reading of what the view drew. */
+export interface WebviewMethods {
+  'test/readings': { params: Record<string, never>; result: ViewReadings };
+}
+export type WebviewMethodMap = { [M in keyof WebviewMethods]: WebviewMethods[M] };
 
 // ---------------------------------------------------------------------------------------------
 // Events

@@ -8,7 +8,13 @@ import * as vscode from 'vscode';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
 import type { ViewerPanel, WebviewChannel } from '../../src/editor/viewerPanel';
 import { parseEnvelope } from '../../src/shared/messenger';
-import { ENVELOPE_TAG, type Envelope, type HostMethods, type WebviewEvent } from '../../src/shared/protocol';
+import {
+  ENVELOPE_TAG,
+  type Envelope,
+  type HostMethods,
+  type WebviewEvent,
+  type WebviewMethods,
+} from '../../src/shared/protocol';
 
 /** Ids of the test's own requests: far above the webview's, which count from 1. */
 const FIRST_TEST_ID = 1_000_000_000;
@@ -30,6 +36,8 @@ export class PanelRecorder implements WebviewChannel {
   readonly onDidReceiveEvent = this._onDidReceiveEvent.event;
   private _nextId = FIRST_TEST_ID;
   private readonly _replies = new Map<number, (envelope: Envelope) => void>();
+  /** The test's own requests to the webview, by id: their replies never reach the panel. */
+  private readonly _asked = new Map<number, (envelope: Envelope) => void>();
   private readonly _fromWebview: vscode.Disposable;
 
   constructor(private readonly _webview: WebviewChannel) {
@@ -37,6 +45,14 @@ export class PanelRecorder implements WebviewChannel {
       const envelope = parseEnvelope(message);
       if (envelope?.kind === 'req')
         this.requests.push({ id: envelope.id, method: envelope.method, params: envelope.params });
+      if (envelope && (envelope.kind === 'ok' || envelope.kind === 'err')) {
+        const asked = this._asked.get(envelope.id);
+        if (asked) {
+          this._asked.delete(envelope.id);
+          asked(envelope);
+          return;
+        }
+      }
       this.inject(message);
     });
   }
@@ -79,11 +95,28 @@ export class PanelRecorder implements WebviewChannel {
     });
   }
 
+  /** Sends a request to the real webview as the host would, and returns the webview's reply. */
+  ask<M extends keyof WebviewMethods & string>(
+    method: M,
+    params: WebviewMethods[M]['params'],
+  ): Promise<WebviewMethods[M]['result']> {
+    const id = this._nextId++;
+    return new Promise((resolve, reject) => {
+      this._asked.set(id, envelope => {
+        if (envelope.kind === 'ok') resolve(envelope.result as WebviewMethods[M]['result']);
+        else
+          reject(new Error(envelope.kind === 'err' ? envelope.message : `unexpected ${envelope.kind} reply`));
+      });
+      void this._webview.postMessage({ tag: ENVELOPE_TAG, kind: 'req', id, method, params });
+    });
+  }
+
   /** The panel is gone: its pending replies will never come. */
   close(): void {
-    for (const settle of this._replies.values())
+    for (const settle of [...this._replies.values(), ...this._asked.values()])
       settle({ tag: ENVELOPE_TAG, kind: 'err', id: 0, message: 'panel disposed' });
     this._replies.clear();
+    this._asked.clear();
     this._fromWebview.dispose();
     this._toPanel.dispose();
     this._onDidSend.dispose();

@@ -77,6 +77,9 @@ describe('SI prefixes chosen from the data', () => {
     assert.equal(decimalsFor(0.25), 2);
     assert.equal(decimalsFor(5), 0);
     assert.equal(decimalsFor(1e-4), 4);
+    // A tiny step on a large offset (3.3 V ± 1 µV) needs its decimals: not 0.
+    assert.equal(decimalsFor(5e-7), 7);
+    assert.equal(decimalsFor(2e-8), 8);
     assert.deepEqual(tickLabels([-2e-10, 0, 2e-10, 4e-10], 2e-10, 1e-12), ['-200', '0', '200', '400']);
     assert.deepEqual(tickLabels([-0.5e-9, 0, 0.5e-9], 0.5e-9, 1e-9), ['-0.5', '0.0', '0.5']);
   });

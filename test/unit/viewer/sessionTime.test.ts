@@ -10,7 +10,7 @@ import type {
   HostEvent,
   HostMethodMap,
   WebviewEvent,
-  WebviewMethods,
+  WebviewMethodMap,
 } from '../../../src/shared/protocol';
 import {
   frameAt,
@@ -23,7 +23,7 @@ import {
 describe('webview session time', () => {
   it('sends what the user sets to the host and hears what the host relays', async () => {
     const toHost: Envelope[] = [];
-    const api = new Messenger<WebviewMethods, HostMethodMap, WebviewEvent, HostEvent>({
+    const api = new Messenger<WebviewMethodMap, HostMethodMap, WebviewEvent, HostEvent>({
       post: m => void toHost.push(m),
     });
     sessionTime.connect(api);
