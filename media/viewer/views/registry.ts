@@ -7,6 +7,7 @@ import type { ViewKind } from '../../../src/shared/protocol';
 import { renderAlign } from './align';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
+import { renderDepthHeatmap } from './depthHeatmap';
 import { renderEvents } from './events';
 import { renderGroup } from './group';
 import { renderIcephys } from './icephys';
@@ -40,4 +41,6 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   psth: ctx => renderPsth(ctx),
   align: renderAlign,
   events: renderEvents,
+  depthHeatmap: renderDepthHeatmap,
+  channelHeatmap: renderDepthHeatmap,
 };
