@@ -22,6 +22,7 @@ import {
   colorRange,
   depthBands,
   heatmapGrid,
+  heightInPane,
   valueScale,
   type DepthBand,
 } from './heatmapMath';
@@ -60,6 +61,14 @@ export async function renderDepthHeatmap(ctx: ViewContext): Promise<void> {
     status,
   );
   row.append(plotBox, colorbar.element);
+  // The plot fills the pane down to its edge (time axis in sight above the details).
+  const height = heightInPane(
+    plotBox.getBoundingClientRect().top,
+    ctx.root.getBoundingClientRect().bottom,
+    60,
+    220,
+    PLOT_HEIGHT,
+  );
   const low = bands[0]?.low ?? 0;
   const high = bands[bands.length - 1]?.high ?? 1;
   const plot = ctx.own(
@@ -73,7 +82,7 @@ export async function renderDepthHeatmap(ctx: ViewContext): Promise<void> {
       full,
       window: visible,
       yRange: { start: low, end: high > low ? high : low + 1 },
-      height: PLOT_HEIGHT,
+      height,
       onWindow: w => scheduleFetch(w),
     }),
   );
@@ -122,7 +131,7 @@ export async function renderDepthHeatmap(ctx: ViewContext): Promise<void> {
       colormap: range.diverging ? 'rdbu' : 'viridis',
       window: { min: range.min / scale.factor, max: range.max / scale.factor },
       unit: scale.unit,
-      height: PLOT_HEIGHT - 90,
+      height: height - 80,
     });
     last = w;
     const coloured = range.diverging

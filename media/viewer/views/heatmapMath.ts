@@ -179,3 +179,18 @@ export function valueScale(reach: number, unit: string): { factor: number; unit:
   const scale = displayScale(reach, unit);
   return { factor: scale.factor, unit: pretty(scale.unit) };
 }
+
+/**
+ * Height for a plot starting at `top` so it ends above `bottom` (the pane's edge: its axes stay
+ * in sight above the details), less `chrome` for what surrounds it, between `least` and `most`.
+ */
+export function heightInPane(
+  top: number,
+  bottom: number,
+  chrome: number,
+  least: number,
+  most: number,
+): number {
+  const room = Math.floor(bottom - top - chrome);
+  return Number.isFinite(room) && bottom > top ? Math.max(least, Math.min(most, room)) : most;
+}

@@ -39,7 +39,8 @@ export class PoseImagePlot implements Disposable {
     private readonly _frame: { width: number; height: number },
     private readonly _tracks: readonly PoseTrack[],
     private readonly _edges: readonly (readonly [number, number])[],
-    private readonly _maxCssHeight = 520,
+    /** The most height the picture may take (the room left in the pane, so its rulers stay in sight). */
+    private readonly _maxCssHeight: () => number,
   ) {
     this.canvas = h('canvas', { class: 'image-canvas', role: 'img', 'aria-label': label });
     const plot = h(
@@ -53,13 +54,15 @@ export class PoseImagePlot implements Disposable {
     );
     this.element = h('div', { class: 'image-box pose-image' }, this._readout, plot);
     this._resize = observeSize(this.element, () => this.draw());
-    this.canvas.addEventListener('pointermove', e => {
+    this.element.addEventListener('pointermove', e => {
       const r = this.canvas.getBoundingClientRect();
+      const inside =
+        e.clientX >= r.left && e.clientX <= r.right && e.clientY >= r.top && e.clientY <= r.bottom;
       const x = (e.clientX - r.left) / this._scale;
       const y = (e.clientY - r.top) / this._scale;
-      this._readout.textContent = `x ${formatNumber(x)} px · y ${formatNumber(y)} px`;
+      this._readout.textContent = inside ? `x ${formatNumber(x)} px · y ${formatNumber(y)} px` : '';
     });
-    this.canvas.addEventListener('pointerleave', () => (this._readout.textContent = ''));
+    this.element.addEventListener('pointerleave', () => (this._readout.textContent = ''));
   }
 
   /** The keypoints at the chosen time (NaN where a keypoint has no sample), in track order. */
@@ -71,7 +74,7 @@ export class PoseImagePlot implements Disposable {
   draw(): void {
     const { width, height } = this._frame;
     const available = Math.max(64, (this.element.clientWidth || 600) - RULER_WIDTH - COLORBAR_WIDTH - 8);
-    const maxHeight = Math.min(this._maxCssHeight, Math.max(200, window.innerHeight * 0.6));
+    const maxHeight = Math.max(120, this._maxCssHeight());
     this._scale = Math.min(available / width, maxHeight / height);
     const cssW = Math.max(1, Math.round(width * this._scale));
     const cssH = Math.max(1, Math.round(height * this._scale));

@@ -9,10 +9,11 @@ import { paddedBounds } from '../chartGeometry';
 import { XYPlot, type Marker } from '../charts';
 import { categoricalColor } from '../colormaps';
 import { button, h, slider } from '../dom';
-import { axisLabel, formatSeconds } from '../format';
+import { axisLabel, formatNumber, formatSeconds } from '../format';
 import { sessionTime } from '../sessionTime';
 import { bindTimeCursor, followSessionCursor } from '../timeCursor';
 import type { ViewContext } from './context';
+import { heightInPane } from './heatmapMath';
 import { PoseImagePlot } from './poseImage';
 import { sampleAt } from './spatialMath';
 
@@ -58,7 +59,7 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
       class: 'muted',
       text: `${series.length} ${pose ? 'keypoints' : 'series'} · ${formatSeconds(set.tStart)} – ${formatSeconds(set.tEnd)}${set.stride > 1 ? ` · every ${set.stride}th sample` : ''}`,
     }),
-    h('p', { class: 'muted coordinates', text: coordinatesText(set, twoD) }),
+    h('p', { class: 'muted coordinates', text: coordinatesText(set, twoD, series) }),
     controls,
   );
   const drawAt = image ? poseImage(ctx, set, series, legend) : xyChart(ctx, set, series, legend, twoD);
@@ -76,14 +77,28 @@ export async function renderSpatial(ctx: ViewContext): Promise<void> {
 }
 
 /** Which way the plot's axes run, and why (said in the plot, as the issue asks). */
-function coordinatesText(set: TrajectorySet, twoD: boolean): string {
+function coordinatesText(set: TrajectorySet, twoD: boolean, series: Decoded[]): string {
   if (!twoD) return 'Position against time.';
   if (set.coordinates === 'arena')
     return 'Arena coordinates: y grows upward (positions in space, not in a video).';
   const frame = set.frame
     ? `the video frame is ${set.frame.width} × ${set.frame.height} px (${set.frame.source})`
     : 'the video frame size is not stated: the axes span the keypoints';
-  return `Image coordinates, as on the video: origin top-left, y grows downward, in pixels; ${frame}.`;
+  const x = paddedBounds(
+    series.map(s => s.x),
+    0,
+  );
+  const y = paddedBounds(
+    series.flatMap(s => (s.y ? [s.y] : [])),
+    0,
+  );
+  const span = `; the keypoints span x ${formatNumber(x.start)}–${formatNumber(x.end)}, y ${formatNumber(y.start)}–${formatNumber(y.end)} px`;
+  // Keypoints crowded into a corner of the stated frame: the frame or the data may be off.
+  const tiny =
+    set.frame && x.end - x.start < set.frame.width / 20 && y.end - y.start < set.frame.height / 20
+      ? ', a small corner of the frame (do the file’s dimensions match its keypoints?)'
+      : '';
+  return `Image coordinates, as on the video: origin top-left, y grows downward, in pixels; ${frame}${span}${tiny}.`;
 }
 
 /** Keypoints in image coordinates on a frame-shaped canvas; returns what draws the time t. */
@@ -94,12 +109,21 @@ function poseImage(
   legend: HTMLElement,
 ): (t: number) => void {
   const frame = set.frame ?? fittedFrame(series);
-  const plot = ctx.own(
+  const plot: PoseImagePlot = ctx.own(
     new PoseImagePlot(
       `${set.kind === 'pose' ? 'Keypoints' : 'Trajectory'} of ${ctx.path} in image coordinates`,
       frame,
       series.map(s => ({ name: s.name, x: s.x, y: s.y ?? [] })),
       set.skeleton?.edges ?? [],
+      (): number =>
+        heightInPane(
+          plot.element.getBoundingClientRect().top,
+          ctx.root.getBoundingClientRect().bottom,
+          // The readout line above the picture, the x ruler and the legend below it.
+          70,
+          200,
+          520,
+        ),
     ),
   );
   ctx.root.append(plot.element, legend);
@@ -153,7 +177,14 @@ function xyChart(
       full: xRange,
       window: xRange,
       yRange,
-      height: 460,
+      // Fills the pane down to its edge, so the x axis stays in sight above the details.
+      height: heightInPane(
+        ctx.root.lastElementChild?.getBoundingClientRect().bottom ?? 0,
+        ctx.root.getBoundingClientRect().bottom,
+        70,
+        240,
+        460,
+      ),
     }),
   );
   ctx.root.appendChild(legend);

@@ -27,11 +27,13 @@ const scenario: Scenario = {
         Math.abs(aspect - 640 / 480) < 0.02,
         `the frame keeps the video's 4:3 shape (${aspect.toFixed(3)})`,
       );
-      await ctx.page.mouse.move(canvas.x + 2, canvas.y + 2);
-      const readout = await frame.locator('.pose-image .plot-readout').innerText();
-      check(/^x \d.* px · y \d.* px$/.test(readout), `the top-left corner is near (0, 0) px: "${readout}"`);
-      const corner = readout.match(/[\d.]+/g)?.map(Number) ?? [];
-      check(corner.length === 2 && corner[0] < 10 && corner[1] < 10, `the origin is top-left: "${readout}"`);
+      // A quarter across and down the picture is (160, 120) px when the origin is top-left and y grows down.
+      await ctx.page.mouse.move(canvas.x + canvas.width / 4, canvas.y + canvas.height / 4, { steps: 3 });
+      const readoutBox = frame.locator('.pose-image .plot-readout');
+      await readoutBox.filter({ hasText: /px/ }).waitFor({ timeout: 5000 });
+      const readout = await readoutBox.innerText();
+      const [x, y] = readout.match(/[\d.]+/g)?.map(Number) ?? [];
+      check(Math.abs(x - 160) < 4 && Math.abs(y - 120) < 4, `the origin is top-left, y down: "${readout}"`);
     }
     const legend = await frame.getByRole('list', { name: 'Keypoints' }).innerText();
     for (const keypoint of ['nose', 'left_ear', 'right_ear'])
