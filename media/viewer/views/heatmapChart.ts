@@ -4,7 +4,7 @@
  * value per depth band and time column. Every screen pixel looks its cell up, so uneven column
  * times and depth gaps land where they belong.
  */
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import { colormapLut, type ColormapName } from '../colormaps';
 import { formatNumber, formatSeconds } from '../format';
 import { Chart, type ChartOptions } from '../plot';

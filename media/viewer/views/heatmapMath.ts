@@ -75,8 +75,10 @@ export function heatmapGrid(
       let n = 0;
       for (const s of slots) {
         const k = s * columns + col;
-        const v = rawValues ? rawValues[k] : extreme(min![k], max![k]);
-        if (!Number.isNaN(v)) ((sum += v), n++);
+        const v = rawValues ? rawValues[k] : extreme(min?.[k] ?? NaN, max?.[k] ?? NaN);
+        if (Number.isNaN(v)) continue;
+        sum += v;
+        n++;
       }
       if (n > 0) values[row * columns + col] = sum / n;
     }
