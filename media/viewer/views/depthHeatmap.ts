@@ -16,7 +16,7 @@ import { bindTimeCursor } from '../timeCursor';
 import { clampWindow, columnsForWidth, sameWindow, type Window } from '../timeWindow';
 import type { ViewContext } from './context';
 import { debouncedRedraw } from './debounce';
-import { HeatmapPlot } from './heatmapChart';
+import { HeatmapPlot, paneBottom } from './heatmapChart';
 import {
   channelSample,
   colorRange,
@@ -64,8 +64,9 @@ export async function renderDepthHeatmap(ctx: ViewContext): Promise<void> {
   // The plot fills the pane down to its edge (time axis in sight above the details).
   const height = heightInPane(
     plotBox.getBoundingClientRect().top,
-    ctx.root.getBoundingClientRect().bottom,
-    60,
+    paneBottom(ctx.root),
+    // The zoom toolbar above the canvas, the status line below it, the pane's padding.
+    80,
     220,
     PLOT_HEIGHT,
   );

@@ -18,6 +18,11 @@ import {
   type HeatmapGrid,
 } from './heatmapMath';
 
+/** The bottom edge of the scrolling pane holding `element` (the view's, not its growing body). */
+export function paneBottom(element: HTMLElement): number {
+  return (element.closest('.view') ?? element).getBoundingClientRect().bottom;
+}
+
 export interface HeatmapOptions extends ChartOptions {
   yRange: Window;
 }

@@ -13,6 +13,7 @@ import { axisLabel, formatNumber, formatSeconds } from '../format';
 import { sessionTime } from '../sessionTime';
 import { bindTimeCursor, followSessionCursor } from '../timeCursor';
 import type { ViewContext } from './context';
+import { paneBottom } from './heatmapChart';
 import { heightInPane } from './heatmapMath';
 import { PoseImagePlot } from './poseImage';
 import { sampleAt } from './spatialMath';
@@ -118,7 +119,7 @@ function poseImage(
       (): number =>
         heightInPane(
           plot.element.getBoundingClientRect().top,
-          ctx.root.getBoundingClientRect().bottom,
+          paneBottom(ctx.root),
           // The readout line above the picture, the x ruler and the legend below it.
           70,
           200,
@@ -180,7 +181,7 @@ function xyChart(
       // Fills the pane down to its edge, so the x axis stays in sight above the details.
       height: heightInPane(
         ctx.root.lastElementChild?.getBoundingClientRect().bottom ?? 0,
-        ctx.root.getBoundingClientRect().bottom,
+        paneBottom(ctx.root),
         70,
         240,
         460,
