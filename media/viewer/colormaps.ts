@@ -3,8 +3,14 @@
  * polynomial fits of the matplotlib maps (Matt Zucker, shadertoy WlfXRN); their error is below
  * what an 8-bit display shows.
  */
-export type ColormapName = 'viridis' | 'gray' | 'magma';
+export type ColormapName = 'viridis' | 'gray' | 'magma' | 'rdbu';
 export const COLORMAPS: readonly ColormapName[] = ['viridis', 'gray', 'magma'];
+
+/** ColorBrewer RdBu reversed (matplotlib RdBu_r): blue below the centre, white at it, red above. */
+const DIVERGING = [
+  0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b,
+  0x67001f,
+];
 
 type Vec3 = readonly [number, number, number];
 const POLY: Record<'viridis' | 'magma', readonly Vec3[]> = {
@@ -37,6 +43,17 @@ export function colormapLut(name: ColormapName): Uint8Array {
     const t = i / 255;
     if (name === 'gray') {
       lut.fill(i, i * 3, i * 3 + 3);
+      continue;
+    }
+    if (name === 'rdbu') {
+      // Linear between the control colours.
+      const at = t * (DIVERGING.length - 1);
+      const k = Math.min(DIVERGING.length - 2, Math.floor(at));
+      for (let ch = 0; ch < 3; ch++) {
+        const shift = 16 - ch * 8;
+        const [a, b] = [(DIVERGING[k] >> shift) & 255, (DIVERGING[k + 1] >> shift) & 255];
+        lut[i * 3 + ch] = Math.round(a + (b - a) * (at - k));
+      }
       continue;
     }
     const c = POLY[name];

@@ -7,6 +7,7 @@
 import type { SeriesInfo, Trajectory, TrajectorySet } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import type { NwbFile } from './nwbFile';
+import { positionCoordinates } from './poseFrame';
 import { joinPath, valueToStrings } from './reader';
 import { sampleRange, sampleTimes, seriesInfo, timeOfSample } from './timeseries';
 
@@ -95,6 +96,7 @@ export async function trajectories(
     tStart,
     tEnd,
     stride: maxStride,
+    ...(await positionCoordinates(nwb, path, series)),
   };
   if (skeleton) result.skeleton = skeleton;
   return result;

@@ -15,6 +15,7 @@ import type { H5Entry } from '../hdf5/types';
 import type { RequestContext } from '../shared/messenger';
 import type { HostMethods, ViewKind } from '../shared/protocol';
 import { clusteringEvents, clusterWaveforms } from './clustering';
+import { depthLayout, hasManyChannels, isDepthByDefinition } from './depthTime';
 import { EVENT_TYPES, eventList } from './events';
 import { featureValues } from './features';
 import { icephysSweeps } from './icephys';
@@ -232,6 +233,14 @@ export const VIEWS = {
         eventList(nwb, checkPath(path), optionalNum(maxEvents, 'maxEvents'), signal),
     },
   },
+  /** Depth × time by definition (CSD over virtual channels): a heatmap, before the traces. */
+  depthHeatmap: {
+    types: ['TimeSeries', 'EcephysCSD'],
+    // An extension container of no known type is judged by its structure (a series and positions).
+    untyped: async probe => probe.entry.kind === 'group' && isDepthByDefinition(probe.nwb, probe.path),
+    accepts: probe => isDepthByDefinition(probe.nwb, probe.path),
+    handlers: { 'depth/layout': (nwb, { path }) => depthLayout(nwb, checkPath(path)) },
+  },
   timeseries: {
     types: ['TimeSeries'],
     // A group with `data` and a time axis is a series even without a type (but a table wins).
@@ -320,6 +329,13 @@ export const VIEWS = {
     },
   },
   group: { types: ['ImageSegmentation', 'PupilTracking'], raw: 'group', handlers: {} },
+  /** Any other series with many channels: the depth heatmap offered beside its stacked traces. */
+  channelHeatmap: {
+    types: ['TimeSeries'],
+    accepts: async probe =>
+      (await hasManyChannels(probe.nwb, probe.path)) && !(await isDepthByDefinition(probe.nwb, probe.path)),
+    handlers: {},
+  },
 } as const satisfies { readonly [K in ViewKind]: ViewEntry };
 
 /** The requests the views answer (the rest of {@link HostMethods} is answered by src/nwb/service.ts and the editor). */

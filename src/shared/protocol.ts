@@ -29,6 +29,7 @@ import type { DatasetInfo, H5Attribute, H5Entry, SourceStats } from '../hdf5/typ
 import type {
   CsvExportParams,
   DatasetSlice,
+  DepthLayout,
   EventList,
   FileObjects,
   IcephysSweeps,
@@ -157,6 +158,8 @@ export interface HostMethods {
     params: { path: string; t0?: number; t1?: number; maxPoints?: number };
     result: TrajectorySet;
   };
+  /** Depth × time data: the series behind the object and the depth of each of its channels. */
+  'depth/layout': { params: { path: string }; result: DepthLayout };
   /** A hyperslab of any dataset (capped by the `dandi.viewer.maxSliceElements` setting). */
   'dataset/slice': { params: SliceParams; result: DatasetSlice };
   /** Python that opens exactly this object (DANDI streaming or local pynwb). */

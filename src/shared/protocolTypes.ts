@@ -34,6 +34,8 @@ export const VIEW_KINDS = [
   'clustering', // Clustering: clustering (event times by cluster number, peak_over_rms)
   'clusterWaveforms', // ClusterWaveforms: clusterWaveforms (mean ± sd per cluster)
   'features', // FeatureExtraction: features (two features per event, coloured by time)
+  'depthHeatmap', // depth × time by definition (CSD): depth/layout + series/window as a heatmap
+  'channelHeatmap', // any series with many channels (> 64): the same heatmap beside its traces
 ] as const;
 
 /** Which view the webview shows for an object (chosen by the host from neurodata_type + inheritance). */
@@ -482,6 +484,13 @@ export interface TrajectorySet {
   tEnd: number;
   /** Every `stride`-th sample was taken to stay under `maxPoints`. */
   stride: number;
+  /**
+   * How the positions are drawn, decided from what they are: `image` for keypoints in video
+   * pixels (y down, origin top-left, as on the video), `arena` for positions in space (y up).
+   */
+  coordinates: 'image' | 'arena';
+  /** Image coordinates: the video frame the keypoints sit in, when the file says (else fit to the data). */
+  frame?: { width: number; height: number; source: string };
 }
 
 /** Parameters of `dataset/slice`: a hyperslab of any dataset. */
@@ -639,3 +648,21 @@ export interface TimeSpan {
  */
 export type SessionTimeEvent =
   { type: 'time/cursor'; time: number } | { type: 'time/selection'; selection: TimeSpan | null };
+
+/** Reply to `depth/layout`: the series behind a depth × time object and where its channels sit. */
+export interface DepthLayout {
+  path: string;
+  /** The TimeSeries whose `data` are time × channels (the object itself, or its child in a container). */
+  seriesPath: string;
+  channelCount: number;
+  /** One position per channel along the probe; null when none fits (rows are channel indices). */
+  positions: number[] | null;
+  /** What the positions are ("virtual electrode y position", "probe vertical position", "channel"). */
+  positionLabel: string;
+  /** Their unit ("µm"), or '' when unknown or for channel indices. */
+  positionUnit: string;
+  /** Depth × time by definition (CSD): the heatmap is the object's first view. */
+  byDefinition: boolean;
+  /** Why positions the file has were not used. */
+  note?: string;
+}

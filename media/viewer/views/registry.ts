@@ -8,6 +8,7 @@ import { renderAlign } from './align';
 import { renderClustering, renderClusterWaveforms } from './clustering';
 import type { ViewRenderer } from './context';
 import { renderDataset } from './dataset';
+import { renderDepthHeatmap } from './depthHeatmap';
 import { renderEvents } from './events';
 import { renderFeatures } from './features';
 import { renderGroup } from './group';
@@ -47,4 +48,6 @@ export const RENDERERS: { readonly [K in ViewKind]: ViewRenderer } = {
   clustering: renderClustering,
   clusterWaveforms: renderClusterWaveforms,
   features: renderFeatures,
+  depthHeatmap: renderDepthHeatmap,
+  channelHeatmap: renderDepthHeatmap,
 };

@@ -1,4 +1,7 @@
-/** A Position's SpatialSeries as an XY trajectory on the shared chart engine, with a time marker. */
+/**
+ * A Position's SpatialSeries (metres in an arena) as an XY trajectory on the shared chart engine,
+ * y up (not image coordinates: these are positions in space, and the plot says so), with a time marker.
+ */
 import type { Scenario } from '../types';
 import { check, generatedNwb, openLocalNwb, openPath } from '../viewerSteps';
 
@@ -9,6 +12,8 @@ const scenario: Scenario = {
   async run(ctx) {
     const frame = await openLocalNwb(ctx, generatedNwb('behavior.nwb'));
     await openPath(frame, path, 'spatial');
+    const said = await frame.locator('.coordinates').innerText();
+    check(/Arena coordinates: y grows upward/.test(said), `the plot states its convention: ${said}`);
     const legend = await frame.locator('.legend').innerText();
     check(legend.trim().length > 0, 'the trajectory has no legend');
     const over = await frame.locator('.plot-area .u-over').boundingBox();

@@ -41,6 +41,7 @@ function paramsFor(path: string): { [M in DataMethod]: AnyParams } {
     },
     'icephys/sweeps': { path },
     'spatial/trajectory': { path, maxPoints: 5000 },
+    'depth/layout': { path },
     events: { path },
     'dataset/slice': { path },
     'export/csv': { what: 'dataset', path, save: false },

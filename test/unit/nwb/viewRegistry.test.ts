@@ -42,6 +42,7 @@ const PROTOCOL_METHODS: Record<keyof HostMethods, true> = {
   psth: true,
   'icephys/sweeps': true,
   'spatial/trajectory': true,
+  'depth/layout': true,
   events: true,
   'dataset/slice': true,
   'snippet/python': true,
@@ -93,7 +94,7 @@ function objectKeys(file: string, name: string): string[] {
 
 const sorted = (list: readonly string[]): string[] => [...list].sort();
 /** Views offered beside an object's own view, never in its place (trial-aligned spikes on units and intervals). */
-const ALTERNATIVE_ONLY: readonly string[] = ['psth', 'align'];
+const ALTERNATIVE_ONLY: readonly string[] = ['psth', 'align', 'channelHeatmap'];
 
 describe('view registries', function () {
   this.timeout(120_000);

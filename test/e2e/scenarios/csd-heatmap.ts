@@ -1,0 +1,61 @@
+/**
+ * Current source density (AllenSDK EcephysCSD in a real file) as a depth × time heatmap: time on
+ * x relative to a stated origin, the channels on y (the file's subset keeps too few virtual
+ * electrode positions, which the view says), a diverging colour scale centred on 0 with its
+ * prefixed unit, the hover naming time, channel and value; the series inside switches to its
+ * stacked traces and back, and a many-channel LFP offers the same heatmap beside its traces.
+ */
+import type { Scenario } from '../types';
+import { check, openLocalNwb, openPath, realNwb, waitForRedraw } from '../viewerSteps';
+
+const csd = '/processing/current_source_density/ecephys_csd';
+const series = `${csd}/current_source_density`;
+const lfp = '/acquisition/probe_769322820_lfp/probe_769322820_lfp_data';
+
+const scenario: Scenario = {
+  name: 'csd-heatmap',
+  async run(ctx) {
+    const frame = await openLocalNwb(ctx, realNwb('nwblinkml__aibs_ecephys.nwb'));
+    await openPath(frame, csd, 'depthHeatmap');
+    const text = await frame.locator('#view').innerText();
+    check(/rows by channel index/.test(text), `the rows say what they are: ${text.slice(0, 300)}`);
+    check(
+      /virtual_electrode_y_positions holds 10 values for 384 channels/.test(text),
+      `the view says why the file's positions are not used: ${text.slice(0, 400)}`,
+    );
+    const range = (await frame.locator('.colorbar').getAttribute('data-range')) ?? '';
+    const [low, high] = range.split(' – ').map(part => Number.parseFloat(part.replace('−', '-')));
+    check(low < 0 && high > 0 && Math.abs(low + high) < 1e-9, `a colour scale centred on 0: "${range}"`);
+    check(/kV\/cm²/.test(range), `the colourbar reads in a prefixed unit: "${range}"`);
+    const over = await frame.locator('.plot-area .u-over').boundingBox();
+    check(over !== null, 'the heatmap has a plotting area');
+    if (over) await ctx.page.mouse.move(over.x + over.width / 2, over.y + over.height / 2);
+    const readout = await frame.locator('.plot-readout').innerText();
+    check(
+      /s · channel \d+ · -?[\d.]+ kV\/cm²/.test(readout),
+      `hovering names time, channel and value: "${readout}"`,
+    );
+    await ctx.screenshot('csd-heatmap');
+
+    // The series itself: the heatmap first, the stacked traces one click away.
+    await openPath(frame, series, 'depthHeatmap');
+    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as timeseries' }).click(), {
+      path: series,
+      view: 'timeseries',
+    });
+    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as depthHeatmap' }).click(), {
+      path: series,
+      view: 'depthHeatmap',
+    });
+
+    // A many-channel LFP: traces first, the heatmap beside them.
+    await openPath(frame, lfp, 'timeseries');
+    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as channelHeatmap' }).click(), {
+      path: lfp,
+      view: 'channelHeatmap',
+    });
+    await ctx.screenshot('lfp-heatmap');
+  },
+};
+
+export default scenario;
