@@ -4,10 +4,11 @@
  */
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
-import { orderChangeFails, swapLeftBigEndian } from './byteOrder';
+import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian, swapStoredBigEndian } from './byteOrder';
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { decodeRegion } from './regions';
+import { readStoredElements } from './storedData';
 import {
   Hdf5Error,
   type DatasetInfo,
@@ -196,6 +197,12 @@ export class FileOps {
     if (nbytes > MAX_READ_BYTES)
       throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
     this.cache.beginOp('data', dataHint(meta, start, count, stride));
+    if (h5wasmCannotConvert(meta))
+      return {
+        shape: shape.length === 0 ? [] : count,
+        dtype,
+        data: this.storedValues(path, meta, start, count, stride),
+      };
     const ptr = this.malloc(nbytes);
     try {
       const scalar = shape.length === 0;
@@ -220,6 +227,42 @@ export class FileOps {
     } finally {
       this.m._free(ptr);
     }
+  }
+
+  /** Elements h5wasm cannot convert (big-endian H5T_TIME), from their stored bytes (storedData.ts). */
+  private storedValues(
+    path: string,
+    meta: Metadata,
+    start: number[],
+    count: number[],
+    stride: number[],
+  ): H5Value[] {
+    if (hasVlen(meta))
+      throw new Hdf5Error(
+        'unsupported-layout',
+        `${path}: variable-length big-endian time data cannot be read`,
+      );
+    const ref = Uint8Array.from(this.m.create_object_reference(this.fileId, path));
+    let bytes: Uint8Array;
+    try {
+      bytes = readStoredElements({
+        readAt: (at, target) => this.cache.read(at, target),
+        base: this.superblockAt(),
+        objectAddress: Number(new DataView(ref.buffer).getBigUint64(0, true)),
+        shape: meta.shape ?? [],
+        maxshape: meta.maxshape ?? null,
+        elementSize: meta.size,
+        start,
+        count,
+        stride,
+      });
+    } catch (error) {
+      // A field past a block's end (a damaged header) must not pass for a crash of the library.
+      if (error instanceof Hdf5Error || this.fetchFailed()) throw error;
+      throw new Hdf5Error('corrupt', `${path}: the stored data cannot be read: ${(error as Error).message}`);
+    }
+    swapStoredBigEndian(bytes, meta);
+    return toValues(bytes, meta, this.ctx);
   }
 
   private describe(path: string, name: string): H5Entry {

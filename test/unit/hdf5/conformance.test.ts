@@ -34,16 +34,7 @@ const ROW = {
   booleans: 'enum/boolean dtypes with their signed int8 base',
 } as const;
 
-const KNOWN_GAPS: readonly KnownGap[] = [
-  {
-    file: /^PyTables\/times-nested-be\.h5$/,
-    path: /^\/(earr32|earr64|tbl)$/,
-    field: /^values$/,
-    row: ROW.timeType,
-    reason:
-      'big-endian H5T_TIME data (alone or in a compound) fails as "the file is damaged or unreadable: no appropriate function for conversion path"; libhdf5 returns its bytes',
-  },
-];
+const KNOWN_GAPS: readonly KnownGap[] = [];
 
 function dumpsFor(file: JudgedFile): Promise<[CanonFile, CanonFile]> {
   return Promise.all([
