@@ -8,13 +8,16 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { engineDump, type Canon, type CanonFile } from '../../conformance/canonical';
 import { compareDumps } from '../../conformance/compare';
 import { JUDGE_PACKAGES, PYTHON } from '../../conformance/judge';
 import { ensureDebianPackages } from '../../support/debianPackages';
 import type { Hdf5File, SourceSpec } from '../../../src/hdf5/types';
+import { dataHandlers } from '../../../src/nwb/service';
+import { PACKAGED } from '../../conformance/sources';
+import { openNwb } from '../nwb/helpers';
 import { writeWithH5py, type WrittenFile } from './h5pyFiles';
 import { open } from './helpers';
 
@@ -230,6 +233,42 @@ describe('stored bytes of data h5wasm cannot convert (big-endian H5T_TIME)', fun
     } finally {
       server.closeAllConnections();
       await new Promise(resolve => server.close(resolve));
+    }
+  });
+
+  it("the viewer's requests on PyTables' big-endian times give their bytes, labelled as times", async () => {
+    const tables = PACKAGED.find(p => p.writer === 'PyTables');
+    assert.ok(tables);
+    ensureDebianPackages([tables.package]);
+    const path = join(tables.dir, 'times-nested-be.h5');
+    const nwb = await openNwb(path);
+    try {
+      const handlers = dataHandlers(nwb, { kind: 'local', path });
+      const context = { signal: new AbortController().signal, id: 1 };
+      const info = await handlers['h5/datasetInfo']({ path: '/earr32' }, context);
+      assert.equal(info.dtype.display, 'time32 (big-endian), as stored bytes');
+      const children = await handlers['h5/children']({ path: '/', offset: 0, limit: 10 }, context);
+      assert.deepEqual(
+        children.entries.filter(e => e.name.startsWith('earr')).map(e => e.dtype),
+        ['time32>', 'time64>'],
+      );
+      const times = await handlers['dataset/slice']({ path: '/earr32' }, context);
+      assert.equal(times.kind, 'values');
+      assert.ok(
+        times.kind === 'values' && times.values.every(v => typeof v === 'string' && /^[0-9a-f]{8}$/.test(v)),
+      );
+      const table = await handlers['dataset/slice'](
+        { path: '/tbl', start: [2], count: [3], stride: [3] },
+        context,
+      );
+      assert.ok(table.kind === 'values');
+      assert.deepEqual(table.shape, [3]);
+      for (const row of table.values as { [key: string]: { t64: string } | string }[]) {
+        assert.match(row.t32 as string, /^[0-9a-f]{8}$/);
+        assert.match((row.nested as { t64: string }).t64, /^[0-9a-f]{16}$/);
+      }
+    } finally {
+      await nwb.close();
     }
   });
 });
