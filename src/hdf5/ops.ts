@@ -8,7 +8,7 @@ import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian, swapStoredBig
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { decodeRegion } from './regions';
-import { readStoredElements } from './storedData';
+import { readStoredAttributeBytes, readStoredElements, type StoredObject } from './storedData';
 import {
   Hdf5Error,
   type DatasetInfo,
@@ -237,6 +237,22 @@ export class FileOps {
     count: number[],
     stride: number[],
   ): H5Value[] {
+    const bytes = this.storedBytes(path, meta, object =>
+      readStoredElements({
+        ...object,
+        shape: meta.shape ?? [],
+        maxshape: meta.maxshape ?? null,
+        elementSize: meta.size,
+        start,
+        count,
+        stride,
+      }),
+    );
+    return toValues(bytes, meta, this.ctx);
+  }
+
+  /** Bytes `read` finds from the object's header, with their big-endian numbers swapped. */
+  private storedBytes(path: string, meta: Metadata, read: (object: StoredObject) => Uint8Array): Uint8Array {
     if (hasVlen(meta))
       throw new Hdf5Error(
         'unsupported-layout',
@@ -245,16 +261,10 @@ export class FileOps {
     const ref = Uint8Array.from(this.m.create_object_reference(this.fileId, path));
     let bytes: Uint8Array;
     try {
-      bytes = readStoredElements({
+      bytes = read({
         readAt: (at, target) => this.cache.read(at, target),
         base: this.superblockAt(),
         objectAddress: Number(new DataView(ref.buffer).getBigUint64(0, true)),
-        shape: meta.shape ?? [],
-        maxshape: meta.maxshape ?? null,
-        elementSize: meta.size,
-        start,
-        count,
-        stride,
       });
     } catch (error) {
       // A field past a block's end (a damaged header) must not pass for a crash of the library.
@@ -262,7 +272,7 @@ export class FileOps {
       throw new Hdf5Error('corrupt', `${path}: the stored data cannot be read: ${(error as Error).message}`);
     }
     swapStoredBigEndian(bytes, meta);
-    return toValues(bytes, meta, this.ctx);
+    return bytes;
   }
 
   private describe(path: string, name: string): H5Entry {
@@ -354,6 +364,27 @@ export class FileOps {
       return { value: { name, dtype, shape: meta.shape, value }, nbytes: 0 };
     }
     const nbytes = meta.size * meta.total_size;
+    const scalar = meta.shape.length === 0;
+    if (h5wasmCannotConvert(meta)) {
+      let bytes: Uint8Array;
+      try {
+        bytes = this.storedBytes(path, meta, object => readStoredAttributeBytes(object, name, nbytes));
+      } catch (error) {
+        // Like an attribute libhdf5 refuses: this one shows why, its siblings read on.
+        if (this.fetchFailed() || !(error instanceof Hdf5Error)) throw error;
+        const value = {
+          name,
+          dtype,
+          shape: null,
+          value: null,
+          error: `cannot read this attribute: ${error.message}`,
+        };
+        return { value, nbytes: 0 };
+      }
+      const values = toValues(bytes, meta, this.ctx);
+      const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
+      return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
+    }
     const ptr = this.malloc(nbytes);
     try {
       const get = () => this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
@@ -364,7 +395,6 @@ export class FileOps {
       const values = toValues(bytes, meta, this.ctx);
       if (isVlenString(meta)) this.freeStrings(bytes, meta.size);
       else if (hasVlen(meta)) this.m.reclaim_vlen_memory(this.fileId, path, name, BigInt(ptr));
-      const scalar = meta.shape.length === 0;
       const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
       return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
     } finally {

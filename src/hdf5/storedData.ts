@@ -11,6 +11,7 @@ import { chunkLookup, type ChunkGeometry } from './chunkIndex';
 import {
   openStoredFile,
   readBlock,
+  readStoredAttribute,
   readStoredLayout,
   UNDEFINED,
   type PipelineFilter,
@@ -19,12 +20,15 @@ import {
 } from './storedLayout';
 import { Hdf5Error } from './types';
 
-export interface StoredRead {
+/** An object of the file: its header's address, relative to the superblock. */
+export interface StoredObject {
   readAt: ReadAt;
   /** Where the superblock is (addresses count from there). */
   base: number;
-  /** The dataset's object header address, relative to the superblock. */
   objectAddress: number;
+}
+
+export interface StoredRead extends StoredObject {
   shape: number[];
   /** Its maximum shape; null entries (or an absent list) for unlimited dimensions. */
   maxshape: (number | null)[] | null;
@@ -32,6 +36,12 @@ export interface StoredRead {
   start: number[];
   count: number[];
   stride: number[];
+}
+
+/** The `nbytes` bytes of the attribute `name` of the object, as stored. */
+export function readStoredAttributeBytes(object: StoredObject, name: string, nbytes: number): Uint8Array {
+  const file = openStoredFile(object.readAt, object.base);
+  return readStoredAttribute(file, object.objectAddress, name, nbytes).slice();
 }
 
 /** The selected elements as stored, row-major over `count`. */

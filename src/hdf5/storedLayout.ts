@@ -132,6 +132,7 @@ const LAYOUT = 0x08;
 const FILTERS = 0x0b;
 const FILL_OLD = 0x04;
 const FILL = 0x05;
+const ATTRIBUTE = 0x0c;
 const CONTINUATION = 0x10;
 /** Continuation blocks followed before the header is taken as looping. */
 const MAX_BLOCKS = 10_000;
@@ -149,6 +150,39 @@ export function readStoredLayout(file: StoredFile, address: number, rank: number
     filters: messages.has(FILTERS) ? parseFilters(new Cursor(messages.get(FILTERS) as Uint8Array, file)) : [],
     fill: fillNew ? parseFill(new Cursor(fillNew, file)) : fillOld ? fillOld.subarray(4) : null,
   };
+}
+
+/**
+ * The `nbytes` data bytes of the attribute `name` held in the object header at `address`
+ * (attribute message versions 1-3). Attributes in dense storage (a fractal heap, for objects
+ * with many attributes) are not read.
+ */
+export function readStoredAttribute(
+  file: StoredFile,
+  address: number,
+  name: string,
+  nbytes: number,
+): Uint8Array {
+  const wanted = new TextEncoder().encode(name);
+  for (const [type, body] of headerMessages(file, address)) {
+    if (type !== ATTRIBUTE) continue;
+    const c = new Cursor(body, file);
+    const version = c.u8();
+    c.skip(1); // reserved (v1) or flags
+    const [nameSize, typeSize, spaceSize] = [c.u16(), c.u16(), c.u16()];
+    if (version === 3) c.skip(1); // name encoding
+    const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
+    const stored = c.take(pad(nameSize));
+    const end = stored.indexOf(0);
+    const storedName = stored.subarray(0, end >= 0 ? end : nameSize);
+    if (storedName.length !== wanted.length || storedName.some((b, i) => b !== wanted[i])) continue;
+    c.skip(pad(typeSize) + pad(spaceSize));
+    return c.take(nbytes);
+  }
+  throw new Hdf5Error(
+    'unsupported-layout',
+    `reading the stored bytes of attribute ${name}: it is not in the object header (dense attribute storage is not supported)`,
+  );
 }
 
 /** Every message of the header (type, body), following continuation blocks. */
