@@ -4,11 +4,11 @@
  */
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
-import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian, swapStoredBigEndian } from './byteOrder';
+import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { decodeRegion } from './regions';
-import { readStoredAttributeBytes, readStoredElements, type StoredObject } from './storedData';
+import { storedAttributeBytes, storedDatasetBytes, type StoredAccess } from './storedData';
 import {
   Hdf5Error,
   type DatasetInfo,
@@ -197,12 +197,10 @@ export class FileOps {
     if (nbytes > MAX_READ_BYTES)
       throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
     this.cache.beginOp('data', dataHint(meta, start, count, stride));
-    if (h5wasmCannotConvert(meta))
-      return {
-        shape: shape.length === 0 ? [] : count,
-        dtype,
-        data: this.storedValues(path, meta, start, count, stride),
-      };
+    if (h5wasmCannotConvert(meta)) {
+      const bytes = storedDatasetBytes(this.storedAccess(path), path, meta, { start, count, stride });
+      return { shape: shape.length === 0 ? [] : count, dtype, data: toValues(bytes, meta, this.ctx) };
+    }
     const ptr = this.malloc(nbytes);
     try {
       const scalar = shape.length === 0;
@@ -229,50 +227,15 @@ export class FileOps {
     }
   }
 
-  /** Elements h5wasm cannot convert (big-endian H5T_TIME), from their stored bytes (storedData.ts). */
-  private storedValues(
-    path: string,
-    meta: Metadata,
-    start: number[],
-    count: number[],
-    stride: number[],
-  ): H5Value[] {
-    const bytes = this.storedBytes(path, meta, object =>
-      readStoredElements({
-        ...object,
-        shape: meta.shape ?? [],
-        maxshape: meta.maxshape ?? null,
-        elementSize: meta.size,
-        start,
-        count,
-        stride,
-      }),
-    );
-    return toValues(bytes, meta, this.ctx);
-  }
-
-  /** Bytes `read` finds from the object's header, with their big-endian numbers swapped. */
-  private storedBytes(path: string, meta: Metadata, read: (object: StoredObject) => Uint8Array): Uint8Array {
-    if (hasVlen(meta))
-      throw new Hdf5Error(
-        'unsupported-layout',
-        `${path}: variable-length big-endian time data cannot be read`,
-      );
+  /** Where the stored bytes of `path` are, for what h5wasm cannot convert (storedData.ts). */
+  private storedAccess(path: string): StoredAccess {
     const ref = Uint8Array.from(this.m.create_object_reference(this.fileId, path));
-    let bytes: Uint8Array;
-    try {
-      bytes = read({
-        readAt: (at, target) => this.cache.read(at, target),
-        base: this.superblockAt(),
-        objectAddress: Number(new DataView(ref.buffer).getBigUint64(0, true)),
-      });
-    } catch (error) {
-      // A field past a block's end (a damaged header) must not pass for a crash of the library.
-      if (error instanceof Hdf5Error || this.fetchFailed()) throw error;
-      throw new Hdf5Error('corrupt', `${path}: the stored data cannot be read: ${(error as Error).message}`);
-    }
-    swapStoredBigEndian(bytes, meta);
-    return bytes;
+    return {
+      readAt: (at, target) => this.cache.read(at, target),
+      base: this.superblockAt(),
+      objectAddress: Number(new DataView(ref.buffer).getBigUint64(0, true)),
+      fetchFailed: this.fetchFailed,
+    };
   }
 
   private describe(path: string, name: string): H5Entry {
@@ -368,7 +331,7 @@ export class FileOps {
     if (h5wasmCannotConvert(meta)) {
       let bytes: Uint8Array;
       try {
-        bytes = this.storedBytes(path, meta, object => readStoredAttributeBytes(object, name, nbytes));
+        bytes = storedAttributeBytes(this.storedAccess(path), path, meta, name, nbytes);
       } catch (error) {
         // Like an attribute libhdf5 refuses: this one shows why, its siblings read on.
         if (this.fetchFailed() || !(error instanceof Hdf5Error)) throw error;

@@ -6,7 +6,9 @@
  * deflate, shuffle and fletcher32) is found from the object header (storedLayout.ts,
  * chunkIndex.ts) and only the selected elements' bytes are read.
  */
+import type { Metadata } from 'h5wasm';
 import { inflateSync } from 'node:zlib';
+import { swapStoredBigEndian } from './byteOrder';
 import { chunkLookup, type ChunkGeometry } from './chunkIndex';
 import {
   openStoredFile,
@@ -21,31 +23,86 @@ import {
 import { Hdf5Error } from './types';
 
 /** An object of the file: its header's address, relative to the superblock. */
-export interface StoredObject {
+interface StoredObject {
   readAt: ReadAt;
   /** Where the superblock is (addresses count from there). */
   base: number;
   objectAddress: number;
 }
 
-export interface StoredRead extends StoredObject {
+/** What reading an object's stored bytes needs from the worker. */
+export interface StoredAccess extends StoredObject {
+  /** Whether a byte fetch failed (that failure is the error, not what the parser made of it). */
+  fetchFailed(): boolean;
+}
+
+interface StoredRead extends StoredObject, Selection {
   shape: number[];
   /** Its maximum shape; null entries (or an absent list) for unlimited dimensions. */
   maxshape: (number | null)[] | null;
   elementSize: number;
-  start: number[];
-  count: number[];
-  stride: number[];
 }
 
-/** The `nbytes` bytes of the attribute `name` of the object, as stored. */
-export function readStoredAttributeBytes(object: StoredObject, name: string, nbytes: number): Uint8Array {
-  const file = openStoredFile(object.readAt, object.base);
-  return readStoredAttribute(file, object.objectAddress, name, nbytes).slice();
+/** The selected elements of the dataset at `path` (of type `meta`), numbers in memory order. */
+export function storedDatasetBytes(
+  access: StoredAccess,
+  path: string,
+  meta: Metadata,
+  selection: Selection,
+): Uint8Array {
+  return guarded(access, path, meta, () =>
+    readStoredElements({
+      ...access,
+      ...selection,
+      shape: meta.shape ?? [],
+      maxshape: meta.maxshape ?? null,
+      elementSize: meta.size,
+    }),
+  );
+}
+
+/** The `nbytes` bytes of the attribute `name` of the object at `path`, numbers in memory order. */
+export function storedAttributeBytes(
+  access: StoredAccess,
+  path: string,
+  meta: Metadata,
+  name: string,
+  nbytes: number,
+): Uint8Array {
+  return guarded(access, path, meta, () =>
+    readStoredAttribute(
+      openStoredFile(access.readAt, access.base),
+      access.objectAddress,
+      name,
+      nbytes,
+    ).slice(),
+  );
+}
+
+/** The bytes `read` gets, big-endian numbers swapped; a parser's failure as a clear Hdf5Error. */
+function guarded(access: StoredAccess, path: string, meta: Metadata, read: () => Uint8Array): Uint8Array {
+  if (holdsVlen(meta))
+    throw new Hdf5Error('unsupported-layout', `${path}: variable-length big-endian time data cannot be read`);
+  let bytes: Uint8Array;
+  try {
+    bytes = read();
+  } catch (error) {
+    // A field past a block's end (a damaged header) must not pass for a crash of the library.
+    if (error instanceof Hdf5Error || access.fetchFailed()) throw error;
+    throw new Hdf5Error('corrupt', `${path}: the stored data cannot be read: ${(error as Error).message}`);
+  }
+  swapStoredBigEndian(bytes, meta);
+  return bytes;
+}
+
+function holdsVlen(meta: Metadata): boolean {
+  if (meta.vlen || meta.type === 9) return true;
+  if (meta.compound_type) return meta.compound_type.members.some(holdsVlen);
+  return meta.array_type ? holdsVlen(meta.array_type) : false;
 }
 
 /** The selected elements as stored, row-major over `count`. */
-export function readStoredElements(read: StoredRead): Uint8Array {
+function readStoredElements(read: StoredRead): Uint8Array {
   const file = openStoredFile(read.readAt, read.base);
   const rank = read.shape.length;
   const stored = readStoredLayout(file, read.objectAddress, rank);
