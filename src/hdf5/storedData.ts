@@ -151,6 +151,8 @@ function readStoredElements(read: StoredRead): Uint8Array {
   const fill = fillChunk(stored, size, chunkBytes);
   for (const origin of chunkOrigins(selection, dims)) {
     const place = lookup(origin);
+    if (place && (place.size > MAX_CHUNK_BYTES || (stored.filters.length === 0 && place.size !== chunkBytes)))
+      throw new Hdf5Error('corrupt', `the chunk at ${origin.join(', ')} claims ${place.size} bytes`);
     const bytes = place
       ? decodeChunk(readBlock(file, place.address, place.size), stored.filters, place.filterMask, size)
       : fill;
@@ -264,6 +266,8 @@ function filled(out: Uint8Array, stored: StoredLayout, size: number): Uint8Array
   return out;
 }
 
+/** No chunk is larger (libhdf5 limits chunks to 4 GiB; the worker's heap is 2 GiB). */
+const MAX_CHUNK_BYTES = 1024 * 1024 * 1024;
 const DEFLATE = 1;
 const SHUFFLE = 2;
 const FLETCHER32 = 3;
@@ -286,7 +290,7 @@ function decodeChunk(bytes: Uint8Array, filters: PipelineFilter[], mask: number,
         data = unshuffle(data, filter.clientData[0] || size);
         break;
       case FLETCHER32:
-        data = data.subarray(0, Math.max(0, data.length - 4));
+        data = checkedFletcher32(data);
         break;
       default:
         throw new Hdf5Error(
@@ -296,6 +300,37 @@ function decodeChunk(bytes: Uint8Array, filters: PipelineFilter[], mask: number,
     }
   }
   return data;
+}
+
+/** The data before its Fletcher-32 checksum, checked as libhdf5 checks it (either byte order of the sum). */
+function checkedFletcher32(data: Uint8Array): Uint8Array {
+  if (data.length < 4) throw new Hdf5Error('corrupt', 'a chunk is shorter than its checksum');
+  const body = data.subarray(0, data.length - 4);
+  let sum1 = 0;
+  let sum2 = 0;
+  const words = body.length >> 1;
+  for (let i = 0; i < words;) {
+    const end = Math.min(words, i + 360);
+    for (; i < end; i++) {
+      sum1 += (body[2 * i] << 8) | body[2 * i + 1];
+      sum2 += sum1;
+    }
+    sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  }
+  if (body.length % 2) {
+    sum1 += body[body.length - 1] << 8;
+    sum2 += sum1;
+    sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+    sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  }
+  sum1 = (sum1 & 0xffff) + (sum1 >>> 16);
+  sum2 = (sum2 & 0xffff) + (sum2 >>> 16);
+  const sum = ((sum2 << 16) | sum1) >>> 0;
+  const view = new DataView(data.buffer, data.byteOffset + body.length, 4);
+  if (view.getUint32(0, true) !== sum && view.getUint32(0, false) !== sum)
+    throw new Hdf5Error('corrupt', 'a chunk fails its Fletcher-32 checksum');
+  return body;
 }
 
 /** HDF5's shuffle stores byte j of every element together; the tail past whole elements stays. */

@@ -140,12 +140,12 @@ export function toDtype(meta: Metadata): Dtype {
       return { class: 'opaque', size: meta.size, display: `opaque (${meta.size} bytes)` };
     case TIME:
       // No reader agrees on what the bits mean (seconds, or PyTables' seconds and microseconds):
-      // libhdf5 gives the bytes as stored, and so does the engine.
+      // libhdf5 gives the bytes as stored, and so does the engine (values are their hex).
       return {
         class: 'unknown',
         size: meta.size,
         ...endian,
-        display: `time${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}, as stored bytes`,
+        display: `time${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}`,
       };
     default:
       return {
@@ -169,7 +169,7 @@ export function shortDtype(dtype: Dtype): string {
     case 'enum':
       return 'enum';
     default:
-      return dtype.display.replace(' (big-endian)', '>').replace(/, as stored bytes$/, '');
+      return dtype.display.replace(' (big-endian)', '>');
   }
 }
 

@@ -4,11 +4,11 @@
  * itself (test/conformance/h5dump.py through h5py) on files h5py writes at test time.
  */
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { closeSync, copyFileSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { engineDump, type Canon, type CanonFile } from '../../conformance/canonical';
 import { compareDumps } from '../../conformance/compare';
@@ -274,7 +274,7 @@ describe('stored bytes of data h5wasm cannot convert (big-endian H5T_TIME)', fun
       const handlers = dataHandlers(nwb, { kind: 'local', path });
       const context = { signal: new AbortController().signal, id: 1 };
       const info = await handlers['h5/datasetInfo']({ path: '/earr32' }, context);
-      assert.equal(info.dtype.display, 'time32 (big-endian), as stored bytes');
+      assert.equal(info.dtype.display, 'time32 (big-endian)');
       const children = await handlers['h5/children']({ path: '/', offset: 0, limit: 10 }, context);
       assert.deepEqual(
         children.entries.filter(e => e.name.startsWith('earr')).map(e => e.dtype),
@@ -298,5 +298,23 @@ describe('stored bytes of data h5wasm cannot convert (big-endian H5T_TIME)', fun
     } finally {
       await nwb.close();
     }
+  });
+
+  it('a damaged chunk fails that read clearly (its checksum, as libhdf5 checks it), and the file reads on', async () => {
+    const copy = join(dirname(earliest.path), 'damaged.h5');
+    copyFileSync(earliest.path, copy);
+    const script =
+      'import h5py, sys; print(h5py.File(sys.argv[1], "r")["be64_filtered"].id.get_chunk_info(0).byte_offset)';
+    const offset = Number(execFileSync(PYTHON, ['-c', script, copy], { encoding: 'utf8' }).trim());
+    const fd = openSync(copy, 'r+');
+    writeSync(fd, Buffer.from([0xde, 0xad]), 0, 2, offset + 20);
+    closeSync(fd);
+    const libhdf5 = await judgeDump(copy);
+    assert.match(JSON.stringify(libhdf5.objects['/be64_filtered'].values), /error/);
+    await withEngine({ kind: 'local', path: copy }, async file => {
+      await assert.rejects(file.read('/be64_filtered', {}), /Fletcher-32 checksum/);
+      const after = await file.read('/be32_contiguous', { start: [0], count: [3] });
+      assert.deepEqual(after.data, (dataOf(libhdf5, '/be32_contiguous') as string[]).slice(0, 3));
+    });
   });
 });
