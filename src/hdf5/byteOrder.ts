@@ -66,7 +66,6 @@ function collect(meta: Metadata, offset: number, state: { converting: boolean },
       return;
     case INTEGER:
     case FLOAT:
-    case TIME:
     case BITFIELD:
       if (!meta.littleEndian && !state.converting && meta.size > 1) out.push({ offset, size: meta.size });
       return;
@@ -110,10 +109,37 @@ export function orderChangeFails(meta: Metadata): boolean {
 
 /**
  * Swaps, in place, the numbers h5wasm read but left big-endian (count elements of `meta`).
+ * H5T_TIME stays as stored: libhdf5 has no conversion for it and returns its bytes.
  */
 export function swapLeftBigEndian(bytes: Uint8Array, meta: Metadata): void {
-  const { spans } = plan(meta);
+  swap(bytes, meta, plan(meta).spans);
+}
+
+/** Swaps every big-endian number of elements read as stored (storedData.ts); times stay bytes. */
+export function swapStoredBigEndian(bytes: Uint8Array, meta: Metadata): void {
+  const spans: Span[] = [];
+  collect(meta, 0, { converting: false }, spans);
+  swap(bytes, meta, spans);
+}
+
+function swap(bytes: Uint8Array, meta: Metadata, spans: Span[]): void {
   if (spans.length === 0 || meta.size <= 0) return;
   for (let at = 0; at + meta.size <= bytes.byteLength; at += meta.size)
     for (const span of spans) bytes.subarray(at + span.offset, at + span.offset + span.size).reverse();
+}
+
+/**
+ * Whether h5wasm's read fails on this type: it sets a big-endian type to little-endian, and
+ * libhdf5 has no conversion path for an H5T_TIME in it. Such data is read as stored instead.
+ */
+export function h5wasmCannotConvert(meta: Metadata): boolean {
+  return storedOrder(meta) === 'be' && holdsTime(meta);
+}
+
+function holdsTime(meta: Metadata): boolean {
+  if (meta.type === TIME) return true;
+  if (meta.type === COMPOUND) return (meta.compound_type?.members ?? []).some(holdsTime);
+  if (meta.type === ARRAY) return meta.array_type ? holdsTime(meta.array_type) : false;
+  if (meta.type === VLEN) return meta.vlen_type ? holdsTime(meta.vlen_type) : false;
+  return false;
 }

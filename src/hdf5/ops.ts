@@ -4,10 +4,11 @@
  */
 import type { Metadata, Module as ModuleValue } from 'h5wasm';
 import type { BlockCache, DataHint } from './blockCache';
-import { orderChangeFails, swapLeftBigEndian } from './byteOrder';
+import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { decodeRegion } from './regions';
+import { storedAttributeBytes, storedDatasetBytes, type StoredAccess } from './storedData';
 import {
   Hdf5Error,
   type DatasetInfo,
@@ -196,6 +197,10 @@ export class FileOps {
     if (nbytes > MAX_READ_BYTES)
       throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
     this.cache.beginOp('data', dataHint(meta, start, count, stride));
+    if (h5wasmCannotConvert(meta)) {
+      const bytes = storedDatasetBytes(this.storedAccess(path), path, meta, { start, count, stride });
+      return { shape: shape.length === 0 ? [] : count, dtype, data: toValues(bytes, meta, this.ctx) };
+    }
     const ptr = this.malloc(nbytes);
     try {
       const scalar = shape.length === 0;
@@ -220,6 +225,17 @@ export class FileOps {
     } finally {
       this.m._free(ptr);
     }
+  }
+
+  /** Where the stored bytes of `path` are, for what h5wasm cannot convert (storedData.ts). */
+  private storedAccess(path: string): StoredAccess {
+    const ref = Uint8Array.from(this.m.create_object_reference(this.fileId, path));
+    return {
+      readAt: (at, target) => this.cache.read(at, target),
+      base: this.superblockAt(),
+      objectAddress: Number(new DataView(ref.buffer).getBigUint64(0, true)),
+      fetchFailed: this.fetchFailed,
+    };
   }
 
   private describe(path: string, name: string): H5Entry {
@@ -311,6 +327,27 @@ export class FileOps {
       return { value: { name, dtype, shape: meta.shape, value }, nbytes: 0 };
     }
     const nbytes = meta.size * meta.total_size;
+    const scalar = meta.shape.length === 0;
+    if (h5wasmCannotConvert(meta)) {
+      let bytes: Uint8Array;
+      try {
+        bytes = storedAttributeBytes(this.storedAccess(path), path, meta, name, nbytes);
+      } catch (error) {
+        // Like an attribute libhdf5 refuses: this one shows why, its siblings read on.
+        if (this.fetchFailed() || !(error instanceof Hdf5Error)) throw error;
+        const value = {
+          name,
+          dtype,
+          shape: null,
+          value: null,
+          error: `cannot read this attribute: ${error.message}`,
+        };
+        return { value, nbytes: 0 };
+      }
+      const values = toValues(bytes, meta, this.ctx);
+      const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
+      return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
+    }
     const ptr = this.malloc(nbytes);
     try {
       const get = () => this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
@@ -321,7 +358,6 @@ export class FileOps {
       const values = toValues(bytes, meta, this.ctx);
       if (isVlenString(meta)) this.freeStrings(bytes, meta.size);
       else if (hasVlen(meta)) this.m.reclaim_vlen_memory(this.fileId, path, name, BigInt(ptr));
-      const scalar = meta.shape.length === 0;
       const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
       return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
     } finally {

@@ -283,7 +283,8 @@ export type Hdf5ErrorCode =
   | 'timeout'
   | 'aborted'
   | 'worker-crashed'
-  | 'closed';
+  | 'closed'
+  | 'unsupported-layout';
 
 export class Hdf5Error extends Error {
   constructor(

@@ -139,6 +139,14 @@ export function toDtype(meta: Metadata): Dtype {
     case OPAQUE:
       return { class: 'opaque', size: meta.size, display: `opaque (${meta.size} bytes)` };
     case TIME:
+      // No reader agrees on what the bits mean (seconds, or PyTables' seconds and microseconds):
+      // libhdf5 gives the bytes as stored, and so does the engine (values are their hex).
+      return {
+        class: 'unknown',
+        size: meta.size,
+        ...endian,
+        display: `time${meta.size * 8}${meta.littleEndian ? '' : ' (big-endian)'}`,
+      };
     default:
       return {
         class: 'unknown',
