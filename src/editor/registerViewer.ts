@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
 import { ASSET_URI_SCHEME, formatAssetUri, vouchForAsset, type RemoteAssetRef } from '../dandi/assetUri';
+import { closeKeptHdf5Files } from '../hdf5/engine';
 import { forgetPrivateMetadata } from '../hdf5/metadataCache';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
@@ -28,6 +29,8 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
   // What was read with the key (embargoed files' metadata) does not outlive the sign-in.
   context.subscriptions.push(
     services.session.onDidSignOut(async () => {
+      // Files kept open after their close were read with the key too: they close now.
+      await closeKeptHdf5Files('private');
       const removed =
         (await forgetPrivateMetadata(metadataCacheDir(context))) + (await forgetPrivateZarrMetadata(context));
       if (removed > 0)

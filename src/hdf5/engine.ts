@@ -3,12 +3,14 @@
  * per open file (the crash boundary) runs h5wasm over a block cache; the persistent metadata cache
  * seeds that block cache so a second open of the same blob repeats its metadata calls for free.
  */
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SMALL_FILE } from './blockCache';
 import { PLUGIN_FILES } from './filters';
-import { MetadataCache } from './metadataCache';
+import { closeKeptFiles, keep, leaseKept, type PoolableFile } from './filePool';
+import { MetadataCache, type MetadataAnswers } from './metadataCache';
 import {
   STREAM,
   STREAM_STATE,
@@ -22,7 +24,7 @@ import {
 } from './protocol';
 import { createDandiSource } from './sources/dandi';
 import { HttpSource } from './sources/http';
-import { LocalSource } from './sources/local';
+import { LocalSource, localIdentity } from './sources/local';
 import type { ByteSource } from './sources/source';
 import {
   Hdf5Error,
@@ -62,6 +64,21 @@ class SeededOpenError extends Error {
 }
 
 export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Promise<Hdf5File> {
+  const keepAliveMs = options.keepAliveMs ?? 0;
+  const key = keepAliveMs > 0 ? await keepKey(spec, options) : null;
+  if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the open was cancelled');
+  const kept = key ? leaseKept(key) : undefined;
+  if (kept) return kept;
+  const file = await openUnkept(spec, options);
+  return key ? keep(key, file, keepAliveMs, isPrivate(spec)) : file;
+}
+
+/** Closes the files kept open after their last close (all, or those read with an API key). */
+export function closeKeptHdf5Files(only?: 'private'): Promise<void> {
+  return closeKeptFiles(file => only === undefined || file.isPrivate);
+}
+
+async function openUnkept(spec: SourceSpec, options: OpenOptions): Promise<EngineFile> {
   try {
     return await openOnce(spec, options, true);
   } catch (error) {
@@ -73,16 +90,42 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
   }
 }
 
+const isPrivate = (spec: SourceSpec) => spec.kind === 'dandi' && (spec.private ?? spec.apiKey !== undefined);
+
+/**
+ * What a kept file is found by: the bytes' identity (known before any request, or none: such a
+ * file is not kept), who reads them (a digest of the credentials) and how (everything in the
+ * options that shapes the open file).
+ */
+async function keepKey(spec: SourceSpec, options: OpenOptions): Promise<string | null> {
+  const identity =
+    spec.kind === 'local' ? await localIdentity(spec.path).catch(() => undefined) : spec.identity;
+  if (!identity) return null;
+  const credentials = spec.kind === 'dandi' ? (spec.apiKey ?? '') : spec.kind === 'http' ? spec.headers : {};
+  const who = createHash('sha256')
+    .update(JSON.stringify([spec.kind, credentials]))
+    .digest('hex');
+  const how = [
+    options.blockPolicy ?? 'adaptive',
+    options.cacheBytes ?? DEFAULTS.cacheBytes,
+    options.metadataCacheDir ?? '',
+    options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes,
+    options.deadlineMs ?? DEFAULTS.deadlineMs,
+    options.maxElements ?? DEFAULTS.maxElements,
+    options.workerPath ?? '',
+    options.pluginDir ?? '',
+  ];
+  return JSON.stringify([identity, who, how]);
+}
+
 function metadataCacheFor(spec: SourceSpec, options: OpenOptions): MetadataCache | null {
   const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
   const bytes = options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes;
   if (!options.metadataCacheDir || policy !== 'adaptive' || bytes <= 0) return null;
-  return new MetadataCache(options.metadataCacheDir, bytes, {
-    private: spec.kind === 'dandi' && (spec.private ?? spec.apiKey !== undefined),
-  });
+  return new MetadataCache(options.metadataCacheDir, bytes, { private: isPrivate(spec) });
 }
 
-async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolean): Promise<Hdf5File> {
+async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolean): Promise<EngineFile> {
   const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
   const source = createSource(spec, policy === 'adaptive' ? PROBE_BYTES : 1);
   const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
@@ -124,7 +167,7 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
       { size: opened.size, identity: opened.identity, label: source.label },
       seed,
       stream,
-      cached !== null,
+      cached?.answers ?? null,
     );
     try {
       await file.start(Math.max(1, deadline - Date.now()));
@@ -191,7 +234,7 @@ interface WorkerSpec {
   plugins: WorkerInit['plugins'];
 }
 
-class EngineFile implements Hdf5File {
+class EngineFile implements PoolableFile {
   info: FileInfo = { size: 0, identity: '', label: '' };
   private host: WorkerHost | null = null;
   private hostOpen: Promise<unknown> | null = null;
@@ -205,6 +248,13 @@ class EngineFile implements Hdf5File {
   private restarts = 0;
   private closed = false;
   private metadataCacheHits = 0;
+  /**
+   * Metadata answers by call (the bytes never change, so neither do they): a repeated call, or a
+   * walk in a later session (persisted with the pages), costs no h5wasm call.
+   */
+  private answers: MetadataAnswers = new Map();
+  /** Answers or pages were added since the last save. */
+  private unsaved = false;
   private lastStats = { hits: 0, misses: 0, cacheBytes: 0, peakCacheBytes: 0 };
 
   constructor(
@@ -250,12 +300,18 @@ class EngineFile implements Hdf5File {
     return run;
   }
 
-  opened(info: FileInfo, seed: PageRun[], stream: StreamRun | undefined, seededFromCache: boolean): void {
+  opened(
+    info: FileInfo,
+    seed: PageRun[],
+    stream: StreamRun | undefined,
+    cachedAnswers: MetadataAnswers | null,
+  ): void {
     this.info = info;
     this.stream = stream;
     // In shared memory, the seed reaches each worker (a restarted one too) without being cloned.
     this.seed = seed.map(run => ({ offset: run.offset, bytes: toShared(run.bytes) }));
-    this.seededFromCache = seededFromCache;
+    this.seededFromCache = cachedAnswers !== null;
+    this.answers = new Map(cachedAnswers ?? []);
   }
 
   async start(deadlineMs: number): Promise<void> {
@@ -327,12 +383,17 @@ class EngineFile implements Hdf5File {
   }
 
   async saveMetadata(): Promise<void> {
-    if (!this.metaCache || !this.everOpened || !this.host || this.host.dead) return;
+    if (!this.metaCache || !this.unsaved || !this.everOpened || !this.host || this.host.dead) return;
+    this.unsaved = false;
     const runs = (await this.call({ op: 'exportMetadata' })) as PageRun[];
-    if (runs.length > 0) await this.metaCache.save(this.info.identity, this.info.size, runs);
+    if (runs.length > 0) await this.metaCache.save(this.info.identity, this.info.size, runs, this.answers);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.dispose(true);
+  }
+
+  async dispose(prepareSpare: boolean): Promise<void> {
     if (this.closed) return;
     try {
       await this.saveMetadata();
@@ -347,14 +408,25 @@ class EngineFile implements Hdf5File {
     await this.source.close();
     // Started now, not while this file was busy: the next open (often this file again, or the
     // next asset of the same session) then finds h5wasm running.
-    if (this.everOpened) prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
+    if (this.everOpened && prepareSpare)
+      prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
   }
 
+  /** Answers a metadata call once per file; callers get copies (the answer stays as read). */
   private async metadataCall(call: CallOp, deadlineMs?: number): Promise<CallValue> {
+    const key = JSON.stringify(call);
+    const known = this.answers.get(key) as CallValue | undefined;
+    if (known !== undefined) {
+      if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
+      if (this.seededFromCache) this.metadataCacheHits++;
+      return structuredClone(known);
+    }
     const before = this.source.requests;
     const value = await this.call(call, deadlineMs);
     if (this.seededFromCache && this.source.requests === before) this.metadataCacheHits++;
-    return value;
+    this.answers.set(key, value);
+    this.unsaved = true;
+    return structuredClone(value);
   }
 
   /** Sends a call to the worker, starting a fresh one after a crash (the file is reopened). */
@@ -383,6 +455,7 @@ class EngineFile implements Hdf5File {
     }
     await this.hostOpen;
     this.everOpened = true;
+    if (call.op !== 'exportMetadata') this.unsaved = true;
     return host.call(call, options);
   }
 }
