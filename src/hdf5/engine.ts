@@ -11,6 +11,7 @@ import { SMALL_FILE } from './blockCache';
 import { PLUGIN_FILES } from './filters';
 import { closeKeptFiles, keep, leaseKept, type PoolableFile } from './filePool';
 import { MetadataCache, type MetadataAnswers } from './metadataCache';
+import { ReadMemo } from './readMemo';
 import {
   STREAM,
   STREAM_STATE,
@@ -53,8 +54,12 @@ const DEFAULTS = {
   maxWalkEntries: 100_000,
 };
 const WALK_DEADLINE_FACTOR = 10;
+/** Decoded reads each file remembers (readMemo.ts). */
+const READ_MEMO_BYTES = 32 * MiB;
 /** The size probe brings the file's first bytes along (superblock, root group, often more). */
 const PROBE_BYTES = 512 * 1024;
+/** The file's start read at open, at most (the link may say more is as cheap). */
+const LINK_PROBE_MAX = 8 * MiB;
 
 /** An open seeded from a persistent cache entry failed: the entry is suspect. */
 class SeededOpenError extends Error {
@@ -155,10 +160,14 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
     let stream: StreamRun | undefined;
     if (opened.head && policy === 'adaptive') seed.push(opened.head);
     else if (policy === 'adaptive' && spec.kind !== 'local' && !cached && opened.size > 0) {
-      // HDF5 starts at the superblock: fetch the start (a small file whole). The worker opens the
-      // file on the first bytes while the rest arrives.
-      const whole = opened.size <= Math.min(SMALL_FILE, cacheBytes / 4);
-      const length = whole ? opened.size : Math.min(opened.size, PROBE_BYTES);
+      // HDF5 starts at the superblock: fetch the start (the whole file when it costs less than a
+      // second round trip would, as this process measured the link). The worker opens the file on
+      // the first bytes while the rest arrives.
+      const link = source.link?.roundTripBytes() ?? 0;
+      const whole = opened.size <= Math.min(Math.max(SMALL_FILE, link), cacheBytes / 4);
+      const length = whole
+        ? opened.size
+        : Math.min(opened.size, Math.max(PROBE_BYTES, Math.min(link, LINK_PROBE_MAX)));
       stream = file.startStream(length, deadline);
       if (!stream)
         seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
@@ -255,6 +264,7 @@ class EngineFile implements PoolableFile {
   private answers: MetadataAnswers = new Map();
   /** Answers or pages were added since the last save. */
   private unsaved = false;
+  private readonly reads = new ReadMemo(READ_MEMO_BYTES);
   private lastStats = { hits: 0, misses: 0, cacheBytes: 0, peakCacheBytes: 0 };
 
   constructor(
@@ -354,11 +364,17 @@ class EngineFile implements PoolableFile {
     options: { signal?: AbortSignal; maxElements?: number } = {},
   ): Promise<ReadResult> {
     const maxElements = options.maxElements ?? this.options.maxElements ?? DEFAULTS.maxElements;
-    return (await this.call(
-      { op: 'read', path: normalize(path), selection, maxElements },
-      undefined,
-      options.signal,
-    )) as ReadResult;
+    const call: CallOp = { op: 'read', path: normalize(path), selection, maxElements };
+    const key = JSON.stringify(call);
+    const known = this.reads.get(key);
+    if (known) {
+      if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
+      if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the call was cancelled');
+      return known;
+    }
+    const result = (await this.call(call, undefined, options.signal)) as ReadResult;
+    this.reads.set(key, result);
+    return result;
   }
 
   stats(): SourceStats {
@@ -408,8 +424,11 @@ class EngineFile implements PoolableFile {
     await this.source.close();
     // Started now, not while this file was busy: the next open (often this file again, or the
     // next asset of the same session) then finds h5wasm running.
-    if (this.everOpened && prepareSpare)
-      prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
+    if (prepareSpare) this.prepareSpare();
+  }
+
+  prepareSpare(): void {
+    if (this.everOpened) prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
   }
 
   /** Answers a metadata call once per file; callers get copies (the answer stays as read). */

@@ -14,6 +14,8 @@ import { Hdf5Error } from './types';
 export interface PoolableFile extends Hdf5File {
   /** Really closes it (worker and source); `prepareSpare` starts a spare worker for the next open. */
   dispose(prepareSpare: boolean): Promise<void>;
+  /** Starts a spare worker for the next open of another file (this one keeps its own). */
+  prepareSpare(): void;
 }
 
 const MiB = 1024 * 1024;
@@ -78,10 +80,14 @@ export async function closeKeptFiles(which: (file: { isPrivate: boolean }) => bo
   await Promise.all(closing);
 }
 
-/** How many files are kept and how many of them wait without a lease (tests, diagnostics). */
-export function keptFiles(): { kept: number; idle: number } {
-  const all = [...entries.values()];
-  return { kept: all.length, idle: all.filter(e => e.leases === 0).length };
+/** How many files are kept, how many wait without a lease, and their caches' bytes (tests, diagnostics). */
+export function keptFiles(): { kept: number; idle: number; idleCacheBytes: number } {
+  const idle = [...entries.values()].filter(e => e.leases === 0);
+  return {
+    kept: entries.size,
+    idle: idle.length,
+    idleCacheBytes: idle.reduce((n, e) => n + e.file.stats().cacheBytes, 0),
+  };
 }
 
 async function release(entry: Entry): Promise<void> {
@@ -93,6 +99,7 @@ async function release(entry: Entry): Promise<void> {
     return;
   }
   entry.idleSince = Date.now();
+  entry.file.prepareSpare();
   entry.timer = setTimeout(() => {
     if (entries.get(entry.key) === entry && entry.leases === 0) {
       entries.delete(entry.key);
