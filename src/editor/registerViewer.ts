@@ -18,6 +18,8 @@ import { isNwbZarr } from './zarrSource';
 export interface ViewerFeature {
   /** Counts of open documents and panels, and the panels themselves (the VS Code tests inspect them). */
   provider: NwbEditorProvider;
+  /** Closes the HDF5 files kept open after their close, as a new session starts without them. */
+  closeKeptFiles(): Promise<void>;
 }
 
 export function registerViewer(services: ExtensionServices): ViewerFeature {
@@ -103,7 +105,7 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
       return true;
     }),
   );
-  return { provider };
+  return { provider, closeKeptFiles: () => closeKeptHdf5Files() };
 }
 
 /** The tree's asset element, as the tree passes it to commands. */

@@ -38,6 +38,16 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 
+const ZERO_STATS: SourceStats = {
+  requests: 0,
+  bytesFetched: 0,
+  cacheHits: 0,
+  cacheMisses: 0,
+  cacheBytes: 0,
+  metadataCacheHits: 0,
+  workerRestarts: 0,
+};
+
 /** A new lease on the kept file for `key`, or undefined when none is kept. */
 export function leaseKept(key: string): Hdf5File | undefined {
   const entry = entries.get(key);
@@ -45,7 +55,7 @@ export function leaseKept(key: string): Hdf5File | undefined {
   if (entry.timer) clearTimeout(entry.timer);
   entry.timer = null;
   entry.leases++;
-  return new FileLease(entry);
+  return new FileLease(entry, entry.file.stats());
 }
 
 /** Keeps `file` under `key` once opened, and returns the caller's lease on it. */
@@ -62,7 +72,8 @@ export function keep(key: string, file: PoolableFile, keepAliveMs: number, isPri
     timer: null,
   };
   if (!entry.retired) entries.set(key, entry);
-  return new FileLease(entry);
+  // This lease opened the file: its open's requests are its own.
+  return new FileLease(entry, ZERO_STATS);
 }
 
 /**
@@ -135,11 +146,12 @@ async function dispose(entry: Entry, prepareSpare: boolean): Promise<void> {
 /** One open's handle: its own stats (counted from its open) and its own close. */
 class FileLease implements Hdf5File {
   private released = false;
-  private readonly base: SourceStats;
 
-  constructor(private readonly kept: Entry) {
-    this.base = kept.file.stats();
-  }
+  constructor(
+    private readonly kept: Entry,
+    /** The file's counters when this lease began (what earlier leases cost). */
+    private readonly base: SourceStats,
+  ) {}
 
   get info() {
     return this.kept.file.info;
