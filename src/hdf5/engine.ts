@@ -3,12 +3,7 @@
  * per open file (the crash boundary) runs h5wasm over a block cache; the persistent metadata cache
  * seeds that block cache so a second open of the same blob repeats its metadata calls for free.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { SMALL_FILE } from './blockCache';
-import { PLUGIN_FILES } from './filters';
 import { closeKeptFiles, keep, leaseKept, type PoolableFile } from './filePool';
 import { MetadataCache, type MetadataAnswers } from './metadataCache';
 import { ReadMemo } from './readMemo';
@@ -21,11 +16,16 @@ import {
   type FileSettings,
   type PageRun,
   type StreamRun,
-  type WorkerInit,
 } from './protocol';
-import { createDandiSource } from './sources/dandi';
-import { HttpSource } from './sources/http';
-import { LocalSource, localIdentity } from './sources/local';
+import {
+  createSource,
+  defaultPluginDir,
+  DEFAULTS,
+  isPrivate,
+  keepKey,
+  loadPlugins,
+  type WorkerSpec,
+} from './openParts';
 import type { ByteSource } from './sources/source';
 import {
   Hdf5Error,
@@ -46,13 +46,6 @@ import { defaultWorkerPath, type WorkerHost } from './workerHost';
 import { prepareSpareWorker, takeWorker } from './workerPool';
 
 const MiB = 1024 * 1024;
-const DEFAULTS = {
-  cacheBytes: 256 * MiB,
-  metadataCacheBytes: 200 * MiB,
-  deadlineMs: 60_000,
-  maxElements: 50_000_000,
-  maxWalkEntries: 100_000,
-};
 const WALK_DEADLINE_FACTOR = 10;
 /** Decoded reads each file remembers (readMemo.ts). */
 const READ_MEMO_BYTES = 32 * MiB;
@@ -93,34 +86,6 @@ async function openUnkept(spec: SourceSpec, options: OpenOptions): Promise<Engin
     await metadataCacheFor(spec, options)?.drop(error.identity);
     return openOnce(spec, options, false);
   }
-}
-
-const isPrivate = (spec: SourceSpec) => spec.kind === 'dandi' && (spec.private ?? spec.apiKey !== undefined);
-
-/**
- * What a kept file is found by: the bytes' identity (known before any request, or none: such a
- * file is not kept), who reads them (a digest of the credentials) and how (everything in the
- * options that shapes the open file).
- */
-async function keepKey(spec: SourceSpec, options: OpenOptions): Promise<string | null> {
-  const identity =
-    spec.kind === 'local' ? await localIdentity(spec.path).catch(() => undefined) : spec.identity;
-  if (!identity) return null;
-  const credentials = spec.kind === 'dandi' ? (spec.apiKey ?? '') : spec.kind === 'http' ? spec.headers : {};
-  const who = createHash('sha256')
-    .update(JSON.stringify([spec.kind, credentials]))
-    .digest('hex');
-  const how = [
-    options.blockPolicy ?? 'adaptive',
-    options.cacheBytes ?? DEFAULTS.cacheBytes,
-    options.metadataCacheDir ?? '',
-    options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes,
-    options.deadlineMs ?? DEFAULTS.deadlineMs,
-    options.maxElements ?? DEFAULTS.maxElements,
-    options.workerPath ?? '',
-    options.pluginDir ?? '',
-  ];
-  return JSON.stringify([identity, who, how]);
 }
 
 function metadataCacheFor(spec: SourceSpec, options: OpenOptions): MetadataCache | null {
@@ -198,49 +163,6 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
       ? error
       : new Hdf5Error('network', error instanceof Error ? error.message : String(error));
   }
-}
-
-function createSource(spec: SourceSpec, probeBytes: number): ByteSource {
-  switch (spec.kind) {
-    case 'local':
-      return new LocalSource(spec.path);
-    case 'http':
-      return new HttpSource({ url: spec.url, headers: spec.headers, probeBytes });
-    case 'dandi':
-      return createDandiSource(spec, probeBytes);
-  }
-}
-
-/** dist/h5plugins beside the worker bundle (esbuild.mjs copies the h5wasm-plugins side modules there). */
-function defaultPluginDir(workerPath: string | undefined): string | undefined {
-  const dir = join(dirname(workerPath ?? defaultWorkerPath()), 'h5plugins');
-  return existsSync(dir) ? dir : undefined;
-}
-
-const pluginsByDir = new Map<string, Promise<WorkerInit['plugins']>>();
-
-/** Plugin bytes are read once per folder: every open sends them to its new worker. */
-function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
-  let loading = pluginsByDir.get(dir);
-  if (!loading) {
-    const wanted = new Set(Object.values(PLUGIN_FILES));
-    loading = readdir(dir).then(all =>
-      Promise.all(
-        all
-          .filter(n => wanted.has(n))
-          .map(async name => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) })),
-      ),
-    );
-    loading.catch(() => pluginsByDir.delete(dir));
-    pluginsByDir.set(dir, loading);
-  }
-  return loading;
-}
-
-interface WorkerSpec {
-  path: string;
-  pluginDir: string | undefined;
-  plugins: WorkerInit['plugins'];
 }
 
 class EngineFile implements PoolableFile {
