@@ -13,8 +13,10 @@
 // - warm: the same again right after, in the same process: the peer opens h5py.File anew on the
 //   same fsspec file, whose cache holds what the cold run read; the engine opens anew, and finds
 //   the file its cold run closed still kept open (keepAliveMs, as the extension keeps a closed
-//   file for a grace period), with its worker, its block cache (chunk data included) and its
-//   answers: the engine's honest equivalent of the peer's reopen on a live fsspec file.
+//   file for a grace period), with its worker, its block cache (chunk data included), its
+//   metadata answers and its last decoded reads (32 MiB per file): the engine's honest equivalent
+//   of the peer's reopen on a live fsspec file. A repeated read is therefore a copy, not a decode;
+//   the new-session line below shows what a read costs without any of that.
 // - new session: the engine in a process that has not opened the file (nothing kept open; a
 //   started spare worker) but whose persistent metadata cache the cold open filled (pages and
 //   the walk's answer; no chunk data). The peer has no persistent cache: its line is its cold run.
