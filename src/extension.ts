@@ -5,6 +5,7 @@ import { registerSessionCommands } from './commands/session/sessionCommands';
 import { createVscodeSession } from './commands/session/vscodeSession';
 import { registerOmeViewer } from './editor/omeOpen';
 import { registerViewer } from './editor/registerViewer';
+import { closeKeptHdf5Files } from './hdf5/engine';
 import { stopSpareWorkers } from './hdf5/workerPool';
 import { getLog } from './log';
 import type { ExtensionServices } from './services';
@@ -51,9 +52,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return { services, browse, viewer, video, tools, references };
 }
 
-export function deactivate(): Promise<void> {
-  // Everything else is disposed through context.subscriptions; the spare HDF5 worker is global.
-  return stopSpareWorkers();
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions; the spare HDF5 worker and the
+  // files kept open after their close are global (closed first: closing starts no new spare).
+  await closeKeptHdf5Files();
+  await stopSpareWorkers();
 }
 
 /** Returned from activate() so the VS Code test suite can reach the live objects. */

@@ -19,6 +19,11 @@ import type { ExtensionServices } from '../services';
 import { isZarrUri, openZarrBackend } from './zarrSource';
 
 const MiB = 1024 * 1024;
+/**
+ * A closed file stays open this long: closing a panel and opening it again, or opening another
+ * view of the file, reuses its worker and the bytes it read (engine.ts, filePool.ts).
+ */
+const KEEP_OPEN_AFTER_CLOSE_MS = 3 * 60_000;
 
 export class NwbDocument implements vscode.CustomDocument {
   private _disposed = false;
@@ -150,6 +155,7 @@ function openOptions(services: ExtensionServices): OpenOptions {
   const metadataMB = config.get<number>(Settings.metadataCacheSizeMB, 200);
   const options: OpenOptions = {
     cacheBytes: cacheMB * MiB,
+    keepAliveMs: KEEP_OPEN_AFTER_CLOSE_MS,
     workerPath: vscode.Uri.joinPath(services.context.extensionUri, 'dist', 'hdf5Worker.js').fsPath,
   };
   if (metadataMB > 0) {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
 import { ASSET_URI_SCHEME, formatAssetUri, vouchForAsset, type RemoteAssetRef } from '../dandi/assetUri';
+import { closeKeptHdf5Files } from '../hdf5/engine';
 import { forgetPrivateMetadata } from '../hdf5/metadataCache';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
@@ -18,6 +19,8 @@ import { isNwbZarr } from './zarrSource';
 export interface ViewerFeature {
   /** Counts of open documents and panels, and the panels themselves (the VS Code tests inspect them). */
   provider: NwbEditorProvider;
+  /** Closes the HDF5 files kept open after their close, as a new session starts without them. */
+  closeKeptFiles(): Promise<void>;
 }
 
 export function registerViewer(services: ExtensionServices): ViewerFeature {
@@ -29,6 +32,8 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
   // What was read with the key (embargoed files' metadata) does not outlive the sign-in.
   context.subscriptions.push(
     services.session.onDidSignOut(async () => {
+      // Files kept open after their close were read with the key too: they close now.
+      await closeKeptHdf5Files('private');
       const removed =
         (await forgetPrivateMetadata(metadataCacheDir(context))) +
         (await forgetPrivateZarrMetadata(context)) +
@@ -103,7 +108,7 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
       return true;
     }),
   );
-  return { provider };
+  return { provider, closeKeptFiles: () => closeKeptHdf5Files() };
 }
 
 /** The tree's asset element, as the tree passes it to commands. */

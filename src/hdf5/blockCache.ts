@@ -26,6 +26,8 @@ export interface CacheOptions {
   policy: BlockPolicy;
   /** Page size override (tests). */
   pageSize?: number;
+  /** Bytes that transfer in one round trip on the link now (0: unknown); see LinkMeter. */
+  linkBytes?: () => number;
 }
 
 export interface CacheCounters {
@@ -45,6 +47,8 @@ const META_MAX = 2 * MiB;
 export const SMALL_FILE = 4 * MiB;
 const DATA_AHEAD_MAX = 8 * MiB;
 const REQUEST_MAX = 16 * MiB;
+/** Ceiling of a read sized by the link (a fast link far away: hundreds of MB/s × tens of ms). */
+const LINK_READ_MAX = 32 * MiB;
 
 export class BlockCache {
   readonly pageSize: number;
@@ -188,19 +192,25 @@ export class BlockCache {
     const lastPage = Math.floor((this.size - 1) / P);
     let start: number;
     let end: number;
-    if (this.size <= Math.min(SMALL_FILE, this.options.cacheBytes / 4)) {
+    const link = this.options.linkBytes?.() ?? 0;
+    // A read up to a round trip's worth of bytes costs about what the smallest read does.
+    const linkRead = link >= P ? Math.min(LINK_READ_MAX, 2 ** Math.floor(Math.log2(link))) : 0;
+    if (this.size <= Math.min(Math.max(SMALL_FILE, link), this.options.cacheBytes / 4)) {
+      // The whole file costs less than one more round trip.
       start = 0;
       end = this.size;
     } else if (this.mode === 'metadata') {
       // Metadata is scattered through the file and every miss is a round trip: each further miss
-      // doubles the window (metadata written together tends to sit together).
-      if (this.lastMissStart >= 0) this.metaSpan = Math.min(this.metaSpan * 2, META_MAX);
+      // doubles the window (metadata written together tends to sit together), from what the
+      // link moves in one round trip.
+      if (this.lastMissStart >= 0) this.metaSpan = Math.min(this.metaSpan * 2, Math.max(META_MAX, linkRead));
+      this.metaSpan = Math.max(this.metaSpan, linkRead);
       start = Math.floor(position / this.metaSpan) * this.metaSpan;
       end = Math.max(start + this.metaSpan, position + length);
     } else {
       const sequential = this.lastMissEnd >= 0 && Math.abs(position - this.lastMissEnd) <= P;
       start = position;
-      end = position + length + (sequential ? this.dataAhead() : 0);
+      end = position + length + (sequential ? this.dataAhead(linkRead) : 0);
     }
     let from = Math.min(firstMissing, Math.floor(start / P));
     let to = Math.max(lastMissing, Math.min(lastPage, Math.floor((end - 1) / P)));
@@ -208,19 +218,22 @@ export class BlockCache {
     // re-fetched bytes cost less than another round trip).
     while (from < firstMissing && (this.has(from) || this.fromStream(from, false))) from++;
     while (to > lastMissing && (this.has(to) || this.fromStream(to, false))) to--;
-    const maxPages = Math.max(lastMissing - firstMissing + 1, Math.floor(REQUEST_MAX / P));
+    const maxPages = Math.max(
+      lastMissing - firstMissing + 1,
+      Math.floor(Math.max(REQUEST_MAX, linkRead) / P),
+    );
     return [from, Math.min(to, from + maxPages - 1)];
   }
 
   /** Bytes worth fetching beyond the current data read: what the selection still needs. */
-  private dataAhead(): number {
+  private dataAhead(linkRead: number): number {
     // servedThisOp and chunkReads already count the read being answered.
     let remaining = this.hint.expectedBytes - this.servedThisOp;
     if (this.hint.chunkCount > 0) {
       const averageChunk = this.chunkReads > 0 ? this.chunkBytes / this.chunkReads : this.largestRead;
       remaining = Math.min(remaining, Math.ceil((this.hint.chunkCount - this.chunkReads) * averageChunk));
     }
-    return Math.max(0, Math.min(DATA_AHEAD_MAX, remaining));
+    return Math.max(0, Math.min(Math.max(DATA_AHEAD_MAX, linkRead), remaining));
   }
 
   private fetchPages(from: number, to: number, into: Map<number, Uint8Array>): void {

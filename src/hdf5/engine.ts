@@ -3,12 +3,10 @@
  * per open file (the crash boundary) runs h5wasm over a block cache; the persistent metadata cache
  * seeds that block cache so a second open of the same blob repeats its metadata calls for free.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { SMALL_FILE } from './blockCache';
-import { PLUGIN_FILES } from './filters';
-import { MetadataCache } from './metadataCache';
+import { closeKeptFiles, keep, leaseKept, type PoolableFile } from './filePool';
+import { MetadataCache, type MetadataAnswers } from './metadataCache';
+import { ReadMemo } from './readMemo';
 import {
   STREAM,
   STREAM_STATE,
@@ -18,11 +16,16 @@ import {
   type FileSettings,
   type PageRun,
   type StreamRun,
-  type WorkerInit,
 } from './protocol';
-import { createDandiSource } from './sources/dandi';
-import { HttpSource } from './sources/http';
-import { LocalSource } from './sources/local';
+import {
+  createSource,
+  defaultPluginDir,
+  DEFAULTS,
+  isPrivate,
+  keepKey,
+  loadPlugins,
+  type WorkerSpec,
+} from './openParts';
 import type { ByteSource } from './sources/source';
 import {
   Hdf5Error,
@@ -43,16 +46,13 @@ import { defaultWorkerPath, type WorkerHost } from './workerHost';
 import { prepareSpareWorker, takeWorker } from './workerPool';
 
 const MiB = 1024 * 1024;
-const DEFAULTS = {
-  cacheBytes: 256 * MiB,
-  metadataCacheBytes: 200 * MiB,
-  deadlineMs: 60_000,
-  maxElements: 50_000_000,
-  maxWalkEntries: 100_000,
-};
 const WALK_DEADLINE_FACTOR = 10;
+/** Decoded reads each file remembers (readMemo.ts). */
+const READ_MEMO_BYTES = 32 * MiB;
 /** The size probe brings the file's first bytes along (superblock, root group, often more). */
 const PROBE_BYTES = 512 * 1024;
+/** The file's start read at open, at most (the link may say more is as cheap). */
+const LINK_PROBE_MAX = 8 * MiB;
 
 /** An open seeded from a persistent cache entry failed: the entry is suspect. */
 class SeededOpenError extends Error {
@@ -62,6 +62,21 @@ class SeededOpenError extends Error {
 }
 
 export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Promise<Hdf5File> {
+  const keepAliveMs = options.keepAliveMs ?? 0;
+  const key = keepAliveMs > 0 ? await keepKey(spec, options) : null;
+  if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the open was cancelled');
+  const kept = key ? leaseKept(key) : undefined;
+  if (kept) return kept;
+  const file = await openUnkept(spec, options);
+  return key ? keep(key, file, keepAliveMs, isPrivate(spec)) : file;
+}
+
+/** Closes the files kept open after their last close (all, or those read with an API key). */
+export function closeKeptHdf5Files(only?: 'private'): Promise<void> {
+  return closeKeptFiles(file => only === undefined || file.isPrivate);
+}
+
+async function openUnkept(spec: SourceSpec, options: OpenOptions): Promise<EngineFile> {
   try {
     return await openOnce(spec, options, true);
   } catch (error) {
@@ -77,12 +92,10 @@ function metadataCacheFor(spec: SourceSpec, options: OpenOptions): MetadataCache
   const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
   const bytes = options.metadataCacheBytes ?? DEFAULTS.metadataCacheBytes;
   if (!options.metadataCacheDir || policy !== 'adaptive' || bytes <= 0) return null;
-  return new MetadataCache(options.metadataCacheDir, bytes, {
-    private: spec.kind === 'dandi' && (spec.private ?? spec.apiKey !== undefined),
-  });
+  return new MetadataCache(options.metadataCacheDir, bytes, { private: isPrivate(spec) });
 }
 
-async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolean): Promise<Hdf5File> {
+async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolean): Promise<EngineFile> {
   const policy: BlockPolicy = options.blockPolicy ?? 'adaptive';
   const source = createSource(spec, policy === 'adaptive' ? PROBE_BYTES : 1);
   const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
@@ -112,10 +125,14 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
     let stream: StreamRun | undefined;
     if (opened.head && policy === 'adaptive') seed.push(opened.head);
     else if (policy === 'adaptive' && spec.kind !== 'local' && !cached && opened.size > 0) {
-      // HDF5 starts at the superblock: fetch the start (a small file whole). The worker opens the
-      // file on the first bytes while the rest arrives.
-      const whole = opened.size <= Math.min(SMALL_FILE, cacheBytes / 4);
-      const length = whole ? opened.size : Math.min(opened.size, PROBE_BYTES);
+      // HDF5 starts at the superblock: fetch the start (the whole file when it costs less than a
+      // second round trip would, as this process measured the link). The worker opens the file on
+      // the first bytes while the rest arrives.
+      const link = source.link?.roundTripBytes() ?? 0;
+      const whole = opened.size <= Math.min(Math.max(SMALL_FILE, link), cacheBytes / 4);
+      const length = whole
+        ? opened.size
+        : Math.min(opened.size, Math.max(PROBE_BYTES, Math.min(link, LINK_PROBE_MAX)));
       stream = file.startStream(length, deadline);
       if (!stream)
         seed.push({ offset: 0, bytes: await source.read(0, length, { signal: options.signal, deadline }) });
@@ -124,7 +141,7 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
       { size: opened.size, identity: opened.identity, label: source.label },
       seed,
       stream,
-      cached !== null,
+      cached?.answers ?? null,
     );
     try {
       await file.start(Math.max(1, deadline - Date.now()));
@@ -148,50 +165,7 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
   }
 }
 
-function createSource(spec: SourceSpec, probeBytes: number): ByteSource {
-  switch (spec.kind) {
-    case 'local':
-      return new LocalSource(spec.path);
-    case 'http':
-      return new HttpSource({ url: spec.url, headers: spec.headers, probeBytes });
-    case 'dandi':
-      return createDandiSource(spec, probeBytes);
-  }
-}
-
-/** dist/h5plugins beside the worker bundle (esbuild.mjs copies the h5wasm-plugins side modules there). */
-function defaultPluginDir(workerPath: string | undefined): string | undefined {
-  const dir = join(dirname(workerPath ?? defaultWorkerPath()), 'h5plugins');
-  return existsSync(dir) ? dir : undefined;
-}
-
-const pluginsByDir = new Map<string, Promise<WorkerInit['plugins']>>();
-
-/** Plugin bytes are read once per folder: every open sends them to its new worker. */
-function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
-  let loading = pluginsByDir.get(dir);
-  if (!loading) {
-    const wanted = new Set(Object.values(PLUGIN_FILES));
-    loading = readdir(dir).then(all =>
-      Promise.all(
-        all
-          .filter(n => wanted.has(n))
-          .map(async name => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) })),
-      ),
-    );
-    loading.catch(() => pluginsByDir.delete(dir));
-    pluginsByDir.set(dir, loading);
-  }
-  return loading;
-}
-
-interface WorkerSpec {
-  path: string;
-  pluginDir: string | undefined;
-  plugins: WorkerInit['plugins'];
-}
-
-class EngineFile implements Hdf5File {
+class EngineFile implements PoolableFile {
   info: FileInfo = { size: 0, identity: '', label: '' };
   private host: WorkerHost | null = null;
   private hostOpen: Promise<unknown> | null = null;
@@ -205,6 +179,14 @@ class EngineFile implements Hdf5File {
   private restarts = 0;
   private closed = false;
   private metadataCacheHits = 0;
+  /**
+   * Metadata answers by call (the bytes never change, so neither do they): a repeated call, or a
+   * walk in a later session (persisted with the pages), costs no h5wasm call.
+   */
+  private answers: MetadataAnswers = new Map();
+  /** Answers or pages were added since the last save. */
+  private unsaved = false;
+  private readonly reads = new ReadMemo(READ_MEMO_BYTES);
   private lastStats = { hits: 0, misses: 0, cacheBytes: 0, peakCacheBytes: 0 };
 
   constructor(
@@ -250,12 +232,18 @@ class EngineFile implements Hdf5File {
     return run;
   }
 
-  opened(info: FileInfo, seed: PageRun[], stream: StreamRun | undefined, seededFromCache: boolean): void {
+  opened(
+    info: FileInfo,
+    seed: PageRun[],
+    stream: StreamRun | undefined,
+    cachedAnswers: MetadataAnswers | null,
+  ): void {
     this.info = info;
     this.stream = stream;
     // In shared memory, the seed reaches each worker (a restarted one too) without being cloned.
     this.seed = seed.map(run => ({ offset: run.offset, bytes: toShared(run.bytes) }));
-    this.seededFromCache = seededFromCache;
+    this.seededFromCache = cachedAnswers !== null;
+    this.answers = new Map(cachedAnswers ?? []);
   }
 
   async start(deadlineMs: number): Promise<void> {
@@ -298,11 +286,17 @@ class EngineFile implements Hdf5File {
     options: { signal?: AbortSignal; maxElements?: number } = {},
   ): Promise<ReadResult> {
     const maxElements = options.maxElements ?? this.options.maxElements ?? DEFAULTS.maxElements;
-    return (await this.call(
-      { op: 'read', path: normalize(path), selection, maxElements },
-      undefined,
-      options.signal,
-    )) as ReadResult;
+    const call: CallOp = { op: 'read', path: normalize(path), selection, maxElements };
+    const key = JSON.stringify(call);
+    const known = this.reads.get(key);
+    if (known) {
+      if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
+      if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the call was cancelled');
+      return known;
+    }
+    const result = (await this.call(call, undefined, options.signal)) as ReadResult;
+    this.reads.set(key, result);
+    return result;
   }
 
   stats(): SourceStats {
@@ -327,12 +321,17 @@ class EngineFile implements Hdf5File {
   }
 
   async saveMetadata(): Promise<void> {
-    if (!this.metaCache || !this.everOpened || !this.host || this.host.dead) return;
+    if (!this.metaCache || !this.unsaved || !this.everOpened || !this.host || this.host.dead) return;
+    this.unsaved = false;
     const runs = (await this.call({ op: 'exportMetadata' })) as PageRun[];
-    if (runs.length > 0) await this.metaCache.save(this.info.identity, this.info.size, runs);
+    if (runs.length > 0) await this.metaCache.save(this.info.identity, this.info.size, runs, this.answers);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    return this.dispose(true);
+  }
+
+  async dispose(prepareSpare: boolean): Promise<void> {
     if (this.closed) return;
     try {
       await this.saveMetadata();
@@ -347,14 +346,28 @@ class EngineFile implements Hdf5File {
     await this.source.close();
     // Started now, not while this file was busy: the next open (often this file again, or the
     // next asset of the same session) then finds h5wasm running.
+    if (prepareSpare) this.prepareSpare();
+  }
+
+  prepareSpare(): void {
     if (this.everOpened) prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
   }
 
+  /** Answers a metadata call once per file; callers get copies (the answer stays as read). */
   private async metadataCall(call: CallOp, deadlineMs?: number): Promise<CallValue> {
+    const key = JSON.stringify(call);
+    const known = this.answers.get(key) as CallValue | undefined;
+    if (known !== undefined) {
+      if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
+      if (this.seededFromCache) this.metadataCacheHits++;
+      return structuredClone(known);
+    }
     const before = this.source.requests;
     const value = await this.call(call, deadlineMs);
     if (this.seededFromCache && this.source.requests === before) this.metadataCacheHits++;
-    return value;
+    this.answers.set(key, value);
+    this.unsaved = true;
+    return structuredClone(value);
   }
 
   /** Sends a call to the worker, starting a fresh one after a crash (the file is reopened). */
@@ -383,6 +396,7 @@ class EngineFile implements Hdf5File {
     }
     await this.hostOpen;
     this.everOpened = true;
+    if (call.op !== 'exportMetadata') this.unsaved = true;
     return host.call(call, options);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * Persistent metadata cache: the file bytes that answering metadata calls needed (the worker's
  * pinned pages), saved per blob identity, so that opening the same blob again and repeating those
- * calls costs no request. One file per identity; whole files are evicted least recently used
- * first to stay under the byte bound.
+ * calls costs no request. Answers that are expensive to recompute (a whole-file walk: thousands of
+ * h5wasm calls) are kept beside them, structured-cloned: the bytes behind an identity never change,
+ * so neither do they. One file per identity; whole files are evicted least recently used first to
+ * stay under the byte bound.
  *
  * Each entry carries the sha256 of its bytes: an entry that does not match (a damaged disk, a
  * write cut short) is deleted on load rather than failing that file forever. Entries of files read
@@ -11,9 +13,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { PageRun } from './protocol';
 
-const VERSION = 2;
+/** 3: answers after the runs. An entry of another version is deleted on load (and rewritten at close). */
+const VERSION = 3;
 const SUFFIX = '.h5meta';
 const TEMP_SUFFIX = '.tmp';
 /** A temp file this old was left by a write that never finished (writes take milliseconds). */
@@ -23,16 +27,22 @@ interface Header {
   version: number;
   identity: string;
   size: number;
-  /** sha256 (hex) of everything after the header: the runs' bytes, in order. */
+  /** sha256 (hex) of everything after the header: the runs' bytes, then the answers', in order. */
   sha256: string;
   /** Read with an API key (possibly embargoed): deleted at sign-out. */
   private: boolean;
   runs: { offset: number; length: number }[];
+  /** Serialized answers (node:v8, as postMessage clones them), by call key. */
+  answers: { key: string; length: number }[];
 }
+
+/** Answers to metadata calls, by a key naming the call (see engine.ts). */
+export type MetadataAnswers = Map<string, unknown>;
 
 export interface CachedMetadata {
   size: number;
   runs: PageRun[];
+  answers: MetadataAnswers;
 }
 
 export interface MetadataCacheOptions {
@@ -78,7 +88,7 @@ export class MetadataCache {
     if (entry.header.identity !== identity) return null;
     const now = new Date();
     await utimes(file, now, now).catch(() => undefined);
-    return { size: entry.header.size, runs: entry.runs };
+    return { size: entry.header.size, runs: entry.runs, answers: entry.answers };
   }
 
   /** Deletes this identity's entry (an open seeded from it failed). */
@@ -86,9 +96,16 @@ export class MetadataCache {
     await unlink(this.fileFor(identity)).catch(() => undefined);
   }
 
-  async save(identity: string, size: number, runs: PageRun[]): Promise<void> {
+  async save(
+    identity: string,
+    size: number,
+    runs: PageRun[],
+    answers: MetadataAnswers = new Map(),
+  ): Promise<void> {
+    const answerBytes = [...answers].map(([key, value]) => ({ key, bytes: serialize(value) }));
+    const body = [...runs.map(r => r.bytes), ...answerBytes.map(a => a.bytes)];
     const hash = createHash('sha256');
-    for (const run of runs) hash.update(run.bytes);
+    for (const part of body) hash.update(part);
     const header: Header = {
       version: VERSION,
       identity,
@@ -96,17 +113,22 @@ export class MetadataCache {
       sha256: hash.digest('hex'),
       private: this.options.private ?? false,
       runs: runs.map(r => ({ offset: r.offset, length: r.bytes.length })),
+      answers: answerBytes.map(a => ({ key: a.key, length: a.bytes.length })),
     };
     const json = Buffer.from(JSON.stringify(header), 'utf8');
     const prefix = Buffer.alloc(4);
     prefix.writeUInt32LE(json.length, 0);
-    const total = 4 + json.length + runs.reduce((n, r) => n + r.bytes.length, 0);
-    if (total > this.maxBytes) return;
+    const total = 4 + json.length + body.reduce((n, b) => n + b.length, 0);
+    if (total > this.maxBytes) {
+      // The pages alone still spare the next open its requests.
+      if (answers.size > 0) await this.save(identity, size, runs);
+      return;
+    }
     await mkdir(this.dir, { recursive: true });
     const file = this.fileFor(identity);
     const temp = `${file}.${process.pid}.${Date.now()}${TEMP_SUFFIX}`;
     try {
-      await writeFile(temp, Buffer.concat([prefix, json, ...runs.map(r => r.bytes)]));
+      await writeFile(temp, Buffer.concat([prefix, json, ...body]));
       await rename(temp, file);
     } catch (error) {
       await unlink(temp).catch(() => undefined);
@@ -204,14 +226,15 @@ async function readHeader(path: string): Promise<Header | null> {
   }
 }
 
-/** The entry's header and runs when the bytes match its digest; null for anything damaged. */
-function parseEntry(data: Buffer): { header: Header; runs: PageRun[] } | null {
+/** The entry's header, runs and answers when the bytes match its digest; null for anything damaged. */
+function parseEntry(data: Buffer): { header: Header; runs: PageRun[]; answers: MetadataAnswers } | null {
   try {
     if (data.length < 4) return null;
     const headerLength = data.readUInt32LE(0);
     if (4 + headerLength > data.length) return null;
     const header = JSON.parse(data.subarray(4, 4 + headerLength).toString('utf8')) as Header;
-    if (header.version !== VERSION || !Array.isArray(header.runs)) return null;
+    if (header.version !== VERSION || !Array.isArray(header.runs) || !Array.isArray(header.answers))
+      return null;
     const body = data.subarray(4 + headerLength);
     if (createHash('sha256').update(body).digest('hex') !== header.sha256) return null;
     let at = 0;
@@ -223,7 +246,15 @@ function parseEntry(data: Buffer): { header: Header; runs: PageRun[] } | null {
       runs.push({ offset: run.offset, bytes: new Uint8Array(body.subarray(at, at + run.length)) });
       at += run.length;
     }
-    return at === body.length ? { header, runs } : null;
+    const answers: MetadataAnswers = new Map();
+    for (const answer of header.answers) {
+      if (typeof answer.key !== 'string' || !Number.isSafeInteger(answer.length) || answer.length < 0)
+        return null;
+      if (at + answer.length > body.length) return null;
+      answers.set(answer.key, deserialize(body.subarray(at, at + answer.length)));
+      at += answer.length;
+    }
+    return at === body.length ? { header, runs, answers } : null;
   } catch {
     return null;
   }

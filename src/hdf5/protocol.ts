@@ -41,7 +41,7 @@ export const STREAM_STATE = { arriving: 0, done: 1, failed: 2 } as const;
 export interface WorkerInit {
   /** Int32Array over it: [0] fetch state (0 waiting, 1 ready). */
   control: SharedArrayBuffer;
-  /** Float64Array over it: cacheHits, cacheMisses, cacheBytes, peakCacheBytes, metadataPages. */
+  /** Float64Array over it: see STAT. */
   stats: SharedArrayBuffer;
   /** Plugin side modules to install: file name and bytes. */
   plugins: { name: string; bytes: Uint8Array }[];
@@ -101,5 +101,13 @@ export type FetchReply = { seq: number } & (
   { ok: true; bytes: Uint8Array } | { ok: false; code: Hdf5ErrorCode; message: string }
 );
 
-export const STAT = { hits: 0, misses: 1, cacheBytes: 2, peakCacheBytes: 3, pinnedBytes: 4 } as const;
+/** Slots of WorkerInit.stats: the worker writes the cache's, the host `linkBytes` (LinkMeter.roundTripBytes). */
+export const STAT = {
+  hits: 0,
+  misses: 1,
+  cacheBytes: 2,
+  peakCacheBytes: 3,
+  pinnedBytes: 4,
+  linkBytes: 5,
+} as const;
 export const STAT_SLOTS = 8;

@@ -271,6 +271,11 @@ export interface OpenOptions {
   blockPolicy?: 'adaptive' | 'fixed-100k';
   /** Folder with h5wasm-plugins filter side modules (libH5Z*.so) to load; none when absent. */
   pluginDir?: string;
+  /**
+   * Keep the file open this long after its last close (default 0: close at once), so that a
+   * reopen within it reuses the running worker and its block cache (filePool.ts).
+   */
+  keepAliveMs?: number;
 }
 
 export type Hdf5ErrorCode =

@@ -123,6 +123,7 @@ async function main(): Promise<void> {
       const cache = new BlockCache(call.size, fetchSync, {
         cacheBytes: call.settings.cacheBytes,
         policy: call.settings.policy,
+        linkBytes: () => stats[STAT.linkBytes],
       });
       cache.seed(call.seed);
       if (call.stream) cache.seedStream(call.stream, call.settings.fetchWaitMs);

@@ -161,6 +161,7 @@ export class WorkerHost {
       ),
     ]);
     if (this.dead) throw this.dead;
+    this.publishLink();
     const id = this.nextId++;
     const fetches = new AbortController();
     const deadline = Date.now() + options.deadlineMs;
@@ -214,6 +215,7 @@ export class WorkerHost {
       reply = { seq, ok: false, code: e.code, message: e.message };
     }
     if (this.dead) return;
+    this.publishLink();
     const transfer =
       reply.ok && reply.bytes.byteOffset === 0 && reply.bytes.byteLength === reply.bytes.buffer.byteLength
         ? [reply.bytes.buffer as ArrayBuffer]
@@ -222,6 +224,11 @@ export class WorkerHost {
     const control = new Int32Array(this.control);
     Atomics.store(control, 0, 1);
     Atomics.notify(control, 0);
+  }
+
+  /** Tells the worker's block cache what a round trip costs now (it sizes reads from it). */
+  private publishLink(): void {
+    new Float64Array(this.statsBuffer)[STAT.linkBytes] = this.source?.link?.roundTripBytes() ?? 0;
   }
 
   private settle(message: Extract<WorkerToHost, { type: 'reply' }>): void {

@@ -130,6 +130,7 @@ describe('network: proxies and HTTPS (VS Code)', function () {
   const workspace = env('DANDI_TEST_WORKSPACE') ?? '';
   let browse: BrowseContext;
   let viewer: NwbEditorProvider;
+  let closeKeptFiles: () => Promise<void> = async () => undefined;
   let recording: vscode.Disposable | undefined;
   const files = new Map<ArchiveInfo, Files>();
 
@@ -141,6 +142,7 @@ describe('network: proxies and HTTPS (VS Code)', function () {
       ?.activate()) as ExtensionApi;
     browse = api.browse;
     viewer = api.viewer.provider;
+    closeKeptFiles = api.viewer.closeKeptFiles;
     recording = recordPanels(viewer);
     // Read before any proxy is set: the test's own requests go straight to the archives.
     files.set(plain, await demoFiles(plain));
@@ -151,6 +153,8 @@ describe('network: proxies and HTTPS (VS Code)', function () {
 
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Nor a file kept open after an earlier test closed it.
+    await closeKeptFiles();
     await setting('http', 'proxy', undefined);
     await setting('http', 'noProxy', undefined);
     if (plain) await useArchive(plain);

@@ -192,6 +192,7 @@ function rendered(
 describe('NWB viewer (VS Code)', function () {
   this.timeout(180_000);
   let provider: NwbEditorProvider;
+  let viewer: ViewerFeature;
   let recording: vscode.Disposable | undefined;
   let repo: string;
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
@@ -200,7 +201,8 @@ describe('NWB viewer (VS Code)', function () {
   before(async () => {
     const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
     assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
+    viewer = (await extension.activate()).viewer;
+    provider = viewer.provider;
     recording = recordPanels(provider);
     repo = extension.extensionPath;
   });
@@ -214,6 +216,8 @@ describe('NWB viewer (VS Code)', function () {
       () => provider.documentCount === 0 && provider.panelCount === 0,
       'every document and panel to be released',
     );
+    // Each test opens its files anew (a file kept open would answer from what another test read).
+    await viewer.closeKeptFiles();
   });
 
   it('opens a local generated file and sends the right time axis and values', async () => {
@@ -394,6 +398,8 @@ describe('NWB viewer (VS Code)', function () {
       return result;
     };
     const first = await overview();
+    // As in a new session: the file is not kept open, only the persistent cache has it.
+    await viewer.closeKeptFiles();
     await fetch(`${info.controlUrl}/clear-log`, { method: 'POST' });
     const second = await overview();
     const log = (await (await fetch(`${info.controlUrl}/log`)).json()) as { origin: string; url: string }[];
@@ -405,6 +411,45 @@ describe('NWB viewer (VS Code)', function () {
       'no request for the file reached the archive on the second open',
     );
     assert.deepEqual(second, first, 'the same overview, from the cache');
+  });
+
+  it('reopens a streamed asset within the grace period with no request for the data it showed', async function () {
+    if (!archive) this.skip();
+    const info = archive;
+    const asset = (await assetsOf(info, info.ids.nwbDemo)).find(
+      a => a.path.endsWith('ecephys.nwb') && !a.path.includes('truncated'),
+    );
+    assert.ok(asset, 'the demo Dandiset has ecephys.nwb');
+    const element = await treeElement(info, info.ids.nwbDemo, asset);
+    const window = async () => {
+      const panel = await openFromTree(provider, info.apiUrl, element);
+      const result = await recorderOf(panel).request('series/window', {
+        path: '/acquisition/ElectricalSeries',
+        t0: 30,
+        t1: 30.1,
+        channels: [0, 31],
+        pixels: 400,
+      });
+      const document = panel.document;
+      const requests = document.stats().requests;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await when(provider, () => provider.documentCount === 0, 'the document to be released');
+      await document.closed;
+      return { result, requests };
+    };
+    const first = await window();
+    assert.ok(first.requests > 0, 'the first open read the file');
+    await fetch(`${info.controlUrl}/clear-log`, { method: 'POST' });
+    const second = await window();
+    const log = (await (await fetch(`${info.controlUrl}/log`)).json()) as { origin: string; url: string }[];
+    const forFile = log.filter(e => e.origin === 'blob' || e.url.includes(asset.asset_id));
+    assert.deepEqual(
+      forFile.map(e => e.url),
+      [],
+      'the reopen found the file kept open: no request reached the archive',
+    );
+    assert.equal(second.requests, 0, 'and its document counts none');
+    assert.deepEqual(second.result, first.result, 'the same window');
   });
 
   it('a poisoned link (foreign blob=) shows the genuine asset, and opens from the tree stay genuine', async function () {

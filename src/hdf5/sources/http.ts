@@ -12,6 +12,7 @@ import { HttpStatusError, PresignedUrl } from '../../net/presigned';
 import { discard, expectLength, httpGet, type NetResponse } from '../../net/request';
 import { DEFAULT_RETRY, parseRetryAfter, pause, retryDelay } from '../../net/retry';
 import { Hdf5Error, type Hdf5ErrorCode } from '../types';
+import { linkMeterFor, type LinkMeter } from './linkMeter';
 import type { ByteSource, ReadOptions, SourceOpenResult } from './source';
 
 export interface HttpSourceOptions {
@@ -57,6 +58,7 @@ export class HttpSource implements ByteSource {
   requests = 0;
   bytesFetched = 0;
   readonly label: string;
+  readonly link: LinkMeter;
   private readonly location: PresignedUrl | undefined;
   /** Where a plain URL's redirects led last time: read there directly until it refuses. */
   private followed: string | undefined;
@@ -65,6 +67,7 @@ export class HttpSource implements ByteSource {
   constructor(private readonly options: HttpSourceOptions) {
     const u = new URL(options.url);
     this.label = `${u.origin}${u.pathname}`;
+    this.link = linkMeterFor(options.url);
     const direct = options.directUrl ? new URL(options.directUrl).href : undefined;
     if (options.dandi || direct) {
       this.location = new PresignedUrl(options.url, {
@@ -169,6 +172,7 @@ export class HttpSource implements ByteSource {
       throw this.failure(error, options);
     }
     let response: NetResponse;
+    const asked = performance.now();
     try {
       response = await httpGet(url, {
         headers: { range: `bytes=${start}-${end - 1}` },
@@ -185,7 +189,10 @@ export class HttpSource implements ByteSource {
     if (!this.location) this.followed = response.url === this.options.url ? undefined : response.url;
     if (status === 206) {
       this.location?.succeeded();
-      return { ...(await this.readBody(response, start, end, options, sink)), from: response.url };
+      const answered = performance.now();
+      const body = await this.readBody(response, start, end, options, sink);
+      this.link.record(answered - asked, performance.now() - answered, body.bytes.length);
+      return { ...body, from: response.url };
     }
     discard(response.body);
     if (status === 200) throw new RetryableError('the server ignored the Range header (200 instead of 206)');

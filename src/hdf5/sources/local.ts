@@ -1,7 +1,16 @@
 /** Local file source: positional reads on one file handle, never the whole file. */
-import { open, realpath, type FileHandle } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { Hdf5Error } from '../types';
 import type { ByteSource, SourceOpenResult } from './source';
+
+const identityOf = (path: string, s: Stats) => `local:${path}:${s.size}:${Math.floor(s.mtimeMs)}`;
+
+/** The identity an open of `path` would find (path, size, modification time), without opening it. */
+export async function localIdentity(path: string): Promise<string> {
+  const real = await realpath(path);
+  return identityOf(real, await stat(real));
+}
 
 export class LocalSource implements ByteSource {
   requests = 0;
@@ -14,9 +23,9 @@ export class LocalSource implements ByteSource {
     try {
       const path = await realpath(this.label);
       this.handle = await open(path, 'r');
-      const stat = await this.handle.stat();
-      if (!stat.isFile()) throw new Hdf5Error('not-found', `not a file: ${this.label}`);
-      return { size: stat.size, identity: `local:${path}:${stat.size}:${Math.floor(stat.mtimeMs)}` };
+      const info = await this.handle.stat();
+      if (!info.isFile()) throw new Hdf5Error('not-found', `not a file: ${this.label}`);
+      return { size: info.size, identity: identityOf(path, info) };
     } catch (error) {
       await this.close();
       if (error instanceof Hdf5Error) throw error;

@@ -1,5 +1,6 @@
 /** A byte source behind the block cache: a local file or an HTTP(S) object read with ranges. */
 import type { PageRun } from '../protocol';
+import type { LinkMeter } from './linkMeter';
 
 export interface SourceOpenResult {
   size: number;
@@ -35,5 +36,7 @@ export interface ByteSource {
   ): Promise<void>;
   readonly requests: number;
   readonly bytesFetched: number;
+  /** What a round trip costs on the link to it (remote sources). */
+  readonly link?: LinkMeter;
   close(): Promise<void>;
 }

@@ -18,7 +18,12 @@ function fileBytes(start: number, end: number): Uint8Array {
 
 function setup(
   size: number,
-  options: { cacheBytes?: number; policy?: 'adaptive' | 'fixed-100k'; pageSize?: number } = {},
+  options: {
+    cacheBytes?: number;
+    policy?: 'adaptive' | 'fixed-100k';
+    pageSize?: number;
+    linkBytes?: number;
+  } = {},
 ) {
   const requests: [number, number][] = [];
   const cache = new BlockCache(
@@ -31,6 +36,7 @@ function setup(
       cacheBytes: options.cacheBytes ?? 64 * MiB,
       policy: options.policy ?? 'adaptive',
       pageSize: options.pageSize,
+      linkBytes: () => options.linkBytes ?? 0,
     },
   );
   const read = (position: number, length: number) => {
@@ -200,5 +206,31 @@ describe('hdf5 block cache over a stream still arriving', () => {
     cache.seedStream(streamRun(0, STREAM_STATE.arriving), 30);
     read(5000, 100);
     assert.equal(requests.length, 1);
+  });
+});
+
+describe('hdf5 block cache on a measured link', () => {
+  it('sizes reads by the link: what transfers in one round trip costs no more than the smallest read', () => {
+    // A slow or near link (64 KiB per round trip): metadata windows start small, as before.
+    const slow = setup(256 * MiB, { linkBytes: 64 * KiB });
+    slow.read(100 * MiB, 100);
+    assert.equal(slow.requests[0][1] - slow.requests[0][0], 64 * KiB);
+    // A fast, far one (about 10 MB per round trip): the first metadata miss reads 8 MiB.
+    const fast = setup(256 * MiB, { linkBytes: 10_000_000 });
+    fast.read(100 * MiB, 100);
+    assert.equal(fast.requests[0][1] - fast.requests[0][0], 8 * MiB);
+    fast.read(100 * MiB + 3 * MiB, 100);
+    assert.equal(fast.requests.length, 1, 'the neighbourhood came along');
+    // A file smaller than one round trip's bytes is read whole on the first miss.
+    const whole = setup(9 * MiB, { linkBytes: 10_000_000 });
+    whole.read(5 * MiB, 100);
+    assert.deepEqual(whole.requests, [[0, 9 * MiB]]);
+    // Sequential data reads prefetch up to the link's bytes (within what the selection needs).
+    const data = setup(256 * MiB, { linkBytes: 20_000_000 });
+    data.cache.beginOp('data', { expectedBytes: 64 * MiB, chunkCount: 0 });
+    data.read(0, 1 * MiB);
+    data.read(1 * MiB, 1 * MiB);
+    const [start, end] = data.requests[1];
+    assert.equal(end - start, 16 * MiB, "one read of the round trip's 16 MiB, not two of 8");
   });
 });
