@@ -68,13 +68,15 @@ describe('Exact series overviews (VS Code)', function () {
   this.timeout(900_000);
   let provider: NwbEditorProvider;
   let recording: vscode.Disposable | undefined;
+  let viewer: ViewerFeature;
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
   const archive = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
 
   before(async () => {
     const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
     assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
+    viewer = (await extension.activate()).viewer;
+    provider = viewer.provider;
     recording = recordPanels(provider);
   });
   after(() => recording?.dispose());
@@ -84,6 +86,9 @@ describe('Exact series overviews (VS Code)', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await until(() => provider.documentCount === 0, 'the document to be released', 60_000);
     await document.closed;
+    // The HDF5 file would stay open for a while after close; closed now, the reopen must find the
+    // exact overview on disk, not in a file kept in memory.
+    await viewer.closeKeptFiles();
   };
 
   it('refines the 10-million-sample × 64-channel overview in the background; a second open shows it exact with zero data requests', async () => {
