@@ -8,9 +8,7 @@
  *
  * Entry: u32le header length, JSON header (scalars and array layout), then the typed arrays' bytes.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { EntryFolder, type EntryHeader } from '../util/entryFolder';
 import type { VideoIndex } from './types';
 
 const VERSION = 1;
@@ -33,11 +31,8 @@ type OptionalName = (typeof OPTIONAL)[number];
 
 type Scalars = Omit<VideoIndex, ArrayName | OptionalName>;
 
-interface Header {
-  version: number;
+interface Header extends EntryHeader {
   identity: string;
-  private: boolean;
-  sha256: string;
   scalars: Scalars;
   /** Byte lengths of the arrays in NAMES order, then of the OPTIONAL byte strings (-1: absent). */
   lengths: number[];
@@ -49,30 +44,27 @@ export interface VideoIndexCacheOptions {
 }
 
 export class VideoIndexCache {
-  constructor(
-    private readonly dir: string,
-    private readonly maxBytes: number,
-    private readonly options: VideoIndexCacheOptions = {},
-  ) {}
+  private readonly folder: EntryFolder;
 
-  private fileFor(identity: string): string {
-    return join(this.dir, createHash('sha256').update(identity).digest('hex').slice(0, 40) + SUFFIX);
+  constructor(
+    dir: string,
+    maxBytes: number,
+    private readonly options: VideoIndexCacheOptions = {},
+  ) {
+    this.folder = new EntryFolder(dir, SUFFIX, maxBytes);
   }
 
   /** The saved index for this identity, or null; a damaged or outdated entry is deleted. */
   async get(identity: string): Promise<VideoIndex | null> {
-    const file = this.fileFor(identity);
-    const data = await readFile(file).catch(() => null);
-    if (!data) return null;
-    const entry = parseEntry(data);
-    if (!entry) {
-      await unlink(file).catch(() => undefined);
+    const file = this.folder.fileFor(identity);
+    const read = await this.folder.read<Header>(file);
+    if (!read) return null;
+    const index = parseIndex(read.header, read.body);
+    if (!index) {
+      await this.folder.drop(file);
       return null;
     }
-    if (entry.identity !== identity) return null;
-    const now = new Date();
-    await utimes(file, now, now).catch(() => undefined);
-    return entry.index;
+    return read.header.identity === identity ? index : null;
   }
 
   async put(identity: string, index: VideoIndex): Promise<void> {
@@ -80,88 +72,36 @@ export class VideoIndexCache {
       name => new Uint8Array(index[name].buffer, index[name].byteOffset, index[name].byteLength),
     );
     for (const name of OPTIONAL) parts.push(index[name] ?? new Uint8Array(0));
-    const hash = createHash('sha256');
-    for (const part of parts) hash.update(part);
     const scalars: Record<string, unknown> = { ...index };
     for (const name of [...NAMES, ...OPTIONAL]) delete scalars[name];
-    const header: Header = {
+    const header: Omit<Header, 'sha256'> = {
       version: VERSION,
       identity,
       private: this.options.private ?? false,
-      sha256: hash.digest('hex'),
       scalars: scalars as unknown as Scalars,
       lengths: [
         ...parts.slice(0, NAMES.length).map(p => p.byteLength),
         ...OPTIONAL.map(name => index[name]?.byteLength ?? -1),
       ],
     };
-    const json = Buffer.from(JSON.stringify(header), 'utf8');
-    const prefix = Buffer.alloc(4);
-    prefix.writeUInt32LE(json.length, 0);
-    const total = 4 + json.length + parts.reduce((n, p) => n + p.byteLength, 0);
-    if (total > this.maxBytes) return;
-    await mkdir(this.dir, { recursive: true });
-    const file = this.fileFor(identity);
-    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    try {
-      await writeFile(temp, Buffer.concat([prefix, json, ...parts]));
-      await rename(temp, file);
-    } catch (error) {
-      await unlink(temp).catch(() => undefined);
-      throw error;
-    }
-    await this.evict();
+    await this.folder.write(this.folder.fileFor(identity), header, parts);
   }
 
   /** Deletes every private entry (and any unreadable one): at sign-out. Returns how many. */
-  async forgetPrivate(): Promise<number> {
-    let removed = 0;
-    for (const name of await this.names()) {
-      const data = await readFile(join(this.dir, name)).catch(() => null);
-      const entry = data && parseEntry(data);
-      if (!entry || entry.private) {
-        await unlink(join(this.dir, name)).catch(() => undefined);
-        removed++;
-      }
-    }
-    return removed;
-  }
-
-  private async names(): Promise<string[]> {
-    return (await readdir(this.dir).catch(() => [] as string[])).filter(n => n.endsWith(SUFFIX));
-  }
-
-  /** Deletes least recently used entries until the folder fits the bound. */
-  private async evict(): Promise<void> {
-    const entries = [];
-    for (const name of await this.names()) {
-      const s = await stat(join(this.dir, name)).catch(() => null);
-      if (s) entries.push({ name, size: s.size, used: s.mtimeMs });
-    }
-    let total = entries.reduce((n, e) => n + e.size, 0);
-    entries.sort((a, b) => a.used - b.used);
-    for (const entry of entries) {
-      if (total <= this.maxBytes) break;
-      await unlink(join(this.dir, entry.name)).catch(() => undefined);
-      total -= entry.size;
-    }
+  forgetPrivate(): Promise<number> {
+    return this.folder.forgetPrivate();
   }
 }
 
-function parseEntry(data: Buffer): { identity: string; private: boolean; index: VideoIndex } | null {
+/** The index a verified entry holds, when its header is of this version and matches its body. */
+function parseIndex(header: Header, body: Buffer): VideoIndex | null {
   try {
-    if (data.length < 4) return null;
-    const headerLength = data.readUInt32LE(0);
-    if (4 + headerLength > data.length) return null;
-    const header = JSON.parse(data.subarray(4, 4 + headerLength).toString('utf8')) as Header;
     if (
       header.version !== VERSION ||
       !Array.isArray(header.lengths) ||
       header.lengths.length !== NAMES.length + OPTIONAL.length
     )
       return null;
-    const body = data.subarray(4 + headerLength);
-    if (createHash('sha256').update(body).digest('hex') !== header.sha256) return null;
     let at = 0;
     const arrays: Partial<Record<ArrayName, Float64Array | Uint32Array | Uint8Array>> = {};
     for (const [i, name] of NAMES.entries()) {
@@ -186,7 +126,7 @@ function parseEntry(data: Buffer): { identity: string; private: boolean; index: 
       at += Math.max(0, length);
     }
     if (at !== body.length) return null;
-    return { identity: header.identity, private: header.private, index };
+    return index;
   } catch {
     return null;
   }
