@@ -8,13 +8,9 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import { defaultFixturesDir } from '../archive/server';
 import { ensureDebianPackages } from '../support/debianPackages';
-import { recordPanels } from '../suite/panelRecorder';
-import { lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
+import { useViewer, lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
 
 const realPath = (name: string): string => join(defaultFixturesDir(), 'nwb', name);
 
@@ -35,28 +31,14 @@ print(json.dumps(h5py.File(sys.argv[1], 'r')[sys.argv[2]][()].tolist()))
 
 describe('NWB viewer depth heatmaps and pose coordinates (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-  });
-
-  after(() => recording?.dispose());
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  const provider = useViewer();
 
   it('draws the EcephysCSD as a heatmap of every virtual channel with the values h5py reads', async () => {
     const file = realPath('nwblinkml__aibs_ecephys.nwb');
     const csd = '/processing/current_source_density/ecephys_csd';
     const series = `${csd}/current_source_density`;
     const expected = h5pyData(file, `${series}/data`);
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, csd);
     assert.equal(done.view, 'depthHeatmap');
     const layout = lastReply(panel, 'depth/layout', csd);
@@ -83,7 +65,7 @@ describe('NWB viewer depth heatmaps and pose coordinates (VS Code)', function ()
     const file = realPath('dlc2nwb__m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb');
     const pose = '/processing/behavior/PoseEstimation';
     const snout = h5pyData(file, `${pose}/ind1_snout/data`);
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, pose);
     assert.equal(done.view, 'pose');
     const set = lastReply(panel, 'spatial/trajectory', pose);

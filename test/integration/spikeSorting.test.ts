@@ -11,13 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import { defaultFixturesDir } from '../archive/server';
 import { ensureDebianPackages } from '../support/debianPackages';
-import { recordPanels } from '../suite/panelRecorder';
-import { lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
+import { useViewer, lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
 
 const real = (name: string): string => join(defaultFixturesDir(), 'nwb', name);
 
@@ -57,28 +53,16 @@ function h5py(file: string, group: string): Numbers {
 
 describe('NWB viewer spike-sorting views (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-
-  before(async () => {
+  before(() => {
     ensureDebianPackages(['python3-h5py']);
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
   });
-
-  after(() => recording?.dispose());
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  const provider = useViewer();
 
   it('overlays SpikeEventSeries snippets in volts, channel_conversion applied, as h5py reads them', async () => {
     const file = real('aqnwb__createESandSES.nwb');
     const path = '/acquisition/spikedata0';
     const stored = h5py(file, path);
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, path);
     assert.equal(done.view, 'spikeEvents');
     assert.equal(done.note, undefined, 'varying snippets need no note');
@@ -96,7 +80,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   it('shows an EventWaveform through its SpikeEventSeries', async () => {
     const file = real('nwbexplorer__test_EventWaveform.nwb');
     const stored = h5py(file, '/acquisition/EventWaveform/test_sES');
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, '/acquisition/EventWaveform');
     assert.equal(done.view, 'spikeEvents');
     const s = lastReply(panel, 'spikeEvents', '/acquisition/EventWaveform');
@@ -107,7 +91,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   it('draws a Clustering by cluster number and its ClusterWaveforms linked to it', async () => {
     const matnwb = real('matnwb__ecephys_tutorial.nwb');
     const stored = h5py(matnwb, '/processing/cellular/clustering');
-    let panel = await openInViewer(provider, vscode.Uri.file(matnwb));
+    let panel = await openInViewer(provider(), vscode.Uri.file(matnwb));
     assert.equal((await show(panel, '/processing/cellular/clustering')).view, 'clustering');
     const c = lastReply(panel, 'clustering', '/processing/cellular/clustering');
     assert.deepEqual([...new Float64Array(c.nums)], stored.num);
@@ -120,7 +104,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
 
     const file = real('nwbexplorer__test_ClusterWaveforms.nwb');
     const waves = h5py(file, '/acquisition/ClusterWaveforms');
-    panel = await openInViewer(provider, vscode.Uri.file(file));
+    panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, '/acquisition/ClusterWaveforms');
     assert.equal(done.view, 'clusterWaveforms');
     // The file's one mean waveform is 7.3 at both samples: said, with the value.
@@ -134,7 +118,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   it('scatters FeatureExtraction features of a channel, as h5py reads them', async () => {
     const file = real('nwbexplorer__test_FeatureExtraction.nwb');
     const stored = h5py(file, '/acquisition/FeatureExtraction');
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, '/acquisition/FeatureExtraction');
     assert.equal(done.view, 'features');
     const f = lastReply(panel, 'features', '/acquisition/FeatureExtraction');
@@ -158,7 +142,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('shows a screenful of a large series evenly spread, says all-NaN, falls back with the reason', async () => {
-      const panel = await openInViewer(provider, vscode.Uri.file(file));
+      const panel = await openInViewer(provider(), vscode.Uri.file(file));
       assert.equal((await show(panel, '/acquisition/big')).view, 'spikeEvents');
       const big = lastReply(panel, 'spikeEvents', '/acquisition/big');
       assert.equal(big.total, 5000);

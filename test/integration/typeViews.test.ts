@@ -7,13 +7,9 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import { defaultFixturesDir } from '../archive/server';
 import { ensureDebianPackages } from '../support/debianPackages';
-import { recordPanels } from '../suite/panelRecorder';
-import { lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
+import { useViewer, lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
 
 const realPath = (name: string): string => join(defaultFixturesDir(), 'nwb', name);
 
@@ -40,27 +36,13 @@ print(json.dumps([[name, len(g[name]['times'])] for name in g if 'times' in g[na
 
 describe('NWB viewer views for more types (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-  });
-
-  after(() => recording?.dispose());
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  const provider = useViewer();
 
   it('shows an AnnotationSeries as an event list with the times and texts h5py reads', async () => {
     const file = realPath('aqnwb__createAnnotationSeries.nwb');
     const path = '/acquisition/annotations1';
     const expected = h5py<{ times: number[]; texts: string[] }>(READ_EVENTS, file, path);
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, path);
     assert.equal(done.view, 'events');
     const list = lastReply(panel, 'events', path);
@@ -73,7 +55,7 @@ describe('NWB viewer views for more types (VS Code)', function () {
     const file = realPath('matnwb__20080606_R1.nwb');
     const path = '/processing/Cells/UnitTimes';
     const expected = h5py<[string, number][]>(READ_UNIT_TIMES, file, path);
-    const panel = await openInViewer(provider, vscode.Uri.file(file));
+    const panel = await openInViewer(provider(), vscode.Uri.file(file));
     const done = await show(panel, path);
     assert.equal(done.view, 'units');
     const raster = lastReply(panel, 'units/raster', path);

@@ -5,13 +5,37 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ViewTypes } from '../../src/constants';
+import { EXTENSION_ID, ViewTypes } from '../../src/constants';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
+import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import type { HostMethods, WebviewEvent } from '../../src/shared/protocol';
-import { recorderOf } from './panelRecorder';
+import { recordPanels, recorderOf } from './panelRecorder';
 
 export type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
+
+/**
+ * Registers the hooks a viewer suite needs (the extension activated, its panels recorded, every
+ * editor closed after each test) and returns the viewer's provider, there once `before` has run.
+ */
+export function useViewer(): () => NwbEditorProvider {
+  let provider: NwbEditorProvider | undefined;
+  let recording: vscode.Disposable | undefined;
+  before(async () => {
+    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
+    assert.ok(extension, 'extension installed');
+    provider = (await extension.activate()).viewer.provider;
+    recording = recordPanels(provider);
+  });
+  after(() => recording?.dispose());
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  return () => {
+    assert.ok(provider, 'the extension is activated in before()');
+    return provider;
+  };
+}
 
 /** Resolves with the first `rendered` event of `panel` that matches (already received or to come). */
 export function rendered(
