@@ -43,3 +43,20 @@ export async function controlArchive(
   await res.body.dump();
   if (res.statusCode >= 300) throw new Error(`control ${path} answered ${res.statusCode}`);
 }
+
+export interface Counted {
+  ms: number;
+  requests: number;
+  bytes: number;
+}
+
+/** Times `work` whole and counts what the archive served meanwhile (its log, cleared first). */
+export async function counted(archive: ArchiveProcess, work: () => Promise<unknown>): Promise<Counted> {
+  const cleared = await request(`${archive.controlUrl}/clear-log`, { method: 'POST', body: '' });
+  await cleared.body.dump();
+  const started = performance.now();
+  await work();
+  const ms = Math.round(performance.now() - started);
+  const log = (await (await request(`${archive.controlUrl}/log`)).body.json()) as { bytes: number }[];
+  return { ms, requests: log.length, bytes: log.reduce((n, e) => n + e.bytes, 0) };
+}

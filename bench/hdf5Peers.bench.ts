@@ -26,7 +26,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { request } from 'undici';
-import { controlArchive, startArchiveProcess, type ArchiveProcess } from './archiveProcess';
+import {
+  controlArchive,
+  counted,
+  startArchiveProcess,
+  type ArchiveProcess,
+  type Counted,
+} from './archiveProcess';
 import { H5pyPeer, type PeerRead, type PeerRequest } from './h5pyPeer';
 import { ensureGeneratedNwb, ensureLargeEphys, repoRoot } from '../test/fixtures/nwbgen';
 import { ensureScatteredMetadata } from '../test/fixtures/nwbgen/scattered';
@@ -57,23 +63,6 @@ const PEERS: { name: string; cache: 'default' | 'block'; blockSize?: number }[] 
 
 const progress = (text: string) => process.stderr.write(`[hdf5Peers.bench] ${text}\n`);
 const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(result));
-
-interface Counted {
-  ms: number;
-  requests: number;
-  bytes: number;
-}
-
-/** Times `work` whole and counts what the archive served meanwhile (its log, cleared first). */
-async function counted(archive: ArchiveProcess, work: () => Promise<unknown>): Promise<Counted> {
-  const cleared = await request(`${archive.controlUrl}/clear-log`, { method: 'POST', body: '' });
-  await cleared.body.dump();
-  const started = performance.now();
-  await work();
-  const ms = Math.round(performance.now() - started);
-  const log = (await (await request(`${archive.controlUrl}/log`)).body.json()) as { bytes: number }[];
-  return { ms, requests: log.length, bytes: log.reduce((n, e) => n + e.bytes, 0) };
-}
 
 function median(runs: Counted[]): Counted {
   return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
-import { startArchiveProcess, type ArchiveProcess } from './archiveProcess';
+import { counted, startArchiveProcess, type ArchiveProcess, type Counted } from './archiveProcess';
 import { H5pyPeer, type PeerRequest } from './h5pyPeer';
 import { ensureLargeEphys } from '../test/fixtures/nwbgen';
 import { openHdf5 } from '../src/hdf5/engine';
@@ -29,23 +29,6 @@ const PEER_NAME = 'h5py+fsspec block 4 MiB (min/max of every channel)';
 
 const progress = (text: string) => process.stderr.write(`[overview.bench] ${text}\n`);
 const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(result));
-
-interface Counted {
-  ms: number;
-  requests: number;
-  bytes: number;
-}
-
-/** Times `work` whole and counts what the archive served meanwhile (its log, cleared first). */
-async function counted(archive: ArchiveProcess, work: () => Promise<unknown>): Promise<Counted> {
-  const cleared = await request(`${archive.controlUrl}/clear-log`, { method: 'POST', body: '' });
-  await cleared.body.dump();
-  const started = performance.now();
-  await work();
-  const ms = Math.round(performance.now() - started);
-  const log = (await (await request(`${archive.controlUrl}/log`)).body.json()) as { bytes: number }[];
-  return { ms, requests: log.length, bytes: log.reduce((n, e) => n + e.bytes, 0) };
-}
 
 async function largeAsset(archive: ArchiveProcess, size: number): Promise<{ spec: SourceSpec; url: string }> {
   const response = await request(
