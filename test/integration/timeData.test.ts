@@ -5,14 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, ViewTypes } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
-import type { ViewerPanel } from '../../src/editor/viewerPanel';
+import { ViewTypes } from '../../src/constants';
 import { PACKAGED } from '../conformance/sources';
 import { ensureDebianPackages } from '../support/debianPackages';
-import { recordPanels } from '../suite/panelRecorder';
-import { lastReply, rendered, showInPanel } from '../suite/viewerPanels';
+import { lastReply, openInViewer, showInPanel, useViewer } from '../suite/viewerPanels';
 
 /** Each element's bytes as h5py reads them with the file type (libhdf5 has no conversion for times). */
 const READ_BYTES = `
@@ -25,39 +21,14 @@ print(json.dumps([bytes(v).hex() for v in raw]))
 
 describe('big-endian times in the HDF5 viewer (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-  });
-
-  after(() => recording?.dispose());
+  const provider = useViewer();
 
   it("draws PyTables' big-endian time datasets and compound table with the bytes libhdf5 reads", async () => {
     const tables = PACKAGED.find(p => p.writer === 'PyTables');
     assert.ok(tables);
     ensureDebianPackages([tables.package, 'python3-h5py']);
     const file = `${tables.dir}/times-nested-be.h5`;
-    const uri = vscode.Uri.file(file);
-    await vscode.commands.executeCommand('vscode.openWith', uri, ViewTypes.hdf5Viewer);
-    const panel = await new Promise<ViewerPanel>((resolve, reject) => {
-      const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
-      const found = find();
-      if (found) return resolve(found);
-      const timer = setTimeout(() => (sub.dispose(), reject(new Error('no panel'))), 60_000);
-      const sub = provider.onDidChange(() => {
-        const panel = find();
-        if (!panel) return;
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(panel);
-      });
-    });
-    await rendered(panel, () => true);
+    const panel = await openInViewer(provider(), vscode.Uri.file(file), ViewTypes.hdf5Viewer);
     for (const path of ['/earr32', '/earr64', '/tbl']) {
       await showInPanel(panel, path);
       const slice = lastReply(panel, 'dataset/slice', path);
@@ -71,6 +42,5 @@ describe('big-endian times in the HDF5 viewer (VS Code)', function () {
           : slice.values;
       assert.deepEqual(shown, stored, path);
     }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -60,9 +60,13 @@ export function rendered(
   });
 }
 
-/** Opens `uri` in the NWB viewer and resolves with its panel once the first view is drawn. */
-export async function openInViewer(provider: NwbEditorProvider, uri: vscode.Uri): Promise<ViewerPanel> {
-  await vscode.commands.executeCommand('vscode.openWith', uri, ViewTypes.nwbViewer);
+/** Opens `uri` in the NWB viewer (or the HDF5 one) and resolves with its panel once the first view is drawn. */
+export async function openInViewer(
+  provider: NwbEditorProvider,
+  uri: vscode.Uri,
+  viewType: string = ViewTypes.nwbViewer,
+): Promise<ViewerPanel> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, viewType);
   const find = () => provider.panels.find(p => p.document.uri.toString() === uri.toString());
   const panel =
     find() ??
