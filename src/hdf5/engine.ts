@@ -3,6 +3,7 @@
  * per open file (the crash boundary) runs h5wasm over a block cache; the persistent metadata cache
  * seeds that block cache so a second open of the same blob repeats its metadata calls for free.
  */
+import { deserialize } from 'node:v8';
 import { SMALL_FILE } from './blockCache';
 import { closeKeptFiles, keep, leaseKept, type PoolableFile } from './filePool';
 import { MetadataCache, type MetadataAnswers } from './metadataCache';
@@ -15,6 +16,7 @@ import {
   type CallValue,
   type FileSettings,
   type PageRun,
+  type SerializedAnswer,
   type StreamRun,
 } from './protocol';
 import {
@@ -188,6 +190,8 @@ class EngineFile implements PoolableFile {
   private unsaved = false;
   private readonly reads = new ReadMemo(READ_MEMO_BYTES);
   private lastStats = { hits: 0, misses: 0, cacheBytes: 0, peakCacheBytes: 0 };
+  /** The metadata save in flight (a kept file's lease starts one at close without waiting for it). */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly source: ByteSource,
@@ -320,7 +324,14 @@ class EngineFile implements PoolableFile {
     };
   }
 
-  async saveMetadata(): Promise<void> {
+  /** Saves after the save in flight, if any (each writes what the file holds by then). */
+  saveMetadata(): Promise<void> {
+    const save = this.saving.then(() => this.saveNow());
+    this.saving = save.catch(() => undefined);
+    return save;
+  }
+
+  private async saveNow(): Promise<void> {
     if (!this.metaCache || !this.unsaved || !this.everOpened || !this.host || this.host.dead) return;
     this.unsaved = false;
     const runs = (await this.call({ op: 'exportMetadata' })) as PageRun[];
@@ -353,21 +364,24 @@ class EngineFile implements PoolableFile {
     if (this.everOpened) prepareSpareWorker(this.workers.path, this.workers.pluginDir, this.workers.plugins);
   }
 
-  /** Answers a metadata call once per file; callers get copies (the answer stays as read). */
-  private async metadataCall(call: CallOp, deadlineMs?: number): Promise<CallValue> {
+  /**
+   * Answers a metadata call once per file; callers get copies, deserialized from the bytes the
+   * worker serialized (the answer stays as read).
+   */
+  private async metadataCall(call: CallOp, deadlineMs?: number): Promise<unknown> {
     const key = JSON.stringify(call);
-    const known = this.answers.get(key) as CallValue | undefined;
+    const known = this.answers.get(key);
     if (known !== undefined) {
       if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
       if (this.seededFromCache) this.metadataCacheHits++;
-      return structuredClone(known);
+      return deserialize(known);
     }
     const before = this.source.requests;
-    const value = await this.call(call, deadlineMs);
+    const { serialized } = (await this.call(call, deadlineMs)) as SerializedAnswer;
     if (this.seededFromCache && this.source.requests === before) this.metadataCacheHits++;
-    this.answers.set(key, value);
+    this.answers.set(key, serialized);
     this.unsaved = true;
-    return structuredClone(value);
+    return deserialize(serialized);
   }
 
   /** Sends a call to the worker, starting a fresh one after a crash (the file is reopened). */

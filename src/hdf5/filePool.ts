@@ -202,12 +202,10 @@ class FileLease implements Hdf5File {
   async close(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    try {
-      // Saved at every close, as an unkept file is: the next session starts from it.
-      await this.kept.file.saveMetadata?.();
-    } catch {
-      // The cache is an accelerator; failing to save it must not fail close().
-    }
+    // Saved at every close, as an unkept file is (the next session starts from it), but not
+    // waited for: the disk write comes after the answer. Closing the file itself waits for it.
+    // The cache is an accelerator; failing to save it must not fail close().
+    this.kept.file.saveMetadata?.().catch(() => undefined);
     await release(this.kept);
   }
 

@@ -2,15 +2,15 @@
  * Persistent metadata cache: the file bytes that answering metadata calls needed (the worker's
  * pinned pages), saved per blob identity, so that opening the same blob again and repeating those
  * calls costs no request. Answers that are expensive to recompute (a whole-file walk: thousands of
- * h5wasm calls) are kept beside them, structured-cloned: the bytes behind an identity never change,
- * so neither do they. One file per identity; whole files are evicted least recently used first to
- * stay under the byte bound.
+ * h5wasm calls) are kept beside them, as the worker serialized them (node:v8): the bytes behind an
+ * identity never change, so neither do they. They are deserialized when a call asks for them.
+ * One file per identity; whole files are evicted least recently used first to stay under the
+ * byte bound.
  *
  * Each entry carries the sha256 of its bytes: an entry that does not match (a damaged disk, a
  * write cut short) is deleted on load rather than failing that file forever. Entries of files read
  * with an API key are marked private, so signing out can delete them.
  */
-import { deserialize, serialize } from 'node:v8';
 import { EntryFolder, type EntryHeader } from '../util/entryFolder';
 import type { PageRun } from './protocol';
 
@@ -23,12 +23,12 @@ interface Header extends EntryHeader {
   identity: string;
   size: number;
   runs: { offset: number; length: number }[];
-  /** Serialized answers (node:v8, as postMessage clones them), by call key. */
+  /** Serialized answers (node:v8), by call key. */
   answers: { key: string; length: number }[];
 }
 
-/** Answers to metadata calls, by a key naming the call (see engine.ts). */
-export type MetadataAnswers = Map<string, unknown>;
+/** Answers to metadata calls (node:v8 serialized, as the worker sent them), by a key naming the call (see engine.ts). */
+export type MetadataAnswers = Map<string, Uint8Array>;
 
 export interface CachedMetadata {
   size: number;
@@ -78,7 +78,7 @@ export class MetadataCache {
     runs: PageRun[],
     answers: MetadataAnswers = new Map(),
   ): Promise<void> {
-    const answerBytes = [...answers].map(([key, value]) => ({ key, bytes: serialize(value) }));
+    const answerBytes = [...answers].map(([key, bytes]) => ({ key, bytes }));
     const header: Omit<Header, 'sha256'> = {
       version: VERSION,
       identity,
@@ -118,7 +118,7 @@ function parseEntry(header: Header, body: Buffer): { runs: PageRun[]; answers: M
       if (typeof answer.key !== 'string' || !Number.isSafeInteger(answer.length) || answer.length < 0)
         return null;
       if (at + answer.length > body.length) return null;
-      answers.set(answer.key, deserialize(body.subarray(at, at + answer.length)));
+      answers.set(answer.key, body.subarray(at, at + answer.length));
       at += answer.length;
     }
     return at === body.length ? { runs, answers } : null;

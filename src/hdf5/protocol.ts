@@ -4,15 +4,7 @@
  * the host for with a `fetch` message and waits for on `control` (Atomics) and the fetch port.
  */
 import type { WasmModule } from './wasmShare';
-import type {
-  DatasetInfo,
-  H5Attribute,
-  H5Entry,
-  Hdf5ErrorCode,
-  MetadataSnapshot,
-  ReadResult,
-  Selection,
-} from './types';
+import type { Hdf5ErrorCode, ReadResult, Selection } from './types';
 
 /** How the worker's block cache chooses request sizes. */
 export type BlockPolicy = 'adaptive' | 'fixed-100k';
@@ -68,16 +60,18 @@ export type CallOp =
   /** A spare worker, before it has a file: runs the engine's code paths on a scratch file (warmUp.ts). */
   | { op: 'warmUp' };
 
-export type CallValue =
-  | H5Entry[]
-  | H5Entry
-  | H5Attribute[]
-  | DatasetInfo
-  | ReadResult
-  | PageRun[]
-  | OpenValue
-  | MetadataSnapshot
-  | WarmUpValue;
+export type CallValue = SerializedAnswer | ReadResult | PageRun[] | OpenValue | WarmUpValue;
+
+/**
+ * The answer to a metadata call (list, entry, attributes, datasetInfo, walk), serialized by the
+ * worker with node:v8 and transferred. The host keeps these bytes as they are: they are its memo,
+ * what the persistent metadata cache writes, and each caller's copy is deserialized from them (a
+ * walk's answer is thousands of objects: cloning it again on the host and serializing it again
+ * at save were a tenth of a small file's cold walk).
+ */
+export interface SerializedAnswer {
+  serialized: Uint8Array;
+}
 
 export interface WarmUpValue {
   warmUpMs: number;

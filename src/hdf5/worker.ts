@@ -6,6 +6,7 @@
  */
 import { compiledWasmModule } from './wasmShare';
 import h5wasm from 'h5wasm';
+import { serialize } from 'node:v8';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BlockCache } from './blockCache';
 import { LazyFileNode, type EmscriptenFs } from './fileNode';
@@ -18,6 +19,7 @@ import {
   type CallValue,
   type FetchReply,
   type HostToWorker,
+  type SerializedAnswer,
   type WorkerInit,
   type WorkerToHost,
 } from './protocol';
@@ -144,17 +146,17 @@ async function main(): Promise<void> {
     if (call.op === 'exportMetadata') return io.cache.pinnedRuns();
     switch (call.op) {
       case 'list':
-        return ops.list(call.path);
+        return serialized(ops.list(call.path));
       case 'entry':
-        return ops.entry(call.path);
+        return serialized(ops.entry(call.path));
       case 'attributes':
-        return ops.attributes(call.path);
+        return serialized(ops.attributes(call.path));
       case 'datasetInfo':
-        return ops.datasetInfo(call.path);
+        return serialized(ops.datasetInfo(call.path));
       case 'read':
         return ops.read(call.path, call.selection, call.maxElements);
       case 'walk':
-        return ops.walk(call.path, call.attributes, call.maxEntries);
+        return serialized(ops.walk(call.path, call.attributes, call.maxEntries));
     }
   };
 
@@ -179,8 +181,19 @@ async function main(): Promise<void> {
   post(wasmModule ? { type: 'ready', wasmModule } : { type: 'ready' });
 }
 
+/** A metadata answer as the host keeps it (protocol.ts, SerializedAnswer). */
+function serialized(value: unknown): SerializedAnswer {
+  return { serialized: serialize(value) };
+}
+
 function transferables(value: CallValue): ArrayBuffer[] {
   if ('data' in value && ArrayBuffer.isView(value.data)) return [value.data.buffer as ArrayBuffer];
+  if ('serialized' in value) {
+    const bytes = value.serialized;
+    // Transferred when it owns its buffer (else the buffer is shared with other bytes: copied).
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+      return [bytes.buffer as ArrayBuffer];
+  }
   return [];
 }
 

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { startArchive } from '../../archive/server';
 import type { StandInArchive } from '../../archive/types';
 import { closeKeptHdf5Files } from '../../../src/hdf5/engine';
@@ -118,13 +119,15 @@ describe('hdf5 files kept open after close', function () {
     assert.ok(entry);
     const key = [...entry.answers.keys()].find(k => JSON.parse(k).op === 'walk');
     assert.ok(key, 'the walk is in the entry');
-    assert.deepEqual(entry.answers.get(key), walked);
+    const saved = entry.answers.get(key);
+    assert.ok(saved);
+    assert.deepEqual(deserialize(saved), walked);
     // Marked so that only the entry can answer it (the file's own walk has no such object).
     const marked = {
       ...walked,
       entries: [...walked.entries, { ...walked.entries[0], name: 'from-the-cache' }],
     };
-    entry.answers.set(key, marked);
+    entry.answers.set(key, serialize(marked));
     await cache.save(identity, entry.size, entry.runs, entry.answers);
 
     archive.clearLog();

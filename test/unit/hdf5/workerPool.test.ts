@@ -3,7 +3,8 @@
 // scratch file first.
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { WarmUpValue } from '../../../src/hdf5/protocol';
+import { deserialize } from 'node:v8';
+import type { SerializedAnswer, WarmUpValue } from '../../../src/hdf5/protocol';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import type { H5Entry } from '../../../src/hdf5/types';
 import { WorkerHost } from '../../../src/hdf5/workerHost';
@@ -83,19 +84,19 @@ describe('hdf5 worker warm-up', function () {
         },
         { deadlineMs: 20_000 },
       );
-      const names = ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as H5Entry[]).map(
-        e => e.name,
-      );
+      const list = async () =>
+        deserialize(
+          ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as SerializedAnswer)
+            .serialized,
+        ) as H5Entry[];
+      const names = (await list()).map(e => e.name);
       assert.ok(names.includes('acquisition'), 'the real file reads correctly after the warm-up');
       assert.deepEqual(
         await host.call({ op: 'warmUp' }, { deadlineMs: 20_000 }),
         { warmUpMs: 0 },
         'no scratch walk beside an open file',
       );
-      assert.ok(
-        ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as H5Entry[]).length ===
-          names.length,
-      );
+      assert.equal((await list()).length, names.length);
     } finally {
       await host.terminate();
       await host.source?.close();
