@@ -7,6 +7,7 @@ import type { BlockCache, DataHint } from './blockCache';
 import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
+import { ReferenceNames } from './referenceNames';
 import { decodeRegion } from './regions';
 import { storedAttributeBytes, storedDatasetBytes, type StoredAccess } from './storedData';
 import {
@@ -56,6 +57,7 @@ export class FileOps {
 
   /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
   private baseAddress: number | null = null;
+  private readonly references: ReferenceNames;
 
   constructor(
     private readonly m: H5Module,
@@ -65,6 +67,7 @@ export class FileOps {
     /** Whether a byte fetch failed during the current call (such failures must fail the call). */
     private readonly fetchFailed: () => boolean = () => false,
   ) {
+    this.references = new ReferenceNames(m, fileId, fetchFailed);
     this.ctx = {
       heap: () => m.HEAPU8,
       region: bytes => {
@@ -81,7 +84,7 @@ export class FileOps {
         // HDF5 finds a referenced object's name by searching the file: once per reference is enough.
         const resolve = (): string | null | undefined => {
           try {
-            return m.get_referenced_name(fileId, bytes, isObject);
+            return this.references.name(bytes, isObject);
           } catch {
             this.refFailures++;
             return undefined;
