@@ -2,14 +2,16 @@
  * The engine calls, answered inside the worker with h5wasm's low-level functions on an open file.
  * Runs synchronously; byte reads block in the file node while the host fetches.
  */
-import type { Metadata, Module as ModuleValue } from 'h5wasm';
+import type { Metadata } from 'h5wasm';
+import { readAttribute, unreadableAttribute, type AttributeSource } from './attributeRead';
 import type { BlockCache, DataHint } from './blockCache';
 import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
+import { hasVlen, isLibraryError, malloc, readQuietly, type H5Module } from './h5calls';
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { ReferenceNames } from './referenceNames';
 import { decodeRegion } from './regions';
-import { storedAttributeBytes, storedDatasetBytes, type StoredAccess } from './storedData';
+import { storedDatasetBytes, type StoredAccess } from './storedData';
 import {
   Hdf5Error,
   type DatasetInfo,
@@ -20,19 +22,7 @@ import {
   type ReadResult,
   type Selection,
 } from './types';
-import {
-  isNumeric,
-  isVlenString,
-  nest,
-  shortDtype,
-  toDtype,
-  toTypedArray,
-  toValues,
-  type ValueContext,
-} from './values';
-
-/** h5wasm's low-level module (its typings export only the value). */
-export type H5Module = typeof ModuleValue;
+import { isNumeric, shortDtype, toDtype, toTypedArray, toValues, type ValueContext } from './values';
 
 /** Wasm heap ceiling for one read (the module has 2 GiB in all). */
 const MAX_READ_BYTES = 1024 * 1024 * 1024;
@@ -40,8 +30,6 @@ const MAX_READ_BYTES = 1024 * 1024 * 1024;
 const MEMO_LIMIT = 200_000;
 /** Attribute values larger than this are read again rather than kept. */
 const MEMO_ATTRIBUTE_BYTES = 64 * 1024;
-/** Attributes with more elements are described, not read (dense storage lets a small file hold huge ones). */
-const MAX_ATTRIBUTE_ELEMENTS = 1_000_000;
 
 export class FileOps {
   private readonly ctx: ValueContext;
@@ -58,6 +46,7 @@ export class FileOps {
   /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
   private baseAddress: number | null = null;
   private readonly references: ReferenceNames;
+  private readonly attributeSource: AttributeSource;
 
   constructor(
     private readonly m: H5Module,
@@ -99,6 +88,13 @@ export class FileOps {
           ) ?? null
         );
       },
+    };
+    this.attributeSource = {
+      m,
+      fileId,
+      ctx: this.ctx,
+      fetchFailed,
+      storedAccess: path => this.storedAccess(path),
     };
   }
 
@@ -204,7 +200,7 @@ export class FileOps {
       const bytes = storedDatasetBytes(this.storedAccess(path), path, meta, { start, count, stride });
       return { shape: shape.length === 0 ? [] : count, dtype, data: toValues(bytes, meta, this.ctx) };
     }
-    const ptr = this.malloc(nbytes);
+    const ptr = malloc(this.m, nbytes);
     try {
       const scalar = shape.length === 0;
       const big = (a: number[]) => a.map(BigInt);
@@ -217,7 +213,7 @@ export class FileOps {
           scalar ? null : big(stride),
           BigInt(ptr),
         );
-      if (orderChangeFails(meta)) this.readQuietly(path, get);
+      if (orderChangeFails(meta)) readQuietly(this.m, path, get);
       else get();
       const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
       swapLeftBigEndian(bytes, meta);
@@ -297,21 +293,17 @@ export class FileOps {
       return this.rememberedAttribute(path, name);
     } catch (error) {
       if (this.fetchFailed() || !isLibraryError(error)) throw error;
-      const message = firstDiagnostic(error instanceof Error ? error.message : String(error));
-      let dtype: H5Attribute['dtype'] = { class: 'unknown', size: 0, display: 'unknown' };
-      try {
-        dtype = toDtype(this.m.get_attribute_metadata(this.fileId, path, name));
-      } catch {
-        // the type itself is unreadable: 'unknown' says so
-      }
-      return { name, dtype, shape: null, value: null, error: `cannot read this attribute: ${message}` };
+      return unreadableAttribute(this.attributeSource, path, name, error);
     }
   }
 
   private rememberedAttribute(path: string, name: string): H5Attribute {
     const read = () => {
       const failuresBefore = this.refFailures;
-      return { ...this.readAttribute(path, name), complete: this.refFailures === failuresBefore };
+      return {
+        ...readAttribute(this.attributeSource, path, name),
+        complete: this.refFailures === failuresBefore,
+      };
     };
     return this.remember(
       'attr',
@@ -319,84 +311,6 @@ export class FileOps {
       read,
       r => r.complete && r.nbytes <= MEMO_ATTRIBUTE_BYTES,
     ).value;
-  }
-
-  private readAttribute(path: string, name: string): { value: H5Attribute; nbytes: number } {
-    const meta = this.m.get_attribute_metadata(this.fileId, path, name);
-    const dtype = toDtype(meta);
-    if (!meta.shape) return { value: { name, dtype, shape: [], value: null }, nbytes: 0 };
-    if (meta.total_size > MAX_ATTRIBUTE_ELEMENTS) {
-      const value = `${meta.total_size} elements of shape [${meta.shape.join(', ')}] (${dtype.class}, ${dtype.size} bytes each): too large to show`;
-      return { value: { name, dtype, shape: meta.shape, value }, nbytes: 0 };
-    }
-    const nbytes = meta.size * meta.total_size;
-    const scalar = meta.shape.length === 0;
-    if (h5wasmCannotConvert(meta)) {
-      let bytes: Uint8Array;
-      try {
-        bytes = storedAttributeBytes(this.storedAccess(path), path, meta, name, nbytes);
-      } catch (error) {
-        // Like an attribute libhdf5 refuses: this one shows why, its siblings read on.
-        if (this.fetchFailed() || !(error instanceof Hdf5Error)) throw error;
-        const value = {
-          name,
-          dtype,
-          shape: null,
-          value: null,
-          error: `cannot read this attribute: ${error.message}`,
-        };
-        return { value, nbytes: 0 };
-      }
-      const values = toValues(bytes, meta, this.ctx);
-      const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
-      return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
-    }
-    const ptr = this.malloc(nbytes);
-    try {
-      const get = () => this.m.get_attribute_data(this.fileId, path, name, BigInt(ptr));
-      if (orderChangeFails(meta)) this.readQuietly(`${path} ${name}`, get);
-      else get();
-      const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
-      swapLeftBigEndian(bytes, meta);
-      const values = toValues(bytes, meta, this.ctx);
-      if (isVlenString(meta)) this.freeStrings(bytes, meta.size);
-      else if (hasVlen(meta)) this.m.reclaim_vlen_memory(this.fileId, path, name, BigInt(ptr));
-      const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
-      return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
-    } finally {
-      this.m._free(ptr);
-    }
-  }
-
-  /**
-   * h5wasm reads a big-endian attribute or dataset by setting its copy of the type to little-endian, which
-   * HDF5 refuses for enums ("operation not allowed after enum members are defined"; h5py writes
-   * bool attributes as big-endian int8 enums on s390x). That refusal is harmless: HDF5 then reads
-   * the rest as stored (swapLeftBigEndian swaps it), so the error handler is paused around the
-   * call. The read's own status still tells a real failure.
-   */
-  private readQuietly(what: string, get: () => number): void {
-    this.m.deactivate_throwing_error_handler();
-    let status: number;
-    try {
-      status = get();
-    } finally {
-      this.m.activate_throwing_error_handler();
-    }
-    if (status < 0) throw new Error(`HDF5-DIAG: cannot read the big-endian ${what}`);
-  }
-
-  /**
-   * Frees the strings HDF5 malloc'ed for a vlen string read (what H5Treclaim does for them), here
-   * rather than through reclaim_vlen_memory, which opens the attribute by path once more: NWB
-   * objects carry several string attributes each, and that was one call in six of a walk.
-   */
-  private freeStrings(bytes: Uint8Array, pointerSize: number): void {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let at = 0; at + pointerSize <= bytes.length; at += pointerSize) {
-      const pointer = view.getUint32(at, true);
-      if (pointer !== 0) this.m._free(pointer);
-    }
   }
 
   private datasetMeta(path: string): Metadata {
@@ -457,12 +371,6 @@ export class FileOps {
       throw new Hdf5Error('not-found', `no such object: ${path}`);
     }
   }
-
-  private malloc(nbytes: number): number {
-    const ptr = this.m._malloc(Math.max(1, nbytes));
-    if (ptr === 0) throw new Hdf5Error('too-large', `cannot allocate ${nbytes} bytes in the HDF5 worker`);
-    return ptr;
-  }
 }
 
 /**
@@ -479,28 +387,8 @@ function nwb1Type(declared: string | undefined, name: string, ancestry: () => H5
   return typeof last === 'string' && last !== '' ? last : declared;
 }
 
-/** Errors HDF5 itself raised (the module stays usable), not traps or aborts. */
-function isLibraryError(error: unknown): boolean {
-  const text = error instanceof Error ? error.message : String(error);
-  return /^HDF5-DIAG|^error - /.test(text) && !(error instanceof Error && error.name === 'RuntimeError');
-}
-
-/** The most specific line of an HDF5 error stack. */
-function firstDiagnostic(text: string): string {
-  const frames = [...text.matchAll(/#\d+: \S+ line \d+ in [\w_]+\(\): (.*)/g)];
-  const line = frames.length > 0 ? frames[frames.length - 1][1] : text.split('\n')[0];
-  return line.trim().slice(0, 300);
-}
-
 export function joinPath(parent: string, name: string): string {
   return parent.endsWith('/') ? parent + name : `${parent}/${name}`;
-}
-
-function hasVlen(meta: Metadata): boolean {
-  if (meta.vlen || meta.type === 9) return true;
-  if (meta.compound_type) return meta.compound_type.members.some(hasVlen);
-  if (meta.array_type) return hasVlen(meta.array_type);
-  return false;
 }
 
 /** What the read will need from the file, so prefetch stops at the end of the selection. */

@@ -8,7 +8,7 @@
  * one the search finds. Anything else (an object with several links or none, the root group, a
  * region reference) is still searched for by libhdf5.
  */
-import type { H5Module } from './ops';
+import type { H5Module } from './h5calls';
 
 /** Searches before the pass: a file with a reference or two is not listed whole for them. */
 const SEARCHES_BEFORE_INDEX = 3;

@@ -9,7 +9,8 @@
 import h5wasm from 'h5wasm';
 import { BlockCache } from './blockCache';
 import { LazyFileNode, type EmscriptenFs } from './fileNode';
-import { FileOps, type H5Module } from './ops';
+import type { H5Module } from './h5calls';
+import { FileOps } from './ops';
 
 const SCRATCH_DIR = '/warm';
 const WRITTEN = `${SCRATCH_DIR}/written.h5`;

@@ -12,7 +12,8 @@ import { BlockCache } from './blockCache';
 import { LazyFileNode, type EmscriptenFs } from './fileNode';
 import { PLUGIN_FILES } from './filters';
 import { warmUpWorker } from './warmUp';
-import { FileOps, type H5Module } from './ops';
+import type { H5Module } from './h5calls';
+import { FileOps } from './ops';
 import {
   STAT,
   type CallOp,

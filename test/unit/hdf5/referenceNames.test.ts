@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import h5wasm from 'h5wasm';
-import type { H5Module } from '../../../src/hdf5/ops';
+import type { H5Module } from '../../../src/hdf5/h5calls';
 import { ReferenceNames } from '../../../src/hdf5/referenceNames';
 import { FIXTURES, fixtureFiles } from './helpers';
 
