@@ -37,9 +37,12 @@ export class FileOps {
    * HDF5 answers by call and path. The file is read-only, so an answer stays true; a viewer asks
    * for the same entries, attributes and metadata many times (listing a group describes every
    * child, then each child's attributes and info are asked for), and each call into the library
-   * walks the path again. Failures are never kept (a failed fetch may succeed next time).
+   * walks the path again. Failures are never kept (a failed fetch may succeed next time). By
+   * kind of call, then by path.
    */
-  private readonly memo = new Map<string, unknown>();
+  private readonly memo = new Map<string, Map<string, unknown>>();
+  /** Answers kept, over all kinds. */
+  private memoSize = 0;
   /** References that could not be resolved (maybe bytes that failed to arrive): values holding one are not kept. */
   private refFailures = 0;
 
@@ -355,12 +358,18 @@ export class FileOps {
     compute: () => T,
     worthKeeping: (value: T) => boolean = () => true,
   ): T {
-    const memoKey = `${kind}\0${key}`;
-    if (this.memo.has(memoKey)) return this.memo.get(memoKey) as T;
+    let kept = this.memo.get(kind);
+    if (kept?.has(key)) return kept.get(key) as T;
     const value = compute();
     if (worthKeeping(value)) {
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(memoKey, value);
+      if (this.memoSize >= MEMO_LIMIT) {
+        this.memo.clear();
+        this.memoSize = 0;
+      }
+      kept = this.memo.get(kind);
+      if (!kept) this.memo.set(kind, (kept = new Map()));
+      kept.set(key, value);
+      this.memoSize++;
     }
     return value;
   }
