@@ -10,7 +10,12 @@ import { StatsAccumulator, valueStats } from '../shared/valueStats';
 import { fillGaps, MinMaxBins } from './decimate';
 import type { NwbFile } from './nwbFile';
 import { OverviewRefiner } from './overviewRefiner';
-import { pyramidWindow, type PyramidWindowRequest } from './overviewWindow';
+import {
+  pyramidTimeWindow,
+  pyramidWindow,
+  type PyramidTimeRequest,
+  type PyramidWindowRequest,
+} from './overviewWindow';
 import { joinPath, product, toNumber, valueToText } from './reader';
 import { regionRows, tableIds, tableColumnText } from './table';
 
@@ -31,7 +36,8 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
   if (ds.shape.length === 0) throw new Error(`${dataPath} is a scalar, not a series`);
   const attrs = await r.attrs(dataPath);
   const sampleCount = ds.shape[0];
-  const timing = await readTiming(nwb, path, sampleCount);
+  const channelCount = product(ds.shape.slice(1));
+  const timing = await readTiming(nwb, path, sampleCount, [dataPath, channelCount]);
   const [tStart, tEnd] = timeBounds(timing, sampleCount);
   const info: SeriesInfo = {
     path,
@@ -45,7 +51,7 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
     dtype: ds.dtype,
     shape: ds.shape,
     sampleCount,
-    channelCount: product(ds.shape.slice(1)),
+    channelCount,
     timing,
     tStart,
     tEnd,
@@ -55,7 +61,12 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
   return info;
 }
 
-async function readTiming(nwb: NwbFile, path: string, n: number): Promise<Timing> {
+async function readTiming(
+  nwb: NwbFile,
+  path: string,
+  n: number,
+  [dataPath, channelCount]: [string, number],
+): Promise<Timing> {
   const r = nwb.reader;
   const startPath = joinPath(path, 'starting_time');
   if (await r.exists(startPath)) {
@@ -67,6 +78,9 @@ async function readTiming(nwb: NwbFile, path: string, n: number): Promise<Timing
   const tsPath = joinPath(path, 'timestamps');
   const tsEntry = await r.entry(tsPath);
   if (tsEntry?.kind === 'dataset' && n > 0 && (tsEntry.shape?.[0] ?? 0) > 0) {
+    // A finished overview knows the first and last times: a second open reads no timestamp.
+    const known = await nwb.overviews.timeBounds(dataPath, n, channelCount).catch(() => null);
+    if (known) return { kind: 'timestamps', path: tsEntry.path, first: known[0], last: known[1] };
     const count = Math.min(n, tsEntry.shape?.[0] ?? n);
     const first = await r.numberAt(tsEntry.path, 0);
     const last = await r.numberAt(tsEntry.path, count - 1);
@@ -254,6 +268,8 @@ export async function seriesWindow(
   const pixels = clamp(Math.floor(params.pixels) || 1000, 1, 10_000);
   const t0 = Math.min(params.t0, params.t1);
   const t1 = Math.max(params.t0, params.t1);
+  const timed = await storedTimeWindow(nwb, info, { t0, t1, pixels, channels: plan.channels });
+  if (timed) return timed;
   const [start, end] = await sampleRange(nwb, info, t0, t1);
   const count = end - start;
   const r = nwb.reader;
@@ -301,7 +317,7 @@ export async function seriesWindow(
   };
   const blockSize = exact ? null : OverviewRefiner.blockSize(info);
   const resolvable = blockSize !== null && blockSize <= count / pixels;
-  if (resolvable) {
+  if (resolvable && info.timing.kind !== 'timestamps') {
     const stored = await nwb.overviews.finished(info);
     const answer = stored && pyramidWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
     if (answer) return answer;
@@ -349,10 +365,18 @@ export async function seriesWindow(
       building?.pyramid.add(block, s, rows, plan.readWidth, plan.picks, plan.channels, false);
     }
     // Once the background reads have started, the pyramid (exact where they reached) answers.
-    const refining =
-      building && building.pyramid.progress > 0
-        ? pyramidWindow(info, building.pyramid, request, building.version)
-        : null;
+    const refining = !building
+      ? null
+      : building.pyramid.times
+        ? pyramidTimeWindow(
+            info,
+            building.pyramid,
+            { t0, t1, pixels, channels: plan.channels },
+            building.version,
+          )
+        : building.pyramid.progress > 0
+          ? pyramidWindow(info, building.pyramid, request, building.version)
+          : null;
     if (refining) return refining;
   }
   if (info.timing.kind !== 'timestamps' || !exact) {
@@ -374,8 +398,32 @@ export async function seriesWindow(
     stats: stats.result(info.conversion, info.offset),
     ...(exact
       ? {}
-      : { overview: { state: 'sparse' as const, progress: 0, refinable: resolvable, version: 0 } }),
+      : {
+          overview: {
+            state: 'sparse' as const,
+            progress: 0,
+            refinable: resolvable && !nwb.overviews.refusal(info),
+            version: 0,
+          },
+        }),
   };
+}
+
+/**
+ * A series with timestamps whose finished pyramid (memory or disk) resolves the window: answered
+ * from its block times, with no read. Null otherwise, or when so few samples are raw.
+ */
+async function storedTimeWindow(
+  nwb: NwbFile,
+  info: SeriesInfo,
+  request: PyramidTimeRequest,
+): Promise<SeriesWindow | null> {
+  if (info.timing.kind !== 'timestamps' || !OverviewRefiner.supports(info)) return null;
+  const stored = await nwb.overviews.finished(info);
+  const answer = stored && pyramidTimeWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
+  return answer?.mode === 'minmax' && answer.sampleCount > request.pixels * RAW_SAMPLES_PER_PIXEL
+    ? answer
+    : null;
 }
 
 /** How many probes the budget allows when each decompresses one chunk row (all chunks across the channels read). */
