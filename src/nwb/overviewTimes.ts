@@ -89,10 +89,7 @@ export class BlockTimes {
         if (v !== v) throw new TimestampsError(`its timestamps hold NaN at sample ${firstRow + i}`);
         if (i > 0) {
           const d = v - values[i - 1];
-          if (d < 0)
-            throw new TimestampsError(
-              `its timestamps decrease at sample ${firstRow + i} (${values[i - 1]} → ${v})`,
-            );
+          if (d < 0) throw decrease(firstRow + i, values[i - 1], v);
           // A step from the previous block is the gap between blocks, not inside one.
           if (i > r && d > step) step = d;
         }
@@ -106,16 +103,19 @@ export class BlockTimes {
     this.readStart.set(firstRow, values[0]);
     this.readEnd.set(firstRow + n, values[n - 1]);
     this.covered += n;
+    // Where this read meets one already in: refused at once, not after every read.
+    const before = this.readEnd.get(firstRow);
+    const after = this.readStart.get(firstRow + n);
+    if (before !== undefined && values[0] < before) throw decrease(firstRow, before, values[0]);
+    if (after !== undefined && after < values[n - 1]) throw decrease(firstRow + n, values[n - 1], after);
   }
 
-  /** Once every sample is in: checks the steps where two reads meet (throws when one decreases). */
+  /** Once every sample is in: the steps where two reads meet inside a block count as that block's. */
   finish(): void {
     const size = this.blockSize;
     for (const [row, value] of this.readStart) {
       const before = this.readEnd.get(row);
       if (row === 0 || before === undefined) continue;
-      if (value < before)
-        throw new TimestampsError(`its timestamps decrease at sample ${row} (${before} → ${value})`);
       // A read that starts inside a block: its first step belongs to that block.
       if (row % size !== 0) {
         const block = Math.floor(row / size);
@@ -201,6 +201,10 @@ export class BlockTimes {
       isBreak: Uint8Array.from(breaks),
     };
   }
+}
+
+function decrease(sample: number, before: number, value: number): TimestampsError {
+  return new TimestampsError(`its timestamps decrease at sample ${sample} (${before} → ${value})`);
 }
 
 /** First index whose value is >= t (values non-decreasing); values.length when none. */

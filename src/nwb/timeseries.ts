@@ -316,7 +316,8 @@ export async function seriesWindow(
     timeOf: i => timeOfSample(info, i),
   };
   const blockSize = exact ? null : OverviewRefiner.blockSize(info);
-  const resolvable = blockSize !== null && blockSize <= count / pixels;
+  // A refinement refused (timestamps that are NaN or step back) leaves the sparse overview.
+  const resolvable = blockSize !== null && blockSize <= count / pixels && !nwb.overviews.refusal(info);
   if (resolvable && info.timing.kind !== 'timestamps') {
     const stored = await nwb.overviews.finished(info);
     const answer = stored && pyramidWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
@@ -402,7 +403,7 @@ export async function seriesWindow(
           overview: {
             state: 'sparse' as const,
             progress: 0,
-            refinable: resolvable && !nwb.overviews.refusal(info),
+            refinable: resolvable,
             version: 0,
           },
         }),
