@@ -103,7 +103,7 @@ class RefineJob {
       while (!this.done && !this.error && !this.refusal) {
         signal?.throwIfAborted();
         // (Re)starts the reads, also after reads stopped for want of followers settle.
-        this.start();
+        this.startTimesOrData();
         const elapsed = Date.now() - started;
         if (this.version > since && elapsed >= UPDATE_MS) break;
         await this.changeOrTimeout(this.version > since ? UPDATE_MS - elapsed : UPDATE_MS, signal);
@@ -143,6 +143,30 @@ class RefineJob {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** A series with timestamps has them all read (its block times) before its data. */
+  private startTimesOrData(): void {
+    const times = this.pyramid.times;
+    if (!this.timeReads || !times || times.complete) return this.start();
+    if (this.running || this.refusal) return;
+    this.error = null;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.timeReads
+      .readAll(controller.signal, () => this.changed())
+      .then(() => times.finish())
+      .catch((error: unknown) => {
+        const stopped = controller.signal.aborted;
+        controller.abort();
+        if (error instanceof TimestampsError)
+          this.refusal = new Error(`${this.info.dataPath}: ${error.message}; the overview stays sparse`);
+        else if (!stopped) this.error = error instanceof Error ? error : new Error(String(error));
+      })
+      .finally(() => {
+        this.running = null;
+        this.changed();
+      });
+  }
+
   private start(): void {
     if (this.running || this.done || this.refusal) return;
     this.error = null;
@@ -165,15 +189,9 @@ class RefineJob {
         this.changed();
       }
     };
-    const times = this.pyramid.times;
-    const timesRead = this.timeReads
-      ? this.timeReads.readAll(controller.signal, () => this.changed())
-      : Promise.resolve();
-    this.running = timesRead
-      .then(() => Promise.all(Array.from({ length: CONCURRENCY }, worker)))
+    this.running = Promise.all(Array.from({ length: CONCURRENCY }, worker))
       .then(async () => {
-        if (this.pyramid.complete && (!times || times.complete)) {
-          times?.finish();
+        if (this.pyramid.complete) {
           this.pyramid.finish();
           await this.onFinished(this.pyramid).catch(() => undefined);
           this.saved = true;
@@ -183,9 +201,7 @@ class RefineJob {
         // Stopped because nobody follows: not an error, the next follower resumes.
         const stopped = controller.signal.aborted;
         controller.abort();
-        if (error instanceof TimestampsError)
-          this.refusal = new Error(`${this.info.dataPath}: ${error.message}; the overview stays sparse`);
-        else if (!stopped) this.error = error instanceof Error ? error : new Error(String(error));
+        if (!stopped) this.error = error instanceof Error ? error : new Error(String(error));
       })
       .finally(() => {
         this.running = null;
