@@ -9,7 +9,7 @@
  * into the pyramid's block times; timestamps that are NaN or decrease refuse the refinement.
  */
 import type { Selection } from '../hdf5/types';
-import type { SeriesInfo, Timing } from '../shared/protocol';
+import type { SeriesInfo } from '../shared/protocol';
 import { toFloat64, toNumber, type NwbReader } from './reader';
 import { OverviewPyramid, pyramidShift } from './overviewPyramid';
 import type { OverviewStore } from './overviewStore';
@@ -32,7 +32,7 @@ const MAX_JOBS = 4;
 
 /** What identifies a series' pyramid and tells whether a stored one fits. */
 type SeriesShape = Pick<SeriesInfo, 'dataPath' | 'sampleCount' | 'channelCount'> & {
-  timing: Pick<Timing, 'kind'>;
+  timing: Pick<SeriesInfo['timing'], 'kind'>;
 };
 
 /** One read: rows × columns of the dataset, whole chunks where the read limit allows. */
