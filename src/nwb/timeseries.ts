@@ -148,9 +148,10 @@ export async function sampleRange(
     first = Math.ceil(t0);
     last = Math.floor(t1);
   } else {
+    // A window reaching past either end needs no search there (each step is a request).
     const search = timestampSearch(nwb, timing.path, n);
-    first = await search.lowerBound(t0);
-    last = (await search.upperBound(t1)) - 1;
+    first = t0 <= timing.first ? 0 : await search.lowerBound(t0);
+    last = t1 >= timing.last ? n - 1 : (await search.upperBound(t1)) - 1;
   }
   const start = clamp(first - 1, 0, n - 1);
   const end = clamp(last + 2, start + 1, n);
