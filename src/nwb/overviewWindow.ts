@@ -8,7 +8,9 @@
 import type { OverviewStatus, SeriesInfo, SeriesWindow } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import { fillGaps, toPhysical } from './decimate';
+import type { NwbFile } from './nwbFile';
 import type { OverviewPyramid } from './overviewPyramid';
+import { OverviewRefiner } from './overviewRefiner';
 
 export interface PyramidWindowRequest {
   /** Sample range [start, end) and the columns the screen has. */
@@ -111,6 +113,22 @@ export function pyramidTimeWindow(
   // The data's share of the work is its elements; the timestamps' is one per sample.
   const progress = (pyramid.progress * info.channelCount + times.progress) / (info.channelCount + 1);
   return reply(info, channels, raw, pyramid.complete && times.complete, progress, version);
+}
+
+/**
+ * A series with timestamps whose finished pyramid (memory or disk) resolves the window: answered
+ * from its block times, with no read. Null otherwise, or when it holds at most `rawSamples`.
+ */
+export async function storedTimeWindow(
+  nwb: NwbFile,
+  info: SeriesInfo,
+  request: PyramidTimeRequest,
+  rawSamples: number,
+): Promise<SeriesWindow | null> {
+  if (info.timing.kind !== 'timestamps' || !OverviewRefiner.supports(info)) return null;
+  const stored = await nwb.overviews.finished(info);
+  const answer = stored && pyramidTimeWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
+  return answer?.mode === 'minmax' && answer.sampleCount > rawSamples ? answer : null;
 }
 
 function reply(

@@ -13,7 +13,7 @@ import { OverviewRefiner } from './overviewRefiner';
 import {
   pyramidTimeWindow,
   pyramidWindow,
-  type PyramidTimeRequest,
+  storedTimeWindow,
   type PyramidWindowRequest,
 } from './overviewWindow';
 import { joinPath, product, toNumber, valueToText } from './reader';
@@ -269,7 +269,8 @@ export async function seriesWindow(
   const pixels = clamp(Math.floor(params.pixels) || 1000, 1, 10_000);
   const t0 = Math.min(params.t0, params.t1);
   const t1 = Math.max(params.t0, params.t1);
-  const timed = await storedTimeWindow(nwb, info, { t0, t1, pixels, channels: plan.channels });
+  const asked = { t0, t1, pixels, channels: plan.channels };
+  const timed = await storedTimeWindow(nwb, info, asked, pixels * RAW_SAMPLES_PER_PIXEL);
   if (timed) return timed;
   const [start, end] = await sampleRange(nwb, info, t0, t1);
   const count = end - start;
@@ -334,16 +335,18 @@ export async function seriesWindow(
     const blockElements = Math.min(BLOCK_ELEMENTS, nwb.limits.maxElements);
     let rowsPerBlock = Math.max(1, Math.floor(blockElements / plan.readWidth));
     if (chunkRows > 0 && rowsPerBlock > chunkRows) rowsPerBlock -= rowsPerBlock % chunkRows;
+    let column = 0;
     for (let s = start; s < end; s += rowsPerBlock) {
       signal?.throwIfAborted();
       const rows = Math.min(rowsPerBlock, end - s);
       const block = await r.readNumbers(info.dataPath, rowSelection(info, plan, s, rows), { signal });
       bins.addBlock(block, s, rows, plan.readWidth, plan.picks);
       stats.addColumns(block, rows, plan.readWidth, plan.picks);
-    }
-    if (info.timing.kind === 'timestamps') {
-      const times = await sampleTimes(nwb, info, start, count, signal);
-      for (let c = 0; c < columns; c++) columnTimes[c] = times[bins.columnStart(c) - start];
+      if (info.timing.kind !== 'timestamps') continue;
+      // The block's timestamps (within the read limit, like its data) give its columns' times.
+      const times = await sampleTimes(nwb, info, s, rows, signal);
+      for (; column < columns && bins.columnStart(column) < s + rows; column++)
+        columnTimes[column] = times[bins.columnStart(column) - s];
     }
   } else {
     const runRows = Math.max(
@@ -370,12 +373,7 @@ export async function seriesWindow(
     const refining = !building
       ? null
       : building.pyramid.times
-        ? pyramidTimeWindow(
-            info,
-            building.pyramid,
-            { t0, t1, pixels, channels: plan.channels },
-            building.version,
-          )
+        ? pyramidTimeWindow(info, building.pyramid, asked, building.version)
         : building.pyramid.progress > 0
           ? pyramidWindow(info, building.pyramid, request, building.version)
           : null;
@@ -400,32 +398,8 @@ export async function seriesWindow(
     stats: stats.result(info.conversion, info.offset),
     ...(exact
       ? {}
-      : {
-          overview: {
-            state: 'sparse' as const,
-            progress: 0,
-            refinable: resolvable,
-            version: 0,
-          },
-        }),
+      : { overview: { state: 'sparse' as const, progress: 0, refinable: resolvable, version: 0 } }),
   };
-}
-
-/**
- * A series with timestamps whose finished pyramid (memory or disk) resolves the window: answered
- * from its block times, with no read. Null otherwise, or when so few samples are raw.
- */
-async function storedTimeWindow(
-  nwb: NwbFile,
-  info: SeriesInfo,
-  request: PyramidTimeRequest,
-): Promise<SeriesWindow | null> {
-  if (info.timing.kind !== 'timestamps' || !OverviewRefiner.supports(info)) return null;
-  const stored = await nwb.overviews.finished(info);
-  const answer = stored && pyramidTimeWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
-  return answer?.mode === 'minmax' && answer.sampleCount > request.pixels * RAW_SAMPLES_PER_PIXEL
-    ? answer
-    : null;
 }
 
 /** How many probes the budget allows when each decompresses one chunk row (all chunks across the channels read). */

@@ -170,6 +170,25 @@ describe('overviews of series with timestamps (generated gapped.nwb)', function 
     }
   });
 
+  it("reads an exact window's timestamps in blocks within the read limit, like its data", async () => {
+    const backwards = GAPPED_SERIES[1];
+    const { nwb, h5 } = await open(file, dir, 10_000);
+    try {
+      const info = await seriesInfo(nwb, backwards.path);
+      // 30,000 samples in 15 chunks: as many as the fewest probes, so read in full (3 blocks).
+      const params = { path: backwards.path, t0: 10, t1: 39.999, channels: [0], pixels: 500 };
+      const w = minmax(await seriesWindow(nwb, info, params));
+      assert.equal(w.exact, true);
+      const time = new Float64Array(w.time);
+      for (let c = 0; c < w.columns; c++) {
+        const i = w.sampleStart + Math.ceil((c * w.sampleCount) / w.columns);
+        assert.equal(time[c], backwards.timing.kind === 'timestamps' ? backwards.timing.timestampAt(i) : NaN);
+      }
+    } finally {
+      await h5.close();
+    }
+  });
+
   it('refuses timestamps that step back, and the overview stays sparse', async () => {
     const backwards = GAPPED_SERIES[1];
     const { nwb, h5 } = await open(file, dir, 10_000);
