@@ -388,6 +388,7 @@ export class LinePlot extends Chart {
       value: (_u, v) =>
         v === null ? '–' : formatQuantity(v, this._o.timeAxis ? 's' : splitLabel(this._o.xLabel).unit),
     };
+    this._area.dataset.lineRuns = JSON.stringify(lineRuns(x, channels[0]?.mid ?? []));
     const ticks = yTicks;
     // Overlaid channels have a colour each; stacked ones are named on the axis (colours alternate).
     this._setLegend(ticks ? [] : series.slice(0, channels.length));
@@ -433,6 +434,21 @@ export class LinePlot extends Chart {
   private _yUnit(): string | undefined {
     return this._o.yUnit ?? splitLabel(this._o.yLabel).unit;
   }
+}
+
+/** The x extent of each run of non-null values: where a line is drawn, and where it breaks. */
+function lineRuns(x: ArrayLike<number>, y: readonly (number | null)[]): [number, number][] {
+  const runs: [number, number][] = [];
+  let start = -1;
+  for (let i = 0; i <= y.length; i++) {
+    const drawn = i < y.length && y[i] !== null;
+    if (drawn && start < 0) start = i;
+    if (!drawn && start >= 0) {
+      runs.push([x[start], x[i - 1]]);
+      start = -1;
+    }
+  }
+  return runs;
 }
 
 /** Stacked channels are 1/0.6 pads apart: the scale bar is at most 60% of a channel's pitch. */

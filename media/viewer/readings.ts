@@ -26,6 +26,15 @@ function parseBoxes(json: string | undefined): PlotReading['xTicks'] {
   }
 }
 
+function parseRuns(json: string): [number, number][] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? (parsed as [number, number][]) : [];
+  } catch {
+    return [];
+  }
+}
+
 function readPlot(area: HTMLElement): PlotReading {
   const d = area.dataset;
   return {
@@ -37,6 +46,7 @@ function readPlot(area: HTMLElement): PlotReading {
     height: Number(d.canvasHeight ?? 0),
     scaleBar: d.scaleBar ?? null,
     canvas: boxOf(area.querySelector('canvas') ?? area),
+    ...(d.lineRuns ? { lines: parseRuns(d.lineRuns) } : {}),
   };
 }
 
@@ -68,5 +78,6 @@ export function readView(root: HTMLElement): ViewReadings {
     header: root.querySelector('.view-header')?.textContent ?? '',
     plots: Array.from(root.querySelectorAll<HTMLElement>('.plot-area[data-x-ticks]')).map(readPlot),
     rulers: readRulers(root),
+    overview: root.querySelector('.overview-status')?.textContent ?? '',
   };
 }

@@ -3,7 +3,11 @@
  * 2^shift samples, at a few levels 16× apart. Built from reads that arrive in any order (min and
  * max do not care), it answers any window whose pixel columns are at least one block wide
  * without reading the data: each column is a whole number of blocks, so its min/max is exact.
+ *
+ * A series with `timestamps` also keeps its time axis at the finest level's resolution
+ * ({@link BlockTimes}), which maps time windows to blocks.
  */
+import type { BlockTimes } from './overviewTimes';
 
 /** Most finest-level entries (blocks × channels) one pyramid holds: ≈20 bytes each in memory. */
 export const MAX_FINEST_ENTRIES = 1 << 20;
@@ -51,6 +55,8 @@ export function pyramidShift(sampleCount: number, channelCount: number): number 
 export class OverviewPyramid {
   /** levels[0] is the finest, built from the reads; the others are derived by {@link finish}. */
   levels: PyramidLevel[];
+  /** The time of every finest block's first and last sample (series with timestamps), else null. */
+  times: BlockTimes | null = null;
   /** Elements added by covering reads (each element once). */
   private covered = 0;
 

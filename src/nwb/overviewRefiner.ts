@@ -5,13 +5,16 @@
  * zoomed-out windows with no data request. Webviews follow it with long-polling `series/refine`
  * calls (each answered after progress, at most every {@link UPDATE_MS}); when no call has waited
  * for {@link IDLE_MS} (the user moved on, the panel closed) the reads stop, and a later call
- * resumes where they stopped.
+ * resumes where they stopped. A series with `timestamps` has them read first (timestampReads.ts),
+ * into the pyramid's block times; timestamps that are NaN or decrease refuse the refinement.
  */
 import type { Selection } from '../hdf5/types';
 import type { SeriesInfo } from '../shared/protocol';
 import { toFloat64, toNumber, type NwbReader } from './reader';
 import { OverviewPyramid, pyramidShift } from './overviewPyramid';
 import type { OverviewStore } from './overviewStore';
+import { BlockTimes, TimestampsError } from './overviewTimes';
+import { TimestampReads } from './timestampReads';
 
 /** Reads in flight at once: one decoding while the next ones download. */
 const CONCURRENCY = 3;
@@ -26,6 +29,11 @@ export const UPDATE_MS = 400;
 const IDLE_MS = 2_000;
 /** Datasets whose partial or finished pyramid is kept in memory per file. */
 const MAX_JOBS = 4;
+
+/** What identifies a series' pyramid and tells whether a stored one fits. */
+type SeriesShape = Pick<SeriesInfo, 'dataPath' | 'sampleCount' | 'channelCount'> & {
+  timing: Pick<SeriesInfo['timing'], 'kind'>;
+};
 
 /** One read: rows × columns of the dataset, whole chunks where the read limit allows. */
 interface ReadUnit {
@@ -48,6 +56,9 @@ class RefineJob {
   private readonly unitDone: Uint8Array;
   version = 0;
   error: Error | null = null;
+  /** Why this series cannot be refined (its timestamps): final, never retried. */
+  refusal: Error | null = null;
+  private readonly timeReads: TimestampReads | null = null;
   private controller: AbortController | null = null;
   private running: Promise<void> | null = null;
   private followers = 0;
@@ -63,6 +74,11 @@ class RefineJob {
     private readonly onFinished: (pyramid: OverviewPyramid) => Promise<void>,
   ) {
     this.pyramid = new OverviewPyramid(info.sampleCount, info.channelCount, shift);
+    if (info.timing.kind === 'timestamps') {
+      const times = new BlockTimes(info.sampleCount, shift);
+      this.pyramid.times = times;
+      this.timeReads = new TimestampReads(reader, info.timing.path, times, maxElements);
+    }
     this.units = readUnits(info, maxElements);
     this.unitDone = new Uint8Array(this.units.length);
   }
@@ -84,14 +100,15 @@ class RefineJob {
     this.idleTimer = null;
     try {
       const started = Date.now();
-      while (!this.done && !this.error) {
+      while (!this.done && !this.error && !this.refusal) {
         signal?.throwIfAborted();
         // (Re)starts the reads, also after reads stopped for want of followers settle.
-        this.start();
+        this.startTimesOrData();
         const elapsed = Date.now() - started;
         if (this.version > since && elapsed >= UPDATE_MS) break;
         await this.changeOrTimeout(this.version > since ? UPDATE_MS - elapsed : UPDATE_MS, signal);
       }
+      if (this.refusal) throw this.refusal;
       if (this.error) throw this.error;
     } finally {
       this.followers--;
@@ -126,8 +143,32 @@ class RefineJob {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** A series with timestamps has them all read (its block times) before its data. */
+  private startTimesOrData(): void {
+    const times = this.pyramid.times;
+    if (!this.timeReads || !times || times.complete) return this.start();
+    if (this.running || this.refusal) return;
+    this.error = null;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.timeReads
+      .readAll(controller.signal, () => this.changed())
+      .then(() => times.finish())
+      .catch((error: unknown) => {
+        const stopped = controller.signal.aborted;
+        controller.abort();
+        if (error instanceof TimestampsError)
+          this.refusal = new Error(`${this.info.dataPath}: ${error.message}; the overview stays sparse`);
+        else if (!stopped) this.error = error instanceof Error ? error : new Error(String(error));
+      })
+      .finally(() => {
+        this.running = null;
+        this.changed();
+      });
+  }
+
   private start(): void {
-    if (this.running || this.done) return;
+    if (this.running || this.done || this.refusal) return;
     this.error = null;
     const controller = new AbortController();
     this.controller = controller;
@@ -239,9 +280,14 @@ export class OverviewRefiner {
     private readonly store: OverviewStore | null,
   ) {}
 
-  /** Whether a pyramid could answer windows of this series (rate-timed, few enough channels). */
-  static supports(info: SeriesInfo): boolean {
-    return info.timing.kind !== 'timestamps' && pyramidShift(info.sampleCount, info.channelCount) !== null;
+  /** Whether a pyramid could answer windows of this series (few enough channels). */
+  static supports(info: SeriesShape): boolean {
+    return pyramidShift(info.sampleCount, info.channelCount) !== null;
+  }
+
+  /** Why this series' refinement was refused (its timestamps hold NaN or decrease), or null. */
+  refusal(info: SeriesInfo): Error | null {
+    return this.jobs.get(info.dataPath)?.refusal ?? null;
   }
 
   /** The block size a pyramid of this series would have (its finest resolution), or null. */
@@ -251,7 +297,7 @@ export class OverviewRefiner {
   }
 
   /** The finished pyramid of the series, from memory or the persistent store (no data read). */
-  async finished(info: SeriesInfo): Promise<OverviewPyramid | null> {
+  async finished(info: SeriesShape): Promise<OverviewPyramid | null> {
     const job = this.jobs.get(info.dataPath);
     if (job?.done) return job.pyramid;
     if (!this.store || !this.identity() || !OverviewRefiner.supports(info)) return null;
@@ -263,6 +309,17 @@ export class OverviewRefiner {
       void pending.then(p => (p ? undefined : this.loaded.delete(info.dataPath)));
     }
     return pending;
+  }
+
+  /** The first and last timestamps of a series from its finished pyramid (no read), or null. */
+  async timeBounds(
+    dataPath: string,
+    sampleCount: number,
+    channelCount: number,
+  ): Promise<[number, number] | null> {
+    const shape = { dataPath, sampleCount, channelCount, timing: { kind: 'timestamps' as const } };
+    const times = (await this.finished(shape))?.times;
+    return times ? [times.first[0], times.last[times.blocks - 1]] : null;
   }
 
   /** The pyramid being built for the series (made, not started, on first use), for probes to widen. */
@@ -290,7 +347,7 @@ export class OverviewRefiner {
     }
     const shift = pyramidShift(info.sampleCount, info.channelCount);
     if (shift === null || !OverviewRefiner.supports(info))
-      throw new Error(`${info.dataPath} has too many channels (or timestamps) for an exact overview`);
+      throw new Error(`${info.dataPath} has too many channels for an exact overview`);
     const identity = this.identity();
     job = new RefineJob(
       this.reader,
@@ -311,9 +368,12 @@ export class OverviewRefiner {
   }
 }
 
-/** A stored pyramid only when it matches the dataset as it is now. */
-function fits(pyramid: OverviewPyramid | null, info: SeriesInfo): OverviewPyramid | null {
-  return pyramid && pyramid.sampleCount === info.sampleCount && pyramid.channelCount === info.channelCount
+/** A stored pyramid only when it matches the dataset as it is now (with its times when timestamped). */
+function fits(pyramid: OverviewPyramid | null, info: SeriesShape): OverviewPyramid | null {
+  return pyramid &&
+    pyramid.sampleCount === info.sampleCount &&
+    pyramid.channelCount === info.channelCount &&
+    (info.timing.kind !== 'timestamps' || pyramid.times !== null)
     ? pyramid
     : null;
 }

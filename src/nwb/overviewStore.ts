@@ -4,14 +4,21 @@
  * that cache, under its own byte bound with least recently used files evicted first. Each file
  * carries the sha256 of its body and a format version: a damaged or outdated file is deleted on
  * load. Files of assets read with an API key are marked private and deleted at sign-out.
+ * Version 2 adds the block times of series with timestamps; version 1 files (no times) still load.
  */
 import { EntryFolder, type EntryHeader } from '../util/entryFolder';
 import { OverviewPyramid, type PyramidLevel } from './overviewPyramid';
+import { BlockTimes } from './overviewTimes';
 
-const VERSION = 1;
+const VERSION = 2;
+/** Versions this store reads: 1 is 2 without block times. */
+const READABLE = new Set([1, VERSION]);
 const SUFFIX = '.h5pyramid';
 
-/** Its body: per level min, max, then NaN counts (uint32). */
+/**
+ * Its body: per level min, max, then NaN counts (uint32); then, when `times`, the finest blocks'
+ * first and last sample times and longest inner steps (float64 each).
+ */
 interface Header extends EntryHeader {
   identity: string;
   dataPath: string;
@@ -20,6 +27,8 @@ interface Header extends EntryHeader {
   /** Min/max stored as float32 when every value survives it exactly, else float64. */
   valueType: 'f32' | 'f64';
   levels: { shift: number; blocks: number }[];
+  /** The body ends with the block times (version 2). */
+  times?: boolean;
 }
 
 export interface OverviewStoreOptions {
@@ -67,6 +76,9 @@ export class OverviewStore {
       }
       parts.push(new Uint8Array(level.nan.buffer, level.nan.byteOffset, level.nan.byteLength));
     }
+    const times = pyramid.times;
+    for (const values of times ? [times.first, times.last, times.maxStep] : [])
+      parts.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     const header: Omit<Header, 'sha256'> = {
       version: VERSION,
       identity,
@@ -76,6 +88,7 @@ export class OverviewStore {
       valueType,
       private: this.options.private ?? false,
       levels: pyramid.levels.map(l => ({ shift: l.shift, blocks: l.blocks })),
+      times: times !== null,
     };
     await this.folder.write(this.fileFor(identity, dataPath), header, parts);
   }
@@ -96,7 +109,7 @@ function fitsFloat32(values: Float64Array): boolean {
 
 /** The pyramid a verified file holds, when its header is of this version and matches its body. */
 function parsePyramid(header: Header, body: Buffer): OverviewPyramid | null {
-  if (header.version !== VERSION || !Array.isArray(header.levels)) return null;
+  if (!READABLE.has(header.version) || !Array.isArray(header.levels)) return null;
   const { sampleCount, channelCount } = header;
   if (!Number.isSafeInteger(sampleCount) || !Number.isSafeInteger(channelCount)) return null;
   if (sampleCount <= 0 || channelCount <= 0 || header.levels.length === 0) return null;
@@ -122,6 +135,17 @@ function parsePyramid(header: Header, body: Buffer): OverviewPyramid | null {
       valueBytes === 4 ? Float64Array.from(new Float32Array(bytes.buffer)) : new Float64Array(bytes.buffer);
     levels.push({ shift, blocks, min: values(min), max: values(max), nan: new Uint32Array(nan.buffer) });
   }
+  const pyramid = new OverviewPyramid(sampleCount, channelCount, levels[0].shift, levels);
+  if (header.version >= 2 && header.times === true) {
+    const n = levels[0].blocks * 8;
+    const [first, last, maxStep] = [take(n), take(n), take(n)];
+    if (!first || !last || !maxStep) return null;
+    pyramid.times = new BlockTimes(sampleCount, levels[0].shift, {
+      first: new Float64Array(first.buffer),
+      last: new Float64Array(last.buffer),
+      maxStep: new Float64Array(maxStep.buffer),
+    });
+  }
   if (at !== body.length) return null;
-  return new OverviewPyramid(sampleCount, channelCount, levels[0].shift, levels);
+  return pyramid;
 }

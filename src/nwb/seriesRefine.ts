@@ -5,7 +5,7 @@
 import type { SeriesInfo, SeriesWindow, SeriesWindowParams } from '../shared/protocol';
 import type { NwbFile } from './nwbFile';
 import { OverviewRefiner } from './overviewRefiner';
-import { pyramidWindow } from './overviewWindow';
+import { pyramidTimeWindow, pyramidWindow } from './overviewWindow';
 import { clamp, planChannels, sampleRange, timeOfSample } from './timeseries';
 
 /**
@@ -19,16 +19,24 @@ export async function seriesRefine(
   signal?: AbortSignal,
 ): Promise<SeriesWindow> {
   if (!OverviewRefiner.supports(info))
-    throw new Error(`${info.dataPath} cannot be refined (timestamps, or too many channels)`);
+    throw new Error(`${info.dataPath} cannot be refined (too many channels)`);
   const plan = planChannels(info, params.channels);
   const pixels = clamp(Math.floor(params.pixels) || 1000, 1, 10_000);
-  const [start, end] = await sampleRange(
-    nwb,
-    info,
-    Math.min(params.t0, params.t1),
-    Math.max(params.t0, params.t1),
-  );
+  const t0 = Math.min(params.t0, params.t1);
+  const t1 = Math.max(params.t0, params.t1);
   const state = await nwb.overviews.refine(info, params.since, signal);
+  const times = state.pyramid.times;
+  if (times) {
+    const timed = pyramidTimeWindow(
+      info,
+      state.pyramid,
+      { t0, t1, pixels, channels: plan.channels },
+      state.version,
+    );
+    if (timed) return timed;
+    if (times.complete) throw new Error(`the window holds fewer of the overview's blocks than columns`);
+  }
+  const [start, end] = await sampleRange(nwb, info, t0, t1);
   const request = {
     start,
     end,
@@ -41,5 +49,10 @@ export async function seriesRefine(
     throw new Error(
       `the window is narrower than the overview's blocks of ${state.pyramid.blockSize} samples`,
     );
+  // Timestamps still being read: drawn where the probes are, with the reads' share of progress.
+  if (times && answer.mode === 'minmax' && answer.overview) {
+    const data = state.pyramid.progress * info.channelCount;
+    answer.overview.progress = (data + times.progress) / (info.channelCount + 1);
+  }
   return answer;
 }

@@ -10,7 +10,12 @@ import { StatsAccumulator, valueStats } from '../shared/valueStats';
 import { fillGaps, MinMaxBins } from './decimate';
 import type { NwbFile } from './nwbFile';
 import { OverviewRefiner } from './overviewRefiner';
-import { pyramidWindow, type PyramidWindowRequest } from './overviewWindow';
+import {
+  pyramidTimeWindow,
+  pyramidWindow,
+  storedTimeWindow,
+  type PyramidWindowRequest,
+} from './overviewWindow';
 import { joinPath, product, toNumber, valueToText } from './reader';
 import { regionRows, tableIds, tableColumnText } from './table';
 
@@ -31,7 +36,8 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
   if (ds.shape.length === 0) throw new Error(`${dataPath} is a scalar, not a series`);
   const attrs = await r.attrs(dataPath);
   const sampleCount = ds.shape[0];
-  const timing = await readTiming(nwb, path, sampleCount);
+  const channelCount = product(ds.shape.slice(1));
+  const timing = await readTiming(nwb, path, sampleCount, [dataPath, channelCount]);
   const [tStart, tEnd] = timeBounds(timing, sampleCount);
   const info: SeriesInfo = {
     path,
@@ -45,7 +51,7 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
     dtype: ds.dtype,
     shape: ds.shape,
     sampleCount,
-    channelCount: product(ds.shape.slice(1)),
+    channelCount,
     timing,
     tStart,
     tEnd,
@@ -55,7 +61,12 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
   return info;
 }
 
-async function readTiming(nwb: NwbFile, path: string, n: number): Promise<Timing> {
+async function readTiming(
+  nwb: NwbFile,
+  path: string,
+  n: number,
+  [dataPath, channelCount]: [string, number],
+): Promise<Timing> {
   const r = nwb.reader;
   const startPath = joinPath(path, 'starting_time');
   if (await r.exists(startPath)) {
@@ -67,6 +78,9 @@ async function readTiming(nwb: NwbFile, path: string, n: number): Promise<Timing
   const tsPath = joinPath(path, 'timestamps');
   const tsEntry = await r.entry(tsPath);
   if (tsEntry?.kind === 'dataset' && n > 0 && (tsEntry.shape?.[0] ?? 0) > 0) {
+    // A finished overview knows the first and last times: a second open reads no timestamp.
+    const known = await nwb.overviews.timeBounds(dataPath, n, channelCount).catch(() => null);
+    if (known) return { kind: 'timestamps', path: tsEntry.path, first: known[0], last: known[1] };
     const count = Math.min(n, tsEntry.shape?.[0] ?? n);
     const first = await r.numberAt(tsEntry.path, 0);
     const last = await r.numberAt(tsEntry.path, count - 1);
@@ -134,9 +148,10 @@ export async function sampleRange(
     first = Math.ceil(t0);
     last = Math.floor(t1);
   } else {
+    // A window reaching past either end needs no search there (each step is a request).
     const search = timestampSearch(nwb, timing.path, n);
-    first = await search.lowerBound(t0);
-    last = (await search.upperBound(t1)) - 1;
+    first = t0 <= timing.first ? 0 : await search.lowerBound(t0);
+    last = t1 >= timing.last ? n - 1 : (await search.upperBound(t1)) - 1;
   }
   const start = clamp(first - 1, 0, n - 1);
   const end = clamp(last + 2, start + 1, n);
@@ -254,6 +269,9 @@ export async function seriesWindow(
   const pixels = clamp(Math.floor(params.pixels) || 1000, 1, 10_000);
   const t0 = Math.min(params.t0, params.t1);
   const t1 = Math.max(params.t0, params.t1);
+  const asked = { t0, t1, pixels, channels: plan.channels };
+  const timed = await storedTimeWindow(nwb, info, asked, pixels * RAW_SAMPLES_PER_PIXEL);
+  if (timed) return timed;
   const [start, end] = await sampleRange(nwb, info, t0, t1);
   const count = end - start;
   const r = nwb.reader;
@@ -300,8 +318,9 @@ export async function seriesWindow(
     timeOf: i => timeOfSample(info, i),
   };
   const blockSize = exact ? null : OverviewRefiner.blockSize(info);
-  const resolvable = blockSize !== null && blockSize <= count / pixels;
-  if (resolvable) {
+  // A refinement refused (timestamps that are NaN or step back) leaves the sparse overview.
+  const resolvable = blockSize !== null && blockSize <= count / pixels && !nwb.overviews.refusal(info);
+  if (resolvable && info.timing.kind !== 'timestamps') {
     const stored = await nwb.overviews.finished(info);
     const answer = stored && pyramidWindow(info, stored, request, Number.MAX_SAFE_INTEGER);
     if (answer) return answer;
@@ -316,16 +335,18 @@ export async function seriesWindow(
     const blockElements = Math.min(BLOCK_ELEMENTS, nwb.limits.maxElements);
     let rowsPerBlock = Math.max(1, Math.floor(blockElements / plan.readWidth));
     if (chunkRows > 0 && rowsPerBlock > chunkRows) rowsPerBlock -= rowsPerBlock % chunkRows;
+    let column = 0;
     for (let s = start; s < end; s += rowsPerBlock) {
       signal?.throwIfAborted();
       const rows = Math.min(rowsPerBlock, end - s);
       const block = await r.readNumbers(info.dataPath, rowSelection(info, plan, s, rows), { signal });
       bins.addBlock(block, s, rows, plan.readWidth, plan.picks);
       stats.addColumns(block, rows, plan.readWidth, plan.picks);
-    }
-    if (info.timing.kind === 'timestamps') {
-      const times = await sampleTimes(nwb, info, start, count, signal);
-      for (let c = 0; c < columns; c++) columnTimes[c] = times[bins.columnStart(c) - start];
+      if (info.timing.kind !== 'timestamps') continue;
+      // The block's timestamps (within the read limit, like its data) give its columns' times.
+      const times = await sampleTimes(nwb, info, s, rows, signal);
+      for (; column < columns && bins.columnStart(column) < s + rows; column++)
+        columnTimes[column] = times[bins.columnStart(column) - s];
     }
   } else {
     const runRows = Math.max(
@@ -349,10 +370,13 @@ export async function seriesWindow(
       building?.pyramid.add(block, s, rows, plan.readWidth, plan.picks, plan.channels, false);
     }
     // Once the background reads have started, the pyramid (exact where they reached) answers.
-    const refining =
-      building && building.pyramid.progress > 0
-        ? pyramidWindow(info, building.pyramid, request, building.version)
-        : null;
+    const refining = !building
+      ? null
+      : building.pyramid.times
+        ? pyramidTimeWindow(info, building.pyramid, asked, building.version)
+        : building.pyramid.progress > 0
+          ? pyramidWindow(info, building.pyramid, request, building.version)
+          : null;
     if (refining) return refining;
   }
   if (info.timing.kind !== 'timestamps' || !exact) {

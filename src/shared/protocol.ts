@@ -213,6 +213,8 @@ export interface PlotReading {
   /** The stacked traces' amplitude scale bar label, null without one. */
   scaleBar: string | null;
   canvas: ReadBox;
+  /** Line plots: the x extent of each unbroken run of the first trace (a break is where it stops). */
+  lines?: [number, number][];
 }
 
 /** Labels laid out in the DOM beside an image (pixel rulers, colourbar), in webview pixels. */
@@ -232,6 +234,8 @@ export interface ViewReadings {
   header: string;
   plots: PlotReading[];
   rulers: RulerReading[];
+  /** The series plot's overview badge (`sparse`, `refining n%`, `exact`), '' without one. */
+  overview: string;
 }
 
 /** Requests the host may send to the webview: only the tests' reading of what the view drew. */

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OverviewPyramid } from '../../../src/nwb/overviewPyramid';
 import { forgetPrivateOverviews, OverviewStore } from '../../../src/nwb/overviewStore';
+import { BlockTimes } from '../../../src/nwb/overviewTimes';
+import { EntryFolder, type EntryHeader } from '../../../src/util/entryFolder';
 
 function pyramidOf(
   values: (i: number, c: number) => number,
@@ -54,6 +56,55 @@ describe('overview store', () => {
       sizes.some(s => s > intEntries * 12 && s < intEntries * 12 + 4096),
       `sizes ${sizes}`,
     );
+  });
+
+  it('keeps the block times of a series with timestamps, and still loads format-1 files (no times)', async () => {
+    const store = new OverviewStore(dir, 64 * 1024 * 1024);
+    const timed = pyramidOf(i => i % 97, 10_001, 2);
+    const times = new BlockTimes(10_001, 4);
+    times.add(
+      Float64Array.from({ length: 10_001 }, (_, i) => 1e9 + i / 3 + (i > 5000 ? 100 : 0)),
+      0,
+    );
+    times.finish();
+    timed.times = times;
+    await store.save('blob:t', '/t', timed);
+    const back = await store.load('blob:t', '/t');
+    assert.ok(back?.times);
+    assert.deepEqual(back.levels, timed.levels);
+    assert.deepEqual(
+      [back.times.first, back.times.last, back.times.maxStep],
+      [times.first, times.last, times.maxStep],
+      'times to the bit (float64)',
+    );
+    assert.equal(back.times.complete, true);
+
+    // A file of the first format, as that version wrote it: levels only.
+    const old = pyramidOf(i => i % 13, 5000, 1);
+    const parts = old.levels.flatMap(l => [
+      new Uint8Array(Float32Array.from(l.min).buffer),
+      new Uint8Array(Float32Array.from(l.max).buffer),
+      new Uint8Array(l.nan.buffer),
+    ]);
+    const folder = new EntryFolder(dir, '.h5pyramid', Infinity);
+    await folder.write<EntryHeader & Record<string, unknown>>(
+      folder.fileFor('blob:old\n/o'),
+      {
+        version: 1,
+        identity: 'blob:old',
+        dataPath: '/o',
+        sampleCount: 5000,
+        channelCount: 1,
+        valueType: 'f32',
+        private: false,
+        levels: old.levels.map(l => ({ shift: l.shift, blocks: l.blocks })),
+      },
+      parts,
+    );
+    const loaded = await store.load('blob:old', '/o');
+    assert.ok(loaded, 'a format-1 file loads');
+    assert.deepEqual(loaded.levels, old.levels);
+    assert.equal(loaded.times, null);
   });
 
   it('deletes a damaged file instead of trusting it', async () => {

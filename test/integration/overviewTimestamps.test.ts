@@ -1,0 +1,173 @@
+/**
+ * Exact overviews of a series with timestamps in a real VS Code: the generated gapped.nwb (2 M
+ * samples × 4 channels at about 1 kHz, two segments 60 s apart) streamed from the stand-in
+ * archive shows a sparse overview, refines it in the background to exact, and a second open (kept
+ * files closed) draws the exact overview with zero data requests, the pause drawn as a gap: the
+ * webview's own reading of its plot has no line across it.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../../src/constants';
+import { formatAssetUri } from '../../src/dandi/assetUri';
+import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
+import type { ViewerFeature } from '../../src/editor/registerViewer';
+import type { ViewerPanel } from '../../src/editor/viewerPanel';
+import type { SeriesWindow, ViewReadings } from '../../src/shared/protocol';
+import type { ArchiveInfo } from '../e2e/types';
+import { GAP_SAMPLE, gappedTime } from '../fixtures/nwbgen/gapped';
+import { recordPanels, recorderOf } from '../suite/panelRecorder';
+import { lastReply, openInViewer, showInPanel } from '../suite/viewerPanels';
+
+const SERIES = '/acquisition/gapped';
+type MinMax = Extract<SeriesWindow, { mode: 'minmax' }>;
+
+function refineReplies(panel: ViewerPanel): MinMax[] {
+  const recorder = recorderOf(panel);
+  const ids = new Set(
+    recorder.requests
+      .filter(r => r.method === 'series/refine' && (r.params as { path?: string }).path === SERIES)
+      .map(r => r.id),
+  );
+  return recorder.sent.flatMap(m => (m.kind === 'ok' && ids.has(m.id) ? [m.result as MinMax] : []));
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+/** What the view drew once two readings 200 ms apart agree and its badge says `exact`. */
+async function exactReadings(panel: ViewerPanel): Promise<ViewReadings> {
+  const recorder = recorderOf(panel);
+  let last = '';
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const reading = await recorder.ask('test/readings', {});
+    const text = JSON.stringify(reading);
+    if (reading.path === SERIES && reading.overview === 'exact' && text === last) return reading;
+    if (Date.now() > deadline) throw new Error(`the exact drawing did not settle: ${text}`);
+    last = text;
+    await new Promise(r => setTimeout(r, 200));
+  }
+}
+
+describe('Exact overviews of series with timestamps (VS Code)', function () {
+  this.timeout(300_000);
+  let provider: NwbEditorProvider;
+  let viewer: ViewerFeature;
+  let recording: vscode.Disposable | undefined;
+  const archiveJson = process.env.DANDI_TEST_ARCHIVE;
+  const archive = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
+    assert.ok(extension, 'extension installed');
+    viewer = (await extension.activate()).viewer;
+    provider = viewer.provider;
+    recording = recordPanels(provider);
+  });
+  after(() => recording?.dispose());
+
+  const closeAll = async (panel: ViewerPanel): Promise<void> => {
+    const document = panel.document;
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until(() => provider.documentCount === 0, 'the document to be released', 60_000);
+    await document.closed;
+    // Closed for good: the reopen must find the overview on disk, not in a file kept open.
+    await viewer.closeKeptFiles();
+  };
+
+  it('refines a long series with timestamps and a pause; a second open draws it exact, gap and all, with zero data requests', async () => {
+    assert.ok(archive, 'the suite runs against the stand-in archive (DANDI_TEST_ARCHIVE)');
+    const url = `${archive.apiUrl}/dandisets/${archive.ids.nwbDemo}/versions/draft/assets/?page_size=1000`;
+    const page = (await (await fetch(url)).json()) as {
+      results: { asset_id: string; path: string; size: number }[];
+    };
+    const asset = page.results.find(a => a.path.endsWith('gapped.nwb'));
+    assert.ok(asset, 'the demo Dandiset serves the generated gapped.nwb');
+    const uri = vscode.Uri.parse(
+      formatAssetUri({
+        apiUrl: archive.apiUrl,
+        assetId: asset.asset_id,
+        path: asset.path,
+        dandisetId: archive.ids.nwbDemo,
+        version: 'draft',
+        size: asset.size,
+      }),
+    );
+
+    const panel = await openInViewer(provider, uri);
+    await showInPanel(panel, SERIES);
+    const first = lastReply(panel, 'series/window', SERIES);
+    assert.equal(first.mode, 'minmax');
+    if (first.mode !== 'minmax') return;
+    assert.equal(first.overview?.state, 'sparse', 'the first paint is the sparse overview');
+    assert.equal(first.overview?.refinable, true);
+    await until(
+      () => refineReplies(panel).some(r => r.overview?.state === 'exact'),
+      'the background refinement to reach exact',
+      240_000,
+    );
+    const replies = refineReplies(panel);
+    assert.ok(
+      replies.slice(0, -1).every(r => r.overview?.state === 'refining'),
+      'the updates before it say refining',
+    );
+    assert.equal((await exactReadings(panel)).overview, 'exact', 'the badge says exact');
+    await closeAll(panel);
+
+    const again = await openInViewer(provider, uri);
+    await showInPanel(again, SERIES);
+    const reopened = lastReply(again, 'series/window', SERIES);
+    const reading = await exactReadings(again);
+    assert.equal(reopened.mode, 'minmax');
+    if (reopened.mode !== 'minmax') return;
+    assert.equal(reopened.overview?.state, 'exact', 'the second open draws the exact overview at once');
+    assert.equal(refineReplies(again).length, 0, 'nothing left to refine');
+
+    // The series' info and window asked again as the plot asked them: not one request for the file.
+    // (Opening the file reads its head, and the file's overview page summarises its other series.)
+    const asked = recorderOf(again)
+      .requests.filter(r => r.method === 'series/window')
+      .pop()?.params as { t0: number; t1: number; channels: number[]; pixels: number };
+    await fetch(`${archive.controlUrl}/clear-log`, { method: 'POST' });
+    const info = await recorderOf(again).request('series/info', { path: SERIES });
+    const whole = await recorderOf(again).request('series/window', { path: SERIES, ...asked });
+    const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as {
+      origin: string;
+      url: string;
+      headers: Record<string, string>;
+      bytes: number;
+    }[];
+    assert.deepEqual(
+      log
+        .filter(e => e.origin === 'blob' || e.url.includes(asset.asset_id))
+        .map(e => `${e.origin} ${e.headers.range ?? ''} ${e.bytes} B`),
+      [],
+      'zero data requests for the series on the second open',
+    );
+    assert.deepEqual([info.tStart, info.tEnd], [gappedTime(0), gappedTime(1_999_999)]);
+    assert.equal(whole.mode, 'minmax');
+    if (whole.mode !== 'minmax') return;
+    assert.equal(whole.overview?.state, 'exact');
+    assert.deepEqual(new Float32Array(whole.min), new Float32Array(reopened.min));
+
+    // The plot as drawn: its first trace stops before the pause and starts again after it.
+    const lines = reading.plots[0]?.lines ?? [];
+    const [pauseStart, pauseEnd] = [gappedTime(GAP_SAMPLE - 1), gappedTime(GAP_SAMPLE)];
+    assert.ok(lines.length >= 2, `the trace breaks: ${JSON.stringify(lines)}`);
+    assert.ok(
+      lines.every(([a, b]) => !(a < pauseStart && b > pauseEnd)),
+      `no line across the pause (${pauseStart} → ${pauseEnd}): ${JSON.stringify(lines)}`,
+    );
+    assert.ok(
+      lines.some(([, b]) => b <= pauseStart && b > pauseStart - 10) &&
+        lines.some(([a]) => a >= pauseEnd && a < pauseEnd + 10),
+      `a line ends just before the pause and one starts just after it: ${JSON.stringify(lines)}`,
+    );
+    await closeAll(again);
+  });
+});
