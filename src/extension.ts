@@ -46,6 +46,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new VideoPoseProvider(services),
     viewer.provider.clocks,
   );
+  // Opening a folder of assets is the sign an open may follow: h5wasm starts in a spare then, not
+  // on the first open's path.
+  for (const view of [browse.explorer, browse.mine, browse.starred])
+    context.subscriptions.push(view.view.onDidExpandElement(() => void viewer.prepareWorker()));
   const tools = registerLanguageModelTools(services);
   const references = registerReferences(services);
   log.info(`DANDI extension activated (VS Code ${vscode.version})`);

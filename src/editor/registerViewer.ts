@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { Commands, ViewTypes } from '../constants';
 import { ASSET_URI_SCHEME, formatAssetUri, vouchForAsset, type RemoteAssetRef } from '../dandi/assetUri';
-import { closeKeptHdf5Files } from '../hdf5/engine';
+import { closeKeptHdf5Files, prepareHdf5Worker } from '../hdf5/engine';
 import { forgetPrivateMetadata } from '../hdf5/metadataCache';
 import { pythonSnippet } from '../nwb/snippet';
 import type { ExtensionServices } from '../services';
@@ -21,6 +21,8 @@ export interface ViewerFeature {
   provider: NwbEditorProvider;
   /** Closes the HDF5 files kept open after their close, as a new session starts without them. */
   closeKeptFiles(): Promise<void>;
+  /** Starts h5wasm in a spare worker ahead of a first open (the user is browsing to assets). */
+  prepareWorker(): Promise<void>;
 }
 
 export function registerViewer(services: ExtensionServices): ViewerFeature {
@@ -108,7 +110,15 @@ export function registerViewer(services: ExtensionServices): ViewerFeature {
       return true;
     }),
   );
-  return { provider, closeKeptFiles: () => closeKeptHdf5Files() };
+  const workerPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'hdf5Worker.js').fsPath;
+  return {
+    provider,
+    closeKeptFiles: () => closeKeptHdf5Files(),
+    prepareWorker: () =>
+      prepareHdf5Worker({ workerPath }).catch(error =>
+        services.log.warn(`NWB viewer: could not start a spare HDF5 worker: ${String(error)}`),
+      ),
+  };
 }
 
 /** The tree's asset element, as the tree passes it to commands. */

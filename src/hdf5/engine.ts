@@ -45,7 +45,7 @@ import {
   type WalkOptions,
 } from './types';
 import { defaultWorkerPath, type WorkerHost } from './workerHost';
-import { prepareSpareWorker, takeWorker } from './workerPool';
+import { hasSpareWorker, prepareSpareWorker, takeWorker } from './workerPool';
 
 const MiB = 1024 * 1024;
 const WALK_DEADLINE_FACTOR = 10;
@@ -76,6 +76,21 @@ export async function openHdf5(spec: SourceSpec, options: OpenOptions = {}): Pro
 /** Closes the files kept open after their last close (all, or those read with an API key). */
 export function closeKeptHdf5Files(only?: 'private'): Promise<void> {
   return closeKeptFiles(file => only === undefined || file.isPrivate);
+}
+
+/**
+ * Starts a spare worker before any file has been opened (h5wasm's start, ~150-400 ms, then its
+ * warm-up walks, off the path of the first open): for when a user is about to open a file, such
+ * as browsing to assets. No-op when a spare is already waiting; an unused one stops on its own.
+ */
+export async function prepareHdf5Worker(
+  options: Pick<OpenOptions, 'workerPath' | 'pluginDir'>,
+): Promise<void> {
+  const workerPath = options.workerPath ?? defaultWorkerPath();
+  const pluginDir = options.pluginDir ?? defaultPluginDir(workerPath);
+  if (hasSpareWorker(workerPath, pluginDir)) return;
+  const plugins = pluginDir ? await loadPlugins(pluginDir) : [];
+  prepareSpareWorker(workerPath, pluginDir, plugins);
 }
 
 async function openUnkept(spec: SourceSpec, options: OpenOptions): Promise<EngineFile> {

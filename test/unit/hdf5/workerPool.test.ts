@@ -5,12 +5,14 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import type { SerializedAnswer, WarmUpValue } from '../../../src/hdf5/protocol';
+import { prepareHdf5Worker } from '../../../src/hdf5/engine';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import type { H5Entry } from '../../../src/hdf5/types';
 import { WorkerHost } from '../../../src/hdf5/workerHost';
 import {
   hasSpareWorker,
   prepareSpareWorker,
+  spareWorkerStarted,
   stopSpareWorkers,
   takeWorker,
 } from '../../../src/hdf5/workerPool';
@@ -62,6 +64,23 @@ describe('hdf5 spare workers', function () {
       await second.close();
     }
     assert.ok(hasSpareWorker(WORKER, pluginDir));
+  });
+
+  it('a spare started before any open (browsing to assets) serves the first open', async () => {
+    const path = join(FIXTURES, 'pynwb__1.0.2_nwbfile.nwb');
+    const pluginDir = join(WORKER, '..', 'h5plugins');
+    assert.equal(hasSpareWorker(WORKER, pluginDir), false);
+    await prepareHdf5Worker({ workerPath: WORKER });
+    assert.ok(hasSpareWorker(WORKER, pluginDir), 'a spare waits for the first open');
+    await prepareHdf5Worker({ workerPath: WORKER });
+    await spareWorkerStarted(WORKER, pluginDir);
+    const file = await open({ kind: 'local', path });
+    try {
+      assert.equal(hasSpareWorker(WORKER, pluginDir), false, 'the first open took the spare');
+      assert.ok((await file.list('/')).some(e => e.name === 'acquisition'));
+    } finally {
+      await file.close();
+    }
   });
 });
 
