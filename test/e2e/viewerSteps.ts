@@ -121,6 +121,11 @@ export async function waitForView(frame: FrameLocator, want: ViewWait): Promise<
   }
 }
 
+/** The view switcher's button for a view kind (its label is for people; the kind is in data-view). */
+export function viewButton(frame: FrameLocator, kind: string): Locator {
+  return frame.locator(`#view > .view-switcher button[data-view="${kind}"]`);
+}
+
 /** Waits for the next render after an interaction (the view goes loading → ready, or stays ready). */
 export async function waitForRedraw(
   frame: FrameLocator,

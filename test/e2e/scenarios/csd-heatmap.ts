@@ -6,7 +6,7 @@
  * stacked traces and back, and a many-channel LFP offers the same heatmap beside its traces.
  */
 import type { Scenario } from '../types';
-import { check, openLocalNwb, openPath, realNwb, waitForRedraw } from '../viewerSteps';
+import { check, openLocalNwb, openPath, realNwb, viewButton, waitForRedraw } from '../viewerSteps';
 
 const csd = '/processing/current_source_density/ecephys_csd';
 const series = `${csd}/current_source_density`;
@@ -39,18 +39,25 @@ const scenario: Scenario = {
 
     // The series itself: the heatmap first, the stacked traces one click away.
     await openPath(frame, series, 'depthHeatmap');
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as timeseries' }).click(), {
+    const labels = await frame.locator('#view > .view-switcher button').allInnerTexts();
+    check(
+      labels[0] === 'Depth × time' &&
+        labels.includes('Time series') &&
+        !labels.some(l => /[a-z][A-Z]/.test(l)),
+      `the view buttons read as words, the view shown first: ${JSON.stringify(labels)}`,
+    );
+    await waitForRedraw(frame, () => viewButton(frame, 'timeseries').click(), {
       path: series,
       view: 'timeseries',
     });
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as depthHeatmap' }).click(), {
+    await waitForRedraw(frame, () => viewButton(frame, 'depthHeatmap').click(), {
       path: series,
       view: 'depthHeatmap',
     });
 
     // A many-channel LFP: traces first, the heatmap beside them.
     await openPath(frame, lfp, 'timeseries');
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as channelHeatmap' }).click(), {
+    await waitForRedraw(frame, () => viewButton(frame, 'channelHeatmap').click(), {
       path: lfp,
       view: 'channelHeatmap',
     });
