@@ -83,6 +83,9 @@ export class Colorbar {
   private readonly _canvas: HTMLCanvasElement;
   private readonly _labels: HTMLElement;
   private readonly _unit: HTMLElement;
+  /** What the scale shows now (null while hidden), for drawing it into an exported picture. */
+  private _shown: { colormap: ColormapName; unit: string; ticks: { at: number; text: string }[] } | null =
+    null;
 
   constructor() {
     this._canvas = h('canvas', { class: 'colorbar-canvas', 'aria-hidden': 'true' });
@@ -96,9 +99,19 @@ export class Colorbar {
     );
   }
 
+  /** The colours, unit and labelled ticks (`at`: 0 bottom, 1 top) shown now; null while hidden. */
+  get shown(): {
+    colormap: ColormapName;
+    unit: string;
+    ticks: readonly { at: number; text: string }[];
+  } | null {
+    return this._shown;
+  }
+
   /** Draws the scale, or hides it (RGB images, no frame). */
   update(state: ColorbarState | null): void {
     this.element.hidden = state === null;
+    this._shown = null;
     if (!state) return;
     const { min, max } = state.window;
     const height = Math.max(40, state.height - 20);
@@ -116,19 +129,63 @@ export class Colorbar {
     this._unit.textContent = scale.unit || knownUnit(state.unit) || 'value';
     this.element.setAttribute('aria-label', `Colour scale from ${min} to ${max} ${state.unit ?? ''}`.trim());
     if (!(max > min)) {
-      this._labels.appendChild(
-        h('span', { class: 'ruler-label', text: tickLabels([min], 1, scale.factor)[0] }),
-      );
+      const text = tickLabels([min], 1, scale.factor)[0];
+      this._labels.appendChild(h('span', { class: 'ruler-label', text }));
+      this._shown = { colormap: state.colormap, unit: this._unit.textContent, ticks: [{ at: 0.5, text }] };
       return;
     }
     // Labels at least 30 px apart (or the window's two ends on a short bar).
     const { values, step } = scaleTicks(min, max, height, 30);
     const texts = tickLabels(values, step, scale.factor);
-    values.forEach((v, k) => {
-      const label = h('span', { class: 'ruler-label', text: texts[k] });
-      label.style.top = `${(1 - (v - min) / (max - min)) * height}px`;
+    const ticks = values.map((v, k) => ({ at: (v - min) / (max - min), text: texts[k] }));
+    for (const tick of ticks) {
+      const label = h('span', { class: 'ruler-label', text: tick.text });
+      label.style.top = `${(1 - tick.at) * height}px`;
       this._labels.appendChild(label);
-    });
+    }
+    this._shown = { colormap: state.colormap, unit: this._unit.textContent, ticks };
     this.element.dataset.range = `${texts[0]} – ${texts[texts.length - 1]} ${this._unit.textContent}`;
   }
+}
+
+/**
+ * A copy of `canvas` (a chart or an image) with `colorbar` drawn on its right as on screen: the
+ * colour scale, its labels and its unit, in the page's font and colours, at the canvas's own
+ * pixel ratio. The canvas itself when the colourbar is hidden. For PNG export: the picture alone
+ * does not say what its colours mean.
+ */
+export function withColorbar(canvas: HTMLCanvasElement, colorbar: Colorbar): HTMLCanvasElement {
+  const shown = colorbar.shown;
+  if (!shown) return canvas;
+  const ratio = canvas.clientWidth > 0 ? canvas.width / canvas.clientWidth : window.devicePixelRatio || 1;
+  const px = (css: number): number => Math.round(css * ratio);
+  const out = document.createElement('canvas');
+  out.width = canvas.width + px(COLORBAR_WIDTH);
+  out.height = canvas.height;
+  const ctx = out.getContext('2d');
+  if (!ctx) return canvas;
+  const page = getComputedStyle(document.body);
+  ctx.fillStyle = page.backgroundColor || '#ffffff';
+  ctx.fillRect(0, 0, out.width, out.height);
+  ctx.drawImage(canvas, 0, 0);
+  // The unit on top, the scale below it from the maximum (top) to the minimum (bottom).
+  const left = canvas.width + px(8);
+  const top = px(FONT_PX + 12);
+  const height = Math.max(px(40), out.height - top - px(FONT_PX));
+  const lut = colormapLut(shown.colormap);
+  for (let y = 0; y < height; y++) {
+    const i = Math.round((1 - y / Math.max(1, height - 1)) * 255) * 3;
+    ctx.fillStyle = `rgb(${lut[i]}, ${lut[i + 1]}, ${lut[i + 2]})`;
+    ctx.fillRect(left, top + y, px(12), 1);
+  }
+  ctx.fillStyle = getComputedStyle(colorbar.element).color || page.color;
+  ctx.font = `${px(FONT_PX)}px ${page.fontFamily}`;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(shown.unit, left, px(FONT_PX / 2 + 4));
+  for (const tick of shown.ticks) {
+    const y = top + (1 - tick.at) * (height - 1);
+    ctx.fillRect(left + px(12), Math.round(y), px(3), Math.max(1, px(1)));
+    ctx.fillText(tick.text, left + px(17), Math.min(Math.max(y, top), top + height));
+  }
+  return out;
 }

@@ -7,7 +7,7 @@
 import type { ImageFrame } from '../../src/shared/protocol';
 import { applyColormap, rgbToRgba, type ColormapName } from './colormaps';
 import { hidpiCanvas, h } from './dom';
-import { Colorbar, COLORBAR_WIDTH, drawRuler, RULER_WIDTH } from './imageAxes';
+import { Colorbar, COLORBAR_WIDTH, drawRuler, RULER_WIDTH, withColorbar } from './imageAxes';
 import type { Range } from './contrast';
 import { observeSize } from './live';
 import type { Disposable } from './scope';
@@ -52,6 +52,11 @@ export class ImageCanvas implements Disposable {
   setFrame(frame: ImageFrame): void {
     this._frame = frame;
     this._pixels = new Float32Array(frame.data);
+  }
+
+  /** The image as exported: with its colourbar, labels and unit (single-channel data). */
+  exportCanvas(): HTMLCanvasElement {
+    return withColorbar(this.canvas, this._colorbar);
   }
 
   get frame(): ImageFrame | null {

@@ -10,6 +10,7 @@ import { dataNote, setNote } from './dataNote';
 import { button, clear, h, message } from './dom';
 import { observeSize } from './live';
 import { Scope } from './scope';
+import { VIEW_LABELS } from './viewLabels';
 import type { ChildViewContext, ExportSources, SettingValue, ViewRenderer, Widen } from './views/context';
 import type { Window } from './timeWindow';
 
@@ -188,14 +189,16 @@ export class ViewHost {
   private _viewSwitcher(path: string, choices: ViewKind[], current: ViewKind): HTMLElement {
     const bar = h('div', { class: 'view-switcher', role: 'toolbar', 'aria-label': 'Views of this object' });
     for (const v of choices) {
+      const label = VIEW_LABELS[v];
       const b = button(
-        `Show as ${v}`,
+        `Show as ${label}`,
         () => {
           this._o.settings.setViewMode(v);
           void this.show(path, v);
         },
-        { text: v, class: v === current ? 'btn tab active' : 'btn tab' },
+        { text: label, class: v === current ? 'btn tab active' : 'btn tab' },
       );
+      b.dataset.view = v;
       b.setAttribute('aria-pressed', String(v === current));
       bar.appendChild(b);
     }

@@ -10,7 +10,7 @@ import type { ExtensionServices } from '../services';
 import { NwbDocument } from './nwbDocument';
 import { SessionClocks } from './sessionClock';
 import { ViewerPanel, type WebviewChannel } from './viewerPanel';
-import { pageHtml, webviewOptions } from './webviewHtml';
+import { showPage, webviewOptions } from './webviewHtml';
 
 export class NwbEditorProvider
   extends Disposable
@@ -121,10 +121,7 @@ export class NwbEditorProvider
       if (this._active === panel) this._active = undefined;
       this._onDidChange.fire();
     });
-    webviewPanel.webview.html = pageHtml(webviewPanel.webview, extensionUri, {
-      bundle: 'viewer',
-      title: document.fileName,
-    });
+    showPage(webviewPanel, extensionUri, { bundle: 'viewer', title: document.fileName }, this._services.log);
     this._onDidChange.fire();
   }
 

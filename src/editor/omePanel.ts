@@ -19,7 +19,7 @@ import type { Envelope } from '../shared/protocol';
 import type { ZarrReader } from '../zarr/types';
 import { DisposableStore } from '../util/disposable';
 import { saveBytes } from './saveFile';
-import { pageHtml, webviewOptions } from './webviewHtml';
+import { showPage, webviewOptions } from './webviewHtml';
 
 type HostMethodMap = { [M in keyof OmeHostMethods]: OmeHostMethods[M] };
 type EmptyMap = Record<string, never>;
@@ -75,11 +75,12 @@ export class OmePanel {
       ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });
-    panel.webview.html = pageHtml(panel.webview, extensionUri, {
-      bundle: 'ome',
-      title,
-      placeholderHtml: '<p id="placeholder">Opening the OME-Zarr…</p>',
-    });
+    showPage(
+      panel,
+      extensionUri,
+      { bundle: 'ome', title, placeholderHtml: '<p id="placeholder">Opening the OME-Zarr…</p>' },
+      log,
+    );
     const p = new OmePanel(panel, reader, root, title, log);
     OmePanel._open.add(p);
     return p;

@@ -15,7 +15,7 @@ import type { SessionClocks } from './sessionClock';
 import { VideoDocument, type VideoIndexer } from './videoDocument';
 import { VideoPanel } from './videoPanel';
 import type { WebviewChannel } from './viewerPanel';
-import { pageHtml, webviewOptions } from './webviewHtml';
+import { showPage, webviewOptions } from './webviewHtml';
 
 /** A pose file the viewer can offer for a video. */
 export interface PoseCandidate {
@@ -169,10 +169,7 @@ export class VideoEditorProvider
       this._panels.delete(panel);
       if (this._active === panel) this._active = undefined;
     });
-    webviewPanel.webview.html = pageHtml(webviewPanel.webview, extensionUri, {
-      bundle: 'video',
-      title: document.fileName,
-    });
+    showPage(webviewPanel, extensionUri, { bundle: 'video', title: document.fileName }, this._services.log);
     this._onDidOpenPanel.fire(panel);
   }
 

@@ -121,6 +121,11 @@ export async function waitForView(frame: FrameLocator, want: ViewWait): Promise<
   }
 }
 
+/** The view switcher's button for a view kind (its label is for people; the kind is in data-view). */
+export function viewButton(frame: FrameLocator, kind: string): Locator {
+  return frame.locator(`#view > .view-switcher button[data-view="${kind}"]`);
+}
+
 /** Waits for the next render after an interaction (the view goes loading → ready, or stays ready). */
 export async function waitForRedraw(
   frame: FrameLocator,
@@ -197,4 +202,41 @@ export async function liveCounts(frame: FrameLocator): Promise<{ charts: number;
   const body = frame.locator('body');
   const read = async (name: string): Promise<number> => Number((await body.getAttribute(name)) ?? '0');
   return { charts: await read('data-live-charts'), observers: await read('data-live-observers') };
+}
+
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Accepts VS Code's save dialog as offered (the suggested name in the workspace folder; typing
+ * into the web workbench's dialog races its own completion) and waits until the file is written.
+ */
+export async function acceptSaveDialog(ctx: E2EContext, expectedName: string): Promise<Buffer> {
+  const input = ctx.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 }).catch(() => {
+    throw new Error('no save dialog appeared');
+  });
+  // The dialog fills its input in steps (the folder first, then the suggested name).
+  const target = path.join(ctx.workspaceDir, expectedName);
+  await ctx.page
+    .waitForFunction(
+      ({ selector, want }) => {
+        const box = (
+          globalThis as unknown as { document: { querySelector(s: string): { value?: string } | null } }
+        ).document.querySelector(selector);
+        return (box?.value ?? '').replace(/\/+$/, '') === want;
+      },
+      { selector: '.quick-input-widget .quick-input-box input', want: target },
+      { timeout: 30_000 },
+    )
+    .catch(async () => {
+      throw new Error(`the save dialog offered ${await input.inputValue()}, not ${target}`);
+    });
+  fs.rmSync(target, { force: true });
+  await ctx.page.keyboard.press('Enter');
+  const deadline = Date.now() + 30_000;
+  while (!fs.existsSync(target) || fs.statSync(target).size === 0) {
+    if (Date.now() > deadline) throw new Error(`nothing was saved at ${target}`);
+    await ctx.page.waitForTimeout(100);
+  }
+  return fs.readFileSync(target);
 }

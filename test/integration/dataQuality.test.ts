@@ -10,15 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import { defaultFixturesDir } from '../archive/server';
 import { writeNwbRoot, writeTimeSeries } from '../fixtures/nwbgen/nwbObjects';
 import { NwbWriter, createH5File } from '../fixtures/nwbgen/writer';
 import { IBL_PATHS, IBL_ROOT } from '../fixtures/videogen';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
-import { lastReply, openInViewer, showInPanel as show } from '../suite/viewerPanels';
+import { recorderOf } from '../suite/panelRecorder';
+import { lastReply, openInViewer, showInPanel as show, useViewer } from '../suite/viewerPanels';
 
 const real = (name: string): vscode.Uri => vscode.Uri.file(join(defaultFixturesDir(), 'nwb', name));
 
@@ -56,32 +53,18 @@ async function writeQualityFile(path: string): Promise<void> {
 
 describe('NWB viewer data notes (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-  let repo: string;
+  const suite = useViewer();
   let scratch: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-    repo = extension.extensionPath;
     scratch = mkdtempSync(join(tmpdir(), 'dandi-quality-'));
     await writeQualityFile(join(scratch, 'quality.nwb'));
   });
 
-  after(() => {
-    recording?.dispose();
-    rmSync(scratch, { recursive: true, force: true });
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  after(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('says that a real series is all NaN (AIBS running wheel), with the count the host sent', async () => {
-    const panel = await openInViewer(provider, real('nwblinkml__aibs.nwb'));
+    const panel = await openInViewer(suite.provider, real('nwblinkml__aibs.nwb'));
     const path = '/acquisition/running_wheel_signal_voltage';
     const done = await show(panel, path);
     const w = lastReply(panel, 'series/window', path);
@@ -94,14 +77,14 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('says that a real image is all NaN (pynapple stimulus) and that a real frame is constant (4 × 2 TwoPhotonSeries)', async () => {
-    const stimulus = await openInViewer(provider, real('pynapple__sub-4_ses-4_ecephys+image.nwb'));
+    const stimulus = await openInViewer(suite.provider, real('pynapple__sub-4_ses-4_ecephys+image.nwb'));
     const nanPath = '/stimulus/presentation/StimulusPresentation_encoding';
     const nan = await show(stimulus, nanPath);
     const nanFrame = lastReply(stimulus, 'image/frame', nanPath);
     assert.equal(nanFrame.stats.nanCount, nanFrame.stats.count);
     assert.match(nan.note ?? '', /^All \d+ values in this frame are NaN/);
 
-    const twoPhoton = await openInViewer(provider, real('nwbexplorer__test_TwoPhotonSeries.nwb'));
+    const twoPhoton = await openInViewer(suite.provider, real('nwbexplorer__test_TwoPhotonSeries.nwb'));
     const path = '/acquisition/test_2ps';
     const constant = await show(twoPhoton, path);
     const frame = lastReply(twoPhoton, 'image/frame', path);
@@ -114,7 +97,7 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('says all-NaN and constant for series of a generated file', async () => {
-    const panel = await openInViewer(provider, vscode.Uri.file(join(scratch, 'quality.nwb')));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(join(scratch, 'quality.nwb')));
     const nan = await show(panel, '/acquisition/all_nan');
     assert.equal(nan.view, 'timeseries');
     assert.equal(nan.note, 'All 500 values in this time window are NaN (not a number): nothing to draw.');
@@ -123,8 +106,8 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('names the external files of an ImageSeries and counts its frames (IBL-shaped session)', async () => {
-    const root = join(repo, '.cache', 'video', IBL_ROOT);
-    const panel = await openInViewer(provider, vscode.Uri.file(join(root, IBL_PATHS.raw)));
+    const root = join(suite.repo, '.cache', 'video', IBL_ROOT);
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(join(root, IBL_PATHS.raw)));
     const path = '/acquisition/OriginalVideoLeftCamera';
     const done = await show(panel, path);
     const name = IBL_PATHS.leftVideo.slice(IBL_PATHS.raw.lastIndexOf('/') + 1);
@@ -138,7 +121,7 @@ describe('NWB viewer data notes (VS Code)', function () {
   });
 
   it('falls back to the table, saying why, when the ROI view cannot show a PlaneSegmentation without masks', async () => {
-    const panel = await openInViewer(provider, real('nwbexplorer__nwb_test_file.nwb'));
+    const panel = await openInViewer(suite.provider, real('nwbexplorer__nwb_test_file.nwb'));
     const path = '/processing/img_seg_example/ImageSegmentation/test_plane_seg_name';
     const done = await show(panel, path);
     assert.equal(done.view, 'table', 'the table view is shown instead');

@@ -31,14 +31,14 @@ print(json.dumps(h5py.File(sys.argv[1], 'r')[sys.argv[2]][()].tolist()))
 
 describe('NWB viewer depth heatmaps and pose coordinates (VS Code)', function () {
   this.timeout(180_000);
-  const provider = useViewer();
+  const suite = useViewer();
 
   it('draws the EcephysCSD as a heatmap of every virtual channel with the values h5py reads', async () => {
     const file = realPath('nwblinkml__aibs_ecephys.nwb');
     const csd = '/processing/current_source_density/ecephys_csd';
     const series = `${csd}/current_source_density`;
     const expected = h5pyData(file, `${series}/data`);
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, csd);
     assert.equal(done.view, 'depthHeatmap');
     const layout = lastReply(panel, 'depth/layout', csd);
@@ -65,7 +65,7 @@ describe('NWB viewer depth heatmaps and pose coordinates (VS Code)', function ()
     const file = realPath('dlc2nwb__m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb');
     const pose = '/processing/behavior/PoseEstimation';
     const snout = h5pyData(file, `${pose}/ind1_snout/data`);
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, pose);
     assert.equal(done.view, 'pose');
     const set = lastReply(panel, 'spatial/trajectory', pose);

@@ -10,14 +10,14 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, ViewTypes } from '../../src/constants';
+import { ViewTypes } from '../../src/constants';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import type { IcephysSweeps } from '../../src/shared/protocol';
 import { ICEPHYS_RATE, STEP_START, SWEEPS } from '../fixtures/nwbgen/icephys';
 import { ensureDebianPackages } from '../support/debianPackages';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
+import { recorderOf } from '../suite/panelRecorder';
+import { useViewer } from '../suite/viewerPanels';
 
 const REAL = [
   'ipfx__2018_03_20_0005.nwb',
@@ -69,28 +69,16 @@ async function openPanel(provider: NwbEditorProvider, uri: vscode.Uri): Promise<
 
 describe('Icephys sweeps (VS Code)', function () {
   this.timeout(300_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-  let repo: string;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-    repo = extension.extensionPath;
-  });
-  after(() => recording?.dispose());
-  afterEach(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+  const suite = useViewer();
 
   it('sends the sweeps of each stimulus group that h5py reads from every icephys file', async () => {
     const files = [
-      ...REAL.map(name => resolve(repo, '..', 'shared', 'fixtures', 'nwb', name)),
-      join(repo, '.cache', 'nwb', 'icephys.nwb'),
+      ...REAL.map(name => resolve(suite.repo, '..', 'shared', 'fixtures', 'nwb', name)),
+      join(suite.repo, '.cache', 'nwb', 'icephys.nwb'),
     ];
-    const expected = readWithH5py(join(repo, 'test', 'integration', 'icephysSweeps.py'), files);
+    const expected = readWithH5py(join(suite.repo, 'test', 'integration', 'icephysSweeps.py'), files);
     for (const file of files) {
-      const panel = await openPanel(provider, vscode.Uri.file(file));
+      const panel = await openPanel(suite.provider, vscode.Uri.file(file));
       const reply = await recorderOf(panel).request('icephys/sweeps', { path: '/' });
       const want = expected[file];
       assert.equal(reply.sweeps.length, want.sweeps, `${file}: sweep count`);
@@ -101,7 +89,10 @@ describe('Icephys sweeps (VS Code)', function () {
   });
 
   it('measures the generated steps: amplitude, baseline and onset from the formulas that wrote them', async () => {
-    const panel = await openPanel(provider, vscode.Uri.file(join(repo, '.cache', 'nwb', 'icephys.nwb')));
+    const panel = await openPanel(
+      suite.provider,
+      vscode.Uri.file(join(suite.repo, '.cache', 'nwb', 'icephys.nwb')),
+    );
     const reply = await recorderOf(panel).request('icephys/sweeps', { path: '/' });
     assert.equal(reply.source, 'intracellular_recordings');
     for (const expected of SWEEPS) {

@@ -26,7 +26,8 @@ import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 import type { BrowseContext } from '../../src/tree/browseContext';
 import type { TreeElement } from '../../src/tree/model';
 import { makeTestCertificate, type TestCertificate } from '../archive/tls';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
+import { recorderOf } from '../suite/panelRecorder';
+import { useViewer } from '../suite/viewerPanels';
 
 interface ArchiveInfo {
   apiUrl: string;
@@ -130,8 +131,8 @@ describe('network: proxies and HTTPS (VS Code)', function () {
   const workspace = env('DANDI_TEST_WORKSPACE') ?? '';
   let browse: BrowseContext;
   let viewer: NwbEditorProvider;
-  let closeKeptFiles: () => Promise<void> = async () => undefined;
-  let recording: vscode.Disposable | undefined;
+  // Every open reads from the network: no file kept open after an earlier test closed it.
+  const suite = useViewer({ closeKeptFiles: true });
   const files = new Map<ArchiveInfo, Files>();
 
   before(async function () {
@@ -141,9 +142,7 @@ describe('network: proxies and HTTPS (VS Code)', function () {
       .getExtension<ExtensionApi>(EXTENSION_ID)
       ?.activate()) as ExtensionApi;
     browse = api.browse;
-    viewer = api.viewer.provider;
-    closeKeptFiles = api.viewer.closeKeptFiles;
-    recording = recordPanels(viewer);
+    viewer = suite.provider;
     // Read before any proxy is set: the test's own requests go straight to the archives.
     files.set(plain, await demoFiles(plain));
     files.set(secure, await demoFiles(secure));
@@ -152,9 +151,6 @@ describe('network: proxies and HTTPS (VS Code)', function () {
   });
 
   afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    // Nor a file kept open after an earlier test closed it.
-    await closeKeptFiles();
     await setting('http', 'proxy', undefined);
     await setting('http', 'noProxy', undefined);
     if (plain) await useArchive(plain);
@@ -163,7 +159,6 @@ describe('network: proxies and HTTPS (VS Code)', function () {
   });
 
   after(async () => {
-    recording?.dispose();
     if (plain) await setting('dandi', 'hdf5.metadataCacheSizeMB', undefined);
     await Promise.all([...direct.values()].map(agent => agent.close()));
   });

@@ -6,51 +6,19 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
+import { Commands } from '../../src/constants';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import { PROTOCOL_VERSION } from '../../src/shared/protocol';
 import { defaultFixturesDir } from '../archive/server';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
+import { recorderOf } from '../suite/panelRecorder';
+import { useViewer } from '../suite/viewerPanels';
 
 const TABLE = '/processing/eye_tracking/eye_tracking';
 
-/** Resolves once the provider has released every document and panel. */
-function released(provider: NwbEditorProvider): Promise<void> {
-  if (provider.documentCount === 0 && provider.panelCount === 0) return Promise.resolve();
-  return new Promise((resolveWait, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`still open: ${provider.documentCount} documents, ${provider.panelCount} panels`));
-    }, 60_000);
-    const sub = provider.onDidChange(() => {
-      if (provider.documentCount !== 0 || provider.panelCount !== 0) return;
-      clearTimeout(timer);
-      sub.dispose();
-      resolveWait();
-    });
-  });
-}
-
 describe('Zarr in the NWB viewer (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-  });
-
-  after(() => recording?.dispose());
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await released(provider);
-  });
+  // After each test every document and panel is released (the Zarr store's reader with them).
+  useViewer();
 
   it('opens the AIND NWB-Zarr folder with the NWB views: overview, table rows, a time series', async () => {
     const uri = vscode.Uri.file(

@@ -7,15 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
 import { formatAssetUri } from '../../src/dandi/assetUri';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import type { SeriesWindow } from '../../src/shared/protocol';
 import type { ArchiveInfo } from '../e2e/types';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
-import { lastReply, openInViewer, showInPanel } from '../suite/viewerPanels';
+import { recorderOf } from '../suite/panelRecorder';
+import { lastReply, openInViewer, showInPanel, useViewer } from '../suite/viewerPanels';
 
 const SERIES = '/acquisition/ElectricalSeries';
 const LARGE_NAME = 'ecephys-1gib.nwb';
@@ -66,36 +63,25 @@ async function largeAssetUri(archive: ArchiveInfo): Promise<{ uri: vscode.Uri; a
 
 describe('Exact series overviews (VS Code)', function () {
   this.timeout(900_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-  let viewer: ViewerFeature;
+  const suite = useViewer();
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
   const archive = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    viewer = (await extension.activate()).viewer;
-    provider = viewer.provider;
-    recording = recordPanels(provider);
-  });
-  after(() => recording?.dispose());
 
   const closeAll = async (panel: ViewerPanel): Promise<void> => {
     const document = panel.document;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await until(() => provider.documentCount === 0, 'the document to be released', 60_000);
+    await until(() => suite.provider.documentCount === 0, 'the document to be released', 60_000);
     await document.closed;
     // The HDF5 file would stay open for a while after close; closed now, the reopen must find the
     // exact overview on disk, not in a file kept in memory.
-    await viewer.closeKeptFiles();
+    await suite.viewer.closeKeptFiles();
   };
 
   it('refines the 10-million-sample × 64-channel overview in the background; a second open shows it exact with zero data requests', async () => {
     assert.ok(archive, 'the suite runs against the stand-in archive (DANDI_TEST_ARCHIVE)');
     const { uri, assetId } = await largeAssetUri(archive);
 
-    const panel = await openInViewer(provider, uri);
+    const panel = await openInViewer(suite.provider, uri);
     await showInPanel(panel, SERIES);
     const first = lastReply(panel, 'series/window', SERIES);
     assert.equal(first.mode, 'minmax');
@@ -120,7 +106,7 @@ describe('Exact series overviews (VS Code)', function () {
     await closeAll(panel);
 
     await fetch(`${archive.controlUrl}/clear-log`, { method: 'POST' });
-    const again = await openInViewer(provider, uri);
+    const again = await openInViewer(suite.provider, uri);
     await showInPanel(again, SERIES);
     const reopened = lastReply(again, 'series/window', SERIES);
     assert.equal(reopened.mode, 'minmax');

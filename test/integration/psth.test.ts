@@ -6,14 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, ViewTypes } from '../../src/constants';
+import { ViewTypes } from '../../src/constants';
 import { formatAssetUri } from '../../src/dandi/assetUri';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import { PROTOCOL_VERSION, type PsthParams, type PsthResult } from '../../src/shared/protocol';
 import { PSTH_TRIAL_COUNT, psthTrial, psthUnitSpikes } from '../fixtures/nwbgen/index';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
+import { recorderOf } from '../suite/panelRecorder';
+import { useViewer } from '../suite/viewerPanels';
 
 interface ArchiveInfo {
   apiUrl: string;
@@ -86,9 +86,7 @@ function checkAgainstGenerator(result: PsthResult, p: PsthParams): void {
 
 describe('Trial-aligned spikes (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-  let repo: string;
+  const suite = useViewer();
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
   const archive = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
   const params: PsthParams = {
@@ -101,19 +99,6 @@ describe('Trial-aligned spikes (VS Code)', function () {
     post: 0.3,
     binWidth: 0.01,
   };
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-    repo = extension.extensionPath;
-  });
-  after(() => recording?.dispose());
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await when(provider, () => provider.documentCount === 0 && provider.panelCount === 0, 'panels to close');
-  });
 
   it('counts the PSTH bins of psth.nwb streamed from the archive as the generator placed the spikes', async () => {
     assert.ok(archive, 'the suite runs with the stand-in archive (DANDI_TEST_ARCHIVE)');
@@ -133,7 +118,7 @@ describe('Trial-aligned spikes (VS Code)', function () {
         size: asset.size,
       }),
     );
-    const panel = await openPanel(provider, uri);
+    const panel = await openPanel(suite.provider, uri);
     const rpc = recorderOf(panel);
     assert.equal((await rpc.request('init', { protocol: PROTOCOL_VERSION })).file.source.kind, 'dandi');
     const options = await rpc.request('psth/options', {});
@@ -153,7 +138,10 @@ describe('Trial-aligned spikes (VS Code)', function () {
   });
 
   it('gives the same PSTH for the file opened locally', async () => {
-    const panel = await openPanel(provider, vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'psth.nwb')));
+    const panel = await openPanel(
+      suite.provider,
+      vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'psth.nwb')),
+    );
     const rpc = recorderOf(panel);
     await rpc.request('init', { protocol: PROTOCOL_VERSION });
     checkAgainstGenerator(await rpc.request('psth', params), params);

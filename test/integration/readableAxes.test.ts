@@ -11,9 +11,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import type { PlotReading, ReadBox, ViewReadings } from '../../src/shared/protocol';
 import {
@@ -29,8 +26,8 @@ import {
   writeReadableNumbers,
   type NumberCase,
 } from '../fixtures/nwbgen/readableNumbers';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
-import { openInViewer, showInPanel } from '../suite/viewerPanels';
+import { recorderOf } from '../suite/panelRecorder';
+import { openInViewer, showInPanel, useViewer } from '../suite/viewerPanels';
 
 /** The prefix a person writes for values reaching 3 × 10^k, k = -12 … 3 (engineering notation). */
 const PREFIX_BY_DECADE: Readonly<Record<number, string>> = {
@@ -169,18 +166,13 @@ function assertValueTicks(p: PlotReading, c: NumberCase, prefix: string, where: 
 
 describe('Readable numbers in the NWB viewer (VS Code)', function () {
   this.timeout(300_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
+  const suite = useViewer();
   let scratch: string;
   let file: vscode.Uri;
   /** The pane's width at full width, to check the narrow one is narrower. */
   let fullPane = 0;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
     scratch = mkdtempSync(join(tmpdir(), 'dandi-readable-'));
     file = vscode.Uri.file(join(scratch, 'readable-numbers.nwb'));
     await writeReadableNumbers(file.fsPath);
@@ -188,19 +180,14 @@ describe('Readable numbers in the NWB viewer (VS Code)', function () {
 
   after(async () => {
     await setEditorShare(1);
-    recording?.dispose();
     rmSync(scratch, { recursive: true, force: true });
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   /** Opens the file at `share` of the editor area, shows `path` and reads what was drawn. */
   async function open(share: number): Promise<ViewerPanel> {
     await setEditorShare(share);
     await vscode.commands.executeCommand('workbench.action.focusFirstEditorGroup');
-    return openInViewer(provider, file);
+    return openInViewer(suite.provider, file);
   }
 
   async function read(panel: ViewerPanel, path: string, where: string, share: number): Promise<ViewReadings> {

@@ -8,9 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, ViewTypes } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
+import { Commands, ViewTypes } from '../../src/constants';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import {
   ENVELOPE_TAG,
@@ -18,7 +16,8 @@ import {
   type SessionTimeEvent,
   type WebviewEvent,
 } from '../../src/shared/protocol';
-import { recordPanels, recorderOf, type PanelRecorder } from '../suite/panelRecorder';
+import { recorderOf, type PanelRecorder } from '../suite/panelRecorder';
+import { rendered as firstRendered, useViewer } from '../suite/viewerPanels';
 
 const TIMEOUT_MS = 90_000;
 
@@ -63,25 +62,11 @@ const rendered = (recorder: PanelRecorder, match: (e: WebviewEvent) => boolean):
 
 describe('session clock (VS Code)', function () {
   this.timeout(240_000);
-  let provider: NwbEditorProvider;
-  let recording: vscode.Disposable | undefined;
-  let repo: string;
-
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
-    repo = extension.extensionPath;
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    recording?.dispose();
-  });
+  const suite = useViewer();
 
   it('relays a cursor set in one panel of a file to its other panel, not back to the sender', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ecephys.nwb'));
+    const provider = suite.provider;
+    const uri = vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'ecephys.nwb'));
     const panelsOfFile = () => provider.panels.filter(p => p.document.uri.toString() === uri.toString());
     await vscode.commands.executeCommand('vscode.openWith', uri, ViewTypes.nwbViewer, vscode.ViewColumn.One);
     await waitFor(provider.onDidChange, () => panelsOfFile().length === 1, 'the first panel');
@@ -94,16 +79,9 @@ describe('session clock (VS Code)', function () {
     await waitFor(provider.onDidChange, () => panelsOfFile().length === 2, 'the second panel');
     const [a, b] = panelsOfFile();
     assert.equal(provider.documentCount, 1, 'both panels share one document');
-    // Both webviews are up (their first view drew), so what the host posts reaches them. A
-    // webview loads only once shown: each panel is brought forward in its own group first.
-    for (const panel of [a, b]) {
-      panel.webviewPanel.reveal(panel.webviewPanel.viewColumn, false);
-      await waitFor(
-        recorderOf(panel).onDidReceiveEvent,
-        () => rendered(recorderOf(panel), () => true),
-        'a panel to render its first view',
-      );
-    }
+    // Both webviews are up (their first view drew), so what the host posts reaches them. Both
+    // pages start together, which is when one of them can fail to load and be loaded again.
+    await Promise.all([a, b].map(panel => firstRendered(panel, () => true)));
 
     fromWebview(a, { type: 'time/cursor', time: 'soon' }); // dropped: not a time
     fromWebview(a, { type: 'time/cursor', time: 12.345 });

@@ -56,13 +56,13 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   before(() => {
     ensureDebianPackages(['python3-h5py']);
   });
-  const provider = useViewer();
+  const suite = useViewer();
 
   it('overlays SpikeEventSeries snippets in volts, channel_conversion applied, as h5py reads them', async () => {
     const file = real('aqnwb__createESandSES.nwb');
     const path = '/acquisition/spikedata0';
     const stored = h5py(file, path);
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, path);
     assert.equal(done.view, 'spikeEvents');
     assert.equal(done.note, undefined, 'varying snippets need no note');
@@ -80,7 +80,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   it('shows an EventWaveform through its SpikeEventSeries', async () => {
     const file = real('nwbexplorer__test_EventWaveform.nwb');
     const stored = h5py(file, '/acquisition/EventWaveform/test_sES');
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, '/acquisition/EventWaveform');
     assert.equal(done.view, 'spikeEvents');
     const s = lastReply(panel, 'spikeEvents', '/acquisition/EventWaveform');
@@ -91,7 +91,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   it('draws a Clustering by cluster number and its ClusterWaveforms linked to it', async () => {
     const matnwb = real('matnwb__ecephys_tutorial.nwb');
     const stored = h5py(matnwb, '/processing/cellular/clustering');
-    let panel = await openInViewer(provider(), vscode.Uri.file(matnwb));
+    let panel = await openInViewer(suite.provider, vscode.Uri.file(matnwb));
     assert.equal((await show(panel, '/processing/cellular/clustering')).view, 'clustering');
     const c = lastReply(panel, 'clustering', '/processing/cellular/clustering');
     assert.deepEqual([...new Float64Array(c.nums)], stored.num);
@@ -104,7 +104,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
 
     const file = real('nwbexplorer__test_ClusterWaveforms.nwb');
     const waves = h5py(file, '/acquisition/ClusterWaveforms');
-    panel = await openInViewer(provider(), vscode.Uri.file(file));
+    panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, '/acquisition/ClusterWaveforms');
     assert.equal(done.view, 'clusterWaveforms');
     // The file's one mean waveform is 7.3 at both samples: said, with the value.
@@ -118,7 +118,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
   it('scatters FeatureExtraction features of a channel, as h5py reads them', async () => {
     const file = real('nwbexplorer__test_FeatureExtraction.nwb');
     const stored = h5py(file, '/acquisition/FeatureExtraction');
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, '/acquisition/FeatureExtraction');
     assert.equal(done.view, 'features');
     const f = lastReply(panel, 'features', '/acquisition/FeatureExtraction');
@@ -142,7 +142,7 @@ describe('NWB viewer spike-sorting views (VS Code)', function () {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it('shows a screenful of a large series evenly spread, says all-NaN, falls back with the reason', async () => {
-      const panel = await openInViewer(provider(), vscode.Uri.file(file));
+      const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
       assert.equal((await show(panel, '/acquisition/big')).view, 'spikeEvents');
       const big = lastReply(panel, 'spikeEvents', '/acquisition/big');
       assert.equal(big.total, 5000);

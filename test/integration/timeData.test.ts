@@ -21,14 +21,14 @@ print(json.dumps([bytes(v).hex() for v in raw]))
 
 describe('big-endian times in the HDF5 viewer (VS Code)', function () {
   this.timeout(180_000);
-  const provider = useViewer();
+  const suite = useViewer();
 
   it("draws PyTables' big-endian time datasets and compound table with the bytes libhdf5 reads", async () => {
     const tables = PACKAGED.find(p => p.writer === 'PyTables');
     assert.ok(tables);
     ensureDebianPackages([tables.package, 'python3-h5py']);
     const file = `${tables.dir}/times-nested-be.h5`;
-    const panel = await openInViewer(provider(), vscode.Uri.file(file), ViewTypes.hdf5Viewer);
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file), ViewTypes.hdf5Viewer);
     for (const path of ['/earr32', '/earr64', '/tbl']) {
       await showInPanel(panel, path);
       const slice = lastReply(panel, 'dataset/slice', path);

@@ -36,13 +36,13 @@ print(json.dumps([[name, len(g[name]['times'])] for name in g if 'times' in g[na
 
 describe('NWB viewer views for more types (VS Code)', function () {
   this.timeout(180_000);
-  const provider = useViewer();
+  const suite = useViewer();
 
   it('shows an AnnotationSeries as an event list with the times and texts h5py reads', async () => {
     const file = realPath('aqnwb__createAnnotationSeries.nwb');
     const path = '/acquisition/annotations1';
     const expected = h5py<{ times: number[]; texts: string[] }>(READ_EVENTS, file, path);
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, path);
     assert.equal(done.view, 'events');
     const list = lastReply(panel, 'events', path);
@@ -55,7 +55,7 @@ describe('NWB viewer views for more types (VS Code)', function () {
     const file = realPath('matnwb__20080606_R1.nwb');
     const path = '/processing/Cells/UnitTimes';
     const expected = h5py<[string, number][]>(READ_UNIT_TIMES, file, path);
-    const panel = await openInViewer(provider(), vscode.Uri.file(file));
+    const panel = await openInViewer(suite.provider, vscode.Uri.file(file));
     const done = await show(panel, path);
     assert.equal(done.view, 'units');
     const raster = lastReply(panel, 'units/raster', path);

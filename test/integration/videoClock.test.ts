@@ -11,14 +11,13 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { VideoFeature } from '../../src/commands/videoCommands';
 import { Commands, EXTENSION_ID, ViewTypes } from '../../src/constants';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { VideoPanel } from '../../src/editor/videoPanel';
 import { ENVELOPE_TAG, type Envelope, type SessionTimeEvent } from '../../src/shared/protocol';
 import type { VideoWebviewEvent } from '../../src/shared/videoProtocol';
 import { cameraTimestamp } from '../fixtures/nwbgen/ibl';
 import { IBL_PATHS, IBL_ROOT } from '../fixtures/videogen';
-import { recordPanels, recorderOf, type PanelRecorder } from '../suite/panelRecorder';
+import { recorderOf, type PanelRecorder } from '../suite/panelRecorder';
+import { useViewer } from '../suite/viewerPanels';
 
 const TIMEOUT_MS = 90_000;
 type Shown = Extract<VideoWebviewEvent, { type: 'shown' }>;
@@ -67,36 +66,24 @@ const cursorsSent = (recorder: PanelRecorder): number[] =>
 
 describe('video on the session clock (VS Code)', function () {
   this.timeout(240_000);
-  let nwbProvider: NwbEditorProvider;
+  const suite = useViewer();
   let videos: VideoFeature['provider'];
-  let recording: vscode.Disposable | undefined;
-  let root: string;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature; video: VideoFeature }>(
-      EXTENSION_ID,
-    );
+    const extension = vscode.extensions.getExtension<{ video: VideoFeature }>(EXTENSION_ID);
     assert.ok(extension, 'extension installed');
-    const api = await extension.activate();
-    nwbProvider = api.viewer.provider;
-    videos = api.video.provider;
-    recording = recordPanels(nwbProvider);
-    root = join(extension.extensionPath, '.cache', 'video', IBL_ROOT);
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    recording?.dispose();
+    videos = (await extension.activate()).video.provider;
   });
 
   it("follows a cursor set in the raw NWB file's panel, and sets it from the frame shown", async () => {
-    const uri = (path: string) => vscode.Uri.file(join(root, ...path.split('/')));
+    const uri = (path: string) =>
+      vscode.Uri.file(join(suite.repo, '.cache', 'video', IBL_ROOT, ...path.split('/')));
     const raw = uri(IBL_PATHS.raw);
     const video = uri(IBL_PATHS.leftVideo);
 
     await vscode.commands.executeCommand('vscode.openWith', raw, ViewTypes.nwbViewer, vscode.ViewColumn.One);
-    const nwbPanel = () => nwbProvider.panels.find(p => p.document.uri.toString() === raw.toString());
-    await waitFor(nwbProvider.onDidChange, () => nwbPanel() !== undefined, 'the NWB panel');
+    const nwbPanel = () => suite.provider.panels.find(p => p.document.uri.toString() === raw.toString());
+    await waitFor(suite.provider.onDidChange, () => nwbPanel() !== undefined, 'the NWB panel');
     const nwb = nwbPanel();
     assert.ok(nwb);
     const recorder = recorderOf(nwb);
@@ -144,6 +131,6 @@ describe('video on the session clock (VS Code)', function () {
       [cameraTimestamp('left', stepped)],
       'one cursor, at the stepped-to frame, and no echo of the one the panel set',
     );
-    assert.equal(nwbProvider.clocks.clockOf(raw.toString())?.cursor, cameraTimestamp('left', stepped));
+    assert.equal(suite.provider.clocks.clockOf(raw.toString())?.cursor, cameraTimestamp('left', stepped));
   });
 });

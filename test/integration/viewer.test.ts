@@ -8,11 +8,10 @@
 import * as assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { Commands, EXTENSION_ID, ViewTypes } from '../../src/constants';
+import { Commands, ViewTypes } from '../../src/constants';
 import { formatAssetUri } from '../../src/dandi/assetUri';
 import type { PathRecord } from '../../src/dandi/types';
 import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import {
   ENVELOPE_TAG,
@@ -28,7 +27,8 @@ import {
   imageMaskWeight,
   type TimeSeriesExpectation,
 } from '../fixtures/nwbgen/index';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
+import { recorderOf } from '../suite/panelRecorder';
+import { useViewer } from '../suite/viewerPanels';
 
 interface ArchiveInfo {
   apiUrl: string;
@@ -191,38 +191,14 @@ function rendered(
 
 describe('NWB viewer (VS Code)', function () {
   this.timeout(180_000);
-  let provider: NwbEditorProvider;
-  let viewer: ViewerFeature;
-  let recording: vscode.Disposable | undefined;
-  let repo: string;
+  // Each test opens its files anew (a file kept open would answer from what another test read).
+  const suite = useViewer({ closeKeptFiles: true });
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
   const archive: ArchiveInfo | undefined = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
 
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    viewer = (await extension.activate()).viewer;
-    provider = viewer.provider;
-    recording = recordPanels(provider);
-    repo = extension.extensionPath;
-  });
-
-  after(() => recording?.dispose());
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await when(
-      provider,
-      () => provider.documentCount === 0 && provider.panelCount === 0,
-      'every document and panel to be released',
-    );
-    // Each test opens its files anew (a file kept open would answer from what another test read).
-    await viewer.closeKeptFiles();
-  });
-
   it('opens a local generated file and sends the right time axis and values', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ecephys.nwb'));
-    const panel = await openPanel(provider, uri);
+    const uri = vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'ecephys.nwb'));
+    const panel = await openPanel(suite.provider, uri);
     const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.file.name, 'ecephys.nwb');
     assert.equal(init.file.nwbVersion, '2.7.0');
@@ -246,8 +222,8 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('sends mask coordinates of a PlaneSegmentation and the summary image', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ophys.nwb'));
-    const panel = await openPanel(provider, uri);
+    const uri = vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'ophys.nwb'));
+    const panel = await openPanel(suite.provider, uri);
     const rois = await recorderOf(panel).request('rois', {
       path: '/processing/ophys/ImageSegmentation/PlaneSegmentation',
     });
@@ -267,7 +243,7 @@ describe('NWB viewer (VS Code)', function () {
 
   it('opens a real fixture file as HDF5 and inspects it', async () => {
     const uri = vscode.Uri.file(join(defaultFixturesDir(), 'nwb', 'h5wasm__compressed.h5'));
-    const panel = await openPanel(provider, uri, ViewTypes.hdf5Viewer);
+    const panel = await openPanel(suite.provider, uri, ViewTypes.hdf5Viewer);
     const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.mode, 'hdf5');
     const children = await recorderOf(panel).request('h5/children', { path: '/' });
@@ -282,7 +258,7 @@ describe('NWB viewer (VS Code)', function () {
     const uri = vscode.Uri.file(
       join(defaultFixturesDir(), 'nwb', 'mies__AB_SweepsFromMultipleDevices-V2.nwb'),
     );
-    const panel = await openPanel(provider, uri);
+    const panel = await openPanel(suite.provider, uri);
     const walk = await recorderOf(panel).request('h5/walk', {});
     assert.equal(walk.truncated, false);
     const deep = walk.objects.find(o => o.path === '/stimulus/presentation/data_00003_DA0');
@@ -299,7 +275,7 @@ describe('NWB viewer (VS Code)', function () {
 
   it('rasters the spike times of MatNWB units, ragged through region references', async () => {
     const uri = vscode.Uri.file(join(defaultFixturesDir(), 'nwb', 'matnwb__ecephys_tutorial.nwb'));
-    const panel = await openPanel(provider, uri);
+    const panel = await openPanel(suite.provider, uri);
     await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     const raster = await recorderOf(panel).request('units/raster', {
       path: '/units',
@@ -326,8 +302,8 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('answers init with a clear error for a file that is not HDF5, without crashing', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'not-hdf5.nwb'));
-    const panel = await openPanel(provider, uri);
+    const uri = vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'not-hdf5.nwb'));
+    const panel = await openPanel(suite.provider, uri);
     await assert.rejects(
       recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION }),
       /HDF5|hdf5|signature|not/,
@@ -336,8 +312,8 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('copies the Python snippet of the selected object', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'behavior.nwb'));
-    const panel = await openPanel(provider, uri);
+    const uri = vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'behavior.nwb'));
+    const panel = await openPanel(suite.provider, uri);
     recorderOf(panel).inject({
       tag: ENVELOPE_TAG,
       kind: 'event',
@@ -363,7 +339,7 @@ describe('NWB viewer (VS Code)', function () {
         size: asset.size,
       }),
     );
-    const panel = await openPanel(provider, uri);
+    const panel = await openPanel(suite.provider, uri);
     const init = await recorderOf(panel).request('init', { protocol: PROTOCOL_VERSION });
     assert.equal(init.file.source.kind, 'dandi');
     assert.equal(init.file.size, asset.size);
@@ -389,17 +365,17 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(asset, 'the demo Dandiset has icephys.nwb');
     const element = await treeElement(info, info.ids.nwbDemo, asset);
     const overview = async () => {
-      const panel = await openFromTree(provider, info.apiUrl, element);
+      const panel = await openFromTree(suite.provider, info.apiUrl, element);
       const result = await recorderOf(panel).request('nwb/overview', {});
       const document = panel.document;
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await when(provider, () => provider.documentCount === 0, 'the document to be released');
+      await when(suite.provider, () => suite.provider.documentCount === 0, 'the document to be released');
       await document.closed;
       return result;
     };
     const first = await overview();
     // As in a new session: the file is not kept open, only the persistent cache has it.
-    await viewer.closeKeptFiles();
+    await suite.viewer.closeKeptFiles();
     await fetch(`${info.controlUrl}/clear-log`, { method: 'POST' });
     const second = await overview();
     const log = (await (await fetch(`${info.controlUrl}/log`)).json()) as { origin: string; url: string }[];
@@ -422,7 +398,7 @@ describe('NWB viewer (VS Code)', function () {
     assert.ok(asset, 'the demo Dandiset has ecephys.nwb');
     const element = await treeElement(info, info.ids.nwbDemo, asset);
     const window = async () => {
-      const panel = await openFromTree(provider, info.apiUrl, element);
+      const panel = await openFromTree(suite.provider, info.apiUrl, element);
       const result = await recorderOf(panel).request('series/window', {
         path: '/acquisition/ElectricalSeries',
         t0: 30,
@@ -433,7 +409,7 @@ describe('NWB viewer (VS Code)', function () {
       const document = panel.document;
       const requests = document.stats().requests;
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await when(provider, () => provider.documentCount === 0, 'the document to be released');
+      await when(suite.provider, () => suite.provider.documentCount === 0, 'the document to be released');
       await document.closed;
       return { result, requests };
     };
@@ -471,23 +447,23 @@ describe('NWB viewer (VS Code)', function () {
       const result = await recorderOf(panel).request('nwb/overview', {});
       const document = panel.document;
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-      await when(provider, () => provider.documentCount === 0, 'the document to be released');
+      await when(suite.provider, () => suite.provider.documentCount === 0, 'the document to be released');
       await document.closed;
       return result;
     };
     const local = await overviewOf(
-      await openPanel(provider, vscode.Uri.file(join(repo, '.cache', 'nwb', genuine.path))),
+      await openPanel(suite.provider, vscode.Uri.file(join(suite.repo, '.cache', 'nwb', genuine.path))),
     );
     const foreignLocal = await overviewOf(
-      await openPanel(provider, vscode.Uri.file(join(repo, '.cache', 'nwb', foreign.path))),
+      await openPanel(suite.provider, vscode.Uri.file(join(suite.repo, '.cache', 'nwb', foreign.path))),
     );
     assert.notDeepEqual(foreignLocal, local, 'the two files differ');
-    const viaLink = await overviewOf(await openPanel(provider, vscode.Uri.parse(hostile.link)));
+    const viaLink = await overviewOf(await openPanel(suite.provider, vscode.Uri.parse(hostile.link)));
     assert.deepEqual(viaLink, local, 'the link shows the asset it names, not the foreign blob');
     const element = await treeElement(info, info.ids.nwbDemo, genuine);
-    const fromTree = await overviewOf(await openFromTree(provider, info.apiUrl, element));
+    const fromTree = await overviewOf(await openFromTree(suite.provider, info.apiUrl, element));
     assert.deepEqual(fromTree, local, 'the open from the tree is the genuine file');
-    const again = await overviewOf(await openFromTree(provider, info.apiUrl, element));
+    const again = await overviewOf(await openFromTree(suite.provider, info.apiUrl, element));
     assert.deepEqual(again, local, 'and so is its reopen from the metadata cache');
   });
 
@@ -506,7 +482,7 @@ describe('NWB viewer (VS Code)', function () {
         size: asset.size,
       }),
     );
-    const panel = await openPanel(provider, uri);
+    const panel = await openPanel(suite.provider, uri);
     const view = await recorderOf(panel).request('view/resolve', {
       path: '/processing/behavior/PoseEstimation/body',
     });
@@ -519,8 +495,8 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('records what the real webview asked for and was sent (ready handshake)', async () => {
-    const uri = vscode.Uri.file(join(repo, '.cache', 'nwb', 'icephys.nwb'));
-    const panel = await openPanel(provider, uri);
+    const uri = vscode.Uri.file(join(suite.repo, '.cache', 'nwb', 'icephys.nwb'));
+    const panel = await openPanel(suite.provider, uri);
     // The webview bundle calls `init` itself once its listener is attached.
     const initReply = () =>
       recorderOf(panel).sent.some(
@@ -542,8 +518,8 @@ describe('NWB viewer (VS Code)', function () {
   });
 
   it('the real webview draws a revealed series from the window the host sent it', async () => {
-    const uri = vscode.Uri.file(resolve(repo, '.cache', 'nwb', 'ecephys.nwb'));
-    const panel = await openPanel(provider, uri);
+    const uri = vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', 'ecephys.nwb'));
+    const panel = await openPanel(suite.provider, uri);
     const path = '/acquisition/ElectricalSeries';
     await rendered(panel, e => e.view === 'overview');
     panel.notify({ type: 'reveal', path });
@@ -582,13 +558,13 @@ describe('NWB viewer (VS Code)', function () {
 
   it('releases every document and panel when all editors close', async () => {
     for (const name of ['ecephys.nwb', 'ophys.nwb'])
-      await openPanel(provider, vscode.Uri.file(resolve(repo, '.cache', 'nwb', name)));
-    assert.equal(provider.panelCount, 2);
-    assert.equal(provider.documentCount, 2);
+      await openPanel(suite.provider, vscode.Uri.file(resolve(suite.repo, '.cache', 'nwb', name)));
+    assert.equal(suite.provider.panelCount, 2);
+    assert.equal(suite.provider.documentCount, 2);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await when(
-      provider,
-      () => provider.documentCount === 0 && provider.panelCount === 0,
+      suite.provider,
+      () => suite.provider.documentCount === 0 && suite.provider.panelCount === 0,
       'documents and panels to reach 0',
     );
   });

@@ -14,27 +14,79 @@ import { recordPanels, recorderOf } from './panelRecorder';
 
 export type Rendered = Extract<WebviewEvent, { type: 'rendered' }>;
 
+/** What a viewer suite's tests reach, there once `before` has run. */
+export interface ViewerSuite {
+  readonly provider: NwbEditorProvider;
+  readonly viewer: ViewerFeature;
+  /** The extension's folder: the repository, with the generated fixtures in `.cache`. */
+  readonly repo: string;
+}
+
+export interface ViewerSuiteOptions {
+  /**
+   * Also close the HDF5 files the viewer keeps open after their editors close, after each test,
+   * so that every test reads its files anew (from the disk or the network, not from memory).
+   */
+  closeKeptFiles?: boolean;
+}
+
 /**
- * Registers the hooks a viewer suite needs (the extension activated, its panels recorded, every
- * editor closed after each test) and returns the viewer's provider, there once `before` has run.
+ * Registers the hooks a viewer suite needs: the extension activated and its panels recorded
+ * before the suite; after each test every editor closed and every document and panel released
+ * (and, on request, the kept files closed); the recording stopped after the suite.
  */
-export function useViewer(): () => NwbEditorProvider {
-  let provider: NwbEditorProvider | undefined;
+export function useViewer(options: ViewerSuiteOptions = {}): ViewerSuite {
+  let viewer: ViewerFeature | undefined;
+  let repo: string | undefined;
   let recording: vscode.Disposable | undefined;
   before(async () => {
     const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
     assert.ok(extension, 'extension installed');
-    provider = (await extension.activate()).viewer.provider;
-    recording = recordPanels(provider);
+    viewer = (await extension.activate()).viewer;
+    repo = extension.extensionPath;
+    recording = recordPanels(viewer.provider);
   });
   after(() => recording?.dispose());
   afterEach(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    if (!viewer) return;
+    await released(viewer.provider);
+    if (options.closeKeptFiles) await viewer.closeKeptFiles();
   });
-  return () => {
-    assert.ok(provider, 'the extension is activated in before()');
-    return provider;
+  const activated = (): ViewerFeature => {
+    assert.ok(viewer, 'the extension is activated in before()');
+    return viewer;
   };
+  return {
+    get provider() {
+      return activated().provider;
+    },
+    get viewer() {
+      return activated();
+    },
+    get repo() {
+      activated();
+      return repo as string;
+    },
+  };
+}
+
+/** Resolves once the provider has released every document and panel (after their editors closed). */
+export function released(provider: NwbEditorProvider, timeoutMs = 60_000): Promise<void> {
+  const done = () => provider.documentCount === 0 && provider.panelCount === 0;
+  if (done()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`still open: ${provider.documentCount} documents, ${provider.panelCount} panels`));
+    }, timeoutMs);
+    const sub = provider.onDidChange(() => {
+      if (!done()) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+  });
 }
 
 /** Resolves with the first `rendered` event of `panel` that matches (already received or to come). */

@@ -129,7 +129,7 @@ export async function renderDataset(ctx: ViewContext): Promise<void> {
       body.append(ic.element, img.element);
       ic.reset(frame);
       ctx.exports = {
-        png: () => img.canvas,
+        png: () => img.exportCanvas(),
         csv,
       };
     }

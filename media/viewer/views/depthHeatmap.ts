@@ -11,7 +11,7 @@ import { isCancelled } from '../api';
 import { dataNote, setNote } from '../dataNote';
 import { h, message } from '../dom';
 import { axisLabel, formatQuantity, formatRange } from '../format';
-import { Colorbar } from '../imageAxes';
+import { Colorbar, withColorbar } from '../imageAxes';
 import { bindTimeCursor } from '../timeCursor';
 import { clampWindow, columnsForWidth, sameWindow, type Window } from '../timeWindow';
 import type { ViewContext } from './context';
@@ -88,7 +88,8 @@ export async function renderDepthHeatmap(ctx: ViewContext): Promise<void> {
     }),
   );
   bindTimeCursor(ctx, plot, { full });
-  ctx.exports = { png: () => plot.canvas };
+  // The picture exported says what its colours mean: the colourbar with its labels and unit.
+  ctx.exports = { png: () => (plot.canvas ? withColorbar(plot.canvas, colorbar) : null) };
 
   const bandText = (band: DepthBand): string => {
     const who =

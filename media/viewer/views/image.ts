@@ -91,7 +91,7 @@ export async function renderImage(ctx: ViewContext): Promise<void> {
     image.element,
     caption,
   );
-  ctx.exports = { png: () => image.canvas };
+  ctx.exports = { png: () => image.exportCanvas() };
   ctx.own(image);
 
   let index = ctx.setting('frame', 0);

@@ -126,7 +126,7 @@ export async function renderRois(ctx: ViewContext): Promise<void> {
     traceBox,
   );
   ctx.exports = {
-    png: () => image.canvas,
+    png: () => image.exportCanvas(),
     csv: () => ({ what: 'table', path: ctx.path, start: 0, count: set.roiCount, save: true }),
   };
   ctx.own(image);

@@ -13,7 +13,7 @@ import {
   type DetailsPageMethods,
 } from '../../shared/detailsProtocol';
 import { Messenger } from '../../shared/messenger';
-import { pageHtml, webviewOptions } from '../../editor/webviewHtml';
+import { showPage, webviewOptions } from '../../editor/webviewHtml';
 
 const VIEW_TYPE = 'dandi.details';
 
@@ -39,11 +39,16 @@ export function registerDetailsCommand(browse: BrowseContext): void {
         webviewOptions(context.extensionUri),
       );
       panels.set(key, panel);
-      panel.webview.html = pageHtml(panel.webview, context.extensionUri, {
-        bundle: 'details',
-        title: 'Dandiset details',
-        placeholderHtml: '<main id="root"><p class="muted">Loading…</p></main>',
-      });
+      showPage(
+        panel,
+        context.extensionUri,
+        {
+          bundle: 'details',
+          title: 'Dandiset details',
+          placeholderHtml: '<main id="root"><p class="muted">Loading…</p></main>',
+        },
+        browse.log,
+      );
       // Every message goes through the viewer's RPC: envelopes are checked on arrival, a failed
       // load is an error reply, and the page's `details` request is the ready handshake.
       const messenger = new Messenger<

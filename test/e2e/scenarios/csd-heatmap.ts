@@ -5,8 +5,19 @@
  * prefixed unit, the hover naming time, channel and value; the series inside switches to its
  * stacked traces and back, and a many-channel LFP offers the same heatmap beside its traces.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Scenario } from '../types';
-import { check, openLocalNwb, openPath, realNwb, waitForRedraw } from '../viewerSteps';
+import {
+  acceptSaveDialog,
+  PNG_SIGNATURE,
+  check,
+  openLocalNwb,
+  openPath,
+  realNwb,
+  viewButton,
+  waitForRedraw,
+} from '../viewerSteps';
 
 const csd = '/processing/current_source_density/ecephys_csd';
 const series = `${csd}/current_source_density`;
@@ -35,22 +46,44 @@ const scenario: Scenario = {
       /s · channel \d+ · -?[\d.]+ kV\/cm²/.test(readout),
       `hovering names time, channel and value: "${readout}"`,
     );
-    await ctx.screenshot('csd-heatmap');
+    const shot = await ctx.screenshot('csd-heatmap');
+
+    // The exported picture carries the colourbar (its scale, labels and unit) right of the plot.
+    const plotWidth = await frame
+      .locator('#view .view-body canvas')
+      .first()
+      .evaluate(c => (c as { width: number }).width);
+    await frame.getByRole('button', { name: 'Export PNG' }).click();
+    const png = await acceptSaveDialog(ctx, 'ecephys_csd.png');
+    check(png.subarray(0, 8).equals(PNG_SIGNATURE), 'the export is a PNG');
+    const exportedWidth = png.readUInt32BE(16);
+    check(
+      exportedWidth > plotWidth + 60,
+      `the PNG (${exportedWidth} px wide) has room for the colourbar beside the plot (${plotWidth} px)`,
+    );
+    fs.writeFileSync(path.join(path.dirname(shot), 'csd-heatmap-export.png'), png);
 
     // The series itself: the heatmap first, the stacked traces one click away.
     await openPath(frame, series, 'depthHeatmap');
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as timeseries' }).click(), {
+    const labels = await frame.locator('#view > .view-switcher button').allInnerTexts();
+    check(
+      labels[0] === 'Depth × time' &&
+        labels.includes('Time series') &&
+        !labels.some(l => /[a-z][A-Z]/.test(l)),
+      `the view buttons read as words, the view shown first: ${JSON.stringify(labels)}`,
+    );
+    await waitForRedraw(frame, () => viewButton(frame, 'timeseries').click(), {
       path: series,
       view: 'timeseries',
     });
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as depthHeatmap' }).click(), {
+    await waitForRedraw(frame, () => viewButton(frame, 'depthHeatmap').click(), {
       path: series,
       view: 'depthHeatmap',
     });
 
     // A many-channel LFP: traces first, the heatmap beside them.
     await openPath(frame, lfp, 'timeseries');
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as channelHeatmap' }).click(), {
+    await waitForRedraw(frame, () => viewButton(frame, 'channelHeatmap').click(), {
       path: lfp,
       view: 'channelHeatmap',
     });

@@ -11,6 +11,7 @@ import {
   liveCounts,
   openLocalNwb,
   openPath,
+  viewButton,
   waitForRedraw,
   waitForView,
 } from '../viewerSteps';
@@ -78,7 +79,7 @@ const scenario: Scenario = {
 
     // The trials table offers the same view; aligned on stimulus onset the peaks sit at 20–80 ms.
     await openPath(frame, trials, 'intervals');
-    await waitForRedraw(frame, () => frame.getByRole('button', { name: 'Show as psth' }).click());
+    await waitForRedraw(frame, () => viewButton(frame, 'psth').click());
     await waitForView(frame, { path: trials, view: 'psth' });
     await waitForRedraw(frame, () => frame.getByLabel('Align on').selectOption('stim_on_time'), {
       path: trials,
