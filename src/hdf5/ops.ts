@@ -8,9 +8,11 @@ import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byte
 import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { decodeRegion } from './regions';
+import { storedChunkPlan } from './chunkPlan';
 import { storedAttributeBytes, storedDatasetBytes, type StoredAccess } from './storedData';
 import {
   Hdf5Error,
+  type ChunkPlan,
   type DatasetInfo,
   type H5Attribute,
   type H5Entry,
@@ -225,6 +227,12 @@ export class FileOps {
     } finally {
       this.m._free(ptr);
     }
+  }
+
+  /** Where the stored pieces of `path` are, for reading them raw on the host (chunkPlan.ts). */
+  chunkPlan(path: string): ChunkPlan {
+    this.cache.beginOp('metadata');
+    return storedChunkPlan(this.storedAccess(path), path, this.datasetMeta(path));
   }
 
   /** Where the stored bytes of `path` are, for what h5wasm cannot convert (storedData.ts). */

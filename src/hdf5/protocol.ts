@@ -5,6 +5,7 @@
  */
 import type { WasmModule } from './wasmShare';
 import type {
+  ChunkPlan,
   DatasetInfo,
   H5Attribute,
   H5Entry,
@@ -66,7 +67,9 @@ export type CallOp =
   | { op: 'walk'; path: string; attributes: boolean; maxEntries: number }
   | { op: 'exportMetadata' }
   /** A spare worker, before it has a file: runs the engine's code paths on a scratch file (warmUp.ts). */
-  | { op: 'warmUp' };
+  | { op: 'warmUp' }
+  /** Where a dataset's stored pieces are, for the host to read them raw (chunkPlan.ts). */
+  | { op: 'chunkPlan'; path: string };
 
 export type CallValue =
   | H5Entry[]
@@ -77,7 +80,8 @@ export type CallValue =
   | PageRun[]
   | OpenValue
   | MetadataSnapshot
-  | WarmUpValue;
+  | WarmUpValue
+  | ChunkPlan;
 
 export interface WarmUpValue {
   warmUpMs: number;

@@ -155,6 +155,8 @@ async function main(): Promise<void> {
         return ops.read(call.path, call.selection, call.maxElements);
       case 'walk':
         return ops.walk(call.path, call.attributes, call.maxEntries);
+      case 'chunkPlan':
+        return ops.chunkPlan(call.path);
     }
   };
 
