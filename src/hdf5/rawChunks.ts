@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { inflate } from 'node:zlib';
+import { inflate, type InputType, type ZlibOptions } from 'node:zlib';
 import { checkedFletcher32, DEFLATE, FLETCHER32, SHUFFLE, unshuffle } from './chunkFilters';
 import type { LinkMeter } from './sources/linkMeter';
 import type { ByteSource } from './sources/source';
@@ -21,7 +21,7 @@ import {
 } from './types';
 import { halfToFloat } from './values';
 
-const inflateAsync = promisify(inflate);
+const inflateAsync = promisify<InputType, ZlibOptions, Buffer>(inflate);
 
 const MiB = 1024 * 1024;
 /** Request size bounds: the link's round-trip bytes, within these (unknown link: the least). */
@@ -32,6 +32,8 @@ const LOCAL_REQUEST = 8 * MiB;
 /** Fetched bytes not yet decoded and handed over, at most (the requests in flight share it). */
 const IN_FLIGHT_BYTES = 96 * MiB;
 const MAX_REQUESTS = 6;
+/** Bytes an inflated chunk may hold past its size (a checksum, padding). */
+const INFLATE_SLACK = 64 * 1024;
 /** Pieces inflating at once: one per core, leaving libuv's other threads to file I/O. */
 const DECODERS = Math.max(2, Math.min(4, availableParallelism()));
 
@@ -59,6 +61,7 @@ export async function readRawChunks(
   const size = requestBytes(source.link);
   const ranges = coalesce(plan.chunks, which, size);
   const slots = Math.max(1, Math.min(MAX_REQUESTS, Math.floor(IN_FLIGHT_BYTES / size), ranges.length));
+
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -89,6 +92,7 @@ export async function readRawChunks(
         signal: stop.signal,
         deadline: Date.now() + options.deadlineMs,
       });
+
       if (bytes.length !== range.end - range.start)
         throw new Hdf5Error(
           'corrupt',
@@ -139,6 +143,10 @@ async function decodePiece(plan: ChunkPlan, index: number, stored: Uint8Array): 
   const where = () =>
     `${plan.path}: the ${plan.layout === 'chunked' ? 'chunk' : 'rows'} at [${piece.origin.join(', ')}]`;
   const elementSize = plan.dtype.size;
+  const chunkBytes = plan.chunkShape.reduce((a, b) => a * b, 1) * elementSize;
+  // One output buffer of the chunk's size (zlib's default 16 KiB would cost a thread-pool round
+  // trip every 16 KiB); a chunk inflating far past its size is damaged, not a reason to fill memory.
+  const inflating = { chunkSize: chunkBytes + INFLATE_SLACK, maxOutputLength: chunkBytes + INFLATE_SLACK };
   let data = stored;
   try {
     for (let i = plan.filters.length - 1; i >= 0; i--) {
@@ -146,7 +154,7 @@ async function decodePiece(plan: ChunkPlan, index: number, stored: Uint8Array): 
       const filter = plan.filters[i];
       if (filter.id === DEFLATE) {
         try {
-          data = await inflateAsync(data);
+          data = await inflateAsync(data, inflating);
         } catch (error) {
           throw new Hdf5Error('corrupt', `a deflated chunk does not inflate (${(error as Error).message})`);
         }
