@@ -32,11 +32,9 @@ function rawDecodable(dtype: Dtype): boolean {
 export function storedChunkPlan(access: StoredAccess, path: string, meta: Metadata): ChunkPlan {
   const dtype = toDtype(meta);
   const shape = meta.shape ?? [];
-  if (!rawDecodable(dtype) || shape.length === 0)
-    throw new Hdf5Error(
-      'unsupported-layout',
-      `${path}: ${dtype.display} ${shape.length === 0 ? 'scalar' : 'elements'} are read through HDF5`,
-    );
+  if (!rawDecodable(dtype))
+    throw new Hdf5Error('unsupported-layout', `${path}: ${dtype.display} elements are read through HDF5`);
+  if (shape.length === 0) throw new Hdf5Error('unsupported-layout', `${path}: a scalar is read through HDF5`);
   try {
     const file = openStoredFile(access.readAt, access.base);
     const stored = readStoredLayout(file, access.objectAddress, shape.length);

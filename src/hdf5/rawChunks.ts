@@ -58,6 +58,7 @@ export async function readRawChunks(
   visit: (chunk: DecodedChunk) => void,
   options: RawReadOptions,
 ): Promise<void> {
+  if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the read was cancelled');
   const size = requestBytes(source.link);
   const ranges = coalesce(plan.chunks, which, size);
   const slots = Math.max(1, Math.min(MAX_REQUESTS, Math.floor(IN_FLIGHT_BYTES / size), ranges.length));
@@ -187,7 +188,7 @@ async function decodePiece(plan: ChunkPlan, index: number, stored: Uint8Array): 
 /** The elements as read() gives them: native byte order, float16 widened to float32. */
 function typedArrayOf(bytes: Uint8Array, dtype: Dtype): NumericArray {
   const size = dtype.size;
-  // Views need their element alignment; swapped bytes must not touch a buffer that is not ours.
+  // Views need their element alignment: bytes at an odd offset are copied first.
   const own = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
   if (dtype.littleEndian === false && size > 1) swapInPlace(own, size);
   const { buffer, byteOffset } = own;
