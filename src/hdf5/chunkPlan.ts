@@ -28,6 +28,45 @@ function rawDecodable(dtype: Dtype): boolean {
   return dtype.class === 'float' && [2, 4, 8].includes(dtype.size);
 }
 
+/** IEEE 754 binary16/32/64 fields: exponent location and size, mantissa size, exponent bias. */
+const IEEE: Record<number, [number, number, number, number]> = {
+  2: [10, 5, 10, 15],
+  4: [23, 8, 23, 127],
+  8: [52, 11, 52, 1023],
+};
+
+/**
+ * Whether the stored type (datatype message: class and version, 3 bytes of class bits, size,
+ * properties) is a plain machine number whose bytes can be taken as they are: an integer using
+ * all its bits, an IEEE float in either byte order (not VAX order). Others (a 12-bit integer, a
+ * custom float) libhdf5 converts, and read() is the way.
+ */
+function standardBits(message: Uint8Array, dtype: Dtype): boolean {
+  if (message.length < 12) return false;
+  const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+  const typeClass = message[0] & 0x0f;
+  const bits = message[1] | (message[2] << 8) | (message[3] << 16);
+  const size = view.getUint32(4, true);
+  const offset = view.getUint16(8, true);
+  const precision = view.getUint16(10, true);
+  if (size !== dtype.size || offset !== 0 || precision !== size * 8) return false;
+  if (typeClass === 0) return dtype.class === 'integer';
+  if (typeClass !== 1 || dtype.class !== 'float' || message.length < 20) return false;
+  const layout = IEEE[size];
+  const vaxOrder = (bits & 0x40) !== 0;
+  const normalization = (bits >> 4) & 0x03;
+  const signAt = (bits >> 8) & 0xff;
+  const fields = [message[12], message[13], message[15], view.getUint32(16, true)];
+  return (
+    !!layout &&
+    !vaxOrder &&
+    normalization === 2 &&
+    signAt === size * 8 - 1 &&
+    message[14] === 0 &&
+    fields.every((v, i) => v === layout[i])
+  );
+}
+
 /** The plan of the dataset at `path` (of type `meta`), or an Hdf5Error saying why there is none. */
 export function storedChunkPlan(access: StoredAccess, path: string, meta: Metadata): ChunkPlan {
   const dtype = toDtype(meta);
@@ -38,6 +77,11 @@ export function storedChunkPlan(access: StoredAccess, path: string, meta: Metada
   try {
     const file = openStoredFile(access.readAt, access.base);
     const stored = readStoredLayout(file, access.objectAddress, shape.length);
+    if (!stored.datatype || !standardBits(stored.datatype, dtype))
+      throw new Hdf5Error(
+        'unsupported-layout',
+        `${path}: its ${dtype.display} bit layout is converted by HDF5`,
+      );
     const other = stored.filters.find(f => !RAW_FILTERS.has(f.id));
     if (other)
       throw new Hdf5Error(
