@@ -5,10 +5,11 @@
  * uint8, uint64, 3-D, partial last chunks, unwritten chunks, single-chunk, fixed-array and implicit
  * indexes) builds the same pyramid as read() does, whose overall min/max numpy states; storage it
  * does not take (lzf, extensible array and v2 B-tree indexes) falls back to read(). A damaged chunk
- * fails with a clear error; a cancelled read sends no more requests.
+ * fails with a clear error; a cancelled read sends no more requests. Every rate-timed series of the
+ * real fixtures builds the same pyramid both ways.
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, openSync, readFileSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ import { NwbFile } from '../../../src/nwb/nwbFile';
 import type { OverviewPyramid } from '../../../src/nwb/overviewPyramid';
 import { seriesInfo } from '../../../src/nwb/timeseries';
 import { writeWithH5py, type WrittenFile } from '../hdf5/h5pyFiles';
-import { WORKER } from './helpers';
+import { OverviewRefiner } from '../../../src/nwb/overviewRefiner';
+import { fixture, FIXTURES, WORKER } from './helpers';
 
 const WRITER = `
 import sys, numpy as np, h5py
@@ -206,6 +208,40 @@ describe('overview refinement from raw chunks', function () {
       });
     }
   }
+
+  it("builds the read() path's pyramid of every rate-timed series in the real fixtures", async () => {
+    let compared = 0;
+    let raw = 0;
+    for (const name of readdirSync(FIXTURES).filter(n => /\.(nwb|h5)$/.test(n))) {
+      let file: Hdf5File;
+      try {
+        file = await openHdf5(
+          { kind: 'local', path: fixture(name) },
+          { workerPath: WORKER, deadlineMs: 30_000 },
+        );
+      } catch {
+        continue; // the corpus holds files made to fail; their errors are tested elsewhere
+      }
+      try {
+        const snapshot = await file.walk('/', { attributes: false });
+        for (const data of Object.keys(snapshot.datasets).filter(p => p.endsWith('/data'))) {
+          const series = data.slice(0, -'/data'.length);
+          if (!snapshot.datasets[`${series}/starting_time`]) continue;
+          const info = await seriesInfo(new NwbFile(file), series).catch(() => null);
+          if (!info || !OverviewRefiner.supports(info) || info.sampleCount * info.channelCount > 20_000_000)
+            continue;
+          const fast = await refined(file, series);
+          const slow = await refined(readOnly(file), series);
+          assert.deepEqual(fast.pyramid.levels, slow.pyramid.levels, `${name} ${series}`);
+          compared++;
+          if (fast.reads === 0) raw++;
+        }
+      } finally {
+        await file.close();
+      }
+    }
+    assert.ok(compared >= 20 && raw >= 20, `${compared} series compared, ${raw} read raw`);
+  });
 
   it('plans pieces in file order and refuses what it cannot decode with the reason', async () => {
     const plan = await h5.chunkPlan?.('/gzip/data');
