@@ -28,9 +28,11 @@ import {
   loadPlugins,
   type WorkerSpec,
 } from './openParts';
+import { readRawChunks } from './rawChunks';
 import type { ByteSource } from './sources/source';
 import {
   Hdf5Error,
+  type ChunkPlan,
   type DatasetInfo,
   type FileInfo,
   type H5Attribute,
@@ -316,6 +318,16 @@ class EngineFile implements PoolableFile {
     const result = (await this.call(call, undefined, options.signal)) as ReadResult;
     this.reads.set(key, result);
     return result;
+  }
+
+  async chunkPlan(path: string): Promise<ChunkPlan> {
+    return (await this.call({ op: 'chunkPlan', path: normalize(path) })) as ChunkPlan;
+  }
+
+  async readChunks(...[plan, which, visit, options]: Parameters<NonNullable<Hdf5File['readChunks']>>) {
+    if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
+    const deadlineMs = this.options.deadlineMs ?? DEFAULTS.deadlineMs;
+    await readRawChunks(this.source, plan, which, visit, { signal: options?.signal, deadlineMs });
   }
 
   stats(): SourceStats {

@@ -181,6 +181,18 @@ class FileLease implements Hdf5File {
     return this.live().walk(...args);
   }
 
+  async chunkPlan(path: string) {
+    const file = this.live();
+    if (!file.chunkPlan) throw new Hdf5Error('unsupported-layout', 'this file reads through HDF5 only');
+    return file.chunkPlan(path);
+  }
+
+  async readChunks(...args: Parameters<NonNullable<Hdf5File['readChunks']>>) {
+    const file = this.live();
+    if (!file.readChunks) throw new Hdf5Error('unsupported-layout', 'this file reads through HDF5 only');
+    return file.readChunks(...args);
+  }
+
   /** What this open cost: requests and hits since it was leased; the cache as it is now. */
   stats(): SourceStats {
     const now = this.kept.file.stats();

@@ -11,9 +11,11 @@ import { describeFilters } from './filters';
 import { checkSelection } from './selection';
 import { ReferenceNames } from './referenceNames';
 import { decodeRegion } from './regions';
+import { storedChunkPlan } from './chunkPlan';
 import { storedDatasetBytes, type StoredAccess } from './storedData';
 import {
   Hdf5Error,
+  type ChunkPlan,
   type DatasetInfo,
   type H5Attribute,
   type H5Entry,
@@ -227,6 +229,12 @@ export class FileOps {
     } finally {
       this.m._free(ptr);
     }
+  }
+
+  /** Where the stored pieces of `path` are, for reading them raw on the host (chunkPlan.ts). */
+  chunkPlan(path: string): ChunkPlan {
+    this.cache.beginOp('metadata');
+    return storedChunkPlan(this.storedAccess(path), path, this.datasetMeta(path));
   }
 
   /** Where the stored bytes of `path` are, for what h5wasm cannot convert (storedData.ts). */

@@ -4,7 +4,7 @@
  * the host for with a `fetch` message and waits for on `control` (Atomics) and the fetch port.
  */
 import type { WasmModule } from './wasmShare';
-import type { Hdf5ErrorCode, ReadResult, Selection } from './types';
+import type { ChunkPlan, Hdf5ErrorCode, ReadResult, Selection } from './types';
 
 /** How the worker's block cache chooses request sizes. */
 export type BlockPolicy = 'adaptive' | 'fixed-100k';
@@ -58,9 +58,11 @@ export type CallOp =
   | { op: 'walk'; path: string; attributes: boolean; maxEntries: number }
   | { op: 'exportMetadata' }
   /** A spare worker, before it has a file: runs the engine's code paths on a scratch file (warmUp.ts). */
-  | { op: 'warmUp' };
+  | { op: 'warmUp' }
+  /** Where a dataset's stored pieces are, for the host to read them raw (chunkPlan.ts). */
+  | { op: 'chunkPlan'; path: string };
 
-export type CallValue = SerializedAnswer | ReadResult | PageRun[] | OpenValue | WarmUpValue;
+export type CallValue = SerializedAnswer | ReadResult | PageRun[] | OpenValue | WarmUpValue | ChunkPlan;
 
 /**
  * The answer to a metadata call (list, entry, attributes, datasetInfo, walk), serialized by the

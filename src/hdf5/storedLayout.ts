@@ -126,12 +126,15 @@ export interface StoredLayout {
   filters: PipelineFilter[];
   /** One element of fill value as stored, or null for zeros. */
   fill: Uint8Array | null;
+  /** The datatype message's body (its bit layout), when the header has one. */
+  datatype: Uint8Array | null;
 }
 
 const LAYOUT = 0x08;
 const FILTERS = 0x0b;
 const FILL_OLD = 0x04;
 const FILL = 0x05;
+const DATATYPE = 0x03;
 const ATTRIBUTE = 0x0c;
 const CONTINUATION = 0x10;
 /** Continuation blocks followed before the header is taken as looping. */
@@ -149,6 +152,7 @@ export function readStoredLayout(file: StoredFile, address: number, rank: number
     layout: parseLayout(new Cursor(layout, file), rank),
     filters: messages.has(FILTERS) ? parseFilters(new Cursor(messages.get(FILTERS) as Uint8Array, file)) : [],
     fill: fillNew ? parseFill(new Cursor(fillNew, file)) : fillOld ? fillOld.subarray(4) : null,
+    datatype: messages.get(DATATYPE) ?? null,
   };
 }
 

@@ -202,6 +202,57 @@ export interface Hdf5File {
   /** Saves what metadata calls have read so far to the persistent cache (close() does it too). */
   saveMetadata?(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Where a numeric dataset's stored pieces are, in file order, for {@link readChunks}. Fails with
+   * `unsupported-layout` or `unsupported-filter` where the stored bytes cannot be decoded outside
+   * HDF5 (another filter or chunk index, a non-numeric type): then read() is the way.
+   */
+  chunkPlan?(path: string): Promise<ChunkPlan>;
+  /**
+   * Fetches the pieces `which` (indices into `plan.chunks`) with coalesced range requests, several
+   * in flight, decodes them off this thread and calls `visit` with each one's elements (as read()
+   * would give them) as it is ready, in no fixed order. Bounded memory; stops at `signal`.
+   */
+  readChunks?(
+    plan: ChunkPlan,
+    which: readonly number[],
+    visit: (chunk: DecodedChunk) => void,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
+}
+
+/** One stored piece of a dataset: a chunk, or a band of rows of contiguous storage. */
+export interface StoredPiece {
+  /** Its first element (dataset coordinates). */
+  origin: number[];
+  /** File offset (from the file's first byte) and stored (filtered) size. */
+  address: number;
+  size: number;
+  /** Bit i set: filter i of the pipeline was skipped for this piece. */
+  filterMask: number;
+}
+
+export interface ChunkPlan {
+  path: string;
+  shape: number[];
+  dtype: Dtype;
+  layout: 'chunked' | 'contiguous';
+  /** The shape of every piece as stored (chunks are stored whole, even past the dataset's edge). */
+  chunkShape: number[];
+  /** The filter pipeline in the order the writer applied it. */
+  filters: { id: number; clientData: number[] }[];
+  /** Pieces with storage, in file order. */
+  chunks: StoredPiece[];
+  /** Origins of chunks never written (read() gives their fill value). */
+  unwritten: number[][];
+}
+
+/** One piece's elements, row-major over `shape` (the whole chunk, also past the dataset's edge). */
+export interface DecodedChunk {
+  index: number;
+  origin: number[];
+  shape: number[];
+  data: NumericArray;
 }
 
 export interface WalkOptions {

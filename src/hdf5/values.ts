@@ -208,7 +208,7 @@ export function toTypedArray(bytes: Uint8Array, meta: Metadata): NumericArray {
   }
 }
 
-function halfToFloat(h: number): number {
+export function halfToFloat(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
   const exponent = (h >> 10) & 0x1f;
   const fraction = h & 0x3ff;

@@ -158,6 +158,8 @@ async function main(): Promise<void> {
         return ops.read(call.path, call.selection, call.maxElements);
       case 'walk':
         return serialized(ops.walk(call.path, call.attributes, call.maxEntries));
+      case 'chunkPlan':
+        return ops.chunkPlan(call.path);
     }
   };
 

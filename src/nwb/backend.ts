@@ -7,5 +7,14 @@ import type { Hdf5File } from '../hdf5/types';
 
 export type NwbBackend = Pick<
   Hdf5File,
-  'info' | 'list' | 'entry' | 'attributes' | 'datasetInfo' | 'read' | 'stats' | 'close'
+  | 'info'
+  | 'list'
+  | 'entry'
+  | 'attributes'
+  | 'datasetInfo'
+  | 'read'
+  | 'stats'
+  | 'close'
+  | 'chunkPlan'
+  | 'readChunks'
 >;

@@ -1,6 +1,7 @@
 /**
  * Background refinement of a series' overview: reads every chunk of the dataset once, in storage
- * order (whole chunks, a bounded number in flight), into its {@link OverviewPyramid}, and saves
+ * order (whole chunks, a bounded number in flight; raw and decoded in parallel where the engine
+ * can, see overviewChunks.ts), into its {@link OverviewPyramid}, and saves
  * the finished pyramid to the {@link OverviewStore} so the next open of the same blob answers
  * zoomed-out windows with no data request. Webviews follow it with long-polling `series/refine`
  * calls (each answered after progress, at most every {@link UPDATE_MS}); when no call has waited
@@ -10,7 +11,8 @@
  */
 import type { Selection } from '../hdf5/types';
 import type { SeriesInfo } from '../shared/protocol';
-import { toFloat64, toNumber, type NwbReader } from './reader';
+import { ChunkFold, pyramidValues } from './overviewChunks';
+import type { NwbReader } from './reader';
 import { OverviewPyramid, pyramidShift } from './overviewPyramid';
 import type { OverviewStore } from './overviewStore';
 import { BlockTimes, TimestampsError } from './overviewTimes';
@@ -54,6 +56,8 @@ class RefineJob {
   readonly pyramid: OverviewPyramid;
   private readonly units: ReadUnit[];
   private readonly unitDone: Uint8Array;
+  /** The raw-chunk reads, null where the engine cannot read the dataset raw; undefined until asked. */
+  private chunks: ChunkFold | null | undefined;
   version = 0;
   error: Error | null = null;
   /** Why this series cannot be refined (its timestamps): final, never retried. */
@@ -172,24 +176,7 @@ class RefineJob {
     this.error = null;
     const controller = new AbortController();
     this.controller = controller;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      for (;;) {
-        while (next < this.units.length && this.unitDone[next]) next++;
-        if (next >= this.units.length || controller.signal.aborted) return;
-        const index = next++;
-        // Marked before the read so the other worker skips it; unmarked if the read fails.
-        this.unitDone[index] = 1;
-        try {
-          await this.read(this.units[index], controller.signal);
-        } catch (error) {
-          this.unitDone[index] = 0;
-          throw error;
-        }
-        this.changed();
-      }
-    };
-    this.running = Promise.all(Array.from({ length: CONCURRENCY }, worker))
+    this.running = this.readMissing(controller.signal)
       .then(async () => {
         if (this.pyramid.complete) {
           this.pyramid.finish();
@@ -209,18 +196,43 @@ class RefineJob {
       });
   }
 
+  /**
+   * Reads what the pyramid still lacks: the stored chunks raw where the engine can (decoded in
+   * parallel off its worker, overviewChunks.ts), else through read() a few units at a time.
+   */
+  private async readMissing(signal: AbortSignal): Promise<void> {
+    if (this.chunks === undefined) {
+      const limit = Math.min(READ_ELEMENTS, this.reader.maxElements);
+      this.chunks = await ChunkFold.plan(this.reader.h5, this.info, limit);
+    }
+    if (this.chunks) return this.chunks.run(this.pyramid, signal, () => this.changed());
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (;;) {
+        while (next < this.units.length && this.unitDone[next]) next++;
+        if (next >= this.units.length || signal.aborted) return;
+        const index = next++;
+        // Marked before the read so the other worker skips it; unmarked if the read fails.
+        this.unitDone[index] = 1;
+        try {
+          await this.read(this.units[index], signal);
+        } catch (error) {
+          this.unitDone[index] = 0;
+          throw error;
+        }
+        this.changed();
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  }
+
   private async read(unit: ReadUnit, signal: AbortSignal): Promise<void> {
     const reader = this.reader;
     const result = await reader.h5.read(this.info.dataPath, selectionOf(this.info, unit), {
       signal,
       maxElements: reader.maxElements,
     });
-    // The typed array as read (an int16 chunk stays int16): no float64 copy of every sample.
-    const data = Array.isArray(result.data)
-      ? Float64Array.from(result.data, v => toNumber(v) ?? NaN)
-      : result.data instanceof BigInt64Array || result.data instanceof BigUint64Array
-        ? toFloat64(result.data)
-        : result.data;
+    const data = pyramidValues(result.data);
     const picks = Array.from({ length: unit.columns }, (_, k) => k);
     const channels = picks.map(k => unit.column + k);
     this.pyramid.add(data, unit.row, unit.rows, unit.columns, picks, channels, true);
