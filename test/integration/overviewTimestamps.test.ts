@@ -6,38 +6,15 @@
  * webview's own reading of its plot has no line across it.
  */
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../src/constants';
-import { formatAssetUri } from '../../src/dandi/assetUri';
-import type { NwbEditorProvider } from '../../src/editor/nwbEditorProvider';
-import type { ViewerFeature } from '../../src/editor/registerViewer';
 import type { ViewerPanel } from '../../src/editor/viewerPanel';
-import type { SeriesWindow, ViewReadings } from '../../src/shared/protocol';
+import type { ViewReadings } from '../../src/shared/protocol';
 import type { ArchiveInfo } from '../e2e/types';
 import { GAP_SAMPLE, gappedTime } from '../fixtures/nwbgen/gapped';
-import { recordPanels, recorderOf } from '../suite/panelRecorder';
-import { lastReply, openInViewer, showInPanel } from '../suite/viewerPanels';
+import { closeForGood, refinedToExact, refineReplies, servedAssetUri } from '../suite/overviewSteps';
+import { recorderOf } from '../suite/panelRecorder';
+import { lastReply, openInViewer, showInPanel, useViewer } from '../suite/viewerPanels';
 
 const SERIES = '/acquisition/gapped';
-type MinMax = Extract<SeriesWindow, { mode: 'minmax' }>;
-
-function refineReplies(panel: ViewerPanel): MinMax[] {
-  const recorder = recorderOf(panel);
-  const ids = new Set(
-    recorder.requests
-      .filter(r => r.method === 'series/refine' && (r.params as { path?: string }).path === SERIES)
-      .map(r => r.id),
-  );
-  return recorder.sent.flatMap(m => (m.kind === 'ok' && ids.has(m.id) ? [m.result as MinMax] : []));
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
 
 /** What the view drew once two readings 200 ms apart agree and its badge says `exact`. */
 async function exactReadings(panel: ViewerPanel): Promise<ViewReadings> {
@@ -56,77 +33,28 @@ async function exactReadings(panel: ViewerPanel): Promise<ViewReadings> {
 
 describe('Exact overviews of series with timestamps (VS Code)', function () {
   this.timeout(300_000);
-  let provider: NwbEditorProvider;
-  let viewer: ViewerFeature;
-  let recording: vscode.Disposable | undefined;
+  const suite = useViewer();
   const archiveJson = process.env.DANDI_TEST_ARCHIVE;
   const archive = archiveJson ? (JSON.parse(archiveJson) as ArchiveInfo) : undefined;
 
-  before(async () => {
-    const extension = vscode.extensions.getExtension<{ viewer: ViewerFeature }>(EXTENSION_ID);
-    assert.ok(extension, 'extension installed');
-    viewer = (await extension.activate()).viewer;
-    provider = viewer.provider;
-    recording = recordPanels(provider);
-  });
-  after(() => recording?.dispose());
-
-  const closeAll = async (panel: ViewerPanel): Promise<void> => {
-    const document = panel.document;
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await until(() => provider.documentCount === 0, 'the document to be released', 60_000);
-    await document.closed;
-    // Closed for good: the reopen must find the overview on disk, not in a file kept open.
-    await viewer.closeKeptFiles();
-  };
-
   it('refines a long series with timestamps and a pause; a second open draws it exact, gap and all, with zero data requests', async () => {
     assert.ok(archive, 'the suite runs against the stand-in archive (DANDI_TEST_ARCHIVE)');
-    const url = `${archive.apiUrl}/dandisets/${archive.ids.nwbDemo}/versions/draft/assets/?page_size=1000`;
-    const page = (await (await fetch(url)).json()) as {
-      results: { asset_id: string; path: string; size: number }[];
-    };
-    const asset = page.results.find(a => a.path.endsWith('gapped.nwb'));
-    assert.ok(asset, 'the demo Dandiset serves the generated gapped.nwb');
-    const uri = vscode.Uri.parse(
-      formatAssetUri({
-        apiUrl: archive.apiUrl,
-        assetId: asset.asset_id,
-        path: asset.path,
-        dandisetId: archive.ids.nwbDemo,
-        version: 'draft',
-        size: asset.size,
-      }),
-    );
+    const { uri, assetId } = await servedAssetUri(archive, archive.ids.nwbDemo, 'gapped.nwb');
 
-    const panel = await openInViewer(provider, uri);
+    const panel = await openInViewer(suite.provider, uri);
     await showInPanel(panel, SERIES);
-    const first = lastReply(panel, 'series/window', SERIES);
-    assert.equal(first.mode, 'minmax');
-    if (first.mode !== 'minmax') return;
-    assert.equal(first.overview?.state, 'sparse', 'the first paint is the sparse overview');
-    assert.equal(first.overview?.refinable, true);
-    await until(
-      () => refineReplies(panel).some(r => r.overview?.state === 'exact'),
-      'the background refinement to reach exact',
-      240_000,
-    );
-    const replies = refineReplies(panel);
-    assert.ok(
-      replies.slice(0, -1).every(r => r.overview?.state === 'refining'),
-      'the updates before it say refining',
-    );
+    await refinedToExact(panel, SERIES, 240_000);
     assert.equal((await exactReadings(panel)).overview, 'exact', 'the badge says exact');
-    await closeAll(panel);
+    await closeForGood(suite, panel);
 
-    const again = await openInViewer(provider, uri);
+    const again = await openInViewer(suite.provider, uri);
     await showInPanel(again, SERIES);
     const reopened = lastReply(again, 'series/window', SERIES);
     const reading = await exactReadings(again);
     assert.equal(reopened.mode, 'minmax');
     if (reopened.mode !== 'minmax') return;
     assert.equal(reopened.overview?.state, 'exact', 'the second open draws the exact overview at once');
-    assert.equal(refineReplies(again).length, 0, 'nothing left to refine');
+    assert.equal(refineReplies(again, SERIES).length, 0, 'nothing left to refine');
 
     // The series' info and window asked again as the plot asked them: not one request for the file.
     // (Opening the file reads its head, and the file's overview page summarises its other series.)
@@ -144,7 +72,7 @@ describe('Exact overviews of series with timestamps (VS Code)', function () {
     }[];
     assert.deepEqual(
       log
-        .filter(e => e.origin === 'blob' || e.url.includes(asset.asset_id))
+        .filter(e => e.origin === 'blob' || e.url.includes(assetId))
         .map(e => `${e.origin} ${e.headers.range ?? ''} ${e.bytes} B`),
       [],
       'zero data requests for the series on the second open',
@@ -168,6 +96,6 @@ describe('Exact overviews of series with timestamps (VS Code)', function () {
         lines.some(([a]) => a >= pauseEnd && a < pauseEnd + 10),
       `a line ends just before the pause and one starts just after it: ${JSON.stringify(lines)}`,
     );
-    await closeAll(again);
+    await closeForGood(suite, again);
   });
 });
