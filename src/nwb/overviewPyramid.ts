@@ -45,6 +45,33 @@ export interface PyramidWindow {
 }
 
 /** The block shift of a dataset's pyramid, or null when its channels alone exceed the bound. */
+/**
+ * The min/max of blocks [b0, b1) of `level`, per channel, into column `col` of `into` (arrays
+ * channel-major, `columns` per channel). Returns the NaN count of those blocks.
+ */
+export function foldBlocks(
+  level: PyramidLevel,
+  channels: readonly number[],
+  b0: number,
+  b1: number,
+  into: { col: number; columns: number; min: Float64Array; max: Float64Array },
+): number {
+  let nanCount = 0;
+  for (let k = 0; k < channels.length; k++) {
+    const base = channels[k] * level.blocks;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let b = b0; b < b1; b++) {
+      if (level.min[base + b] < lo) lo = level.min[base + b];
+      if (level.max[base + b] > hi) hi = level.max[base + b];
+      nanCount += level.nan[base + b];
+    }
+    into.min[k * into.columns + into.col] = lo;
+    into.max[k * into.columns + into.col] = hi;
+  }
+  return nanCount;
+}
+
 export function pyramidShift(sampleCount: number, channelCount: number): number | null {
   if (sampleCount <= 0 || channelCount <= 0 || channelCount * 16 > MAX_FINEST_ENTRIES) return null;
   let shift = 0;
@@ -199,19 +226,7 @@ export class OverviewPyramid {
       const b1 = first + Math.floor(((col + 1) * span) / columns);
       columnStart[col] = b0 * size;
       count += (Math.min(this.sampleCount, b1 * size) - b0 * size) * channels.length;
-      for (let k = 0; k < channels.length; k++) {
-        const base = channels[k] * level.blocks;
-        const out = k * columns + col;
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (let b = b0; b < b1; b++) {
-          if (level.min[base + b] < lo) lo = level.min[base + b];
-          if (level.max[base + b] > hi) hi = level.max[base + b];
-          nanCount += level.nan[base + b];
-        }
-        min[out] = lo;
-        max[out] = hi;
-      }
+      nanCount += foldBlocks(level, channels, b0, b1, { col, columns, min, max });
     }
     const sampleEnd = Math.min(this.sampleCount, (first + span) * size);
     return { columns, columnStart, sampleEnd, min, max, count, nanCount };

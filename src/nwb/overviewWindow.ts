@@ -9,7 +9,7 @@ import type { OverviewStatus, SeriesInfo, SeriesWindow } from '../shared/protoco
 import { toArrayBuffer } from '../shared/binary';
 import { fillGaps, toPhysical } from './decimate';
 import type { NwbFile } from './nwbFile';
-import type { OverviewPyramid } from './overviewPyramid';
+import { foldBlocks, type OverviewPyramid } from './overviewPyramid';
 import { OverviewRefiner } from './overviewRefiner';
 
 export interface PyramidWindowRequest {
@@ -86,18 +86,7 @@ export function pyramidTimeWindow(
     const b1 = layout.blockEnd[col];
     if (b1 <= b0) continue;
     count += (Math.min(pyramid.sampleCount, b1 * size) - b0 * size) * channels.length;
-    for (let k = 0; k < channels.length; k++) {
-      const base = channels[k] * level.blocks;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let b = b0; b < b1; b++) {
-        if (level.min[base + b] < lo) lo = level.min[base + b];
-        if (level.max[base + b] > hi) hi = level.max[base + b];
-        nanCount += level.nan[base + b];
-      }
-      min[k * columns + col] = lo;
-      max[k * columns + col] = hi;
-    }
+    nanCount += foldBlocks(level, channels, b0, b1, { col, columns, min, max });
   }
   const raw: RawColumns = {
     columns,
