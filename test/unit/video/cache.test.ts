@@ -67,10 +67,14 @@ describe('video index cache', () => {
       0,
       'touch the oldest: now the newest',
     );
-    await open(join(FIXTURES, 'sleapiojs__demo-flies13-preds.mp4'), bounded);
-    assert.equal((await open(join(FIXTURES, names[0]), bounded)).requests, 0, 'recently used: kept');
+    // A small index: it fits beside the touched entry, so only the least recently used must go
+    // (one that does not fit beside it would evict it or itself by a clock tick, not by use).
+    await open(join(FIXTURES, 'sleap__small_robot_3_frame.mp4'), bounded);
     const left = readdirSync(dir).reduce((n, f) => n + readFileSync(join(dir, f)).length, 0);
     assert.ok(left <= total - 1, `${left} bytes left under ${total - 1}`);
+    assert.equal(readdirSync(dir).length, 3, 'one entry evicted');
+    assert.equal((await open(join(FIXTURES, names[0]), bounded)).requests, 0, 'recently used: kept');
+    assert.ok((await open(join(FIXTURES, names[1]), bounded)).requests > 0, 'least recently used: evicted');
   });
 
   it('forgets private entries at sign-out, keeps public ones', async () => {
