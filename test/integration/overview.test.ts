@@ -7,7 +7,13 @@
  */
 import * as assert from 'node:assert/strict';
 import type { ArchiveInfo } from '../e2e/types';
-import { closeForGood, refinedToExact, refineReplies, servedAssetUri } from '../suite/overviewSteps';
+import {
+  assetRequests,
+  closeForGood,
+  refinedToExact,
+  refineReplies,
+  servedAssetUri,
+} from '../suite/overviewSteps';
 import { recorderOf } from '../suite/panelRecorder';
 import { lastReply, openInViewer, showInPanel, useViewer } from '../suite/viewerPanels';
 
@@ -55,15 +61,7 @@ describe('Exact series overviews (VS Code)', function () {
       channels: asked.channels,
       pixels: asked.pixels,
     });
-    const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as {
-      origin: string;
-      url: string;
-    }[];
-    assert.deepEqual(
-      log.filter(e => e.origin === 'blob' || e.url.includes(assetId)).map(e => e.url),
-      [],
-      'zero data requests for the exact overview',
-    );
+    assert.deepEqual(await assetRequests(archive, assetId), [], 'zero data requests for the exact overview');
     assert.equal(whole.mode, 'minmax');
     if (whole.mode !== 'minmax') return;
     assert.equal(whole.overview?.state, 'exact');

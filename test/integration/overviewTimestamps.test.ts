@@ -10,7 +10,13 @@ import type { ViewerPanel } from '../../src/editor/viewerPanel';
 import type { ViewReadings } from '../../src/shared/protocol';
 import type { ArchiveInfo } from '../e2e/types';
 import { GAP_SAMPLE, gappedTime } from '../fixtures/nwbgen/gapped';
-import { closeForGood, refinedToExact, refineReplies, servedAssetUri } from '../suite/overviewSteps';
+import {
+  assetRequests,
+  closeForGood,
+  refinedToExact,
+  refineReplies,
+  servedAssetUri,
+} from '../suite/overviewSteps';
 import { recorderOf } from '../suite/panelRecorder';
 import { lastReply, openInViewer, showInPanel, useViewer } from '../suite/viewerPanels';
 
@@ -64,16 +70,8 @@ describe('Exact overviews of series with timestamps (VS Code)', function () {
     await fetch(`${archive.controlUrl}/clear-log`, { method: 'POST' });
     const info = await recorderOf(again).request('series/info', { path: SERIES });
     const whole = await recorderOf(again).request('series/window', { path: SERIES, ...asked });
-    const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as {
-      origin: string;
-      url: string;
-      headers: Record<string, string>;
-      bytes: number;
-    }[];
     assert.deepEqual(
-      log
-        .filter(e => e.origin === 'blob' || e.url.includes(assetId))
-        .map(e => `${e.origin} ${e.headers.range ?? ''} ${e.bytes} B`),
+      await assetRequests(archive, assetId),
       [],
       'zero data requests for the series on the second open',
     );

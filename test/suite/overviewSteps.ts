@@ -45,6 +45,19 @@ export async function servedAssetUri(
   return { uri: vscode.Uri.parse(text), assetId: asset.asset_id };
 }
 
+/** The archive's logged requests for the asset's bytes (the blob host, or the asset's API path) since its log was cleared. */
+export async function assetRequests(archive: ArchiveInfo, assetId: string): Promise<string[]> {
+  const log = (await (await fetch(`${archive.controlUrl}/log`)).json()) as {
+    origin: string;
+    url: string;
+    headers?: Record<string, string>;
+    bytes?: number;
+  }[];
+  return log
+    .filter(e => e.origin === 'blob' || e.url.includes(assetId))
+    .map(e => `${e.origin} ${e.url} ${e.headers?.range ?? ''} ${e.bytes ?? 0} B`);
+}
+
 /** Every `series/refine` reply the host sent the webview for `series`, in order. */
 export function refineReplies(panel: ViewerPanel, series: string): MinMax[] {
   const recorder = recorderOf(panel);
