@@ -4,104 +4,18 @@
  * v1-4, filter pipeline v1/v2, fill value messages). Used only for the datasets h5wasm cannot read
  * (see storedData.ts): h5wasm already gives their shape, type and chunk shape.
  */
+import { Cursor, UNDEFINED, type StoredFile } from './format/fileCursor';
+import { readObjectHeader } from './format/objectHeader';
 import { Hdf5Error } from './types';
 
-/** Reads [position, position + target.length) of the file; returns the bytes read. */
-export type ReadAt = (position: number, target: Uint8Array) => number;
-
-/** An address field of all ones: nothing allocated there. */
-export const UNDEFINED = -1;
-
-/** The file and the two field widths its superblock chose; addresses count from `base`. */
-export interface StoredFile {
-  readAt: ReadAt;
-  base: number;
-  offsetSize: number;
-  lengthSize: number;
-}
-
-/** Little-endian fields of a byte block, in the widths the superblock chose. */
-export class Cursor {
-  private readonly view: DataView;
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly file: Pick<StoredFile, 'offsetSize' | 'lengthSize'>,
-    public at = 0,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  get remaining(): number {
-    return this.bytes.byteLength - this.at;
-  }
-  u8(): number {
-    return this.view.getUint8(this.at++);
-  }
-  u16(): number {
-    const v = this.view.getUint16(this.at, true);
-    this.at += 2;
-    return v;
-  }
-  u32(): number {
-    const v = this.view.getUint32(this.at, true);
-    this.at += 4;
-    return v;
-  }
-  /** An unsigned field of 1 to 8 bytes; all ones is UNDEFINED. */
-  sized(size: number): number {
-    let value = 0;
-    let allOnes = true;
-    for (let i = size - 1; i >= 0; i--) {
-      const b = this.view.getUint8(this.at + i);
-      if (b !== 0xff) allOnes = false;
-      value = value * 256 + b;
-    }
-    this.at += size;
-    if (allOnes) return UNDEFINED;
-    if (value > Number.MAX_SAFE_INTEGER)
-      throw new Hdf5Error('corrupt', `a ${size}-byte field is out of range`);
-    return value;
-  }
-  offset(): number {
-    return this.sized(this.file.offsetSize);
-  }
-  length(): number {
-    return this.sized(this.file.lengthSize);
-  }
-  take(n: number): Uint8Array {
-    if (n > this.remaining) throw new Hdf5Error('corrupt', 'an object header message runs past its end');
-    const out = this.bytes.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  skip(n: number): void {
-    this.at += n;
-  }
-  signature(): string {
-    return String.fromCharCode(...this.take(4));
-  }
-}
-
-/** `length` bytes at the file address `address` (relative to the superblock). */
-export function readBlock(file: StoredFile, address: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  if (file.readAt(file.base + address, bytes) < length)
-    throw new Hdf5Error('corrupt', `the file ends before ${length} bytes at address ${address}`);
-  return bytes;
-}
-
-/** The field widths of the superblock at `base`. */
-export function openStoredFile(readAt: ReadAt, base: number): StoredFile {
-  const head = new Uint8Array(16);
-  readAt(base, head);
-  const version = head[8];
-  const [offsetSize, lengthSize] = version <= 1 ? [head[13], head[14]] : [head[9], head[10]];
-  if (![2, 4, 8].includes(offsetSize) || ![2, 4, 8].includes(lengthSize))
-    throw new Hdf5Error(
-      'corrupt',
-      `superblock version ${version} has field sizes ${offsetSize}/${lengthSize}`,
-    );
-  return { readAt, base, offsetSize, lengthSize };
-}
+export {
+  Cursor,
+  openStoredFile,
+  readBlock,
+  UNDEFINED,
+  type ReadAt,
+  type StoredFile,
+} from './format/fileCursor';
 
 export type ChunkIndex =
   | { kind: 'btree1'; address: number }
@@ -136,9 +50,6 @@ const FILL_OLD = 0x04;
 const FILL = 0x05;
 const DATATYPE = 0x03;
 const ATTRIBUTE = 0x0c;
-const CONTINUATION = 0x10;
-/** Continuation blocks followed before the header is taken as looping. */
-const MAX_BLOCKS = 10_000;
 
 /** The layout, filters and fill value in the object header at `address`. */
 export function readStoredLayout(file: StoredFile, address: number, rank: number): StoredLayout {
@@ -191,75 +102,10 @@ export function readStoredAttribute(
 
 /** Every message of the header (type, body), following continuation blocks. */
 function headerMessages(file: StoredFile, address: number): [number, Uint8Array][] {
-  const out: [number, Uint8Array][] = [];
-  const prefix = readBlock(file, address, 16);
-  const v2 = String.fromCharCode(...prefix.subarray(0, 4)) === 'OHDR';
-  const pending: { address: number; length: number }[] = [];
-  if (v2) {
-    const flags = prefix[5];
-    const at = 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
-    const sizeBytes = 1 << (flags & 3);
-    const head = readBlock(file, address, at + sizeBytes);
-    const chunkSize = new Cursor(head, file, at).sized(sizeBytes);
-    const block = readBlock(file, address + at + sizeBytes, chunkSize);
-    scanV2(new Cursor(block, file), flags, out, pending);
-    for (let n = 0; pending.length > 0; n++) {
-      if (n >= MAX_BLOCKS) throw new Hdf5Error('corrupt', 'object header continuations loop');
-      const next = pending.shift() as { address: number; length: number };
-      const bytes = readBlock(file, next.address, next.length);
-      const cursor = new Cursor(bytes.subarray(0, bytes.length - 4), file);
-      if (cursor.signature() !== 'OCHK') throw new Hdf5Error('corrupt', `no OCHK at ${next.address}`);
-      scanV2(cursor, flags, out, pending);
-    }
-    return out;
-  }
-  if (prefix[0] !== 1)
-    throw new Hdf5Error('corrupt', `unknown object header version ${prefix[0]} at ${address}`);
-  const size = new DataView(prefix.buffer).getUint32(8, true);
-  pending.push({ address: address + 16, length: size });
-  for (let n = 0; pending.length > 0; n++) {
-    if (n >= MAX_BLOCKS) throw new Hdf5Error('corrupt', 'object header continuations loop');
-    const next = pending.shift() as { address: number; length: number };
-    const cursor = new Cursor(readBlock(file, next.address, next.length), file);
-    while (cursor.remaining >= 8) {
-      const type = cursor.u16();
-      const length = cursor.u16();
-      cursor.skip(4); // flags, reserved
-      collect(type, cursor.take(Math.min(length, cursor.remaining)), file, out, pending);
-    }
-  }
-  return out;
+  return readObjectHeader(file, address).messages.map(m => [m.type, m.body]);
 }
 
-function scanV2(
-  cursor: Cursor,
-  flags: number,
-  out: [number, Uint8Array][],
-  pending: { address: number; length: number }[],
-): void {
-  const headerSize = flags & 0x04 ? 6 : 4;
-  while (cursor.remaining >= headerSize) {
-    const type = cursor.u8();
-    const length = cursor.u16();
-    cursor.skip(headerSize - 3); // flags, creation order
-    collect(type, cursor.take(length), cursor.file, out, pending);
-  }
-}
-
-function collect(
-  type: number,
-  body: Uint8Array,
-  file: Pick<StoredFile, 'offsetSize' | 'lengthSize'>,
-  out: [number, Uint8Array][],
-  pending: { address: number; length: number }[],
-): void {
-  if (type === CONTINUATION) {
-    const c = new Cursor(body, file);
-    pending.push({ address: c.offset(), length: c.length() });
-  } else out.push([type, body]);
-}
-
-function parseLayout(c: Cursor, rank: number): Layout {
+export function parseLayout(c: Cursor, rank: number): Layout {
   const version = c.u8();
   if (version === 1 || version === 2) {
     const dimensionality = c.u8();
@@ -319,7 +165,7 @@ function parseLayout(c: Cursor, rank: number): Layout {
   return { kind: 'chunked', dims: dims.slice(0, rank), index };
 }
 
-function parseFilters(c: Cursor): PipelineFilter[] {
+export function parseFilters(c: Cursor): PipelineFilter[] {
   const version = c.u8();
   const count = c.u8();
   if (version === 1) c.skip(6);
