@@ -5,7 +5,7 @@
 import type { Metadata } from 'h5wasm';
 import { Hdf5Error } from '../types';
 import { parseDataspace } from './dataspace';
-import { guard, parseDatatype, storedSize } from './datatype';
+import { decodeName, guard, parseDatatype, storedSize } from './datatype';
 import { Cursor, type StoredFile } from './fileCursor';
 import { FormatUnsupported } from './objectHeader';
 
@@ -20,7 +20,6 @@ export interface StoredAttribute {
 const SHARED_MESSAGE = 0x02;
 const TYPE_SHARED = 0x01;
 const SPACE_SHARED = 0x02;
-const names = new TextDecoder('utf-8');
 
 export function parseAttributeMessage(file: StoredFile, body: Uint8Array, flags: number): StoredAttribute {
   if (flags & SHARED_MESSAGE) throw new FormatUnsupported('a shared attribute message');
@@ -37,7 +36,7 @@ export function parseAttributeMessage(file: StoredFile, body: Uint8Array, flags:
     const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
     const nameField = c.take(pad(nameSize)).subarray(0, nameSize);
     const end = nameField.indexOf(0);
-    const name = names.decode(end >= 0 ? nameField.subarray(0, end) : nameField);
+    const name = decodeName(end >= 0 ? nameField.subarray(0, end) : nameField);
     const typeBody = c.take(pad(typeSize)).subarray(0, typeSize);
     const spaceBody = c.take(pad(spaceSize)).subarray(0, spaceSize);
     if (version >= 2 && attributeFlags & SPACE_SHARED) throw new FormatUnsupported('a shared dataspace');

@@ -23,7 +23,7 @@ export interface ReferenceResolver {
 /** As attributeRead.ts: attributes with more elements are described, not read. */
 const MAX_ATTRIBUTE_ELEMENTS = 1_000_000;
 /** The vlen values of one attribute, laid out in memory, beyond which libhdf5 reads it instead. */
-const MAX_HEAP_BYTES = 256 * 1024 * 1024;
+const MAX_HEAP_BYTES = 16 * 1024 * 1024;
 
 export function attributeValue(
   file: StoredFile,
@@ -37,20 +37,35 @@ export function attributeValue(
     const value = `${meta.total_size} elements of shape [${meta.shape.join(', ')}] (${dtype.class}, ${dtype.size} bytes each): too large to show`;
     return { value: { name, dtype, shape: meta.shape, value }, nbytes: 0 };
   }
+  const shape = meta.shape;
+  if (emptyArrays(shape) > MAX_ATTRIBUTE_ELEMENTS)
+    throw new FormatUnsupported(`an empty attribute of shape [${shape.join(', ')}]`);
   const nbytes = meta.size * meta.total_size;
-  const scalar = meta.shape.length === 0;
-  const heap = new MemoryHeap();
-  const bytes = guard(() => inMemory(file, attribute.raw, meta, meta.total_size, heap), 'vlen value');
-  swapStoredBigEndian(bytes, meta);
-  const memory = heap.bytes();
-  const ctx: ValueContext = {
-    heap: () => memory,
-    resolveRef: (ref, isObject) => refs.resolveRef(ref, isObject),
-    region: ref => refs.region(ref),
-  };
-  const values = toValues(bytes, meta, ctx);
-  const value = scalar ? (values[0] ?? null) : (nest(values, meta.shape) as H5Value);
-  return { value: { name, dtype, shape: scalar ? null : meta.shape, value }, nbytes };
+  const scalar = shape.length === 0;
+  const values = guard(() => {
+    const heap = new MemoryHeap();
+    const bytes = inMemory(file, attribute.raw, meta, meta.total_size, heap);
+    swapStoredBigEndian(bytes, meta);
+    const memory = heap.bytes();
+    const ctx: ValueContext = {
+      heap: () => memory,
+      resolveRef: (ref, isObject) => refs.resolveRef(ref, isObject),
+      region: ref => refs.region(ref),
+    };
+    return toValues(bytes, meta, ctx);
+  }, 'attribute value');
+  const value = scalar ? (values[0] ?? null) : (nest(values, shape) as H5Value);
+  return { value: { name, dtype, shape: scalar ? null : shape, value }, nbytes };
+}
+
+/** The arrays nest() makes for a shape with no elements (a damaged [2^60, 0] would make 2^60). */
+function emptyArrays(shape: number[]): number {
+  let arrays = 1;
+  for (const n of shape.slice(0, -1)) {
+    if (n === 0) return arrays;
+    arrays *= n;
+  }
+  return arrays;
 }
 
 /** The wasm heap stand-in: vlen data appended, pointers are offsets (0 stays NULL). */

@@ -9,25 +9,25 @@
 import type { CompoundMember, Metadata } from 'h5wasm';
 import { Hdf5Error } from '../types';
 import { Cursor, UNDEFINED, type StoredFile } from './fileCursor';
-import { FormatUnsupported, readObjectHeader } from './objectHeader';
+import { firstMessage, FormatUnsupported, readObjectHeader } from './objectHeader';
 
 /** H5T class numbers (H5T_class_t). */
-export const INTEGER = 0;
-export const FLOAT = 1;
+const INTEGER = 0;
+const FLOAT = 1;
 const TIME = 2;
 export const STRING = 3;
 const BITFIELD = 4;
 const OPAQUE = 5;
 export const COMPOUND = 6;
-export const REFERENCE = 7;
-export const ENUM = 8;
+const REFERENCE = 7;
+const ENUM = 8;
 export const VLEN = 9;
 export const ARRAY = 10;
 
 const DATATYPE_MESSAGE = 0x03;
 /** wasm32 sizes of a vlen string's pointer and of a vlen sequence's {length, pointer}. */
-export const VLEN_STRING_MEMORY = 4;
-export const VLEN_SEQUENCE_MEMORY = 8;
+const VLEN_STRING_MEMORY = 4;
+const VLEN_SEQUENCE_MEMORY = 8;
 /** Nested types (array of compound of vlen...) deeper than this are taken as damage. */
 const MAX_DEPTH = 32;
 /** HDF5's limit on array and dataspace rank. */
@@ -46,6 +46,11 @@ interface Parsed {
 }
 
 const utf8 = new TextDecoder('utf-8');
+
+/** Names (members, attributes) as h5wasm hands them to JavaScript: UTF-8, whatever the character set. */
+export function decodeName(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
 const committed = new WeakMap<StoredFile, Map<number, Parsed>>();
 
 export function parseDatatype(file: StoredFile, body: Uint8Array, shared: boolean): Metadata {
@@ -114,7 +119,7 @@ function committedType(file: StoredFile, address: number, depth: number): Parsed
   let cache = committed.get(file);
   const known = cache?.get(address);
   if (known) return known;
-  const message = readObjectHeader(file, address).messages.find(m => m.type === DATATYPE_MESSAGE);
+  const message = firstMessage(readObjectHeader(file, address), DATATYPE_MESSAGE);
   if (!message)
     throw new Hdf5Error('corrupt', `the committed datatype at ${address} has no datatype message`);
   const parsed = parseMessage(file, message.body, (message.flags & 0x02) !== 0, depth + 1);
@@ -173,7 +178,8 @@ function numberType(c: Cursor, base: Metadata, bits: number): Parsed {
   }
   const offset = c.u16();
   const precision = c.u16();
-  if (offset !== 0 || precision !== base.size * 8 || ![1, 2, 4, 8].includes(base.size))
+  // Other sizes come back as their bytes (values.ts gives hex), converted only in order.
+  if (offset !== 0 || precision !== base.size * 8)
     throw new FormatUnsupported(`a ${base.size}-byte integer of ${precision} bits at bit ${offset}`);
   const signed = base.type === INTEGER && (bits & 0x08) !== 0;
   return atomic({ ...base, signed, littleEndian }, littleEndian ? 'le' : 'be');
@@ -219,7 +225,7 @@ function memberName(c: Cursor, padded: boolean): string {
   const start = c.at;
   const end = c.bytes.indexOf(0, start);
   if (end < 0) throw new Hdf5Error('corrupt', 'a datatype member name has no end');
-  const name = utf8.decode(c.bytes.subarray(start, end));
+  const name = decodeName(c.bytes.subarray(start, end));
   c.at = padded ? start + Math.ceil((end - start + 1) / 8) * 8 : end + 1;
   return name;
 }
@@ -333,13 +339,13 @@ function vlenType(c: Cursor, base: Metadata, bits: number, depth: number): Parse
 }
 
 function arrayType(c: Cursor, base: Metadata, version: number, depth: number): Parsed {
-  if (version < 2) throw new Hdf5Error('corrupt', 'an array datatype of version 1');
+  // Versions before 3 (libhdf5 reads a version 1 as a 2, as PyTables wrote them) pad and permute.
   const rank = c.u8();
   if (rank > MAX_RANK) throw new Hdf5Error('corrupt', `an array datatype of rank ${rank}`);
-  if (version === 2) c.skip(3);
+  if (version < 3) c.skip(3);
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) shape.push(c.u32());
-  if (version === 2) c.skip(4 * rank); // permutation
+  if (version < 3) c.skip(4 * rank);
   const parent = parseType(c, depth + 1);
   const total = shape.reduce((a, b) => a * b, 1);
   if (total * storedSize(parent.meta, c.file.offsetSize) !== base.size)
