@@ -49,6 +49,8 @@ const utf8 = new TextDecoder('utf-8');
 
 /** Names (members, attributes) as h5wasm hands them to JavaScript: UTF-8, whatever the character set. */
 export function decodeName(bytes: Uint8Array): string {
+  // Most names are short ASCII, which TextDecoder takes several times longer to decode.
+  if (bytes.length <= 64 && bytes.every(b => b < 0x80)) return String.fromCharCode(...bytes);
   return utf8.decode(bytes);
 }
 const committed = new WeakMap<StoredFile, Map<number, Parsed>>();
