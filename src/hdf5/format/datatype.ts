@@ -199,6 +199,8 @@ function floatType(c: Cursor, base: Metadata, bits: number): Parsed {
   const ieee = IEEE[base.size];
   const standard =
     ieee !== undefined &&
+    ((bits >> 8) & 0xff) === base.size * 8 - 1 && // the sign bit
+    ((bits >> 4) & 0x03) === 2 && // the mantissa's leading 1 implied
     offset === 0 &&
     precision === base.size * 8 &&
     layout[0] === ieee[0] &&
