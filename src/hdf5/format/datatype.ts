@@ -319,17 +319,18 @@ function enumValue(view: DataView, at: number, meta: Metadata): number {
 function vlenType(c: Cursor, base: Metadata, bits: number, depth: number): Parsed {
   const parent = parseType(c, depth + 1);
   if ((bits & 0x0f) === 1) {
-    // A vlen string: libhdf5 makes it a sequence of unsigned chars, little-endian here.
+    // A vlen string: a sequence of its stored base (characters), whose order and sign it reports.
     const meta = {
       ...base,
       type: STRING,
       size: VLEN_STRING_MEMORY,
       vlen: true,
-      littleEndian: true,
+      signed: parent.meta.signed,
+      littleEndian: parent.order === 'le',
       cset: (bits >> 8) & 0x0f,
       strpad: (bits >> 4) & 0x0f,
     };
-    return { meta, order: 'le', forceConversion: true };
+    return { meta, order: parent.order, forceConversion: true };
   }
   if ((bits & 0x0f) !== 0) throw new FormatUnsupported(`a vlen of kind ${bits & 0x0f}`);
   const meta = {

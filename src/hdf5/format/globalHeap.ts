@@ -6,29 +6,36 @@ import { Hdf5Error } from '../types';
 import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
 import { FormatUnsupported } from './objectHeader';
 
-/** Collections kept per file before the cache starts over. */
-const CACHED_COLLECTIONS = 64;
+/** Bytes of collections kept per file before the cache starts over. */
+const CACHED_BYTES = 32 * 1024 * 1024;
 /** A collection larger than this is left to libhdf5 (collections are 4 KiB and up, one object's size). */
-const MAX_COLLECTION = 64 * 1024 * 1024;
+const MAX_COLLECTION = 16 * 1024 * 1024;
 
 type Collection = Map<number, Uint8Array>;
-const collections = new WeakMap<StoredFile, Map<number, Collection>>();
+interface Cache {
+  collections: Map<number, Collection>;
+  bytes: number;
+}
+const caches = new WeakMap<StoredFile, Cache>();
 
 /** The object `index` of the collection at `address`. */
 export function heapObject(file: StoredFile, address: number, index: number): Uint8Array {
-  let cache = collections.get(file);
-  let collection = cache?.get(address);
+  let cache = caches.get(file);
+  let collection = cache?.collections.get(address);
   if (!collection) {
-    collection = readCollection(file, address);
-    if (!cache || cache.size >= CACHED_COLLECTIONS) collections.set(file, (cache = new Map()));
-    cache.set(address, collection);
+    const read = readCollection(file, address);
+    collection = read.objects;
+    if (!cache || cache.bytes + read.size > CACHED_BYTES)
+      caches.set(file, (cache = { collections: new Map(), bytes: 0 }));
+    cache.collections.set(address, collection);
+    cache.bytes += read.size;
   }
   const object = collection.get(index);
   if (!object) throw new Hdf5Error('corrupt', `global heap collection ${address} has no object ${index}`);
   return object;
 }
 
-function readCollection(file: StoredFile, address: number): Collection {
+function readCollection(file: StoredFile, address: number): { objects: Collection; size: number } {
   if (address === UNDEFINED) throw new Hdf5Error('corrupt', 'a heap id points nowhere');
   const head = new Cursor(readBlock(file, address, 8 + file.lengthSize), file);
   if (head.signature() !== 'GCOL') throw new Hdf5Error('corrupt', `no global heap collection at ${address}`);
@@ -52,5 +59,5 @@ function readCollection(file: StoredFile, address: number): Collection {
     objects.set(index, c.take(length));
     c.skip(Math.min((8 - (length % 8)) % 8, c.remaining));
   }
-  return objects;
+  return { objects, size };
 }
