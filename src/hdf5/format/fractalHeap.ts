@@ -12,6 +12,8 @@ import { btreeRecords } from './v2BTree';
 
 /** Rows of a doubling table at most: offsets past 2^64 cannot be addressed. */
 const MAX_ROWS = 64;
+/** Direct blocks read at most (libhdf5's group and attribute heaps stop at 64 KiB); larger is left to libhdf5. */
+const MAX_DIRECT_BLOCK = 64 * 1024 * 1024;
 
 interface Heap {
   file: StoredFile;
@@ -50,11 +52,11 @@ const ID_POSITION: Readonly<Record<number, number>> = {
  */
 export function heapObjects(file: StoredFile, address: number, index: number): Uint8Array[] {
   const heap = readHeapHeader(file, address);
-  const btreeType = readBlock(file, index, 6)[5]; // after the B-tree's signature and version
-  const idAt = ID_POSITION[btreeType];
-  if (idAt === undefined) throw new FormatUnsupported(`a v2 B-tree of type ${btreeType} indexes no heap`);
+  const { type, records } = btreeRecords(file, index);
+  const idAt = ID_POSITION[type];
+  if (idAt === undefined) throw new FormatUnsupported(`a v2 B-tree of type ${type} indexes no heap`);
   const objects: Uint8Array[] = [];
-  for (const record of btreeRecords(file, index, btreeType)) {
+  for (const record of records) {
     if (record.length < idAt + heap.idLength)
       throw new Hdf5Error(
         'corrupt',
@@ -83,6 +85,10 @@ function readHeapHeader(file: StoredFile, address: number): Heap {
   const root = cursor.offset();
   const rootRows = cursor.u16();
   if (filterLength > 0) throw new FormatUnsupported(`the fractal heap at ${address} has I/O filters`);
+  if (maxDirectBlockSize > MAX_DIRECT_BLOCK)
+    throw new FormatUnsupported(
+      `the fractal heap at ${address} has direct blocks of ${maxDirectBlockSize} bytes`,
+    );
   const startBits = log2Exact(startBlockSize);
   const maxDirectBits = log2Exact(maxDirectBlockSize);
   const widthBits = log2Exact(width);

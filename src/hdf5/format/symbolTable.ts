@@ -6,7 +6,6 @@
  */
 import { Hdf5Error } from '../types';
 import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
-import type { Link } from './groupLinks';
 import { FormatUnsupported } from './objectHeader';
 
 /** B-tree nodes visited in one group before the tree is taken as damaged. */
@@ -18,13 +17,17 @@ const CACHED_SOFT_LINK = 2;
 
 const utf8 = new TextDecoder();
 
-export function symbolTableLinks(file: StoredFile, body: Uint8Array): Link[] {
+/** What an old-style group holds: hard links, and soft links cached in their entries. */
+type TableLink =
+  { name: string; kind: 'hard'; address: number } | { name: string; kind: 'soft'; target: string };
+
+export function symbolTableLinks(file: StoredFile, body: Uint8Array): TableLink[] {
   if (body.length < 2 * file.offsetSize)
     throw new Hdf5Error('corrupt', 'a symbol table message is too short');
   const message = new Cursor(body, file);
   const btree = message.offset();
   const heap = localHeap(file, message.offset());
-  const links: Link[] = [];
+  const links: TableLink[] = [];
   const visited = new Set<number>();
   visitNode(file, btree, -1, heap, links, visited);
   return links;
@@ -60,7 +63,7 @@ function visitNode(
   address: number,
   level: number,
   heap: Uint8Array,
-  links: Link[],
+  links: TableLink[],
   visited: Set<number>,
 ): void {
   if (visited.has(address) || visited.size >= MAX_NODES)
@@ -88,7 +91,7 @@ function visitNode(
 }
 
 /** The links of the symbol table node at `address`. */
-function symbolNode(file: StoredFile, address: number, heap: Uint8Array, links: Link[]): void {
+function symbolNode(file: StoredFile, address: number, heap: Uint8Array, links: TableLink[]): void {
   const o = file.offsetSize;
   const head = readBlock(file, address, 8);
   if (head[0] !== 0x53 || head[1] !== 0x4e || head[2] !== 0x4f || head[3] !== 0x44 || head[4] !== 1)

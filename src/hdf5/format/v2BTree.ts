@@ -5,12 +5,15 @@
  */
 import { Hdf5Error } from '../types';
 import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
+import { FormatUnsupported } from './objectHeader';
 
 /** Deeper than any tree of 2^53 records with the smallest nodes: a deeper one is damage. */
 const MAX_DEPTH = 64;
 /** Signature, version and type before the records; the checksum after them. */
 const NODE_PREFIX = 6;
 const CHECKSUM = 4;
+/** Node sizes read at most (libhdf5 writes 512-byte nodes for links and attributes); larger is left to libhdf5. */
+const MAX_NODE_SIZE = 1024 * 1024;
 
 interface Level {
   /** Records a node at this depth holds at most. */
@@ -33,8 +36,8 @@ interface Tree {
   visited: Set<number>;
 }
 
-/** Every record of the B-tree whose header is at `address`, which must be of `type`. */
-export function btreeRecords(file: StoredFile, address: number, type: number): Uint8Array[] {
+/** The type of the B-tree whose header is at `address`, and every record of it. */
+export function btreeRecords(file: StoredFile, address: number): { type: number; records: Uint8Array[] } {
   const o = file.offsetSize;
   const cursor = new Cursor(
     readBlock(file, address, 4 + 1 + 1 + 4 + 2 + 2 + 1 + 1 + o + 2 + file.lengthSize),
@@ -42,12 +45,8 @@ export function btreeRecords(file: StoredFile, address: number, type: number): U
   );
   if (cursor.signature() !== 'BTHD') throw new Hdf5Error('corrupt', `no v2 B-tree header at ${address}`);
   const version = cursor.u8();
-  const stored = cursor.u8();
-  if (version !== 0 || stored !== type)
-    throw new Hdf5Error(
-      'corrupt',
-      `the v2 B-tree at ${address} is version ${version} type ${stored}, not type ${type}`,
-    );
+  const type = cursor.u8();
+  if (version !== 0) throw new Hdf5Error('corrupt', `the v2 B-tree at ${address} is version ${version}`);
   const nodeSize = cursor.u32();
   const recordSize = cursor.u16();
   const depth = cursor.u16();
@@ -60,7 +59,9 @@ export function btreeRecords(file: StoredFile, address: number, type: number): U
       'corrupt',
       `the v2 B-tree at ${address} has node size ${nodeSize}, record size ${recordSize}, depth ${depth}`,
     );
-  if (root === UNDEFINED || total === 0) return [];
+  if (nodeSize > MAX_NODE_SIZE)
+    throw new FormatUnsupported(`the v2 B-tree at ${address} has ${nodeSize}-byte nodes`);
+  if (root === UNDEFINED || total === 0) return { type, records: [] };
   const leafMax = Math.floor((nodeSize - NODE_PREFIX - CHECKSUM) / recordSize);
   const countSize = encodedSize(leafMax);
   const levels: Level[] = [{ maxRecords: leafMax, cumulativeMax: leafMax, cumulativeSize: 0 }];
@@ -84,7 +85,7 @@ export function btreeRecords(file: StoredFile, address: number, type: number): U
     visited: new Set(),
   };
   visit(tree, root, rootRecords, depth);
-  return tree.records;
+  return { type, records: tree.records };
 }
 
 /** Bytes that hold any count up to `limit` (H5VM_limit_enc_size). */
