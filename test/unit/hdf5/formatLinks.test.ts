@@ -136,6 +136,20 @@ describe('format links: layouts written by h5py here', function () {
     assert.equal(layoutOf('userblock.h5', 'old_style').style, 'symbol table');
   });
 
+  it('leaves a file whose superblock extension holds a shared-message table to libhdf5', () => {
+    const bytes = new Uint8Array(readFileSync(path('extension.h5')));
+    const file = inMemory(bytes);
+    assert.equal(rootGroupAddress(file), (walks.get('extension.h5') as GroupWalk).root);
+    // The extension's first message (libhdf5's free-space settings, 0x17) retyped as a SOHM table (0x0f).
+    const extension = Number(Buffer.from(bytes).readBigUInt64LE(20)); // superblock version 2+, 8-byte fields
+    const flags = bytes[extension + 5];
+    const first = extension + 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0) + (1 << (flags & 0x03));
+    assert.deepEqual([bytes[8] >= 2, file.offsetSize, bytes[first]], [true, 8, 0x17]);
+    const shared = bytes.slice();
+    shared[first] = 0x0f;
+    assert.throws(() => rootGroupAddress(inMemory(shared)), FormatUnsupported);
+  });
+
   it('lists names in UTF-8 byte order, where JavaScript string order differs', () => {
     for (const name of ['latest.h5', 'earliest.h5']) {
       const walk = walks.get(name) as GroupWalk;
@@ -198,13 +212,20 @@ function readGroups(file: StoredFile, groups: readonly number[]): unknown {
   ];
 }
 
+/** A file written here, its bytes, and its groups' addresses from an intact walk. */
+interface Intact {
+  file: WrittenFile;
+  bytes: Uint8Array;
+  groups: number[];
+}
+
 function assertCorrupt(run: () => unknown, what: string): void {
   assert.throws(run, (error: unknown) => error instanceof Hdf5Error && error.code === 'corrupt', what);
 }
 
 describe('format links: damaged files', function () {
   this.timeout(120_000);
-  const written = new Map<string, { file: WrittenFile; bytes: Uint8Array; groups: number[] }>();
+  const written = new Map<string, Intact>();
   before(() => {
     for (const name of ['latest.h5', 'earliest.h5']) {
       const file = writeWithH5py(name, LINK_FILES[name]);
@@ -250,6 +271,27 @@ describe('format links: damaged files', function () {
         assertCorrupt(() => readGroups(inMemory(damaged), groups), `${name}: ${signature} flipped`);
       }
     }
+  });
+
+  it('leaves a user-defined link type other than external to libhdf5', () => {
+    const { bytes, groups } = written.get('latest.h5') as Intact;
+    // The compact group's link message "soft" -> "/data": version 1, flags, type (1: soft), then
+    // the optional creation order and charset fields, the 1-byte name length 4, "soft", value length 5.
+    const [name] = occurrences(bytes, 'soft\x05\x00/data');
+    const start = [3, 4, 11, 12]
+      .map(back => name - back)
+      .find(at => {
+        const flags = bytes[at + 1];
+        const fields = 3 + (flags & 0x04 ? 8 : 0) + (flags & 0x10 ? 1 : 0);
+        return bytes[at] === 1 && (flags & 0x0b) === 0x08 && at + fields + 1 === name;
+      });
+    assert.ok(
+      start !== undefined && bytes[start + 2] === 1 && bytes[name - 1] === 4,
+      'the soft link message',
+    );
+    const retyped = bytes.slice();
+    retyped[start + 2] = 65;
+    assert.throws(() => readGroups(inMemory(retyped), groups), FormatUnsupported);
   });
 
   it('random bytes in the link structures give Hdf5Error or FormatUnsupported, never anything else', () => {

@@ -3,7 +3,7 @@
  * groups whose fractal heap needs indirect blocks, groups that track and index creation order,
  * old-style symbol tables with a B-tree of depth 3 (6000 links), soft, dangling and external links,
  * names whose UTF-8 byte order differs from their UTF-16 order, links deleted from a dense group,
- * and a user block.
+ * a user block, and a superblock extension (a persistent free-space manager's).
  */
 
 /** Link names whose strcmp order is not JavaScript's string order (U+FB00 sorts before U+1F600 as bytes). */
@@ -75,5 +75,10 @@ f = h5py.File(sys.argv[1], 'w', userblock_size=512, track_order=True)
 data = f.create_dataset('data', data=np.arange(3))
 fill(f.create_group('old_style'), ['b', 'a', 'c', 'd', 'e'], data)
 fill(f.create_group('ordered', track_order=True), shuffled(12), data)
+`,
+  'extension.h5': `${FILL}
+f = h5py.File(sys.argv[1], 'w', libver='latest', fs_strategy='fsm', fs_persist=True)
+data = f.create_dataset('data', data=np.arange(3))
+fill(f.create_group('group'), ['b', 'a', 'soft'], data)
 `,
 };
