@@ -14,6 +14,14 @@ const MAX_NODES = 1_000_000;
 const MAX_HEAP_BYTES = 256 * 1024 * 1024;
 /** A symbol table entry's cache type saying it holds a soft link's value offset. */
 const CACHED_SOFT_LINK = 2;
+/**
+ * Read sizes that hold a whole structure in files with libhdf5's default node sizes (group
+ * B-tree nodes of 32 children, symbol table nodes of 8 entries), and libhdf5's own speculative
+ * read of a local heap, which finds the heap's data right after its header: one read each.
+ */
+const TREE_CHILDREN = 32;
+const SNOD_ENTRIES = 8;
+const HEAP_READ = 512;
 
 const utf8 = new TextDecoder();
 
@@ -37,7 +45,9 @@ export function symbolTableLinks(file: StoredFile, body: Uint8Array): TableLink[
 function localHeap(file: StoredFile, address: number): Uint8Array {
   const { offsetSize: o, lengthSize: l } = file;
   if (address === UNDEFINED) throw new Hdf5Error('corrupt', 'a symbol table message names no local heap');
-  const cursor = new Cursor(readBlock(file, address, 8 + 2 * l + o), file);
+  const headerSize = 8 + 2 * l + o;
+  const ahead = readAhead(file, address, headerSize, HEAP_READ);
+  const cursor = new Cursor(ahead, file);
   if (cursor.signature() !== 'HEAP' || cursor.u8() !== 0)
     throw new Hdf5Error('corrupt', `no local heap at ${address}`);
   cursor.skip(3);
@@ -47,7 +57,28 @@ function localHeap(file: StoredFile, address: number): Uint8Array {
   if (size < 0 || data === UNDEFINED)
     throw new Hdf5Error('corrupt', `the local heap at ${address} has no data segment`);
   if (size > MAX_HEAP_BYTES) throw new FormatUnsupported(`the local heap at ${address} holds ${size} bytes`);
-  return readBlock(file, data, size);
+  return within(file, address, ahead, data - address, size);
+}
+
+/** `guess` bytes at `address`, or as many as the file has past `need`. */
+function readAhead(file: StoredFile, address: number, need: number, guess: number): Uint8Array {
+  const bytes = new Uint8Array(Math.max(need, guess));
+  const read = file.readAt(file.base + address, bytes);
+  if (read < need) throw new Hdf5Error('corrupt', `the file ends before ${need} bytes at address ${address}`);
+  return read < bytes.length ? bytes.subarray(0, read) : bytes;
+}
+
+/** Bytes [from, from + length) after `address`, from what was read ahead there when it holds them. */
+function within(
+  file: StoredFile,
+  address: number,
+  ahead: Uint8Array,
+  from: number,
+  length: number,
+): Uint8Array {
+  return from >= 0 && from + length <= ahead.length
+    ? ahead.subarray(from, from + length)
+    : readBlock(file, address + from, length);
 }
 
 /** The NUL-terminated string at `offset` of a local heap. */
@@ -70,7 +101,8 @@ function visitNode(
     throw new Hdf5Error('corrupt', `the group B-tree node at ${address} is reached twice`);
   visited.add(address);
   const { offsetSize: o, lengthSize: l } = file;
-  const head = new Cursor(readBlock(file, address, 8 + 2 * o), file);
+  const ahead = readAhead(file, address, 8 + 2 * o, 8 + 2 * o + TREE_CHILDREN * (l + o) + l);
+  const head = new Cursor(ahead, file);
   const signature = head.signature();
   const type = head.u8();
   const nodeLevel = head.u8();
@@ -78,7 +110,7 @@ function visitNode(
   if (signature !== 'TREE' || type !== 0 || (level >= 0 && nodeLevel !== level))
     throw new Hdf5Error('corrupt', `no group B-tree node of level ${level} at ${address}`);
   // Keys and children alternate: key 0, child 0, key 1, ..., child n-1, key n.
-  const body = new Cursor(readBlock(file, address + 8 + 2 * o, entries * (l + o) + l), file);
+  const body = new Cursor(within(file, address, ahead, 8 + 2 * o, entries * (l + o) + l), file);
   const children: number[] = new Array(entries);
   for (let i = 0; i < entries; i++) {
     body.skip(l);
@@ -93,12 +125,12 @@ function visitNode(
 /** The links of the symbol table node at `address`. */
 function symbolNode(file: StoredFile, address: number, heap: Uint8Array, links: TableLink[]): void {
   const o = file.offsetSize;
-  const head = readBlock(file, address, 8);
+  const entrySize = 2 * o + 24;
+  const head = readAhead(file, address, 8, 8 + SNOD_ENTRIES * entrySize);
   if (head[0] !== 0x53 || head[1] !== 0x4e || head[2] !== 0x4f || head[3] !== 0x44 || head[4] !== 1)
     throw new Hdf5Error('corrupt', `no symbol table node at ${address}`);
   const count = head[6] | (head[7] << 8);
-  const entrySize = 2 * o + 24;
-  const cursor = new Cursor(readBlock(file, address + 8, count * entrySize), file);
+  const cursor = new Cursor(within(file, address, head, 8, count * entrySize), file);
   for (let i = 0; i < count; i++) {
     const start = cursor.at;
     const name = heapString(heap, cursor.offset());
