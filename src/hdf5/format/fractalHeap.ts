@@ -6,6 +6,7 @@
  * order index, a dense attribute list's.
  */
 import { Hdf5Error } from '../types';
+import { isSignature, verifyBlockChecksum, verifyChecksum } from './blockCheck';
 import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
 import { FormatUnsupported } from './objectHeader';
 import { btreeRecords } from './v2BTree';
@@ -70,8 +71,9 @@ export function heapObjects(file: StoredFile, address: number, index: number): U
 function readHeapHeader(file: StoredFile, address: number): Heap {
   const { offsetSize: o, lengthSize: l } = file;
   const cursor = new Cursor(readBlock(file, address, 26 + 12 * l + 3 * o), file);
-  if (cursor.signature() !== 'FRHP' || cursor.u8() !== 0)
+  if (!isSignature(cursor.bytes, 0, 'FRHP') || cursor.bytes[4] !== 0)
     throw new Hdf5Error('corrupt', `no fractal heap header at ${address}`);
+  cursor.at = 5;
   const idLength = cursor.u16();
   const filterLength = cursor.u16();
   const flags = cursor.u8();
@@ -85,6 +87,7 @@ function readHeapHeader(file: StoredFile, address: number): Heap {
   const root = cursor.offset();
   const rootRows = cursor.u16();
   if (filterLength > 0) throw new FormatUnsupported(`the fractal heap at ${address} has I/O filters`);
+  verifyChecksum(cursor.bytes, cursor.at, `the fractal heap header at ${address}`);
   if (maxDirectBlockSize > MAX_DIRECT_BLOCK)
     throw new FormatUnsupported(
       `the fractal heap at ${address} has direct blocks of ${maxDirectBlockSize} bytes`,
@@ -207,8 +210,10 @@ function indirectBlock(heap: Heap, address: number, rows: number, blockOffset: n
   if (known) return known;
   const { file } = heap;
   const prefix = 5 + file.offsetSize + heap.offsetBytes;
-  const cursor = new Cursor(readBlock(file, address, prefix + rows * heap.width * file.offsetSize), file);
+  const checksumAt = prefix + rows * heap.width * file.offsetSize;
+  const cursor = new Cursor(readBlock(file, address, checksumAt + 4), file);
   checkBlockPrefix(heap, cursor, 'FHIB', address, blockOffset);
+  verifyChecksum(cursor.bytes, checksumAt, `the fractal heap indirect block at ${address}`);
   const entries: number[] = new Array(rows * heap.width);
   for (let i = 0; i < entries.length; i++) entries[i] = cursor.offset();
   heap.indirect.set(address, entries);
@@ -226,6 +231,8 @@ function directBlock(
   if (!bytes) {
     bytes = readBlock(heap.file, address, size);
     checkBlockPrefix(heap, new Cursor(bytes, heap.file), 'FHDB', address, blockOffset);
+    if (heap.flags & 0x02)
+      verifyBlockChecksum(bytes, prefix - 4, `the fractal heap direct block at ${address}`);
     heap.direct.set(address, bytes);
   }
   return { bytes, offset: blockOffset, dataStart: prefix };
@@ -238,8 +245,9 @@ function checkBlockPrefix(
   address: number,
   blockOffset: number,
 ): void {
-  if (cursor.signature() !== signature || cursor.u8() !== 0)
+  if (!isSignature(cursor.bytes, 0, signature) || cursor.bytes[4] !== 0)
     throw new Hdf5Error('corrupt', `no fractal heap block ${signature} at ${address}`);
+  cursor.at = 5;
   const owner = cursor.offset();
   const stored = unsigned(cursor.bytes, cursor.at, heap.offsetBytes);
   cursor.skip(heap.offsetBytes);

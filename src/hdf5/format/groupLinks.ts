@@ -83,53 +83,59 @@ function parseLinkInfo(
   return { heap, nameIndex, creationOrderIndexed: (flags & 0x02) !== 0 };
 }
 
-/** A link message body (in a header or, the same encoding, a dense group's heap object). */
+/**
+ * A link message body (in a header or, the same encoding, a dense group's heap object), read
+ * straight from its bytes: a group's links are its hot path.
+ */
 function parseLinkMessage(file: StoredFile, body: Uint8Array): StoredLink {
-  const cursor = new Cursor(body, file);
-  need(cursor, 2, 'a link message');
-  const version = cursor.u8();
-  const flags = cursor.u8();
-  if (version !== 1 || flags & ~0x1f)
-    throw new Hdf5Error('corrupt', `a link message of version ${version}, flags ${flags}`);
-  const fields =
-    (flags & 0x08 ? 1 : 0) + (flags & 0x04 ? 8 : 0) + (flags & 0x10 ? 1 : 0) + (1 << (flags & 0x03));
-  need(cursor, fields, 'a link message');
-  const type = flags & 0x08 ? cursor.u8() : HARD;
+  const end = body.length;
+  const flags = body[1];
+  if (end < 2 || body[0] !== 1 || flags & ~0x1f)
+    throw new Hdf5Error('corrupt', `a link message of version ${body[0]}, flags ${flags}`);
+  const lengthSize = 1 << (flags & 0x03);
+  let at = 2;
+  if (at + (flags & 0x08 ? 1 : 0) + (flags & 0x04 ? 8 : 0) + (flags & 0x10 ? 1 : 0) + lengthSize > end)
+    throw new Hdf5Error('corrupt', 'a link message ends early');
+  const type = flags & 0x08 ? body[at++] : HARD;
   let creationOrder = 0;
   if (flags & 0x04) {
-    const low = cursor.u32();
-    creationOrder = (cursor.u32() | 0) * 2 ** 32 + low;
+    creationOrder = (little(body, at + 4, 4) | 0) * 2 ** 32 + little(body, at, 4);
+    at += 8;
   }
-  const charset = flags & 0x10 ? cursor.u8() : 0;
+  const charset = flags & 0x10 ? body[at++] : 0;
   if (charset > 1) throw new Hdf5Error('corrupt', `a link name in character set ${charset}`);
-  const nameLength = unsigned(cursor, 1 << (flags & 0x03));
-  if (nameLength === 0 || nameLength > cursor.remaining)
-    throw new Hdf5Error(
-      'corrupt',
-      `a link name of ${nameLength} bytes in a ${body.length}-byte link message`,
-    );
-  const nameBytes = cursor.take(nameLength);
+  const nameLength = little(body, at, lengthSize);
+  at += lengthSize;
+  if (nameLength === 0 || nameLength > end - at)
+    throw new Hdf5Error('corrupt', `a link name of ${nameLength} bytes in a ${end}-byte link message`);
+  const nameBytes = body.subarray(at, at + nameLength);
+  at += nameLength;
   const name = utf8.decode(nameBytes);
   let link: Link;
   if (type === HARD) {
-    need(cursor, file.offsetSize, 'a hard link');
-    link = { name, kind: 'hard', address: cursor.offset() };
+    const size = file.offsetSize;
+    if (at + size > end) throw new Hdf5Error('corrupt', 'a hard link ends early');
+    const address = little(body, at, size);
+    const undefinedAddress = address === 256 ** size - 1; // all ones
+    if (!undefinedAddress && address > Number.MAX_SAFE_INTEGER)
+      throw new Hdf5Error('corrupt', 'a hard link address is out of range');
+    link = { name, kind: 'hard', address: undefinedAddress ? UNDEFINED : address };
   } else if (type === SOFT) {
-    link = { name, kind: 'soft', target: utf8.decode(linkValue(cursor)) };
+    link = { name, kind: 'soft', target: utf8.decode(linkValue(body, at)) };
   } else if (type === EXTERNAL) {
-    link = { name, kind: 'external', ...externalValue(linkValue(cursor)) };
+    link = { name, kind: 'external', ...externalValue(linkValue(body, at)) };
   } else if (type > EXTERNAL) {
     throw new FormatUnsupported(`a user-defined link of type ${type}`);
   } else throw new Hdf5Error('corrupt', `a link of unknown type ${type}`);
   return { link, name: nameBytes, creationOrder };
 }
 
-/** A soft or user-defined link's value: its 2-byte length, then that many bytes. */
-function linkValue(cursor: Cursor): Uint8Array {
-  need(cursor, 2, 'a link value');
-  const length = cursor.u16();
-  need(cursor, length, 'a link value');
-  return cursor.take(length);
+/** A soft or user-defined link's value at `at`: its 2-byte length, then that many bytes. */
+function linkValue(body: Uint8Array, at: number): Uint8Array {
+  if (at + 2 > body.length) throw new Hdf5Error('corrupt', 'a link value ends early');
+  const length = body[at] | (body[at + 1] << 8);
+  if (at + 2 + length > body.length) throw new Hdf5Error('corrupt', 'a link value ends early');
+  return body.subarray(at + 2, at + 2 + length);
 }
 
 /** An external link's value: a version and flags byte, then the file name and object path, NUL-terminated. */
@@ -149,11 +155,10 @@ function need(cursor: Cursor, bytes: number, what: string): void {
   if (bytes > cursor.remaining) throw new Hdf5Error('corrupt', `${what} ends early`);
 }
 
-/** An unsigned field of `size` bytes (all ones is a value here, not an undefined address). */
-function unsigned(cursor: Cursor, size: number): number {
+/** A little-endian unsigned field of `size` bytes. */
+function little(bytes: Uint8Array, at: number, size: number): number {
   let value = 0;
-  for (let i = size - 1; i >= 0; i--) value = value * 256 + cursor.bytes[cursor.at + i];
-  cursor.skip(size);
+  for (let i = size - 1; i >= 0; i--) value = value * 256 + bytes[at + i];
   return value;
 }
 

@@ -4,6 +4,7 @@
  * them whatever the stored base address says (it moves the base to where it found the superblock).
  */
 import { Hdf5Error } from '../types';
+import { verifyChecksum } from './blockCheck';
 import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
 import { FormatUnsupported, firstMessage, readObjectHeader } from './objectHeader';
 
@@ -29,6 +30,7 @@ export function rootGroupAddress(file: StoredFile): number {
     cursor.offset(); // root symbol table entry: link name offset
     root = cursor.offset();
   } else if (version <= 3) {
+    verifyChecksum(head, 12 + 4 * file.offsetSize, 'the superblock');
     cursor.at = 12;
     cursor.offset(); // base address
     extension = cursor.offset();

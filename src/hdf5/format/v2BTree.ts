@@ -4,6 +4,7 @@
  * stored; they follow from the node and record sizes as libhdf5 computes them (H5B2__hdr_init).
  */
 import { Hdf5Error } from '../types';
+import { isSignature, verifyChecksum } from './blockCheck';
 import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
 import { FormatUnsupported } from './objectHeader';
 
@@ -39,11 +40,12 @@ interface Tree {
 /** The type of the B-tree whose header is at `address`, and every record of it. */
 export function btreeRecords(file: StoredFile, address: number): { type: number; records: Uint8Array[] } {
   const o = file.offsetSize;
-  const cursor = new Cursor(
-    readBlock(file, address, 4 + 1 + 1 + 4 + 2 + 2 + 1 + 1 + o + 2 + file.lengthSize),
-    file,
-  );
-  if (cursor.signature() !== 'BTHD') throw new Hdf5Error('corrupt', `no v2 B-tree header at ${address}`);
+  const checksumAt = 4 + 1 + 1 + 4 + 2 + 2 + 1 + 1 + o + 2 + file.lengthSize;
+  const cursor = new Cursor(readBlock(file, address, checksumAt + CHECKSUM), file);
+  if (!isSignature(cursor.bytes, 0, 'BTHD'))
+    throw new Hdf5Error('corrupt', `no v2 B-tree header at ${address}`);
+  cursor.skip(4);
+  verifyChecksum(cursor.bytes, checksumAt, `the v2 B-tree header at ${address}`);
   const version = cursor.u8();
   const type = cursor.u8();
   if (version !== 0) throw new Hdf5Error('corrupt', `the v2 B-tree at ${address} is version ${version}`);
@@ -101,21 +103,24 @@ function visit(tree: Tree, address: number, count: number, depth: number): void 
     throw new Hdf5Error('corrupt', `the v2 B-tree node at ${address} holds ${count} records, more than fit`);
   const bytes = readBlock(tree.file, address, tree.nodeSize);
   const cursor = new Cursor(bytes, tree.file);
-  const signature = cursor.signature();
+  cursor.skip(4); // the signature, checked below
   const version = cursor.u8();
   const type = cursor.u8();
-  if (signature !== (depth === 0 ? 'BTLF' : 'BTIN') || version !== 0 || type !== tree.type)
+  if (!isSignature(bytes, 0, depth === 0 ? 'BTLF' : 'BTIN') || version !== 0 || type !== tree.type)
     throw new Hdf5Error(
       'corrupt',
       `no v2 B-tree ${depth === 0 ? 'leaf' : 'internal node'} of type ${tree.type} at ${address}`,
     );
   const recordsAt = cursor.at;
+  const childCumulativeSize = depth > 1 ? tree.levels[depth - 1].cumulativeSize : 0;
+  const pointers =
+    depth === 0 ? 0 : (count + 1) * (tree.file.offsetSize + tree.countSize + childCumulativeSize);
+  verifyChecksum(bytes, recordsAt + count * tree.recordSize + pointers, `the v2 B-tree node at ${address}`);
   if (depth === 0) {
     for (let i = 0; i < count; i++) tree.records.push(cursor.take(tree.recordSize));
     return;
   }
   cursor.at = recordsAt + count * tree.recordSize;
-  const childCumulativeSize = depth > 1 ? tree.levels[depth - 1].cumulativeSize : 0;
   const children: { address: number; count: number }[] = [];
   for (let i = 0; i <= count; i++) {
     const child = cursor.offset();

@@ -273,6 +273,24 @@ describe('format links: damaged files', function () {
     }
   });
 
+  it('a flipped byte that only a checksum covers gives Hdf5Error corrupt, as libhdf5 refuses it', () => {
+    const { bytes, groups } = written.get('latest.h5') as Intact;
+    const places: Record<string, number> = {
+      // Superblock version 3: the file consistency flags.
+      superblock: 11,
+      // A name index leaf's first record: a name hash, which listing never compares.
+      'B-tree leaf': occurrences(bytes, 'BTLF')[0] + 6,
+      // Inside a checksummed direct block, past its prefix: a link name or free space.
+      'heap direct block': occurrences(bytes, 'FHDB')[0] + 40,
+    };
+    assert.equal(bytes[8], 3, 'a version 3 superblock');
+    for (const [what, at] of Object.entries(places)) {
+      const damaged = bytes.slice();
+      damaged[at] ^= 0x01;
+      assertCorrupt(() => readGroups(inMemory(damaged), groups), what);
+    }
+  });
+
   it('leaves a user-defined link type other than external to libhdf5', () => {
     const { bytes, groups } = written.get('latest.h5') as Intact;
     // The compact group's link message "soft" -> "/data": version 1, flags, type (1: soft), then
