@@ -96,7 +96,12 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
     const pluginDir = options.pluginDir ?? defaultPluginDir(workerPath);
     const plugins = pluginDir ? await loadPlugins(pluginDir) : [];
     const workers: WorkerSpec = { path: workerPath, pluginDir, plugins };
-    const settings: FileSettings = { cacheBytes, policy, fetchWaitMs: Math.floor(deadlineMs * 0.95) };
+    const settings: FileSettings = {
+      cacheBytes,
+      policy,
+      fetchWaitMs: Math.floor(deadlineMs * 0.95),
+      javascriptMetadata: options.metadataReader !== 'libhdf5',
+    };
     // The worker boots h5wasm (hundreds of ms, unless a spare is waiting) while the source learns size and identity.
     file = new EngineFile(source, workers, settings, options, metaCache);
     file.spawn();

@@ -66,7 +66,14 @@ export class EngineFile implements PoolableFile {
   /** Answers or pages were added since the last save. */
   private unsaved = false;
   private readonly reads = new ReadMemo(READ_MEMO_BYTES);
-  private lastStats = { hits: 0, misses: 0, cacheBytes: 0, peakCacheBytes: 0 };
+  private lastStats = {
+    hits: 0,
+    misses: 0,
+    cacheBytes: 0,
+    peakCacheBytes: 0,
+    formatAnswers: 0,
+    formatFallbacks: 0,
+  };
   /** The metadata save in flight (a kept file's lease starts one at close without waiting for it). */
   private saving: Promise<void> = Promise.resolve();
 
@@ -197,6 +204,8 @@ export class EngineFile implements PoolableFile {
         misses: this.host.stat('misses'),
         cacheBytes: this.host.stat('cacheBytes'),
         peakCacheBytes: Math.max(this.lastStats.peakCacheBytes, this.host.stat('peakCacheBytes')),
+        formatAnswers: this.host.stat('formatAnswers'),
+        formatFallbacks: this.host.stat('formatFallbacks'),
       };
     }
     return {
@@ -208,6 +217,8 @@ export class EngineFile implements PoolableFile {
       metadataCacheHits: this.metadataCacheHits,
       peakCacheBytes: this.lastStats.peakCacheBytes,
       workerRestarts: this.restarts,
+      metadataByJavaScript: this.lastStats.formatAnswers,
+      metadataByLibhdf5: this.lastStats.formatFallbacks,
     };
   }
 

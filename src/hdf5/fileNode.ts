@@ -33,7 +33,7 @@ export class LazyFileNode {
   constructor(
     private readonly fs: EmscriptenFs,
     readonly path: string,
-    cache: BlockCache,
+    private readonly cache: BlockCache,
   ) {
     const slash = path.lastIndexOf('/');
     fs.createFile(path.slice(0, slash) || '/', path.slice(slash + 1), {}, true, false);
@@ -48,10 +48,8 @@ export class LazyFileNode {
       position: number,
     ): number => {
       try {
-        const target = new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length);
-        return cache.read(position, target);
-      } catch (error) {
-        this.lastFailure = toFailure(error);
+        return this.readAt(position, new Uint8Array(buffer.buffer, buffer.byteOffset + offset, length));
+      } catch {
         throw new fs.ErrnoError(EIO);
       }
     };
@@ -62,6 +60,16 @@ export class LazyFileNode {
         throw new fs.ErrnoError(EIO);
       },
     };
+  }
+
+  /** Reads through the cache as HDF5 does, keeping why a read failed (for readers beside HDF5 too). */
+  readAt(position: number, target: Uint8Array): number {
+    try {
+      return this.cache.read(position, target);
+    } catch (error) {
+      this.lastFailure = toFailure(error);
+      throw error;
+    }
   }
 }
 

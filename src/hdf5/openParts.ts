@@ -50,6 +50,7 @@ export async function keepKey(spec: SourceSpec, options: OpenOptions): Promise<s
     options.maxElements ?? DEFAULTS.maxElements,
     options.workerPath ?? '',
     options.pluginDir ?? '',
+    options.metadataReader ?? 'javascript',
   ];
   return JSON.stringify([identity, who, how]);
 }

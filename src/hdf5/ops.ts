@@ -4,12 +4,16 @@
  */
 import type { Metadata } from 'h5wasm';
 import { readAttribute, unreadableAttribute, type AttributeSource } from './attributeRead';
-import type { BlockCache, DataHint } from './blockCache';
+import type { BlockCache } from './blockCache';
 import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
 import { hasVlen, isLibraryError, malloc, readQuietly, type H5Module } from './h5calls';
 import { describeFilters } from './filters';
-import { checkSelection } from './selection';
+import { checkSelection, dataHint } from './selection';
 import { ReferenceNames } from './referenceNames';
+import { nwb1Type } from './neurodataType';
+import { AnswerMemo } from './answerMemo';
+import { JavaScriptFirst } from './javascriptFirst';
+import { superblockOffset, type ReadAt } from './format/fileCursor';
 import { decodeRegion } from './regions';
 import { storedChunkPlan } from './chunkPlan';
 import { storedDatasetBytes, type StoredAccess } from './storedData';
@@ -19,32 +23,35 @@ import {
   type DatasetInfo,
   type H5Attribute,
   type H5Entry,
-  type H5Value,
   type MetadataSnapshot,
   type ReadResult,
   type Selection,
 } from './types';
-import { isNumeric, shortDtype, toDtype, toTypedArray, toValues, type ValueContext } from './values';
+import {
+  isNumeric,
+  shortDtype,
+  toDatasetInfo,
+  toDtype,
+  toTypedArray,
+  toValues,
+  type ValueContext,
+} from './values';
 
 /** Wasm heap ceiling for one read (the module has 2 GiB in all). */
 const MAX_READ_BYTES = 1024 * 1024 * 1024;
-/** Answers kept per file before the memo starts over (a walk of 100k objects stays in bounds). */
-const MEMO_LIMIT = 200_000;
 /** Attribute values larger than this are read again rather than kept. */
 const MEMO_ATTRIBUTE_BYTES = 64 * 1024;
 
+export interface FileOpsOptions {
+  /** Reads file bytes through the cache, keeping why a fetch failed (fileNode.ts). */
+  readAt?: ReadAt;
+  /** Answer metadata from the JavaScript reader first (default true). */
+  javascriptMetadata?: boolean;
+}
+
 export class FileOps {
   private readonly ctx: ValueContext;
-  /**
-   * HDF5 answers by call and path. The file is read-only, so an answer stays true; a viewer asks
-   * for the same entries, attributes and metadata many times (listing a group describes every
-   * child, then each child's attributes and info are asked for), and each call into the library
-   * walks the path again. Failures are never kept (a failed fetch may succeed next time). By
-   * kind of call, then by path.
-   */
-  private readonly memo = new Map<string, Map<string, unknown>>();
-  /** Answers kept, over all kinds. */
-  private memoSize = 0;
+  private readonly memo = new AnswerMemo();
   /** References that could not be resolved (maybe bytes that failed to arrive): values holding one are not kept. */
   private refFailures = 0;
 
@@ -52,6 +59,9 @@ export class FileOps {
   private baseAddress: number | null = null;
   private readonly references: ReferenceNames;
   private readonly attributeSource: AttributeSource;
+  private readonly readAt: ReadAt;
+  /** Metadata read in JavaScript first, from libhdf5 when that reader cannot. */
+  readonly javascript: JavaScriptFirst;
 
   constructor(
     private readonly m: H5Module,
@@ -60,13 +70,20 @@ export class FileOps {
     private readonly plugins: ReadonlySet<number>,
     /** Whether a byte fetch failed during the current call (such failures must fail the call). */
     private readonly fetchFailed: () => boolean = () => false,
+    options: FileOpsOptions = {},
   ) {
-    this.references = new ReferenceNames(m, fileId, fetchFailed);
+    this.readAt = options.readAt ?? ((at, target) => cache.read(at, target));
+    this.references = new ReferenceNames(m, fileId, fetchFailed, undefined, () =>
+      this.javascript.answer(
+        format => format.referenceIndex(),
+        () => null,
+      ),
+    );
     this.ctx = {
       heap: () => m.HEAPU8,
       region: bytes => {
         try {
-          return decodeRegion(bytes, (at, target) => cache.read(at, target), this.superblockAt());
+          return decodeRegion(bytes, this.readAt, this.superblockAt());
         } catch (error) {
           if (this.fetchFailed()) throw error;
           this.refFailures++;
@@ -85,7 +102,7 @@ export class FileOps {
           }
         };
         return (
-          this.remember(
+          this.memo.remember(
             'ref',
             `${isObject ? 'o' : 'r'}${bytes.join(',')}`,
             resolve,
@@ -94,6 +111,22 @@ export class FileOps {
         );
       },
     };
+    this.javascript = new JavaScriptFirst({
+      enabled: options.javascriptMetadata ?? true,
+      readAt: this.readAt,
+      size: cache.size,
+      base: () => this.superblockAt(),
+      codes: {
+        group: m.H5G_GROUP,
+        dataset: m.H5G_DATASET,
+        datatype: m.H5G_TYPE,
+        softLink: m.H5G_LINK,
+        externalLink: m.H5G_UDLINK,
+      },
+      plugins,
+      refs: this.ctx,
+      fetchFailed,
+    });
     this.attributeSource = {
       m,
       fileId,
@@ -125,33 +158,21 @@ export class FileOps {
 
   /** The superblock's offset: 0, or 512, 1024, 2048… after a user block. */
   private superblockAt(): number {
-    if (this.baseAddress !== null) return this.baseAddress;
-    const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-    const probe = new Uint8Array(8);
-    for (let at = 0; at < 1 << 30; at = at === 0 ? 512 : at * 2) {
-      if (this.cache.read(at, probe) < 8) break;
-      if (probe.every((b, i) => b === signature[i])) return (this.baseAddress = at);
-    }
-    return (this.baseAddress = 0);
+    return (this.baseAddress ??= superblockOffset((at, target) => this.cache.read(at, target)));
   }
 
   datasetInfo(path: string): DatasetInfo {
     this.cache.beginOp('metadata');
-    return this.remember('info', path, () => this.computeDatasetInfo(path));
+    return this.memo.remember('info', path, () =>
+      this.javascript.answer(
+        format => format.datasetInfo(path),
+        () => this.computeDatasetInfo(path),
+      ),
+    );
   }
 
   private computeDatasetInfo(path: string): DatasetInfo {
-    const meta = this.datasetMeta(path);
-    const shape = meta.shape ?? [];
-    return {
-      path,
-      shape,
-      maxshape: meta.maxshape ? meta.maxshape.map(n => (n >= Number.MAX_SAFE_INTEGER ? null : n)) : null,
-      dtype: toDtype(meta),
-      chunks: meta.chunks ?? null,
-      filters: meta.chunks ? this.filters(path) : [],
-      size: meta.shape ? shape.reduce((a, b) => a * b, 1) : 0,
-    };
+    return toDatasetInfo(path, this.datasetMeta(path), () => this.filters(path));
   }
 
   /** Depth first from `root`: entries, dataset infos and (optionally) attributes, in one call. */
@@ -241,7 +262,7 @@ export class FileOps {
   private storedAccess(path: string): StoredAccess {
     const ref = Uint8Array.from(this.m.create_object_reference(this.fileId, path));
     return {
-      readAt: (at, target) => this.cache.read(at, target),
+      readAt: this.readAt,
       base: this.superblockAt(),
       objectAddress: Number(new DataView(ref.buffer).getBigUint64(0, true)),
       fetchFailed: this.fetchFailed,
@@ -249,7 +270,12 @@ export class FileOps {
   }
 
   private describe(path: string, name: string): H5Entry {
-    return this.remember('entry', path, () => this.computeEntry(path, name));
+    return this.memo.remember('entry', path, () =>
+      this.javascript.answer(
+        format => format.entry(path, name),
+        () => this.computeEntry(path, name),
+      ),
+    );
   }
 
   private computeEntry(path: string, name: string): H5Entry {
@@ -263,7 +289,7 @@ export class FileOps {
     if (type === m.H5G_LINK)
       return { name, path, kind: 'brokenLink', target: m.get_symbolic_link(this.fileId, path) ?? undefined };
     const soft =
-      path === '/' ? null : this.remember('soft', path, () => m.get_symbolic_link(this.fileId, path));
+      path === '/' ? null : this.memo.remember('soft', path, () => m.get_symbolic_link(this.fileId, path));
     const entry: H5Entry = { name, path, kind: 'group' };
     if (soft) {
       entry.kind = 'softLink';
@@ -312,11 +338,14 @@ export class FileOps {
     const read = () => {
       const failuresBefore = this.refFailures;
       return {
-        ...readAttribute(this.attributeSource, path, name),
+        ...this.javascript.answer(
+          format => format.attribute(path, name),
+          () => readAttribute(this.attributeSource, path, name),
+        ),
         complete: this.refFailures === failuresBefore,
       };
     };
-    return this.remember(
+    return this.memo.remember(
       'attr',
       `${path}\0${name}`,
       read,
@@ -332,54 +361,45 @@ export class FileOps {
   }
 
   private filters(path: string): DatasetInfo['filters'] {
-    return this.remember('filters', path, () =>
+    return this.memo.remember('filters', path, () =>
       describeFilters(this.m.get_dataset_filters(this.fileId, path), this.plugins),
     );
   }
 
   private typeOf(path: string): number {
     // "No such object" is not kept: it may come from bytes that failed to arrive.
-    return this.remember(
+    return this.memo.remember(
       'type',
       path,
-      () => this.m.get_type(this.fileId, path),
+      () =>
+        this.javascript.answer(
+          format => format.typeCode(path),
+          () => this.m.get_type(this.fileId, path),
+        ),
       type => type >= 0,
     );
   }
 
   private namesOf(path: string): string[] {
-    return this.remember('names', path, () => this.m.get_names(this.fileId, path, false));
+    return this.memo.remember('names', path, () =>
+      this.javascript.answer(
+        format => format.linkNames(path),
+        () => this.m.get_names(this.fileId, path, false),
+      ),
+    );
   }
 
   private attributeNamesOf(path: string): string[] {
-    return this.remember('attrNames', path, () => this.m.get_attribute_names(this.fileId, path));
+    return this.memo.remember('attrNames', path, () =>
+      this.javascript.answer(
+        format => format.attributeNames(path),
+        () => this.m.get_attribute_names(this.fileId, path),
+      ),
+    );
   }
 
   private metadataOf(path: string): Metadata {
-    return this.remember('meta', path, () => this.m.get_dataset_metadata(this.fileId, path));
-  }
-
-  /** The kept answer, else `compute()`'s, kept when `worthKeeping` says so. */
-  private remember<T>(
-    kind: string,
-    key: string,
-    compute: () => T,
-    worthKeeping: (value: T) => boolean = () => true,
-  ): T {
-    let kept = this.memo.get(kind);
-    if (kept?.has(key)) return kept.get(key) as T;
-    const value = compute();
-    if (worthKeeping(value)) {
-      if (this.memoSize >= MEMO_LIMIT) {
-        this.memo.clear();
-        this.memoSize = 0;
-      }
-      kept = this.memo.get(kind);
-      if (!kept) this.memo.set(kind, (kept = new Map()));
-      kept.set(key, value);
-      this.memoSize++;
-    }
-    return value;
+    return this.memo.remember('meta', path, () => this.m.get_dataset_metadata(this.fileId, path));
   }
 
   private requireObject(path: string): void {
@@ -390,43 +410,6 @@ export class FileOps {
   }
 }
 
-/**
- * The most specific neurodata type. NWB 1.x writes `neurodata_type` `TimeSeries` on every series
- * and lists the real type last in `ancestry`; its interfaces are `Interface` groups named after
- * their type (`Fluorescence`, `ImageSegmentation`…) and its processing modules are `Module`.
- */
-function nwb1Type(declared: string | undefined, name: string, ancestry: () => H5Value): string | undefined {
-  if (declared === 'Interface') return name;
-  if (declared === 'Module') return 'ProcessingModule';
-  const chain = ancestry();
-  const list = Array.isArray(chain) ? chain : [chain];
-  const last = list[list.length - 1];
-  return typeof last === 'string' && last !== '' ? last : declared;
-}
-
 export function joinPath(parent: string, name: string): string {
   return parent.endsWith('/') ? parent + name : `${parent}/${name}`;
-}
-
-/** What the read will need from the file, so prefetch stops at the end of the selection. */
-function dataHint(meta: Metadata, start: number[], count: number[], stride: number[]): DataHint {
-  const shape = meta.shape ?? [];
-  if (count.some(c => c === 0)) return { expectedBytes: 0, chunkCount: 0 };
-  if (meta.chunks && meta.chunks.length === shape.length) {
-    const chunks = meta.chunks;
-    let chunkCount = 1;
-    shape.forEach((_, i) => {
-      const last = start[i] + (count[i] - 1) * stride[i];
-      chunkCount *= Math.floor(last / chunks[i]) - Math.floor(start[i] / chunks[i]) + 1;
-    });
-    const chunkBytes = chunks.reduce((a, b) => a * b, 1) * meta.size;
-    return { expectedBytes: chunkCount * chunkBytes, chunkCount };
-  }
-  let first = 0;
-  let last = 0;
-  shape.forEach((n, i) => {
-    first = first * n + start[i];
-    last = last * n + start[i] + (count[i] - 1) * stride[i];
-  });
-  return { expectedBytes: (last - first + 1) * meta.size, chunkCount: 0 };
 }

@@ -45,6 +45,8 @@ export interface FileSettings {
   policy: BlockPolicy;
   /** Milliseconds the worker waits for one fetch before failing the read. */
   fetchWaitMs: number;
+  /** Metadata read in JavaScript first (OpenOptions.metadataReader). */
+  javascriptMetadata: boolean;
 }
 
 export type CallOp =
@@ -105,5 +107,8 @@ export const STAT = {
   peakCacheBytes: 3,
   pinnedBytes: 4,
   linkBytes: 5,
+  /** Metadata answers the JavaScript reader gave, and those it left to libhdf5 (ops.ts). */
+  formatAnswers: 6,
+  formatFallbacks: 7,
 } as const;
 export const STAT_SLOTS = 8;

@@ -6,7 +6,8 @@
  * pass lists every link instead (H5Lvisit from the root group, the visit libhdf5's search makes)
  * with its object's address; an address reached by exactly one link has exactly one name, the
  * one the search finds. Anything else (an object with several links or none, the root group, a
- * region reference) is still searched for by libhdf5.
+ * region reference) is still searched for by libhdf5. The pass reads the links in JavaScript when
+ * it can (formatAnswers.ts), else asks libhdf5 for them.
  */
 import type { H5Module } from './h5calls';
 
@@ -24,6 +25,8 @@ export class ReferenceNames {
     /** Whether a byte fetch failed during the current call (the pass is then not kept). */
     private readonly fetchFailed: () => boolean,
     private readonly searchesBeforeIndex = SEARCHES_BEFORE_INDEX,
+    /** The same index read without libhdf5 (format/formatAnswers.ts), or null when it cannot. */
+    private readonly readIndex: () => Map<string, string | null> | null = () => null,
   ) {}
 
   /** The referenced object's path, or null when it has none; throws when libhdf5 fails. */
@@ -37,7 +40,11 @@ export class ReferenceNames {
   }
 
   private index(): Map<string, string | null> | null {
-    if (this.byAddress || this.searches < this.searchesBeforeIndex) return this.byAddress;
+    if (this.byAddress) return this.byAddress;
+    // Read in JavaScript, the pass costs less than one libhdf5 search: made at the first reference.
+    const read = this.readIndex();
+    if (read) return (this.byAddress = read);
+    if (this.searches < this.searchesBeforeIndex) return null;
     const index = new Map<string, string | null>();
     try {
       for (const link of this.m.get_names(this.fileId, '/', true)) {

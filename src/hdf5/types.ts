@@ -165,6 +165,9 @@ export interface SourceStats {
   peakCacheBytes?: number;
   /** Times the worker was restarted after a crash or a missed deadline. */
   workerRestarts?: number;
+  /** Metadata answers read in JavaScript (src/hdf5/format/), and those left to libhdf5. */
+  metadataByJavaScript?: number;
+  metadataByLibhdf5?: number;
 }
 
 export interface FileInfo {
@@ -327,6 +330,12 @@ export interface OpenOptions {
    * reopen within it reuses the running worker and its block cache (filePool.ts).
    */
   keepAliveMs?: number;
+  /**
+   * Who reads metadata (entries, attributes, dataset infos): 'javascript' (default) reads the
+   * file's own structures (src/hdf5/format/) and asks libhdf5 only for what that reader does not
+   * read; 'libhdf5' asks h5wasm for everything (the reference the equivalence tests compare with).
+   */
+  metadataReader?: 'javascript' | 'libhdf5';
 }
 
 export type Hdf5ErrorCode =

@@ -5,7 +5,7 @@
  */
 import type { Metadata } from 'h5wasm';
 import { regionText } from './regions';
-import type { Dtype, H5Region, H5Value, NumericArray } from './types';
+import type { DatasetInfo, Dtype, H5Filter, H5Region, H5Value, NumericArray } from './types';
 
 /** H5T class numbers (H5T_class_t). */
 const INTEGER = 0;
@@ -155,6 +155,20 @@ export function toDtype(meta: Metadata): Dtype {
         display: `unknown (class ${meta.type}, ${meta.size} bytes)`,
       };
   }
+}
+
+/** A dataset's info from its metadata; its filters are asked for only when it is chunked. */
+export function toDatasetInfo(path: string, meta: Metadata, filters: () => H5Filter[]): DatasetInfo {
+  const shape = meta.shape ?? [];
+  return {
+    path,
+    shape,
+    maxshape: meta.maxshape ? meta.maxshape.map(n => (n >= Number.MAX_SAFE_INTEGER ? null : n)) : null,
+    dtype: toDtype(meta),
+    chunks: meta.chunks ?? null,
+    filters: meta.chunks ? filters() : [],
+    size: meta.shape ? shape.reduce((a, b) => a * b, 1) : 0,
+  };
 }
 
 /** Short dtype text for listings, e.g. `int16`, `float32`, `vlen str`, `compound`. */
@@ -385,8 +399,11 @@ function cString(heap: Uint8Array, ptr: number, utf8: boolean): string {
   if (ptr === 0) return '';
   let end = ptr;
   while (end < heap.length && heap[end] !== 0) end++;
-  return new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(heap.subarray(ptr, end));
+  return (utf8 ? UTF8 : LATIN1).decode(heap.subarray(ptr, end));
 }
+
+const UTF8 = new TextDecoder('utf-8');
+const LATIN1 = new TextDecoder('latin1');
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');

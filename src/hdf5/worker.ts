@@ -78,8 +78,12 @@ function fetchSync(start: number, end: number): Uint8Array {
   }
 }
 
-function publishStats(cache: BlockCache): void {
+function publishStats(cache: BlockCache, ops: FileOps | null): void {
   const c = cache.stats();
+  if (ops) {
+    stats[STAT.formatAnswers] = ops.javascript.counts.answers;
+    stats[STAT.formatFallbacks] = ops.javascript.counts.fallbacks;
+  }
   stats[STAT.hits] = c.hits;
   stats[STAT.misses] = c.misses;
   stats[STAT.cacheBytes] = c.bytes;
@@ -130,10 +134,14 @@ async function main(): Promise<void> {
       });
       cache.seed(call.seed);
       if (call.stream) cache.seedStream(call.stream, call.settings.fetchWaitMs);
-      io = { cache, node: new LazyFileNode(fs, FILE_PATH, cache) };
+      const node = new LazyFileNode(fs, FILE_PATH, cache);
+      io = { cache, node };
       cache.beginOp('metadata');
       const h5 = new h5wasm.File(FILE_PATH, 'r');
-      ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds), () => io?.node.lastFailure != null);
+      ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds), () => node.lastFailure != null, {
+        readAt: (at, target) => node.readAt(at, target),
+        javascriptMetadata: call.settings.javascriptMetadata,
+      });
       return { pluginsLoaded: pluginIds };
     }
     if (call.op === 'warmUp') {
@@ -167,11 +175,11 @@ async function main(): Promise<void> {
     if (io) io.node.lastFailure = null;
     try {
       const value = answer(message.call);
-      if (io) publishStats(io.cache);
+      if (io) publishStats(io.cache, ops);
       const transfer = transferables(value);
       port?.postMessage({ type: 'reply', id: message.id, ok: true, value } satisfies WorkerToHost, transfer);
     } catch (error) {
-      if (io) publishStats(io.cache);
+      if (io) publishStats(io.cache, ops);
       post({
         type: 'reply',
         id: message.id,

@@ -54,6 +54,10 @@ export function decodeName(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 const committed = new WeakMap<StoredFile, Map<number, Parsed>>();
+/** Types by their message body, per file (short bodies only). */
+const sameTypes = new WeakMap<StoredFile, Map<string, Parsed>>();
+const SAME_TYPE_BYTES = 64;
+const SAME_TYPE_CACHE = 1024;
 
 export function parseDatatype(file: StoredFile, body: Uint8Array, shared: boolean): Metadata {
   return guard(() => ({ ...parseMessage(file, body, shared, 0).meta }), 'datatype message');
@@ -98,7 +102,19 @@ export function guard<T>(parse: () => T, what: string): T {
 }
 
 function parseMessage(file: StoredFile, body: Uint8Array, shared: boolean, depth: number): Parsed {
-  if (!shared) return parseType(new Cursor(body, file), depth);
+  if (!shared) {
+    // Most of a file's attributes share a handful of types (a vlen UTF-8 string, a float64):
+    // a short body is parsed once per file. Parsed types are never changed, so sharing is safe.
+    if (body.length > SAME_TYPE_BYTES) return parseType(new Cursor(body, file), depth);
+    const key = String.fromCharCode(...body);
+    let known = sameTypes.get(file);
+    const parsed = known?.get(key);
+    if (parsed) return parsed;
+    const fresh = parseType(new Cursor(body, file), depth);
+    if (!known || known.size >= SAME_TYPE_CACHE) sameTypes.set(file, (known = new Map()));
+    known.set(key, fresh);
+    return fresh;
+  }
   return committedType(file, sharedAddress(new Cursor(body, file)), depth);
 }
 

@@ -16,7 +16,12 @@ export interface StoredFile {
   base: number;
   offsetSize: number;
   lengthSize: number;
+  /** The file's size in bytes, when known: no block is read past it. */
+  size?: number;
 }
+
+/** Without a known size, no one structure is read larger than this (the worker heap is 2 GiB). */
+const MAX_BLOCK_LENGTH = 2 ** 30;
 
 /** Little-endian fields of a byte block, in the widths the superblock chose. */
 export class Cursor {
@@ -81,6 +86,11 @@ export class Cursor {
 
 /** `length` bytes at the file address `address` (relative to the superblock). */
 export function readBlock(file: StoredFile, address: number, length: number): Uint8Array {
+  // A damaged length field must not become a huge allocation: nothing lies past the file's end.
+  const tooFar =
+    file.size === undefined ? length > MAX_BLOCK_LENGTH : file.base + address + length > file.size;
+  if (!(length >= 0) || address < 0 || tooFar)
+    throw new Hdf5Error('corrupt', `${length} bytes at address ${address} run past the end of the file`);
   const bytes = new Uint8Array(length);
   if (file.readAt(file.base + address, bytes) < length)
     throw new Hdf5Error('corrupt', `the file ends before ${length} bytes at address ${address}`);
@@ -88,7 +98,7 @@ export function readBlock(file: StoredFile, address: number, length: number): Ui
 }
 
 /** The field widths of the superblock at `base`. */
-export function openStoredFile(readAt: ReadAt, base: number): StoredFile {
+export function openStoredFile(readAt: ReadAt, base: number, size?: number): StoredFile {
   const head = new Uint8Array(16);
   readAt(base, head);
   const version = head[8];
@@ -98,5 +108,16 @@ export function openStoredFile(readAt: ReadAt, base: number): StoredFile {
       'corrupt',
       `superblock version ${version} has field sizes ${offsetSize}/${lengthSize}`,
     );
-  return { readAt, base, offsetSize, lengthSize };
+  return { readAt, base, offsetSize, lengthSize, size };
+}
+
+/** The superblock's offset: 0, or 512, 1024, 2048… after a user block (0 when none is found). */
+export function superblockOffset(readAt: ReadAt): number {
+  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  const probe = new Uint8Array(8);
+  for (let at = 0; at < 1 << 30; at = at === 0 ? 512 : at * 2) {
+    if (readAt(at, probe) < 8) break;
+    if (probe.every((b, i) => b === signature[i])) return at;
+  }
+  return 0;
 }

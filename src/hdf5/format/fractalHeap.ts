@@ -32,6 +32,10 @@ interface Heap {
   lengthBytes: number;
   root: number;
   rootRows: number;
+  /** The v2 B-tree (type 1) of huge objects, stored outside the heap's blocks. */
+  hugeIndex: number;
+  /** Huge objects by the number in their heap ID (read from hugeIndex at the first one). */
+  huge: Map<number, { address: number; length: number }> | null;
   /** Blocks read so far: direct blocks' bytes, indirect blocks' child addresses. */
   direct: Map<number, Uint8Array>;
   indirect: Map<number, number[]>;
@@ -48,7 +52,7 @@ const ID_POSITION: Readonly<Record<number, number>> = {
 /**
  * Every object of the fractal heap whose header (`FRHP`) is at `address`, as listed by the v2
  * B-tree at `index` (a link or attribute index of type 5, 6, 8 or 9), in that index's order.
- * Throws FormatUnsupported for heaps with I/O filters and for huge objects; a tiny object is the
+ * Throws FormatUnsupported for heaps with I/O filters; a tiny object is the
  * bytes of its ID.
  */
 export function heapObjects(file: StoredFile, address: number, index: number): Uint8Array[] {
@@ -78,7 +82,9 @@ function readHeapHeader(file: StoredFile, address: number): Heap {
   const filterLength = cursor.u16();
   const flags = cursor.u8();
   const maxManagedSize = cursor.u32();
-  cursor.skip(10 * l + 2 * o); // huge objects' next ID and B-tree, free space and its manager, counts
+  cursor.length(); // next huge object ID
+  const hugeIndex = cursor.offset();
+  cursor.skip(9 * l + o); // free space and its manager, counts
   const width = cursor.u16();
   const startBlockSize = cursor.length();
   const maxDirectBlockSize = cursor.length();
@@ -124,6 +130,8 @@ function readHeapHeader(file: StoredFile, address: number): Heap {
     ),
     root,
     rootRows,
+    hugeIndex,
+    huge: null,
     direct: new Map(),
     indirect: new Map(),
   };
@@ -139,7 +147,7 @@ function log2Exact(n: number): number {
 function heapObject(heap: Heap, id: Uint8Array): Uint8Array {
   const kind = (id[0] >> 4) & 0x03;
   if (id[0] >> 6 !== 0) throw new Hdf5Error('corrupt', `a heap ID of version ${id[0] >> 6}`);
-  if (kind === 1) throw new FormatUnsupported(`a huge object in the fractal heap at ${heap.address}`);
+  if (kind === 1) return hugeObject(heap, id);
   if (kind === 2) {
     const extended = heap.idLength > 17;
     const size = (extended ? ((id[0] & 0x0f) << 8) | id[1] : id[0] & 0x0f) + 1;
@@ -262,4 +270,33 @@ function unsigned(bytes: Uint8Array, at: number, size: number): number {
   let value = 0;
   for (let i = size - 1; i >= 0; i--) value = value * 256 + bytes[at + i];
   return value;
+}
+
+/**
+ * A huge object: too big for the heap's blocks, stored on its own. Its heap ID holds its address
+ * and length when the ID is long enough ("directly accessed"), else a number that the heap's huge
+ * object B-tree maps to them (libhdf5's 8-byte IDs of dense attributes and links).
+ */
+function hugeObject(heap: Heap, id: Uint8Array): Uint8Array {
+  const { file } = heap;
+  const o = file.offsetSize;
+  const l = file.lengthSize;
+  if (heap.idLength >= 1 + o + l) return readBlock(file, unsigned(id, 1, o), unsigned(id, 1 + o, l));
+  if (heap.hugeIndex === UNDEFINED)
+    throw new Hdf5Error('corrupt', `the fractal heap at ${heap.address} names a huge object but has none`);
+  if (!heap.huge) {
+    const { type, records } = btreeRecords(file, heap.hugeIndex);
+    if (type !== 1) throw new FormatUnsupported(`huge objects indexed by a v2 B-tree of type ${type}`);
+    heap.huge = new Map();
+    for (const record of records) {
+      if (record.length <= o + l || record.length > o + l + 8)
+        throw new Hdf5Error('corrupt', `a huge object record of ${record.length} bytes`);
+      const key = unsigned(record, o + l, record.length - o - l);
+      heap.huge.set(key, { address: unsigned(record, 0, o), length: unsigned(record, o, l) });
+    }
+  }
+  const found = heap.huge.get(unsigned(id, 1, Math.min(id.length - 1, 8)));
+  if (!found)
+    throw new Hdf5Error('corrupt', `a huge heap object missing from the index at ${heap.hugeIndex}`);
+  return readBlock(file, found.address, found.length);
 }

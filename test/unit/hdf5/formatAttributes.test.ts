@@ -12,7 +12,12 @@ import { parseAttributeMessage } from '../../../src/hdf5/format/attributeMessage
 import { attributeValue, type ReferenceResolver } from '../../../src/hdf5/format/attributeValue';
 import { parseDataspace } from '../../../src/hdf5/format/dataspace';
 import { parseDatatype } from '../../../src/hdf5/format/datatype';
-import { openStoredFile, type ReadAt, type StoredFile } from '../../../src/hdf5/format/fileCursor';
+import {
+  openStoredFile,
+  superblockOffset,
+  type ReadAt,
+  type StoredFile,
+} from '../../../src/hdf5/format/fileCursor';
 import { heapObject } from '../../../src/hdf5/format/globalHeap';
 import { FormatUnsupported, readObjectHeader } from '../../../src/hdf5/format/objectHeader';
 import type { H5Module } from '../../../src/hdf5/h5calls';
@@ -43,16 +48,6 @@ interface Tally {
   datasets: number;
   dense: number;
   unsupported: Map<string, number>;
-}
-
-function superblockAt(readAt: ReadAt): number {
-  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
-  const probe = new Uint8Array(8);
-  for (let at = 0; at < 1 << 30; at = at === 0 ? 512 : at * 2) {
-    if (readAt(at, probe) < 8) break;
-    if (probe.every((b, i) => b === signature[i])) return at;
-  }
-  return 0;
 }
 
 function address(bytes: Uint8Array): number {
@@ -112,7 +107,7 @@ describe('hdf5 format: datatypes, dataspaces and attribute values', function () 
     const wasm = new h5wasm.File('/format.h5', 'r');
     try {
       const readAt: ReadAt = (position, target) => readSync(fd, target, 0, target.length, position);
-      const file = openStoredFile(readAt, superblockAt(readAt));
+      const file = openStoredFile(readAt, superblockOffset(readAt));
       const refs = resolver(file, readAt, objects);
       for (const [objectPath, expected] of Object.entries(snapshot.attributes)) {
         const at = objects.paths[objectPath];

@@ -14,7 +14,7 @@ import { engineDump, type Canon, type CanonFile } from '../../conformance/canoni
 import { compareDumps } from '../../conformance/compare';
 import { JUDGE_PACKAGES, PYTHON } from '../../conformance/judge';
 import { ensureDebianPackages } from '../../support/debianPackages';
-import type { Hdf5File, SourceSpec } from '../../../src/hdf5/types';
+import type { Hdf5File, OpenOptions, SourceSpec } from '../../../src/hdf5/types';
 import { dataHandlers } from '../../../src/nwb/service';
 import { PACKAGED } from '../../conformance/sources';
 import { openNwb } from '../nwb/helpers';
@@ -119,8 +119,12 @@ function write(format: 'earliest' | 'latest'): WrittenFile {
   );
 }
 
-async function withEngine<T>(spec: SourceSpec, use: (file: Hdf5File) => Promise<T>): Promise<T> {
-  const file = await open(spec);
+async function withEngine<T>(
+  spec: SourceSpec,
+  use: (file: Hdf5File) => Promise<T>,
+  options: OpenOptions = {},
+): Promise<T> {
+  const file = await open(spec, options);
   try {
     return await use(file);
   } finally {
@@ -187,7 +191,6 @@ describe('stored bytes of data h5wasm cannot convert (big-endian H5T_TIME)', fun
     const differences = compareDumps(libhdf5, engine);
     assert.deepEqual(differences.map(d => `${d.path} ${d.field}`).sort(), [
       '/btree2 values',
-      '/dense_attrs attributes.be32.values[0]',
       '/extensible values',
     ]);
     assert.match(
@@ -199,13 +202,19 @@ describe('stored bytes of data h5wasm cannot convert (big-endian H5T_TIME)', fun
       /version 2 B-tree chunk index is not supported/,
     );
     assert.equal(dataOf(engine, '/fixed_paged').length, 3000);
-    // The attribute in dense storage fails alone, saying why; its twelve siblings read.
-    const attributes = await withEngine({ kind: 'local', path: written.path }, f =>
-      f.attributes('/dense_attrs'),
-    );
-    assert.equal(attributes.length, 13);
+    // The big-endian time attribute in dense storage: the JavaScript metadata reader reads it as
+    // libhdf5 does (the dumps above agree); through h5wasm alone it fails, saying why, and its
+    // twelve siblings still read.
+    const spec: SourceSpec = { kind: 'local', path: written.path };
+    const read = await withEngine(spec, f => f.attributes('/dense_attrs'));
+    assert.equal(read.length, 13);
+    assert.equal(read.find(a => a.name === 'be32')?.error, undefined);
+    const viaLibhdf5 = await withEngine(spec, f => f.attributes('/dense_attrs'), {
+      metadataReader: 'libhdf5',
+    });
+    assert.equal(viaLibhdf5.length, 13);
     assert.match(
-      attributes.find(a => a.name === 'be32')?.error ?? '',
+      viaLibhdf5.find(a => a.name === 'be32')?.error ?? '',
       /dense attribute storage is not supported/,
     );
   });

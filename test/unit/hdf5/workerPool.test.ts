@@ -99,7 +99,12 @@ describe('hdf5 worker warm-up', function () {
           op: 'open',
           size: opened.size,
           seed: [],
-          settings: { cacheBytes: 64 << 20, policy: 'adaptive', fetchWaitMs: 10_000 },
+          settings: {
+            cacheBytes: 64 << 20,
+            policy: 'adaptive',
+            fetchWaitMs: 10_000,
+            javascriptMetadata: true,
+          },
         },
         { deadlineMs: 20_000 },
       );
