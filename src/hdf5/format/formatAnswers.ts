@@ -16,7 +16,7 @@ import type { StoredAttribute } from './attributeMessage';
 import { parseDataspace } from './dataspace';
 import { parseDatatype } from './datatype';
 import { Cursor, type StoredFile } from './fileCursor';
-import { groupLinks, type Link } from './groupLinks';
+import { groupLinks, isGroupHeader, type Link } from './groupLinks';
 import { FormatUnsupported, firstMessage, readObjectHeader, type ObjectHeader } from './objectHeader';
 import { rootGroupAddress } from './superblock';
 import type { Metadata } from 'h5wasm';
@@ -31,11 +31,9 @@ export interface TypeCodes {
 }
 
 const DATASPACE = 0x01;
-const LINK_INFO = 0x02;
 const DATATYPE = 0x03;
 const LAYOUT = 0x08;
 const FILTERS = 0x0b;
-const SYMBOL_TABLE = 0x11;
 /** H5T_STRING. */
 const STRING = 3;
 /** Soft links followed in one lookup before giving up, as libhdf5 (H5L_NUM_LINKS). */
@@ -223,7 +221,7 @@ export class FormatAnswers {
   private readClass(address: number): ObjectClass {
     const header = this.header(address);
     const has = (type: number) => header.messages.some(m => m.type === type);
-    if (has(SYMBOL_TABLE) || has(LINK_INFO)) return 'group';
+    if (isGroupHeader(header)) return 'group';
     if (has(DATATYPE) && has(DATASPACE)) return 'dataset';
     if (has(DATATYPE)) return 'datatype';
     throw new FormatUnsupported(`the object at ${address} is of no known type`);
