@@ -18,6 +18,8 @@ export class ReferenceNames {
   /** Path by address (8 little-endian bytes, joined); null where several links reach it. */
   private byAddress: Map<string, string | null> | null = null;
   private searches = 0;
+  /** The JavaScript pass failed once: it fails the same way again (a failed fetch throws instead). */
+  private readFailed = false;
 
   constructor(
     private readonly m: H5Module,
@@ -42,8 +44,11 @@ export class ReferenceNames {
   private index(): Map<string, string | null> | null {
     if (this.byAddress) return this.byAddress;
     // Read in JavaScript, the pass costs less than one libhdf5 search: made at the first reference.
-    const read = this.readIndex();
-    if (read) return (this.byAddress = read);
+    if (!this.readFailed) {
+      const read = this.readIndex();
+      if (read) return (this.byAddress = read);
+      this.readFailed = true;
+    }
     if (this.searches < this.searchesBeforeIndex) return null;
     const index = new Map<string, string | null>();
     try {

@@ -111,13 +111,15 @@ export function openStoredFile(readAt: ReadAt, base: number, size?: number): Sto
   return { readAt, base, offsetSize, lengthSize, size };
 }
 
+/** The eight bytes every superblock starts with. */
+export const HDF5_SIGNATURE: readonly number[] = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
 /** The superblock's offset: 0, or 512, 1024, 2048… after a user block (0 when none is found). */
 export function superblockOffset(readAt: ReadAt): number {
-  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
   const probe = new Uint8Array(8);
   for (let at = 0; at < 1 << 30; at = at === 0 ? 512 : at * 2) {
     if (readAt(at, probe) < 8) break;
-    if (probe.every((b, i) => b === signature[i])) return at;
+    if (probe.every((b, i) => b === HDF5_SIGNATURE[i])) return at;
   }
   return 0;
 }

@@ -5,18 +5,18 @@
  */
 import { Hdf5Error } from '../types';
 import { verifyChecksum } from './blockCheck';
-import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
+import { Cursor, HDF5_SIGNATURE, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
 import { FormatUnsupported, firstMessage, readObjectHeader } from './objectHeader';
 
-const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** The shared object header message table message, kept in the superblock extension. */
 const SHARED_MESSAGE_TABLE = 0x0f;
 
 export function rootGroupAddress(file: StoredFile): number {
   // Up to the root group's address in version 1, the longest of the four versions.
   const head = readBlock(file, 0, 28 + 6 * file.offsetSize);
-  for (let i = 0; i < SIGNATURE.length; i++)
-    if (head[i] !== SIGNATURE[i]) throw new Hdf5Error('corrupt', `no HDF5 signature at byte ${file.base}`);
+  for (let i = 0; i < HDF5_SIGNATURE.length; i++)
+    if (head[i] !== HDF5_SIGNATURE[i])
+      throw new Hdf5Error('corrupt', `no HDF5 signature at byte ${file.base}`);
   const version = head[8];
   const cursor = new Cursor(head, file);
   let extension: number;
