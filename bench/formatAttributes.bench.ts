@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const file = new h5wasm.File('/bench.h5', 'r');
     const source: AttributeSource = {
       m,
-      fileId: file.file_id,
+      fileId: () => file.file_id,
       ctx: { ...NO_REFERENCES, heap: () => m.HEAPU8 },
       fetchFailed: () => false,
       storedAccess: () => {

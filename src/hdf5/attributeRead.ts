@@ -14,7 +14,8 @@ const MAX_ATTRIBUTE_ELEMENTS = 1_000_000;
 /** The open file the attributes are read from. */
 export interface AttributeSource {
   m: H5Module;
-  fileId: bigint;
+  /** libhdf5's id of the file (opened at the first call that needs it). */
+  fileId(): bigint;
   ctx: ValueContext;
   /** Whether a byte fetch failed during the current call (such failures must fail the call). */
   fetchFailed(): boolean;
@@ -27,7 +28,8 @@ export function readAttribute(
   path: string,
   name: string,
 ): { value: H5Attribute; nbytes: number } {
-  const { m, fileId, ctx } = source;
+  const { m, ctx } = source;
+  const fileId = source.fileId();
   const meta = m.get_attribute_metadata(fileId, path, name);
   const dtype = toDtype(meta);
   if (!meta.shape) return { value: { name, dtype, shape: [], value: null }, nbytes: 0 };
@@ -84,7 +86,7 @@ export function unreadableAttribute(
   const message = firstDiagnostic(error instanceof Error ? error.message : String(error));
   let dtype: H5Attribute['dtype'] = { class: 'unknown', size: 0, display: 'unknown' };
   try {
-    dtype = toDtype(source.m.get_attribute_metadata(source.fileId, path, name));
+    dtype = toDtype(source.m.get_attribute_metadata(source.fileId(), path, name));
   } catch {
     // the type itself is unreadable: 'unknown' says so
   }

@@ -5,7 +5,7 @@
  * open for a while after its close.
  */
 import { deserialize } from 'node:v8';
-import type { PoolableFile } from './filePool';
+import type { AfterClose, PoolableFile } from './filePool';
 import type { MetadataAnswers, MetadataCache } from './metadataCache';
 import { ReadMemo } from './readMemo';
 import {
@@ -15,6 +15,7 @@ import {
   type CallValue,
   type FileSettings,
   type PageRun,
+  type ReleaseValue,
   type SerializedAnswer,
   type StreamRun,
 } from './protocol';
@@ -37,12 +38,16 @@ import {
   type WalkOptions,
 } from './types';
 import type { WorkerHost } from './workerHost';
-import { prepareSpareWorker, takeWorker } from './workerPool';
+import { offerSpareWorker, prepareSpareWorker, takeWorker } from './workerPool';
 
 const MiB = 1024 * 1024;
 const WALK_DEADLINE_FACTOR = 10;
 /** Decoded reads each file remembers (readMemo.ts). */
 const READ_MEMO_BYTES = 32 * MiB;
+/** A worker whose wasm heap grew past this (large reads) is stopped at close, not kept as the spare. */
+const REUSED_HEAP_MAX = 256 * MiB;
+/** The release of a file in its worker is a few milliseconds; one that takes longer is not waited for again. */
+const RELEASE_DEADLINE_MS = 2000;
 
 export class EngineFile implements PoolableFile {
   info: FileInfo = { size: 0, identity: '', label: '' };
@@ -237,10 +242,10 @@ export class EngineFile implements PoolableFile {
   }
 
   close(): Promise<void> {
-    return this.dispose(true);
+    return this.dispose('spare');
   }
 
-  async dispose(prepareSpare: boolean): Promise<void> {
+  async dispose(afterwards: AfterClose): Promise<void> {
     if (this.closed) return;
     try {
       await this.saveMetadata();
@@ -251,11 +256,32 @@ export class EngineFile implements PoolableFile {
     const host = this.host;
     this.host = null;
     this.streamAbort.abort();
-    await host?.terminate();
+    const handedBack = host !== null && afterwards !== 'stop' && (await this.handBack(host));
+    if (host && !handedBack) await host.terminate();
     await this.source.close();
     // Started now, not while this file was busy: the next open (often this file again, or the
     // next asset of the same session) then finds h5wasm running.
-    if (prepareSpare) this.prepareSpare();
+    if (afterwards === 'spare' && !handedBack) this.prepareSpare();
+  }
+
+  /**
+   * Gives the worker back to the pool as the next open's spare, its file released: false when it
+   * is not worth keeping (it failed, is busy, or its wasm heap grew large) and is to be stopped.
+   */
+  private async handBack(host: WorkerHost): Promise<boolean> {
+    if (host.dead || !host.idle || !this.everOpened) return false;
+    try {
+      const { heapBytes } = (await host.call(
+        { op: 'release' },
+        { deadlineMs: RELEASE_DEADLINE_MS },
+      )) as ReleaseValue;
+      if (heapBytes > REUSED_HEAP_MAX || host.dead) return false;
+    } catch {
+      return false;
+    }
+    host.source = null;
+    offerSpareWorker(this.workers.path, this.workers.pluginDir, host);
+    return true;
   }
 
   prepareSpare(): void {

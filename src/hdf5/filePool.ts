@@ -10,10 +10,17 @@
 import type { Hdf5File, SourceStats } from './types';
 import { Hdf5Error } from './types';
 
+/**
+ * What becomes of a closed file's worker: 'spare' hands it to the next open (or starts a fresh
+ * spare when it cannot be kept); 'quiet' hands it on if it can, starting nothing; 'stop' ends it
+ * (deactivation, sign-out).
+ */
+export type AfterClose = 'spare' | 'quiet' | 'stop';
+
 /** The file behind the leases. */
 export interface PoolableFile extends Hdf5File {
-  /** Really closes it (worker and source); `prepareSpare` starts a spare worker for the next open. */
-  dispose(prepareSpare: boolean): Promise<void>;
+  /** Really closes it (worker and source), leaving its worker for the next open as `afterwards` says. */
+  dispose(afterwards: AfterClose): Promise<void>;
   /** Starts a spare worker for the next open of another file (this one keeps its own). */
   prepareSpare(): void;
 }
@@ -86,7 +93,7 @@ export async function closeKeptFiles(which: (file: { isPrivate: boolean }) => bo
     if (!which(entry)) continue;
     entry.retired = true;
     entries.delete(entry.key);
-    if (entry.leases === 0) closing.push(dispose(entry, false));
+    if (entry.leases === 0) closing.push(dispose(entry, 'stop'));
   }
   await Promise.all(closing);
 }
@@ -106,7 +113,7 @@ async function release(entry: Entry): Promise<void> {
   if (entry.leases > 0) return;
   if (entry.retired || entry.keepAliveMs <= 0) {
     if (entries.get(entry.key) === entry) entries.delete(entry.key);
-    await dispose(entry, true);
+    await dispose(entry, 'spare');
     return;
   }
   entry.idleSince = Date.now();
@@ -114,7 +121,7 @@ async function release(entry: Entry): Promise<void> {
   entry.timer = setTimeout(() => {
     if (entries.get(entry.key) === entry && entry.leases === 0) {
       entries.delete(entry.key);
-      void dispose(entry, false);
+      void dispose(entry, 'quiet');
     }
   }, entry.keepAliveMs);
   // A kept file must not keep the process alive.
@@ -132,15 +139,15 @@ async function enforceBounds(): Promise<void> {
     const entry = idle[i];
     entries.delete(entry.key);
     bytes -= entry.file.stats().cacheBytes;
-    closing.push(dispose(entry, true));
+    closing.push(dispose(entry, 'quiet'));
   }
   await Promise.all(closing);
 }
 
-async function dispose(entry: Entry, prepareSpare: boolean): Promise<void> {
+async function dispose(entry: Entry, afterwards: AfterClose): Promise<void> {
   if (entry.timer) clearTimeout(entry.timer);
   entry.timer = null;
-  await entry.file.dispose(prepareSpare).catch(() => undefined);
+  await entry.file.dispose(afterwards).catch(() => undefined);
 }
 
 /** One open's handle: its own stats (counted from its open) and its own close. */

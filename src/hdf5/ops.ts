@@ -5,10 +5,8 @@
 import type { Metadata } from 'h5wasm';
 import { readAttribute, unreadableAttribute, type AttributeSource } from './attributeRead';
 import type { BlockCache } from './blockCache';
-import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
-import { hasVlen, isLibraryError, malloc, readQuietly, type H5Module } from './h5calls';
+import { isLibraryError, type H5Module } from './h5calls';
 import { describeFilters } from './filters';
-import { checkSelection, dataHint } from './selection';
 import { ReferenceNames } from './referenceNames';
 import { nwb1Type } from './neurodataType';
 import { AnswerMemo } from './answerMemo';
@@ -16,7 +14,8 @@ import { JavaScriptFirst } from './javascriptFirst';
 import { superblockOffset, type ReadAt } from './format/fileCursor';
 import { decodeRegion } from './regions';
 import { storedChunkPlan } from './chunkPlan';
-import { storedDatasetBytes, type StoredAccess } from './storedData';
+import { readSelection, type DatasetAccess } from './datasetRead';
+import type { StoredAccess } from './storedData';
 import {
   Hdf5Error,
   type ChunkPlan,
@@ -27,18 +26,8 @@ import {
   type ReadResult,
   type Selection,
 } from './types';
-import {
-  isNumeric,
-  shortDtype,
-  toDatasetInfo,
-  toDtype,
-  toTypedArray,
-  toValues,
-  type ValueContext,
-} from './values';
+import { shortDtype, toDatasetInfo, toDtype, type ValueContext } from './values';
 
-/** Wasm heap ceiling for one read (the module has 2 GiB in all). */
-const MAX_READ_BYTES = 1024 * 1024 * 1024;
 /** Attribute values larger than this are read again rather than kept. */
 const MEMO_ATTRIBUTE_BYTES = 64 * 1024;
 
@@ -58,6 +47,8 @@ export class FileOps {
   /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
   private baseAddress: number | null = null;
   private readonly references: ReferenceNames;
+  private readonly datasetAccess: DatasetAccess;
+  private libhdf5FileId: bigint | null = null;
   private readonly attributeSource: AttributeSource;
   private readonly readAt: ReadAt;
   /** Metadata read in JavaScript first, from libhdf5 when that reader cannot. */
@@ -65,7 +56,11 @@ export class FileOps {
 
   constructor(
     private readonly m: H5Module,
-    private readonly fileId: bigint,
+    /**
+     * Opens the file in libhdf5, at the first answer the JavaScript reader leaves to it: a walk
+     * it reads whole never waits for libhdf5's open (or for the bytes that open reads).
+     */
+    private readonly openLibhdf5: () => bigint,
     private readonly cache: BlockCache,
     private readonly plugins: ReadonlySet<number>,
     /** Whether a byte fetch failed during the current call (such failures must fail the call). */
@@ -73,6 +68,7 @@ export class FileOps {
     options: FileOpsOptions = {},
   ) {
     this.readAt = options.readAt ?? ((at, target) => cache.read(at, target));
+    const fileId = () => this.fileId;
     this.references = new ReferenceNames(m, fileId, fetchFailed, undefined, () =>
       this.javascript.answer(
         format => format.referenceIndex(),
@@ -127,13 +123,35 @@ export class FileOps {
       refs: this.ctx,
       fetchFailed,
     });
-    this.attributeSource = {
+    const storedAccess = (path: string) => this.storedAccess(path);
+    this.attributeSource = { m, fileId, ctx: this.ctx, fetchFailed, storedAccess };
+    this.datasetAccess = {
       m,
       fileId,
       ctx: this.ctx,
-      fetchFailed,
-      storedAccess: path => this.storedAccess(path),
+      storedAccess,
+      beginData: hint => cache.beginOp('data', hint),
     };
+  }
+
+  /** libhdf5's id of the file, opened at the first call that needs it. */
+  private get fileId(): bigint {
+    return (this.libhdf5FileId ??= this.openLibhdf5());
+  }
+
+  /**
+   * Whether the JavaScript reader reads this file (its superblock and root group); when it does
+   * not, the caller opens the file in libhdf5 at once, so a damaged file fails its open as before.
+   */
+  readsWithoutLibhdf5(): boolean {
+    return this.javascript.answer(
+      format => format.typeCode('/') === this.m.H5G_GROUP,
+      () => false,
+    );
+  }
+
+  openInLibhdf5(): void {
+    void this.fileId;
   }
 
   list(path: string): H5Entry[] {
@@ -204,52 +222,7 @@ export class FileOps {
     const unsupported = meta.chunks ? this.filters(path).find(f => !f.supported) : undefined;
     if (unsupported)
       throw new Hdf5Error('unsupported-filter', `unsupported compression: ${unsupported.name}`);
-    const dtype = toDtype(meta);
-    if (!meta.shape) return { shape: [], dtype, data: [] };
-    const shape = meta.shape;
-    const start = selection.start ?? shape.map(() => 0);
-    const stride = selection.stride ?? shape.map(() => 1);
-    const count = selection.count ?? shape.map((n, i) => Math.max(0, Math.ceil((n - start[i]) / stride[i])));
-    checkSelection(path, shape, start, count, stride);
-    const elements = count.reduce((a, b) => a * b, 1);
-    if (elements > maxElements) {
-      throw new Hdf5Error(
-        'too-large',
-        `selection of ${elements} elements exceeds the limit of ${maxElements}`,
-      );
-    }
-    const nbytes = elements * meta.size;
-    if (nbytes > MAX_READ_BYTES)
-      throw new Hdf5Error('too-large', `selection of ${nbytes} bytes exceeds the read limit`);
-    this.cache.beginOp('data', dataHint(meta, start, count, stride));
-    if (h5wasmCannotConvert(meta)) {
-      const bytes = storedDatasetBytes(this.storedAccess(path), path, meta, { start, count, stride });
-      return { shape: shape.length === 0 ? [] : count, dtype, data: toValues(bytes, meta, this.ctx) };
-    }
-    const ptr = malloc(this.m, nbytes);
-    try {
-      const scalar = shape.length === 0;
-      const big = (a: number[]) => a.map(BigInt);
-      const get = () =>
-        this.m.get_dataset_data(
-          this.fileId,
-          path,
-          scalar ? null : big(count),
-          scalar ? null : big(start),
-          scalar ? null : big(stride),
-          BigInt(ptr),
-        );
-      if (orderChangeFails(meta)) readQuietly(this.m, path, get);
-      else get();
-      const bytes = this.m.HEAPU8.slice(ptr, ptr + nbytes);
-      swapLeftBigEndian(bytes, meta);
-      const data = isNumeric(meta) ? toTypedArray(bytes, meta) : toValues(bytes, meta, this.ctx);
-      if (hasVlen(meta))
-        this.m.reclaim_vlen_memory_count(this.fileId, path, '', BigInt(ptr), scalar ? [] : big(count));
-      return { shape: scalar ? [] : count, dtype, data };
-    } finally {
-      this.m._free(ptr);
-    }
+    return readSelection(this.datasetAccess, path, meta, selection, maxElements);
   }
 
   /** Where the stored pieces of `path` are, for reading them raw on the host (chunkPlan.ts). */

@@ -61,10 +61,13 @@ export type CallOp =
   | { op: 'exportMetadata' }
   /** A spare worker, before it has a file: runs the engine's code paths on a scratch file (warmUp.ts). */
   | { op: 'warmUp' }
+  /** Closes the file and forgets it, so the worker (its code already optimized) can take another. */
+  | { op: 'release' }
   /** Where a dataset's stored pieces are, for the host to read them raw (chunkPlan.ts). */
   | { op: 'chunkPlan'; path: string };
 
-export type CallValue = SerializedAnswer | ReadResult | PageRun[] | OpenValue | WarmUpValue | ChunkPlan;
+export type CallValue =
+  SerializedAnswer | ReadResult | PageRun[] | OpenValue | WarmUpValue | ReleaseValue | ChunkPlan;
 
 /**
  * The answer to a metadata call (list, entry, attributes, datasetInfo, walk), serialized by the
@@ -79,6 +82,11 @@ export interface SerializedAnswer {
 
 export interface WarmUpValue {
   warmUpMs: number;
+}
+
+export interface ReleaseValue {
+  /** The wasm heap's size after the release (it never shrinks: a big one is not worth keeping). */
+  heapBytes: number;
 }
 
 export interface OpenValue {

@@ -23,7 +23,8 @@ export class ReferenceNames {
 
   constructor(
     private readonly m: H5Module,
-    private readonly fileId: bigint,
+    /** libhdf5's id of the file, opened at its first use (the JavaScript pass may need none). */
+    private readonly fileIdOf: () => bigint,
     /** Whether a byte fetch failed during the current call (the pass is then not kept). */
     private readonly fetchFailed: () => boolean,
     private readonly searchesBeforeIndex = SEARCHES_BEFORE_INDEX,
@@ -38,7 +39,7 @@ export class ReferenceNames {
       if (known) return known;
     }
     this.searches++;
-    return this.m.get_referenced_name(this.fileId, bytes, isObject) ?? null;
+    return this.m.get_referenced_name(this.fileIdOf(), bytes, isObject) ?? null;
   }
 
   private index(): Map<string, string | null> | null {
@@ -51,12 +52,13 @@ export class ReferenceNames {
     }
     if (this.searches < this.searchesBeforeIndex) return null;
     const index = new Map<string, string | null>();
+    const fileId = this.fileIdOf();
     try {
-      for (const link of this.m.get_names(this.fileId, '/', true)) {
+      for (const link of this.m.get_names(fileId, '/', true)) {
         const path = `/${link}`;
         let address: string;
         try {
-          address = Array.from(this.m.create_object_reference(this.fileId, path)).join(',');
+          address = Array.from(this.m.create_object_reference(fileId, path)).join(',');
         } catch (error) {
           // A dangling or external link reaches no object here; a failed fetch ends the pass.
           if (this.fetchFailed()) throw error;

@@ -1,10 +1,13 @@
 /**
- * Warms a spare worker's code paths while it waits for a file. A worker's JavaScript (h5wasm's
- * bindings, our value conversion, the block cache) starts out interpreted in each new thread; the
- * compiled wasm is shared, the JIT's work is not. About half of a small file's metadata walk is
- * that JavaScript, so a spare walks a small NWB-shaped scratch file a few times first (written
- * here in memory, never to disk), and the user's first walk runs on optimized code. Each walk is
- * one call (~25 ms), so a spare taken for a file is not kept busy by the rest.
+ * Warms a spare worker's code paths while it waits for a file. A worker's JavaScript (the metadata
+ * reader in format/, h5wasm's bindings, value conversion, the block cache) starts out interpreted
+ * in each new thread; the compiled wasm is shared, the JIT's work is not. A cold first walk ran 2-4×
+ * slower than the same walk on optimized code, so a spare walks two small NWB-shaped scratch files
+ * first (written here in memory, never to disk): one in HDF5's earliest format (symbol tables,
+ * version 1 object headers, as h5py writes by default) and one in its latest (link messages,
+ * version 2 headers, and groups and attribute lists big enough for dense storage: fractal heaps and
+ * v2 B-trees, as libver='latest' writers and MIES do). Each walk is one call (~10-30 ms), so a
+ * spare taken for a file is not kept busy by the rest.
  */
 import h5wasm from 'h5wasm';
 import { BlockCache } from './blockCache';
@@ -15,19 +18,25 @@ import { FileOps } from './ops';
 const SCRATCH_DIR = '/warm';
 const WRITTEN = `${SCRATCH_DIR}/written.h5`;
 const READ = `${SCRATCH_DIR}/read.h5`;
-/** The scratch file, written by this worker's first warm-up. */
-let scratch: Uint8Array | null = null;
+/** The scratch files, earliest and latest format, written by this worker's first warm-up. */
+let scratch: Uint8Array[] | null = null;
+/** Walks made so far: they alternate between the two files. */
+let walks = 0;
+/** Attributes on each scratch series: more than libhdf5 keeps compact (8), so the latest file's go dense. */
+const SERIES_ATTRIBUTES = 10;
+/** Processing modules: more links than a compact group holds (8), so the latest file's group goes dense. */
+const MODULES = 10;
 
 type Fs = EmscriptenFs & { mkdirTree(path: string): void; readFile(path: string): Uint8Array };
 
-/** Walks the scratch file once (writing it first if needed), with a fresh memo. */
+/** Walks one scratch file (writing both first if needed), with a fresh memo. */
 export function warmUpWorker(m: H5Module): void {
   const fs = m.FS as unknown as Fs;
   if (!scratch) {
     fs.mkdirTree(SCRATCH_DIR);
-    scratch = writeScratchFile(fs);
+    scratch = [writeScratchFile(fs, 'earliest'), writeScratchFile(fs, 'latest')];
   }
-  const bytes = scratch;
+  const bytes = scratch[walks++ % scratch.length];
   const cache = new BlockCache(
     bytes.length,
     () => {
@@ -40,7 +49,7 @@ export function warmUpWorker(m: H5Module): void {
   try {
     const file = new h5wasm.File(READ, 'r');
     try {
-      const ops = new FileOps(m, file.file_id, cache, new Set());
+      const ops = new FileOps(m, () => file.file_id, cache, new Set());
       ops.walk('/', true, 10_000);
       ops.read('/acquisition/series/data', { start: [0, 0], count: [64, 4] }, 1_000_000);
       ops.read('/general/names', {}, 1_000);
@@ -52,8 +61,8 @@ export function warmUpWorker(m: H5Module): void {
   }
 }
 
-function writeScratchFile(fs: Fs): Uint8Array {
-  const file = new h5wasm.File(WRITTEN, 'w');
+function writeScratchFile(fs: Fs, format: 'earliest' | 'latest'): Uint8Array {
+  const file = new h5wasm.File(WRITTEN, 'w', format === 'latest' ? { libver: 'latest' } : {});
   try {
     const typed = (path: string, type: string) => {
       const node = path === '/' ? file : file.get(path);
@@ -72,14 +81,15 @@ function writeScratchFile(fs: Fs): Uint8Array {
     file.create_group('processing');
     file.create_dataset({ name: 'session_description', data: 'scratch', shape: [], dtype: 'S' });
     file.create_dataset({ name: 'general/names', data: ['a', 'bc', 'def'], shape: [3], dtype: 'S' });
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < MODULES; i++) {
       const module = `processing/module${i}`;
       file.create_group(module);
       typed(module, 'ProcessingModule').create_attribute('description', 'scratch module');
       for (let j = 0; j < 3; j++) {
         const series = `${module}/series${j}`;
         file.create_group(series);
-        typed(series, 'TimeSeries').create_attribute('comments', 'no comments');
+        const group = typed(series, 'TimeSeries');
+        for (let a = 0; a < SERIES_ATTRIBUTES; a++) group.create_attribute(`note${a}`, `scratch note ${a}`);
         const data = file.create_dataset({
           name: `${series}/data`,
           data: new Float32Array(256),

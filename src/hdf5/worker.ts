@@ -122,6 +122,8 @@ async function main(): Promise<void> {
   // The file is opened once its size is known (the host learns it while this worker starts).
   let io: { cache: BlockCache; node: LazyFileNode } | null = null;
   let ops: FileOps | null = null;
+  /** The file as libhdf5 opened it, once something needed libhdf5. */
+  let libhdf5File: InstanceType<typeof h5wasm.File> | null = null;
 
   const answer = (call: CallOp): CallValue => {
     if (call.op === 'open') {
@@ -137,11 +139,14 @@ async function main(): Promise<void> {
       const node = new LazyFileNode(fs, FILE_PATH, cache);
       io = { cache, node };
       cache.beginOp('metadata');
-      const h5 = new h5wasm.File(FILE_PATH, 'r');
-      ops = new FileOps(m, h5.file_id, cache, new Set(pluginIds), () => node.lastFailure != null, {
+      const openLibhdf5 = () => (libhdf5File = new h5wasm.File(FILE_PATH, 'r')).file_id;
+      ops = new FileOps(m, openLibhdf5, cache, new Set(pluginIds), () => node.lastFailure != null, {
         readAt: (at, target) => node.readAt(at, target),
         javascriptMetadata: call.settings.javascriptMetadata,
       });
+      // libhdf5 opens the file now only when the JavaScript reader cannot read its root (it then
+      // says why the file does not open); else at the first answer left to it, if any.
+      if (!ops.readsWithoutLibhdf5()) ops.openInLibhdf5();
       return { pluginsLoaded: pluginIds };
     }
     if (call.op === 'warmUp') {
@@ -150,6 +155,16 @@ async function main(): Promise<void> {
       const started = performance.now();
       warmUpWorker(m);
       return { warmUpMs: performance.now() - started };
+    }
+    if (call.op === 'release') {
+      libhdf5File?.close();
+      if (io) fs.unlink(FILE_PATH);
+      io = null;
+      ops = null;
+      libhdf5File = null;
+      // The next file's counters start from zero (the host sets the link's figure itself).
+      for (const [slot, index] of Object.entries(STAT)) if (slot !== 'linkBytes') stats[index] = 0;
+      return { heapBytes: m.HEAPU8.length };
     }
     if (!io || !ops) throw new Hdf5Error('closed', 'the file is not open');
     if (call.op === 'exportMetadata') return io.cache.pinnedRuns();

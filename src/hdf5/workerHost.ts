@@ -142,6 +142,11 @@ export class WorkerHost {
     return result;
   }
 
+  /** No call is running or waiting (the start-up watch on id 0 aside). */
+  get idle(): boolean {
+    return [...this.pending.keys()].every(id => id === 0);
+  }
+
   async terminate(): Promise<void> {
     this.fail(new Hdf5Error('closed', 'the file was closed'));
     await this.worker.terminate().catch(() => undefined);

@@ -49,6 +49,36 @@ export function prepareSpareWorker(
   const waiting = spares.get(key);
   if (waiting) return waiting.host;
   const host = new WorkerHost(workerPath, plugins);
+  const spare = waitAsSpare(key, host);
+  spare.warm = warmUp(key, host);
+  // A spare that fails to start is simply dropped; the next open starts its own worker.
+  host.whenReady().catch(() => {
+    if (spares.get(key)?.host === host) {
+      spares.delete(key);
+      clearTimeout(spare.timer);
+    }
+  });
+  return host;
+}
+
+/**
+ * Keeps the worker of a file that just closed (its file released in the worker) as the spare:
+ * its code is optimized by that file's reading, where a new worker's first walk runs 2-4× slower
+ * however long its scratch warm-up. It replaces a waiting spare.
+ */
+export function offerSpareWorker(workerPath: string, pluginDir: string | undefined, host: WorkerHost): void {
+  const key = keyOf(workerPath, pluginDir);
+  const waiting = spares.get(key);
+  spares.delete(key);
+  if (waiting) {
+    clearTimeout(waiting.timer);
+    void waiting.host.terminate();
+  }
+  waitAsSpare(key, host);
+}
+
+/** Makes `host` the spare for `key`; it stops after SPARE_IDLE_MS unless an open takes it. */
+function waitAsSpare(key: string, host: WorkerHost): Spare {
   const timer = setTimeout(() => {
     if (spares.get(key)?.host === host) spares.delete(key);
     void host.terminate();
@@ -56,15 +86,7 @@ export function prepareSpareWorker(
   timer.unref();
   const spare: Spare = { host, timer, warm: Promise.resolve() };
   spares.set(key, spare);
-  spare.warm = warmUp(key, host);
-  // A spare that fails to start is simply dropped; the next open starts its own worker.
-  host.whenReady().catch(() => {
-    if (spares.get(key)?.host === host) {
-      spares.delete(key);
-      clearTimeout(timer);
-    }
-  });
-  return host;
+  return spare;
 }
 
 /** One scratch walk at a time, while the spare is still waiting (an open takes it at once). */

@@ -50,7 +50,12 @@ describe('hdf5 names of referenced objects', function () {
     let compared = 0;
     for (const name of fixtureFiles()) {
       withReferences(name, (fileId, refs) => {
-        const names = new ReferenceNames(m, fileId, () => false, 0);
+        const names = new ReferenceNames(
+          m,
+          () => fileId,
+          () => false,
+          0,
+        );
         for (const [link, ref] of refs) {
           assert.equal(
             names.name(ref, true),
@@ -74,7 +79,12 @@ describe('hdf5 names of referenced objects', function () {
           return m.get_referenced_name(...args);
         },
       } as H5Module;
-      const names = new ReferenceNames(counting, fileId, () => false, 3);
+      const names = new ReferenceNames(
+        counting,
+        () => fileId,
+        () => false,
+        3,
+      );
       for (const [, ref] of refs) names.name(ref, true);
       assert.ok(refs.length > 300, `references: ${refs.length}`);
       // The first three, then only objects reached by more than one link (soft links, the root).

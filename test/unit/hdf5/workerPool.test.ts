@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
-import type { SerializedAnswer, WarmUpValue } from '../../../src/hdf5/protocol';
+import type { FileSettings, ReleaseValue, SerializedAnswer, WarmUpValue } from '../../../src/hdf5/protocol';
 import { prepareHdf5Worker } from '../../../src/hdf5/engine';
 import { LocalSource } from '../../../src/hdf5/sources/local';
 import type { H5Entry } from '../../../src/hdf5/types';
@@ -17,6 +17,13 @@ import {
   takeWorker,
 } from '../../../src/hdf5/workerPool';
 import { FIXTURES, open, WORKER } from './helpers';
+
+const SETTINGS: FileSettings = {
+  cacheBytes: 64 << 20,
+  policy: 'adaptive',
+  fetchWaitMs: 10_000,
+  javascriptMetadata: true,
+};
 
 describe('hdf5 spare workers', function () {
   this.timeout(30_000);
@@ -66,6 +73,33 @@ describe('hdf5 spare workers', function () {
     assert.ok(hasSpareWorker(WORKER, pluginDir));
   });
 
+  it("a closed file's worker, its file released, serves the next file exactly as a fresh worker", async () => {
+    const pluginDir = join(WORKER, '..', 'h5plugins');
+    const first = await open({ kind: 'local', path: join(FIXTURES, 'pynwb__1.0.2_nwbfile.nwb') });
+    const firstWalk = await first.walk('/');
+    const series = firstWalk.entries.find(e => e.kind === 'dataset' && (e.shape ?? []).length > 0);
+    assert.ok(series, 'the first file has a data set to read');
+    await first.read(series.path); // libhdf5 opens the file: the release must close it too
+    await first.close();
+    assert.ok(hasSpareWorker(WORKER, pluginDir), 'the worker waits as the spare');
+    const path = join(FIXTURES, 'neuroconv__nwb_test.nwb');
+    const reused = await open({ kind: 'local', path });
+    const reusedWalk = await reused.walk('/');
+    const dataset = reusedWalk.entries.find(e => e.kind === 'dataset' && (e.shape ?? []).length > 0);
+    assert.ok(dataset);
+    const reusedRead = await reused.read(dataset.path);
+    assert.ok(reused.stats().cacheMisses > 0, 'its counters are its own');
+    await reused.close();
+    await stopSpareWorkers();
+    const fresh = await open({ kind: 'local', path });
+    try {
+      assert.deepEqual(reusedWalk, await fresh.walk('/'), 'the same walk as a new worker gives');
+      assert.deepEqual(reusedRead, await fresh.read(dataset.path));
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('a spare started before any open (browsing to assets) serves the first open', async () => {
     const path = join(FIXTURES, 'pynwb__1.0.2_nwbfile.nwb');
     const pluginDir = join(WORKER, '..', 'h5plugins');
@@ -80,6 +114,45 @@ describe('hdf5 spare workers', function () {
       assert.ok((await file.list('/')).some(e => e.name === 'acquisition'));
     } finally {
       await file.close();
+    }
+  });
+});
+
+describe('hdf5 worker release', function () {
+  this.timeout(30_000);
+
+  it('closes the file and zeroes its counters; the worker then opens another file', async () => {
+    const host = new WorkerHost(WORKER, []);
+    const openOn = async (name: string) => {
+      host.source = new LocalSource(join(FIXTURES, name));
+      const opened = await host.source.open({});
+      await host.call(
+        { op: 'open', size: opened.size, seed: [], settings: SETTINGS },
+        { deadlineMs: 20_000 },
+      );
+    };
+    const rootNames = async () =>
+      (
+        deserialize(
+          ((await host.call({ op: 'list', path: '/' }, { deadlineMs: 20_000 })) as SerializedAnswer)
+            .serialized,
+        ) as H5Entry[]
+      ).map(e => e.name);
+    try {
+      await openOn('pynwb__1.0.2_nwbfile.nwb');
+      const first = await rootNames();
+      assert.ok(host.stat('misses') > 0, 'the first file was read');
+      const released = (await host.call({ op: 'release' }, { deadlineMs: 20_000 })) as ReleaseValue;
+      assert.ok(released.heapBytes > 0);
+      assert.equal(host.stat('misses'), 0, 'counters start again from zero');
+      await assert.rejects(rootNames(), /not open/, 'no file after the release');
+      await host.source?.close();
+      await openOn('neuroconv__nwb_test.nwb');
+      const second = await rootNames();
+      assert.notDeepEqual(second, first, 'the second file, not the first');
+    } finally {
+      await host.terminate();
+      await host.source?.close();
     }
   });
 });
