@@ -89,6 +89,11 @@ function writeScratchFile(fs: Fs, format: 'earliest' | 'latest'): Uint8Array {
         const series = `${module}/series${j}`;
         file.create_group(series);
         const group = typed(series, 'TimeSeries');
+        // The attribute types NWB writers use: strings, string and number arrays, float scalars.
+        group.create_attribute('description', `series ${j} of module ${i}`);
+        group.create_attribute('colnames', ['id', 'start_time', 'stop_time']);
+        group.create_attribute('dims', new Int32Array([j, i, 3]), [3], '<i');
+        group.create_attribute('rate', new Float64Array([30000 + j]), [], '<d');
         for (let a = 0; a < SERIES_ATTRIBUTES; a++) group.create_attribute(`note${a}`, `scratch note ${a}`);
         const data = file.create_dataset({
           name: `${series}/data`,
@@ -100,6 +105,8 @@ function writeScratchFile(fs: Fs, format: 'earliest' | 'latest'): Uint8Array {
           compression_opts: 4,
         });
         data.create_attribute('conversion', new Float32Array([1]), [], '<f');
+        data.create_attribute('resolution', new Float64Array([-1]), [], '<d');
+        data.create_attribute('offset', new Float64Array([0]), [], '<d');
         data.create_attribute('unit', 'volts');
         file.create_dataset({
           name: `${series}/timestamps`,

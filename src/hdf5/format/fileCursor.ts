@@ -25,40 +25,47 @@ const MAX_BLOCK_LENGTH = 2 ** 30;
 
 /** Little-endian fields of a byte block, in the widths the superblock chose. */
 export class Cursor {
-  private readonly view: DataView;
+  // Bytes are read by index, not through a DataView: a walk makes a cursor per message, and
+  // creating a DataView cost more than the fields it read.
   constructor(
     readonly bytes: Uint8Array,
     readonly file: Pick<StoredFile, 'offsetSize' | 'lengthSize'>,
     public at = 0,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
+  ) {}
   get remaining(): number {
-    return this.bytes.byteLength - this.at;
+    return this.bytes.length - this.at;
+  }
+  /** Throws a RangeError (as a DataView read past the end does) unless `n` more bytes are there. */
+  private need(n: number): number {
+    const at = this.at;
+    if (at + n > this.bytes.length) throw new RangeError(`${n} bytes at ${at} run past ${this.bytes.length}`);
+    this.at = at + n;
+    return at;
   }
   u8(): number {
-    return this.view.getUint8(this.at++);
+    return this.bytes[this.need(1)];
   }
   u16(): number {
-    const v = this.view.getUint16(this.at, true);
-    this.at += 2;
-    return v;
+    const at = this.need(2);
+    const b = this.bytes;
+    return b[at] | (b[at + 1] << 8);
   }
   u32(): number {
-    const v = this.view.getUint32(this.at, true);
-    this.at += 4;
-    return v;
+    const at = this.need(4);
+    const b = this.bytes;
+    return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
   }
   /** An unsigned field of 1 to 8 bytes; all ones is UNDEFINED. */
   sized(size: number): number {
+    const at = this.need(size);
+    const bytes = this.bytes;
     let value = 0;
     let allOnes = true;
     for (let i = size - 1; i >= 0; i--) {
-      const b = this.view.getUint8(this.at + i);
+      const b = bytes[at + i];
       if (b !== 0xff) allOnes = false;
       value = value * 256 + b;
     }
-    this.at += size;
     if (allOnes) return UNDEFINED;
     if (value > Number.MAX_SAFE_INTEGER)
       throw new Hdf5Error('corrupt', `a ${size}-byte field is out of range`);
