@@ -95,7 +95,7 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const pluginDir = options.pluginDir ?? defaultPluginDir(workerPath);
     const plugins = pluginDir ? await loadPlugins(pluginDir) : [];
-    const workers: WorkerSpec = { path: workerPath, pluginDir, plugins };
+    const workers: WorkerSpec = { path: workerPath, pluginDir, plugins, reusable: !isPrivate(spec) };
     const settings: FileSettings = {
       cacheBytes,
       policy,

@@ -266,10 +266,11 @@ export class EngineFile implements PoolableFile {
 
   /**
    * Gives the worker back to the pool as the next open's spare, its file released: false when it
-   * is not worth keeping (it failed, is busy, or its wasm heap grew large) and is to be stopped.
+   * is not worth keeping (it failed, is busy, or its wasm heap grew large) or read a private file
+   * (its memory may still hold that file's bytes), and is to be stopped.
    */
   private async handBack(host: WorkerHost): Promise<boolean> {
-    if (host.dead || !host.idle || !this.everOpened) return false;
+    if (!this.workers.reusable || host.dead || !host.idle || !this.everOpened) return false;
     try {
       const { heapBytes } = (await host.call(
         { op: 'release' },

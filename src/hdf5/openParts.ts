@@ -96,4 +96,6 @@ export interface WorkerSpec {
   path: string;
   pluginDir: string | undefined;
   plugins: WorkerInit['plugins'];
+  /** Whether the worker may serve another file after this one: not after a file read with an API key. */
+  reusable: boolean;
 }

@@ -15,10 +15,14 @@ const WARM_UP_WALKS = 12;
 
 interface Spare {
   host: WorkerHost;
+  /** Handed on by a closed file (its code optimized), or started fresh (warmed on scratch files). */
+  origin: SpareOrigin;
   timer: NodeJS.Timeout;
   /** Settles when the spare has started and warmed up (or failed to). */
   warm: Promise<void>;
 }
+
+type SpareOrigin = 'handed-on' | 'fresh';
 
 const spares = new Map<string, Spare>();
 
@@ -49,7 +53,7 @@ export function prepareSpareWorker(
   const waiting = spares.get(key);
   if (waiting) return waiting.host;
   const host = new WorkerHost(workerPath, plugins);
-  const spare = waitAsSpare(key, host);
+  const spare = waitAsSpare(key, host, 'fresh');
   spare.warm = warmUp(key, host);
   // A spare that fails to start is simply dropped; the next open starts its own worker.
   host.whenReady().catch(() => {
@@ -74,17 +78,17 @@ export function offerSpareWorker(workerPath: string, pluginDir: string | undefin
     clearTimeout(waiting.timer);
     void waiting.host.terminate();
   }
-  waitAsSpare(key, host);
+  waitAsSpare(key, host, 'handed-on');
 }
 
 /** Makes `host` the spare for `key`; it stops after SPARE_IDLE_MS unless an open takes it. */
-function waitAsSpare(key: string, host: WorkerHost): Spare {
+function waitAsSpare(key: string, host: WorkerHost, origin: SpareOrigin): Spare {
   const timer = setTimeout(() => {
     if (spares.get(key)?.host === host) spares.delete(key);
     void host.terminate();
   }, SPARE_IDLE_MS);
   timer.unref();
-  const spare: Spare = { host, timer, warm: Promise.resolve() };
+  const spare: Spare = { host, origin, timer, warm: Promise.resolve() };
   spares.set(key, spare);
   return spare;
 }
@@ -103,6 +107,11 @@ async function warmUp(key: string, host: WorkerHost): Promise<void> {
 
 export function hasSpareWorker(workerPath: string, pluginDir: string | undefined): boolean {
   return spares.has(keyOf(workerPath, pluginDir));
+}
+
+/** Where the waiting spare came from, or null when none waits (tests, diagnostics). */
+export function spareOrigin(workerPath: string, pluginDir: string | undefined): SpareOrigin | null {
+  return spares.get(keyOf(workerPath, pluginDir))?.origin ?? null;
 }
 
 /** Resolves when the waiting spare (if any) has started and warmed up; benchmarks start their clocks after it. */

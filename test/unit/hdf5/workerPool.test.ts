@@ -7,16 +7,18 @@ import { deserialize } from 'node:v8';
 import type { FileSettings, ReleaseValue, SerializedAnswer, WarmUpValue } from '../../../src/hdf5/protocol';
 import { prepareHdf5Worker } from '../../../src/hdf5/engine';
 import { LocalSource } from '../../../src/hdf5/sources/local';
-import type { H5Entry } from '../../../src/hdf5/types';
 import { WorkerHost } from '../../../src/hdf5/workerHost';
 import {
   hasSpareWorker,
   prepareSpareWorker,
+  spareOrigin,
   spareWorkerStarted,
   stopSpareWorkers,
   takeWorker,
 } from '../../../src/hdf5/workerPool';
-import { FIXTURES, open, WORKER } from './helpers';
+import type { H5Entry, SourceSpec } from '../../../src/hdf5/types';
+import { startArchive } from '../../archive/server';
+import { corpusAssets, FIXTURES, open, WORKER } from './helpers';
 
 const SETTINGS: FileSettings = {
   cacheBytes: 64 << 20,
@@ -81,7 +83,7 @@ describe('hdf5 spare workers', function () {
     assert.ok(series, 'the first file has a data set to read');
     await first.read(series.path); // libhdf5 opens the file: the release must close it too
     await first.close();
-    assert.ok(hasSpareWorker(WORKER, pluginDir), 'the worker waits as the spare');
+    assert.equal(spareOrigin(WORKER, pluginDir), 'handed-on', 'the worker waits as the spare');
     const path = join(FIXTURES, 'neuroconv__nwb_test.nwb');
     const reused = await open({ kind: 'local', path });
     const reusedWalk = await reused.walk('/');
@@ -97,6 +99,37 @@ describe('hdf5 spare workers', function () {
       assert.deepEqual(reusedRead, await fresh.read(dataset.path));
     } finally {
       await fresh.close();
+    }
+  });
+
+  it('a worker that read a private file (an API key) is stopped with it, never handed on', async () => {
+    const pluginDir = join(WORKER, '..', 'h5plugins');
+    const archive = await startArchive({ corpusDirs: [FIXTURES] });
+    try {
+      const asset = (await corpusAssets(archive)).get('pynwb__1.0.2_nwbfile.nwb');
+      assert.ok(asset);
+      const spec = (privateFile: boolean): SourceSpec => ({
+        kind: 'dandi',
+        apiUrl: archive.apiUrl,
+        assetId: asset.id,
+        size: asset.size,
+        identity: `worker-pool:${asset.id}`,
+        blobUrl: asset.blobUrl,
+        private: privateFile,
+      });
+      for (const privateFile of [false, true]) {
+        await stopSpareWorkers();
+        const file = await open(spec(privateFile));
+        assert.ok((await file.list('/')).length > 0);
+        await file.close();
+        assert.equal(
+          spareOrigin(WORKER, pluginDir),
+          privateFile ? 'fresh' : 'handed-on',
+          privateFile ? 'a fresh spare replaces it' : 'a public file hands its worker on',
+        );
+      }
+    } finally {
+      await archive.close();
     }
   });
 
