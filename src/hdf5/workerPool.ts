@@ -1,9 +1,11 @@
 /**
  * Spare HDF5 workers. Starting one costs ~150-200 ms of CPU (parsing the bundle, compiling
- * h5wasm), paid before a file's first answer. When a file closes, one spare per bundle is started
- * in the background (not while the file is being read: it would take CPU from it), so the next
- * open finds h5wasm already running, its code warmed up on a scratch file (warmUp.ts). An unused
- * spare stops after a while.
+ * h5wasm), paid before a file's first answer. When a file closes, its worker (the file released
+ * in it) becomes the one spare per bundle, its code optimized by what it read; when it cannot
+ * (it failed, grew large, or read a private file), a fresh spare is started in the background (not
+ * while the file is being read: it would take CPU from it) and warmed up on scratch files
+ * (warmUp.ts). Either way the next open finds h5wasm already running. An unused spare stops after
+ * a while.
  */
 import type { WorkerInit } from './protocol';
 import { WorkerHost } from './workerHost';
