@@ -4,23 +4,20 @@
  * type (storedData.ts). The checks come first: a selection too big for the heap never allocates.
  */
 import type { Metadata } from 'h5wasm';
+import type { AttributeSource } from './attributeRead';
 import type { DataHint } from './blockCache';
 import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byteOrder';
-import { hasVlen, malloc, readQuietly, type H5Module } from './h5calls';
+import { hasVlen, malloc, readQuietly } from './h5calls';
 import { checkSelection, dataHint } from './selection';
-import { storedDatasetBytes, type StoredAccess } from './storedData';
+import { storedDatasetBytes } from './storedData';
 import { Hdf5Error, type ReadResult, type Selection } from './types';
-import { isNumeric, toDtype, toTypedArray, toValues, type ValueContext } from './values';
+import { isNumeric, toDtype, toTypedArray, toValues } from './values';
 
 /** Wasm heap ceiling for one read (the module has 2 GiB in all). */
 const MAX_READ_BYTES = 1024 * 1024 * 1024;
 
-/** The open file a selection is read from. */
-export interface DatasetAccess {
-  m: H5Module;
-  fileId(): bigint;
-  ctx: ValueContext;
-  storedAccess(path: string): StoredAccess;
+/** The open file a selection is read from: what an attribute read needs, and the block cache's cue. */
+export interface DatasetAccess extends Pick<AttributeSource, 'm' | 'fileId' | 'ctx' | 'storedAccess'> {
   /** Tells the block cache a data read begins, and what it will need. */
   beginData(hint: DataHint): void;
 }

@@ -47,9 +47,9 @@ export class FileOps {
   /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
   private baseAddress: number | null = null;
   private readonly references: ReferenceNames;
-  private readonly datasetAccess: DatasetAccess;
   private libhdf5FileId: bigint | null = null;
-  private readonly attributeSource: AttributeSource;
+  /** What reading attributes and selections through libhdf5 needs of this file. */
+  private readonly access: AttributeSource & DatasetAccess;
   private readonly readAt: ReadAt;
   /** Metadata read in JavaScript first, from libhdf5 when that reader cannot. */
   readonly javascript: JavaScriptFirst;
@@ -124,11 +124,11 @@ export class FileOps {
       fetchFailed,
     });
     const storedAccess = (path: string) => this.storedAccess(path);
-    this.attributeSource = { m, fileId, ctx: this.ctx, fetchFailed, storedAccess };
-    this.datasetAccess = {
+    this.access = {
       m,
       fileId,
       ctx: this.ctx,
+      fetchFailed,
       storedAccess,
       beginData: hint => cache.beginOp('data', hint),
     };
@@ -140,18 +140,15 @@ export class FileOps {
   }
 
   /**
-   * Whether the JavaScript reader reads this file (its superblock and root group); when it does
-   * not, the caller opens the file in libhdf5 at once, so a damaged file fails its open as before.
+   * Reads the file's root group in JavaScript; when that reader cannot (or is off), opens the file
+   * in libhdf5 at once, so a file libhdf5 cannot open either fails its open with libhdf5's message.
    */
-  readsWithoutLibhdf5(): boolean {
-    return this.javascript.answer(
+  openRoot(): void {
+    const readable = this.javascript.answer(
       format => format.typeCode('/') === this.m.H5G_GROUP,
       () => false,
     );
-  }
-
-  openInLibhdf5(): void {
-    void this.fileId;
+    if (!readable) void this.fileId;
   }
 
   list(path: string): H5Entry[] {
@@ -222,7 +219,7 @@ export class FileOps {
     const unsupported = meta.chunks ? this.filters(path).find(f => !f.supported) : undefined;
     if (unsupported)
       throw new Hdf5Error('unsupported-filter', `unsupported compression: ${unsupported.name}`);
-    return readSelection(this.datasetAccess, path, meta, selection, maxElements);
+    return readSelection(this.access, path, meta, selection, maxElements);
   }
 
   /** Where the stored pieces of `path` are, for reading them raw on the host (chunkPlan.ts). */
@@ -303,7 +300,7 @@ export class FileOps {
       return this.rememberedAttribute(path, name);
     } catch (error) {
       if (this.fetchFailed() || !isLibraryError(error)) throw error;
-      return unreadableAttribute(this.attributeSource, path, name, error);
+      return unreadableAttribute(this.access, path, name, error);
     }
   }
 
@@ -313,7 +310,7 @@ export class FileOps {
       return {
         ...this.javascript.answer(
           format => format.attribute(path, name),
-          () => readAttribute(this.attributeSource, path, name),
+          () => readAttribute(this.access, path, name),
         ),
         complete: this.refFailures === failuresBefore,
       };

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       });
       // libhdf5 opens the file now only when the JavaScript reader cannot read its root (it then
       // says why the file does not open); else at the first answer left to it, if any.
-      if (!ops.readsWithoutLibhdf5()) ops.openInLibhdf5();
+      ops.openRoot();
       return { pluginsLoaded: pluginIds };
     }
     if (call.op === 'warmUp') {
