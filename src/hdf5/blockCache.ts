@@ -3,8 +3,9 @@
  * synchronous fetch (the worker blocks on the host while it runs). Remote reading is bound by
  * round trips, so each miss fetches one coalesced span whose size adapts to the access pattern:
  * metadata reads grow their window while misses stay close together; data reads that continue
- * sequentially prefetch up to what the current selection still needs. Pages touched while
- * answering metadata calls are pinned so the persistent metadata cache can save them.
+ * sequentially prefetch up to what the current selection still needs. A span is kept as fetched
+ * and its pages are copied out when a read needs them. Pages touched while answering metadata
+ * calls are pinned so the persistent metadata cache can save them.
  */
 import { STREAM, STREAM_STATE, type BlockPolicy, type PageRun, type StreamRun } from './protocol';
 
@@ -49,6 +50,8 @@ const DATA_AHEAD_MAX = 8 * MiB;
 const REQUEST_MAX = 16 * MiB;
 /** Ceiling of a read sized by the link (a fast link far away: hundreds of MB/s × tens of ms). */
 const LINK_READ_MAX = 32 * MiB;
+/** Fetched spans kept whole (each page lookup scans them): a read's own pages outlive its span. */
+const RECENT_SPANS = 32;
 
 export class BlockCache {
   readonly pageSize: number;
@@ -67,6 +70,12 @@ export class BlockCache {
   private chunkBytes = 0;
   private stream: StreamRun | null = null;
   private streamWaitMs = 0;
+  /**
+   * Fetched spans whose pages are copied out only when a read needs them: most of a metadata
+   * window is never read, and copying all of it into pages cost more than parsing what was read.
+   * Newest last; counted in the cache's bytes and evicted first.
+   */
+  private recent: PageRun[] = [];
 
   constructor(
     readonly size: number,
@@ -146,7 +155,7 @@ export class BlockCache {
     const last = Math.floor((position + length - 1) / P);
     const missing: number[] = [];
     for (let page = first; page <= last; page++)
-      if (!this.has(page) && !this.fromStream(page, true)) missing.push(page);
+      if (!this.has(page) && !this.fromStream(page, true) && !this.fromRecent(page)) missing.push(page);
     this.servedThisOp += length;
     this.largestRead = Math.max(this.largestRead, length);
     // HDF5 reads each chunk with one read; the small reads in between are chunk index nodes.
@@ -161,10 +170,10 @@ export class BlockCache {
       this.counters.misses++;
       let fetchedEnd = position + length;
       if (this.options.policy === 'fixed-100k') {
-        for (const page of missing) this.fetchPages(page, page, fetched);
+        for (const page of missing) this.fetchPages(page, page, fetched, page, page);
       } else {
         const [from, to] = this.span(position, length, missing[0], missing[missing.length - 1]);
-        this.fetchPages(from, to, fetched);
+        this.fetchPages(from, to, fetched, first, last);
         fetchedEnd = Math.max(fetchedEnd, Math.min((to + 1) * P, this.size));
       }
       this.lastMissStart = position;
@@ -216,8 +225,9 @@ export class BlockCache {
     let to = Math.max(lastMissing, Math.min(lastPage, Math.floor((end - 1) / P)));
     // Cached pages at the edges need no fetch; cached pages in the middle ride along (a few
     // re-fetched bytes cost less than another round trip).
-    while (from < firstMissing && (this.has(from) || this.fromStream(from, false))) from++;
-    while (to > lastMissing && (this.has(to) || this.fromStream(to, false))) to--;
+    const known = (page: number) => this.has(page) || this.fromStream(page, false) || this.inRecent(page);
+    while (from < firstMissing && known(from)) from++;
+    while (to > lastMissing && known(to)) to--;
     const maxPages = Math.max(
       lastMissing - firstMissing + 1,
       Math.floor(Math.max(REQUEST_MAX, linkRead) / P),
@@ -236,18 +246,56 @@ export class BlockCache {
     return Math.max(0, Math.min(Math.max(DATA_AHEAD_MAX, linkRead), remaining));
   }
 
-  private fetchPages(from: number, to: number, into: Map<number, Uint8Array>): void {
+  /** Fetches pages [from, to]; those in [first, last] (the read's) are stored now, the rest when read. */
+  private fetchPages(
+    from: number,
+    to: number,
+    into: Map<number, Uint8Array>,
+    first: number,
+    last: number,
+  ): void {
     const P = this.pageSize;
     const start = from * P;
     const end = Math.min((to + 1) * P, this.size);
     const bytes = this.fetch(start, end);
     if (bytes.length !== end - start) throw new Error(`short read: ${bytes.length} of ${end - start} bytes`);
     const cacheable = end - start <= this.options.cacheBytes / 2;
-    for (let page = from; page <= to; page++) {
+    for (let page = Math.max(from, first); page <= Math.min(to, last); page++) {
       const part = bytes.slice(page * P - start, Math.min((page + 1) * P, end) - start);
       into.set(page, part);
       if (cacheable) this.store(page, part, false);
     }
+    if (cacheable && (from < first || to > last)) {
+      this.evictFor(bytes.length);
+      if (this.recent.length >= RECENT_SPANS) this.dropOldestSpan();
+      this.recent.push({ offset: start, bytes });
+      this.counters.bytes += bytes.length;
+      this.counters.peakBytes = Math.max(this.counters.peakBytes, this.counters.bytes);
+    }
+  }
+
+  /** Stores `page` from a recently fetched span that holds it; false if none does. */
+  private fromRecent(page: number): boolean {
+    const run = this.recentWith(page);
+    if (!run) return false;
+    const start = page * this.pageSize - run.offset;
+    const bytes = run.bytes.slice(start, Math.min(start + this.pageSize, run.bytes.length));
+    this.store(page, bytes, this.mode === 'metadata');
+    return true;
+  }
+
+  private inRecent(page: number): boolean {
+    return this.recentWith(page) !== undefined;
+  }
+
+  private recentWith(page: number): PageRun | undefined {
+    const start = page * this.pageSize;
+    const end = Math.min(start + this.pageSize, this.size);
+    for (let i = this.recent.length - 1; i >= 0; i--) {
+      const run = this.recent[i];
+      if (start >= run.offset && end <= run.offset + run.bytes.length) return run;
+    }
+    return undefined;
   }
 
   /** Stores `page` from the stream if it has landed (waiting for it when `wait`); false if not. */
@@ -315,7 +363,15 @@ export class BlockCache {
     this.counters.peakBytes = Math.max(this.counters.peakBytes, this.counters.bytes);
   }
 
+  private dropOldestSpan(): void {
+    this.counters.bytes -= (this.recent.shift() as PageRun).bytes.length;
+  }
+
   private evictFor(incoming: number): void {
+    // Fetched spans first, oldest first: their pages that were read are stored on their own.
+    while (this.recent.length > 0 && this.counters.bytes + incoming > this.options.cacheBytes) {
+      this.dropOldestSpan();
+    }
     for (const [page, bytes] of this.lru) {
       if (this.counters.bytes + incoming <= this.options.cacheBytes) break;
       this.lru.delete(page);

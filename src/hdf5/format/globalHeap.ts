@@ -11,7 +11,15 @@ const CACHED_BYTES = 32 * 1024 * 1024;
 /** A collection larger than this is left to libhdf5 (collections are 4 KiB and up, one object's size). */
 const MAX_COLLECTION = 16 * 1024 * 1024;
 
-type Collection = Map<number, Uint8Array>;
+/**
+ * A collection's bytes and where each object starts and ends in them, by object index. Objects are
+ * cut out when asked for: a collection holds hundreds of strings and a walk reads a few of them.
+ */
+interface Collection {
+  bytes: Uint8Array;
+  starts: number[];
+  ends: number[];
+}
 interface Cache {
   collections: Map<number, Collection>;
   bytes: number;
@@ -30,9 +38,10 @@ export function heapObject(file: StoredFile, address: number, index: number): Ui
     cache.collections.set(address, collection);
     cache.bytes += read.size;
   }
-  const object = collection.get(index);
-  if (!object) throw new Hdf5Error('corrupt', `global heap collection ${address} has no object ${index}`);
-  return object;
+  const start = collection.starts[index];
+  if (start === undefined || index === 0)
+    throw new Hdf5Error('corrupt', `global heap collection ${address} has no object ${index}`);
+  return collection.bytes.subarray(start, collection.ends[index]);
 }
 
 function readCollection(file: StoredFile, address: number): { objects: Collection; size: number } {
@@ -47,8 +56,9 @@ function readCollection(file: StoredFile, address: number): { objects: Collectio
   if (size < head.at || size === UNDEFINED)
     throw new Hdf5Error('corrupt', `global heap collection at ${address} has size ${size}`);
   if (size > MAX_COLLECTION) throw new FormatUnsupported(`a global heap collection of ${size} bytes`);
-  const c = new Cursor(readBlock(file, address, size), file, head.at);
-  const objects: Collection = new Map();
+  const bytes = readBlock(file, address, size);
+  const c = new Cursor(bytes, file, head.at);
+  const objects: Collection = { bytes, starts: [], ends: [] };
   while (c.remaining >= 8 + file.lengthSize) {
     const index = c.u16();
     c.skip(6); // reference count, reserved
@@ -56,7 +66,10 @@ function readCollection(file: StoredFile, address: number): { objects: Collectio
     if (index === 0) break; // free space: the rest of the collection
     if (length < 0 || length > c.remaining)
       throw new Hdf5Error('corrupt', `global heap object ${index} at ${address} runs past its collection`);
-    objects.set(index, c.take(length));
+    // A repeated index names its last object (as libhdf5's collection table keeps it).
+    objects.starts[index] = c.at;
+    objects.ends[index] = c.at + length;
+    c.skip(length);
     c.skip(Math.min((8 - (length % 8)) % 8, c.remaining));
   }
   return { objects, size };

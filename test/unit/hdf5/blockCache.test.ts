@@ -116,6 +116,31 @@ describe('hdf5 block cache', () => {
     assert.ok(requests.every(([s, e]) => e - s === 100 * KiB && s % (100 * KiB) === 0));
   });
 
+  it('keeps a fetched window whole, copies out only the pages read, and drops the window first', () => {
+    const page = 16 * KiB;
+    const { cache, requests, read } = setup(256 * MiB, { pageSize: page, cacheBytes: 4 * MiB });
+    cache.beginOp('metadata');
+    read(100 * MiB + 3000, 200);
+    assert.equal(requests.length, 1);
+    const [start, end] = requests[0];
+    const window = end - start;
+    assert.ok(window >= 64 * KiB, `a window wider than the read (${window} bytes)`);
+    // The window and the one page read, each counted: nothing else was copied.
+    assert.equal(cache.stats().bytes, window + page);
+    // Any other page of the window answers with no request, and is copied out then.
+    read(end - page + 10, 100);
+    assert.equal(requests.length, 1);
+    assert.equal(cache.stats().bytes, window + 2 * page);
+    // Past the bound, windows go before the pages read from them (they are pinned metadata).
+    for (let i = 0; i < 8; i++) read(i * 20 * MiB + 5000, 100);
+    const stats = cache.stats();
+    assert.ok(stats.bytes <= 4 * MiB, `${stats.bytes} <= 4 MiB`);
+    const before = requests.length;
+    read(100 * MiB + 3000, 200);
+    read(end - page + 10, 100);
+    assert.equal(requests.length, before, 'the pages read stay cached after their window is dropped');
+  });
+
   it('pins what metadata calls touch and seeds it back into a new cache', () => {
     const first = setup(64 * MiB);
     first.cache.beginOp('metadata');
