@@ -6,10 +6,9 @@
  * serialized dataspace selection (H5S_SEL_POINTS / H5S_SEL_HYPERSLABS / ALL / NONE, versions 1-3).
  * Assumes 8-byte offsets and lengths (every writer's default; the superblock says otherwise rarely).
  */
+import type { ReadAt } from './format/fileCursor';
+import { heapObject } from './format/globalHeap';
 import type { H5Region } from './types';
-
-/** Reads [position, position + target.length) of the file; returns bytes read. */
-type ReadAt = (position: number, target: Uint8Array) => number;
 
 /** Blocks kept from a regular hyperslab before the selection is reported as too large to list. */
 const MAX_BLOCKS = 1_000_000;
@@ -18,30 +17,10 @@ const UNLIMITED = 2 ** 53;
 /** The selection a region reference holds, or a description of why it cannot be read. */
 export function decodeRegion(ref: Uint8Array, readAt: ReadAt, baseAddress = 0): H5Region {
   const view = new DataView(ref.buffer, ref.byteOffset, ref.byteLength);
-  const heapAddress = Number(view.getBigUint64(0, true)) + baseAddress;
-  const index = view.getUint32(8, true);
-  const object = heapObject(readAt, heapAddress, index);
+  const file = { readAt, base: baseAddress, offsetSize: 8, lengthSize: 8 };
+  const object = heapObject(file, Number(view.getBigUint64(0, true)), view.getUint32(8, true));
   // The object: the referenced dataset's address (8 bytes), then the selection.
   return decodeSelection(new Reader(object, 8));
-}
-
-function heapObject(readAt: ReadAt, address: number, index: number): Uint8Array {
-  const header = new Uint8Array(16);
-  if (readAt(address, header) < 16 || String.fromCharCode(...header.subarray(0, 4)) !== 'GCOL')
-    throw new Error(`no global heap collection at ${address}`);
-  const size = Number(new DataView(header.buffer).getBigUint64(8, true));
-  if (size < 16 || size > 1 << 30) throw new Error(`global heap collection at ${address} has size ${size}`);
-  const collection = new Uint8Array(size);
-  readAt(address, collection);
-  const view = new DataView(collection.buffer);
-  for (let at = 16; at + 16 <= size;) {
-    const id = view.getUint16(at, true);
-    const length = Number(view.getBigUint64(at + 8, true));
-    if (id === 0) break; // the free space object ends the list
-    if (id === index) return collection.subarray(at + 16, at + 16 + length);
-    at += 16 + Math.ceil(length / 8) * 8;
-  }
-  throw new Error(`global heap object ${index} not found at ${address}`);
 }
 
 class Reader {

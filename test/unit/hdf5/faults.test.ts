@@ -8,7 +8,7 @@ import { startArchive } from '../../archive/server';
 import type { FaultConfig, StandInArchive } from '../../archive/types';
 import { createDandiSource } from '../../../src/hdf5/sources/dandi';
 import { Hdf5Error, type NumericArray } from '../../../src/hdf5/types';
-import { corpusAssets, digest, FIXTURES, open, walk } from './helpers';
+import { corpusAssets, digest, FIXTURES, knownAsset, open, walk } from './helpers';
 
 const FILE = 'nwblinkml__aibs_ecephys.nwb';
 const DATASET = '/processing/current_source_density/ecephys_csd/current_source_density/data';
@@ -66,14 +66,7 @@ describe('hdf5 engine over HTTP with faults', function () {
 
   it('streams a known-size asset in one request, and resumes it where a dropped connection left off', async () => {
     archive.faults.set({ resetMidBody: { count: 1, afterBytes: 100_000 } });
-    const file = await open({
-      kind: 'dandi',
-      apiUrl: archive.apiUrl,
-      assetId: asset.id,
-      size: asset.size,
-      identity: `stream:${asset.id}`,
-      blobUrl: asset.blobUrl,
-    });
+    const file = await open(knownAsset(archive, asset, `stream:${asset.id}`));
     try {
       assert.equal(
         JSON.stringify([await walk(file), digest((await file.read(DATASET)).data as NumericArray)]),
@@ -94,16 +87,8 @@ describe('hdf5 engine over HTTP with faults', function () {
   it('a cancelled open fails as cancelled, though the stream it started belongs to the file', async () => {
     const cancel = new AbortController();
     cancel.abort();
-    const spec = {
-      kind: 'dandi',
-      apiUrl: archive.apiUrl,
-      assetId: asset.id,
-      size: asset.size,
-      identity: `cancel:${asset.id}`,
-      blobUrl: asset.blobUrl,
-    } as const;
     await assert.rejects(
-      open(spec, { signal: cancel.signal }),
+      open(knownAsset(archive, asset, `cancel:${asset.id}`), { signal: cancel.signal }),
       (e: unknown) => e instanceof Hdf5Error && e.code === 'aborted',
     );
   });

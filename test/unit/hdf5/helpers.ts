@@ -99,3 +99,22 @@ export async function corpusAssets(
   }
   return out;
 }
+
+/**
+ * A corpus asset opened as the tree opens it: its size and unsigned blob URL known, so no API
+ * request; `identity` names it in the engine's caches (a test that must not find another's uses its own).
+ */
+export function knownAsset(
+  archive: StandInArchive,
+  asset: { id: string; size: number; blobUrl: string },
+  identity: string,
+): Extract<SourceSpec, { kind: 'dandi' }> {
+  return {
+    kind: 'dandi',
+    apiUrl: archive.apiUrl,
+    assetId: asset.id,
+    size: asset.size,
+    identity,
+    blobUrl: asset.blobUrl,
+  };
+}

@@ -18,7 +18,7 @@ import {
 } from '../../../src/hdf5/workerPool';
 import type { H5Entry, SourceSpec } from '../../../src/hdf5/types';
 import { startArchive } from '../../archive/server';
-import { corpusAssets, FIXTURES, open, WORKER } from './helpers';
+import { corpusAssets, FIXTURES, knownAsset, open, WORKER } from './helpers';
 
 const SETTINGS: FileSettings = {
   cacheBytes: 64 << 20,
@@ -109,12 +109,7 @@ describe('hdf5 spare workers', function () {
       const asset = (await corpusAssets(archive)).get('pynwb__1.0.2_nwbfile.nwb');
       assert.ok(asset);
       const spec = (privateFile: boolean): SourceSpec => ({
-        kind: 'dandi',
-        apiUrl: archive.apiUrl,
-        assetId: asset.id,
-        size: asset.size,
-        identity: `worker-pool:${asset.id}`,
-        blobUrl: asset.blobUrl,
+        ...knownAsset(archive, asset, `worker-pool:${asset.id}`),
         private: privateFile,
       });
       for (const privateFile of [false, true]) {
