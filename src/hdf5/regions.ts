@@ -13,12 +13,19 @@ import type { H5Region } from './types';
 /** Blocks kept from a regular hyperslab before the selection is reported as too large to list. */
 const MAX_BLOCKS = 1_000_000;
 const UNLIMITED = 2 ** 53;
+/** The largest heap collection read for one reference (a point selection of a million points is 16 MB). */
+const MAX_COLLECTION = 1 << 30;
 
 /** The selection a region reference holds, or a description of why it cannot be read. */
 export function decodeRegion(ref: Uint8Array, readAt: ReadAt, baseAddress = 0): H5Region {
   const view = new DataView(ref.buffer, ref.byteOffset, ref.byteLength);
   const file = { readAt, base: baseAddress, offsetSize: 8, lengthSize: 8 };
-  const object = heapObject(file, Number(view.getBigUint64(0, true)), view.getUint32(8, true));
+  const object = heapObject(
+    file,
+    Number(view.getBigUint64(0, true)),
+    view.getUint32(8, true),
+    MAX_COLLECTION,
+  );
   // The object: the referenced dataset's address (8 bytes), then the selection.
   return decodeSelection(new Reader(object, 8));
 }

@@ -26,12 +26,21 @@ interface Cache {
 }
 const caches = new WeakMap<StoredFile, Cache>();
 
-/** The object `index` of the collection at `address`. */
-export function heapObject(file: StoredFile, address: number, index: number): Uint8Array {
+/**
+ * The object `index` of the collection at `address`. A collection over `maxCollection` bytes is
+ * FormatUnsupported: metadata answers leave it to libhdf5; a reader with no such fallback (region
+ * references) passes its own bound.
+ */
+export function heapObject(
+  file: StoredFile,
+  address: number,
+  index: number,
+  maxCollection = MAX_COLLECTION,
+): Uint8Array {
   let cache = caches.get(file);
   let collection = cache?.collections.get(address);
   if (!collection) {
-    const read = readCollection(file, address);
+    const read = readCollection(file, address, maxCollection);
     collection = read.objects;
     if (!cache || cache.bytes + read.size > CACHED_BYTES)
       caches.set(file, (cache = { collections: new Map(), bytes: 0 }));
@@ -39,12 +48,17 @@ export function heapObject(file: StoredFile, address: number, index: number): Ui
     cache.bytes += read.size;
   }
   const start = collection.starts[index];
-  if (start === undefined || index === 0)
+  // Index 0 is the free space, never recorded.
+  if (start === undefined)
     throw new Hdf5Error('corrupt', `global heap collection ${address} has no object ${index}`);
   return collection.bytes.subarray(start, collection.ends[index]);
 }
 
-function readCollection(file: StoredFile, address: number): { objects: Collection; size: number } {
+function readCollection(
+  file: StoredFile,
+  address: number,
+  maxCollection: number,
+): { objects: Collection; size: number } {
   if (address === UNDEFINED) throw new Hdf5Error('corrupt', 'a heap id points nowhere');
   const head = new Cursor(readBlock(file, address, 8 + file.lengthSize), file);
   if (head.signature() !== 'GCOL') throw new Hdf5Error('corrupt', `no global heap collection at ${address}`);
@@ -55,7 +69,7 @@ function readCollection(file: StoredFile, address: number): { objects: Collectio
   const size = head.length();
   if (size < head.at || size === UNDEFINED)
     throw new Hdf5Error('corrupt', `global heap collection at ${address} has size ${size}`);
-  if (size > MAX_COLLECTION) throw new FormatUnsupported(`a global heap collection of ${size} bytes`);
+  if (size > maxCollection) throw new FormatUnsupported(`a global heap collection of ${size} bytes`);
   const bytes = readBlock(file, address, size);
   const c = new Cursor(bytes, file, head.at);
   const objects: Collection = { bytes, starts: [], ends: [] };
