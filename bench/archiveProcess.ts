@@ -48,6 +48,8 @@ export interface Counted {
   ms: number;
   requests: number;
   bytes: number;
+  /** Of `ms`, what the engine sat blocked on bytes (SourceStats.waitMs), where measured. */
+  waitMs?: number;
 }
 
 /** Times `work` whole and counts what the archive served meanwhile (its log, cleared first). */

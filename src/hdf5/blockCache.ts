@@ -37,6 +37,8 @@ export interface CacheCounters {
   bytes: number;
   peakBytes: number;
   pinnedBytes: number;
+  /** Milliseconds spent blocked on bytes not there yet: fetches, and waits on a stream. */
+  waitMs: number;
 }
 
 const KiB = 1024;
@@ -58,7 +60,7 @@ export class BlockCache {
   private readonly lru = new Map<number, Uint8Array>();
   private readonly pinned = new Map<number, Uint8Array>();
   private readonly pinBudget: number;
-  private counters: CacheCounters = { hits: 0, misses: 0, bytes: 0, peakBytes: 0, pinnedBytes: 0 };
+  private counters: CacheCounters = { hits: 0, misses: 0, bytes: 0, peakBytes: 0, pinnedBytes: 0, waitMs: 0 };
   private mode: AccessMode = 'metadata';
   private metaSpan = META_MIN;
   private lastMissStart = -1;
@@ -257,7 +259,9 @@ export class BlockCache {
     const P = this.pageSize;
     const start = from * P;
     const end = Math.min((to + 1) * P, this.size);
+    const asked = performance.now();
     const bytes = this.fetch(start, end);
+    this.counters.waitMs += performance.now() - asked;
     if (bytes.length !== end - start) throw new Error(`short read: ${bytes.length} of ${end - start} bytes`);
     const cacheable = end - start <= this.options.cacheBytes / 2;
     for (let page = Math.max(from, first); page <= Math.min(to, last); page++) {
@@ -323,7 +327,9 @@ export class BlockCache {
       if (!wait || Atomics.load(progress, STREAM.state) !== STREAM_STATE.arriving) return false;
       const left = deadline - Date.now();
       if (left <= 0) return false;
+      const waited = performance.now();
       Atomics.wait(progress, STREAM.filled, filled, left);
+      this.counters.waitMs += performance.now() - waited;
     }
   }
 

@@ -112,7 +112,9 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
     let cached = useCache && known.identity && metaCache ? await metaCache.load(known.identity) : null;
     if (cached && known.size === undefined) known.size = cached.size;
     const opened = await source.open(known, { signal: options.signal, deadline });
-    if (useCache && !cached && metaCache) cached = await metaCache.load(opened.identity);
+    // Looked up again only when the source named another identity than the one already looked up.
+    if (useCache && !cached && metaCache && opened.identity !== known.identity)
+      cached = await metaCache.load(opened.identity);
     if (cached && cached.size !== opened.size) cached = null;
     const seed: PageRun[] = [...(cached?.runs ?? [])];
     let stream: StreamRun | undefined;

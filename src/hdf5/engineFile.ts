@@ -78,6 +78,7 @@ export class EngineFile implements PoolableFile {
     peakCacheBytes: 0,
     formatAnswers: 0,
     formatFallbacks: 0,
+    waitMs: 0,
   };
   /** The metadata save in flight (a kept file's lease starts one at close without waiting for it). */
   private saving: Promise<void> = Promise.resolve();
@@ -211,6 +212,7 @@ export class EngineFile implements PoolableFile {
         peakCacheBytes: Math.max(this.lastStats.peakCacheBytes, this.host.stat('peakCacheBytes')),
         formatAnswers: this.host.stat('formatAnswers'),
         formatFallbacks: this.host.stat('formatFallbacks'),
+        waitMs: this.host.stat('waitMs'),
       };
     }
     return {
@@ -224,6 +226,7 @@ export class EngineFile implements PoolableFile {
       workerRestarts: this.restarts,
       metadataByJavaScript: this.lastStats.formatAnswers,
       metadataByLibhdf5: this.lastStats.formatFallbacks,
+      waitMs: Math.round(this.lastStats.waitMs),
     };
   }
 

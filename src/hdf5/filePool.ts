@@ -53,6 +53,7 @@ const ZERO_STATS: SourceStats = {
   cacheBytes: 0,
   metadataCacheHits: 0,
   workerRestarts: 0,
+  waitMs: 0,
 };
 
 /** A new lease on the kept file for `key`, or undefined when none is kept. */
@@ -211,6 +212,7 @@ class FileLease implements Hdf5File {
       cacheMisses: now.cacheMisses - this.base.cacheMisses,
       metadataCacheHits: now.metadataCacheHits - this.base.metadataCacheHits,
       workerRestarts: (now.workerRestarts ?? 0) - (this.base.workerRestarts ?? 0),
+      waitMs: (now.waitMs ?? 0) - (this.base.waitMs ?? 0),
     };
   }
 

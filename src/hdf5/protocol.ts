@@ -118,5 +118,7 @@ export const STAT = {
   /** Metadata answers the JavaScript reader gave, and those it left to libhdf5 (ops.ts). */
   formatAnswers: 6,
   formatFallbacks: 7,
+  /** Milliseconds the worker sat blocked on bytes (CacheCounters.waitMs). */
+  waitMs: 8,
 } as const;
-export const STAT_SLOTS = 8;
+export const STAT_SLOTS = 9;

@@ -168,6 +168,8 @@ export interface SourceStats {
   /** Metadata answers read in JavaScript (src/hdf5/format/), and those left to libhdf5. */
   metadataByJavaScript?: number;
   metadataByLibhdf5?: number;
+  /** Milliseconds the engine sat waiting for bytes (the network, or the disk for a local file). */
+  waitMs?: number;
 }
 
 export interface FileInfo {

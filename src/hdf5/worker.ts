@@ -89,6 +89,7 @@ function publishStats(cache: BlockCache, ops: FileOps | null): void {
   stats[STAT.cacheBytes] = c.bytes;
   stats[STAT.peakCacheBytes] = c.peakBytes;
   stats[STAT.pinnedBytes] = c.pinnedBytes;
+  stats[STAT.waitMs] = c.waitMs;
 }
 
 function installPlugins(m: H5Module): number[] {

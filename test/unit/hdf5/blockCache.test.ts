@@ -141,6 +141,23 @@ describe('hdf5 block cache', () => {
     assert.equal(requests.length, before, 'the pages read stay cached after their window is dropped');
   });
 
+  it('counts the time it sat blocked on a fetch, and none for a hit', () => {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    const cache = new BlockCache(
+      8 * MiB,
+      (start, end) => {
+        Atomics.wait(pause, 0, 0, 30); // a fetch that takes 30 ms
+        return fileBytes(start, end);
+      },
+      { cacheBytes: 64 * MiB, policy: 'adaptive' },
+    );
+    cache.read(1000, new Uint8Array(100));
+    const waited = cache.stats().waitMs;
+    assert.ok(waited >= 29 && waited < 10_000, `the fetch's 30 ms are counted (${waited})`);
+    cache.read(1000, new Uint8Array(100));
+    assert.equal(cache.stats().waitMs, waited, 'a hit waits for nothing');
+  });
+
   it('pins what metadata calls touch and seeds it back into a new cache', () => {
     const first = setup(64 * MiB);
     first.cache.beginOp('metadata');
@@ -198,7 +215,11 @@ describe('hdf5 block cache over a stream still arriving', () => {
       cache.beginOp('metadata');
       // Blocks until the writer has got this far (about 30 steps in).
       read(STREAM_BYTES - 40 * KiB, 512);
+      // The writer starts 20 ms after its thread does; the read blocked at least that long.
+      const waited = cache.stats().waitMs;
+      assert.ok(waited >= 20, `the wait for the stream is counted (${waited} ms)`);
       read(48, 512);
+      assert.equal(cache.stats().waitMs, waited, 'a page that has landed costs no wait');
       assert.deepEqual(requests, [], 'nothing fetched: the pages came from the stream');
       read(STREAM_BYTES + 100, 64);
       assert.equal(requests.length, 1, 'beyond the stream, a miss is fetched');
