@@ -11,7 +11,7 @@ import { ReferenceNames } from './referenceNames';
 import { nwb1Type } from './neurodataType';
 import { AnswerMemo } from './answerMemo';
 import { JavaScriptFirst } from './javascriptFirst';
-import { superblockOffset, type ReadAt } from './format/fileCursor';
+import { openStoredFile, superblockOffset, type ReadAt, type StoredFile } from './format/fileCursor';
 import { decodeRegion } from './regions';
 import { storedChunkPlan } from './chunkPlan';
 import { readSelection, type DatasetAccess } from './datasetRead';
@@ -46,6 +46,8 @@ export class FileOps {
 
   /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
   private baseAddress: number | null = null;
+  /** The file as region references are decoded from it: one, so its global heap cache serves them all. */
+  private regionFile: StoredFile | null = null;
   private readonly references: ReferenceNames;
   private libhdf5FileId: bigint | null = null;
   /** What reading attributes and selections through libhdf5 needs of this file. */
@@ -79,7 +81,8 @@ export class FileOps {
       heap: () => m.HEAPU8,
       region: bytes => {
         try {
-          return decodeRegion(bytes, this.readAt, this.superblockAt());
+          this.regionFile ??= openStoredFile(this.readAt, this.superblockAt());
+          return decodeRegion(bytes, this.regionFile);
         } catch (error) {
           if (this.fetchFailed()) throw error;
           this.refFailures++;

@@ -4,9 +4,10 @@
  * here from the file, as libhdf5's H5Rget_region does: the 12 reference bytes are a global heap
  * collection address and an object index; that heap object holds the dataset's address and the
  * serialized dataspace selection (H5S_SEL_POINTS / H5S_SEL_HYPERSLABS / ALL / NONE, versions 1-3).
- * Assumes 8-byte offsets and lengths (every writer's default; the superblock says otherwise rarely).
+ * The caller keeps one StoredFile per file: the global heap's cache is per StoredFile, so a
+ * dataset of references into one collection reads that collection once.
  */
-import type { ReadAt } from './format/fileCursor';
+import type { StoredFile } from './format/fileCursor';
 import { heapObject } from './format/globalHeap';
 import type { H5Region } from './types';
 
@@ -17,17 +18,20 @@ const UNLIMITED = 2 ** 53;
 const MAX_COLLECTION = 1 << 30;
 
 /** The selection a region reference holds, or a description of why it cannot be read. */
-export function decodeRegion(ref: Uint8Array, readAt: ReadAt, baseAddress = 0): H5Region {
+export function decodeRegion(ref: Uint8Array, file: StoredFile): H5Region {
+  // The reference: the collection's address (the file's offset size), then the object's index.
+  const size = file.offsetSize;
+  if (ref.length < size + 4) throw new Error(`a region reference of ${ref.length} bytes`);
   const view = new DataView(ref.buffer, ref.byteOffset, ref.byteLength);
-  const file = { readAt, base: baseAddress, offsetSize: 8, lengthSize: 8 };
-  const object = heapObject(
-    file,
-    Number(view.getBigUint64(0, true)),
-    view.getUint32(8, true),
-    MAX_COLLECTION,
-  );
-  // The object: the referenced dataset's address (8 bytes), then the selection.
-  return decodeSelection(new Reader(object, 8));
+  const object = heapObject(file, unsigned(view, 0, size), view.getUint32(size, true), MAX_COLLECTION);
+  // The object: the referenced dataset's address, then the selection.
+  return decodeSelection(new Reader(object, size));
+}
+
+function unsigned(view: DataView, at: number, size: number): number {
+  if (size === 2) return view.getUint16(at, true);
+  if (size === 4) return view.getUint32(at, true);
+  return Number(view.getBigUint64(at, true));
 }
 
 class Reader {

@@ -50,12 +50,19 @@ const FILL_OLD = 0x04;
 const FILL = 0x05;
 const DATATYPE = 0x03;
 const ATTRIBUTE = 0x0c;
+const EXTERNAL = 0x07;
+
+/** Why a dataset with external storage is not read (its layout says contiguous, at no address). */
+export const EXTERNAL_STORAGE =
+  'its data is kept in files outside this HDF5 file (external storage), which are not read';
 
 /** The layout, filters and fill value in the object header at `address`. */
 export function readStoredLayout(file: StoredFile, address: number, rank: number): StoredLayout {
   const messages = new Map<number, Uint8Array>();
   for (const [type, body] of headerMessages(file, address)) if (!messages.has(type)) messages.set(type, body);
   const layout = messages.get(LAYOUT);
+  // Else its undefined address would read as never written: the fill value instead of its data.
+  if (messages.has(EXTERNAL)) throw new Hdf5Error('unsupported-layout', EXTERNAL_STORAGE);
   if (!layout) throw new Hdf5Error('corrupt', `the object header at ${address} has no data layout message`);
   const fillNew = messages.get(FILL);
   const fillOld = messages.get(FILL_OLD);

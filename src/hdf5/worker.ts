@@ -14,6 +14,7 @@ import { PLUGIN_FILES } from './filters';
 import { warmUpWorker } from './warmUp';
 import type { H5Module } from './h5calls';
 import { FileOps } from './ops';
+import { EXTERNAL_STORAGE } from './storedLayout';
 import {
   STAT,
   type CallOp,
@@ -239,6 +240,8 @@ function classify(
   const filter = /required filter '([^']+)' is not registered/.exec(text);
   if (filter)
     return { code: 'unsupported-filter', message: `unsupported compression: ${filter[1]}`, fatal: false };
+  if (/external raw data file/i.test(text))
+    return { code: 'unsupported-layout', message: EXTERNAL_STORAGE, fatal: false };
   if (/truncated file/i.test(text))
     return { code: 'corrupt', message: `the file is truncated (${firstLine(text)})`, fatal: false };
   if (call.op === 'open' && /signature/i.test(text)) {

@@ -71,12 +71,15 @@ function readCollection(
     throw new Hdf5Error('corrupt', `global heap collection at ${address} has size ${size}`);
   if (size > maxCollection) throw new FormatUnsupported(`a global heap collection of ${size} bytes`);
   const bytes = readBlock(file, address, size);
-  const c = new Cursor(bytes, file, head.at);
+  // The header and each object's header are padded to 8 bytes (4-byte lengths leave 4 of padding).
+  const c = new Cursor(bytes, file, align8(head.at));
   const objects: Collection = { bytes, starts: [], ends: [] };
-  while (c.remaining >= 8 + file.lengthSize) {
+  const objectHeader = align8(8 + file.lengthSize);
+  while (c.remaining >= objectHeader) {
     const index = c.u16();
     c.skip(6); // reference count, reserved
     const length = c.length();
+    c.skip(objectHeader - 8 - file.lengthSize);
     if (index === 0) break; // free space: the rest of the collection
     if (length < 0 || length > c.remaining)
       throw new Hdf5Error('corrupt', `global heap object ${index} at ${address} runs past its collection`);
@@ -87,4 +90,8 @@ function readCollection(
     c.skip(Math.min((8 - (length % 8)) % 8, c.remaining));
   }
   return { objects, size };
+}
+
+function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
 }

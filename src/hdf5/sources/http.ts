@@ -253,6 +253,8 @@ export class HttpSource implements ByteSource {
       if (error.code === 'redirect') return new Hdf5Error('network', `${error.message} (${this.label})`);
       return new RetryableError(`connection failed (${error.message})`);
     }
+    // A bug (ours, or a caller's progress callback) is not the network's: asking again repeats it.
+    if (isProgrammingError(error)) return error;
     const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return new RetryableError(`connection failed (${text})`);
   }
@@ -307,7 +309,7 @@ export class HttpSource implements ByteSource {
         sink.progress(at);
       }
     } catch (error) {
-      if (error instanceof Hdf5Error) throw error;
+      if (error instanceof Hdf5Error || isProgrammingError(error)) throw error;
       if (options.signal?.aborted) throw new Hdf5Error('aborted', 'the read was cancelled');
       // What arrived stays (the retry resumes after it); the drop itself is retryable.
       throw new RetryableError(
@@ -316,4 +318,9 @@ export class HttpSource implements ByteSource {
     }
     return sink.target.subarray(from, at);
   }
+}
+
+/** JavaScript's own errors (the network's are UndiciError, system or abort errors): never retried. */
+function isProgrammingError(error: unknown): error is Error {
+  return [TypeError, RangeError, ReferenceError, SyntaxError].some(type => error instanceof type);
 }

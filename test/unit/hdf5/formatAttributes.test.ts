@@ -55,14 +55,14 @@ function address(bytes: Uint8Array): number {
 }
 
 /** References named as libhdf5 names them (h5py's names by address), regions decoded as the engine does. */
-function resolver(file: StoredFile, readAt: ReadAt, objects: ObjectAddresses): ReferenceResolver {
+function resolver(file: StoredFile, objects: ObjectAddresses): ReferenceResolver {
   return {
     resolveRef(bytes, isObject) {
       if (bytes.every(b => b === 0)) return null;
       const target = isObject ? address(bytes) : address(heapObject(file, address(bytes), readU32(bytes, 8)));
       return objects.names[String(target)] ?? null;
     },
-    region: bytes => decodeRegion(bytes, readAt, file.base),
+    region: bytes => decodeRegion(bytes, file),
   };
 }
 
@@ -108,7 +108,7 @@ describe('hdf5 format: datatypes, dataspaces and attribute values', function () 
     try {
       const readAt: ReadAt = (position, target) => readSync(fd, target, 0, target.length, position);
       const file = openStoredFile(readAt, superblockOffset(readAt));
-      const refs = resolver(file, readAt, objects);
+      const refs = resolver(file, objects);
       for (const [objectPath, expected] of Object.entries(snapshot.attributes)) {
         const at = objects.paths[objectPath];
         assert.ok(at !== undefined, `${path}: h5py has no address for ${objectPath}`);

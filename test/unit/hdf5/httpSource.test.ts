@@ -1,8 +1,18 @@
 import * as assert from 'node:assert/strict';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpSource } from '../../../src/hdf5/sources/http';
 import { serve, type TestServer } from '../net/helpers';
 
 const BYTES = Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 251));
+
+/** Answers a range request from BYTES. */
+function answerRange(req: IncomingMessage, res: ServerResponse): void {
+  const [, from, to] = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '') ?? [];
+  const body = BYTES.subarray(Number(from), Number(to) + 1);
+  res
+    .writeHead(206, { 'content-range': `bytes ${from}-${to}/${BYTES.length}`, 'content-length': body.length })
+    .end(body);
+}
 
 describe('hdf5 HTTP source over the HTTP layer', () => {
   const servers: TestServer[] = [];
@@ -14,14 +24,7 @@ describe('hdf5 HTTP source over the HTTP layer', () => {
     let signature = 1;
     const blob = await serve((req, res) => {
       if (!req.url?.endsWith(`sig=${signature}`)) return void res.writeHead(403).end();
-      const [, from, to] = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? '') ?? [];
-      const body = BYTES.subarray(Number(from), Number(to) + 1);
-      res
-        .writeHead(206, {
-          'content-range': `bytes ${from}-${to}/${BYTES.length}`,
-          'content-length': body.length,
-        })
-        .end(body);
+      answerRange(req, res);
     });
     const origin = await serve((_req, res) =>
       res.writeHead(302, { location: `${blob.origin}/blob?sig=${signature}` }).end(),
@@ -55,5 +58,21 @@ describe('hdf5 HTTP source over the HTTP layer', () => {
     servers.push(server);
     const source = new HttpSource({ url: `${server.origin}/f`, probeBytes: 100, maxAttempts: 1 });
     await assert.rejects(source.read(0, 100), /announced 200 bytes for a range of 100/);
+  });
+
+  it('does not retry a bug as if the connection dropped: the error surfaces at once, after one request', async () => {
+    const server = await serve(answerRange);
+    servers.push(server);
+    const source = new HttpSource({ url: `${server.origin}/f`, probeBytes: 100 });
+    const target = new Uint8Array(1000);
+    const failing = () => {
+      throw new TypeError('a progress callback with a bug');
+    };
+    await assert.rejects(source.readInto(0, 1000, target, failing), {
+      name: 'TypeError',
+      message: 'a progress callback with a bug',
+    });
+    assert.equal(source.requests, 1);
+    assert.equal(server.seen.length, 1);
   });
 });

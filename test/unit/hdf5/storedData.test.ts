@@ -112,6 +112,20 @@ else:
 f.close()
 `;
 
+/** Big-endian times and float64s kept in external files beside the HDF5 file (absolute paths). */
+const EXTERNAL_WRITER = `
+import sys, os, numpy as np, h5py
+from h5py import h5t, h5s, h5d, h5p
+beside = lambda name: os.path.join(os.path.dirname(sys.argv[1]), name).encode()
+with h5py.File(sys.argv[1], 'w') as f:
+    dcpl = h5p.create(h5p.DATASET_CREATE)
+    dcpl.set_external(beside('times.bin'), 0, 4 * 8)
+    ds = h5d.create(f.id, b'be32_external', h5t.UNIX_D32BE, h5s.create_simple((8,)), dcpl=dcpl)
+    ds.write(h5s.create_simple((8,)), h5s.ALL, (np.arange(32, dtype=np.uint8) + 65).view('V4'), mtype=h5t.UNIX_D32BE)
+    f.create_dataset('floats_external', data=np.arange(1.0, 6.0), external=[(beside('floats.bin'), 0, 40)])
+    f.create_dataset('inside', data=np.arange(3.0))
+`;
+
 function write(format: 'earliest' | 'latest'): WrittenFile {
   return writeWithH5py(
     `times-${format}.h5`,
@@ -306,6 +320,30 @@ describe('stored bytes of data h5wasm cannot convert (big-endian H5T_TIME)', fun
       }
     } finally {
       await nwb.close();
+    }
+  });
+
+  it('a dataset kept in external files fails saying so, instead of reading as its fill value', async () => {
+    const written = writeWithH5py('external.h5', EXTERNAL_WRITER);
+    try {
+      // libhdf5 reads them: the data is there, outside the file the engine reads.
+      const script = 'import h5py, sys; print(h5py.File(sys.argv[1], "r")["floats_external"][:].tolist())';
+      assert.equal(
+        execFileSync(PYTHON, ['-c', script, written.path], { encoding: 'utf8' }).trim(),
+        '[1.0, 2.0, 3.0, 4.0, 5.0]',
+      );
+      await withEngine({ kind: 'local', path: written.path }, async file => {
+        // Its stored bytes (big-endian times) and through libhdf5 (float64s) alike.
+        for (const path of ['/be32_external', '/floats_external'])
+          await assert.rejects(file.read(path), (error: Error & { code?: string }) => {
+            assert.equal(error.code, 'unsupported-layout', path);
+            assert.match(error.message, /external storage/, path);
+            return true;
+          });
+        assert.deepEqual(Array.from((await file.read('/inside')).data as ArrayLike<number>), [0, 1, 2]);
+      });
+    } finally {
+      written.remove();
     }
   });
 

@@ -1,0 +1,108 @@
+// Region references decoded by the engine, judged by h5py (libhdf5's H5Rget_region) on files
+// libhdf5 writes here: hundreds of references into one global heap collection; and the global
+// heap of a file whose superblock gives 4-byte offsets and lengths.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { PYTHON } from '../../conformance/judge';
+import type { H5Value, Hdf5File } from '../../../src/hdf5/types';
+import { writeWithH5py, type WrittenFile } from './h5pyFiles';
+import { open } from './helpers';
+
+const REFERENCES = 600;
+const NOTE = 'a variable-length string, kept in the global heap';
+
+/** `data` (1,000 float64) and `refs`: REFERENCES hyperslab references into it, then a 2-D one. */
+const WRITE = `
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w') as f:
+    data = f.create_dataset('data', data=np.arange(1000.0))
+    grid = f.create_dataset('grid', data=np.zeros((20, 30)))
+    refs = [data.regionref[i:i + 1 + i % 3] for i in range(${REFERENCES})]
+    refs.append(grid.regionref[2:5, 10:30:10])
+    f.create_dataset('refs', data=refs, dtype=h5py.regionref_dtype)
+`;
+
+/** A file whose superblock gives 4-byte offsets and lengths, with a vlen string attribute. */
+const LENGTHS_4 = `
+import sys, h5py
+fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+fcpl.set_sizes(4, 4)
+fid = h5py.h5f.create(sys.argv[1].encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl)
+with h5py.File(fid) as f:
+    f.attrs['note'] = '${NOTE}'
+`;
+
+/** Each reference's blocks as libhdf5 reports them: [start, count] per block. */
+const JUDGE = `
+import sys, json, h5py
+with h5py.File(sys.argv[1], 'r') as f:
+    out = []
+    for ref in f['refs'][:]:
+        blocks = h5py.h5r.get_region(ref, f.id).get_select_hyper_blocklist()
+        out.append([[[int(s) for s in b[0]], [int(e) - int(s) + 1 for s, e in zip(b[0], b[1])]] for b in blocks])
+    print(json.dumps(out))
+`;
+
+type Blocks = [number[], number[]][];
+
+function libhdf5Blocks(path: string): Blocks[] {
+  return JSON.parse(execFileSync(PYTHON, ['-c', JUDGE, path], { encoding: 'utf8' })) as Blocks[];
+}
+
+function engineBlocks(value: H5Value): Blocks {
+  const selection = (
+    value as { selection?: { kind: string; blocks?: { start: number[]; count: number[] }[] } }
+  ).selection;
+  assert.equal(selection?.kind, 'hyperslab', JSON.stringify(value));
+  return (selection.blocks ?? []).map(b => [b.start, b.count]);
+}
+
+async function readRefs(written: WrittenFile): Promise<{ values: H5Value[]; hits: number; file: Hdf5File }> {
+  const file = await open({ kind: 'local', path: written.path });
+  await file.datasetInfo('/refs');
+  const before = file.stats().cacheHits;
+  const result = await file.read('/refs');
+  return { values: result.data as H5Value[], hits: file.stats().cacheHits - before, file };
+}
+
+describe('hdf5 region references', function () {
+  this.timeout(60_000);
+
+  it(`decodes ${REFERENCES + 1} references as libhdf5 does, reading their heap collection once`, async () => {
+    const written = writeWithH5py('regions.h5', WRITE);
+    try {
+      const { values, hits, file } = await readRefs(written);
+      try {
+        assert.equal(values.length, REFERENCES + 1);
+        assert.deepEqual(values.map(engineBlocks), libhdf5Blocks(written.path));
+        assert.equal((values[0] as { ref?: string }).ref, '/data');
+        assert.equal((values[REFERENCES] as { ref?: string }).ref, '/grid');
+        // Each reference names the same collection: reading it once per reference would touch
+        // the block cache at least once per reference.
+        assert.ok(hits < REFERENCES / 4, `${hits} block cache reads for ${REFERENCES + 1} references`);
+      } finally {
+        await file.close();
+      }
+    } finally {
+      written.remove();
+    }
+  });
+
+  it('reads variable-length strings from the global heap of a file with 4-byte lengths', async () => {
+    // libhdf5 pads each collection header and object header to 8 bytes: with 4-byte lengths,
+    // 4 bytes of padding follow each length.
+    const written = writeWithH5py('lengths-4.h5', LENGTHS_4);
+    try {
+      const file = await open({ kind: 'local', path: written.path });
+      try {
+        const [note] = await file.attributes('/');
+        assert.equal(note.value, NOTE);
+        assert.equal(file.stats().metadataByLibhdf5, 0, 'the JavaScript reader read it, not libhdf5');
+      } finally {
+        await file.close();
+      }
+    } finally {
+      written.remove();
+    }
+  });
+});
