@@ -140,8 +140,10 @@ export class EngineFile implements PoolableFile {
     this.answers = new Map(cachedAnswers ?? []);
   }
 
+  /** Opens the file in the worker: its superblock and root group read, or the error why not. */
   async start(deadlineMs: number): Promise<void> {
-    await this.call({ op: 'list', path: '/' }, deadlineMs);
+    await this.openedHost({ deadlineMs });
+    this.unsaved = true;
   }
 
   async list(path: string): Promise<H5Entry[]> {
@@ -314,8 +316,15 @@ export class EngineFile implements PoolableFile {
 
   /** Sends a call to the worker, starting a fresh one after a crash (the file is reopened). */
   private async call(call: CallOp, deadlineMs?: number, signal?: AbortSignal): Promise<CallValue> {
-    if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
     const options = { deadlineMs: deadlineMs ?? this.options.deadlineMs ?? DEFAULTS.deadlineMs, signal };
+    const host = await this.openedHost(options);
+    if (call.op !== 'exportMetadata') this.unsaved = true;
+    return host.call(call, options);
+  }
+
+  /** The worker with this file open in it (a fresh one after a crash: the file is reopened). */
+  private async openedHost(options: { deadlineMs: number }): Promise<WorkerHost> {
+    if (this.closed) throw new Hdf5Error('closed', `${this.info.label} is closed`);
     if (!this.host || this.host.dead) {
       if (this.host) {
         this.stats();
@@ -338,8 +347,7 @@ export class EngineFile implements PoolableFile {
     }
     await this.hostOpen;
     this.everOpened = true;
-    if (call.op !== 'exportMetadata') this.unsaved = true;
-    return host.call(call, options);
+    return host;
   }
 }
 
