@@ -45,6 +45,8 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** Smallest metadata fetch, and its ceiling while misses keep landing close together. */
 const META_MIN = 64 * KiB;
+/** Longest sleep on a stream before its state is looked at again. */
+const STATE_CHECK_MS = 50;
 const META_MAX = 2 * MiB;
 /** Files up to this size are fetched whole on the first miss: one round trip beats several. */
 export const SMALL_FILE = 4 * MiB;
@@ -321,6 +323,8 @@ export class BlockCache {
   /** Whether the stream has written its first `bytes` bytes, blocking on it while it still arrives. */
   private landed(progress: Int32Array, bytes: number, wait: boolean): boolean {
     const deadline = Date.now() + this.streamWaitMs;
+    // Set before `filled` is read: the host, storing a new `filled`, then sees it (see StreamRun).
+    if (wait) Atomics.store(progress, STREAM.wanted, bytes);
     for (;;) {
       const filled = Atomics.load(progress, STREAM.filled);
       if (filled >= bytes) return true;
@@ -328,7 +332,8 @@ export class BlockCache {
       const left = deadline - Date.now();
       if (left <= 0) return false;
       const waited = performance.now();
-      Atomics.wait(progress, STREAM.filled, filled, left);
+      // In slices: a state that changed between the check above and this wait wakes no one.
+      Atomics.wait(progress, STREAM.filled, filled, Math.min(left, STATE_CHECK_MS));
       this.counters.waitMs += performance.now() - waited;
     }
   }

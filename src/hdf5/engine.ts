@@ -92,6 +92,13 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
   const metaCache = metadataCacheFor(spec, options);
   let file: EngineFile | null = null;
   try {
+    const known: { size?: number; identity?: string } =
+      spec.kind === 'local'
+        ? {}
+        : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
+    // Read from disk while the plugins are looked up and a worker is taken.
+    const lookup = useCache && known.identity && metaCache ? metaCache.load(known.identity) : null;
+    lookup?.catch(() => undefined);
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const pluginDir = options.pluginDir ?? defaultPluginDir(workerPath);
     const plugins = pluginDir ? await loadPlugins(pluginDir) : [];
@@ -105,11 +112,7 @@ async function openOnce(spec: SourceSpec, options: OpenOptions, useCache: boolea
     // The worker boots h5wasm (hundreds of ms, unless a spare is waiting) while the source learns size and identity.
     file = new EngineFile(source, workers, settings, options, metaCache);
     file.spawn();
-    const known: { size?: number; identity?: string } =
-      spec.kind === 'local'
-        ? {}
-        : { identity: spec.identity, ...(spec.kind === 'dandi' ? { size: spec.size } : {}) };
-    let cached = useCache && known.identity && metaCache ? await metaCache.load(known.identity) : null;
+    let cached = lookup ? await lookup : null;
     if (cached && known.size === undefined) known.size = cached.size;
     const opened = await source.open(known, { signal: options.signal, deadline });
     // Looked up again only when the source named another identity than the one already looked up.

@@ -9,7 +9,8 @@ import type { AfterClose, PoolableFile } from './filePool';
 import type { MetadataAnswers, MetadataCache } from './metadataCache';
 import { ReadMemo } from './readMemo';
 import {
-  STREAM,
+  publishStream,
+  streamProgress,
   STREAM_STATE,
   type CallOp,
   type CallValue,
@@ -109,19 +110,15 @@ export class EngineFile implements PoolableFile {
     const run: StreamRun = {
       offset: 0,
       bytes: new Uint8Array(new SharedArrayBuffer(length)),
-      progress: new Int32Array(new SharedArrayBuffer(8)),
+      progress: streamProgress(),
     };
-    const publish = (slot: number, value: number) => {
-      Atomics.store(run.progress, slot, value);
-      Atomics.notify(run.progress, STREAM.filled);
-    };
-    readInto(0, length, run.bytes, filled => publish(STREAM.filled, filled), {
+    readInto(0, length, run.bytes, filled => publishStream(run.progress, 'filled', filled), {
       signal: this.streamAbort.signal,
       deadline,
     }).then(
-      () => publish(STREAM.state, STREAM_STATE.done),
+      () => publishStream(run.progress, 'state', STREAM_STATE.done),
       // The worker then fetches what is missing as any miss, and reports that error if it recurs.
-      () => publish(STREAM.state, STREAM_STATE.failed),
+      () => publishStream(run.progress, 'state', STREAM_STATE.failed),
     );
     return run;
   }

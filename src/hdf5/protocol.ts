@@ -22,12 +22,31 @@ export interface PageRun {
 export interface StreamRun {
   offset: number;
   bytes: Uint8Array;
-  /** Int32Array over shared memory: [STREAM.filled] bytes written, [STREAM.state] a StreamState. */
+  /**
+   * Int32Array over shared memory: [STREAM.filled] bytes written, [STREAM.state] a StreamState,
+   * [STREAM.wanted] the byte count a waiting worker needs (the host wakes it only then, not at
+   * every chunk).
+   */
   progress: Int32Array;
 }
 
-export const STREAM = { filled: 0, state: 1 } as const;
+export const STREAM = { filled: 0, state: 1, wanted: 2 } as const;
 export const STREAM_STATE = { arriving: 0, done: 1, failed: 2 } as const;
+
+/** A stream's progress: three Int32 slots (see STREAM) in shared memory. */
+export function streamProgress(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * Object.keys(STREAM).length));
+}
+
+/**
+ * Records the host's progress on a stream. A worker waiting for more than has landed sleeps on:
+ * waking it at every chunk would cost the CPU that receives the rest.
+ */
+export function publishStream(progress: Int32Array, slot: 'filled' | 'state', value: number): void {
+  Atomics.store(progress, STREAM[slot], value);
+  if (slot === 'state' || value >= Atomics.load(progress, STREAM.wanted))
+    Atomics.notify(progress, STREAM.filled);
+}
 
 /** What a worker needs to start; nothing about a file (a spare worker boots before one is chosen). */
 export interface WorkerInit {

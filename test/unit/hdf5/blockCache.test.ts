@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { BlockCache } from '../../../src/hdf5/blockCache';
-import { STREAM, STREAM_STATE } from '../../../src/hdf5/protocol';
+import { publishStream, STREAM, STREAM_STATE, streamProgress } from '../../../src/hdf5/protocol';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -178,13 +178,28 @@ describe('hdf5 block cache', () => {
   });
 });
 
+/** Node 20 has Atomics.waitAsync; TypeScript's ES2022 library does not declare it. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      array: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): {
+      async: boolean;
+      value: Promise<string> | string;
+    };
+  }
+).waitAsync;
+
 describe('hdf5 block cache over a stream still arriving', () => {
   const STREAM_BYTES = 1 * MiB;
 
   function streamRun(filled: number, state: number) {
     const bytes = new Uint8Array(new SharedArrayBuffer(STREAM_BYTES));
     bytes.set(fileBytes(0, filled));
-    const progress = new Int32Array(new SharedArrayBuffer(8));
+    const progress = streamProgress();
     progress[STREAM.filled] = filled;
     progress[STREAM.state] = state;
     return { offset: 0, bytes, progress };
@@ -218,6 +233,11 @@ describe('hdf5 block cache over a stream still arriving', () => {
       // The writer starts 20 ms after its thread does; the read blocked at least that long.
       const waited = cache.stats().waitMs;
       assert.ok(waited >= 20, `the wait for the stream is counted (${waited} ms)`);
+      const wanted = run.progress[STREAM.wanted];
+      assert.ok(
+        wanted >= STREAM_BYTES - 40 * KiB + 512 && wanted <= STREAM_BYTES,
+        `the reader said how far it needed the stream (${wanted})`,
+      );
       read(48, 512);
       assert.equal(cache.stats().waitMs, waited, 'a page that has landed costs no wait');
       assert.deepEqual(requests, [], 'nothing fetched: the pages came from the stream');
@@ -245,6 +265,31 @@ describe('hdf5 block cache over a stream still arriving', () => {
     read(600 * KiB, 1000);
     assert.equal(requests.length, 1);
     assert.ok(requests[0][0] >= 256 * KiB, 'landed pages are not fetched again');
+  });
+
+  it("wakes a waiting reader when what it needs has landed, not at every chunk before (the host's publishing)", async () => {
+    const progress = streamProgress();
+    Atomics.store(progress, STREAM.wanted, 600 * KiB);
+    const woken = () => {
+      const waiting = waitAsync(progress, STREAM.filled, Atomics.load(progress, STREAM.filled), 2000);
+      assert.equal(waiting.async, true);
+      let result: string | undefined;
+      void (waiting.value as Promise<string>).then(r => (result = r));
+      return async () => {
+        await new Promise(resolve => setTimeout(resolve, 30));
+        return result;
+      };
+    };
+    let check = woken();
+    publishStream(progress, 'filled', 64 * KiB);
+    publishStream(progress, 'filled', 512 * KiB);
+    assert.equal(await check(), undefined, 'chunks short of what it needs leave it asleep');
+    publishStream(progress, 'filled', 640 * KiB);
+    assert.equal(await check(), 'ok', 'the chunk that brings what it needs wakes it');
+    check = woken();
+    Atomics.store(progress, STREAM.wanted, 2 * MiB);
+    publishStream(progress, 'state', STREAM_STATE.failed);
+    assert.equal(await check(), 'ok', 'a change of state always wakes it');
   });
 
   it('gives up waiting after its limit and fetches instead', () => {
