@@ -5,6 +5,7 @@
  * (see storedData.ts): h5wasm already gives their shape, type and chunk shape.
  */
 import { Cursor, UNDEFINED, type StoredFile } from './format/fileCursor';
+import { attributeFields } from './format/attributeMessage';
 import { readObjectHeader } from './format/objectHeader';
 import { Hdf5Error } from './types';
 
@@ -88,18 +89,9 @@ export function readStoredAttribute(
   const wanted = new TextEncoder().encode(name);
   for (const [type, body] of headerMessages(file, address)) {
     if (type !== ATTRIBUTE) continue;
-    const c = new Cursor(body, file);
-    const version = c.u8();
-    c.skip(1); // reserved (v1) or flags
-    const [nameSize, typeSize, spaceSize] = [c.u16(), c.u16(), c.u16()];
-    if (version === 3) c.skip(1); // name encoding
-    const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
-    const stored = c.take(pad(nameSize));
-    const end = stored.indexOf(0);
-    const storedName = stored.subarray(0, end >= 0 ? end : nameSize);
-    if (storedName.length !== wanted.length || storedName.some((b, i) => b !== wanted[i])) continue;
-    c.skip(pad(typeSize) + pad(spaceSize));
-    return c.take(nbytes);
+    const { nameBytes, value } = attributeFields(file, body);
+    if (nameBytes.length !== wanted.length || nameBytes.some((b, i) => b !== wanted[i])) continue;
+    return value.take(nbytes);
   }
   throw new Hdf5Error(
     'unsupported-layout',
