@@ -45,9 +45,9 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** Smallest metadata fetch, and its ceiling while misses keep landing close together. */
 const META_MIN = 64 * KiB;
+const META_MAX = 2 * MiB;
 /** Longest sleep on a stream before its state is looked at again. */
 const STATE_CHECK_MS = 50;
-const META_MAX = 2 * MiB;
 /** Files up to this size are fetched whole on the first miss: one round trip beats several. */
 export const SMALL_FILE = 4 * MiB;
 const DATA_AHEAD_MAX = 8 * MiB;
