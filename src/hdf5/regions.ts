@@ -7,7 +7,7 @@
  * The caller keeps one StoredFile per file: the global heap's cache is per StoredFile, so a
  * dataset of references into one collection reads that collection once.
  */
-import type { StoredFile } from './format/fileCursor';
+import { Cursor, type StoredFile } from './format/fileCursor';
 import { heapObject } from './format/globalHeap';
 import type { H5Region } from './types';
 
@@ -20,18 +20,10 @@ const MAX_COLLECTION = 1 << 30;
 /** The selection a region reference holds, or a description of why it cannot be read. */
 export function decodeRegion(ref: Uint8Array, file: StoredFile): H5Region {
   // The reference: the collection's address (the file's offset size), then the object's index.
-  const size = file.offsetSize;
-  if (ref.length < size + 4) throw new Error(`a region reference of ${ref.length} bytes`);
-  const view = new DataView(ref.buffer, ref.byteOffset, ref.byteLength);
-  const object = heapObject(file, unsigned(view, 0, size), view.getUint32(size, true), MAX_COLLECTION);
+  const id = new Cursor(ref, file);
+  const object = heapObject(file, id.offset(), id.u32(), MAX_COLLECTION);
   // The object: the referenced dataset's address, then the selection.
-  return decodeSelection(new Reader(object, size));
-}
-
-function unsigned(view: DataView, at: number, size: number): number {
-  if (size === 2) return view.getUint16(at, true);
-  if (size === 4) return view.getUint32(at, true);
-  return Number(view.getBigUint64(at, true));
+  return decodeSelection(new Reader(object, file.offsetSize));
 }
 
 class Reader {

@@ -4,7 +4,7 @@
  * v1-4, filter pipeline v1/v2, fill value messages). Used only for the datasets h5wasm cannot read
  * (see storedData.ts): h5wasm already gives their shape, type and chunk shape.
  */
-import { Cursor, UNDEFINED, type StoredFile } from './format/fileCursor';
+import { align8, Cursor, UNDEFINED, type StoredFile } from './format/fileCursor';
 import { attributeFields } from './format/attributeMessage';
 import { readObjectHeader } from './format/objectHeader';
 import { Hdf5Error } from './types';
@@ -176,7 +176,7 @@ export function parseFilters(c: Cursor): PipelineFilter[] {
     const values = c.u16();
     let name = '';
     if (nameLength > 0) {
-      const raw = c.take(version === 1 ? Math.ceil(nameLength / 8) * 8 : nameLength);
+      const raw = c.take(version === 1 ? align8(nameLength) : nameLength);
       const end = raw.indexOf(0);
       name = new TextDecoder('latin1').decode(end >= 0 ? raw.subarray(0, end) : raw);
     }

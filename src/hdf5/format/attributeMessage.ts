@@ -6,7 +6,7 @@ import type { Metadata } from 'h5wasm';
 import { Hdf5Error } from '../types';
 import { parseDataspace } from './dataspace';
 import { decodeName, guard, parseDatatype, storedSize } from './datatype';
-import { Cursor, type StoredFile } from './fileCursor';
+import { align8, Cursor, type StoredFile } from './fileCursor';
 import { FormatUnsupported } from './objectHeader';
 
 export interface StoredAttribute {
@@ -43,7 +43,7 @@ export function attributeFields(file: StoredFile, body: Uint8Array): AttributeFi
   const spaceSize = c.u16();
   if (version === 3) c.u8(); // the name's character set: decoded as UTF-8 either way, as h5wasm does
   // Version 1 pads each field to 8 bytes.
-  const pad = (n: number) => (version === 1 ? Math.ceil(n / 8) * 8 : n);
+  const pad = (n: number) => (version === 1 ? align8(n) : n);
   const nameField = c.take(pad(nameSize)).subarray(0, nameSize);
   const end = nameField.indexOf(0);
   const nameBytes = end >= 0 ? nameField.subarray(0, end) : nameField;

@@ -8,7 +8,7 @@
  */
 import type { CompoundMember, Metadata } from 'h5wasm';
 import { Hdf5Error } from '../types';
-import { Cursor, UNDEFINED, type StoredFile } from './fileCursor';
+import { align8, Cursor, UNDEFINED, type StoredFile } from './fileCursor';
 import { firstMessage, FormatUnsupported, readObjectHeader } from './objectHeader';
 
 /** H5T class numbers (H5T_class_t). */
@@ -246,7 +246,7 @@ function memberName(c: Cursor, padded: boolean): string {
   const end = c.bytes.indexOf(0, start);
   if (end < 0) throw new Hdf5Error('corrupt', 'a datatype member name has no end');
   const name = decodeName(c.bytes.subarray(start, end));
-  c.at = padded ? start + Math.ceil((end - start + 1) / 8) * 8 : end + 1;
+  c.at = padded ? start + align8(end - start + 1) : end + 1;
   return name;
 }
 

@@ -10,6 +10,11 @@ export type ReadAt = (position: number, target: Uint8Array) => number;
 /** An address field of all ones: nothing allocated there. */
 export const UNDEFINED = -1;
 
+/** `n` rounded up to a multiple of 8: the padding of version 1 fields and of global heap headers. */
+export function align8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
 /** The file and the two field widths its superblock chose; addresses count from `base`. */
 export interface StoredFile {
   readAt: ReadAt;

@@ -3,7 +3,7 @@
  * length and a heap id (the collection's address and the object's index in it).
  */
 import { Hdf5Error } from '../types';
-import { Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
+import { align8, Cursor, readBlock, UNDEFINED, type StoredFile } from './fileCursor';
 import { FormatUnsupported } from './objectHeader';
 
 /** Bytes of collections kept per file before the cache starts over. */
@@ -90,8 +90,4 @@ function readCollection(
     c.skip(Math.min((8 - (length % 8)) % 8, c.remaining));
   }
   return { objects, size };
-}
-
-function align8(n: number): number {
-  return Math.ceil(n / 8) * 8;
 }
