@@ -12,6 +12,7 @@ import {
   publishStream,
   streamProgress,
   STREAM_STATE,
+  toShared,
   type CallOp,
   type CallValue,
   type FileSettings,
@@ -346,13 +347,6 @@ export class EngineFile implements PoolableFile {
     this.everOpened = true;
     return host;
   }
-}
-
-function toShared(bytes: Uint8Array): Uint8Array {
-  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.length));
-  shared.set(bytes);
-  return shared;
 }
 
 /** Absolute HDF5 path without a trailing slash; rejects what HDF5 would misread. */

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PLUGIN_FILES } from './filters';
-import type { WorkerInit } from './protocol';
+import { toShared, type WorkerInit } from './protocol';
 import { createDandiSource } from './sources/dandi';
 import { HttpSource } from './sources/http';
 import { LocalSource, localIdentity } from './sources/local';
@@ -74,7 +74,7 @@ export function defaultPluginDir(workerPath: string | undefined): string | undef
 
 const pluginsByDir = new Map<string, Promise<WorkerInit['plugins']>>();
 
-/** Plugin bytes are read once per folder: every open sends them to its new worker. */
+/** Plugin bytes are read once per folder, into shared memory: each new worker gets them without a copy. */
 export function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
   let loading = pluginsByDir.get(dir);
   if (!loading) {
@@ -83,7 +83,7 @@ export function loadPlugins(dir: string): Promise<WorkerInit['plugins']> {
       Promise.all(
         all
           .filter(n => wanted.has(n))
-          .map(async name => ({ name, bytes: new Uint8Array(await readFile(join(dir, name))) })),
+          .map(async name => ({ name, bytes: toShared(await readFile(join(dir, name))) })),
       ),
     );
     loading.catch(() => pluginsByDir.delete(dir));

@@ -1,9 +1,10 @@
 // Filter plugins (h5wasm-plugins side modules) loaded from OpenOptions.pluginDir: a damaged plugin
 // fails the read with a clear error and the file keeps working; the shipped plugins decode.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadPlugins } from '../../../src/hdf5/openParts';
 import { Hdf5Error, type NumericArray } from '../../../src/hdf5/types';
 import { FIXTURES, open } from './helpers';
 
@@ -77,5 +78,15 @@ describe('hdf5 filter plugins', function () {
     } finally {
       await file.close();
     }
+  });
+
+  it('loads the shipped plugins once, into shared memory, so a new worker gets them without a copy', async () => {
+    const plugins = await loadPlugins(SHIPPED_PLUGINS);
+    assert.ok(plugins.length >= 5, `${plugins.length} plugins`);
+    for (const { name, bytes } of plugins) {
+      assert.ok(bytes.buffer instanceof SharedArrayBuffer, `${name} is not in shared memory`);
+      assert.deepEqual(Buffer.from(bytes), readFileSync(join(SHIPPED_PLUGINS, name)));
+    }
+    assert.equal(await loadPlugins(SHIPPED_PLUGINS), plugins);
   });
 });
