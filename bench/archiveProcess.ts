@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 
 export interface ArchiveProcess {
   apiUrl: string;
@@ -61,4 +61,27 @@ export async function counted(archive: ArchiveProcess, work: () => Promise<unkno
   const ms = Math.round(performance.now() - started);
   const log = (await (await request(`${archive.controlUrl}/log`)).body.json()) as { bytes: number }[];
   return { ms, requests: log.length, bytes: log.reduce((n, e) => n + e.bytes, 0) };
+}
+
+/**
+ * The transfer alone: one plain ranged GET of the first `bytes` bytes at `url` (undici, on a
+ * connection opened by an untimed 1-byte GET before, as the engine's pool has one open; the body
+ * counted and dropped), timed from the request to the last byte. What any client pays to move
+ * those bytes from this archive on this machine, before reading any.
+ */
+export async function plainGetMs(url: string, bytes: number): Promise<number> {
+  const pool = new Agent();
+  try {
+    await (await request(url, { headers: { range: 'bytes=0-0' }, dispatcher: pool })).body.dump();
+    const started = performance.now();
+    const res = await request(url, { headers: { range: `bytes=0-${bytes - 1}` }, dispatcher: pool });
+    let received = 0;
+    for await (const chunk of res.body) received += (chunk as Buffer).length;
+    const ms = performance.now() - started;
+    if (res.statusCode !== 206 || received !== bytes)
+      throw new Error(`the plain GET answered ${res.statusCode} with ${received} of ${bytes} bytes`);
+    return ms;
+  } finally {
+    await pool.close();
+  }
 }

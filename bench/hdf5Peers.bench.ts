@@ -6,7 +6,9 @@
 // its walk of the same local file. One JSON line per result:
 //   {bench, case, latencyMs, ours: {ms, requests, bytes, waitMs}, peer: {name, ms, requests, bytes}}
 // where `waitMs` is the part of the engine's time its worker sat blocked on bytes not there yet
-// (the transfer); the native lines add `ratioWithoutWaits`, the engine's own cost against native's.
+// (the transfer); the native lines add `ratioWithoutWaits`, the engine's own cost against native's,
+// and `transfer`: a plain GET of the bytes the engine moved, the part of native's time that moving
+// them alone takes on this machine.
 //
 // Both sides are timed whole, from the request to the answer, and their requests and bytes are
 // counted the same way: from the archive's request log (cleared before, read after).
@@ -32,6 +34,7 @@ import { request } from 'undici';
 import {
   controlArchive,
   counted,
+  plainGetMs,
   startArchiveProcess,
   type ArchiveProcess,
   type Counted,
@@ -70,6 +73,8 @@ const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(res
 function median(runs: Counted[]): Counted {
   return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
 }
+
+const median1 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const STATES = ['cold', 'warm', 'new session'] as const;
 type State = (typeof STATES)[number];
@@ -204,11 +209,13 @@ class Runner {
   async native(target: Target, ours: Counted): Promise<void> {
     const runs: Counted[] = [];
     const local: Counted[] = [];
+    const transfers: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
       await this.peer.run({ op: 'walk', key: `${target.label}:native`, fresh: true, path: target.localPath });
       runs.push({ ms: Math.round(performance.now() - started), requests: 0, bytes: 0 });
       local.push(await this.engineLocal(target.localPath));
+      transfers.push(await plainGetMs(target.url, ours.bytes));
     }
     const peer = { name: 'h5py native (local file)', ...median(runs) };
     const ratio = (engine: Counted) => +(engine.ms / Math.max(1, peer.ms)).toFixed(2);
@@ -224,6 +231,9 @@ class Runner {
       peer,
       ratio: ratio(ours),
       ratioWithoutWaits: ratioWithoutWaits(ours),
+      // Moving the bytes the engine moved, and nothing else: the part of native's time it uses up.
+      transfer: { name: 'plain undici GET of the same bytes', ms: +median1(transfers).toFixed(1) },
+      transferRatio: +(median1(transfers) / Math.max(1, peer.ms)).toFixed(2),
     });
     emit({
       bench: 'hdf5.peers.native',
