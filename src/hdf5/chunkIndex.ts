@@ -4,7 +4,7 @@
  * chunk, an implicit index (chunks in order at one address) or a fixed array. Only the index
  * nodes and array entries the wanted chunks need are read.
  */
-import { Cursor, readBlock, UNDEFINED, type ChunkIndex, type StoredFile } from './storedLayout';
+import { Cursor, readBlock, UNDEFINED, type ChunkIndex, type StoredFile } from './format/storedLayout';
 import { Hdf5Error } from './types';
 
 /** Where one chunk is stored; `filterMask` bit i set: filter i was skipped for it. */

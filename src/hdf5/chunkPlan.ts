@@ -9,7 +9,7 @@ import { DEFLATE, FLETCHER32, SHUFFLE } from './chunkFilters';
 import { chunkLookup, type ChunkGeometry } from './chunkIndex';
 import { filterName } from './filters';
 import type { StoredAccess } from './storedData';
-import { openStoredFile, readStoredLayout, UNDEFINED, type StoredLayout } from './storedLayout';
+import { openStoredFile, readStoredLayout, UNDEFINED, type StoredLayout } from './format/storedLayout';
 import { Hdf5Error, type ChunkPlan, type Dtype, type Hdf5ErrorCode, type StoredPiece } from './types';
 import { toDtype } from './values';
 

@@ -6,7 +6,7 @@
 import { FormatAnswers, type TypeCodes } from './format/formatAnswers';
 import type { ReadAt } from './format/fileCursor';
 import type { ReferenceResolver } from './format/attributeValue';
-import { openStoredFile } from './storedLayout';
+import { openStoredFile } from './format/storedLayout';
 
 export interface JavaScriptFirstOptions {
   /** Off: every answer is libhdf5's (OpenOptions.metadataReader 'libhdf5'). */

@@ -146,20 +146,3 @@ function regularBlocks(
   }
   return blocks;
 }
-
-/** The selection as text, numpy style: `[0:4]`, `[0:4, 2:3] ∪ …`, `points (1), (5)`. */
-export function regionText(region: H5Region): string {
-  switch (region.kind) {
-    case 'all':
-    case 'none':
-      return region.kind;
-    case 'points':
-      return `points ${region.points.map(p => `(${p.join(', ')})`).join(', ')}`;
-    case 'hyperslab':
-      return region.blocks
-        .map(b => `[${b.start.map((s, d) => `${s}:${s + b.count[d]}`).join(', ')}]`)
-        .join(' ∪ ');
-    case 'error':
-      return `unreadable selection (${region.message})`;
-  }
-}

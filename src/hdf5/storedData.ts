@@ -3,7 +3,7 @@
  * libhdf5 to convert a big-endian type to little-endian, and libhdf5 has no conversion for
  * H5T_TIME ("no appropriate function for conversion path"), while h5py reads such data with the
  * file type as memory type, i.e. its bytes. The storage (compact, contiguous or chunked, with
- * deflate, shuffle and fletcher32) is found from the object header (storedLayout.ts,
+ * deflate, shuffle and fletcher32) is found from the object header (format/storedLayout.ts,
  * chunkIndex.ts) and only the selected elements' bytes are read.
  */
 import type { Metadata } from 'h5wasm';
@@ -20,7 +20,7 @@ import {
   type PipelineFilter,
   type ReadAt,
   type StoredLayout,
-} from './storedLayout';
+} from './format/storedLayout';
 import { Hdf5Error } from './types';
 
 /** An object of the file: its header's address, relative to the superblock. */

@@ -4,7 +4,7 @@
  * references are resolved to the paths they point to.
  */
 import type { Metadata } from 'h5wasm';
-import { regionText } from './regions';
+import { regionText } from './regionText';
 import type { DatasetInfo, Dtype, H5Filter, H5Region, H5Value, NumericArray } from './types';
 
 /** H5T class numbers (H5T_class_t). */

@@ -14,7 +14,7 @@ import { PLUGIN_FILES } from './filters';
 import { warmUpWorker } from './warmUp';
 import type { H5Module } from './h5calls';
 import { FileOps } from './ops';
-import { EXTERNAL_STORAGE } from './storedLayout';
+import { EXTERNAL_STORAGE } from './format/storedLayout';
 import {
   STAT,
   type CallOp,

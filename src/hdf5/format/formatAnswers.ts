@@ -6,7 +6,7 @@
  * and the caller (ops.ts) asks libhdf5 for that one answer instead.
  */
 import { describeFilters } from '../filters';
-import { parseFilters, parseLayout } from '../storedLayout';
+import { parseFilters, parseLayout } from './storedLayout';
 import { nwb1Type } from '../neurodataType';
 import type { DatasetInfo, H5Attribute, H5Entry } from '../types';
 import { shortDtype, toDatasetInfo, toDtype } from '../values';

@@ -1,22 +1,16 @@
 /**
  * Where a dataset's bytes are, read from its object header as the HDF5 file format specification
  * lays it out (superblock v0-3, object header v1/v2 with continuation blocks, data layout message
- * v1-4, filter pipeline v1/v2, fill value messages). Used only for the datasets h5wasm cannot read
- * (see storedData.ts): h5wasm already gives their shape, type and chunk shape.
+ * v1-4, filter pipeline v1/v2, fill value messages): for the JavaScript reader's dataset
+ * descriptions (formatAnswers.ts), chunk plans (chunkPlan.ts) and the datasets h5wasm cannot read
+ * (storedData.ts).
  */
-import { align8, Cursor, UNDEFINED, type StoredFile } from './format/fileCursor';
-import { attributeFields } from './format/attributeMessage';
-import { readObjectHeader } from './format/objectHeader';
-import { Hdf5Error } from './types';
+import { align8, Cursor, UNDEFINED, type StoredFile } from './fileCursor';
+import { attributeFields } from './attributeMessage';
+import { readObjectHeader } from './objectHeader';
+import { Hdf5Error } from '../types';
 
-export {
-  Cursor,
-  openStoredFile,
-  readBlock,
-  UNDEFINED,
-  type ReadAt,
-  type StoredFile,
-} from './format/fileCursor';
+export { Cursor, openStoredFile, readBlock, UNDEFINED, type ReadAt, type StoredFile } from './fileCursor';
 
 export type ChunkIndex =
   | { kind: 'btree1'; address: number }
