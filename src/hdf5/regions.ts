@@ -7,13 +7,12 @@
  * The caller keeps one StoredFile per file: the global heap's cache is per StoredFile, so a
  * dataset of references into one collection reads that collection once.
  */
-import { Cursor, type StoredFile } from './format/fileCursor';
+import { Cursor, UNDEFINED, type StoredFile } from './format/fileCursor';
 import { heapObject } from './format/globalHeap';
 import type { H5Region } from './types';
 
 /** Blocks kept from a regular hyperslab before the selection is reported as too large to list. */
 const MAX_BLOCKS = 1_000_000;
-const UNLIMITED = 2 ** 53;
 /** The largest heap collection read for one reference (a point selection of a million points is 16 MB). */
 const MAX_COLLECTION = 1 << 30;
 
@@ -23,45 +22,10 @@ export function decodeRegion(ref: Uint8Array, file: StoredFile): H5Region {
   const id = new Cursor(ref, file);
   const object = heapObject(file, id.offset(), id.u32(), MAX_COLLECTION);
   // The object: the referenced dataset's address, then the selection.
-  return decodeSelection(new Reader(object, file.offsetSize));
+  return decodeSelection(new Cursor(object, file, file.offsetSize));
 }
 
-class Reader {
-  private readonly view: DataView;
-  constructor(
-    private readonly bytes: Uint8Array,
-    public at: number,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  u8(): number {
-    return this.view.getUint8(this.at++);
-  }
-  u32(): number {
-    const v = this.view.getUint32(this.at, true);
-    this.at += 4;
-    return v;
-  }
-  u64(): number {
-    const v = this.view.getBigUint64(this.at, true);
-    this.at += 8;
-    return v >= BigInt(UNLIMITED) ? UNLIMITED : Number(v);
-  }
-  /** An unsigned integer of 2, 4 or 8 bytes (version 2-3 selections choose the size). */
-  sized(bytes: number): number {
-    if (bytes === 2) {
-      const v = this.view.getUint16(this.at, true);
-      this.at += 2;
-      return v;
-    }
-    return bytes === 4 ? this.u32() : this.u64();
-  }
-  skip(n: number): void {
-    this.at += n;
-  }
-}
-
-function decodeSelection(r: Reader): H5Region {
+function decodeSelection(r: Cursor): H5Region {
   const type = r.u32();
   const version = r.u32();
   switch (type) {
@@ -78,19 +42,19 @@ function decodeSelection(r: Reader): H5Region {
   }
 }
 
-function decodePoints(r: Reader, version: number): H5Region {
+function decodePoints(r: Cursor, version: number): H5Region {
   let size = 4;
   if (version === 1)
     r.skip(8); // reserved, length
   else size = r.u8();
   const rank = r.u32();
-  const n = r.sized(size);
+  const n = listLength(r, size);
   const points: number[][] = [];
   for (let i = 0; i < n; i++) points.push(Array.from({ length: rank }, () => r.sized(size)));
   return { kind: 'points', points };
 }
 
-function decodeHyperslab(r: Reader, version: number): H5Region {
+function decodeHyperslab(r: Cursor, version: number): H5Region {
   if (version === 1) {
     r.skip(8); // reserved, length
     const rank = r.u32();
@@ -114,7 +78,7 @@ function decodeHyperslab(r: Reader, version: number): H5Region {
     const [start, stride, count, block] = [read(), read(), read(), read()];
     return { kind: 'hyperslab', blocks: regularBlocks(start, stride, count, block) };
   }
-  const n = r.sized(size);
+  const n = listLength(r, size);
   const blocks = [];
   for (let i = 0; i < n; i++) {
     const start = Array.from({ length: rank }, () => r.sized(size));
@@ -124,6 +88,13 @@ function decodeHyperslab(r: Reader, version: number): H5Region {
   return { kind: 'hyperslab', blocks };
 }
 
+/** How many points or blocks follow (all ones, UNDEFINED to the cursor, is no count). */
+function listLength(r: Cursor, size: number): number {
+  const n = r.sized(size);
+  if (n === UNDEFINED) throw new Error('a selection without a count of its points or blocks');
+  return n;
+}
+
 /** A regular hyperslab (start, stride, count, block per dimension) as its list of blocks. */
 function regularBlocks(
   start: number[],
@@ -131,7 +102,8 @@ function regularBlocks(
   count: number[],
   block: number[],
 ): { start: number[]; count: number[] }[] {
-  if (count.some(c => c >= UNLIMITED) || block.some(b => b >= UNLIMITED))
+  // H5S_UNLIMITED is stored as all ones, which the cursor reads as UNDEFINED.
+  if (count.includes(UNDEFINED) || block.includes(UNDEFINED))
     throw new Error('an unlimited selection cannot be listed');
   const total = count.reduce((a, b) => a * b, 1);
   if (total > MAX_BLOCKS) throw new Error(`a selection of ${total} blocks is too large to list`);

@@ -32,6 +32,17 @@ with h5py.File(fid) as f:
     f.attrs['note'] = '${NOTE}'
 `;
 
+/** A reference to a regular hyperslab of unlimited count (stored as all ones), then a plain one. */
+const UNLIMITED_COUNT = `
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w') as f:
+    d = f.create_dataset('data', data=np.arange(100.0), maxshape=(None,), chunks=(10,))
+    space = d.id.get_space()
+    space.select_hyperslab((2,), (h5py.h5s.UNLIMITED,), stride=(10,), block=(3,))
+    endless = h5py.h5r.create(f.id, b'data', h5py.h5r.DATASET_REGION, space)
+    f.create_dataset('refs', data=[endless, d.regionref[5:9]], dtype=h5py.regionref_dtype)
+`;
+
 /** Each reference's blocks as libhdf5 reports them: [start, count] per block. */
 const JUDGE = `
 import sys, json, h5py
@@ -98,6 +109,22 @@ describe('hdf5 region references', function () {
         const [note] = await file.attributes('/');
         assert.equal(note.value, NOTE);
         assert.equal(file.stats().metadataByLibhdf5, 0, 'the JavaScript reader read it, not libhdf5');
+      } finally {
+        await file.close();
+      }
+    } finally {
+      written.remove();
+    }
+  });
+
+  it('says a selection of unlimited count cannot be listed, and reads the next reference', async () => {
+    const written = writeWithH5py('unlimited-region.h5', UNLIMITED_COUNT);
+    try {
+      const { values, file } = await readRefs(written);
+      try {
+        const endless = (values[0] as { selection?: { kind: string; message?: string } }).selection;
+        assert.deepEqual(endless, { kind: 'error', message: 'an unlimited selection cannot be listed' });
+        assert.deepEqual(engineBlocks(values[1]), [[[5], [4]]]);
       } finally {
         await file.close();
       }
