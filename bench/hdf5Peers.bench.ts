@@ -74,8 +74,6 @@ function median(runs: Counted[]): Counted {
   return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
 }
 
-const median1 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
 const STATES = ['cold', 'warm', 'new session'] as const;
 type State = (typeof STATES)[number];
 
@@ -209,13 +207,13 @@ class Runner {
   async native(target: Target, ours: Counted): Promise<void> {
     const runs: Counted[] = [];
     const local: Counted[] = [];
-    const transfers: number[] = [];
+    const transfers: Counted[] = [];
     for (let run = 0; run < RUNS; run++) {
       const started = performance.now();
       await this.peer.run({ op: 'walk', key: `${target.label}:native`, fresh: true, path: target.localPath });
       runs.push({ ms: Math.round(performance.now() - started), requests: 0, bytes: 0 });
       local.push(await this.engineLocal(target.localPath));
-      transfers.push(await plainGetMs(target.url, ours.bytes));
+      transfers.push({ ms: await plainGetMs(target.url, ours.bytes), requests: 1, bytes: ours.bytes });
     }
     const peer = { name: 'h5py native (local file)', ...median(runs) };
     const ratio = (engine: Counted) => +(engine.ms / Math.max(1, peer.ms)).toFixed(2);
@@ -223,6 +221,7 @@ class Runner {
     const ratioWithoutWaits = (engine: Counted) =>
       +((engine.ms - (engine.waitMs ?? 0)) / Math.max(1, peer.ms)).toFixed(2);
     const engineLocal = median(local);
+    const transfer = median(transfers);
     emit({
       bench: 'hdf5.peers.native',
       case: `walk ${target.label} cold`,
@@ -232,8 +231,8 @@ class Runner {
       ratio: ratio(ours),
       ratioWithoutWaits: ratioWithoutWaits(ours),
       // Moving the bytes the engine moved, and nothing else: the part of native's time it uses up.
-      transfer: { name: 'plain undici GET of the same bytes', ms: +median1(transfers).toFixed(1) },
-      transferRatio: +(median1(transfers) / Math.max(1, peer.ms)).toFixed(2),
+      transfer: { name: 'plain undici GET of the same bytes', ...transfer, ms: +transfer.ms.toFixed(1) },
+      transferRatio: +(transfer.ms / Math.max(1, peer.ms)).toFixed(2),
     });
     emit({
       bench: 'hdf5.peers.native',
