@@ -25,6 +25,7 @@ import {
   type MetadataSnapshot,
   type ReadResult,
   type Selection,
+  type H5Region,
 } from './types';
 import { shortDtype, toDatasetInfo, toDtype, type ValueContext } from './values';
 
@@ -81,8 +82,9 @@ export class FileOps {
       heap: () => m.HEAPU8,
       region: bytes => {
         try {
-          this.regionFile ??= openStoredFile(this.readAt, this.superblockAt());
-          return decodeRegion(bytes, this.regionFile);
+          const { selection } = this.region(bytes);
+          if (selection.kind === 'error') this.refFailures++;
+          return selection;
         } catch (error) {
           if (this.fetchFailed()) throw error;
           this.refFailures++;
@@ -94,7 +96,11 @@ export class FileOps {
         // HDF5 finds a referenced object's name by searching the file: once per reference is enough.
         const resolve = (): string | null | undefined => {
           try {
-            return this.references.name(bytes, isObject);
+            if (isObject) return this.references.name(bytes, isObject);
+            // A region reference names its dataset in its heap object, read here first: libhdf5,
+            // given one whose selection does not fit its object, never returns (h5py's crashes).
+            const { dataset, selection } = this.region(bytes);
+            return this.references.name(bytes, isObject, { dataset, readable: selection.kind !== 'error' });
           } catch {
             this.refFailures++;
             return undefined;
@@ -175,6 +181,12 @@ export class FileOps {
   }
 
   /** The superblock's offset: 0, or 512, 1024, 2048… after a user block. */
+  /** A region reference's dataset and selection, decoded from the file (regions.ts). */
+  private region(bytes: Uint8Array): { dataset: number; selection: H5Region } {
+    this.regionFile ??= openStoredFile(this.readAt, this.superblockAt());
+    return decodeRegion(bytes, this.regionFile);
+  }
+
   private superblockAt(): number {
     return (this.baseAddress ??= superblockOffset((at, target) => this.cache.read(at, target)));
   }

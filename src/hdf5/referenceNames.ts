@@ -5,10 +5,12 @@
  * reference in a file of 350 objects, a seventh of such a file's walk. After a few searches, one
  * pass lists every link instead (H5Lvisit from the root group, the visit libhdf5's search makes)
  * with its object's address; an address reached by exactly one link has exactly one name, the
- * one the search finds. Anything else (an object with several links or none, the root group, a
- * region reference) is still searched for by libhdf5. The pass reads the links in JavaScript when
+ * one the search finds; a region reference's dataset too, from the address its heap object holds.
+ * Anything else (an object with several links or none, the root group) is still searched for by
+ * libhdf5. The pass reads the links in JavaScript when
  * it can (formatAnswers.ts), else asks libhdf5 for them.
  */
+import { addressKey } from './format/formatAnswers';
 import type { H5Module } from './h5calls';
 
 /** Searches before the pass: a file with a reference or two is not listed whole for them. */
@@ -32,12 +34,23 @@ export class ReferenceNames {
     private readonly readIndex: () => Map<string, string | null> | null = () => null,
   ) {}
 
-  /** The referenced object's path, or null when it has none; throws when libhdf5 fails. */
-  name(bytes: Uint8Array, isObject: boolean): string | null {
-    if (isObject && bytes.length === this.m.SIZEOF_OBJ_REF) {
-      const known = this.index()?.get(bytes.join(','));
+  /**
+   * The referenced object's path, or null when it has none; throws when libhdf5 fails. A region
+   * reference's `region` (its dataset's address, decoded by regions.ts) is looked up as an object
+   * reference's address is; libhdf5 searches for it only if its selection could be read.
+   */
+  name(bytes: Uint8Array, isObject: boolean, region?: { dataset: number; readable: boolean }): string | null {
+    const key =
+      isObject && bytes.length === this.m.SIZEOF_OBJ_REF
+        ? bytes.join(',')
+        : region
+          ? addressKey(region.dataset)
+          : undefined;
+    if (key !== undefined) {
+      const known = this.index()?.get(key);
       if (known) return known;
     }
+    if (region && !region.readable) throw new Error('an unreadable region reference is not given to libhdf5');
     this.searches++;
     return this.m.get_referenced_name(this.fileIdOf(), bytes, isObject) ?? null;
   }

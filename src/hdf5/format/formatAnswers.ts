@@ -315,7 +315,8 @@ function bounded<K, V>(map: Map<K, V>): Map<K, V> {
 }
 
 /** An object reference's bytes as h5wasm's create_object_reference gives them, joined. */
-function addressKey(address: number): string {
+/** An object's address as libhdf5's object reference holds it (8 little-endian bytes), joined: the index's key. */
+export function addressKey(address: number): string {
   const bytes = new Uint8Array(8);
   new DataView(bytes.buffer).setBigUint64(0, BigInt(address), true);
   return bytes.join(',');

@@ -43,6 +43,34 @@ with h5py.File(sys.argv[1], 'w') as f:
     f.create_dataset('refs', data=[endless, d.regionref[5:9]], dtype=h5py.regionref_dtype)
 `;
 
+/**
+ * Two references, the first one's selection longer than its heap object: its count of blocks (in
+ * a file written by libhdf5, patched after) says 1,000 where the object holds 3, as a damaged or
+ * hostile file may. libhdf5 (h5py's) crashes on it.
+ */
+const CUT_SHORT = `
+import sys, struct, h5py, numpy as np
+with h5py.File(sys.argv[1], 'w') as f:
+    d = f.create_dataset('data', data=np.arange(100.0))
+    f.create_dataset('refs', data=[d.regionref[[1, 5, 9]], d.regionref[5:9]], dtype=h5py.regionref_dtype)
+raw = bytearray(open(sys.argv[1], 'rb').read())
+at = raw.index(b'GCOL') + 16
+while struct.unpack_from('<H', raw, at)[0] != 1:
+    at += 16 + ((struct.unpack_from('<Q', raw, at + 8)[0] + 7) // 8) * 8
+# Object 1 (after its 16-byte header): the dataset's address (8), then a version 1 selection (h5py
+# stores this one as a hyperslab of three blocks): type, version, reserved, length, rank, count.
+count = at + 16 + 8 + 20
+assert struct.unpack_from('<I', raw, at + 28)[0] == 1 and struct.unpack_from('<I', raw, count)[0] == 3
+struct.pack_into('<I', raw, count, 1000)
+open(sys.argv[1], 'wb').write(raw)
+`;
+
+/** The same two references, the first one's heap object cut short instead: its size says 20 bytes. */
+const OBJECT_CUT = CUT_SHORT.replace(
+  "struct.pack_into('<I', raw, count, 1000)",
+  "struct.pack_into('<Q', raw, at + 8, 20)",
+);
+
 /** Each reference's blocks as libhdf5 reports them: [start, count] per block. */
 const JUDGE = `
 import sys, json, h5py
@@ -109,6 +137,40 @@ describe('hdf5 region references', function () {
         const [note] = await file.attributes('/');
         assert.equal(note.value, NOTE);
         assert.equal(file.stats().metadataByLibhdf5, 0, 'the JavaScript reader read it, not libhdf5');
+      } finally {
+        await file.close();
+      }
+    } finally {
+      written.remove();
+    }
+  });
+
+  it('says a selection longer than its heap object ends early, still names its dataset, and reads the next reference', async () => {
+    const written = writeWithH5py('short-region.h5', CUT_SHORT);
+    try {
+      const { values, file } = await readRefs(written);
+      try {
+        assert.equal((values[0] as { ref?: string }).ref, '/data', 'its dataset is still named');
+        const short = (values[0] as { selection?: { kind: string; message?: string } }).selection;
+        assert.equal(short?.kind, 'error', JSON.stringify(values[0]));
+        assert.match(String(short?.message), /^the selection ends before its last field \(/);
+        assert.deepEqual(engineBlocks(values[1]), [[[5], [4]]]);
+      } finally {
+        await file.close();
+      }
+    } finally {
+      written.remove();
+    }
+  });
+
+  it('answers for a heap object cut short, where libhdf5 never returned: its collection is unreadable, so both references are', async () => {
+    const written = writeWithH5py('cut-object.h5', OBJECT_CUT);
+    try {
+      // Before, libhdf5 was asked to name the first one's dataset, and the read timed out.
+      const { values, file } = await readRefs(written);
+      try {
+        // The collection's objects are found by adding up their sizes: past the cut, garbage.
+        assert.deepEqual(values, [null, null]);
       } finally {
         await file.close();
       }
