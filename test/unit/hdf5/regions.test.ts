@@ -96,6 +96,25 @@ function engineBlocks(value: H5Value): Blocks {
   return (selection.blocks ?? []).map(b => [b.start, b.count]);
 }
 
+/** Writes `script`'s file, reads its `refs` and hands them to `check`; removes the file after. */
+async function withRefs(
+  name: string,
+  script: string,
+  check: (values: H5Value[], hits: number, path: string) => void,
+): Promise<void> {
+  const written = writeWithH5py(name, script);
+  try {
+    const { values, hits, file } = await readRefs(written);
+    try {
+      check(values, hits, written.path);
+    } finally {
+      await file.close();
+    }
+  } finally {
+    written.remove();
+  }
+}
+
 async function readRefs(written: WrittenFile): Promise<{ values: H5Value[]; hits: number; file: Hdf5File }> {
   const file = await open({ kind: 'local', path: written.path });
   await file.datasetInfo('/refs');
@@ -108,23 +127,15 @@ describe('hdf5 region references', function () {
   this.timeout(60_000);
 
   it(`decodes ${REFERENCES + 1} references as libhdf5 does, reading their heap collection once`, async () => {
-    const written = writeWithH5py('regions.h5', WRITE);
-    try {
-      const { values, hits, file } = await readRefs(written);
-      try {
-        assert.equal(values.length, REFERENCES + 1);
-        assert.deepEqual(values.map(engineBlocks), libhdf5Blocks(written.path));
-        assert.equal((values[0] as { ref?: string }).ref, '/data');
-        assert.equal((values[REFERENCES] as { ref?: string }).ref, '/grid');
-        // Each reference names the same collection: reading it once per reference would touch
-        // the block cache at least once per reference.
-        assert.ok(hits < REFERENCES / 4, `${hits} block cache reads for ${REFERENCES + 1} references`);
-      } finally {
-        await file.close();
-      }
-    } finally {
-      written.remove();
-    }
+    await withRefs('regions.h5', WRITE, (values, hits, path) => {
+      assert.equal(values.length, REFERENCES + 1);
+      assert.deepEqual(values.map(engineBlocks), libhdf5Blocks(path));
+      assert.equal((values[0] as { ref?: string }).ref, '/data');
+      assert.equal((values[REFERENCES] as { ref?: string }).ref, '/grid');
+      // Each reference names the same collection: reading it once per reference would touch
+      // the block cache at least once per reference.
+      assert.ok(hits < REFERENCES / 4, `${hits} block cache reads for ${REFERENCES + 1} references`);
+    });
   });
 
   it('reads variable-length strings from the global heap of a file with 4-byte lengths', async () => {
@@ -146,52 +157,28 @@ describe('hdf5 region references', function () {
   });
 
   it('says a selection longer than its heap object ends early, still names its dataset, and reads the next reference', async () => {
-    const written = writeWithH5py('short-region.h5', CUT_SHORT);
-    try {
-      const { values, file } = await readRefs(written);
-      try {
-        assert.equal((values[0] as { ref?: string }).ref, '/data', 'its dataset is still named');
-        const short = (values[0] as { selection?: { kind: string; message?: string } }).selection;
-        assert.equal(short?.kind, 'error', JSON.stringify(values[0]));
-        assert.match(String(short?.message), /^the selection ends before its last field \(/);
-        assert.deepEqual(engineBlocks(values[1]), [[[5], [4]]]);
-      } finally {
-        await file.close();
-      }
-    } finally {
-      written.remove();
-    }
+    await withRefs('short-region.h5', CUT_SHORT, values => {
+      assert.equal((values[0] as { ref?: string }).ref, '/data', 'its dataset is still named');
+      const short = (values[0] as { selection?: { kind: string; message?: string } }).selection;
+      assert.equal(short?.kind, 'error', JSON.stringify(values[0]));
+      assert.match(String(short?.message), /^the selection ends before its last field \(/);
+      assert.deepEqual(engineBlocks(values[1]), [[[5], [4]]]);
+    });
   });
 
   it('answers for a heap object cut short, where libhdf5 never returned: its collection is unreadable, so both references are', async () => {
-    const written = writeWithH5py('cut-object.h5', OBJECT_CUT);
-    try {
-      // Before, libhdf5 was asked to name the first one's dataset, and the read timed out.
-      const { values, file } = await readRefs(written);
-      try {
-        // The collection's objects are found by adding up their sizes: past the cut, garbage.
-        assert.deepEqual(values, [null, null]);
-      } finally {
-        await file.close();
-      }
-    } finally {
-      written.remove();
-    }
+    await withRefs('cut-object.h5', OBJECT_CUT, values => {
+      // Before, libhdf5 was asked to name the first one's dataset, and the read timed out. The
+      // collection's objects are found by adding up their sizes: past the cut, garbage.
+      assert.deepEqual(values, [null, null]);
+    });
   });
 
   it('says a selection of unlimited count cannot be listed, and reads the next reference', async () => {
-    const written = writeWithH5py('unlimited-region.h5', UNLIMITED_COUNT);
-    try {
-      const { values, file } = await readRefs(written);
-      try {
-        const endless = (values[0] as { selection?: { kind: string; message?: string } }).selection;
-        assert.deepEqual(endless, { kind: 'error', message: 'an unlimited selection cannot be listed' });
-        assert.deepEqual(engineBlocks(values[1]), [[[5], [4]]]);
-      } finally {
-        await file.close();
-      }
-    } finally {
-      written.remove();
-    }
+    await withRefs('unlimited-region.h5', UNLIMITED_COUNT, values => {
+      const endless = (values[0] as { selection?: { kind: string; message?: string } }).selection;
+      assert.deepEqual(endless, { kind: 'error', message: 'an unlimited selection cannot be listed' });
+      assert.deepEqual(engineBlocks(values[1]), [[[5], [4]]]);
+    });
   });
 });
