@@ -109,7 +109,10 @@ class RefineJob {
         // (Re)starts the reads, also after reads stopped for want of followers settle.
         this.startTimesOrData();
         const elapsed = Date.now() - started;
-        if (this.version > since && elapsed >= UPDATE_MS) break;
+        // Every read in but the pyramid not yet saved: the answer would say exact while the next
+        // open of the file could not find it yet. The save takes milliseconds.
+        const saving = this.pyramid.complete;
+        if (this.version > since && elapsed >= UPDATE_MS && !saving) break;
         await this.changeOrTimeout(this.version > since ? UPDATE_MS - elapsed : UPDATE_MS, signal);
       }
       if (this.refusal) throw this.refusal;
