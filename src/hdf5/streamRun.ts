@@ -4,7 +4,7 @@
  * but HDF5 writers often put metadata after the data it describes (pynwb writes each dataset's
  * header after its values): a walk then waits at the superblock's groups for bytes megabytes
  * ahead. When the worker waits that far ahead and the stream would take longer to get there than
- * a jump can cost (a slow link), the stream stops and a second request goes on from just before
+ * a new request takes to answer, the stream stops and a second request goes on from just before
  * where the worker waits. What lies between is never moved unless something reads it.
  */
 import { publishStream, STREAM, STREAM_STATE, streamProgress, type StreamRun } from './protocol';
