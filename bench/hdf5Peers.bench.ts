@@ -3,8 +3,7 @@
 // best block cache (`cache_type='block'`, 4 MiB blocks), through the same stand-in archive (its own
 // process) on loopback at 0 and 50 ms of injected latency, in the same run. At 0 ms it also prints
 // native libhdf5 (h5py on the local file) for each walk, against the engine's walk over loopback and
-// its walk of the same local file. Then the small files' walks on a slow link (20 ms, 10 MB/s per
-// connection; `bandwidthMBps` in their lines). One JSON line per result:
+// its walk of the same local file. One JSON line per result:
 //   {bench, case, latencyMs, ours: {ms, requests, bytes, waitMs}, peer: {name, ms, requests, bytes}}
 // where `waitMs` is the part of the engine's time its worker sat blocked on bytes not there yet
 // (the transfer); the native lines add `ratioWithoutWaits`, the engine's own cost against native's,
@@ -58,12 +57,6 @@ const REAL_FILES: [string, string][] = [
 ];
 const LATENCIES = process.env.HDF5_PEERS_LATENCIES?.split(',').map(Number) ?? [0, 50];
 const RUNS = Number(process.env.HDF5_PEERS_RUNS ?? 3);
-/**
- * A slow link (home Wi-Fi to a far region), per connection: where a small file's metadata sits
- * after its data, the engine's stream goes on from where the walk waits (streamRun.ts).
- */
-const SLOW_LINK = { latencyMs: 20, bandwidthBytesPerSec: 10_000_000 };
-const SLOW_LINK_FILES = ['aibs', 'neuroconv', 'ipfx', 'mies'];
 /** As long as the extension keeps a closed file (nwbDocument.ts); only the warm reopen finds it. */
 const KEEP_ALIVE_MS = 3 * 60_000;
 /** Only these cases (a regexp on the case name), while iterating. */
@@ -95,7 +88,6 @@ interface Target {
   label: string;
   spec: SourceSpec;
   url: string;
-  size: number;
   localPath: string;
 }
 
@@ -180,7 +172,7 @@ class Runner {
   }
 
   /** Every side RUNS times, alternating; one line per (peer, cold|warm) with the medians. */
-  async compare(target: Target, work: Work, latencyMs: number, link: object = {}): Promise<Counted> {
+  async compare(target: Target, work: Work, latencyMs: number): Promise<Counted> {
     const ours: Record<State, Counted[]> = { cold: [], warm: [], 'new session': [] };
     const peers = PEERS.map(() => ({ cold: [] as Counted[], warm: [] as Counted[] }));
     for (let run = 0; run < RUNS; run++) {
@@ -198,7 +190,6 @@ class Runner {
           bench: 'hdf5.peers',
           case: `${work.name} ${state}`,
           latencyMs,
-          ...link,
           ours: median(ours[state]),
           // A new Python process has nothing cached: the peer's new session is its cold run.
           peer: { name: p.name, ...median(peers[i][state === 'warm' ? 'warm' : 'cold']) },
@@ -222,7 +213,7 @@ class Runner {
       await this.peer.run({ op: 'walk', key: `${target.label}:native`, fresh: true, path: target.localPath });
       runs.push({ ms: Math.round(performance.now() - started), requests: 0, bytes: 0 });
       local.push(await this.engineLocal(target.localPath));
-      transfers.push(await plainGetMs(target.url, ours.bytes, target.size));
+      transfers.push({ ms: await plainGetMs(target.url, ours.bytes), requests: 1, bytes: ours.bytes });
     }
     const peer = { name: 'h5py native (local file)', ...median(runs) };
     const ratio = (engine: Counted) => +(engine.ms / Math.max(1, peer.ms)).toFixed(2);
@@ -276,7 +267,7 @@ class Runner {
 async function blobUrls(
   archive: ArchiveProcess,
   dandiset: string,
-): Promise<Map<string, { spec: SourceSpec; url: string; size: number }>> {
+): Promise<Map<string, { spec: SourceSpec; url: string }>> {
   const response = await request(
     `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
   );
@@ -294,7 +285,7 @@ async function blobUrls(
         identity: `bench:${a.asset_id}`,
         blobUrl,
       };
-      return [basename(a.path), { spec, url: blobUrl, size: a.size }];
+      return [basename(a.path), { spec, url: blobUrl }];
     }),
   );
 }
@@ -392,14 +383,6 @@ async function main(): Promise<void> {
         progress(`${latencyMs} ms: ${work.name}`);
         await runner.compare(t, work, latencyMs);
       }
-    }
-    await controlArchive(archive, 'faults', SLOW_LINK);
-    const megabytes = SLOW_LINK.bandwidthBytesPerSec / 1e6;
-    for (const t of walks.filter(w => SLOW_LINK_FILES.includes(w.label))) {
-      const work = { ...walkWork(t.label), name: `walk ${t.label} on a ${megabytes} MB/s link` };
-      if (ONLY && !ONLY.test(work.name)) continue;
-      progress(`${SLOW_LINK.latencyMs} ms: ${work.name}`);
-      await runner.compare(t, work, SLOW_LINK.latencyMs, { bandwidthMBps: megabytes });
     }
   } finally {
     await closeKeptHdf5Files();

@@ -46,11 +46,6 @@ export class LinkMeter {
     return this.rtts.length === 0 ? 0 : Math.min(...this.rtts);
   }
 
-  /** Bytes per ms a large body arrives at (0 until one did). */
-  get throughput(): number {
-    return this.bytesPerMs;
-  }
-
   /** Bytes that transfer in one round trip; 0 while either is unknown. */
   roundTripBytes(): number {
     return Math.round(this.roundTripMs * this.bytesPerMs);
