@@ -12,7 +12,7 @@ import { nwb1Type } from './neurodataType';
 import { AnswerMemo } from './answerMemo';
 import { JavaScriptFirst } from './javascriptFirst';
 import { openStoredFile, superblockOffset, type ReadAt, type StoredFile } from './format/fileCursor';
-import { decodeRegion } from './regions';
+import { decodeRegion, regionDataset } from './regions';
 import { storedChunkPlan } from './chunkPlan';
 import { readSelection, type DatasetAccess } from './datasetRead';
 import type { StoredAccess } from './storedData';
@@ -25,7 +25,6 @@ import {
   type MetadataSnapshot,
   type ReadResult,
   type Selection,
-  type H5Region,
 } from './types';
 import { shortDtype, toDatasetInfo, toDtype, type ValueContext } from './values';
 
@@ -48,7 +47,7 @@ export class FileOps {
   /** Where the superblock sits: HDF5 addresses count from there (a user block moves it). */
   private baseAddress: number | null = null;
   /** The file as region references are decoded from it: one, so its global heap cache serves them all. */
-  private regionFile: StoredFile | null = null;
+  private storedFile: StoredFile | null = null;
   private readonly references: ReferenceNames;
   private libhdf5FileId: bigint | null = null;
   /** What reading attributes and selections through libhdf5 needs of this file. */
@@ -82,9 +81,7 @@ export class FileOps {
       heap: () => m.HEAPU8,
       region: bytes => {
         try {
-          const { selection } = this.region(bytes);
-          if (selection.kind === 'error') this.refFailures++;
-          return selection;
+          return decodeRegion(bytes, this.regionFile());
         } catch (error) {
           if (this.fetchFailed()) throw error;
           this.refFailures++;
@@ -99,8 +96,18 @@ export class FileOps {
             if (isObject) return this.references.name(bytes, isObject);
             // A region reference names its dataset in its heap object, read here first: libhdf5,
             // given one whose selection does not fit its object, never returns (h5py's crashes).
-            const { dataset, selection } = this.region(bytes);
-            return this.references.name(bytes, isObject, { dataset, readable: selection.kind !== 'error' });
+            const file = this.regionFile();
+            return this.references.name(bytes, isObject, {
+              dataset: regionDataset(bytes, file),
+              readable: () => {
+                try {
+                  decodeRegion(bytes, file);
+                  return true;
+                } catch {
+                  return false;
+                }
+              },
+            });
           } catch {
             this.refFailures++;
             return undefined;
@@ -180,13 +187,12 @@ export class FileOps {
     return this.attributeNamesOf(path).map(name => this.attribute(path, name));
   }
 
-  /** The superblock's offset: 0, or 512, 1024, 2048… after a user block. */
-  /** A region reference's dataset and selection, decoded from the file (regions.ts). */
-  private region(bytes: Uint8Array): { dataset: number; selection: H5Region } {
-    this.regionFile ??= openStoredFile(this.readAt, this.superblockAt());
-    return decodeRegion(bytes, this.regionFile);
+  /** The file as regions.ts reads it (one per file: it caches the global heap's collections). */
+  private regionFile(): StoredFile {
+    return (this.storedFile ??= openStoredFile(this.readAt, this.superblockAt()));
   }
 
+  /** The superblock's offset: 0, or 512, 1024, 2048… after a user block. */
   private superblockAt(): number {
     return (this.baseAddress ??= superblockOffset((at, target) => this.cache.read(at, target)));
   }

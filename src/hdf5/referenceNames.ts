@@ -7,8 +7,8 @@
  * with its object's address; an address reached by exactly one link has exactly one name, the
  * one the search finds; a region reference's dataset too, from the address its heap object holds.
  * Anything else (an object with several links or none, the root group) is still searched for by
- * libhdf5. The pass reads the links in JavaScript when
- * it can (formatAnswers.ts), else asks libhdf5 for them.
+ * libhdf5. The pass reads the links in JavaScript when it can (formatAnswers.ts), else asks
+ * libhdf5 for them.
  */
 import { addressKey } from './format/formatAnswers';
 import type { H5Module } from './h5calls';
@@ -39,7 +39,11 @@ export class ReferenceNames {
    * reference's `region` (its dataset's address, decoded by regions.ts) is looked up as an object
    * reference's address is; libhdf5 searches for it only if its selection could be read.
    */
-  name(bytes: Uint8Array, isObject: boolean, region?: { dataset: number; readable: boolean }): string | null {
+  name(
+    bytes: Uint8Array,
+    isObject: boolean,
+    region?: { dataset: number; readable: () => boolean },
+  ): string | null {
     const key =
       isObject && bytes.length === this.m.SIZEOF_OBJ_REF
         ? bytes.join(',')
@@ -50,7 +54,8 @@ export class ReferenceNames {
       const known = this.index()?.get(key);
       if (known) return known;
     }
-    if (region && !region.readable) throw new Error('an unreadable region reference is not given to libhdf5');
+    if (region && !region.readable())
+      throw new Error('an unreadable region reference is not given to libhdf5');
     this.searches++;
     return this.m.get_referenced_name(this.fileIdOf(), bytes, isObject) ?? null;
   }

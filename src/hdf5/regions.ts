@@ -16,27 +16,28 @@ const MAX_BLOCKS = 1_000_000;
 /** The largest heap collection read for one reference (a point selection of a million points is 16 MB). */
 const MAX_COLLECTION = 1 << 30;
 
-/**
- * The dataset a region reference points into (its object header's address) and the selection it
- * holds, or why that selection cannot be read; throws when the reference's heap object cannot be.
- */
-export function decodeRegion(ref: Uint8Array, file: StoredFile): { dataset: number; selection: H5Region } {
+/** The heap object a region reference names, read from its start: the dataset's address, then the selection. */
+function regionObject(ref: Uint8Array, file: StoredFile): Cursor {
   // The reference: the collection's address (the file's offset size), then the object's index.
   const id = new Cursor(ref, file);
-  const object = heapObject(file, id.offset(), id.u32(), MAX_COLLECTION);
-  // The object: the referenced dataset's address, then the selection.
-  const r = new Cursor(object, file);
-  const dataset = r.offset();
+  return new Cursor(heapObject(file, id.offset(), id.u32(), MAX_COLLECTION), file);
+}
+
+/** The address of the dataset a region reference points into (its object header's). */
+export function regionDataset(ref: Uint8Array, file: StoredFile): number {
+  return regionObject(ref, file).offset();
+}
+
+/** The selection a region reference holds; throws, saying why, when it cannot be read. */
+export function decodeRegion(ref: Uint8Array, file: StoredFile): H5Region {
+  const r = regionObject(ref, file);
+  r.offset(); // the dataset's address
   try {
-    return { dataset, selection: decodeSelection(r) };
+    return decodeSelection(r);
   } catch (error) {
-    const message =
-      error instanceof RangeError
-        ? `the selection ends before its last field (${error.message})`
-        : error instanceof Error
-          ? error.message
-          : String(error);
-    return { dataset, selection: { kind: 'error', message } };
+    if (error instanceof RangeError)
+      throw new Error(`the selection ends before its last field (${error.message})`);
+    throw error;
   }
 }
 

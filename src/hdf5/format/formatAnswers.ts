@@ -314,7 +314,6 @@ function bounded<K, V>(map: Map<K, V>): Map<K, V> {
   return map;
 }
 
-/** An object reference's bytes as h5wasm's create_object_reference gives them, joined. */
 /** An object's address as libhdf5's object reference holds it (8 little-endian bytes), joined: the index's key. */
 export function addressKey(address: number): string {
   const bytes = new Uint8Array(8);

@@ -62,7 +62,7 @@ function resolver(file: StoredFile, objects: ObjectAddresses): ReferenceResolver
       const target = isObject ? address(bytes) : address(heapObject(file, address(bytes), readU32(bytes, 8)));
       return objects.names[String(target)] ?? null;
     },
-    region: bytes => decodeRegion(bytes, file).selection,
+    region: bytes => decodeRegion(bytes, file),
   };
 }
 
