@@ -14,6 +14,9 @@
 # `fresh` opens a new fsspec file (empty cache); otherwise the file of `key` is reused with what its
 # cache holds (the peer's "warm"). h5py's File is opened anew on it either way, as a new session is.
 # A `path` is opened by libhdf5 itself (its sec2 driver): native libhdf5, no Python file object.
+# `"cache": "ros3"` has libhdf5 stream the `url` itself (its read-only S3 driver, over libcurl, one
+# ranged GET per read and no cache of its own): native libhdf5 over the same link, as pynwb's
+# streaming tutorial shows it. It reuses nothing between requests, so its warm run is its cold one.
 import json
 import sys
 import time
@@ -27,6 +30,8 @@ files = {}
 def open_source(req):
     if "path" in req:
         return req["path"]  # libhdf5's own file driver, no Python in the read path: native
+    if req["cache"] == "ros3":
+        return req["url"]
     key = req["key"]
     if req.get("fresh") or key not in files:
         old = files.pop(key, None)
@@ -93,7 +98,8 @@ def minmax(h5, path):
 
 def serve(req):
     source = open_source(req)
-    with h5py.File(source, "r") as h5:
+    driver = "ros3" if req.get("cache") == "ros3" else None
+    with h5py.File(source, "r", driver=driver) as h5:
         if req["op"] == "minmax":
             return minmax(h5, req["dataset"])
         return walk(h5) if req["op"] == "walk" else read(h5, req["reads"])

@@ -24,8 +24,11 @@ export interface PeerRequest {
   url?: string;
   /** ...or a local file (native libhdf5). */
   path?: string;
-  /** fsspec's `cache_type`: 'default' leaves fsspec.open's own choice. */
-  cache?: 'default' | 'block';
+  /**
+   * fsspec's `cache_type` ('default' leaves fsspec.open's own choice), or 'ros3': libhdf5 streams
+   * the URL itself (its S3 driver), no fsspec.
+   */
+  cache?: 'default' | 'block' | 'ros3';
   blockSize?: number;
   reads?: PeerRead[];
   /** For `minmax`: the dataset whose columns' min and max are computed over every row. */
