@@ -64,23 +64,28 @@ export async function counted(archive: ArchiveProcess, work: () => Promise<unkno
 }
 
 /**
- * The transfer alone: one plain ranged GET of the first `bytes` bytes at `url` (undici, on a
+ * The transfer alone: plain ranged GETs of the first `bytes` bytes at `url` (undici, on a
  * connection opened by an untimed 1-byte GET before, as the engine's pool has one open; the body
  * counted and dropped), timed from the request to the last byte. What any client pays to move
- * those bytes from this archive on this machine, before reading any.
+ * those bytes from this archive on this machine, before reading any. More bytes than the file's
+ * `size` (an engine that fetched some twice) take one GET per file's worth.
  */
-export async function plainGetMs(url: string, bytes: number): Promise<number> {
+export async function plainGetMs(url: string, bytes: number, size: number): Promise<Counted> {
   const pool = new Agent();
   try {
     await (await request(url, { headers: { range: 'bytes=0-0' }, dispatcher: pool })).body.dump();
     const started = performance.now();
-    const res = await request(url, { headers: { range: `bytes=0-${bytes - 1}` }, dispatcher: pool });
-    let received = 0;
-    for await (const chunk of res.body) received += (chunk as Buffer).length;
-    const ms = performance.now() - started;
-    if (res.statusCode !== 206 || received !== bytes)
-      throw new Error(`the plain GET answered ${res.statusCode} with ${received} of ${bytes} bytes`);
-    return ms;
+    let requests = 0;
+    for (let left = bytes; left > 0; left -= size) {
+      const length = Math.min(left, size);
+      const res = await request(url, { headers: { range: `bytes=0-${length - 1}` }, dispatcher: pool });
+      requests++;
+      let received = 0;
+      for await (const chunk of res.body) received += (chunk as Buffer).length;
+      if (res.statusCode !== 206 || received !== length)
+        throw new Error(`the plain GET answered ${res.statusCode} with ${received} of ${length} bytes`);
+    }
+    return { ms: performance.now() - started, requests, bytes };
   } finally {
     await pool.close();
   }

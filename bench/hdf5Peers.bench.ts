@@ -5,7 +5,8 @@
 // native libhdf5 (h5py on the local file) for each walk, against the engine's walk over loopback and
 // its walk of the same local file, and native libhdf5 streaming the same URL itself (h5py's ros3
 // driver: one ranged GET per read; only at 0 ms, as its 1,200 requests for aibs would take a minute
-// at 50). One JSON line per result:
+// at 50). Then the small files' walks on a slow link (20 ms, 10 MB/s per connection;
+// `bandwidthMBps` in their lines). One JSON line per result:
 //   {bench, case, latencyMs, ours: {ms, requests, bytes, waitMs}, peer: {name, ms, requests, bytes}}
 // where `waitMs` is the part of the engine's time its worker sat blocked on bytes not there yet
 // (the transfer); the native lines add `ratioWithoutWaits`, the engine's own cost against native's,
@@ -59,6 +60,12 @@ const REAL_FILES: [string, string][] = [
 ];
 const LATENCIES = process.env.HDF5_PEERS_LATENCIES?.split(',').map(Number) ?? [0, 50];
 const RUNS = Number(process.env.HDF5_PEERS_RUNS ?? 3);
+/**
+ * A slow link (home Wi-Fi to a far region), per connection: where a small file's metadata sits
+ * after its data, the engine's stream goes on from where the walk waits (streamRun.ts).
+ */
+const SLOW_LINK = { latencyMs: 20, bandwidthBytesPerSec: 10_000_000 };
+const SLOW_LINK_FILES = ['aibs', 'neuroconv', 'ipfx', 'mies'];
 /** As long as the extension keeps a closed file (nwbDocument.ts); only the warm reopen finds it. */
 const KEEP_ALIVE_MS = 3 * 60_000;
 /** Only these cases (a regexp on the case name), while iterating. */
@@ -90,6 +97,7 @@ interface Target {
   label: string;
   spec: SourceSpec;
   url: string;
+  size: number;
   localPath: string;
 }
 
@@ -174,7 +182,7 @@ class Runner {
   }
 
   /** Every side RUNS times, alternating; one line per (peer, cold|warm) with the medians. */
-  async compare(target: Target, work: Work, latencyMs: number): Promise<Counted> {
+  async compare(target: Target, work: Work, latencyMs: number, link: object = {}): Promise<Counted> {
     const ours: Record<State, Counted[]> = { cold: [], warm: [], 'new session': [] };
     const peers = PEERS.map(() => ({ cold: [] as Counted[], warm: [] as Counted[] }));
     for (let run = 0; run < RUNS; run++) {
@@ -192,6 +200,7 @@ class Runner {
           bench: 'hdf5.peers',
           case: `${work.name} ${state}`,
           latencyMs,
+          ...link,
           ours: median(ours[state]),
           // A new Python process has nothing cached: the peer's new session is its cold run.
           peer: { name: p.name, ...median(peers[i][state === 'warm' ? 'warm' : 'cold']) },
@@ -216,7 +225,7 @@ class Runner {
       await this.peer.run({ op: 'walk', key: `${target.label}:native`, fresh: true, path: target.localPath });
       runs.push({ ms: Math.round(performance.now() - started), requests: 0, bytes: 0 });
       local.push(await this.engineLocal(target.localPath));
-      transfers.push({ ms: await plainGetMs(target.url, ours.bytes), requests: 1, bytes: ours.bytes });
+      transfers.push(await plainGetMs(target.url, ours.bytes, target.size));
       streamed.push(
         await counted(this.archive, () =>
           this.peer.run({
@@ -291,7 +300,7 @@ class Runner {
 async function blobUrls(
   archive: ArchiveProcess,
   dandiset: string,
-): Promise<Map<string, { spec: SourceSpec; url: string }>> {
+): Promise<Map<string, { spec: SourceSpec; url: string; size: number }>> {
   const response = await request(
     `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
   );
@@ -309,7 +318,7 @@ async function blobUrls(
         identity: `bench:${a.asset_id}`,
         blobUrl,
       };
-      return [basename(a.path), { spec, url: blobUrl }];
+      return [basename(a.path), { spec, url: blobUrl, size: a.size }];
     }),
   );
 }
@@ -407,6 +416,14 @@ async function main(): Promise<void> {
         progress(`${latencyMs} ms: ${work.name}`);
         await runner.compare(t, work, latencyMs);
       }
+    }
+    await controlArchive(archive, 'faults', SLOW_LINK);
+    const megabytes = SLOW_LINK.bandwidthBytesPerSec / 1e6;
+    for (const t of walks.filter(w => SLOW_LINK_FILES.includes(w.label))) {
+      const work = { ...walkWork(t.label), name: `walk ${t.label} on a ${megabytes} MB/s link` };
+      if (ONLY && !ONLY.test(work.name)) continue;
+      progress(`${SLOW_LINK.latencyMs} ms: ${work.name}`);
+      await runner.compare(t, work, SLOW_LINK.latencyMs, { bandwidthMBps: megabytes });
     }
   } finally {
     await closeKeptHdf5Files();

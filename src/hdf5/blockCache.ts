@@ -208,8 +208,12 @@ export class BlockCache {
     const link = this.options.linkBytes?.() ?? 0;
     // A read up to a round trip's worth of bytes costs about what the smallest read does.
     const linkRead = link >= P ? Math.min(LINK_READ_MAX, 2 ** Math.floor(Math.log2(link))) : 0;
-    if (this.size <= Math.min(Math.max(SMALL_FILE, link), this.options.cacheBytes / 4)) {
-      // The whole file costs less than one more round trip.
+    if (
+      this.size <= Math.min(Math.max(SMALL_FILE, link), this.options.cacheBytes / 4) &&
+      !this.streamSkipped()
+    ) {
+      // The whole file costs less than one more round trip (unless the stream skipped part of it:
+      // the link was too slow for that, see streamRun.ts).
       start = 0;
       end = this.size;
     } else if (this.mode === 'metadata') {
@@ -311,7 +315,7 @@ export class BlockCache {
     const start = page * this.pageSize;
     const end = Math.min(start + this.pageSize, this.size);
     if (start < stream.offset || end > stream.offset + stream.bytes.length) return false;
-    if (!this.landed(stream.progress, end - stream.offset, wait)) return false;
+    if (!this.landed(stream.progress, start - stream.offset, end - stream.offset, wait)) return false;
     this.store(
       page,
       stream.bytes.subarray(start - stream.offset, end - stream.offset),
@@ -320,20 +324,34 @@ export class BlockCache {
     return true;
   }
 
-  /** Whether the stream has written its first `bytes` bytes, blocking on it while it still arrives. */
-  private landed(progress: Int32Array, bytes: number, wait: boolean): boolean {
+  /** Whether the host stopped the stream and went on further (what lay between was too slow to wait for). */
+  private streamSkipped(): boolean {
+    return this.stream !== null && Atomics.load(this.stream.progress, STREAM.tailAt) > 0;
+  }
+
+  /** Whether the stream has written [start, end), blocking on it while it still arrives. */
+  private landed(progress: Int32Array, start: number, end: number, wait: boolean): boolean {
     const deadline = Date.now() + this.streamWaitMs;
-    // Set before `filled` is read: the host, storing a new `filled`, then sees it (see StreamRun).
-    if (wait) Atomics.store(progress, STREAM.wanted, bytes);
+    // Set before anything is read: the host, publishing what reaches it, then wakes this thread.
+    if (wait) Atomics.store(progress, STREAM.wanted, end);
     for (;;) {
-      const filled = Atomics.load(progress, STREAM.filled);
-      if (filled >= bytes) return true;
+      const seq = Atomics.load(progress, STREAM.seq);
+      if (Atomics.load(progress, STREAM.filled) >= end) return true;
+      const tailAt = Atomics.load(progress, STREAM.tailAt);
+      if (tailAt > 0) {
+        // The host went on from tailAt: what lies before it and has not landed is a miss.
+        if (start < tailAt) return false;
+        if (tailAt + Atomics.load(progress, STREAM.tailFilled) >= end) return true;
+      } else if (wait) {
+        // Where this thread waits: the host goes on from there when that beats waiting (streamRun.ts).
+        Atomics.store(progress, STREAM.jumpTo, start);
+      }
       if (!wait || Atomics.load(progress, STREAM.state) !== STREAM_STATE.arriving) return false;
       const left = deadline - Date.now();
       if (left <= 0) return false;
       const waited = performance.now();
-      // In slices: a state that changed between the check above and this wait wakes no one.
-      Atomics.wait(progress, STREAM.filled, filled, Math.min(left, STATE_CHECK_MS));
+      // In slices: the state is looked at again even if no publication wakes this thread.
+      Atomics.wait(progress, STREAM.seq, seq, Math.min(left, STATE_CHECK_MS));
       this.counters.waitMs += performance.now() - waited;
     }
   }

@@ -9,9 +9,6 @@ import type { AfterClose, PoolableFile } from './filePool';
 import type { MetadataAnswers, MetadataCache } from './metadataCache';
 import { ReadMemo } from './readMemo';
 import {
-  publishStream,
-  streamProgress,
-  STREAM_STATE,
   toShared,
   type CallOp,
   type CallValue,
@@ -23,6 +20,7 @@ import {
 } from './protocol';
 import { DEFAULTS, type WorkerSpec } from './openParts';
 import { readRawChunks } from './rawChunks';
+import { startStreamRun } from './streamRun';
 import type { ByteSource } from './sources/source';
 import {
   Hdf5Error,
@@ -108,20 +106,7 @@ export class EngineFile implements PoolableFile {
   startStream(length: number, deadline: number): StreamRun | undefined {
     const readInto = this.source.readInto?.bind(this.source);
     if (!readInto) return undefined;
-    const run: StreamRun = {
-      offset: 0,
-      bytes: new Uint8Array(new SharedArrayBuffer(length)),
-      progress: streamProgress(),
-    };
-    readInto(0, length, run.bytes, filled => publishStream(run.progress, 'filled', filled), {
-      signal: this.streamAbort.signal,
-      deadline,
-    }).then(
-      () => publishStream(run.progress, 'state', STREAM_STATE.done),
-      // The worker then fetches what is missing as any miss, and reports that error if it recurs.
-      () => publishStream(run.progress, 'state', STREAM_STATE.failed),
-    );
-    return run;
+    return startStreamRun(readInto, length, this.source.link, { signal: this.streamAbort.signal, deadline });
   }
 
   opened(

@@ -17,23 +17,36 @@ export interface PageRun {
 
 /**
  * Bytes still arriving when the worker opens the file: the host writes the body of one request
- * into `bytes` (shared memory) and publishes its progress, so HDF5 starts on the first bytes.
+ * into `bytes` (shared memory) and publishes its progress, so HDF5 starts on the first bytes. When
+ * the worker waits for bytes far ahead of the stream (metadata written after the data, as pynwb
+ * does), the host may stop it and go on from there: the tail then lands from `tailAt`, and what
+ * lies between is fetched as any miss (streamRun.ts).
  */
 export interface StreamRun {
   offset: number;
   bytes: Uint8Array;
-  /**
-   * Int32Array over shared memory: [STREAM.filled] bytes written, [STREAM.state] a StreamState,
-   * [STREAM.wanted] the byte count a waiting worker needs (the host wakes it only then, not at
-   * every chunk).
-   */
+  /** Int32Array over shared memory, the STREAM slots (offsets relative to `offset`). */
   progress: Int32Array;
 }
 
-export const STREAM = { filled: 0, state: 1, wanted: 2 } as const;
+/**
+ * The progress slots: `filled` bytes written from the start, `state` a StreamState, `wanted` the
+ * end of what a waiting worker needs (the host wakes it only then, not at every chunk), `seq`
+ * bumped at every publication (what the worker sleeps on), `jumpTo` where the worker waits,
+ * `tailAt` where the host went on from (0: it did not), `tailFilled` bytes written from there.
+ */
+export const STREAM = {
+  filled: 0,
+  state: 1,
+  wanted: 2,
+  seq: 3,
+  jumpTo: 4,
+  tailAt: 5,
+  tailFilled: 6,
+} as const;
 export const STREAM_STATE = { arriving: 0, done: 1, failed: 2 } as const;
 
-/** A stream's progress: three Int32 slots (see STREAM) in shared memory. */
+/** A stream's progress: the STREAM slots, Int32 in shared memory. */
 export function streamProgress(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * Object.keys(STREAM).length));
 }
@@ -42,10 +55,22 @@ export function streamProgress(): Int32Array {
  * Records the host's progress on a stream. A worker waiting for more than has landed sleeps on:
  * waking it at every chunk would cost the CPU that receives the rest.
  */
-export function publishStream(progress: Int32Array, slot: 'filled' | 'state', value: number): void {
+export function publishStream(
+  progress: Int32Array,
+  slot: 'filled' | 'state' | 'tailAt' | 'tailFilled',
+  value: number,
+): void {
   Atomics.store(progress, STREAM[slot], value);
-  if (slot === 'state' || value >= Atomics.load(progress, STREAM.wanted))
-    Atomics.notify(progress, STREAM.filled);
+  // Bumped after the value: a worker that read `seq` before this sees a changed `seq` and looks again.
+  Atomics.add(progress, STREAM.seq, 1);
+  const wanted = Atomics.load(progress, STREAM.wanted);
+  const reached =
+    slot === 'filled'
+      ? value >= wanted
+      : slot === 'tailFilled'
+        ? Atomics.load(progress, STREAM.tailAt) + value >= wanted
+        : true;
+  if (reached) Atomics.notify(progress, STREAM.seq);
 }
 
 /** `bytes` in shared memory (a copy unless already there): posted to workers by reference, not cloned. */

@@ -110,21 +110,22 @@ export class HttpSource implements ByteSource {
     start: number,
     end: number,
     target: Uint8Array,
-    progress: (filled: number) => void,
+    progress: (filled: number, attempt: number) => void,
     options: ReadOptions = {},
   ): Promise<void> {
     if (target.length < end - start)
       throw new Hdf5Error('network', `a buffer of ${target.length} bytes cannot hold ${end - start}`);
     let filled = 0;
+    let attempt = 0;
     const report = (n: number) => {
       filled = n;
-      progress(n);
+      progress(n, attempt);
     };
     // A retry after a dropped connection asks only for what has not arrived yet.
-    await this.withRetries(
-      () => this.rangedGet(start + filled, end, options, { target, at: filled, progress: report }),
-      options,
-    );
+    await this.withRetries(() => {
+      attempt++;
+      return this.rangedGet(start + filled, end, options, { target, at: filled, progress: report });
+    }, options);
   }
 
   /** The pools are shared by every source (src/net); nothing of this source's own stays open. */

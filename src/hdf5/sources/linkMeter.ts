@@ -41,6 +41,14 @@ export class LinkMeter {
       this.bytesPerMs === 0 ? sample : this.bytesPerMs + THROUGHPUT_WEIGHT * (sample - this.bytesPerMs);
   }
 
+  /**
+   * A rate a stream measured on this link just now, over a body cut short (never recorded as a
+   * whole one): it replaces what earlier bodies said, as the link may have changed since.
+   */
+  observeRate(bytesPerMs: number): void {
+    if (bytesPerMs > 0) this.bytesPerMs = bytesPerMs;
+  }
+
   /** Round-trip time in ms (0 until a request was answered). */
   get roundTripMs(): number {
     return this.rtts.length === 0 ? 0 : Math.min(...this.rtts);

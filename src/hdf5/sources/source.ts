@@ -25,13 +25,14 @@ export interface ByteSource {
   read(start: number, end: number, options?: ReadOptions): Promise<Uint8Array>;
   /**
    * Writes [start, end) into `target` as it arrives, calling `progress` with the bytes written so
-   * far (remote sources; a reader can start on the first bytes while the rest is on its way).
+   * far and the request's attempt (1, then 2 after a retry: the rate since its first bytes is the
+   * link's). Remote sources; a reader can start on the first bytes while the rest is on its way.
    */
   readInto?(
     start: number,
     end: number,
     target: Uint8Array,
-    progress: (filled: number) => void,
+    progress: (filled: number, attempt: number) => void,
     options?: ReadOptions,
   ): Promise<void>;
   readonly requests: number;

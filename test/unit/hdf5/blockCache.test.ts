@@ -211,7 +211,7 @@ describe('hdf5 block cache over a stream still arriving', () => {
     cache.seedStream(run, 10_000);
     // Another thread writes the stream 64 KiB at a time, as the host does while a body arrives.
     const writer = new Worker(
-      `const { workerData: { bytes, progress, size } } = require('node:worker_threads');
+      `const { workerData: { bytes, progress, size, seq } } = require('node:worker_threads');
        const step = 64 * 1024;
        let at = 0;
        const next = () => {
@@ -220,11 +220,15 @@ describe('hdf5 block cache over a stream still arriving', () => {
          at = end;
          Atomics.store(progress, 0, at);
          if (at === size) Atomics.store(progress, 1, 1);
-         Atomics.notify(progress, 0);
+         Atomics.add(progress, seq, 1);
+         Atomics.notify(progress, seq);
          if (at < size) setTimeout(next, 2);
        };
        setTimeout(next, 20);`,
-      { eval: true, workerData: { bytes: run.bytes, progress: run.progress, size: STREAM_BYTES } },
+      {
+        eval: true,
+        workerData: { bytes: run.bytes, progress: run.progress, size: STREAM_BYTES, seq: STREAM.seq },
+      },
     );
     try {
       cache.beginOp('metadata');
@@ -271,7 +275,7 @@ describe('hdf5 block cache over a stream still arriving', () => {
     const progress = streamProgress();
     Atomics.store(progress, STREAM.wanted, 600 * KiB);
     const woken = () => {
-      const waiting = waitAsync(progress, STREAM.filled, Atomics.load(progress, STREAM.filled), 2000);
+      const waiting = waitAsync(progress, STREAM.seq, Atomics.load(progress, STREAM.seq), 2000);
       assert.equal(waiting.async, true);
       let result: string | undefined;
       void (waiting.value as Promise<string>).then(r => (result = r));
@@ -290,6 +294,62 @@ describe('hdf5 block cache over a stream still arriving', () => {
     Atomics.store(progress, STREAM.wanted, 2 * MiB);
     publishStream(progress, 'state', STREAM_STATE.failed);
     assert.equal(await check(), 'ok', 'a change of state always wakes it');
+  });
+
+  it('after the host went on from further ahead: the tail serves its pages, the skipped part is fetched in metadata windows', () => {
+    // A small file: without the skip, a miss would fetch it whole.
+    const size = 2 * MiB;
+    const { cache, requests, read } = setup(size);
+    const run = { offset: 0, bytes: new Uint8Array(new SharedArrayBuffer(size)), progress: streamProgress() };
+    run.bytes.set(fileBytes(0, 128 * KiB));
+    publishStream(run.progress, 'filled', 128 * KiB);
+    const tailAt = 1536 * KiB;
+    run.bytes.set(fileBytes(tailAt, size), tailAt);
+    publishStream(run.progress, 'tailAt', tailAt);
+    publishStream(run.progress, 'tailFilled', size - tailAt);
+    publishStream(run.progress, 'state', STREAM_STATE.done);
+    cache.seedStream(run, 10_000);
+    cache.beginOp('metadata');
+    read(100, 4000);
+    read(size - 5000, 4000);
+    assert.equal(requests.length, 0, 'the head and the tail landed: nothing fetched');
+    read(1024 * KiB, 512);
+    assert.equal(requests.length, 1, 'the skipped part is a miss');
+    const [start, end] = requests[0];
+    assert.ok(start >= 128 * KiB && end <= tailAt, `only bytes neither part brought (${start}-${end})`);
+    assert.ok(end - start <= 256 * KiB, `a metadata window, not the whole gap (${end - start} bytes)`);
+  });
+
+  it('tells the host where it waits while the stream is behind, so the host can go on from there', async () => {
+    const { cache, read } = setup(2 * MiB);
+    const run = streamRun(64 * KiB, STREAM_STATE.arriving);
+    cache.seedStream(run, 10_000);
+    // The host's side: at the worker's first wait, jump to where it waits and deliver from there.
+    const host = new Worker(
+      `const { workerData: { bytes, progress, S } } = require('node:worker_threads');
+       const publish = (slot, value) => { Atomics.store(progress, slot, value); Atomics.add(progress, S.seq, 1); Atomics.notify(progress, S.seq); };
+       const poll = () => {
+         const at = Atomics.load(progress, S.jumpTo);
+         if (at === 0) return setTimeout(poll, 1);
+         for (let i = at; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 9)) & 0xff;
+         publish(S.tailAt, at);
+         publish(S.tailFilled, bytes.length - at);
+         publish(S.state, 1);
+       };
+       poll();`,
+      { eval: true, workerData: { bytes: run.bytes, progress: run.progress, S: STREAM } },
+    );
+    try {
+      cache.beginOp('metadata');
+      read(900 * KiB, 100);
+      assert.equal(
+        Atomics.load(run.progress, STREAM.jumpTo),
+        896 * KiB,
+        'where it waited: the page it needed',
+      );
+    } finally {
+      await host.terminate();
+    }
   });
 
   it('gives up waiting after its limit and fetches instead', () => {
