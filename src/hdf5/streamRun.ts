@@ -4,7 +4,7 @@
  * but HDF5 writers often put metadata after the data it describes (pynwb writes each dataset's
  * header after its values): a walk then waits at the superblock's groups for bytes megabytes
  * ahead. When the worker waits that far ahead and the stream would take longer to get there than
- * a jump can cost (a slow link), the stream stops and a second request goes on from just before
+ * a jump is worth (a slow link), the stream stops and a second request goes on from just before
  * where the worker waits. What lies between is never moved unless something reads it.
  */
 import { publishStream, STREAM, STREAM_STATE, streamProgress, type StreamRun } from './protocol';
@@ -16,12 +16,13 @@ type ReadInto = NonNullable<ByteSource['readInto']>;
 /** Where the tail starts is rounded down to this (a multiple of the block cache's pages). */
 export const TAIL_ALIGN = 64 * 1024;
 /**
- * What a jump can cost, in round trips: the new request's, a new connection's (the stopped body
- * takes its connection down; TLS adds two), and a miss between the two parts if the tail started
- * too late. It must save more waiting than that.
+ * The waiting a jump must save, in round trips (the stream's first byte's time): it can cost three
+ * (the new request's, a new connection's as the stopped body takes its connection down, and a miss
+ * between the two parts), and one more for a rate measured early. Over loopback here, by the time
+ * a stream's rate is known, the rest of a 2.4 MB file lands within three of its first byte's times.
  */
-const JUMP_COST_ROUND_TRIPS = 4;
-/** The stream's rate is judged only after it has run this long (ms) past its first bytes. */
+const JUMP_WORTH_ROUND_TRIPS = 4;
+/** The stream's rate is judged only after it has run this long (ms) past its first bytes, at least. */
 const RATE_SAMPLE_MS = 1;
 
 /** Starts streaming [0, length) into shared memory; `signal` (the file's close) stops it. */
@@ -58,7 +59,8 @@ export function startStreamRun(
     if (tailAt > 0) return;
     // This stream's own rate, not what earlier bodies from the same host took: a link that was
     // fast an hour ago (or another server on a reused port) says nothing of this one now.
-    const bytesPerMs = rateSince(first, now, filled);
+    // Judged over as long as the first byte took at least: a stream's first chunks come in bursts.
+    const bytesPerMs = rateSince(first, now, filled, Math.max(RATE_SAMPLE_MS, first.at - asked));
     tailAt = tailStart(Atomics.load(progress, STREAM.jumpTo), filled, {
       // What a request costs here now, the server's own time included: this one's first byte.
       roundTripMs: first.at - asked,
@@ -91,7 +93,7 @@ export function startStreamRun(
 
 /**
  * Where the stream should go on from, or 0 to keep on: when the worker waits at `wanted` and
- * getting there at the link's rate would take longer than a jump can cost. The tail starts a round
+ * getting there at the link's rate would take longer than a jump is worth. The tail starts a round
  * trip's worth of bytes before `wanted` (metadata written together sits together, and those bytes
  * cost no more than the next round trip would).
  */
@@ -102,12 +104,17 @@ export function tailStart(
 ): number {
   const { roundTripMs, bytesPerMs } = link;
   if (wanted <= filled || bytesPerMs <= 0) return 0;
-  if ((wanted - filled) / bytesPerMs <= JUMP_COST_ROUND_TRIPS * roundTripMs) return 0;
+  if ((wanted - filled) / bytesPerMs <= JUMP_WORTH_ROUND_TRIPS * roundTripMs) return 0;
   const from = Math.max(filled, wanted - Math.round(bytesPerMs * roundTripMs));
   return from - (from % TAIL_ALIGN);
 }
 
-/** Bytes per ms since the stream's first bytes; 0 until it has run long enough to say. */
-function rateSince(first: { at: number; filled: number }, now: number, filled: number): number {
-  return now - first.at < RATE_SAMPLE_MS ? 0 : (filled - first.filled) / (now - first.at);
+/** Bytes per ms since the stream's first bytes; 0 until it has run for `sampleMs`. */
+function rateSince(
+  first: { at: number; filled: number },
+  now: number,
+  filled: number,
+  sampleMs: number,
+): number {
+  return now - first.at < sampleMs ? 0 : (filled - first.filled) / (now - first.at);
 }

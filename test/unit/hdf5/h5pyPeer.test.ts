@@ -1,7 +1,8 @@
 /**
  * The benchmarks' h5py peer (bench/h5pyPeer.py) does the same work as the engine it is compared
  * with: its walk visits the objects and reads the attributes the engine's walk returns, and its
- * reads over fsspec through the stand-in archive return what the engine reads.
+ * reads over fsspec or libhdf5's own ros3 driver through the stand-in archive return what the engine
+ * reads.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -48,7 +49,7 @@ describe('the h5py peer of the HDF5 benchmarks', function () {
     });
   }
 
-  it('reads over fsspec (default and 4 MiB block cache) what the engine reads locally', async () => {
+  it('reads over fsspec (default and 4 MiB block cache) and ros3 what the engine reads locally', async () => {
     const name = 'ipfx__2018_03_20_0005.nwb';
     const listing = await fetch(
       `${archive.apiUrl}/dandisets/${archive.ids.corpus}/versions/draft/assets/?page_size=1000&metadata=true`,
@@ -66,7 +67,7 @@ describe('the h5py peer of the HDF5 benchmarks', function () {
       assert.ok(dataset, 'the file has a 1-D dataset');
       const [path] = dataset;
       const ours = await file.read(path, { start: [2], count: [7] });
-      for (const cache of ['default', 'block'] as const) {
+      for (const cache of ['default', 'block', 'ros3'] as const) {
         archive.clearLog();
         const theirs = await peer.run({
           op: 'read',

@@ -17,7 +17,7 @@ const MiB = 1024 * KiB;
 describe('hdf5 stream: going on from where the worker waits', () => {
   const slow = { roundTripMs: 20, bytesPerMs: 10 * KiB };
 
-  it('jumps when the stream would take longer to get there than a jump can cost', () => {
+  it('jumps when the stream would take longer to get there than a jump is worth', () => {
     const at = tailStart(2 * MiB + 5000, 200 * KiB, slow);
     assert.ok(at > 200 * KiB && at <= 2 * MiB + 5000, `the tail starts between the two (${at})`);
     assert.equal(at % TAIL_ALIGN, 0, 'on a page boundary');
@@ -32,6 +32,8 @@ describe('hdf5 stream: going on from where the worker waits', () => {
     assert.equal(tailStart(600 * KiB, 200 * KiB, slow), 0);
     // A fast link: 2 MiB at 300 KiB/ms is 7 ms, against four 3 ms round trips.
     assert.equal(tailStart(2 * MiB, 200 * KiB, { roundTripMs: 3, bytesPerMs: 300 * KiB }), 0);
+    // Loopback here, once the rate is known: 1.2 MiB at 150 KiB/ms is 8 ms, against four 5 ms ones.
+    assert.equal(tailStart(2.2 * MiB, 1 * MiB, { roundTripMs: 5, bytesPerMs: 150 * KiB }), 0);
     assert.equal(tailStart(100 * KiB, 200 * KiB, slow), 0, 'behind what has landed');
     assert.equal(tailStart(2 * MiB, 200 * KiB, { roundTripMs: 20, bytesPerMs: 0 }), 0, 'no rate known yet');
   });
