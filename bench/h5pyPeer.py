@@ -28,10 +28,11 @@ files = {}
 
 
 def open_source(req):
+    """What h5py.File opens, and with which libhdf5 driver (None: its default)."""
     if "path" in req:
-        return req["path"]  # libhdf5's own file driver, no Python in the read path: native
+        return req["path"], None  # libhdf5's own file driver, no Python in the read path: native
     if req["cache"] == "ros3":
-        return req["url"]
+        return req["url"], "ros3"
     key = req["key"]
     if req.get("fresh") or key not in files:
         old = files.pop(key, None)
@@ -44,7 +45,7 @@ def open_source(req):
             files[key] = fsspec.open(
                 req["url"], "rb", cache_type=req["cache"], block_size=req["blockSize"]
             ).open()
-    return files[key]
+    return files[key], None
 
 
 def read_attributes(obj, counts):
@@ -97,8 +98,7 @@ def minmax(h5, path):
 
 
 def serve(req):
-    source = open_source(req)
-    driver = "ros3" if req.get("cache") == "ros3" else None
+    source, driver = open_source(req)
     with h5py.File(source, "r", driver=driver) as h5:
         if req["op"] == "minmax":
             return minmax(h5, req["dataset"])

@@ -239,7 +239,8 @@ class Runner {
       );
     }
     const peer = { name: 'h5py native (local file)', ...median(runs) };
-    const ratio = (engine: Counted) => +(engine.ms / Math.max(1, peer.ms)).toFixed(2);
+    const ratioTo = (engine: Counted, other: Counted) => +(engine.ms / Math.max(1, other.ms)).toFixed(2);
+    const ratio = (engine: Counted) => ratioTo(engine, peer);
     // The engine's time less what it sat waiting for bytes: its own cost, beside native's.
     const ratioWithoutWaits = (engine: Counted) =>
       +((engine.ms - (engine.waitMs ?? 0)) / Math.max(1, peer.ms)).toFixed(2);
@@ -265,7 +266,7 @@ class Runner {
       latencyMs: 0,
       ours,
       peer: { name: 'h5py ros3 (native libhdf5 streaming the URL)', ...overLink },
-      ratio: +(ours.ms / Math.max(1, overLink.ms)).toFixed(2),
+      ratio: ratioTo(ours, overLink),
     });
     emit({
       bench: 'hdf5.peers.native',

@@ -57,13 +57,14 @@ export function startStreamRun(
     const now = performance.now();
     if (first?.attempt !== attempt) first = { at: now, filled, attempt };
     if (tailAt > 0) return;
+    // What a request costs here now, the server's own time included: this one's first byte.
+    const firstByteMs = first.at - asked;
     // This stream's own rate, not what earlier bodies from the same host took: a link that was
     // fast an hour ago (or another server on a reused port) says nothing of this one now.
     // Judged over as long as the first byte took at least: a stream's first chunks come in bursts.
-    const bytesPerMs = rateSince(first, now, filled, Math.max(RATE_SAMPLE_MS, first.at - asked));
+    const bytesPerMs = rateSince(first, now, filled, Math.max(RATE_SAMPLE_MS, firstByteMs));
     tailAt = tailStart(Atomics.load(progress, STREAM.jumpTo), filled, {
-      // What a request costs here now, the server's own time included: this one's first byte.
-      roundTripMs: first.at - asked,
+      roundTripMs: firstByteMs,
       bytesPerMs,
     });
     if (tailAt === 0) return;
