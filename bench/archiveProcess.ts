@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
+import type { SourceSpec } from '../src/hdf5/types';
 
 export interface ArchiveProcess {
   apiUrl: string;
@@ -89,4 +90,34 @@ export async function plainGetMs(url: string, bytes: number, size: number): Prom
   } finally {
     await pool.close();
   }
+}
+
+/** An asset as the stand-in archive serves it: how the engine opens it, and its blob URL. */
+export interface ServedAsset {
+  path: string;
+  size: number;
+  spec: SourceSpec;
+  url: string;
+}
+
+/** The assets of `dandiset` on the stand-in archive (draft version). */
+export async function servedAssets(archive: ArchiveProcess, dandiset: string): Promise<ServedAsset[]> {
+  const response = await request(
+    `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
+  );
+  const body = (await response.body.json()) as {
+    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
+  };
+  return body.results.map(a => {
+    const url = a.metadata.contentUrl[1];
+    const spec: SourceSpec = {
+      kind: 'dandi',
+      apiUrl: archive.apiUrl,
+      assetId: a.asset_id,
+      size: a.size,
+      identity: `bench:${a.asset_id}`,
+      blobUrl: url,
+    };
+    return { path: a.path, size: a.size, spec, url };
+  });
 }

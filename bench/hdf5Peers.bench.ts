@@ -3,7 +3,7 @@
 // best block cache (`cache_type='block'`, 4 MiB blocks), through the same stand-in archive (its own
 // process) on loopback at 0 and 50 ms of injected latency, in the same run. At 0 ms it also prints
 // native libhdf5 (h5py on the local file) for each walk, against the engine's walk over loopback and
-// its walk of the same local file, and native libhdf5 streaming the same URL itself (h5py's ros3
+// its walk of the same local file (both timed again in turn with native's runs), and native libhdf5 streaming the same URL itself (h5py's ros3
 // driver: one ranged GET per read; only at 0 ms, as its 1,200 requests for aibs would take a minute
 // at 50). Then the small files' walks on a slow link (20 ms, 10 MB/s per connection;
 // `bandwidthMBps` in their lines). One JSON line per result:
@@ -33,7 +33,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { request } from 'undici';
 import {
   controlArchive,
   counted,
@@ -42,12 +41,12 @@ import {
   type ArchiveProcess,
   type Counted,
 } from './archiveProcess';
-import { H5pyPeer, type PeerRead, type PeerRequest } from './h5pyPeer';
+import { H5pyPeer } from './h5pyPeer';
+import { blobUrls, median, readWork, walkWork, type Target, type Work } from './hdf5PeersWork';
 import { ensureGeneratedNwb, ensureLargeEphys, repoRoot } from '../test/fixtures/nwbgen';
 import { ensureScatteredMetadata } from '../test/fixtures/nwbgen/scattered';
 import { closeKeptHdf5Files, openHdf5 } from '../src/hdf5/engine';
 import { spareWorkerStarted } from '../src/hdf5/workerPool';
-import type { Hdf5File, Selection, SourceSpec } from '../src/hdf5/types';
 
 const FIXTURES = resolve(process.cwd(), '..', 'shared', 'fixtures', 'nwb');
 const WORKER = resolve(process.cwd(), 'dist', 'hdf5Worker.js');
@@ -60,6 +59,8 @@ const REAL_FILES: [string, string][] = [
 ];
 const LATENCIES = process.env.HDF5_PEERS_LATENCIES?.split(',').map(Number) ?? [0, 50];
 const RUNS = Number(process.env.HDF5_PEERS_RUNS ?? 3);
+/** Native's runs are short (tens of ms for the small files): more of them steady the ratio. */
+const NATIVE_RUNS = Math.max(RUNS, 5);
 /**
  * A slow link (home Wi-Fi to a far region), per connection: where a small file's metadata sits
  * after its data, the engine's stream goes on from where the walk waits (streamRun.ts).
@@ -79,57 +80,8 @@ const PEERS: { name: string; cache: 'default' | 'block'; blockSize?: number }[] 
 const progress = (text: string) => process.stderr.write(`[hdf5Peers.bench] ${text}\n`);
 const emit = (result: Record<string, unknown>) => console.log(JSON.stringify(result));
 
-function median(runs: Counted[]): Counted {
-  return [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
-}
-
 const STATES = ['cold', 'warm', 'new session'] as const;
 type State = (typeof STATES)[number];
-
-/** One piece of work, as the engine does it and as the peer does it. */
-interface Work {
-  name: string;
-  engine: (file: Hdf5File) => Promise<void>;
-  peer: Pick<PeerRequest, 'op' | 'reads'>;
-}
-
-interface Target {
-  label: string;
-  spec: SourceSpec;
-  url: string;
-  size: number;
-  localPath: string;
-}
-
-const walkWork = (label: string): Work => ({
-  name: `walk ${label}`,
-  engine: async file => {
-    if ((await file.walk('/')).truncated) throw new Error(`the walk of ${label} was truncated`);
-  },
-  peer: { op: 'walk' },
-});
-
-/** Reads as the engine and as h5py do them: per dataset, `[start, stop]` per dimension or all. */
-function readWork(name: string, reads: PeerRead[]): Work {
-  const selection = (bounds: [number, number][]): Selection => ({
-    start: bounds.map(([a]) => a),
-    count: bounds.map(([a, b]) => b - a),
-  });
-  return {
-    name,
-    engine: async file => {
-      for (const [path, bounds] of reads) {
-        if (!bounds) await file.read(path);
-        else {
-          // Clipped to the shape, as h5py's slicing is (DfOverF[:1000] of 200 rows reads 200).
-          const { shape } = await file.datasetInfo(path);
-          await file.read(path, selection(bounds.map(([a, b], d) => [a, Math.min(b, shape[d])])));
-        }
-      }
-    },
-    peer: { op: 'read', reads },
-  };
-}
 
 class Runner {
   private cacheDirs = 0;
@@ -140,23 +92,30 @@ class Runner {
     private readonly cacheRoot: string,
   ) {}
 
+  /** One open of the target and `work` on it, timed whole with its requests and bytes counted. */
+  private async engineOnce(target: Target, work: Work, metadataCacheDir: string, keepAliveMs: number) {
+    // Not timed: a started spare worker, as the user's next open finds it.
+    await spareWorkerStarted(WORKER, PLUGINS);
+    let waitMs = 0;
+    const result = await counted(this.archive, async () => {
+      const file = await openHdf5(target.spec, { workerPath: WORKER, metadataCacheDir, keepAliveMs });
+      try {
+        await work.engine(file);
+        waitMs = file.stats().waitMs ?? 0;
+      } finally {
+        await file.close();
+      }
+    });
+    return { ...result, waitMs };
+  }
+
+  private newCacheDir(): string {
+    return join(this.cacheRoot, String(this.cacheDirs++));
+  }
+
   private async engine(target: Target, work: Work): Promise<Record<State, Counted>> {
-    const metadataCacheDir = join(this.cacheRoot, String(this.cacheDirs++));
-    const once = async (keepAliveMs: number) => {
-      // Not timed: a started spare worker, as the user's next open finds it.
-      await spareWorkerStarted(WORKER, PLUGINS);
-      let waitMs = 0;
-      const result = await counted(this.archive, async () => {
-        const file = await openHdf5(target.spec, { workerPath: WORKER, metadataCacheDir, keepAliveMs });
-        try {
-          await work.engine(file);
-          waitMs = file.stats().waitMs ?? 0;
-        } finally {
-          await file.close();
-        }
-      });
-      return { ...result, waitMs };
-    };
+    const metadataCacheDir = this.newCacheDir();
+    const once = (keepAliveMs: number) => this.engineOnce(target, work, metadataCacheDir, keepAliveMs);
     const cold = await once(KEEP_ALIVE_MS);
     const warm = await once(KEEP_ALIVE_MS);
     // A new session: nothing kept open, only the persistent cache.
@@ -213,19 +172,30 @@ class Runner {
   /**
    * Native libhdf5 on the local file (OS page cache warm), against the engine's cold walk over
    * loopback and against the engine's cold walk of the same local file: the same bytes from the
-   * same page cache, which separates the engine's own speed from what the transfer costs.
+   * same page cache, which separates the engine's own speed from what the transfer costs. The
+   * engine's cold walks are timed again here, in turn with native's runs, so that both sides of
+   * a ratio meet the same moment of a shared machine (`ours` from the peers' runs gives the bytes).
    */
-  async native(target: Target, ours: Counted): Promise<void> {
+  async native(target: Target, measured: Counted): Promise<void> {
     const runs: Counted[] = [];
+    const streaming: Counted[] = [];
     const local: Counted[] = [];
     const transfers: Counted[] = [];
     const streamed: Counted[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    const nativeWalk = async () => {
       const started = performance.now();
       await this.peer.run({ op: 'walk', key: `${target.label}:native`, fresh: true, path: target.localPath });
       runs.push({ ms: Math.round(performance.now() - started), requests: 0, bytes: 0 });
+    };
+    const engineWalk = async () => {
+      await closeKeptHdf5Files();
+      streaming.push(await this.engineOnce(target, walkWork(target.label), this.newCacheDir(), 0));
+    };
+    for (let run = 0; run < NATIVE_RUNS; run++) {
+      // Which side goes first alternates: neither always finds the other's leftovers in the CPU.
+      for (const side of run % 2 ? [engineWalk, nativeWalk] : [nativeWalk, engineWalk]) await side();
       local.push(await this.engineLocal(target.localPath));
-      transfers.push(await plainGetMs(target.url, ours.bytes, target.size));
+      transfers.push(await plainGetMs(target.url, measured.bytes, target.size));
       streamed.push(
         await counted(this.archive, () =>
           this.peer.run({
@@ -238,6 +208,7 @@ class Runner {
         ),
       );
     }
+    const ours = median(streaming);
     const peer = { name: 'h5py native (local file)', ...median(runs) };
     const ratioTo = (engine: Counted, other: Counted) => +(engine.ms / Math.max(1, other.ms)).toFixed(2);
     const ratio = (engine: Counted) => ratioTo(engine, peer);
@@ -296,32 +267,6 @@ class Runner {
     await closeKeptHdf5Files();
     return { ms, requests: 0, bytes: 0, waitMs };
   }
-}
-
-async function blobUrls(
-  archive: ArchiveProcess,
-  dandiset: string,
-): Promise<Map<string, { spec: SourceSpec; url: string; size: number }>> {
-  const response = await request(
-    `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
-  );
-  const body = (await response.body.json()) as {
-    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
-  };
-  return new Map(
-    body.results.map(a => {
-      const blobUrl = a.metadata.contentUrl[1];
-      const spec: SourceSpec = {
-        kind: 'dandi',
-        apiUrl: archive.apiUrl,
-        assetId: a.asset_id,
-        size: a.size,
-        identity: `bench:${a.asset_id}`,
-        blobUrl,
-      };
-      return [basename(a.path), { spec, url: blobUrl, size: a.size }];
-    }),
-  );
 }
 
 async function main(): Promise<void> {

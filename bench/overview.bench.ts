@@ -12,8 +12,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { request } from 'undici';
-import { counted, startArchiveProcess, type ArchiveProcess, type Counted } from './archiveProcess';
+import {
+  counted,
+  servedAssets,
+  startArchiveProcess,
+  type ArchiveProcess,
+  type Counted,
+} from './archiveProcess';
 import { H5pyPeer, type PeerRequest } from './h5pyPeer';
 import { ensureGeneratedNwb, ensureLargeEphys, GAPPED_SERIES } from '../test/fixtures/nwbgen';
 import { openHdf5 } from '../src/hdf5/engine';
@@ -42,24 +47,9 @@ async function servedAsset(
   dandiset: string,
   pick: (asset: { path: string; size: number }) => boolean,
 ): Promise<{ spec: SourceSpec; url: string }> {
-  const response = await request(
-    `${archive.apiUrl}/dandisets/${dandiset}/versions/draft/assets/?page_size=1000&metadata=true`,
-  );
-  const body = (await response.body.json()) as {
-    results: { asset_id: string; path: string; size: number; metadata: { contentUrl: string[] } }[];
-  };
-  const asset = body.results.find(pick);
+  const asset = (await servedAssets(archive, dandiset)).find(pick);
   if (!asset) throw new Error(`the archive does not serve the asset in Dandiset ${dandiset}`);
-  const url = asset.metadata.contentUrl[1];
-  const spec: SourceSpec = {
-    kind: 'dandi',
-    apiUrl: archive.apiUrl,
-    assetId: asset.asset_id,
-    size: asset.size,
-    identity: `bench:${asset.asset_id}`,
-    blobUrl: url,
-  };
-  return { spec, url };
+  return { spec: asset.spec, url: asset.url };
 }
 
 /** Opens the file as the viewer does, with the persistent caches under `dir`. */
