@@ -2,26 +2,18 @@
  * The one chart engine, on uPlot. `Chart` holds what every chart shares: the zoom/pan of the x
  * window (wheel around the mouse, drag to pan, keyboard +/-/arrows/0, buttons), theme-coloured
  * axes with time or number ticks or row labels, resizing, a hover readout and the canvas for PNG
- * export. `LinePlot` draws lines with min/max bands (uPlot's aligned mode); rasters, interval lanes
- * and XY trajectories are in charts.ts (uPlot's faceted mode 2 with our own path builders).
+ * export; the zoom/pan controls themselves are bound in windowControls.ts. `LinePlot` (linePlot.ts)
+ * draws lines with min/max bands (uPlot's aligned mode); rasters, interval lanes and XY
+ * trajectories are in charts.ts (uPlot's faceted mode 2 with our own path builders).
  */
 import uPlot from 'uplot';
-import { withAlpha } from './colormaps';
-import { button, h, themeColor } from './dom';
-import { niceLength } from './chartGeometry';
+import { h, themeColor } from './dom';
 import { axisStyle, publishAxes, rowAxis, ValueAxis, type LabelBox } from './axes';
-import { drawScaleBar } from './scaleBar';
-import { formatQuantity, formatRange, splitLabel } from './format';
+import { formatRange, splitLabel } from './format';
 import { countLive, observeSize } from './live';
 import type { Disposable } from './scope';
-import {
-  clampWindow,
-  panWindow,
-  windowForKey,
-  zoomWindow,
-  type DrawableChannel,
-  type Window,
-} from './timeWindow';
+import { clampWindow, type Window } from './timeWindow';
+import { bindZoomPan, zoomButtons, type WindowHost } from './windowControls';
 
 export interface PlotSeries {
   label: string;
@@ -99,22 +91,22 @@ export abstract class Chart implements Disposable {
       'aria-label': `${_o.label}.${keys}`,
     });
     const bar = h('div', { class: 'plot-toolbar', role: 'toolbar', 'aria-label': 'Zoom' });
-    if (interactive) {
-      bar.append(
-        button('Zoom in', () => this._change(zoomWindow(this._window, _o.full, 0.5)), { text: '+' }),
-        button('Zoom out', () => this._change(zoomWindow(this._window, _o.full, 2)), { text: '−' }),
-        button('Pan left', () => this._change(panWindow(this._window, _o.full, -0.25)), { text: '◀' }),
-        button('Pan right', () => this._change(panWindow(this._window, _o.full, 0.25)), { text: '▶' }),
-        button('Reset zoom', () => this._change(_o.full), { text: 'Reset' }),
-      );
-    }
+    const controls: WindowHost = {
+      full: _o.full,
+      current: () => this._window,
+      over: () => this._plot?.over ?? null,
+      preview: w => this.setWindow(w),
+      change: w => this._change(w),
+      settle: () => this._o.onWindow?.(this._window),
+    };
+    if (interactive) bar.append(...zoomButtons(controls));
     this._windowText = h('span', { class: 'muted window-text' });
     this._readout = h('span', { class: 'muted plot-readout', 'aria-live': 'off' });
     bar.append(this._windowText, this._readout);
     this._legend = h('ul', { class: 'plot-legend', 'aria-label': 'Legend', hidden: true });
     this.element = h('div', { class: 'plot' }, bar, this._legend, this._area);
     _o.parent.appendChild(this.element);
-    if (interactive) this._bindInteraction();
+    if (interactive) bindZoomPan(this._area, controls);
     this._bindHover();
     this._resize = observeSize(this._area, () => this._plot?.setSize(this._size()));
     this._updateWindowText();
@@ -292,169 +284,6 @@ export abstract class Chart implements Disposable {
     });
     this._area.addEventListener('pointerleave', () => (this._readout.textContent = ''));
   }
-
-  private _bindInteraction(): void {
-    const area = this._area;
-    const full = this._o.full;
-    area.addEventListener(
-      'wheel',
-      e => {
-        e.preventDefault();
-        const over = this._plot?.over.getBoundingClientRect() ?? area.getBoundingClientRect();
-        const anchor = Math.max(0, Math.min(1, (e.clientX - over.left) / Math.max(1, over.width)));
-        if (Math.abs(e.deltaX) > Math.abs(e.deltaY))
-          this._change(panWindow(this._window, full, e.deltaX / Math.max(1, over.width)));
-        else this._change(zoomWindow(this._window, full, e.deltaY > 0 ? 1.25 : 0.8, anchor));
-      },
-      { passive: false },
-    );
-    let dragX: number | null = null;
-    let dragWindow = this._window;
-    area.addEventListener('pointerdown', e => {
-      if (e.button !== 0) return;
-      dragX = e.clientX;
-      dragWindow = this._window;
-      area.setPointerCapture(e.pointerId);
-    });
-    area.addEventListener('pointermove', e => {
-      if (dragX === null) return;
-      const width = this._plot?.over.clientWidth ?? area.clientWidth;
-      const fraction = (dragX - e.clientX) / Math.max(1, width);
-      this.setWindow(panWindow(dragWindow, full, fraction));
-    });
-    const end = (e: PointerEvent): void => {
-      if (dragX === null) return;
-      const moved = Math.abs(e.clientX - dragX) > 2;
-      dragX = null;
-      if (moved) this._o.onWindow?.(this._window);
-    };
-    area.addEventListener('pointerup', end);
-    area.addEventListener('pointercancel', end);
-    area.addEventListener('keydown', e => {
-      const next = windowForKey(e.key, this._window, full);
-      if (!next) return;
-      e.preventDefault();
-      this._change(next);
-    });
-  }
-}
-
-export interface LinePlotOptions extends ChartOptions {
-  /** y ticks placed at these values with these labels (stacked channels). */
-  yTicks?: YTicks;
-}
-
-/** Lines over a shared x (uPlot's aligned mode), with min/max bands for decimated data. */
-export class LinePlot extends Chart {
-  constructor(private readonly _line: LinePlotOptions) {
-    super(_line);
-  }
-
-  /** Draws channels (all sharing `x`); bands are drawn where present. */
-  setData(
-    channels: readonly DrawableChannel[],
-    series: readonly PlotSeries[],
-    yTicks?: YTicks,
-    height?: number,
-  ): void {
-    this._line.yTicks = yTicks;
-    if (height) this._o.height = height;
-    const x = channels[0]?.x ?? [];
-    const data: (number | null)[][] = [x];
-    const uSeries: uPlot.Series[] = [{}];
-    const bands: uPlot.Band[] = [];
-    channels.forEach((ch, i) => {
-      const s = series[i] ?? { label: `ch ${i}`, color: themeColor('--vscode-charts-blue', '#3794ff') };
-      if (ch.band) {
-        const hi = data.length;
-        data.push(ch.band.max, ch.band.min);
-        uSeries.push(
-          { label: `${s.label} max`, stroke: s.color, width: 0.5, points: { show: false } },
-          { label: `${s.label} min`, stroke: s.color, width: 0.5, points: { show: false } },
-        );
-        bands.push({ series: [hi, hi + 1], fill: withAlpha(s.color, 0.45) });
-      }
-      data.push(ch.mid);
-      uSeries.push({
-        label: s.label,
-        stroke: s.color,
-        width: ch.band ? 0.75 : 1.25,
-        spanGaps: false,
-        points: { show: false },
-        value: (_u, v) => (v === null ? '–' : formatQuantity(v, this._yUnit())),
-      });
-    });
-    uSeries[0] = {
-      value: (_u, v) =>
-        v === null ? '–' : formatQuantity(v, this._o.timeAxis ? 's' : splitLabel(this._o.xLabel).unit),
-    };
-    this._area.dataset.lineRuns = JSON.stringify(lineRuns(x, channels[0]?.mid ?? []));
-    const ticks = yTicks;
-    // Overlaid channels have a colour each; stacked ones are named on the axis (colours alternate).
-    this._setLegend(ticks ? [] : series.slice(0, channels.length));
-    const pad = spacingOf(ticks?.values);
-    const unit = this._yUnit();
-    // Stacked traces lose their amplitude axis to the channel labels: a scale bar says it instead.
-    const bar = ticks && ticks.values.length > 1 && unit !== undefined ? niceLength(pad) : 0;
-    this._mount({
-      ...(bar > 0 ? { draw: (u: uPlot) => (this._area.dataset.scaleBar = drawScaleBar(u, bar, unit)) } : {}),
-      series: uSeries,
-      data: data as uPlot.AlignedData,
-      bands,
-      // Band edges would crowd the legend; the caption and axis labels name the data instead.
-      legend: false,
-      ...(ticks
-        ? {
-            yTicks: ticks,
-            // reduce, not a spread: one tick per channel or unit, and a spread's arguments go on the stack.
-            yRange: {
-              start: ticks.values.reduce((a, b) => Math.min(a, b), Infinity) - pad,
-              end: ticks.values.reduce((a, b) => Math.max(a, b), -Infinity) + pad,
-            },
-          }
-        : {}),
-    });
-  }
-
-  /** Time and value under the mouse; on stacked traces, the channel under it. */
-  protected override _hoverText(x: number, y: number): string | null {
-    const time = formatQuantity(
-      x,
-      this._o.timeAxis ? 's' : (this._o.xUnit ?? splitLabel(this._o.xLabel).unit),
-    );
-    const rows = this._line.yTicks;
-    if (!rows) return `${time} · ${formatQuantity(y, this._yUnit())}`;
-    let nearest = -1;
-    rows.values.forEach((v, i) => {
-      if (nearest < 0 || Math.abs(v - y) < Math.abs(rows.values[nearest] - y)) nearest = i;
-    });
-    return nearest >= 0 ? `${rows.labels[nearest]} · ${time}` : time;
-  }
-
-  private _yUnit(): string | undefined {
-    return this._o.yUnit ?? splitLabel(this._o.yLabel).unit;
-  }
-}
-
-/** The x extent of each run of non-null values: where a line is drawn, and where it breaks. */
-function lineRuns(x: ArrayLike<number>, y: readonly (number | null)[]): [number, number][] {
-  const runs: [number, number][] = [];
-  let start = -1;
-  for (let i = 0; i <= y.length; i++) {
-    const drawn = i < y.length && y[i] !== null;
-    if (drawn && start < 0) start = i;
-    if (!drawn && start >= 0) {
-      runs.push([x[start], x[i - 1]]);
-      start = -1;
-    }
-  }
-  return runs;
-}
-
-/** Stacked channels are 1/0.6 pads apart: the scale bar is at most 60% of a channel's pitch. */
-function spacingOf(values: number[] | undefined): number {
-  if (!values || values.length < 2) return 1;
-  return Math.abs(values[0] - values[1]) * 0.6;
 }
 
 /** Theme-aware colours for series, starting from VS Code's chart palette. */

@@ -6,7 +6,8 @@ import { h5wasmCannotConvert, orderChangeFails, swapLeftBigEndian } from './byte
 import { firstDiagnostic, freeStrings, hasVlen, malloc, readQuietly, type H5Module } from './h5calls';
 import { storedAttributeBytes, type StoredAccess } from './storedData';
 import { Hdf5Error, type H5Attribute, type H5Value } from './types';
-import { isVlenString, nest, toDtype, toValues, type ValueContext } from './values';
+import { toDtype } from './dtypes';
+import { isVlenString, nest, toValues, type ValueContext } from './values';
 
 /** Attributes with more elements are described, not read (dense storage lets a small file hold huge ones). */
 const MAX_ATTRIBUTE_ELEMENTS = 1_000_000;

@@ -7,7 +7,8 @@
  * and its pages are copied out when a read needs them. Pages touched while answering metadata
  * calls are pinned so the persistent metadata cache can save them.
  */
-import { STREAM, STREAM_STATE, type BlockPolicy, type PageRun, type StreamRun } from './protocol';
+import { STREAM, type BlockPolicy, type PageRun, type StreamRun } from './protocol';
+import { streamLanded } from './streamLanding';
 
 /** Synchronous byte fetch of [start, end); throws on failure. */
 export type FetchFn = (start: number, end: number) => Uint8Array;
@@ -46,8 +47,6 @@ const MiB = 1024 * KiB;
 /** Smallest metadata fetch, and its ceiling while misses keep landing close together. */
 const META_MIN = 64 * KiB;
 const META_MAX = 2 * MiB;
-/** Longest sleep on a stream before its state is looked at again. */
-const STATE_CHECK_MS = 50;
 /** Files up to this size are fetched whole on the first miss: one round trip beats several. */
 export const SMALL_FILE = 4 * MiB;
 const DATA_AHEAD_MAX = 8 * MiB;
@@ -315,7 +314,12 @@ export class BlockCache {
     const start = page * this.pageSize;
     const end = Math.min(start + this.pageSize, this.size);
     if (start < stream.offset || end > stream.offset + stream.bytes.length) return false;
-    if (!this.landed(stream.progress, start - stream.offset, end - stream.offset, wait)) return false;
+    const landed = streamLanded(stream.progress, start - stream.offset, end - stream.offset, {
+      wait,
+      waitMs: this.streamWaitMs,
+      onWaited: ms => (this.counters.waitMs += ms),
+    });
+    if (!landed) return false;
     this.store(
       page,
       stream.bytes.subarray(start - stream.offset, end - stream.offset),
@@ -327,33 +331,6 @@ export class BlockCache {
   /** Whether the host stopped the stream and went on further (what lay between was too slow to wait for). */
   private streamSkipped(): boolean {
     return this.stream !== null && Atomics.load(this.stream.progress, STREAM.tailAt) > 0;
-  }
-
-  /** Whether the stream has written [start, end), blocking on it while it still arrives. */
-  private landed(progress: Int32Array, start: number, end: number, wait: boolean): boolean {
-    const deadline = Date.now() + this.streamWaitMs;
-    // Set before anything is read: the host, publishing what reaches it, then wakes this thread.
-    if (wait) Atomics.store(progress, STREAM.wanted, end);
-    for (;;) {
-      const seq = Atomics.load(progress, STREAM.seq);
-      if (Atomics.load(progress, STREAM.filled) >= end) return true;
-      const tailAt = Atomics.load(progress, STREAM.tailAt);
-      if (tailAt > 0) {
-        // The host went on from tailAt: what lies before it and has not landed is a miss.
-        if (start < tailAt) return false;
-        if (tailAt + Atomics.load(progress, STREAM.tailFilled) >= end) return true;
-      } else if (wait) {
-        // Where this thread waits: the host goes on from there when that beats waiting (streamRun.ts).
-        Atomics.store(progress, STREAM.jumpTo, start);
-      }
-      if (!wait || Atomics.load(progress, STREAM.state) !== STREAM_STATE.arriving) return false;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      const waited = performance.now();
-      // In slices: the state is looked at again even if no publication wakes this thread.
-      Atomics.wait(progress, STREAM.seq, seq, Math.min(left, STATE_CHECK_MS));
-      this.counters.waitMs += performance.now() - waited;
-    }
   }
 
   private has(page: number): boolean {

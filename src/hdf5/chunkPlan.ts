@@ -11,7 +11,7 @@ import { filterName } from './filters';
 import type { StoredAccess } from './storedData';
 import { openStoredFile, readStoredLayout, UNDEFINED, type StoredLayout } from './format/storedLayout';
 import { Hdf5Error, type ChunkPlan, type Dtype, type Hdf5ErrorCode, type StoredPiece } from './types';
-import { toDtype } from './values';
+import { toDtype } from './dtypes';
 
 /** Filters the host decodes. */
 const RAW_FILTERS: ReadonlySet<number> = new Set([DEFLATE, SHUFFLE, FLETCHER32]);

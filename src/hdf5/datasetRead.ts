@@ -11,7 +11,8 @@ import { hasVlen, malloc, readQuietly } from './h5calls';
 import { checkSelection, dataHint } from './selection';
 import { storedDatasetBytes } from './storedData';
 import { Hdf5Error, type ReadResult, type Selection } from './types';
-import { isNumeric, toDtype, toTypedArray, toValues } from './values';
+import { toDtype } from './dtypes';
+import { isNumeric, toTypedArray, toValues } from './values';
 
 /** Wasm heap ceiling for one read (the module has 2 GiB in all). */
 const MAX_READ_BYTES = 1024 * 1024 * 1024;

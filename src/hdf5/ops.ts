@@ -26,7 +26,8 @@ import {
   type ReadResult,
   type Selection,
 } from './types';
-import { shortDtype, toDatasetInfo, toDtype, type ValueContext } from './values';
+import { shortDtype, toDatasetInfo, toDtype } from './dtypes';
+import type { ValueContext } from './values';
 
 /** Attribute values larger than this are read again rather than kept. */
 const MEMO_ATTRIBUTE_BYTES = 64 * 1024;

@@ -4,8 +4,9 @@ import type { CsvExportParams } from '../shared/protocol';
 import { datasetSlice } from './inspect';
 import type { NwbFile } from './nwbFile';
 import { valueToText } from './reader';
+import { sampleRange, sampleTimes } from './seriesTime';
 import { MAX_ROWS_PER_REQUEST, tableRows } from './table';
-import { sampleRange, sampleTimes, seriesInfo } from './timeseries';
+import { seriesInfo } from './timeseries';
 
 export async function exportCsv(
   nwb: NwbFile,

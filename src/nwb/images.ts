@@ -8,7 +8,8 @@ import { toArrayBuffer } from '../shared/binary';
 import { valueStats } from '../shared/valueStats';
 import type { NwbFile } from './nwbFile';
 import { joinPath, valueToStrings } from './reader';
-import { sampleTimes, seriesInfo } from './timeseries';
+import { sampleTimes } from './seriesTime';
+import { seriesInfo } from './timeseries';
 
 interface FrameLayout {
   dataPath: string;

@@ -6,7 +6,8 @@ import type { SeriesInfo, SeriesWindow, SeriesWindowParams } from '../shared/pro
 import type { NwbFile } from './nwbFile';
 import { OverviewRefiner } from './overviewRefiner';
 import { pyramidTimeWindow, pyramidWindow } from './overviewWindow';
-import { clamp, planChannels, sampleRange, timeOfSample } from './timeseries';
+import { planChannels } from './seriesReadPlan';
+import { clamp, sampleRange, timeOfSample } from './seriesTime';
 
 /**
  * `series/refine`: the window from the series' min/max pyramid once the background refinement

@@ -9,7 +9,8 @@ import { toArrayBuffer } from '../shared/binary';
 import type { NwbFile } from './nwbFile';
 import { positionCoordinates } from './poseFrame';
 import { joinPath, valueToStrings } from './reader';
-import { sampleRange, sampleTimes, seriesInfo, timeOfSample } from './timeseries';
+import { sampleRange, sampleTimes, timeOfSample } from './seriesTime';
+import { seriesInfo } from './timeseries';
 
 const DEFAULT_MAX_POINTS = 20_000;
 

@@ -1,10 +1,11 @@
 /**
- * TimeSeries semantics: the time axis (from `timestamps`, or `starting_time` + `rate`), values
- * (`data * conversion + offset` in `unit`), channels (columns after the time axis), and window
- * reads reduced to min/max per pixel column. Only the samples of the visible window are read;
- * a window too long to read in full is sampled at chunk-aligned probes (see {@link seriesWindow}).
+ * TimeSeries semantics: the series' description (values are `data * conversion + offset` in
+ * `unit`; channels are the columns after the time axis, labelled through their electrode or ROI
+ * region), and window reads reduced to min/max per pixel column. Only the samples of the visible
+ * window are read; a window too long to read in full is sampled at chunk-aligned probes (see
+ * {@link seriesWindow}). The time axis lives in `seriesTime.ts`, read sizing in `seriesReadPlan.ts`.
  */
-import type { SeriesInfo, SeriesWindow, SeriesWindowParams, Timing } from '../shared/protocol';
+import type { SeriesInfo, SeriesWindow, SeriesWindowParams } from '../shared/protocol';
 import { toArrayBuffer } from '../shared/binary';
 import { StatsAccumulator, valueStats } from '../shared/valueStats';
 import { fillGaps, MinMaxBins } from './decimate';
@@ -17,14 +18,14 @@ import {
   type PyramidWindowRequest,
 } from './overviewWindow';
 import { joinPath, product, toNumber, valueToText } from './reader';
+import { planChannels, probeCount, probeRows, rowSelection, touchedWidth } from './seriesReadPlan';
+import { clamp, readTiming, sampleRange, sampleTimes, timeBounds, timeOfSample } from './seriesTime';
 import { regionRows, tableIds, tableColumnText } from './table';
 
 /** Windows with at most this many samples per pixel column are sent raw. */
 const RAW_SAMPLES_PER_PIXEL = 2;
 /** Rows per read when a window is reduced exactly (bounds memory). */
 const BLOCK_ELEMENTS = 1_000_000;
-/** Fewest probes of a sparse overview, whatever the budget says. */
-const MIN_PROBES = 16;
 
 export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo> {
   const r = nwb.reader;
@@ -61,45 +62,6 @@ export async function seriesInfo(nwb: NwbFile, path: string): Promise<SeriesInfo
   return info;
 }
 
-async function readTiming(
-  nwb: NwbFile,
-  path: string,
-  n: number,
-  [dataPath, channelCount]: [string, number],
-): Promise<Timing> {
-  const r = nwb.reader;
-  const startPath = joinPath(path, 'starting_time');
-  if (await r.exists(startPath)) {
-    // Some writers store starting_time as a 1-element array (neurosift#306).
-    const startingTime = toNumber(await r.scalar(startPath)) ?? 0;
-    const rate = (await r.attrNumber(startPath, 'rate')) ?? NaN;
-    if (Number.isFinite(rate) && rate > 0) return { kind: 'rate', startingTime, rate };
-  }
-  const tsPath = joinPath(path, 'timestamps');
-  const tsEntry = await r.entry(tsPath);
-  if (tsEntry?.kind === 'dataset' && n > 0 && (tsEntry.shape?.[0] ?? 0) > 0) {
-    // A finished overview knows the first and last times: a second open reads no timestamp.
-    const known = await nwb.overviews.timeBounds(dataPath, n, channelCount).catch(() => null);
-    if (known) return { kind: 'timestamps', path: tsEntry.path, first: known[0], last: known[1] };
-    const count = Math.min(n, tsEntry.shape?.[0] ?? n);
-    const first = await r.numberAt(tsEntry.path, 0);
-    const last = await r.numberAt(tsEntry.path, count - 1);
-    return { kind: 'timestamps', path: tsEntry.path, first, last };
-  }
-  return { kind: 'none' };
-}
-
-function timeBounds(timing: Timing, n: number): [number, number] {
-  switch (timing.kind) {
-    case 'rate':
-      return [timing.startingTime, timing.startingTime + Math.max(0, n - 1) / timing.rate];
-    case 'timestamps':
-      return [timing.first, timing.last];
-    case 'none':
-      return [0, Math.max(0, n - 1)];
-  }
-}
-
 /** ElectricalSeries (`electrodes`) and RoiResponseSeries (`rois`) name their channels through a region. */
 async function addChannelLabels(nwb: NwbFile, info: SeriesInfo): Promise<void> {
   const r = nwb.reader;
@@ -127,127 +89,6 @@ async function addChannelLabels(nwb: NwbFile, info: SeriesInfo): Promise<void> {
     }
     return;
   }
-}
-
-/** Sample index range [start, end) covering [t0, t1], plus one sample either side so lines reach the edges. */
-export async function sampleRange(
-  nwb: NwbFile,
-  info: SeriesInfo,
-  t0: number,
-  t1: number,
-): Promise<[number, number]> {
-  const n = info.sampleCount;
-  if (n === 0) return [0, 0];
-  let first: number;
-  let last: number;
-  const timing = info.timing;
-  if (timing.kind === 'rate') {
-    first = Math.ceil((t0 - timing.startingTime) * timing.rate - 1e-9);
-    last = Math.floor((t1 - timing.startingTime) * timing.rate + 1e-9);
-  } else if (timing.kind === 'none') {
-    first = Math.ceil(t0);
-    last = Math.floor(t1);
-  } else {
-    // A window reaching past either end needs no search there (each step is a request).
-    const search = timestampSearch(nwb, timing.path, n);
-    first = t0 <= timing.first ? 0 : await search.lowerBound(t0);
-    last = t1 >= timing.last ? n - 1 : (await search.upperBound(t1)) - 1;
-  }
-  const start = clamp(first - 1, 0, n - 1);
-  const end = clamp(last + 2, start + 1, n);
-  return [start, end];
-}
-
-/** Binary search over a timestamps dataset with single-element reads (a few chunks, not the whole axis). */
-function timestampSearch(nwb: NwbFile, path: string, n: number) {
-  const cache = new Map<number, number>();
-  const at = async (i: number) => {
-    let v = cache.get(i);
-    if (v === undefined) {
-      v = await nwb.reader.numberAt(path, i);
-      cache.set(i, v);
-    }
-    return v;
-  };
-  /** First index whose timestamp is past t (`>= t`, or `> t` when `strict`); n when none. */
-  const search = async (t: number, strict: boolean): Promise<number> => {
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = await at(mid);
-      if (v < t || (strict && v === t)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return { lowerBound: (t: number) => search(t, false), upperBound: (t: number) => search(t, true) };
-}
-
-/** Times of samples [start, start + count). */
-export async function sampleTimes(
-  nwb: NwbFile,
-  info: SeriesInfo,
-  start: number,
-  count: number,
-  signal?: AbortSignal,
-): Promise<Float64Array> {
-  const timing = info.timing;
-  if (timing.kind === 'timestamps') {
-    return nwb.reader.readNumbers(timing.path, { start: [start], count: [count] }, { signal });
-  }
-  const out = new Float64Array(count);
-  for (let i = 0; i < count; i++) out[i] = timeOfSample(info, start + i);
-  return out;
-}
-
-/** Time of sample i for rate-based (or untimed) series; linear between the ends for timestamps. */
-export function timeOfSample(info: SeriesInfo, i: number): number {
-  const timing = info.timing;
-  if (timing.kind === 'rate') return timing.startingTime + i / timing.rate;
-  if (timing.kind === 'timestamps') {
-    // Linear between the ends: used for sparse overviews only.
-    const n = info.sampleCount;
-    return n > 1 ? timing.first + ((timing.last - timing.first) * i) / (n - 1) : timing.first;
-  }
-  return i;
-}
-
-interface ChannelPlan {
-  channels: number[];
-  /** Selection of the flattened channel axis: first column and width actually read. */
-  firstColumn: number;
-  readWidth: number;
-  /** Index of each output channel within a read row. */
-  picks: number[];
-}
-
-export function planChannels(info: SeriesInfo, requested: number[]): ChannelPlan {
-  const channels = requested.length ? requested : [0];
-  for (const c of channels) {
-    if (!Number.isInteger(c) || c < 0 || c >= info.channelCount) {
-      throw new Error(`channel ${c} is out of range (the series has ${info.channelCount})`);
-    }
-  }
-  // 3-D and higher data cannot be sliced by flattened column, so read whole rows.
-  if (info.shape.length > 2) {
-    return { channels, firstColumn: 0, readWidth: info.channelCount, picks: channels };
-  }
-  // Loops, not spreads: a spread's arguments go on the stack.
-  let firstColumn = channels[0];
-  let lastColumn = channels[0];
-  for (const c of channels) {
-    firstColumn = Math.min(firstColumn, c);
-    lastColumn = Math.max(lastColumn, c);
-  }
-  const readWidth = lastColumn - firstColumn + 1;
-  return { channels, firstColumn, readWidth, picks: channels.map(c => c - firstColumn) };
-}
-
-function rowSelection(info: SeriesInfo, plan: ChannelPlan, start: number, rows: number) {
-  if (info.shape.length === 1) return { start: [start], count: [rows] };
-  if (info.shape.length === 2) return { start: [start, plan.firstColumn], count: [rows, plan.readWidth] };
-  return { start: [start, ...info.shape.slice(1).map(() => 0)], count: [rows, ...info.shape.slice(1)] };
 }
 
 /**
@@ -400,30 +241,4 @@ export async function seriesWindow(
       ? {}
       : { overview: { state: 'sparse' as const, progress: 0, refinable: resolvable, version: 0 } }),
   };
-}
-
-/** How many probes the budget allows when each decompresses one chunk row (all chunks across the channels read). */
-function probeCount(info: SeriesInfo, plan: ChannelPlan, budget: number): number {
-  const perProbe = (info.chunks?.[0] ?? 1) * touchedWidth(info, plan);
-  return Math.max(MIN_PROBES, Math.floor(budget / Math.max(1, perProbe)));
-}
-
-/** Columns of data decompressed per row when reading the planned channels: whole chunks across. */
-function touchedWidth(info: SeriesInfo, plan: ChannelPlan): number {
-  const chunkCols = info.chunks && info.chunks.length > 1 ? product(info.chunks.slice(1)) : 0;
-  if (!chunkCols) return plan.readWidth;
-  const first = Math.floor(plan.firstColumn / chunkCols);
-  const last = Math.floor((plan.firstColumn + plan.readWidth - 1) / chunkCols);
-  return (last - first + 1) * chunkCols;
-}
-
-/** Rows per probe: what the budget allows, at most one chunk's worth. */
-function probeRows(info: SeriesInfo, plan: ChannelPlan, probes: number, budget: number): number {
-  const byBudget = Math.max(1, Math.floor(budget / (probes * plan.readWidth)));
-  const chunkRows = info.chunks?.[0];
-  return chunkRows ? Math.min(chunkRows, byBudget) : byBudget;
-}
-
-export function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
 }

@@ -27,7 +27,7 @@ import {
   toH5Value,
   zarrPathOf,
 } from './values';
-import { shortDtype } from '../hdf5/values';
+import { shortDtype } from '../hdf5/dtypes';
 import { ValueCache } from './valueCache';
 
 /** A link as hdmf-zarr lists it on the group holding it. */

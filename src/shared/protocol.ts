@@ -26,38 +26,41 @@
  * While a view loads it sets `data-state="loading"`. Tests wait on these instead of sleeping.
  */
 import type { DatasetInfo, H5Attribute, H5Entry, SourceStats } from '../hdf5/types';
+import type { IcephysSweeps, TrajectorySet } from './icephysSpatialTypes';
 import type {
   CsvExportParams,
   DatasetSlice,
-  DepthLayout,
-  EventList,
   FileObjects,
-  IcephysSweeps,
-  ImageFrame,
   InitResult,
   Inspection,
-  IntervalsTimeline,
   NwbOverview,
-  PsthOptions,
-  PsthParams,
-  PsthResult,
-  PsthUnitList,
+  SessionTimeEvent,
+  SliceParams,
+  ViewKind,
+  ViewResolution,
+} from './protocolTypes';
+import type {
+  DepthLayout,
+  EventList,
+  ImageFrame,
   RoiSet,
   SeriesInfo,
   SeriesWindow,
   SeriesWindowParams,
-  SliceParams,
+} from './seriesTypes';
+import type { ClusteringEvents, ClusterWaveformSet, FeatureValues, SpikeSnippets } from './spikeSortingTypes';
+import type {
+  IntervalsTimeline,
+  PsthOptions,
+  PsthParams,
+  PsthResult,
+  PsthUnitList,
   TableInfo,
   TableRows,
-  TrajectorySet,
   UnitFilter,
   UnitsRaster,
   UnitWaveform,
-  ViewKind,
-  SessionTimeEvent,
-  ViewResolution,
-} from './protocolTypes';
-import type { ClusteringEvents, ClusterWaveformSet, FeatureValues, SpikeSnippets } from './spikeSortingTypes';
+} from './tableTypes';
 
 /** Bumped on any incompatible change; the webview sends it in `init` and the host refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
@@ -81,9 +84,12 @@ export type Envelope =
   | { tag: typeof ENVELOPE_TAG; kind: 'event'; event: { type: string } };
 
 // ---------------------------------------------------------------------------------------------
-// Value types (in protocolTypes.ts to keep this file about the messages)
+// Value types (in protocolTypes.ts and the views' modules beside it, to keep this file about the messages)
 
 export type * from './protocolTypes';
+export type * from './seriesTypes';
+export type * from './tableTypes';
+export type * from './icephysSpatialTypes';
 export type * from './spikeSortingTypes';
 export { VIEW_KINDS } from './protocolTypes';
 

@@ -1,59 +1,22 @@
+/**
+ * The tree's state without VS Code; see {@link BrowseModel}. Pages come from `pageFetcher.ts`,
+ * error and empty-list elements from `problemElements.ts`, the contract types from `browseTypes.ts`.
+ */
 import { DandiApiError } from '../dandi/errors';
 import { instanceLabel } from '../dandi/instances';
-import type {
-  DandiInstance,
-  DandisetRecord,
-  ListDandisetsOptions,
-  Page,
-  PathRecord,
-  VersionRecord,
-} from '../dandi/types';
+import type { BrowseModelOptions, RevealTarget } from './browseTypes';
 import {
   ROOT_KEY,
   dandisetId,
   foldersFirst,
-  orderVersions,
-  pathElement,
   pathId,
   versionId,
-  type ActionElement,
   type DandisetElement,
   type MessageElement,
   type TreeElement,
-  type VersionElement,
 } from './model';
-
-/** What the tree needs from the DANDI client (the real DandiClient satisfies it). */
-export interface BrowseSource {
-  readonly instance: DandiInstance;
-  readonly signedIn: boolean;
-  listDandisets(options: ListDandisetsOptions): Promise<Page<DandisetRecord>>;
-  getDandiset(id: string, signal?: AbortSignal): Promise<DandisetRecord>;
-  listVersions(id: string, signal?: AbortSignal): Promise<VersionRecord[]>;
-  listPaths(
-    id: string,
-    version: string,
-    prefix: string,
-    page?: number,
-    options?: { pageSize?: number; signal?: AbortSignal },
-  ): Promise<Page<PathRecord>>;
-}
-
-export interface BrowseModelOptions {
-  source: () => BrowseSource;
-  /** The root list's query (search, ordering, filters, user/starred), without paging. */
-  query: () => Omit<ListDandisetsOptions, 'page' | 'pageSize' | 'signal'>;
-  /** Dandisets per root page (the dandi.pageSize setting). */
-  rootPageSize: () => number;
-  /** Children per folder page (1000: the server's maximum, fewest requests). */
-  folderPageSize?: number;
-  /** Told when the root list starts and finishes its first load (the dandi.loading context key). */
-  onLoading?: (loading: boolean) => void;
-  /** Request every level of a reveal at once (default true; the benchmark's baseline turns it off). */
-  prefetchOnReveal?: boolean;
-  /** Text of the empty root list (e.g. "No Dandisets match …"). */
-  emptyText?: () => string;
-}
+import { PageFetcher } from './pageFetcher';
+import { messageElement, problemElements } from './problemElements';
 
 interface Listing {
   items: TreeElement[];
@@ -62,14 +25,6 @@ interface Listing {
   /** Message and actions shown after the items when the last load failed. */
   problem: TreeElement[];
   pending?: Promise<void>;
-}
-
-/** Where to reveal: a Dandiset, a version, or a folder/asset path inside a version. */
-export interface RevealTarget {
-  dandisetId: string;
-  version?: string;
-  path?: string;
-  isFolder?: boolean;
 }
 
 type Listener = (element: TreeElement | undefined) => void;
@@ -84,10 +39,11 @@ export class BrowseModel {
   private index = new Map<string, TreeElement>();
   private listeners = new Set<Listener>();
   private generation = 0;
-  /** Listings requested ahead during reveal (all levels at once), consumed by the first load of each level. */
-  private prefetched = new Map<string, Promise<unknown>>();
+  private readonly fetcher: PageFetcher;
 
-  constructor(private readonly options: BrowseModelOptions) {}
+  constructor(private readonly options: BrowseModelOptions) {
+    this.fetcher = new PageFetcher(options);
+  }
 
   /** Fires with the element whose children changed (undefined: the whole tree). */
   onDidChange(listener: Listener): { dispose(): void } {
@@ -167,45 +123,12 @@ export class BrowseModel {
    */
   async reveal(target: RevealTarget): Promise<TreeElement> {
     // Every level's URL is known from the target: ask for all of them at once, not one round trip per level.
-    if (this.options.prefetchOnReveal !== false) this.prefetchLevels(target);
+    if (this.options.prefetchOnReveal !== false) this.fetcher.prefetch(target, key => this.listings.has(key));
     try {
       return await this.revealLoaded(target);
     } finally {
-      this.prefetched.clear();
+      this.fetcher.clearPrefetched();
     }
-  }
-
-  private prefetchLevels(target: RevealTarget): void {
-    const source = this.options.source();
-    const take = <T>(key: string, start: () => Promise<T>) => {
-      if (this.listings.has(key.split('|')[0])) return;
-      const pending = start();
-      pending.catch(() => undefined); // consumed (and reported) by the level's own load, or dropped
-      this.prefetched.set(key, pending);
-    };
-    const id = target.dandisetId;
-    take(`${dandisetId(id)}|versions`, () => source.listVersions(id));
-    if (!target.version) return;
-    const folders = (target.path ?? '')
-      .replace(/^\/+|\/+$/g, '')
-      .split('/')
-      .filter(Boolean);
-    const depth = folders.length - 1; // the folders holding each step; the target itself is not listed
-    for (let i = -1; i < depth; i++) {
-      const prefix = folders.slice(0, i + 1).join('/');
-      const key = prefix ? pathId(id, target.version, prefix, true) : versionId(id, target.version);
-      take(`${key}|paths`, () =>
-        source.listPaths(id, target.version as string, prefix, 1, {
-          pageSize: this.options.folderPageSize ?? 1000,
-        }),
-      );
-    }
-  }
-
-  private consume<T>(key: string, start: () => Promise<T>): Promise<T> {
-    const pending = this.prefetched.get(key) as Promise<T> | undefined;
-    this.prefetched.delete(key);
-    return pending ?? start();
   }
 
   private async revealLoaded(target: RevealTarget): Promise<TreeElement> {
@@ -287,22 +210,16 @@ export class BrowseModel {
     }
     out.push(...listing.problem);
     if (!out.length && !parent)
-      out.push(this.message(undefined, 'empty', this.options.emptyText?.() ?? 'No Dandisets.', 'info'));
+      out.push(this.emptyMessage(undefined, this.options.emptyText?.() ?? 'No Dandisets.'));
     if (!out.length && parent)
-      out.push(
-        this.message(
-          parent.id,
-          'empty',
-          parent.kind === 'dandiset' ? 'No versions.' : 'Empty folder.',
-          'info',
-        ),
-      );
+      out.push(this.emptyMessage(parent.id, parent.kind === 'dandiset' ? 'No versions.' : 'Empty folder.'));
     return out;
   }
 
   private loadPage(parent: TreeElement | undefined, listing: Listing): Promise<void> {
     const generation = this.generation;
-    const pending = this.fetchPage(parent, listing)
+    const pending = this.fetcher
+      .fetch(parent, listing)
       .then(page => {
         if (generation !== this.generation) return;
         listing.problem = [];
@@ -317,7 +234,8 @@ export class BrowseModel {
       })
       .catch((error: unknown) => {
         if (generation !== this.generation) return;
-        listing.problem = this.problemElements(parent, error);
+        listing.problem = problemElements(parent, error, () => this.options.source().signedIn);
+        for (const element of listing.problem) this.index.set(element.id, element);
       })
       .finally(() => {
         listing.pending = undefined;
@@ -326,122 +244,9 @@ export class BrowseModel {
     return pending;
   }
 
-  private async fetchPage(parent: TreeElement | undefined, listing: Listing): Promise<Page<TreeElement>> {
-    const source = this.options.source();
-    const page = listing.nextPage ?? 1;
-    if (!parent) {
-      const first = page === 1 && listing.items.length === 0;
-      if (first) this.options.onLoading?.(true);
-      try {
-        const result = await source.listDandisets({
-          ...this.options.query(),
-          page,
-          pageSize: this.options.rootPageSize(),
-        });
-        const items: TreeElement[] = result.items.map(record => ({
-          kind: 'dandiset',
-          id: dandisetId(record.identifier),
-          parentId: undefined,
-          dandisetId: record.identifier,
-          record,
-        }));
-        return { ...result, items };
-      } finally {
-        if (first) this.options.onLoading?.(false);
-      }
-    }
-    if (parent.kind === 'dandiset') {
-      const versions = orderVersions(
-        await this.consume(`${parent.id}|versions`, () => source.listVersions(parent.dandisetId)),
-      );
-      const embargoed = parent.record.embargo_status !== 'OPEN';
-      const items = versions.map((summary): VersionElement => ({
-        kind: 'version',
-        id: versionId(parent.dandisetId, summary.version),
-        parentId: parent.id,
-        dandisetId: parent.dandisetId,
-        version: summary.version,
-        summary,
-        embargoed,
-        doi: this.doiOf(parent.dandisetId, summary.version),
-      }));
-      return { items, count: items.length, nextPage: null };
-    }
-    if (parent.kind === 'version' || parent.kind === 'folder') {
-      const prefix = parent.kind === 'folder' ? parent.path : '';
-      const load = () =>
-        source.listPaths(parent.dandisetId, parent.version, prefix, page, {
-          pageSize: this.options.folderPageSize ?? 1000,
-        });
-      const result = page === 1 ? await this.consume(`${parent.id}|paths`, load) : await load();
-      const items = result.items.map(item =>
-        pathElement(parent.dandisetId, parent.version, item, parent.embargoed),
-      );
-      return { ...result, items };
-    }
-    return { items: [], count: 0, nextPage: null };
-  }
-
-  private doiOf(id: string, version: string): string | undefined {
-    const instance = this.options.source().instance;
-    return instance.doiPrefix && version !== 'draft'
-      ? `${instance.doiPrefix}/${instance.doiName ?? instance.name}.${id}/${version}`
-      : undefined;
-  }
-
-  private problemElements(parent: TreeElement | undefined, error: unknown): TreeElement[] {
-    const owner = parent?.id;
-    const text = error instanceof Error ? error.message : String(error);
-    const detail = error instanceof DandiApiError ? error.detail : undefined;
-    const out: TreeElement[] = [this.message(owner, 'error', text, 'error', detail)];
-    const kind = error instanceof DandiApiError ? error.kind : 'network';
-    if (kind === 'unauthorized' || (kind === 'forbidden' && !this.options.source().signedIn))
-      out.push(this.action(owner, 'signIn', 'Sign In...'));
-    if (kind === 'network' || kind === 'unavailable' || kind === 'invalid-response') {
-      out.push(this.action(owner, 'retry', 'Retry'));
-      if (!parent)
-        out.push(
-          this.action(owner, 'changeApiUrl', 'Change API URL...'),
-          this.action(owner, 'selectInstance', 'Select Archive Instance...'),
-        );
-    } else if (kind !== 'unauthorized' && kind !== 'not-found') {
-      out.push(this.action(owner, 'retry', 'Retry'));
-    }
-    if (kind === 'bad-request' && !parent) out.push(this.action(owner, 'clearSearch', 'Clear Search'));
-    return out;
-  }
-
-  private message(
-    parentId: string | undefined,
-    code: string,
-    text: string,
-    severity: MessageElement['severity'],
-    detail?: string,
-  ): MessageElement {
-    const element: MessageElement = {
-      kind: 'message',
-      id: `${parentId ?? ROOT_KEY}/message:${code}`,
-      parentId,
-      text,
-      severity,
-      detail,
-    };
-    this.index.set(element.id, element);
-    return element;
-  }
-
-  private action(
-    parentId: string | undefined,
-    action: ActionElement['action'],
-    label: string,
-  ): ActionElement {
-    const element: ActionElement = {
-      kind: 'action',
-      id: `${parentId ?? ROOT_KEY}/action:${action}`,
-      parentId,
-      label,
-      action,
-    };
+  /** The note of an empty listing, indexed so that get() finds it. */
+  private emptyMessage(parentId: string | undefined, text: string): MessageElement {
+    const element = messageElement(parentId, 'empty', text, 'info');
     this.index.set(element.id, element);
     return element;
   }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { DandiClient } from '../dandi/client';
 import { abortOnCancel } from '../util/abortOnCancel';
 import { Disposable } from '../util/disposable';
-import { BrowseModel, type BrowseModelOptions } from './browseModel';
+import { BrowseModel } from './browseModel';
+import type { BrowseModelOptions } from './browseTypes';
 import { shownVersion, type TreeElement } from './model';
 import { dandisetTooltip, toTreeItem } from './treeItems';
 

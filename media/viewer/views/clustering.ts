@@ -10,7 +10,7 @@ import { categoricalColor } from '../colormaps';
 import { dataNote, noteValues } from '../dataNote';
 import { button, h } from '../dom';
 import { formatNumber } from '../format';
-import { LinePlot } from '../plot';
+import { LinePlot } from '../linePlot';
 import type { ViewContext } from './context';
 import { eventRaster, legendList } from './sortingParts';
 

@@ -9,7 +9,8 @@ import { describeFlatChannels, describeValues } from '../../../src/shared/valueS
 import { dataNote, setNote } from '../dataNote';
 import { button, h, message, select } from '../dom';
 import { axisLabel, formatNumber, formatQuantity, formatRange } from '../format';
-import { LinePlot, seriesColor, type PlotSeries } from '../plot';
+import { LinePlot } from '../linePlot';
+import { seriesColor, type PlotSeries } from '../plot';
 import { drawableChannels } from '../seriesData';
 import { bindTimeCursor } from '../timeCursor';
 import {

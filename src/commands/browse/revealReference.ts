@@ -4,7 +4,7 @@ import { DandiApiError, DandiReferenceError } from '../../dandi/errors';
 import { KNOWN_INSTANCES, instanceLabel, trimSlashes } from '../../dandi/instances';
 import { parseReference, type DandiReference } from '../../dandi/references';
 import type { BrowseContext, RevealOptions } from '../../tree/browseContext';
-import type { RevealTarget } from '../../tree/browseModel';
+import type { RevealTarget } from '../../tree/browseTypes';
 import type { TreeElement } from '../../tree/model';
 import { plainText } from '../../util/plainText';
 

@@ -7,7 +7,8 @@
 import type { Metadata } from 'h5wasm';
 import { swapStoredBigEndian } from '../byteOrder';
 import { Hdf5Error, type H5Attribute, type H5Region, type H5Value } from '../types';
-import { nest, toDtype, toValues, type ValueContext } from '../values';
+import { toDtype } from '../dtypes';
+import { nest, toValues, type ValueContext } from '../values';
 import type { StoredAttribute } from './attributeMessage';
 import { ARRAY, COMPOUND, guard, STRING, storedOffsets, storedSize, VLEN } from './datatype';
 import type { StoredFile } from './fileCursor';

@@ -9,7 +9,7 @@ import { describeFilters } from '../filters';
 import { parseFilters, parseLayout } from './storedLayout';
 import { nwb1Type } from '../neurodataType';
 import type { DatasetInfo, H5Attribute, H5Entry } from '../types';
-import { shortDtype, toDatasetInfo, toDtype } from '../values';
+import { shortDtype, toDatasetInfo, toDtype } from '../dtypes';
 import { attributeValue, type ReferenceResolver } from './attributeValue';
 import { objectAttributes } from './objectAttributes';
 import type { StoredAttribute } from './attributeMessage';

@@ -23,7 +23,7 @@ import { FormatUnsupported, readObjectHeader } from '../../../src/hdf5/format/ob
 import type { H5Module } from '../../../src/hdf5/h5calls';
 import { decodeRegion } from '../../../src/hdf5/regions';
 import type { H5Attribute } from '../../../src/hdf5/types';
-import { toDtype } from '../../../src/hdf5/values';
+import { toDtype } from '../../../src/hdf5/dtypes';
 import { PACKAGED, packagedFiles } from '../../conformance/sources';
 import { ensureGeneratedNwb } from '../../fixtures/nwbgen';
 import { ensureDebianPackages } from '../../support/debianPackages';
