@@ -50,6 +50,8 @@ export interface RefineState {
   /** Bumped after each read added to the pyramid. */
   version: number;
   done: boolean;
+  /** Why the finished pyramid could not be kept for the next open (which then reads the data again). */
+  notKept?: string;
 }
 
 class RefineJob {
@@ -92,6 +94,8 @@ class RefineJob {
     return this.saved;
   }
   private saved = false;
+  /** Why saving the finished pyramid failed: it still answers this session, exact. */
+  notKept: string | undefined;
 
   get idle(): boolean {
     return this.running === null;
@@ -183,7 +187,9 @@ class RefineJob {
       .then(async () => {
         if (this.pyramid.complete) {
           this.pyramid.finish();
-          await this.onFinished(this.pyramid).catch(() => undefined);
+          await this.onFinished(this.pyramid).catch((error: unknown) => {
+            this.notKept = error instanceof Error ? error.message : String(error);
+          });
           this.saved = true;
         }
       })
@@ -349,7 +355,8 @@ export class OverviewRefiner {
     if (stored) return { pyramid: stored, version: Number.MAX_SAFE_INTEGER, done: true };
     const job = this.jobFor(info);
     await job.follow(since, signal);
-    return { pyramid: job.pyramid, version: job.version, done: job.done };
+    const notKept = job.notKept === undefined ? {} : { notKept: job.notKept };
+    return { pyramid: job.pyramid, version: job.version, done: job.done, ...notKept };
   }
 
   private jobFor(info: SeriesInfo): RefineJob {

@@ -4,7 +4,7 @@
  */
 import type { SeriesInfo, SeriesWindow, SeriesWindowParams } from '../shared/protocol';
 import type { NwbFile } from './nwbFile';
-import { OverviewRefiner } from './overviewRefiner';
+import { OverviewRefiner, type RefineState } from './overviewRefiner';
 import { pyramidTimeWindow, pyramidWindow } from './overviewWindow';
 import { planChannels } from './seriesReadPlan';
 import { clamp, sampleRange, timeOfSample } from './seriesTime';
@@ -26,14 +26,22 @@ export async function seriesRefine(
   const t0 = Math.min(params.t0, params.t1);
   const t1 = Math.max(params.t0, params.t1);
   const state = await nwb.overviews.refine(info, params.since, signal);
+  const answer = await windowOf(nwb, info, state, { t0, t1, pixels, channels: plan.channels });
+  if (state.notKept && answer.mode === 'minmax' && answer.overview) answer.overview.notKept = state.notKept;
+  return answer;
+}
+
+/** The window from the pyramid as the refinement has it now. */
+async function windowOf(
+  nwb: NwbFile,
+  info: SeriesInfo,
+  state: RefineState,
+  window: { t0: number; t1: number; pixels: number; channels: number[] },
+): Promise<SeriesWindow> {
+  const { t0, t1, pixels, channels } = window;
   const times = state.pyramid.times;
   if (times) {
-    const timed = pyramidTimeWindow(
-      info,
-      state.pyramid,
-      { t0, t1, pixels, channels: plan.channels },
-      state.version,
-    );
+    const timed = pyramidTimeWindow(info, state.pyramid, { t0, t1, pixels, channels }, state.version);
     if (timed) return timed;
     if (times.complete) throw new Error(`the window holds fewer of the overview's blocks than columns`);
   }
@@ -42,7 +50,7 @@ export async function seriesRefine(
     start,
     end,
     pixels,
-    channels: plan.channels,
+    channels,
     timeOf: (i: number) => timeOfSample(info, i),
   };
   const answer = pyramidWindow(info, state.pyramid, request, state.version);

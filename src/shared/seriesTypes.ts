@@ -101,6 +101,8 @@ export interface OverviewStatus {
   refinable: boolean;
   /** The refinement's progress counter: pass it back as `since` to `series/refine`. */
   version: number;
+  /** Why the exact overview could not be kept in the cache (the next open reads the data again). */
+  notKept?: string;
 }
 
 /** Reply to `image/frame`. */

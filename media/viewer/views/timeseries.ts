@@ -269,15 +269,28 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   await fetchWindow(visible);
 }
 
-/** Says which overview the plot shows: every sample (`exact`), probes (`sparse`), or `refining n%`. */
+/**
+ * Says which overview the plot shows: every sample (`exact`), probes (`sparse`), or `refining n%`;
+ * and, from the refinement's last answer on, when the exact overview could not be kept for the
+ * next open (the windows answered after it do not repeat why).
+ */
 function showOverview(badge: HTMLElement, reply: SeriesWindow): void {
   const o = reply.mode === 'minmax' ? reply.overview : undefined;
   const state = o?.state ?? 'exact';
+  if (o?.notKept) badge.dataset.notKept = o.notKept;
+  const notKept = state === 'exact' ? badge.dataset.notKept : undefined;
   badge.dataset.state = state;
-  badge.textContent = state === 'refining' ? `refining ${Math.floor((o?.progress ?? 0) * 100)}%` : state;
+  badge.textContent =
+    state === 'refining'
+      ? `refining ${Math.floor((o?.progress ?? 0) * 100)}%`
+      : notKept
+        ? 'exact, not kept'
+        : state;
   badge.title =
     state === 'exact'
-      ? 'Exact: the min/max of every sample in each pixel column'
+      ? `Exact: the min/max of every sample in each pixel column${
+          notKept ? `. Not kept for the next open, which reads the data again: ${notKept}` : ''
+        }`
       : state === 'sparse'
         ? 'Sparse: sampled at probes; zoom in for every sample'
         : 'Refining: exact where the background reads have reached, probes elsewhere';

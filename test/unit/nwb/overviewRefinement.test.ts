@@ -2,10 +2,11 @@
  * Background refinement of series overviews through the real engine: a window too long to read
  * is answered sparse, `series/refine` sharpens it chunk by chunk to the exact min/max of every
  * column (checked against every sample read at once), the finished pyramid is saved, and a second
- * open answers the whole recording exactly with no read. Following stops when nobody follows.
+ * open answers the whole recording exactly with no read (or, when it could not be saved, the
+ * answer says so). Following stops when nobody follows.
  */
 import * as assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openHdf5 } from '../../../src/hdf5/engine';
@@ -146,6 +147,32 @@ describe('overview refinement (real and generated files)', function () {
       );
       assert.equal(zoomed.overview?.state, 'exact');
       assert.equal(again.h5.stats().requests - before.requests, 0, 'nor for the zoom');
+    } finally {
+      await again.h5.close();
+    }
+  });
+
+  it('says when the exact overview could not be kept, and the next open reads again', async () => {
+    // The cache folder's parent is a file: every save fails (ENOTDIR), as on a read-only or full disk.
+    const blocked = join(dir, 'a-file');
+    await writeFile(blocked, 'not a folder');
+    const store = join(blocked, 'overviews');
+    const { nwb, h5 } = await open(REAL, 20_000, store);
+    try {
+      const info = await seriesInfo(nwb, REAL_SERIES);
+      const { last } = await refineAll(nwb, info, 800);
+      assert.equal(last.overview?.state, 'exact', 'this session still shows it exact');
+      assert.equal(last.exact, true);
+      assert.match(last.overview?.notKept ?? '', /ENOTDIR|not a directory/);
+    } finally {
+      await h5.close();
+    }
+    const again = await open(REAL, 20_000, store);
+    try {
+      const info = await seriesInfo(again.nwb, REAL_SERIES);
+      const params = { path: REAL_SERIES, t0: info.tStart, t1: info.tEnd, channels: [0], pixels: 800 };
+      const w = minmax(await seriesWindow(again.nwb, info, params));
+      assert.equal(w.overview?.state, 'sparse', 'nothing was kept: the next open starts sparse');
     } finally {
       await again.h5.close();
     }
