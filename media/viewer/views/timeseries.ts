@@ -10,6 +10,7 @@ import { dataNote, setNote } from '../dataNote';
 import { button, h, message, select } from '../dom';
 import { axisLabel, formatNumber, formatQuantity, formatRange } from '../format';
 import { LinePlot } from '../linePlot';
+import { overviewBadge } from '../overviewBadge';
 import { seriesColor, type PlotSeries } from '../plot';
 import { drawableChannels } from '../seriesData';
 import { bindTimeCursor } from '../timeCursor';
@@ -269,31 +270,14 @@ export async function renderTimeSeries(ctx: ViewContext): Promise<void> {
   await fetchWindow(visible);
 }
 
-/**
- * Says which overview the plot shows: every sample (`exact`), probes (`sparse`), or `refining n%`;
- * and, from the refinement's last answer on, when the exact overview could not be kept for the
- * next open (the windows answered after it do not repeat why).
- */
+/** Says which overview the plot shows (overviewBadge.ts); why it was not kept stays for the view. */
 function showOverview(badge: HTMLElement, reply: SeriesWindow): void {
-  const o = reply.mode === 'minmax' ? reply.overview : undefined;
-  const state = o?.state ?? 'exact';
-  if (o?.notKept) badge.dataset.notKept = o.notKept;
-  const notKept = state === 'exact' ? badge.dataset.notKept : undefined;
+  const overview = reply.mode === 'minmax' ? reply.overview : undefined;
+  if (overview?.notKept) badge.dataset.notKept = overview.notKept;
+  const { state, text, title } = overviewBadge(overview, badge.dataset.notKept);
   badge.dataset.state = state;
-  badge.textContent =
-    state === 'refining'
-      ? `refining ${Math.floor((o?.progress ?? 0) * 100)}%`
-      : notKept
-        ? 'exact, not kept'
-        : state;
-  badge.title =
-    state === 'exact'
-      ? `Exact: the min/max of every sample in each pixel column${
-          notKept ? `. Not kept for the next open, which reads the data again: ${notKept}` : ''
-        }`
-      : state === 'sparse'
-        ? 'Sparse: sampled at probes; zoom in for every sample'
-        : 'Refining: exact where the background reads have reached, probes elsewhere';
+  badge.textContent = text;
+  badge.title = title;
   badge.setAttribute('aria-label', `Overview: ${badge.textContent}`);
 }
 
