@@ -314,12 +314,9 @@ export class BlockCache {
     const start = page * this.pageSize;
     const end = Math.min(start + this.pageSize, this.size);
     if (start < stream.offset || end > stream.offset + stream.bytes.length) return false;
-    const landed = streamLanded(stream.progress, start - stream.offset, end - stream.offset, {
-      wait,
-      waitMs: this.streamWaitMs,
-      onWaited: ms => (this.counters.waitMs += ms),
-    });
-    if (!landed) return false;
+    const { progress, offset } = stream;
+    if (!streamLanded(progress, start - offset, end - offset, wait, this.streamWaitMs, this.counters))
+      return false;
     this.store(
       page,
       stream.bytes.subarray(start - stream.offset, end - stream.offset),

@@ -10,16 +10,18 @@ const STATE_CHECK_MS = 50;
 
 /**
  * Whether the stream has written [start, end). With `wait`, blocks (at most `waitMs`) while the
- * stream still arrives, and tells the host how far it needs it; `onWaited` gets each sleep's length.
+ * stream still arrives, and tells the host how far it needs it; each sleep's length is added to
+ * `counters.waitMs` (the block cache's own counters: nothing is allocated per page).
  */
 export function streamLanded(
   progress: Int32Array,
   start: number,
   end: number,
-  options: { wait: boolean; waitMs: number; onWaited: (ms: number) => void },
+  wait: boolean,
+  waitMs: number,
+  counters: { waitMs: number },
 ): boolean {
-  const { wait } = options;
-  const deadline = Date.now() + options.waitMs;
+  const deadline = Date.now() + waitMs;
   // Set before anything is read: the host, publishing what reaches it, then wakes this thread.
   if (wait) Atomics.store(progress, STREAM.wanted, end);
   for (;;) {
@@ -40,6 +42,6 @@ export function streamLanded(
     const waited = performance.now();
     // In slices: the state is looked at again even if no publication wakes this thread.
     Atomics.wait(progress, STREAM.seq, seq, Math.min(left, STATE_CHECK_MS));
-    options.onWaited(performance.now() - waited);
+    counters.waitMs += performance.now() - waited;
   }
 }
